@@ -1,0 +1,209 @@
+"""The typed spec model: what :mod:`generator.spec` builds and everything else reads.
+
+Frozen dataclasses only, no raw dicts: templates and emitters never see the
+TOML as it was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .expr import Pointer, Ref, Template, Value, refs_of
+
+#: The error kinds a step's ``errors`` may map a response to.
+ERROR_KINDS = (
+    "invalid_credentials",
+    "account_disabled",
+    "user_not_found",
+    "conflict",
+    "invalid_input",
+    "service_unavailable",
+)
+
+#: Field types of ``[user]`` entries.
+FIELD_TYPES = ("string", "email", "int", "float", "bool", "datetime", "enum", "list<string>")
+
+#: Operations a spec may describe; the first two are required.
+OPERATIONS = ("login", "get_user", "register", "forgot_password")
+REQUIRED_OPERATIONS = ("login", "get_user")
+
+#: Inputs the login operation is given by every integration.
+LOGIN_INPUTS = ("username", "password")
+
+#: The extract name that holds the user record.
+USER_EXTRACT = "user"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting the integration exposes natively (Flask config, Spring property ...)."""
+
+    name: str
+    env: str
+    default: str | None = None
+    required: bool = False
+    secret: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """How the integration authenticates itself to the service."""
+
+    kind: str  # none | bearer | basic | header
+    header: str = "Authorization"
+    prefix: str = ""
+
+    @property
+    def setting_names(self) -> tuple[str, ...]:
+        return {"none": (), "bearer": ("api_key",), "header": ("api_key",), "basic": ("api_username", "api_password")}[
+            self.kind
+        ]
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    slug: str
+    timeout_s: float
+    credentials: Credentials
+    #: base_url, credential settings, then [service.config], in that order.
+    settings: tuple[Setting, ...]
+    #: names of the settings that came from [service.config].
+    config_names: tuple[str, ...]
+
+    @property
+    def class_name(self) -> str:
+        """``Acme`` for slug ``acme``: the stem of every generated type name."""
+        return self.slug[:1].upper() + self.slug[1:]
+
+    def setting(self, name: str) -> Setting:
+        return next(s for s in self.settings if s.name == name)
+
+
+@dataclass(frozen=True)
+class ErrorRule:
+    """A response status (and optionally values in its body) mapped to an error kind."""
+
+    status: int
+    kind: str
+    match: tuple[tuple[Pointer, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class Auth:
+    """How one step authenticates: none, the service credentials, bearer or basic."""
+
+    kind: str  # none | service | bearer | basic
+    values: tuple[Value, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    method: str
+    path: Template
+    query: tuple[tuple[str, Value], ...] = ()
+    headers: tuple[tuple[str, Value], ...] = ()
+    json: Value | None = None
+    form: tuple[tuple[str, Value], ...] | None = None
+    auth: Auth = Auth("none")
+    ok: tuple[int, ...] = (200,)
+    errors: tuple[ErrorRule, ...] = ()
+    extract: tuple[tuple[str, Pointer], ...] = ()
+
+    @property
+    def absolute(self) -> bool:
+        """True when the step goes to a URL taken from an earlier response."""
+        first = self.path.parts[0]
+        return isinstance(first, Ref)
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        values: list[Value] = [self.path, *(v for _, v in self.query), *(v for _, v in self.headers)]
+        values += list(self.auth.values)
+        if self.json is not None:
+            values.append(self.json)
+        values += [v for _, v in self.form or ()]
+        return tuple(r for v in values for r in refs_of(v))
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    steps: tuple[Step, ...]
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Input names the operation reads, in order of first use."""
+        seen: dict[str, None] = {}
+        for step in self.steps:
+            for ref in step.refs:
+                if ref.ns == "input":
+                    seen.setdefault(ref.name)
+        return tuple(seen)
+
+    @property
+    def extracts(self) -> tuple[str, ...]:
+        """Every name the steps extract, in order."""
+        return tuple(name for step in self.steps for name, _ in step.extract)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A typed field of the user record, read by JSON pointer."""
+
+    name: str
+    type: str
+    pointer: Pointer
+    optional: bool = False
+    values: tuple[str, ...] = ()  # for enum
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """How the canonical ``active`` flag is computed: a bool field, or a field equal to a value."""
+
+    field: str | None = None
+    equals: str | None = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """The canonical user: which spec field each framework attribute comes from."""
+
+    id: str
+    username: str
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    roles: str | None = None
+    active: ActiveRule = ActiveRule()
+    admin_roles: tuple[str, ...] = ()
+    staff_roles: tuple[str, ...] = ()
+
+
+#: The canonical attributes every framework user object has.
+CANONICAL = ("id", "username", "email", "first_name", "last_name", "roles", "active", "is_staff", "is_admin")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A validated spec: the one input to every target."""
+
+    schema: int
+    service: Service
+    operations: dict[str, Operation]
+    user: tuple[Field, ...]
+    mapping: Mapping
+    targets: tuple[str, ...]
+    target_options: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: sha256 of the spec file's bytes, recorded in the manifest.
+    digest: str = ""
+    #: the spec as plain data, for the fake service.
+    data: dict = field(default_factory=dict)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.user if f.name == name)
+
+    def has(self, operation: str) -> bool:
+        return operation in self.operations

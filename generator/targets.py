@@ -1,0 +1,108 @@
+"""The registry of targets: one entry per framework, the only list of them.
+
+Each entry says where its template lives, which toolchain it needs (and how
+to ask that toolchain for its version), how its generated tests run, and how
+the conformance kit installs and serves its example app.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The folder holding one cookiecutter template per target.
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    """A command a target needs, and the argument that makes it print its version."""
+
+    command: str
+    version_args: tuple[str, ...] = ("--version",)
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    framework: str
+    toolchains: tuple[Toolchain, ...]
+    #: shell commands, run in the generated package folder, that run its own tests.
+    test_commands: tuple[str, ...]
+    #: keys accepted in the spec's [targets.<name>] table.
+    options: tuple[str, ...] = ()
+    #: commands, run in the package folder, that make the example app ready to serve.
+    kit_install: tuple[str, ...] = ()
+    #: the command that serves the example app; {port} and {python} are filled in.
+    kit_serve: str = ""
+    #: environment the example app needs besides the service settings.
+    kit_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def template_dir(self) -> Path:
+        return TEMPLATES_DIR / self.name
+
+    @property
+    def available(self) -> bool:
+        """Whether the template exists in this version of authgen."""
+        return (self.template_dir / "cookiecutter.json").is_file()
+
+
+TARGETS: dict[str, Target] = {
+    t.name: t
+    for t in (
+        Target(
+            "flask",
+            "Flask",
+            (Toolchain("python3"),),
+            ("{python} -m pip install -q -e .[test]", "{python} -m pytest -q"),
+            options=("package", "distribution"),
+            kit_install=("{python} -m pip install -q -e .",),
+            kit_serve="{python} -m flask --app example run --port {port} --no-reload",
+            kit_env={"FLASK_SECRET_KEY": "kit-secret-key"},
+        ),
+        Target("django", "Django", (Toolchain("python3"),), ("{python} -m pytest -q",), options=("package",)),
+        Target("express", "Express", (Toolchain("node"), Toolchain("npm")), ("npm ci", "npm test"), options=("package",)),
+        Target(
+            "spring",
+            "Spring Boot",
+            (Toolchain("java", ("-version",)), Toolchain("mvn", ("-v",))),
+            ("mvn -q -B verify",),
+            options=("group_id", "package", "artifact_id"),
+        ),
+        Target(
+            "aspnetcore",
+            "ASP.NET Core",
+            (Toolchain("dotnet"),),
+            ("dotnet test",),
+            options=("namespace",),
+        ),
+    )
+}
+
+
+def get_target(name: str) -> Target:
+    """Look a target up by name.
+
+    :raises UnknownTargetError: for a name that is not registered.
+    """
+    from .errors import UnknownTargetError
+
+    if name not in TARGETS:
+        raise UnknownTargetError(name=name, known=list(TARGETS))
+    return TARGETS[name]
+
+
+def probe(toolchain: Toolchain) -> str | None:
+    """The first line of the toolchain's version, or None when it is not installed."""
+    path = shutil.which(toolchain.command)
+    if path is None:
+        return None
+    try:
+        done = subprocess.run([path, *toolchain.version_args], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[0] if text else "unknown version"
