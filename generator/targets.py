@@ -28,11 +28,17 @@ class Toolchain:
 class Target:
     name: str
     framework: str
+    #: the emitter language in generator/emit/.
+    language: str
     toolchains: tuple[Toolchain, ...]
     #: shell commands, run in the generated package folder, that run its own tests.
     test_commands: tuple[str, ...]
     #: keys accepted in the spec's [targets.<name>] table.
     options: tuple[str, ...] = ()
+    #: default names, formatted with slug / Name / SLUG; the spec's options override them.
+    naming: dict[str, str] = field(default_factory=dict)
+    #: where, inside the package, the fake identity service is copied.
+    fake_dir: str = "tests/fake"
     #: commands, run in the package folder, that make the example app ready to serve.
     kit_install: tuple[str, ...] = ()
     #: the command that serves the example app; {port} and {python} are filled in.
@@ -56,18 +62,21 @@ TARGETS: dict[str, Target] = {
         Target(
             "flask",
             "Flask",
+            "python",
             (Toolchain("python3"),),
             ("{python} -m pip install -q -e .[test]", "{python} -m pytest -q"),
             options=("package", "distribution"),
+            naming={"package": "flask_{slug}", "distribution": "Flask-{Name}"},
             kit_install=("{python} -m pip install -q -e .",),
             kit_serve="{python} -m flask --app example run --port {port} --no-reload",
             kit_env={"FLASK_SECRET_KEY": "kit-secret-key"},
         ),
-        Target("django", "Django", (Toolchain("python3"),), ("{python} -m pytest -q",), options=("package",)),
-        Target("express", "Express", (Toolchain("node"), Toolchain("npm")), ("npm ci", "npm test"), options=("package",)),
+        Target("django", "Django", "python", (Toolchain("python3"),), ("{python} -m pytest -q",), options=("package",)),
+        Target("express", "Express", "js", (Toolchain("node"), Toolchain("npm")), ("npm ci", "npm test"), options=("package",)),
         Target(
             "spring",
             "Spring Boot",
+            "java",
             (Toolchain("java", ("-version",)), Toolchain("mvn", ("-v",))),
             ("mvn -q -B verify",),
             options=("group_id", "package", "artifact_id"),
@@ -75,6 +84,7 @@ TARGETS: dict[str, Target] = {
         Target(
             "aspnetcore",
             "ASP.NET Core",
+            "csharp",
             (Toolchain("dotnet"),),
             ("dotnet test",),
             options=("namespace",),

@@ -1,0 +1,471 @@
+"""Emit Python: literals, the spec's values as expressions, and client steps.
+
+The output follows what ``ruff format`` would write (double quotes unless a
+string holds more of them than single quotes), so generated packages pass
+``ruff format --check`` without being reformatted.
+"""
+
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass
+
+from .. import expr
+from ..model import USER_EXTRACT, Field, Operation, Spec, Step
+
+#: Error classes of the generated ``errors`` module, by error kind.
+ERROR_CLASSES = {
+    "invalid_credentials": "InvalidCredentials",
+    "account_disabled": "AccountDisabled",
+    "user_not_found": "UserNotFound",
+    "conflict": "Conflict",
+    "invalid_input": "InvalidInput",
+    "service_unavailable": "ServiceUnavailable",
+}
+
+#: Python types of [user] field types (enum fields get a Literal alias).
+TYPES = {
+    "string": "str",
+    "email": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "datetime": "datetime",
+    "list<string>": "tuple[str, ...]",
+}
+
+#: Converters in the generated ``user`` module, by field type.
+CONVERTERS = {
+    "string": "_str",
+    "email": "_str",
+    "int": "_int",
+    "float": "_float",
+    "bool": "_bool",
+    "datetime": "_datetime",
+    "enum": "_enum",
+    "list<string>": "_str_tuple",
+}
+
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def string(text: str) -> str:
+    """A Python string literal for ``text``, quoted the way ruff format quotes it."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    out = [quote]
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch == quote:
+            out.append("\\" + ch)
+        elif not ch.isprintable():
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append(quote)
+    return "".join(out)
+
+
+def literal(value: object) -> str:
+    """A Python literal for a str, number, bool, None, list, tuple or dict."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no Python literal for {type(value).__name__}")
+
+
+def comment(text: str) -> str:
+    """Text safe inside a one-line ``#`` comment."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def docstring(text: str) -> str:
+    """Text safe inside a one-line triple-double-quoted docstring."""
+    body = comment(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return body[:-1] + '\\"' if body.endswith('"') else body
+
+
+def ident(name: str) -> str:
+    """A Python identifier for a spec name (``class`` becomes ``class_``)."""
+    return f"{name}_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
+
+
+def class_name(name: str) -> str:
+    """``Status`` for ``status``, ``AccountType`` for ``account_type``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+
+
+# -- values -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Names:
+    """How each reference reads in the generated method: locals and attributes."""
+
+    locals: dict[str, str]
+
+    def of(self, ref: expr.Ref) -> str:
+        if ref.ns in ("config", "service"):
+            return f"self.{ident(ref.name)}"
+        return self.locals[str(ref)]
+
+
+def template(value: expr.Template, names: Names, *, segment: bool = False) -> str:
+    """Emit a text template: a plain literal, a single name, or an f-string.
+
+    :param segment: percent-encode references, for the parts of a URL path.
+    """
+    text = value.literal_text()
+    if text is not None:
+        return string(text)
+    single = value.single_ref
+    if single is not None and not segment:
+        return names.of(single)
+    pieces = []
+    for part in value.parts:
+        if isinstance(part, expr.Lit):
+            pieces.append(part.text.replace("{", "{{").replace("}", "}}"))
+        else:
+            code = names.of(part)
+            pieces.append("{" + (f"_quote({code})" if segment else code) + "}")
+    body = "".join(pieces)
+    return "f" + string(body)
+
+
+def value(node: expr.Value, names: Names) -> str:
+    """Emit any spec value as a Python expression."""
+    if isinstance(node, expr.Template):
+        return template(node, names)
+    if isinstance(node, expr.Transform):
+        helper = {"base64": "_base64", "urlencode": "_quote"}[node.name]
+        return f"{helper}({value(node.arg, names)})"
+    if isinstance(node, expr.Const):
+        return literal(node.value)
+    if isinstance(node, expr.Obj):
+        return "{" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in node.items) + "}"
+    if isinstance(node, expr.Arr):
+        return "[" + ", ".join(value(v, names) for v in node.items) + "]"
+    raise TypeError(node)
+
+
+def url(step: Step, names: Names) -> str:
+    """The request URL: the base URL plus the path, or a URL an earlier step extracted."""
+    if step.absolute:
+        first = step.path.parts[0]
+        rest = expr.Template(step.path.parts[1:]) if len(step.path.parts) > 1 else None
+        head = names.of(first)  # type: ignore[arg-type]
+        if rest is None:
+            return head
+        return f"{head} + {template(rest, names, segment=True)}"
+    path = template(step.path, names, segment=True)
+    if path.startswith("f"):
+        return "f" + path[1] + "{self.base_url}" + path[2:]
+    return "f" + path[0] + "{self.base_url}" + path[1:].replace("{", "{{").replace("}", "}}")
+
+
+# -- operations ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmittedStep:
+    """One step of a client method, as lines of Python for the template."""
+
+    comment: str
+    call: str
+    extracts: tuple[str, ...]
+    errors_name: str
+    errors: str
+
+
+@dataclass(frozen=True)
+class EmittedOperation:
+    name: str
+    params: tuple[str, ...]
+    session_locals: tuple[tuple[str, str], ...]
+    steps: tuple[EmittedStep, ...]
+    returns: str
+
+
+def operation(spec: Spec, op: Operation) -> EmittedOperation:
+    """Emit the body of one client method: straight-line requests, no interpreter."""
+    locals_: dict[str, str] = {}
+    taken: set[str] = {"self", "response", "body", "session", "headers"}
+    params = []
+    for name in op.inputs:
+        py = ident(name)
+        locals_[f"input.{name}"] = py
+        taken.add(py)
+        params.append(py)
+    session_locals = []
+    for step in op.steps:
+        for ref in step.refs:
+            if ref.ns == "session" and str(ref) not in locals_:
+                py = _fresh(ident(ref.name), taken)
+                locals_[str(ref)] = py
+                session_locals.append((py, ref.name))
+    steps = []
+    for number, step in enumerate(op.steps, 1):
+        names = Names(locals_)
+        errors_name = f"_{op.name.upper()}_ERRORS" + (f"_{number}" if len(op.steps) > 1 else "")
+        extracts = []
+        for key, pointer in step.extract:
+            if key == USER_EXTRACT:
+                extracts.append(f"return _record(body, {string(str(pointer))})")
+                continue
+            py = _fresh(ident(key), taken)
+            locals_[f"steps.{number}.{key}"] = py
+            extracts.append(f"{py} = _text(body, {string(str(pointer))})")
+        steps.append(
+            EmittedStep(
+                comment=f"{step.method} {_describe_path(step)}",
+                call=_call(spec, step, Names(dict(locals_)), errors_name, bool(step.extract)),
+                extracts=tuple(extracts),
+                errors_name=errors_name,
+                errors=_errors(step),
+            )
+        )
+    returns = ""
+    if op.name == "login":
+        login_values = [(key, locals_[f"steps.{n}.{key}"]) for n, s in enumerate(op.steps, 1) for key, _ in s.extract]
+        returns = "return {" + ", ".join(f"{string(k)}: {v}" for k, v in login_values) + "}"
+    return EmittedOperation(op.name, tuple(params), tuple(session_locals), tuple(steps), returns)
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _describe_path(step: Step) -> str:
+    return comment("".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts))
+
+
+def _call(spec: Spec, step: Step, names: Names, errors_name: str, wants_body: bool) -> str:
+    """The ``self._send(...)`` call of a step, one argument per line."""
+    args = [string(step.method), url(step, names)]
+    headers = [(string(k), value(v, names)) for k, v in step.headers]
+    auth = None
+    if step.auth.kind == "service":
+        creds = spec.service.credentials
+        if creds.kind == "basic":
+            auth = "(self.api_username, self.api_password)"
+        else:
+            prefix = "Bearer " if creds.kind == "bearer" else creds.prefix
+            headers.append((string(creds.header), template(_prefixed(prefix), names)))
+    elif step.auth.kind == "bearer":
+        headers.append((string("Authorization"), _bearer(step.auth.values[0], names)))
+    elif step.auth.kind == "basic":
+        user, password = (value(v, names) for v in step.auth.values)
+        auth = f"({user}, {password})"
+    if step.query:
+        args.append("params={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.query) + "}")
+    if headers:
+        args.append("headers={" + ", ".join(f"{k}: {v}" for k, v in headers) + "}")
+    if auth:
+        args.append(f"auth={auth}")
+    if step.json is not None:
+        args.append(f"json={value(step.json, names)}")
+    if step.form is not None:
+        args.append("data={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.form) + "}")
+    args.append(f"ok={literal(tuple(step.ok))}")
+    args.append(f"errors={errors_name}")
+    return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
+
+
+def _prefixed(prefix: str) -> expr.Template:
+    return expr.Template((expr.Lit(prefix), expr.Ref("service", "api_key")))
+
+
+def _bearer(token: expr.Value, names: Names) -> str:
+    if isinstance(token, expr.Template):
+        return template(expr.Template((expr.Lit("Bearer "), *token.parts)), names)
+    return f'"Bearer " + {value(token, names)}'
+
+
+def _errors(step: Step) -> str:
+    """The error rules of a step as a tuple of ``_Rule`` literals."""
+    rules = []
+    for rule in step.errors:
+        args = [str(rule.status), ERROR_CLASSES[rule.kind]]
+        if rule.match:
+            args.append("{" + ", ".join(f"{string(str(p))}: {literal(v)}" for p, v in rule.match) + "}")
+        rules.append("_Rule(" + ", ".join(args) + ")")
+    return literal(()) if not rules else "(" + ", ".join(rules) + ("," if len(rules) == 1 else "") + ")"
+
+
+# -- the user type ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of the generated user class."""
+
+    name: str
+    annotation: str
+    read: str  # expression reading it out of ``record`` in from_record
+    load: str  # expression reading it back out of ``data`` in from_dict
+    dump: str  # expression writing it into the JSON-safe dict
+    doc: str
+
+
+def field_type(field: Field) -> str:
+    base = class_name(field.name) if field.type == "enum" else TYPES[field.type]
+    return f"{base} | None" if field.optional else base
+
+
+def enum_aliases(spec: Spec) -> list[tuple[str, str]]:
+    """``(alias, Literal[...])`` for every enum field."""
+    return [
+        (class_name(f.name), "Literal[" + ", ".join(string(v) for v in f.values) + "]")
+        for f in spec.user
+        if f.type == "enum"
+    ]
+
+
+def attributes(spec: Spec) -> list[Attribute]:
+    """The user class's attributes: canonical ones first, then the remaining spec fields."""
+    m = spec.mapping
+    fields = {f.name: f for f in spec.user}
+    out: list[Attribute] = []
+
+    read = reader
+
+    def load_dump(name: str, ftype: str, optional: bool) -> tuple[str, str]:
+        key = string(name)
+        if ftype == "datetime":
+            load = f"_datetime(data[{key}])"
+            dump = f"self.{name}.isoformat()"
+            if optional:
+                load = f"_datetime(data[{key}]) if data[{key}] else None"
+                dump = f"self.{name}.isoformat() if self.{name} else None"
+            return load, dump
+        if ftype == "list<string>":
+            return f"tuple(data[{key}])", f"list(self.{name})"
+        return f"data[{key}]", f"self.{name}"
+
+    canonical = {
+        "id": (m.id, "str", "The service's id for the user."),
+        "username": (m.username, "str", "What the user signs in with."),
+        "email": (m.email, "str | None", "The user's email address."),
+        "first_name": (m.first_name, "str | None", "Given name."),
+        "last_name": (m.last_name, "str | None", "Family name."),
+    }
+    for name, (source, annotation, doc) in canonical.items():
+        if source is None:
+            out.append(Attribute(name, annotation, "None", "None", "None", doc + " Not provided by this service."))
+            continue
+        field = fields[source]
+        read_expr = read(field)
+        if name == "id" and field.type != "string":
+            read_expr = f"str({read_expr})"
+        if not field.optional and annotation.endswith("| None"):
+            annotation = annotation.removesuffix(" | None")
+        load, dump = load_dump(name, "string", False)
+        out.append(Attribute(name, annotation, read_expr, load, dump, doc + f" From field {comment(source)}."))
+    roles_source = fields.get(m.roles) if m.roles else None
+    roles_read = read(roles_source) if roles_source else "()"
+    if roles_source is not None and roles_source.optional:
+        roles_read = f"{roles_read} or ()"
+    load, dump = load_dump("roles", "list<string>", False)
+    out.append(Attribute("roles", "tuple[str, ...]", roles_read, load, dump, "Role names, used by roles_required."))
+    out.append(Attribute("active", "bool", _active(spec), 'data["active"]', "self.active", "False when the service has disabled the account."))
+    mapped_same = {source for name, (source, *_rest) in canonical.items() if source == name}
+    for field in spec.user:
+        if field.name in mapped_same:
+            continue
+        load, dump = load_dump(field.name, field.type, field.optional)
+        out.append(Attribute(field.name, field_type(field), read(field), load, dump, f"From {comment(str(field.pointer) or '/')}."))
+    return out
+
+
+def reader(field: Field) -> str:
+    """The expression that reads ``field`` out of ``record``, converted to its type."""
+    convert = CONVERTERS[field.type]
+    if field.type == "enum":
+        convert += "(" + ", ".join(string(v) for v in field.values) + ")"
+    optional = ", optional=True" if field.optional else ""
+    return f"_read(record, {string(str(field.pointer))}, {convert}{optional})"
+
+
+def _active(spec: Spec) -> str:
+    rule = spec.mapping.active
+    if rule.field is None:
+        return "True"
+    read = reader(spec.field(rule.field))
+    if rule.equals is None:
+        return f"bool({read})"
+    return f"{read} == {string(rule.equals)}"
+
+
+#: Jinja filters this module gives templates.
+FILTERS = {"py": literal, "pycomment": comment, "pydoc": docstring}
+
+
+def context(spec: Spec, test_values: dict[str, str]) -> dict:
+    """The Python part of a target's context: settings, the user type, client methods."""
+    prefix = spec.service.slug.upper()
+    settings = [
+        {
+            "name": s.name,
+            "attr": ident(s.name),
+            "config_key": f"{prefix}_{s.name.upper()}",
+            "env": s.env,
+            "default": literal(s.default),
+            "required": s.required,
+            "secret": s.secret,
+            "description": s.description,
+            "test_value": literal(test_values.get(s.name, "")),
+        }
+        for s in spec.service.settings
+    ]
+    ops = {name: operation(spec, op) for name, op in spec.operations.items()}
+    return {
+        "settings": settings,
+        "fields": [
+            {"name": f.name, "type": f.type, "py_type": field_type(f), "optional": f.optional} for f in spec.user
+        ],
+        "attrs": attributes(spec),
+        "enums": enum_aliases(spec),
+        "ops": ops,
+        "error_imports": error_imports(spec),
+        "helpers": helpers(ops),
+        "converters": converters(spec),
+    }
+
+
+def error_imports(spec: Spec) -> list[str]:
+    """The error classes the client module names: those in rules, and the fail-closed one."""
+    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    return sorted(used | {"ServiceUnavailable"})
+
+
+#: Helpers of the generated client that only some specs need.
+OPTIONAL_HELPERS = ("_base64", "_quote")
+
+
+def helpers(ops: dict[str, EmittedOperation]) -> list[str]:
+    """The optional client helpers the emitted calls use, so no unused one is generated."""
+    code = " ".join(step.call for op in ops.values() for step in op.steps)
+    return [name for name in OPTIONAL_HELPERS if name + "(" in code]
+
+
+def converters(spec: Spec) -> list[str]:
+    """The converters of the generated user module this spec's fields use."""
+    used = {CONVERTERS[f.type] for f in spec.user}
+    if used & {"_enum", "_str_tuple"}:
+        used.add("_str")
+    return sorted(used)

@@ -1,0 +1,297 @@
+"""Render targets with cookiecutter and put the output in place atomically.
+
+Everything is rendered into a staging folder beside the output folder, which
+then takes the output's place in one rename: an error or a kill at any
+moment leaves either the previous output or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import __version__, manifest
+from .context import build_context
+from .emit import filters
+from .errors import HandEditedError, OutputError, UnknownTargetError
+from .fake.fixtures import test_settings
+from .model import Spec
+from .spec import DEFAULT_SPEC, load_spec
+from .targets import TARGETS, TEMPLATES_DIR, Target, get_target
+
+#: Files authgen writes at the top of an output folder.
+ROOT_TEMPLATES = TEMPLATES_DIR / "_root"
+#: Prefix of staging folders; leftovers of killed runs are removed by the next run.
+STAGING_PREFIX = ".authgen-staging-"
+#: The sources of the fake service copied into each package.
+FAKE_DIR = Path(__file__).resolve().parent / "fake"
+EXPR_MODULE = Path(__file__).resolve().parent / "expr.py"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Result:
+    """What a generate run did."""
+
+    out: Path
+    targets: list[str]
+    #: generated files whose content is new or changed, and removed ones
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    #: targets the spec enables that this authgen has no template for yet
+    skipped: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def generate(
+    spec_path: str | Path | None = None,
+    out: str | Path = "integrations",
+    targets: Iterable[str] | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> Result:
+    """Generate the integrations of a spec into ``out``.
+
+    :param spec_path: the spec; the bundled Acme spec when None.
+    :param targets: target names; every target the spec enables when None.
+    :param force: overwrite files edited by hand.
+    :param dry_run: render and compare, but change nothing.
+    :raises SpecError, HandEditedError, OutputError, UnknownTargetError:
+    """
+    say = progress or (lambda _msg: None)
+    spec_path = Path(spec_path) if spec_path else DEFAULT_SPEC
+    spec = load_spec(spec_path)
+    out = Path(out)
+    chosen, skipped = select_targets(spec, targets)
+    _remove_leftovers(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + out.name + "-", dir=out.parent))
+    try:
+        old = manifest.load(out) if out.is_dir() else None
+        for target in chosen:
+            say(f"rendering {target.name}")
+            render_target(spec, target, staging / target.name)
+        all_targets = sorted(set(old.targets if old else ()) - {t.name for t in chosen} | {t.name for t in chosen})
+        all_targets = [t for t in all_targets if t in TARGETS]
+        render_root(spec, [TARGETS[name] for name in all_targets], staging)
+        new = _manifest_for(spec, spec_path, out, staging, chosen, old)
+        result = _plan(out, staging, chosen, old, new, force=force)
+        result.skipped = [t for t in skipped]
+        if dry_run:
+            result.dry_run = True
+            return result
+        _carry_over(out, staging, chosen, old, new)
+        (staging / manifest.MANIFEST).write_text(new.dumps(), encoding="utf-8")
+        _swap(staging, out)
+        say(f"wrote {out}")
+        return result
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def select_targets(spec: Spec, names: Iterable[str] | None) -> tuple[list[Target], list[str]]:
+    """The targets to render, and the enabled ones that have no template yet."""
+    if names:
+        chosen = [get_target(n) for n in dict.fromkeys(names)]
+        for target in chosen:
+            if not target.available:
+                raise UnknownTargetError(name=target.name, known=[t for t in TARGETS if TARGETS[t].available])
+        return chosen, []
+    enabled = [TARGETS[n] for n in spec.targets]
+    return [t for t in enabled if t.available], [t.name for t in enabled if not t.available]
+
+
+def render_target(spec: Spec, target: Target, dest: Path) -> None:
+    """Render one target's package into ``dest`` (which must not exist)."""
+    from cookiecutter.generate import generate_files  # imported late: `check` never renders
+
+    context = {"cookiecutter": build_context(spec, target)}
+    with tempfile.TemporaryDirectory(dir=dest.parent) as scratch:
+        generate_files(str(target.template_dir), context, scratch, accept_hooks=False)
+        Path(scratch, target.name).rename(dest)
+    copy_fake(spec, dest / target.fake_dir)
+    format_tree(target, dest)
+
+
+def copy_fake(spec: Spec, dest: Path) -> None:
+    """Copy the fake identity service, with this spec's data, into a package."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for source in sorted(FAKE_DIR.glob("*.py")):
+        shutil.copyfile(source, dest / source.name)
+    shutil.copyfile(EXPR_MODULE, dest / "expr.py")
+    data = {"spec": spec.data, "settings": test_settings(spec.data)}
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    (dest / "spec.json").write_text(text + "\n", encoding="utf-8")
+
+
+def format_tree(target: Target, root: Path) -> None:
+    """Format a rendered package with its ecosystem's formatter, where authgen bundles one."""
+    if target.language != "python":
+        return
+    from ruff.__main__ import find_ruff_bin
+
+    done = subprocess.run(
+        [find_ruff_bin(), "format", "--quiet", "."], cwd=root, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise OutputError(path=str(root), reason=f"generated Python does not format: {done.stderr.strip()}")
+
+
+def render_root(spec: Spec, targets: list[Target], staging: Path) -> None:
+    """Write the output folder's own README.md and noxfile.py."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ROOT_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(filters())
+    context = {"spec": spec, "service": spec.service, "targets": targets, "version": __version__}
+    for name in sorted(os.listdir(ROOT_TEMPLATES)):
+        if name.endswith(".j2"):
+            text = env.get_template(name).render(context)
+            (staging / name.removesuffix(".j2")).write_text(text, encoding="utf-8")
+
+
+def _manifest_for(
+    spec: Spec, spec_path: Path, out: Path, staging: Path, chosen: list[Target], old: manifest.Manifest | None
+) -> manifest.Manifest:
+    """The manifest of the output once this run is in place."""
+    chosen_names = {t.name for t in chosen}
+    files = {}
+    if old:
+        files = {p: h for p, h in old.files.items() if p.split("/", 1)[0] in old.targets
+                 and p.split("/", 1)[0] not in chosen_names and "/" in p}
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            files[path.relative_to(staging).as_posix()] = manifest.sha256(path.read_bytes())
+    targets = {n: h for n, h in (old.targets if old else {}).items() if n not in chosen_names}
+    targets.update({t.name: manifest.hash_tree(t.template_dir, ROOT_TEMPLATES) for t in chosen})
+    try:
+        spec_ref = os.path.relpath(spec_path.resolve(), out.resolve())
+    except ValueError:  # another drive on Windows
+        spec_ref = str(spec_path.resolve())
+    return manifest.Manifest(
+        authgen_version=__version__,
+        spec=Path(spec_ref).as_posix(),
+        spec_sha256=spec.digest,
+        generator_sha256=manifest.generator_hash(),
+        targets=targets,
+        files=files,
+    )
+
+
+def _in_scope(rel: str, chosen: set[str]) -> bool:
+    """Whether a generated file belongs to what this run regenerates."""
+    return "/" not in rel or rel.split("/", 1)[0] in chosen
+
+
+def _plan(
+    out: Path, staging: Path, chosen: list[Target], old: manifest.Manifest | None, new: manifest.Manifest, *, force: bool
+) -> Result:
+    """Compare the staged output with the current one; refuse to lose hand edits."""
+    names = {t.name for t in chosen}
+    recorded = {p: h for p, h in (old.files if old else {}).items() if _in_scope(p, names)}
+    edited = [p for p in manifest.edited_files(out, recorded) if new.files.get(p) != manifest.sha256((out / p).read_bytes())]
+    untracked_clash = [
+        p for p in new.files
+        if _in_scope(p, names) and p not in recorded and (out / p).is_file()
+        and manifest.sha256((out / p).read_bytes()) != new.files[p]
+    ]
+    if (edited or untracked_clash) and not force:
+        raise HandEditedError(out=str(out), files=sorted(edited + untracked_clash))
+    changed = [p for p, h in new.files.items() if _in_scope(p, names) and recorded.get(p) != h
+               or not (out / p).is_file()]
+    removed = sorted(p for p in recorded if p not in new.files)
+    return Result(out, sorted(names), sorted(changed), removed)
+
+
+def _carry_over(out: Path, staging: Path, chosen: list[Target], old: manifest.Manifest | None,
+                new: manifest.Manifest) -> None:
+    """Link into the staging folder everything of ``out`` this run does not replace.
+
+    That is the other targets' packages and every file authgen did not write
+    (virtualenvs, node_modules, build output).  Hard links keep the old
+    folder intact until the swap.
+    """
+    if not out.is_dir():
+        return
+    names = {t.name for t in chosen}
+    recorded = old.files if old else {}
+    for root, dirs, files in os.walk(out):
+        rel_root = Path(root).relative_to(out)
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+            rel = (rel_root / name).as_posix()
+            if rel == manifest.MANIFEST or rel in new.files and _in_scope(rel, names):
+                continue
+            if rel in recorded and _in_scope(rel, names):
+                continue  # generated before, not any more: dropped
+            source, dest = Path(root, name), staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_symlink():
+                os.symlink(os.readlink(source), dest)
+            else:
+                try:
+                    os.link(source, dest)
+                except OSError:
+                    shutil.copy2(source, dest)
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put ``staging`` in the place of ``out`` in one atomic step."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if not out.is_dir():
+        raise OutputError(path=str(out), reason="exists and is not a folder")
+    if _exchange(staging, out):
+        return
+    # No atomic exchange here: two renames; a leftover is recovered by the next run.
+    backup = out.with_name(STAGING_PREFIX + out.name + "-previous")
+    os.rename(out, backup)
+    os.rename(staging, out)
+    os.rename(backup, staging)
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove staging folders of killed runs; restore an output a kill left moved aside."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        return
+    backup = parent / (STAGING_PREFIX + out.name + "-previous")
+    if backup.is_dir() and not out.exists():
+        os.rename(backup, out)
+    for leftover in parent.glob(STAGING_PREFIX + out.name + "-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

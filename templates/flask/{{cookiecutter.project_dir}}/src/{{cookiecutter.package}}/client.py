@@ -1,0 +1,192 @@
+"""HTTP client for {{ cookiecutter.service_name | pydoc }}.
+
+Each method is the straight-line sequence of requests the service's API
+needs. Only GET requests are retried, and only when the connection failed:
+a POST is never sent twice. Anything unexpected fails closed, as
+:class:`ServiceUnavailable`.
+"""
+
+from __future__ import annotations
+
+{% if "_base64" in cookiecutter.helpers %}import base64
+{% endif %}from collections.abc import Mapping
+from typing import Any
+{% if "_quote" in cookiecutter.helpers %}from urllib.parse import quote
+{% endif %}
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .errors import (
+    {{ cookiecutter.class_name }}Error,
+{%- for name in cookiecutter.error_imports %}
+    {{ name }},
+{%- endfor %}
+)
+
+# How each response status maps onto an error, per request.
+{% for op in cookiecutter.ops.values() %}{% for step in op.steps %}{{ step.errors_name }} = {{ step.errors }}
+{% endfor %}{% endfor %}
+
+class {{ cookiecutter.class_name }}Client:
+    """Talks to {{ cookiecutter.service_name | pydoc }}; one instance per application."""
+
+    def __init__(
+        self,
+        *,
+{%- for s in cookiecutter.settings %}
+        {{ s.attr }}: str{% if not s.required and s.default == "None" %} | None = None{% endif %},
+{%- endfor %}
+        timeout: float = {{ cookiecutter.timeout_s }},
+        retries: int = 2,
+    ) -> None:
+{%- for s in cookiecutter.settings %}
+        self.{{ s.attr }} = {{ s.attr }}{% if s.name == "base_url" %}.rstrip("/"){% endif %}
+{%- endfor %}
+        self.timeout = timeout
+        self.http = requests.Session()
+        # Retry connection failures of idempotent GETs only; never retry on a status.
+        retry = Retry(total=retries, connect=retries, read=0, status=0, allowed_methods={"GET"}, backoff_factor=0.1)
+        self.http.mount("http://", HTTPAdapter(max_retries=retry))
+        self.http.mount("https://", HTTPAdapter(max_retries=retry))
+
+    def login(self, username: str, password: str) -> dict[str, str]:
+        """Sign a user in; return the service session values (secrets: keep them server-side)."""
+{%- for step in cookiecutter.ops.login.steps %}
+        # {{ step.comment }}
+        {{ step.call }}
+{%- for line in step.extracts %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+        {{ cookiecutter.ops.login.returns }}
+
+    def get_user(self, session: Mapping[str, str]) -> dict[str, Any]:
+        """Fetch the user record for a service session made by :meth:`login`."""
+{%- for local, key in cookiecutter.ops.get_user.session_locals %}
+        {{ local }} = session[{{ key | py }}]
+{%- endfor %}
+{%- for step in cookiecutter.ops.get_user.steps %}
+        # {{ step.comment }}
+        {{ step.call }}
+{%- for line in step.extracts %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+{% if cookiecutter.has_register %}
+    def register(self, *, {{ cookiecutter.ops.register.params | join(": str, ") }}: str) -> None:
+        """Create an account; the user signs in afterwards."""
+{%- for step in cookiecutter.ops.register.steps %}
+        # {{ step.comment }}
+        {{ step.call }}
+{%- for line in step.extracts %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+{% endif %}{% if cookiecutter.has_forgot_password %}
+    def forgot_password(self, *, {{ cookiecutter.ops.forgot_password.params | join(": str, ") }}: str) -> None:
+        """Ask the service to send a password reset message."""
+{%- for step in cookiecutter.ops.forgot_password.steps %}
+        # {{ step.comment }}
+        {{ step.call }}
+{%- for line in step.extracts %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+{% endif %}
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        ok: tuple[int, ...],
+        errors: tuple[_Rule, ...],
+        **kwargs: Any,
+    ) -> Any:
+        """Send one request; return its JSON body or raise the mapped error."""
+        try:
+            response = self.http.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+        except requests.RequestException as err:
+            raise ServiceUnavailable(f"{method} {_without_query(url)}: {type(err).__name__}") from None
+        if response.status_code in ok:
+            if not response.content:
+                return {}
+            try:
+                return response.json()
+            except ValueError:
+                raise ServiceUnavailable(f"{method} {_without_query(url)}: the response is not JSON") from None
+        raise _error_for(response, errors, f"{method} {_without_query(url)}")
+
+
+class _Rule:
+    """A response status, and values in the error body, that mean one error."""
+
+    def __init__(self, status: int, error: type[{{ cookiecutter.class_name }}Error], match: Mapping[str, object] | None = None) -> None:
+        self.status = status
+        self.error = error
+        self.match = dict(match or {})
+
+    def matches(self, status: int, body: object) -> bool:
+        return status == self.status and all(_pointer(body, p) == v for p, v in self.match.items())
+
+
+def _error_for(response: requests.Response, rules: tuple[_Rule, ...], what: str) -> {{ cookiecutter.class_name }}Error:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    for rule in rules:
+        if rule.matches(response.status_code, body):
+            return rule.error(f"{what}: {response.status_code}")
+    if response.status_code >= 500:
+        return ServiceUnavailable(f"{what}: {response.status_code}")
+    return {{ cookiecutter.class_name }}Error(f"{what}: unexpected status {response.status_code}")
+
+
+_MISSING = object()
+
+
+def _pointer(doc: object, pointer: str) -> object:
+    """The value at a JSON pointer, or a sentinel when there is none."""
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, dict) and token in doc:
+            doc = doc[token]
+        elif isinstance(doc, list) and token.isdigit() and int(token) < len(doc):
+            doc = doc[int(token)]
+        else:
+            return _MISSING
+    return doc
+
+
+def _text(body: object, pointer: str) -> str:
+    """A text or number the service must have sent at ``pointer``."""
+    value = _pointer(body, pointer)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ServiceUnavailable(f"the response has no value at {pointer or '/'}")
+    return str(value)
+
+
+def _record(body: object, pointer: str) -> dict[str, Any]:
+    """The user record the service must have sent at ``pointer``."""
+    value = _pointer(body, pointer)
+    if not isinstance(value, dict):
+        raise ServiceUnavailable(f"the response has no user record at {pointer or '/'}")
+    return value
+
+
+{% if "_quote" in cookiecutter.helpers %}
+def _quote(value: str) -> str:
+    """Percent-encode a value for one URL path segment or form field."""
+    return quote(value, safe="")
+
+{% endif %}{% if "_base64" in cookiecutter.helpers %}
+def _base64(value: str) -> str:
+    """Standard base64 of the UTF-8 text."""
+    return base64.b64encode(value.encode()).decode("ascii")
+
+{% endif %}
+
+def _without_query(url: str) -> str:
+    """The URL without its query, for messages: queries may carry secrets."""
+    return url.split("?", 1)[0]
