@@ -149,6 +149,28 @@ def fake(spec: Path | None, host: str, port: int, verbose: bool) -> None:
     sys.exit(serve(args))
 
 
+@main.command(name="check")
+@click.argument("out", default="integrations", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_reports_errors
+def check_command(out: Path, as_json: bool) -> None:
+    """Tell whether OUT is up to date, stale, or edited by hand (exit code says which)."""
+    from .check import check
+
+    report = check(out)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        click.echo(f"{out}: {report.state.replace('_', ' ')}")
+        for reason in report.stale:
+            click.echo(f"  stale: {reason} changed since generation")
+        for path in report.hand_edited:
+            click.echo(f"  edited by hand: {path}")
+        for path in report.missing:
+            click.echo(f"  missing: {path}")
+    sys.exit(report.exit_code)
+
+
 @main.command()
 @click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Less output.")

@@ -12,7 +12,7 @@ from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from . import __version__
-from .emit import LANGUAGES
+from .emit import language
 from .fake.fixtures import fixture_users, test_settings
 from .model import Spec
 from .targets import Target
@@ -56,7 +56,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         **template_options(target),
         **names,
     }
-    ctx.update(_plain(LANGUAGES[target.language].context(spec, test_settings(spec.data))))
+    ctx.update(_plain(language(target.language).context(spec, test_settings(spec.data))))
     return ctx
 
 

@@ -71,8 +71,25 @@ TARGETS: dict[str, Target] = {
             kit_serve="{python} -m flask --app example run --port {port} --no-reload",
             kit_env={"FLASK_SECRET_KEY": "kit-secret-key"},
         ),
-        Target("django", "Django", "python", (Toolchain("python3"),), ("{python} -m pytest -q",), options=("package",)),
-        Target("express", "Express", "js", (Toolchain("node"), Toolchain("npm")), ("npm ci", "npm test"), options=("package",)),
+        Target(
+            "django",
+            "Django",
+            "python",
+            (Toolchain("python3"),),
+            ("{python} -m pip install -q -e .[test]", "{python} -m pytest -q"),
+            options=("package", "distribution"),
+            naming={"package": "django_{slug}", "distribution": "django-{slug}"},
+        ),
+        Target(
+            "express",
+            "Express",
+            "js",
+            (Toolchain("node"), Toolchain("npm")),
+            ("npm ci", "npm test"),
+            options=("package",),
+            naming={"package": "express-{slug}"},
+            fake_dir="test/fake",
+        ),
         Target(
             "spring",
             "Spring Boot",
@@ -80,6 +97,8 @@ TARGETS: dict[str, Target] = {
             (Toolchain("java", ("-version",)), Toolchain("mvn", ("-v",))),
             ("mvn -q -B verify",),
             options=("group_id", "package", "artifact_id"),
+            naming={"group_id": "com.{slug}", "package": "com.{slug}.auth", "artifact_id": "{slug}-spring-boot-starter"},
+            fake_dir="src/test/fake",
         ),
         Target(
             "aspnetcore",
@@ -88,6 +107,8 @@ TARGETS: dict[str, Target] = {
             (Toolchain("dotnet"),),
             ("dotnet test",),
             options=("namespace",),
+            naming={"namespace": "{Name}.AspNetCore"},
+            fake_dir="tests/fake",
         ),
     )
 }

@@ -1,17 +1,18 @@
 """Per-language emitters: literals, escaping and spec values as native code.
 
-Each language module exposes ``FILTERS`` (Jinja filters its templates use)
-and ``context(spec)`` (the language-specific part of a target's context).
+Each language module (``python``, ``js``, ``java``, ``csharp``) exposes
+``FILTERS`` (the Jinja filters its templates use) and
+``context(spec, test_values)`` (the language part of a target's context).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from functools import cache
+from types import ModuleType
+
 from markupsafe import escape
-
-from . import python
-
-#: Emitter modules by language name (targets.py names a target's language).
-LANGUAGES = {"python": python}
 
 
 def html(text: str) -> str:
@@ -19,9 +20,15 @@ def html(text: str) -> str:
     return str(escape(text))
 
 
+def language(name: str) -> ModuleType:
+    """The emitter module of a language, e.g. ``language("python")``."""
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+@cache
 def filters() -> dict:
-    """Every emitter's Jinja filters, for the rendering environment."""
+    """Every emitter's Jinja filters, for the rendering environments."""
     out = {"html": html}
-    for module in LANGUAGES.values():
-        out.update(module.FILTERS)
+    for info in pkgutil.iter_modules(__path__):
+        out.update(getattr(language(info.name), "FILTERS", {}))
     return out
