@@ -12,7 +12,6 @@ from pathlib import Path
 
 from . import __version__, manifest
 from .errors import OutputError
-from .render import ROOT_TEMPLATES
 from .targets import TARGETS
 
 #: Exit codes of ``authgen check``, by state (the worst state found wins).
@@ -76,7 +75,7 @@ def check(out: str | Path) -> Report:
         target = TARGETS.get(name)
         if target is None or not target.available:
             report.stale.append(f"templates:{name} (no such target)")
-        elif manifest.hash_tree(target.template_dir, ROOT_TEMPLATES) != digest:
+        elif manifest.hash_tree(*target.template_roots) != digest:
             report.stale.append(f"templates:{name}")
     report.hand_edited = manifest.edited_files(out, recorded.files)
     report.missing = sorted(p for p in recorded.files if not (out / p).is_file())

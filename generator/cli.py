@@ -171,6 +171,43 @@ def check_command(out: Path, as_json: bool) -> None:
     sys.exit(report.exit_code)
 
 
+@main.command(name="diff")
+@SPEC_ARG
+@click.option("--against", "ref", required=True, metavar="GIT_REF", help="Render with the templates at this ref too.")
+@click.option("-t", "--target", "targets", multiple=True, help="Only this target (repeatable).")
+@click.option("--stat", is_flag=True, help="Only the summary of files changed per target.")
+@_reports_errors
+def diff_command(spec: Path | None, ref: str, targets: tuple[str, ...], stat: bool) -> None:
+    """Show what the working tree's templates change in SPEC's output, against GIT_REF."""
+    from .diff import diff
+
+    results = diff(spec, ref, list(targets) or None)
+    for result in results:
+        if not stat and result.text:
+            click.echo(result.text, nl=False)
+    total = 0
+    for result in results:
+        total += result.count
+        click.echo(
+            f"{result.target}: {len(result.changed)} changed, {len(result.added)} added, {len(result.removed)} removed",
+            err=not stat,
+        )
+    if total == 0:
+        click.echo(f"no differences against {ref}", err=not stat)
+
+
+@main.command()
+@click.option("--provider", type=click.Choice(["github"]), default="github", show_default=True)
+@click.option("--repo", default=".", type=click.Path(file_okay=False, path_type=Path), show_default=True,
+              help="The repository to write the workflow into.")
+@_reports_errors
+def ci(provider: str, repo: Path) -> None:
+    """Write a CI workflow that regenerates and tests every integration."""
+    from .ci import write_workflow
+
+    click.echo(f"wrote {write_workflow(repo, provider)}")
+
+
 @main.command()
 @click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Less output.")

@@ -37,6 +37,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
     target's naming defaults.
     """
     names = naming(spec, target)
+    fixtures = fixture_users(spec.data)
     ctx: dict[str, Any] = {
         "project_dir": target.name,
         "slug": spec.service.slug,
@@ -47,11 +48,13 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "authgen_version": __version__,
         "has_register": spec.has("register"),
         "has_forgot_password": spec.has("forgot_password"),
+        "login_inputs": login_inputs(spec),
         "register_inputs": form_inputs(spec, "register"),
         "forgot_inputs": form_inputs(spec, "forgot_password"),
         "admin_roles": list(spec.mapping.admin_roles),
         "staff_roles": list(spec.mapping.staff_roles),
-        "fixtures": fixture_users(spec.data),
+        "fixtures": fixtures,
+        "guard_role": guard_role(fixtures),
         "_extensions": ["generator.jinja.AuthgenExtension"],
         **template_options(target),
         **names,
@@ -89,6 +92,27 @@ def form_inputs(spec: Spec, operation: str) -> list[dict[str, str]]:
             kind, auto = "text", AUTOCOMPLETE.get(name, "off")
         out.append({"name": name, "label": label(name), "html_type": kind, "autocomplete": auto})
     return out
+
+
+def login_inputs(spec: Spec) -> list[dict[str, str]]:
+    """The login form's two fields; the first is labelled after what users sign in with."""
+    by_email = spec.field(spec.mapping.username).type == "email"
+    return [
+        {
+            "name": "username",
+            "label": "Email" if by_email else "Username",
+            "html_type": "email" if by_email else "text",
+            "autocomplete": "username",
+        },
+        {"name": "password", "label": "Password", "html_type": "password", "autocomplete": "current-password"},
+    ]
+
+
+def guard_role(fixtures: list[dict]) -> str:
+    """The role example apps require on ``/admin``: one the admin fixture has and the plain user lacks."""
+    users = {u["key"]: u for u in fixtures}
+    plain = set(users["user"]["expected"]["roles"])
+    return next(r for r in users["admin"]["expected"]["roles"] if r not in plain)
 
 
 def label(name: str) -> str:

@@ -12,6 +12,7 @@ into every generated package.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Union
@@ -25,12 +26,21 @@ TRANSFORMS = {
 #: Namespaces a reference may name.
 NAMESPACES = ("input", "config", "session", "steps", "service")
 
-_REF = re.compile(r"\$\{([^}]*)\}")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_INDEX = re.compile(r"(0|[1-9][0-9]*)\Z")
+_ESCAPE = re.compile(r"~(?![01])")
 
 
 class ExprError(ValueError):
-    """Raised when a value does not follow the value language."""
+    """Raised when a value does not follow the value language.
+
+    :param message: what is wrong, naming the offending text.
+    :param hint: how to fix it, when there is something useful to say.
+    """
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True)

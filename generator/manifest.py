@@ -31,7 +31,7 @@ def hash_tree(*roots: Path) -> str:
     """One hash over every file below ``roots``: their relative paths and bytes."""
     digest = hashlib.sha256()
     for root in roots:
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
         for path in files:
             if "__pycache__" in path.parts:
                 continue

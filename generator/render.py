@@ -146,10 +146,10 @@ def format_tree(target: Target, root: Path) -> None:
     from ruff.__main__ import find_ruff_bin
 
     done = subprocess.run(
-        [find_ruff_bin(), "format", "--quiet", "."], cwd=root, capture_output=True, text=True, check=False
+        [find_ruff_bin(), "format", "."], cwd=root, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
-        raise OutputError(path=str(root), reason=f"generated Python does not format: {done.stderr.strip()}")
+        raise OutputError(path=str(root), reason=f"generated Python does not format: {(done.stderr or done.stdout).strip()}")
 
 
 def render_root(spec: Spec, targets: list[Target], staging: Path) -> None:
@@ -181,7 +181,7 @@ def _manifest_for(
         if path.is_file():
             files[path.relative_to(staging).as_posix()] = manifest.sha256(path.read_bytes())
     targets = {n: h for n, h in (old.targets if old else {}).items() if n not in chosen_names}
-    targets.update({t.name: manifest.hash_tree(t.template_dir, ROOT_TEMPLATES) for t in chosen})
+    targets.update({t.name: manifest.hash_tree(*t.template_roots) for t in chosen})
     try:
         spec_ref = os.path.relpath(spec_path.resolve(), out.resolve())
     except ValueError:  # another drive on Windows

@@ -51,6 +51,12 @@ class Target:
         return TEMPLATES_DIR / self.name
 
     @property
+    def template_roots(self) -> tuple[Path, ...]:
+        """Every template folder the output depends on: the target's, the shared ones."""
+        shared = [TEMPLATES_DIR / "_root", TEMPLATES_DIR / f"_{self.language}"]
+        return (self.template_dir, *(p for p in shared if p.is_dir()))
+
+    @property
     def available(self) -> bool:
         """Whether the template exists in this version of authgen."""
         return (self.template_dir / "cookiecutter.json").is_file()

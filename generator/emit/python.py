@@ -92,8 +92,7 @@ def comment(text: str) -> str:
 
 def docstring(text: str) -> str:
     """Text safe inside a one-line triple-double-quoted docstring."""
-    body = comment(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return body[:-1] + '\\"' if body.endswith('"') else body
+    return comment(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def ident(name: str) -> str:
@@ -450,7 +449,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the fail-closed one."""
     used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
-    return sorted(used | {"ServiceUnavailable"})
+    return sorted(used | {"ServiceUnavailable", f"{spec.service.class_name}Error"})
 
 
 #: Helpers of the generated client that only some specs need.

@@ -18,11 +18,23 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from .errors import (
-    {{ cookiecutter.class_name }}Error,
 {%- for name in cookiecutter.error_imports %}
     {{ name }},
 {%- endfor %}
 )
+
+
+class _Rule:
+    """A response status, and values in the error body, that mean one error."""
+
+    def __init__(self, status: int, error: type[{{ cookiecutter.class_name }}Error], match: Mapping[str, object] | None = None) -> None:
+        self.status = status
+        self.error = error
+        self.match = dict(match or {})
+
+    def matches(self, status: int, body: object) -> bool:
+        return status == self.status and all(_pointer(body, p) == v for p, v in self.match.items())
+
 
 # How each response status maps onto an error, per request.
 {% for op in cookiecutter.ops.values() %}{% for step in op.steps %}{{ step.errors_name }} = {{ step.errors }}
@@ -116,18 +128,6 @@ class {{ cookiecutter.class_name }}Client:
             except ValueError:
                 raise ServiceUnavailable(f"{method} {_without_query(url)}: the response is not JSON") from None
         raise _error_for(response, errors, f"{method} {_without_query(url)}")
-
-
-class _Rule:
-    """A response status, and values in the error body, that mean one error."""
-
-    def __init__(self, status: int, error: type[{{ cookiecutter.class_name }}Error], match: Mapping[str, object] | None = None) -> None:
-        self.status = status
-        self.error = error
-        self.match = dict(match or {})
-
-    def matches(self, status: int, body: object) -> bool:
-        return status == self.status and all(_pointer(body, p) == v for p, v in self.match.items())
 
 
 def _error_for(response: requests.Response, rules: tuple[_Rule, ...], what: str) -> {{ cookiecutter.class_name }}Error:

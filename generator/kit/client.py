@@ -1,0 +1,226 @@
+"""HTTP clients for the kit's tests: simulated user agents of the app, and the fake's controls.
+
+Nothing here knows a framework.  Route names come from the HTTP contract
+(docs/http-contract.md), the CSRF header and field names from the app's own
+``{prefix}/csrf`` answer, and the session cookie is whatever the app sets at
+sign-in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import requests
+
+#: Seconds any single request may take; longer than any service timeout a spec may set.
+REQUEST_TIMEOUT = 330.0
+
+JSON = "application/json"
+HTML = "text/html"
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Csrf:
+    """What ``{prefix}/csrf`` says: the token, and where a request carries it."""
+
+    token: str
+    header: str
+    field: str
+
+
+@dataclass(frozen=True)
+class SetCookie:
+    """One ``Set-Cookie`` header, with attribute names in lower case (flags map to "")."""
+
+    name: str
+    value: str
+    attributes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def http_only(self) -> bool:
+        return "httponly" in self.attributes
+
+    @property
+    def same_site(self) -> str:
+        return self.attributes.get("samesite", "").lower()
+
+    @property
+    def removes(self) -> bool:
+        """Whether the header deletes the cookie rather than setting it (Max-Age wins over Expires)."""
+        if not self.value:
+            return True
+        max_age = self.attributes.get("max-age")
+        if max_age is not None and max_age.lstrip("-").isdigit():
+            return int(max_age) <= 0
+        try:
+            expires = parsedate_to_datetime(self.attributes["expires"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        return expires <= datetime.now(timezone.utc)
+
+
+def parse_set_cookie(header: str) -> SetCookie:
+    """Parse one ``Set-Cookie`` header value."""
+    pair, *attributes = header.split(";")
+    name, _, value = pair.partition("=")
+    attrs = {}
+    for attribute in attributes:
+        key, _, val = attribute.partition("=")
+        attrs[key.strip().lower()] = val.strip()
+    return SetCookie(name.strip(), value.strip().strip('"'), attrs)
+
+
+def set_cookies(response: requests.Response) -> list[SetCookie]:
+    """Every cookie a response sets (not the ones it deletes)."""
+    headers = response.raw.headers.getlist("Set-Cookie") if response.raw is not None else []
+    return [c for c in map(parse_set_cookie, headers) if not c.removes]
+
+
+class AppClient:
+    """One simulated user agent of the example app: its own cookie jar and ``Accept``.
+
+    An ``api`` client asks for JSON and posts JSON with the CSRF header; a
+    ``browser`` asks for HTML and posts forms with the CSRF field.  Redirects
+    are never followed: the tests look at them.
+    """
+
+    def __init__(self, base_url: str, prefix: str, *, browser: bool) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.prefix = prefix.rstrip("/")
+        self.browser = browser
+        self.http = requests.Session()
+        self.http.headers["Accept"] = f"{HTML},application/xhtml+xml;q=0.9,*/*;q=0.8" if browser else JSON
+
+    def route(self, name: str) -> str:
+        """The path of a contract route: ``route("login")`` is ``/auth/login``."""
+        return f"{self.prefix}/{name}"
+
+    def url(self, path: str) -> str:
+        return urljoin(self.base_url + "/", path)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        return self.http.request(method, self.url(path), **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    # -- the contract's routes -------------------------------------------------
+
+    def csrf(self) -> Csrf:
+        """Ask ``{prefix}/csrf`` for a token for this client's session."""
+        response = self.get(self.route("csrf"), headers={"Accept": JSON})
+        assert response.status_code == 200, f"GET {self.route('csrf')} answered {response.status_code}"
+        body = response.json()
+        return Csrf(body["csrf_token"], body["header"], body["field"])
+
+    def submit(self, name: str, fields: dict[str, Any], *, csrf: bool = True, **kwargs: Any) -> requests.Response:
+        """POST to a contract route the way this client posts: a form, or JSON.
+
+        :param csrf: send the CSRF token (in the field or the header the app names).
+        """
+        path = self.route(name)
+        if self.browser:
+            data = dict(fields)
+            if csrf:
+                token = self.csrf()
+                data[token.field] = token.token
+            return self.request("POST", path, data=data, **kwargs)
+        headers = dict(kwargs.pop("headers", {}))
+        if csrf:
+            token = self.csrf()
+            headers[token.header] = token.token
+        return self.request("POST", path, json=fields, headers=headers, **kwargs)
+
+    def post_raw(self, name: str, body: bytes | str, content_type: str) -> requests.Response:
+        """POST a body exactly as given, with the CSRF header, and ``Accept: application/json``."""
+        token = self.csrf()
+        headers = {"Content-Type": content_type, token.header: token.token, "Accept": JSON}
+        return self.request("POST", self.route(name), data=body, headers=headers)
+
+    def login(self, username: str, password: str, *, next: str | None = None, csrf: bool = True) -> requests.Response:
+        fields = {"username": username, "password": password}
+        if next is not None:
+            fields["next"] = next
+        return self.submit("login", fields, csrf=csrf)
+
+    def logout(self, *, csrf: bool = True) -> requests.Response:
+        return self.submit("logout", {}, csrf=csrf)
+
+    def me(self) -> requests.Response:
+        return self.get(self.route("me"), headers={"Accept": JSON})
+
+    def signed_in(self) -> bool:
+        """Whether ``me`` knows this client, i.e. it holds a signed-in session."""
+        return self.me().status_code == 200
+
+    # -- cookies ---------------------------------------------------------------
+
+    def cookies(self) -> dict[str, str]:
+        return {c.name: c.value for c in self.http.cookies if c.value is not None}
+
+    def with_cookies(self, cookies: dict[str, str]) -> AppClient:
+        """A new client (say, an attacker's) that holds exactly ``cookies``."""
+        other = AppClient(self.base_url, self.prefix, browser=self.browser)
+        for name, value in cookies.items():
+            other.http.cookies.set(name, value)
+        return other
+
+
+@dataclass(frozen=True)
+class FixtureUser:
+    """A user the fake knows, with the canonical user and the typed fields the app should derive."""
+
+    key: str
+    username: str
+    password: str
+    #: the canonical user ``me`` must return: id, username, email, ..., is_admin
+    expected: dict[str, Any]
+    #: every spec field by name, as JSON
+    fields: dict[str, Any]
+
+
+class FakeControl:
+    """The fake identity service's control endpoints under ``/__fake__/``."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.http = requests.Session()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        response = self.http.request(method, f"{self.base_url}/__fake__/{path}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response
+
+    def users(self) -> list[FixtureUser]:
+        return [
+            FixtureUser(u["key"], u["username"], u["password"], u["expected"], u.get("fields", {}))
+            for u in self._call("GET", "users").json()
+        ]
+
+    def calls(self) -> dict[str, Any]:
+        """Calls per operation since the last reset: ``{"login": 1, "get_user": 2, ...}``."""
+        return self._call("GET", "calls").json()
+
+    def count(self, operation: str) -> int:
+        return int(self.calls().get(operation, 0))
+
+    def reset(self) -> None:
+        """Forget counts, faults and changes to the users."""
+        self._call("POST", "reset")
+
+    def fault(self, operation: str, **fault: Any) -> None:
+        """Make ``operation`` fail: ``status=503``, ``delay=6``, ``drop=True`` or ``body="garbage"``."""
+        self._call("POST", "faults", json={"operation": operation, **fault})
+
+    def disable(self, key: str) -> None:
+        self._call("POST", f"users/{key}/disable")
+
+    def delete(self, key: str) -> None:
+        self._call("DELETE", f"users/{key}")

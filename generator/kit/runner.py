@@ -1,0 +1,122 @@
+"""Run the conformance kit against one generated package's example app.
+
+The runner is the only part that knows about processes: it starts the fake
+and the example app, hands their URLs to the kit's tests as pytest options,
+and stops both whatever happens.  The tests themselves only speak HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from .package import KitPackage, load_package, service_env
+from .processes import Process, install_app, serve_app, start_fake
+
+#: The kit's tests: this folder.
+KIT_DIR = Path(__file__).resolve().parent
+#: Seconds the example app caches the user in its session during a kit run, so S12 can see a refresh.
+SESSION_TTL = 3
+#: The variable, formatted with the spec's upper-case slug, that sets that TTL in every target.
+SESSION_TTL_ENV = "{SLUG}_SESSION_TTL"
+
+Say = Callable[[str], None]
+
+
+def run_kit(package: Path, quiet: bool = False, pytest_args: list[str] | None = None, *,
+            python: str | None = None) -> int:
+    """Serve ``package``'s example app against its fake and run the kit's tests on it.
+
+    :param package: a target's folder in an output folder, e.g. ``integrations/flask``.
+    :param quiet: print no progress lines.
+    :param pytest_args: extra arguments for pytest (``-x``, ``-k s01`` ...).
+    :param python: the interpreter the registry's ``{python}`` stands for; the running one by default.
+    :return: pytest's exit code (0 when every test passed).
+    :raises KitError: when the package, the fake or the app cannot be set up.
+    """
+    say: Say = (lambda _msg: None) if quiet else (lambda msg: print(f"kit: {msg}", file=sys.stderr, flush=True))
+    python = python or sys.executable
+    pkg = load_package(package)
+    with ExitStack() as running, _sigterm_as_interrupt():
+        say(f"{pkg.target.name}: starting the fake identity service")
+        fake, fake_url = start_fake(pkg, python)
+        running.callback(_stopper(fake, say))
+        say(f"fake listening on {fake_url}")
+        env = app_environment(pkg, fake_url)
+        say(f"installing the example app in {pkg.root}")
+        install_app(pkg, python, env)
+        say("starting the example app")
+        app, app_url = serve_app(pkg, python, env)
+        running.callback(_stopper(app, say))
+        say(f"example app answering at {app_url}; running the conformance tests")
+        code = subprocess.call(pytest_command(pkg, app_url, fake_url, pytest_args or [], quiet=quiet))
+        if code != 0 and not quiet:
+            _show_output(app, say)
+        return code
+
+
+def app_environment(pkg: KitPackage, fake_url: str) -> dict[str, str]:
+    """The example app's environment: ours, the target's ``kit_env``, a short session TTL, the service settings."""
+    env = dict(os.environ)
+    env.update(pkg.target.kit_env)
+    env[SESSION_TTL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = str(SESSION_TTL)
+    env.update(service_env(pkg, fake_url))
+    return env
+
+
+def pytest_command(pkg: KitPackage, app_url: str, fake_url: str, extra: list[str], *, quiet: bool) -> list[str]:
+    """The pytest command line that runs the kit's tests against a served app.
+
+    The kit ignores any pytest configuration around it (``-c`` an empty
+    file) and writes no cache into the installed package.
+    """
+    return [
+        sys.executable, "-m", "pytest", str(KIT_DIR),
+        "-c", os.devnull, "--rootdir", str(KIT_DIR), "-p", "no:cacheprovider", "-ra",
+        *(["-q"] if quiet else []),
+        "--app-url", app_url,
+        "--fake-url", fake_url,
+        "--spec", str(pkg.spec_data),
+        "--session-ttl", str(SESSION_TTL),
+        *extra,
+    ]
+
+
+def _stopper(process: Process, say: Say) -> Callable[[], None]:
+    def stop() -> None:
+        process.stop()
+        say(f"stopped {process.role}")
+
+    return stop
+
+
+def _show_output(app: Process, say: Say) -> None:
+    """Print the app's last lines of output: a failing test often has a traceback there."""
+    lines = app.last_output()
+    if lines:
+        say("the example app's last lines of output:")
+        for line in lines:
+            print(f"  | {line}", file=sys.stderr)
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while the kit runs, so a cancelled CI job still stops both processes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,78 @@
+"""The Python emitter: literals and spec values come out as valid, exact Python."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from generator import expr
+from generator.emit import python as py
+
+HOSTILE = [
+    'quote " and \' both',
+    "back\\slash \\n not a newline",
+    "${not.a.ref} and {{ jinja }} and {braces}",
+    "*/ end of comment --> </script>",
+    "new\nline\r\ttab",
+    "nul \x00 byte",
+    "right-to-left \u202e and emoji \U0001f510",
+    "ünïcødé",
+    '"""triple"""',
+    "",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_string_literal_round_trips(text: str) -> None:
+    assert ast.literal_eval(py.string(text)) == text
+
+
+def test_string_prefers_double_quotes_like_ruff() -> None:
+    assert py.string("plain") == '"plain"'
+    assert py.string('say "hi"') == "'say \"hi\"'"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_comment_stays_on_one_line(text: str) -> None:
+    source = f"x = 1  # {py.comment(text)}\n"
+    assert len(source.splitlines()) == 1
+    assert ast.parse(source)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_docstring_text_cannot_end_the_docstring(text: str) -> None:
+    source = f'def f():\n    """{py.docstring(text)}"""\n'
+    tree = ast.parse(source)
+    assert isinstance(tree.body[0], ast.FunctionDef)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_template_with_literal_text_evaluates_to_the_text(text: str) -> None:
+    template = expr.Template((expr.Lit(text), expr.Ref("input", "username")))
+    code = py.template(template, py.Names({"input.username": "username"}))
+    assert eval(code, {"username": "U"}) == text + "U"
+
+
+def test_path_references_are_percent_encoded_as_one_segment() -> None:
+    template = expr.parse_template("/v1/users/${session.user_id}/x")
+    code = py.template(template, py.Names({"session.user_id": "user_id"}), segment=True)
+    assert code == 'f"/v1/users/{_quote(user_id)}/x"'
+
+
+def test_transforms_emit_helpers() -> None:
+    value = expr.parse_value({"base64": "${input.username}:${input.password}"})
+    code = py.value(value, py.Names({"input.username": "u", "input.password": "p"}))
+    assert code == '_base64(f"{u}:{p}")'
+
+
+def test_json_body_keeps_structure_and_constants() -> None:
+    value = expr.parse_value({"a": {"b": ["${input.x}", 1, True]}, "c": "lit"}, body=True)
+    code = py.value(value, py.Names({"input.x": "x"}))
+    assert eval(code, {"x": "X"}) == {"a": {"b": ["X", 1, True]}, "c": "lit"}
+
+
+def test_keywords_become_safe_identifiers() -> None:
+    assert py.ident("class") == "class_"
+    assert py.ident("match") == "match_"
+    assert py.ident("name") == "name"
