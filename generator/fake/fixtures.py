@@ -82,6 +82,9 @@ def test_settings(spec: dict) -> dict[str, str]:
     return {name: "test-" + name.replace("_", "-") for name in names}
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # not a test, though pytest would collect it as one
+
+
 def fixture_users(spec: dict) -> list[dict]:
     """The fixture users: an admin, a plain user, a disabled user, and staff when the spec has staff roles."""
     mapping = spec["mapping"]

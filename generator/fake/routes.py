@@ -81,21 +81,6 @@ class Step:
         """The step's error rules for ``kind``, in spec order."""
         return [rule for rule in self.errors if rule.kind == kind]
 
-    def derived(self, name: str) -> expr.Pointer | None:
-        """Where inside the user record an extract lies, when the step extracts the record too.
-
-        ``user = "/_embedded/user"`` with ``user_id = "/_embedded/user/id"``
-        makes ``user_id`` the record's own ``/id``: the fake must answer with
-        the real id there, not with a handle of its own.
-        """
-        extracts = dict(self.extract)
-        if name == USER or USER not in extracts:
-            return None
-        outer, inner = extracts[USER].tokens, extracts[name].tokens
-        if len(inner) > len(outer) and inner[: len(outer)] == outer and "*" not in inner:
-            return expr.Pointer(inner[len(outer) :])
-        return None
-
     def match_path(self, path: str, base_url: str) -> dict[expr.Ref, str] | None:
         """The values of the path's references when ``path`` is one this step answers, else None.
 
@@ -106,7 +91,7 @@ class Step:
         if found is None:
             return None
         values: dict[expr.Ref, str] = {}
-        for index, (ref, text) in enumerate(zip(self.path.refs, found.groups())):
+        for index, (ref, text) in enumerate(zip(self.path.refs, found.groups(), strict=True)):
             value = base_url + LINKS + text if index == 0 and self.absolute else unquote(text)
             if values.setdefault(ref, value) != value:
                 return None

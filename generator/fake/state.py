@@ -85,14 +85,6 @@ class State:
                     return key
         return None
 
-    def find_by_record(self, pointer: expr.Pointer, value: str) -> str | None:
-        """The key of the user whose record holds ``value`` at ``pointer`` (deleted users too)."""
-        with self.lock:
-            for key, user in self.users.items():
-                if str(expr.resolve(user["record"], pointer, None)) == value:
-                    return key
-        return None
-
     def add_user(self, given: dict[str, object], password: str | None) -> str:
         """Register a user with the ``given`` field values; return its key."""
         with self.lock:
@@ -134,8 +126,13 @@ class State:
                 self.counts[step.operation] += 1
 
     def note_request(self, method: str, path: str, step: Step | None, status: int | None) -> None:
-        entry = {"method": method, "path": path, "operation": step.operation if step else None,
-                 "step": step.number if step else None, "status": status}
+        entry = {
+            "method": method,
+            "path": path,
+            "operation": step.operation if step else None,
+            "step": step.number if step else None,
+            "status": status,
+        }
         with self.lock:
             self.requests.append(entry)
 
@@ -164,9 +161,21 @@ class State:
 
     def users_view(self) -> dict[str, dict]:
         with self.lock:
-            return {key: {**user, "disabled": key in self.disabled, "deleted": key in self.deleted}
-                    for key, user in self.users.items()}
+            return {
+                key: {**user, "disabled": key in self.disabled, "deleted": key in self.deleted}
+                for key, user in self.users.items()
+            }
 
     def calls_view(self) -> dict:
+        """Counts per operation, recent requests, password resets, and every value handed out (for S17)."""
         with self.lock:
-            return {**self.counts, "requests": list(self.requests), "password_resets": list(self.password_resets)}
+            issued = [
+                {"value": value, "operation": h.operation, "step": h.step, "name": h.name}
+                for value, h in self.handles.items()
+            ]
+            return {
+                **self.counts,
+                "requests": list(self.requests),
+                "password_resets": list(self.password_resets),
+                "issued": issued,
+            }

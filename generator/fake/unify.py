@@ -17,7 +17,7 @@ import binascii
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from urllib.parse import parse_qs, unquote_plus
 
 from .exchange import Request
@@ -99,7 +99,7 @@ def unify_text(value: expr.Value, text: str, found: Bindings, where: str) -> Non
     match = _template_pattern(value).fullmatch(text)
     if match is None:
         raise Rejected(f"{where} does not have the form {describe(value)!r}")
-    for ref, group in zip(value.refs, match.groups()):
+    for ref, group in zip(value.refs, match.groups(), strict=True):
         found.bind(ref, group, where)
 
 
@@ -221,7 +221,7 @@ def _decode_base64(text: str, where: str) -> str:
         raise Rejected(f"{where} is not base64 of UTF-8 text") from err
 
 
-@lru_cache(maxsize=None)
+@cache
 def _template_pattern(template: expr.Template) -> re.Pattern[str]:
     """A regular expression with one group per reference; the first of two adjacent ones takes the least."""
     return re.compile(
