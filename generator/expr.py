@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import NoReturn
 
 #: Transforms a value may be wrapped in, with what each does.
 TRANSFORMS = {
@@ -120,25 +120,30 @@ class Arr:
     items: tuple[Value, ...]
 
 
-Value = Union[Template, Transform, Const, Obj, Arr]
+Value = Template | Transform | Const | Obj | Arr
 
 
 def parse_ref(body: str) -> Ref:
-    """Parse the inside of ``${...}``."""
+    """Parse the inside of ``${...}``: ``ns.name``, or ``steps.<n>.name``."""
+    text = "${" + body + "}"
     parts = body.strip().split(".")
     ns = parts[0]
+    if not body.strip():
+        raise ExprError(f"empty reference {text}", "write ${namespace.name}, e.g. ${input.username}")
     if ns not in NAMESPACES:
-        raise ExprError(f"unknown namespace {ns!r} in ${{{body}}}; use one of {', '.join(NAMESPACES)}")
+        close = difflib.get_close_matches(ns, NAMESPACES, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"use one of {', '.join(NAMESPACES)}"
+        raise ExprError(f"{text}: unknown namespace {ns!r}", hint)
     if ns == "steps":
-        if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) < 1:
-            raise ExprError(f"${{{body}}}: write steps.<number>.<name>, e.g. steps.1.href")
+        if len(parts) != 3 or not _INDEX.match(parts[1]) or int(parts[1]) < 1:
+            raise ExprError(f"{text}: a step reference needs a step number and a name", "write ${steps.1.href}")
         name, step = parts[2], int(parts[1])
     else:
         if len(parts) != 2:
-            raise ExprError(f"${{{body}}}: write {ns}.<name>")
+            raise ExprError(f"{text}: a reference is a namespace and one name", f"write ${{{ns}.<name>}}")
         name, step = parts[1], None
     if not _NAME.match(name):
-        raise ExprError(f"${{{body}}}: {name!r} is not a valid name (letters, digits, _)")
+        raise ExprError(f"{text}: {name!r} is not a name", "use letters, digits and _, not starting with a digit")
     return Ref(ns, name, step)
 
 
@@ -155,7 +160,8 @@ def parse_template(text: str) -> Template:
         if text.startswith("${", i):
             end = text.find("}", i + 2)
             if end < 0:
-                raise ExprError(f"unclosed ${{ in {text!r}")
+                hint = "close the reference with }, or write $${ for a literal ${"
+                raise ExprError(f"unclosed ${{ in {text!r}", hint)
             if buf:
                 parts.append(Lit("".join(buf)))
                 buf = []
@@ -179,22 +185,35 @@ def parse_value(raw: object, *, body: bool = False) -> Value:
         return parse_template(raw)
     if isinstance(raw, dict):
         if len(raw) == 1:
-            (key, arg), = raw.items()
+            ((key, arg),) = raw.items()
             if key in TRANSFORMS:
                 return Transform(key, parse_value(arg))
         if not body:
-            names = ", ".join(TRANSFORMS)
-            raise ExprError(f"expected text or a transform ({names}), got a table with keys {sorted(raw)}")
+            _not_a_transform(raw)
         return Obj(tuple((str(k), parse_value(v, body=True)) for k, v in raw.items()))
     if isinstance(raw, list):
         if not body:
-            raise ExprError("expected text, got an array")
+            raise ExprError("expected text, got an array", 'write one text value, e.g. "${input.username}"')
         return Arr(tuple(parse_value(v, body=True) for v in raw))
     if isinstance(raw, (bool, int, float)):
         if not body:
             return Template((Lit(_scalar_text(raw)),))
         return Const(raw)
-    raise ExprError(f"unsupported value {raw!r}")
+    raise ExprError(f"unsupported value {raw!r}", "write dates and times as text")
+
+
+def _not_a_transform(raw: dict) -> NoReturn:
+    """Raise the problem of a table where text or a transform was expected."""
+    names = ", ".join(TRANSFORMS)
+    if len(raw) == 1:
+        (key,) = raw
+        close = difflib.get_close_matches(str(key), TRANSFORMS, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"the transforms are {names}"
+        raise ExprError(f"unknown transform {key!r}", hint)
+    raise ExprError(
+        f"expected text or a transform, got a table with keys {', '.join(map(repr, raw))}",
+        f'a transform is a table with one key ({names}), e.g. {{ base64 = "..." }}',
+    )
 
 
 def _scalar_text(raw: bool | int | float) -> str:
@@ -234,14 +253,16 @@ class Pointer:
 
 
 def parse_pointer(text: str) -> Pointer:
-    """Parse ``/a/b/*/c``; ``""`` is the whole document."""
+    """Parse ``/a/b/*/c``; ``""`` is the whole document; ``~0`` is ``~`` and ``~1`` is ``/``."""
     if text == "":
         return Pointer(())
     if not text.startswith("/"):
-        raise ExprError(f"JSON pointer {text!r} must be empty or start with '/'")
+        raise ExprError(f"JSON pointer {text!r} must be empty or start with '/'", f"did you mean {'/' + text!r}?")
+    if _ESCAPE.search(text):
+        raise ExprError(f"JSON pointer {text!r} has a '~' that is not ~0 or ~1", "write ~0 for '~' and ~1 for '/'")
     tokens = tuple(t.replace("~1", "/").replace("~0", "~") for t in text[1:].split("/"))
     if tokens.count("*") > 1:
-        raise ExprError(f"JSON pointer {text!r} may hold at most one '*'")
+        raise ExprError(f"JSON pointer {text!r} holds more than one '*'", "a pointer may map over one array only")
     return Pointer(tokens)
 
 
@@ -249,17 +270,26 @@ _MISSING = object()
 
 
 def resolve(doc: object, pointer: Pointer, default: object = _MISSING) -> object:
-    """Read ``pointer`` out of ``doc``; raise ``LookupError`` when absent."""
+    """Read ``pointer`` out of ``doc``.
+
+    A ``*`` token maps the rest of the pointer over every element of an array.
+
+    :param default: returned instead of raising when something is absent
+        (for a ``*`` pointer: in place of each element's missing value).
+    :raises LookupError: when the pointer does not resolve and there is no default.
+    """
     cur = doc
     for i, token in enumerate(pointer.tokens):
         if token == "*":
             if not isinstance(cur, list):
+                if default is not _MISSING:
+                    return default
                 raise LookupError(f"{pointer}: expected an array")
             rest = Pointer(pointer.tokens[i + 1 :])
-            return [resolve(item, rest) for item in cur]
+            return [resolve(item, rest, default) for item in cur]
         if isinstance(cur, dict) and token in cur:
             cur = cur[token]
-        elif isinstance(cur, list) and token.isdigit() and int(token) < len(cur):
+        elif isinstance(cur, list) and _INDEX.match(token) and int(token) < len(cur):
             cur = cur[int(token)]
         else:
             if default is not _MISSING:
@@ -272,27 +302,43 @@ def assign(doc: dict, pointer: Pointer, value: object) -> None:
     """Place ``value`` at ``pointer`` inside ``doc``, creating objects on the way.
 
     With a ``*`` token, ``value`` must be a list: one array element is made
-    per item, each holding the item at the rest of the pointer.
+    per item, each holding the item at the rest of the pointer.  When that
+    array already exists with as many objects (another field of the same
+    elements, e.g. ``/groups/*/id`` after ``/groups/*/name``), the items are
+    placed into those objects instead.
+
+    :raises ValueError: when the pointer cannot be built inside ``doc``.
     """
-    if not pointer.tokens:
+    tokens = pointer.tokens
+    if not tokens:
         if isinstance(value, dict):
             doc.update(value)
             return
         raise ValueError("only an object can be placed at the root")
+    if tokens[0] == "*":
+        raise ValueError(f"{pointer}: the root is an object, not an array")
     cur: dict = doc
-    tokens = pointer.tokens
     for i, token in enumerate(tokens[:-1]):
         if tokens[i + 1] == "*":
-            rest = Pointer(tokens[i + 2 :])
-            items = []
-            for item in value:  # type: ignore[union-attr]
-                if rest.tokens:
-                    holder: dict = {}
-                    assign(holder, rest, item)
-                    items.append(holder)
-                else:
-                    items.append(item)
-            cur[token] = items
+            cur[token] = _spread(cur.get(token), Pointer(tokens[i + 2 :]), value, pointer)
             return
-        cur = cur.setdefault(token, {})
+        nxt = cur.setdefault(token, {})
+        if not isinstance(nxt, dict):
+            raise ValueError(f"{pointer}: {token!r} already holds a value that is not an object")
+        cur = nxt
     cur[tokens[-1]] = value
+
+
+def _spread(existing: object, rest: Pointer, value: object, pointer: Pointer) -> list:
+    """The array for a ``*`` token: one element per item of ``value``."""
+    if not isinstance(value, list):
+        raise ValueError(f"{pointer}: a '*' pointer needs a list, got {type(value).__name__}")
+    if not rest.tokens:
+        return list(value)
+    reuse = isinstance(existing, list) and len(existing) == len(value) and all(isinstance(e, dict) for e in existing)
+    items = []
+    for n, item in enumerate(value):
+        holder: dict = existing[n] if reuse else {}  # type: ignore[index]
+        assign(holder, rest, item)
+        items.append(holder)
+    return items
