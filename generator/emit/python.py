@@ -183,8 +183,9 @@ class EmittedStep:
     comment: str
     call: str
     extracts: tuple[str, ...]
-    errors_name: str
-    errors: str
+    #: the module constant describing the request, and its definition
+    constant: str
+    definition: str
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     steps = []
     for number, step in enumerate(op.steps, 1):
         names = Names(locals_)
-        errors_name = f"_{op.name.upper()}_ERRORS" + (f"_{number}" if len(op.steps) > 1 else "")
+        constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
         extracts = []
         for key, pointer in step.extract:
             if key == USER_EXTRACT:
@@ -228,10 +229,10 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         steps.append(
             EmittedStep(
                 comment=f"{step.method} {_describe_path(step)}",
-                call=_call(spec, step, Names(dict(locals_)), errors_name, bool(step.extract)),
+                call=_call(spec, step, Names(dict(locals_)), constant, bool(step.extract)),
                 extracts=tuple(extracts),
-                errors_name=errors_name,
-                errors=_errors(step),
+                constant=constant,
+                definition=_definition(step),
             )
         )
     returns = ""
@@ -253,9 +254,9 @@ def _describe_path(step: Step) -> str:
     return comment("".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts))
 
 
-def _call(spec: Spec, step: Step, names: Names, errors_name: str, wants_body: bool) -> str:
-    """The ``self._send(...)`` call of a step, one argument per line."""
-    args = [string(step.method), url(step, names)]
+def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool) -> str:
+    """The ``self._send(...)`` call of a step."""
+    args = [constant, url(step, names)]
     headers = [(string(k), value(v, names)) for k, v in step.headers]
     auth = None
     if step.auth.kind == "service":
@@ -280,8 +281,6 @@ def _call(spec: Spec, step: Step, names: Names, errors_name: str, wants_body: bo
         args.append(f"json={value(step.json, names)}")
     if step.form is not None:
         args.append("data={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.form) + "}")
-    args.append(f"ok={literal(tuple(step.ok))}")
-    args.append(f"errors={errors_name}")
     return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
 
 
@@ -295,15 +294,16 @@ def _bearer(token: expr.Value, names: Names) -> str:
     return f'"Bearer " + {value(token, names)}'
 
 
-def _errors(step: Step) -> str:
-    """The error rules of a step as a tuple of ``_Rule`` literals."""
+def _definition(step: Step) -> str:
+    """The ``_Step(...)`` describing a request: method, path as the spec writes it, statuses, error rules."""
     rules = []
     for rule in step.errors:
         args = [str(rule.status), ERROR_CLASSES[rule.kind]]
         if rule.match:
             args.append("{" + ", ".join(f"{string(str(p))}: {literal(v)}" for p, v in rule.match) + "}")
         rules.append("_Rule(" + ", ".join(args) + ")")
-    return literal(()) if not rules else "(" + ", ".join(rules) + ("," if len(rules) == 1 else "") + ")"
+    errors = "(" + ", ".join(rules) + ("," if len(rules) == 1 else "") + ")" if rules else "()"
+    return f"_Step({string(step.method)}, {string(_describe_path(step))}, ok={literal(tuple(step.ok))}, errors={errors})"
 
 
 # -- the user type ------------------------------------------------------------
@@ -443,6 +443,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "error_imports": error_imports(spec),
         "helpers": helpers(ops),
         "converters": converters(spec),
+        "django_columns": django_columns(spec),
     }
 
 
@@ -468,3 +469,138 @@ def converters(spec: Spec) -> list[str]:
     if used & {"_enum", "_str_tuple"}:
         used.add("_str")
     return sorted(used)
+
+
+# -- the Django target's profile model -----------------------------------------
+
+#: Names a column of the Django profile model cannot take: attributes of every
+#: Django model, and the profile's own fields, properties and methods.
+DJANGO_RESERVED = frozenset(
+    {
+        "DoesNotExist",
+        "MultipleObjectsReturned",
+        "adelete",
+        "arefresh_from_db",
+        "asave",
+        "check",
+        "clean",
+        "clean_fields",
+        "date_error_message",
+        "delete",
+        "from_db",
+        "full_clean",
+        "get_constraints",
+        "get_deferred_fields",
+        "has_roles",
+        "id",
+        "is_admin",
+        "is_staff",
+        "objects",
+        "pk",
+        "prepare_database_save",
+        "refresh_from_db",
+        "refreshed_at",
+        "save",
+        "save_base",
+        "serializable_value",
+        "service_id",
+        "to_dict",
+        "unique_error_message",
+        "user",
+        "user_id",
+        "validate_constraints",
+        "validate_unique",
+    }
+)
+
+
+def django_field(ftype: str, optional: bool, values: tuple[str, ...] = ()) -> str:
+    """The Django model field declaration (``models.TextField()`` ...) for a field type."""
+    null = "blank=True, null=True"
+    if ftype == "enum":
+        choices = "[" + ", ".join(f"({string(v)}, {string(v)})" for v in values) + "]"
+        size = max((len(v) for v in values), default=1)
+        return f"models.CharField(max_length={size}, choices={choices}{', ' + null if optional else ''})"
+    if ftype == "list<string>":
+        return f"models.JSONField({null})" if optional else "models.JSONField(default=list)"
+    base = {
+        "string": "models.TextField(",
+        "email": "models.EmailField(max_length=254",
+        "int": "models.BigIntegerField(",
+        "float": "models.FloatField(",
+        "bool": "models.BooleanField(",
+        "datetime": "models.DateTimeField(",
+    }[ftype]
+    if optional:
+        base += (", " if not base.endswith("(") else "") + null
+    return base + ")"
+
+
+def django_columns(spec: Spec) -> list[dict]:
+    """The columns of the Django target's profile model: one per user attribute.
+
+    Each attribute of :func:`attributes` (the canonical ones, then the other
+    spec fields) becomes a typed model field, named like the attribute except
+    that the service's id is ``service_id`` and names Django models reserve
+    get a ``_value`` suffix.  Each entry has ``name`` (the attribute, the key
+    in ``me``), ``canonical`` (one of the canonical attributes), ``column`` (the model field, None when the service does not
+    provide the attribute), ``field`` (its declaration), ``read`` (the value
+    out of ``record``, as the generated reader computes it) and ``json`` (the
+    value for ``me``, out of ``self``).
+    """
+    mapping = spec.mapping
+    fields = {f.name: f for f in spec.user}
+    taken: set[str] = set()
+    out = []
+    for attr in attributes(spec):
+        canonical = attr.name in ("id", "username", "email", "first_name", "last_name", "roles", "active")
+        source = fields.get(getattr(mapping, attr.name)) if canonical and attr.name not in ("roles", "active") else None
+        if attr.read == "None":
+            out.append(
+                {"name": attr.name, "canonical": canonical, "column": None, "field": None, "read": "None", "json": "None"}
+            )
+            continue
+        read = attr.read
+        if attr.name == "id":
+            column, declaration = "service_id", "models.CharField(max_length=255, unique=True)"
+        elif canonical and attr.name == "roles":
+            column, declaration, read = "roles", "models.JSONField(default=list)", f"list({attr.read})"
+        elif canonical and attr.name == "active":
+            column, declaration = "active", "models.BooleanField(default=True)"
+        else:
+            field = source if canonical else fields[attr.name]
+            column = _django_column(attr.name, taken)
+            declaration = django_field(field.type, field.optional, field.values)
+            if field.type == "list<string>" and not field.optional:
+                read = f"list({attr.read})"
+        taken.add(column)
+        out.append(
+            {
+                "name": attr.name,
+                "canonical": canonical,
+                "column": column,
+                "field": declaration,
+                "read": read,
+                "json": _django_json(column, attr),
+            }
+        )
+    return out
+
+
+def _django_column(name: str, taken: set[str]) -> str:
+    """A model field name for an attribute: the name itself unless Django or the profile reserves it."""
+    column = name
+    if column in DJANGO_RESERVED or keyword.iskeyword(column) or column.endswith("_") or "__" in column:
+        column = column.rstrip("_").replace("__", "_") + "_value"
+    return _fresh(column, set(taken))
+
+
+def _django_json(column: str, attr: Attribute) -> str:
+    """The JSON value of a column for ``me``: date-times as ISO 8601 text, lists as lists."""
+    value = f"self.{column}"
+    optional = attr.annotation.endswith("| None")
+    if attr.annotation.startswith("datetime"):
+        return f"{value}.isoformat() if {value} else None" if optional else f"{value}.isoformat()"
+    if attr.annotation.startswith("tuple"):
+        return f"list({value}) if {value} is not None else None" if optional else f"list({value})"
+    return value

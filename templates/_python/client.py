@@ -36,8 +36,24 @@ class _Rule:
         return status == self.status and all(_pointer(body, p) == v for p, v in self.match.items())
 
 
-# How each response status maps onto an error, per request.
-{% for op in cookiecutter.ops.values() %}{% for step in op.steps %}{{ step.errors_name }} = {{ step.errors }}
+class _Step:
+    """One request of the API: its method, its path as the spec writes it, success statuses, error rules.
+
+    Messages name the request by this path, never by the URL sent, which may
+    carry ids or tokens.
+    """
+
+    def __init__(self, method: str, path: str, *, ok: tuple[int, ...], errors: tuple[_Rule, ...]) -> None:
+        self.method = method
+        self.path = path
+        self.ok = ok
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+{% for op in cookiecutter.ops.values() %}{% for step in op.steps %}{{ step.constant }} = {{ step.definition }}
 {% endfor %}{% endfor %}
 
 class {{ cookiecutter.class_name }}Client:
@@ -106,41 +122,33 @@ class {{ cookiecutter.class_name }}Client:
 {%- endfor %}
 {%- endfor %}
 {% endif %}
-    def _send(
-        self,
-        method: str,
-        url: str,
-        *,
-        ok: tuple[int, ...],
-        errors: tuple[_Rule, ...],
-        **kwargs: Any,
-    ) -> Any:
-        """Send one request; return its JSON body or raise the mapped error."""
+    def _send(self, step: _Step, url: str, **kwargs: Any) -> Any:
+        """Send one request; return its JSON body or raise the error its status maps to."""
         try:
-            response = self.http.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+            response = self.http.request(step.method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as err:
-            raise ServiceUnavailable(f"{method} {_without_query(url)}: {type(err).__name__}") from None
-        if response.status_code in ok:
+            raise ServiceUnavailable(f"{step}: {type(err).__name__}") from None
+        if response.status_code in step.ok:
             if not response.content:
                 return {}
             try:
                 return response.json()
             except ValueError:
-                raise ServiceUnavailable(f"{method} {_without_query(url)}: the response is not JSON") from None
-        raise _error_for(response, errors, f"{method} {_without_query(url)}")
+                raise ServiceUnavailable(f"{step}: the response is not JSON") from None
+        raise _error_for(step, response)
 
 
-def _error_for(response: requests.Response, rules: tuple[_Rule, ...], what: str) -> {{ cookiecutter.class_name }}Error:
+def _error_for(step: _Step, response: requests.Response) -> {{ cookiecutter.class_name }}Error:
     try:
         body = response.json()
     except ValueError:
         body = None
-    for rule in rules:
+    for rule in step.errors:
         if rule.matches(response.status_code, body):
-            return rule.error(f"{what}: {response.status_code}")
+            return rule.error(f"{step}: {response.status_code}")
     if response.status_code >= 500:
-        return ServiceUnavailable(f"{what}: {response.status_code}")
-    return {{ cookiecutter.class_name }}Error(f"{what}: unexpected status {response.status_code}")
+        return ServiceUnavailable(f"{step}: {response.status_code}")
+    return {{ cookiecutter.class_name }}Error(f"{step}: unexpected status {response.status_code}")
 
 
 _MISSING = object()
@@ -186,7 +194,3 @@ def _base64(value: str) -> str:
     return base64.b64encode(value.encode()).decode("ascii")
 
 {% endif %}
-
-def _without_query(url: str) -> str:
-    """The URL without its query, for messages: queries may carry secrets."""
-    return url.split("?", 1)[0]

@@ -21,7 +21,7 @@ from .errors import ServiceUnavailable
 
 #: Roles that make a user an administrator (``is_admin``).
 ADMIN_ROLES = frozenset({{ cookiecutter.admin_roles | py }})
-#: Roles that make a user staff (``is_staff``); administrators are staff too.
+#: Roles that make a user staff (``is_staff``).
 STAFF_ROLES = frozenset({{ cookiecutter.staff_roles | py }})
 
 
@@ -75,7 +75,7 @@ class {{ cookiecutter.class_name }}User(UserMixin):
 
     @property
     def is_staff(self) -> bool:
-        return self.is_admin or not STAFF_ROLES.isdisjoint(self.roles)
+        return not STAFF_ROLES.isdisjoint(self.roles)
 
     def get_id(self) -> str:
         return self.id
@@ -168,5 +168,5 @@ def _enum(*values: str) -> Callable[[object], str]:
 def _datetime(value: object) -> datetime:
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO 8601 date-time, got {type(value).__name__}")
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value)
 {% endif %}

@@ -1,0 +1,38 @@
+"""Defaults and fixed names of the {{ cookiecutter.service_name | pydoc }} integration.
+
+Constants only, no logic: :mod:`.settings` reads ``app.config`` and falls
+back to these.
+"""
+
+#: Seconds the user cached in the session is trusted before the service is asked again.
+SESSION_TTL = 300.0
+
+#: Seconds to wait for the identity service before failing closed with a 503.
+TIMEOUT = {{ cookiecutter.timeout_s | float | py }}
+
+#: The URL prefix of the integration's routes: ``/auth/login``, ``/auth/me`` ...
+ROUTE_PREFIX = "/auth"
+
+#: The name shown at the top of the pages.
+BRAND_NAME = {{ cookiecutter.service_name | py }}
+
+#: The colour of buttons, links and focus rings on the pages.
+PRIMARY_COLOR = "#4f46e5"
+
+#: The blueprint's name: endpoints are ``{{ cookiecutter.slug }}.login``, ``{{ cookiecutter.slug }}.logout`` ...
+BLUEPRINT = {{ cookiecutter.slug | py }}
+
+#: The folder of the pages: an app overrides ``{{ cookiecutter.slug }}/login.html`` with its own template of that name.
+TEMPLATE_FOLDER = {{ cookiecutter.slug | py }}
+
+#: The key of the extension's state in ``app.extensions``.
+EXTENSION_KEY = {{ cookiecutter.slug | py }}
+
+#: The key of the cached user in the Flask session.
+SESSION_KEY = "_{{ cookiecutter.slug }}"
+
+#: Context of the key derived from ``SECRET_KEY`` that encrypts the service's tokens.
+TOKEN_KEY_INFO = b"{{ cookiecutter.package }} service session"
+
+#: The longest text accepted in a form field, so no one can post megabytes to the service.
+MAX_INPUT_LENGTH = 1024

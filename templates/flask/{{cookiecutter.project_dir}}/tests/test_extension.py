@@ -1,0 +1,158 @@
+"""The extension beyond the smoke cases: configuration, content negotiation, pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_login import LoginManager
+
+from {{ cookiecutter.package }} import {{ [cookiecutter.class_name, "ConfigurationError"] | sort | join(", ") }}
+from support import HTML, JSON, PREFIX, SETTINGS, USERS, Service, csrf_token, error_of, make_app, sign_in, signed_in
+
+
+def test_a_missing_required_setting_fails_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = Flask(__name__)
+{%- for s in cookiecutter.settings if s.required %}
+    monkeypatch.delenv({{ s.env | py }}, raising=False)
+{%- endfor %}
+    with pytest.raises(ConfigurationError) as caught:
+        {{ cookiecutter.class_name }}(app)
+    message = str(caught.value)
+    assert "SECRET_KEY" in message
+{%- for s in cookiecutter.settings if s.required %}
+    assert {{ s.config_key | py }} in message and {{ s.env | py }} in message
+{%- endfor %}
+
+
+def test_settings_fall_back_to_the_environment(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+{%- for s in cookiecutter.settings if s.name != "base_url" %}
+    monkeypatch.setenv({{ s.env | py }}, SETTINGS[{{ s.config_key | py }}])
+{%- endfor %}
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test-secret-key", {{ cookiecutter.config_prefix }}_BASE_URL=service.url)
+    {{ cookiecutter.class_name }}(app)
+    client = app.test_client()
+    sign_in(client)
+    assert signed_in(client)
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [("{{ cookiecutter.config_prefix }}_SESSION_TTL", "soon"), ("{{ cookiecutter.config_prefix }}_PRIMARY_COLOR", "red;}</style>"), ("{{ cookiecutter.config_prefix }}_ROUTE_PREFIX", "auth")],
+)
+def test_an_invalid_setting_fails_at_start_up(service: Service, setting: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=setting):
+        make_app(service, **{setting: value})
+
+
+def test_the_application_factory_pattern(service: Service) -> None:
+    extension = {{ cookiecutter.class_name }}()
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test-secret-key", {{ cookiecutter.config_prefix }}_BASE_URL=service.url, **SETTINGS)
+    extension.init_app(app)
+    with app.app_context():
+        assert extension.settings.base_url == service.url
+        assert extension.client.base_url == service.url
+
+
+def test_an_existing_login_manager_is_used(service: Service) -> None:
+    app = Flask(__name__)
+    manager = LoginManager(app)
+    app.config.update(SECRET_KEY="test-secret-key", {{ cookiecutter.config_prefix }}_BASE_URL=service.url, **SETTINGS)
+    {{ cookiecutter.class_name }}(app)
+    assert app.login_manager is manager  # type: ignore[attr-defined]
+    client = app.test_client()
+    sign_in(client)
+    assert signed_in(client)
+
+
+def test_the_route_prefix_is_configurable(service: Service) -> None:
+    client = make_app(service, {{ cookiecutter.config_prefix }}_ROUTE_PREFIX="/account/").test_client()
+    assert client.get("/account/login", headers=HTML).status_code == 200
+    assert client.get(f"{PREFIX}/login", headers=HTML).status_code == 404
+
+
+def test_routes_answer_406_for_what_they_cannot_produce(client: FlaskClient) -> None:
+    assert client.get(f"{PREFIX}/me", headers={"Accept": "text/html"}).status_code == 406
+    response = client.get(f"{PREFIX}/login", headers=JSON)
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "not_acceptable"
+
+
+def test_no_accept_header_gets_html_pages_and_json_me(client: FlaskClient) -> None:
+    assert client.get(f"{PREFIX}/login").mimetype == "text/html"
+    assert client.get(f"{PREFIX}/me").mimetype == "application/json"
+
+
+def test_a_body_that_is_not_a_json_object_is_400(client: FlaskClient) -> None:
+    headers = {**JSON, "X-CSRFToken": csrf_token(client), "Content-Type": "application/json"}
+    for body in ("{not json", "[1, 2]", "null"):
+        response = client.post(f"{PREFIX}/login", data=body, headers=headers)
+        assert response.status_code == 400, body
+        assert error_of(response)["code"] == "invalid_input"
+
+
+def test_a_post_that_is_neither_json_nor_a_form_is_415(client: FlaskClient) -> None:
+    headers = {**JSON, "X-CSRFToken": csrf_token(client), "Content-Type": "text/plain"}
+    response = client.post(f"{PREFIX}/login", data="username=a&password=b", headers=headers)
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_a_json_login_without_a_password_is_400(client: FlaskClient) -> None:
+    headers = {**JSON, "X-CSRFToken": csrf_token(client)}
+    response = client.post(f"{PREFIX}/login", json={"username": USERS["user"]["username"]}, headers=headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid_input"
+
+
+def test_login_answers_the_same_user_as_me_and_a_token_that_works(client: FlaskClient) -> None:
+    user = USERS["user"]
+    headers = {**JSON, "X-CSRFToken": csrf_token(client)}
+    body = client.post(
+        f"{PREFIX}/login", json={"username": user["username"], "password": user["password"]}, headers=headers
+    ).get_json()
+    assert body["user"] == client.get(f"{PREFIX}/me").get_json()
+    logout = client.post(f"{PREFIX}/logout", headers={**JSON, "X-CSRFToken": body["csrf_token"]})
+    assert logout.status_code == 204
+
+
+def test_the_pages_are_accessible_and_branded(service: Service) -> None:
+    app = make_app(
+        service,
+        {{ cookiecutter.config_prefix }}_BRAND_NAME="Example & Co",
+        {{ cookiecutter.config_prefix }}_LOGO_URL="https://cdn.example/logo.svg",
+        {{ cookiecutter.config_prefix }}_PRIMARY_COLOR="#0a7d38",
+    )
+    page = app.test_client().get(f"{PREFIX}/login", headers=HTML).text
+    assert '<html lang="en">' in page
+    assert '<img src="https://cdn.example/logo.svg" alt="Example &amp; Co">' in page
+    assert "--primary: #0a7d38;" in page
+    assert '<label for="username">' in page and '<label for="password">' in page
+    assert 'autocomplete="current-password"' in page
+    assert 'role="alert"' in page
+    assert "<link" not in page and "<script" not in page, "no external assets"
+
+
+def test_a_page_is_overridden_by_the_app(service: Service, tmp_path: Path) -> None:
+    (tmp_path / {{ cookiecutter.slug | py }}).mkdir()
+    (tmp_path / {{ cookiecutter.slug | py }} / "login.html").write_text("<p>Our own login page</p>", encoding="utf-8")
+    app = make_app(service)
+    app.template_folder = str(tmp_path)
+    assert app.test_client().get(f"{PREFIX}/login", headers=HTML).text == "<p>Our own login page</p>"
+
+
+def test_a_form_error_is_announced_next_to_the_form(client: FlaskClient) -> None:
+    page = client.get(f"{PREFIX}/login", headers=HTML).text
+    assert 'aria-describedby="form-error"' in page
+    user = USERS["user"]
+    answer = client.post(
+        f"{PREFIX}/login",
+        data={"username": user["username"], "password": "", "csrf_token": csrf_token(client)},
+        headers=HTML,
+    )
+    assert answer.status_code == 400
+    assert 'aria-invalid="true"' in answer.text

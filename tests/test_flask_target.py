@@ -1,0 +1,167 @@
+"""The Flask target: what its template renders, for the bundled spec and for awkward ones."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import py_compile
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from ruff.__main__ import find_ruff_bin
+
+from generator.render import generate
+from generator.targets import TARGETS
+
+ROOT = Path(__file__).resolve().parent.parent
+ACME = ROOT / "examples" / "acme" / "identity.toml"
+KEYCLOAK = ROOT / "examples" / "keycloak" / "identity.toml"
+TEMPLATE = TARGETS["flask"].template_dir / "{{cookiecutter.project_dir}}"
+PAGES = TEMPLATE / "src" / "{{cookiecutter.package}}" / "templates" / "{{cookiecutter.slug}}"
+
+#: A service name with everything that breaks careless escaping in Python, TOML, Markdown and HTML.
+AWKWARD_NAME = 'Acme "Quoted" \\ ${x} {{ y }} */ </script> | Ünïcode'
+#: A setting description with a line break besides.
+AWKWARD_DESCRIPTION = 'Root URL\nof the "API" | */ </script>'
+
+
+def render(spec: Path, out: Path) -> Path:
+    generate(spec, out, ["flask"])
+    return out / "flask"
+
+
+@pytest.fixture(scope="module")
+def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(ACME, tmp_path_factory.mktemp("acme"))
+
+
+@pytest.fixture(scope="module")
+def keycloak(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A spec without register and forgot_password."""
+    return render(KEYCLOAK, tmp_path_factory.mktemp("keycloak"))
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("awkward")
+    text = ACME.read_text(encoding="utf-8")
+    spec = folder / "identity.toml"
+    # A JSON string is a TOML basic string.
+    text = text.replace('name = "Acme Identity"', f"name = {json.dumps(AWKWARD_NAME)}")
+    text = text.replace('"Root URL of the Acme Identity API"', json.dumps(AWKWARD_DESCRIPTION))
+    spec.write_text(text, encoding="utf-8")
+    return render(spec, folder / "out")
+
+
+def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([find_ruff_bin(), *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("package", ["acme", "keycloak", "awkward"])
+def test_output_passes_ruff(package: str, request: pytest.FixtureRequest) -> None:
+    root = request.getfixturevalue(package)
+    checked = ruff("check", "--no-cache", ".", cwd=root)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    formatted = ruff("format", "--check", "--no-cache", ".", cwd=root)
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+
+
+@pytest.mark.parametrize("package", ["acme", "keycloak", "awkward"])
+def test_every_python_file_compiles(package: str, request: pytest.FixtureRequest) -> None:
+    root = request.getfixturevalue(package)
+    for path in root.rglob("*.py"):
+        py_compile.compile(str(path), doraise=True)
+
+
+def test_layout(acme: Path) -> None:
+    package = acme / "src" / "flask_acme"
+    for name in ("__init__.py", "extension.py", "views.py", "guards.py", "session.py", "settings.py", "py.typed"):
+        assert (package / name).is_file(), name
+    for name in ("README.md", "example.py", "pyproject.toml", "tests/conftest.py", "tests/test_smoke.py"):
+        assert (acme / name).is_file(), name
+    assert (acme / "tests" / "fake" / "spec.json").is_file()
+    assert not (acme / "noxfile.py").exists()
+
+
+def test_pages_are_copied_verbatim(acme: Path) -> None:
+    """Flask's own Jinja pages must not be rendered by cookiecutter."""
+    pages = sorted(PAGES.iterdir())
+    assert {page.name for page in pages} >= {"base.html", "login.html", "register.html", "forgot.html"}
+    for page in pages:
+        assert (acme / "src" / "flask_acme" / "templates" / "acme" / page.name).read_bytes() == page.read_bytes()
+
+
+def test_pyproject(acme: Path) -> None:
+    project = tomllib.loads((acme / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "Flask-Acme"
+    assert project["requires-python"] == ">=3.11"
+    dependencies = " ".join(project["dependencies"])
+    for name in ("Flask>=3.1", "Flask-Login", "Flask-WTF", "requests", "cryptography"):
+        assert name in dependencies
+    assert "pytest>=8" in project["optional-dependencies"]["test"]
+
+
+def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
+    readme = (acme / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    assert snippet.startswith("# pip install ./integrations/flask")
+    for line in (
+        "from flask_acme import Acme, roles_required",
+        "app.config.from_prefixed_env()",
+        "Acme(app)" + " " * 34 + "# /auth/login, /auth/logout, /auth/me, /auth/register, /auth/forgot",
+        '@roles_required("admins")',
+    ):
+        assert line in snippet
+    assert readme.index("## Auth in 5 minutes") < readme.index("## Settings")
+    assert "`ACME_APPLICATION_ID` | `ACME_APP_ID` | required" in readme
+
+
+@pytest.mark.parametrize("package", ["acme", "keycloak"])
+def test_smoke_tests_cover_every_case(package: str, request: pytest.FixtureRequest) -> None:
+    text = (request.getfixturevalue(package) / "tests" / "test_smoke.py").read_text(encoding="utf-8")
+    assert {int(n) for n in re.findall(r"^def test_s(\d\d)_", text, re.MULTILINE)} == set(range(1, 18))
+
+
+def test_no_code_for_operations_the_spec_lacks(keycloak: Path) -> None:
+    package = keycloak / "src" / "flask_keycloak"
+    for module in ("views.py", "forms.py", "responses.py"):
+        text = (package / module).read_text(encoding="utf-8")
+        assert "register" not in text.lower() and "forgot" not in text.lower(), module
+    smoke = (keycloak / "tests" / "test_smoke.py").read_text(encoding="utf-8")
+    assert "def test_s14_register_is_absent" in smoke
+    assert "def test_s15_forgot_password_is_absent" in smoke
+
+
+def test_spec_strings_are_escaped(awkward: Path) -> None:
+    config = (awkward / "src" / "flask_acme" / "config.py").read_text(encoding="utf-8")
+    namespace: dict[str, object] = {}
+    exec(compile(config, "config.py", "exec"), namespace)  # constants only, no imports
+    assert namespace["BRAND_NAME"] == AWKWARD_NAME
+    project = tomllib.loads((awkward / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["description"].endswith(AWKWARD_NAME)
+    readme = (awkward / "README.md").read_text(encoding="utf-8")
+    assert "</script>" not in readme, "no raw HTML from the spec in the README"
+    assert '| Root URL of the "API" \\| */ &lt;/script> |' in readme, "one table cell, pipe escaped"
+
+
+def test_generated_tests_pass(acme: Path) -> None:
+    """The package's own tests (S1–S17 against the bundled fake), without installing it."""
+    for module in ("flask", "flask_login", "flask_wtf", "cryptography", "requests"):
+        if importlib.util.find_spec(module) is None:
+            pytest.skip(f"{module} is not installed")
+    env = {**os.environ, "PYTHONPATH": str(acme / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=acme,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
