@@ -179,8 +179,8 @@ def _unseal(sealed: str) -> dict[str, Any]:
 
 def _cipher() -> MultiFernet:
     """Encrypt with ``SECRET_KEY``; also decrypt with ``SECRET_KEY_FALLBACKS`` while keys are rotated."""
-    secrets = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
-    return MultiFernet([_fernet(secret) for secret in secrets])
+    keys = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
+    return MultiFernet([_fernet(key) for key in keys])
 
 
 @lru_cache(maxsize=8)
