@@ -208,16 +208,21 @@ def ci(provider: str, repo: Path) -> None:
     click.echo(f"wrote {write_workflow(repo, provider)}")
 
 
-@main.command()
+@main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Less output.")
+@click.option("--python", metavar="PATH", help="Interpreter to install and serve a Python example app with "
+              "(default: this one; use a virtualenv's to keep this environment untouched).")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 @_reports_errors
-def kit(package: Path, quiet: bool, pytest_args: tuple[str, ...]) -> None:
-    """Run the conformance kit against PACKAGE's example app (e.g. integrations/flask)."""
+def kit(package: Path, quiet: bool, python: str | None, pytest_args: tuple[str, ...]) -> None:
+    """Run the conformance kit against PACKAGE's example app (e.g. integrations/flask).
+
+    Extra arguments go to pytest, e.g. ``authgen kit integrations/flask -k s01``.
+    """
     from .kit.runner import run_kit
 
-    sys.exit(run_kit(package, quiet=quiet, pytest_args=list(pytest_args)))
+    sys.exit(run_kit(package, quiet=quiet, pytest_args=list(pytest_args), python=python))
 
 
 if __name__ == "__main__":  # pragma: no cover

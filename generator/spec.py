@@ -201,12 +201,22 @@ def parse_spec(data: bytes, name: str = "<spec>") -> Spec:
     """
     text = _decode(data, name)
     raw = _parse_toml(text, name)
-    builder = _Builder(raw, name, LineIndex(text))
+    spec = build_spec(raw, name, LineIndex(text))
+    return Spec(**{**spec.__dict__, "digest": hashlib.sha256(data).hexdigest()})
+
+
+def build_spec(raw: dict, name: str = "<spec>", lines: LineIndex | None = None) -> Spec:
+    """Validate and model a spec given as data (as ``tomllib`` reads it).
+
+    :param lines: where each key is written, for messages; none for data
+        that did not come from a file (the fake's copy of a spec).
+    :raises SpecError: with every problem found, in the order of the file.
+    """
+    builder = _Builder(raw, name, lines or LineIndex(""))
     spec = builder.build()
-    if builder.problems:
+    if builder.problems or spec is None:
         raise SpecError(problems=sorted(builder.problems, key=lambda p: p.line or 0))
-    assert spec is not None
-    return Spec(**{**spec.__dict__, "digest": hashlib.sha256(data).hexdigest(), "data": raw})
+    return Spec(**{**spec.__dict__, "data": raw})
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -8,20 +8,22 @@ sign-in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import requests
 
+#: An account no fake knows: a username and an e-mail address at a reserved domain.
+UNKNOWN_ACCOUNT = "nobody-kit@example.invalid"
 #: Seconds any single request may take; longer than any service timeout a spec may set.
 REQUEST_TIMEOUT = 330.0
 
 JSON = "application/json"
 HTML = "text/html"
-FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ class SetCookie:
             expires = parsedate_to_datetime(self.attributes["expires"])
         except (KeyError, TypeError, ValueError):
             return False
-        return expires <= datetime.now(timezone.utc)
+        if expires.tzinfo is None:
+            expires = expires.replace(tzinfo=UTC)
+        return expires <= datetime.now(UTC)
 
 
 def parse_set_cookie(header: str) -> SetCookie:
@@ -79,6 +83,21 @@ def set_cookies(response: requests.Response) -> list[SetCookie]:
     """Every cookie a response sets (not the ones it deletes)."""
     headers = response.raw.headers.getlist("Set-Cookie") if response.raw is not None else []
     return [c for c in map(parse_set_cookie, headers) if not c.removes]
+
+
+@dataclass(frozen=True)
+class FixtureUser:
+    """A user the fake knows, with the canonical user and the typed fields the app should derive."""
+
+    key: str
+    username: str
+    password: str
+    #: the canonical user ``me`` must return: id, username, email, ..., is_admin
+    expected: dict[str, Any]
+    #: every spec field by name, as JSON
+    fields: dict[str, Any]
+    #: whether the service refuses the user (a spec may have no way to say so in the record)
+    disabled: bool = False
 
 
 class AppClient:
@@ -120,23 +139,24 @@ class AppClient:
         body = response.json()
         return Csrf(body["csrf_token"], body["header"], body["field"])
 
-    def submit(self, name: str, fields: dict[str, Any], *, csrf: bool = True, **kwargs: Any) -> requests.Response:
+    def submit(self, name: str, fields: dict[str, Any], *, csrf: bool | str = True) -> requests.Response:
         """POST to a contract route the way this client posts: a form, or JSON.
 
-        :param csrf: send the CSRF token (in the field or the header the app names).
+        :param csrf: True sends this session's CSRF token (in the field or the
+            header the app names), False sends none, a string sends that token.
         """
         path = self.route(name)
         if self.browser:
             data = dict(fields)
-            if csrf:
-                token = self.csrf()
-                data[token.field] = token.token
-            return self.request("POST", path, data=data, **kwargs)
-        headers = dict(kwargs.pop("headers", {}))
-        if csrf:
-            token = self.csrf()
-            headers[token.header] = token.token
-        return self.request("POST", path, json=fields, headers=headers, **kwargs)
+            if csrf is not False:
+                names = self.csrf()
+                data[names.field] = names.token if csrf is True else csrf
+            return self.request("POST", path, data=data)
+        headers = {}
+        if csrf is not False:
+            names = self.csrf()
+            headers[names.header] = names.token if csrf is True else csrf
+        return self.request("POST", path, json=fields, headers=headers)
 
     def post_raw(self, name: str, body: bytes | str, content_type: str) -> requests.Response:
         """POST a body exactly as given, with the CSRF header, and ``Accept: application/json``."""
@@ -144,13 +164,26 @@ class AppClient:
         headers = {"Content-Type": content_type, token.header: token.token, "Accept": JSON}
         return self.request("POST", self.route(name), data=body, headers=headers)
 
-    def login(self, username: str, password: str, *, next: str | None = None, csrf: bool = True) -> requests.Response:
+    def login(
+        self, username: str, password: str, *, next: str | None = None, csrf: bool | str = True
+    ) -> requests.Response:
         fields = {"username": username, "password": password}
         if next is not None:
             fields["next"] = next
         return self.submit("login", fields, csrf=csrf)
 
-    def logout(self, *, csrf: bool = True) -> requests.Response:
+    def sign_in(self, user: FixtureUser, *, next: str | None = None) -> requests.Response:
+        """Sign in as ``user``, which must succeed: 200 for JSON, 303 for a form."""
+        response = self.login(user.username, user.password, next=next)
+        expected = 303 if self.browser else 200
+        if response.status_code != expected:
+            raise AssertionError(
+                f"signing in as the fixture user {user.key!r} answered {response.status_code}, "
+                f"not {expected}: {response.text[:300]!r}"
+            )
+        return response
+
+    def logout(self, *, csrf: bool | str = True) -> requests.Response:
         return self.submit("logout", {}, csrf=csrf)
 
     def me(self) -> requests.Response:
@@ -173,17 +206,8 @@ class AppClient:
         return other
 
 
-@dataclass(frozen=True)
-class FixtureUser:
-    """A user the fake knows, with the canonical user and the typed fields the app should derive."""
-
-    key: str
-    username: str
-    password: str
-    #: the canonical user ``me`` must return: id, username, email, ..., is_admin
-    expected: dict[str, Any]
-    #: every spec field by name, as JSON
-    fields: dict[str, Any]
+#: The ``new_client`` fixture: ``new_client()`` makes an API client, ``new_client(browser=True)`` a browser.
+ClientFactory = Callable[..., AppClient]
 
 
 class FakeControl:
@@ -199,17 +223,24 @@ class FakeControl:
         return response
 
     def users(self) -> list[FixtureUser]:
+        """The users the fake knows, fixtures first, as ``GET /__fake__/users`` lists them by key."""
         return [
-            FixtureUser(u["key"], u["username"], u["password"], u["expected"], u.get("fields", {}))
-            for u in self._call("GET", "users").json()
+            FixtureUser(key, u["username"], u["password"], u["expected"], u["fields"], bool(u.get("disabled")))
+            for key, u in self._call("GET", "users").json().items()
         ]
 
     def calls(self) -> dict[str, Any]:
-        """Calls per operation since the last reset: ``{"login": 1, "get_user": 2, ...}``."""
+        """Calls per operation since the last reset: ``{"login": 1, "get_user": 2, ..., "requests": [...]}``."""
         return self._call("GET", "calls").json()
 
     def count(self, operation: str) -> int:
+        """How often ``operation`` was called since the last reset (counted at its first step)."""
         return int(self.calls().get(operation, 0))
+
+    def issued(self) -> list[str] | None:
+        """The values (tokens, ids, links) the fake handed out since the last reset; None when it does not say."""
+        values = self.calls().get("issued")
+        return None if values is None else [str(v["value"] if isinstance(v, dict) else v) for v in values]
 
     def reset(self) -> None:
         """Forget counts, faults and changes to the users."""

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import manifest
-from ..errors import AuthgenError, SpecError
-from ..lines import LineIndex
+from ..errors import AuthgenError
 from ..model import Spec
-from ..spec import _Builder
+from ..spec import build_spec
 from ..targets import TARGETS, Target
 from .errors import KitError
 
@@ -64,23 +63,8 @@ def load_package(path: Path) -> KitPackage:
             reason=f"cannot read the fake's spec data ({err})",
             details=["regenerate the package with `authgen generate`"],
         ) from err
-    spec = spec_from_data(raw, str(data_file))
+    spec = build_spec(raw, str(data_file))
     return KitPackage(root, target, spec, {str(k): str(v) for k, v in settings.items()})
-
-
-def spec_from_data(raw: dict, name: str) -> Spec:
-    """Validate and model a spec given as data rather than as TOML text.
-
-    :param name: where the data came from, for messages.
-    :raises SpecError: when the data is not a valid spec.
-    """
-    # TODO(lead): generator.spec has no public entry point for a dict yet;
-    # this uses its builder the way parse_spec does, without line numbers.
-    builder = _Builder(raw, name, LineIndex(""))
-    spec = builder.build()
-    if builder.problems or spec is None:
-        raise SpecError(problems=builder.problems)
-    return Spec(**{**spec.__dict__, "data": raw})
 
 
 def service_env(package: KitPackage, fake_url: str) -> dict[str, str]:
@@ -104,17 +88,23 @@ def _target_of(root: Path) -> Target:
     :raises KitError: when the folder is not a package ``authgen generate`` wrote.
     """
     out = root.parent
-    how_to = [f"pass a target's folder inside an output folder, e.g. {out / 'flask'}",
-              "create one with `authgen generate -o OUT -t TARGET`"]
+    how_to = [
+        "pass a target's folder inside an output folder of `authgen generate`, e.g. integrations/flask",
+        "create one with `authgen generate -o OUT -t TARGET`",
+    ]
     try:
         recorded = manifest.load(out)
     except AuthgenError as err:
         raise KitError(subject=str(root), reason=f"not a generated package ({err})", details=how_to) from err
     if recorded is None:
-        raise KitError(subject=str(root), reason=f"not a generated package: no {manifest.MANIFEST} in {out}",
-                       details=how_to)
+        raise KitError(
+            subject=str(root), reason=f"not a generated package: no {manifest.MANIFEST} in {out}", details=how_to
+        )
     if root.name not in recorded.targets or root.name not in TARGETS:
         known = ", ".join(sorted(recorded.targets)) or "none"
-        raise KitError(subject=str(root), reason=f"not a generated package: {out / manifest.MANIFEST} lists "
-                       f"the targets {known}, not {root.name!r}", details=how_to)
+        raise KitError(
+            subject=str(root),
+            reason=f"not a generated package: {out / manifest.MANIFEST} lists the targets {known}, not {root.name!r}",
+            details=how_to,
+        )
     return TARGETS[root.name]

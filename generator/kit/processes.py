@@ -83,7 +83,7 @@ class OutputTail:
 class Process:
     """A running child process and the tails of its output."""
 
-    #: what it is, for messages: "the fake", "the example app"
+    #: what it is, for messages: "the fake identity service", "the example app"
     role: str
     command: list[str]
     popen: subprocess.Popen[str]
@@ -105,19 +105,26 @@ class Process:
         return KitError(subject=self.role, reason=reason, details=details)
 
     def stop(self) -> None:
-        """Stop the process and everything it started: SIGTERM, then SIGKILL after a grace period."""
+        """Stop the process and everything it started: SIGTERM, then SIGKILL for whatever is left.
+
+        Signals go to the process's own group, which it leads (its session),
+        and only while it runs, so no one else's process is ever hit.
+        """
         if not self.running:
             return
-        for sig, wait in ((signal.SIGTERM, STOP_GRACE), (signal.SIGKILL, STOP_GRACE)):
-            try:
-                os.killpg(self.popen.pid, sig)  # its own session: the group id is its pid
-            except ProcessLookupError:
-                return
-            try:
-                self.popen.wait(wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.popen.wait(STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            pass
+        self._signal_group(signal.SIGKILL)  # children that outlived it, or it, when it ignored SIGTERM
+        self.popen.wait()
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        try:
+            os.killpg(self.popen.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass  # nothing of it is left
 
 
 def start(role: str, command: list[str], *, cwd: Path, env: Mapping[str, str]) -> Process:
@@ -178,8 +185,16 @@ def install_app(package: KitPackage, python: str, env: Mapping[str, str]) -> Non
     for template in package.target.kit_install:
         command = command_line(template, python=python)
         try:
-            done = subprocess.run(command, cwd=package.root, env=dict(env), capture_output=True, text=True,
-                                  errors="replace", timeout=INSTALL_TIMEOUT, stdin=subprocess.DEVNULL)
+            done = subprocess.run(
+                command,
+                cwd=package.root,
+                env=dict(env),
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=INSTALL_TIMEOUT,
+                stdin=subprocess.DEVNULL,
+            )
         except (OSError, subprocess.TimeoutExpired) as err:
             raise KitError(subject="installing the example app", reason=f"{shlex.join(command)}: {err}") from err
         if done.returncode != 0:

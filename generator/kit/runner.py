@@ -29,8 +29,9 @@ SESSION_TTL_ENV = "{SLUG}_SESSION_TTL"
 Say = Callable[[str], None]
 
 
-def run_kit(package: Path, quiet: bool = False, pytest_args: list[str] | None = None, *,
-            python: str | None = None) -> int:
+def run_kit(
+    package: Path, quiet: bool = False, pytest_args: list[str] | None = None, *, python: str | None = None
+) -> int:
     """Serve ``package``'s example app against its fake and run the kit's tests on it.
 
     :param package: a target's folder in an output folder, e.g. ``integrations/flask``.
@@ -43,7 +44,7 @@ def run_kit(package: Path, quiet: bool = False, pytest_args: list[str] | None = 
     say: Say = (lambda _msg: None) if quiet else (lambda msg: print(f"kit: {msg}", file=sys.stderr, flush=True))
     python = python or sys.executable
     pkg = load_package(package)
-    with ExitStack() as running, _sigterm_as_interrupt():
+    with _sigterm_as_interrupt(), ExitStack() as running:
         say(f"{pkg.target.name}: starting the fake identity service")
         fake, fake_url = start_fake(pkg, python)
         running.callback(_stopper(fake, say))
@@ -73,17 +74,30 @@ def app_environment(pkg: KitPackage, fake_url: str) -> dict[str, str]:
 def pytest_command(pkg: KitPackage, app_url: str, fake_url: str, extra: list[str], *, quiet: bool) -> list[str]:
     """The pytest command line that runs the kit's tests against a served app.
 
-    The kit ignores any pytest configuration around it (``-c`` an empty
-    file) and writes no cache into the installed package.
+    The kit ignores any pytest configuration and conftest.py around it
+    (``-c`` an empty file, ``--confcutdir`` its own folder) and writes no cache
+    into the installed package.  Options are written ``--name=value``: pytest
+    reads the command line before it knows the kit's options, and would take
+    a separate value that is a path (the spec inside the package's tests) for
+    a folder whose conftest.py it must load.
     """
     return [
-        sys.executable, "-m", "pytest", str(KIT_DIR),
-        "-c", os.devnull, "--rootdir", str(KIT_DIR), "-p", "no:cacheprovider", "-ra",
+        sys.executable,
+        "-m",
+        "pytest",
+        str(KIT_DIR),
+        f"-c={os.devnull}",
+        f"--rootdir={KIT_DIR}",
+        f"--confcutdir={KIT_DIR}",
+        "-p",
+        "no:cacheprovider",
+        "-ra",
+        "--tb=short",
         *(["-q"] if quiet else []),
-        "--app-url", app_url,
-        "--fake-url", fake_url,
-        "--spec", str(pkg.spec_data),
-        "--session-ttl", str(SESSION_TTL),
+        f"--app-url={app_url}",
+        f"--fake-url={fake_url}",
+        f"--spec={pkg.spec_data}",
+        f"--session-ttl={SESSION_TTL}",
         *extra,
     ]
 

@@ -1,0 +1,260 @@
+"""Fixtures of the conformance kit: where the app and the fake are, the spec, the users, the clients.
+
+``authgen kit OUT/<target>`` starts the fake and the example app and passes
+their URLs here.  The tests also run against servers started by hand::
+
+    pytest generator/kit --app-url=http://127.0.0.1:5000 --fake-url=http://127.0.0.1:8900 \\
+        --spec=integrations/flask/tests/fake/spec.json
+
+Write ``--spec=PATH`` with ``=``: pytest reads the command line before it
+knows this option, and takes a separate path for a folder whose conftest.py
+it loads (the package's own tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytest.register_assert_rewrite("generator.kit.checks")
+
+from generator.errors import SpecError  # noqa: E402
+from generator.kit.client import AppClient, ClientFactory, FakeControl, FixtureUser  # noqa: E402
+from generator.model import Operation, Spec  # noqa: E402
+from generator.spec import build_spec  # noqa: E402
+
+#: The route prefix when none is given: the contract's default.
+DEFAULT_PREFIX = "/auth"
+#: The role /admin requires when the spec names no admin role.
+DEFAULT_ADMIN_ROLE = "admins"
+
+
+@dataclass(frozen=True)
+class KitOptions:
+    """Where the kit's tests find the app and the fake, and what the app was told."""
+
+    app_url: str
+    fake_url: str
+    spec: Spec
+    prefix: str
+    #: seconds the app caches the user in its session, when the kit knows it
+    session_ttl: float | None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("authgen kit", "the conformance kit (each option also reads AUTHGEN_KIT_<NAME>)")
+    group.addoption(
+        "--app-url", default=os.environ.get("AUTHGEN_KIT_APP_URL"), help="URL of the example app under test"
+    )
+    group.addoption(
+        "--fake-url",
+        default=os.environ.get("AUTHGEN_KIT_FAKE_URL"),
+        help="URL of the fake identity service the app talks to",
+    )
+    group.addoption(
+        "--spec",
+        default=os.environ.get("AUTHGEN_KIT_SPEC"),
+        help="the package's fake/spec.json; write --spec=PATH (e.g. --spec=integrations/flask/tests/fake/spec.json)",
+    )
+    group.addoption(
+        "--prefix",
+        default=os.environ.get("AUTHGEN_KIT_PREFIX", DEFAULT_PREFIX),
+        help=f"the app's route prefix (default {DEFAULT_PREFIX})",
+    )
+    group.addoption(
+        "--session-ttl",
+        type=float,
+        default=os.environ.get("AUTHGEN_KIT_SESSION_TTL"),
+        help="seconds the app caches the user in the session (S12 checks the refresh only when given)",
+    )
+
+
+#: Where pytest_configure keeps the options, once checked.
+_OPTIONS = pytest.StashKey[KitOptions]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Check the kit's options once, before any test: a usage error, not ninety failing tests."""
+    if not (config.option.help or config.option.collectonly):
+        config.stash[_OPTIONS] = read_options(config)
+
+
+def read_options(config: pytest.Config) -> KitOptions:
+    """The kit's options, with the spec read from ``--spec``.
+
+    :raises pytest.UsageError: when an option is missing or the spec cannot be read.
+    """
+    option = config.getoption
+    missing = [name for name in ("app_url", "fake_url", "spec") if not option(name)]
+    if missing:
+        flags = ", ".join("--" + name.replace("_", "-") for name in missing)
+        raise pytest.UsageError(f"the conformance kit needs {flags} (or run it with `authgen kit OUT/<target>`)")
+    path = option("spec")
+    try:
+        spec = build_spec(json.loads(Path(path).read_text(encoding="utf-8"))["spec"], path)
+    except (OSError, ValueError, KeyError, TypeError, SpecError) as err:
+        raise pytest.UsageError(f"--spec {path}: not a package's spec.json ({err})") from err
+    ttl = option("session_ttl")
+    return KitOptions(
+        app_url=option("app_url").rstrip("/"),
+        fake_url=option("fake_url").rstrip("/"),
+        spec=spec,
+        prefix="/" + option("prefix").strip("/"),
+        session_ttl=float(ttl) if ttl is not None else None,
+    )
+
+
+@pytest.fixture(scope="session")
+def kit(pytestconfig: pytest.Config) -> KitOptions:
+    """Where the app and the fake are, and what the app was told."""
+    return pytestconfig.stash[_OPTIONS]
+
+
+@pytest.fixture(scope="session")
+def spec(kit: KitOptions) -> Spec:
+    return kit.spec
+
+
+@pytest.fixture(scope="session")
+def session_ttl(kit: KitOptions) -> float:
+    """Seconds the app caches the user; skips the test when the kit was not told (``--session-ttl``)."""
+    if kit.session_ttl is None:
+        pytest.skip("the app's session TTL is unknown (run with --session-ttl, as `authgen kit` does)")
+    return kit.session_ttl
+
+
+@pytest.fixture(scope="session")
+def fake(kit: KitOptions) -> FakeControl:
+    return FakeControl(kit.fake_url)
+
+
+@pytest.fixture(autouse=True)
+def _clean_fake(fake: FakeControl) -> Iterator[None]:
+    """Each test starts and ends with the fake's users, counts and faults as they were at start."""
+    fake.reset()
+    yield
+    fake.reset()
+
+
+# -- the fixture users ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def admin_role(spec: Spec) -> str:
+    """The role /admin requires: the spec's first admin role."""
+    return spec.mapping.admin_roles[0] if spec.mapping.admin_roles else DEFAULT_ADMIN_ROLE
+
+
+@pytest.fixture(scope="session")
+def fixture_users(fake: FakeControl) -> list[FixtureUser]:
+    return fake.users()
+
+
+def _usable(user: FixtureUser) -> bool:
+    """Whether the user can sign in: enabled at the service and active in its record."""
+    return not user.disabled and bool(user.expected["active"])
+
+
+def _pick(users: list[FixtureUser], what: str, test: Callable[[FixtureUser], bool]) -> FixtureUser:
+    for user in users:
+        if test(user):
+            return user
+    pytest.fail(f"the fake has no {what} among its fixture users: {[u.key for u in users]}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def plain_user(fixture_users: list[FixtureUser], admin_role: str) -> FixtureUser:
+    """An active user without the admin role."""
+    return _pick(
+        fixture_users,
+        "active user without the admin role",
+        lambda u: _usable(u) and admin_role not in u.expected["roles"],
+    )
+
+
+@pytest.fixture(scope="session")
+def admin_user(fixture_users: list[FixtureUser], admin_role: str) -> FixtureUser:
+    """An active user with the role /admin requires."""
+    return _pick(
+        fixture_users,
+        f"active user with the role {admin_role!r}",
+        lambda u: _usable(u) and admin_role in u.expected["roles"],
+    )
+
+
+@pytest.fixture(scope="session")
+def disabled_user(fixture_users: list[FixtureUser]) -> FixtureUser:
+    """A user the service refuses as disabled (the fake says which, whether or not the record can)."""
+    return _pick(fixture_users, "disabled user", lambda u: u.disabled)
+
+
+# -- simulated clients ---------------------------------------------------------
+
+
+@pytest.fixture
+def new_client(kit: KitOptions) -> ClientFactory:
+    """Make a fresh user agent: ``new_client()`` speaks JSON, ``new_client(browser=True)`` HTML and forms."""
+
+    def make(*, browser: bool = False) -> AppClient:
+        return AppClient(kit.app_url, kit.prefix, browser=browser)
+
+    return make
+
+
+@pytest.fixture
+def api(new_client: ClientFactory) -> AppClient:
+    """An API client: ``Accept: application/json``, JSON posts with the CSRF header."""
+    return new_client()
+
+
+@pytest.fixture
+def browser(new_client: ClientFactory) -> AppClient:
+    """A browser: ``Accept: text/html``, form posts with the CSRF field."""
+    return new_client(browser=True)
+
+
+@pytest.fixture(params=[False, True], ids=["json", "form"])
+def either_client(request: pytest.FixtureRequest, new_client: ClientFactory) -> AppClient:
+    """An API client, then a browser: for what every kind of client must see."""
+    return new_client(browser=request.param)
+
+
+@pytest.fixture
+def signed_in(api: AppClient, plain_user: FixtureUser) -> AppClient:
+    """An API client signed in as the plain user."""
+    api.sign_in(plain_user)
+    return api
+
+
+@pytest.fixture
+def signed_in_browser(browser: AppClient, plain_user: FixtureUser) -> AppClient:
+    """A browser signed in as the plain user through the login form."""
+    browser.sign_in(plain_user)
+    return browser
+
+
+# -- optional operations ---------------------------------------------------------
+
+
+def _operation(spec: Spec, name: str) -> Operation:
+    """The spec's operation ``name``; skips the test, saying why, when the spec has none."""
+    if not spec.has(name):
+        pytest.skip(f"the spec has no [operations.{name}], so the app serves no route for it")
+    return spec.operations[name]
+
+
+@pytest.fixture
+def register(spec: Spec) -> Operation:
+    """The spec's register operation (S14 and the register routes run only when it has one)."""
+    return _operation(spec, "register")
+
+
+@pytest.fixture
+def forgot_password(spec: Spec) -> Operation:
+    """The spec's forgot_password operation (S15 runs only when it has one)."""
+    return _operation(spec, "forgot_password")

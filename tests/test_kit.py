@@ -1,0 +1,159 @@
+"""The conformance kit: it passes against the generated Flask example app, fails against a broken
+one, and says clearly when it cannot run at all."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from generator import manifest
+from generator.kit import processes
+from generator.kit.errors import KitError
+from generator.kit.runner import run_kit
+from generator.render import copy_fake, generate
+from generator.spec import load_spec
+from generator.targets import TARGETS
+
+#: Appended to the Flask example app to break S1: API clients are sent to the login page.
+REDIRECT_API_CLIENTS = """
+
+# Broken on purpose by authgen's tests: anonymous API clients get a redirect instead of a 401.
+from flask import redirect  # noqa: E402
+
+
+@app.after_request
+def _redirect_everyone(response):
+    if response.status_code == 401 and request.path in ("/", "/admin"):
+        return redirect("/auth/login?next=" + request.path)
+    return response
+"""
+
+needs_flask = pytest.mark.skipif(not TARGETS["flask"].available, reason="authgen has no Flask template yet")
+
+
+def outcomes(junit_xml: Path) -> dict[str, str]:
+    """Each kit test's outcome by name (``test_x[param]``): passed, failed, error or skipped."""
+    results = {}
+    for case in ET.parse(junit_xml).getroot().iter("testcase"):
+        kinds = [child.tag for child in case if child.tag in ("failure", "error", "skipped")]
+        results[case.get("name", "")] = {"failure": "failed", "error": "error", "skipped": "skipped"}.get(
+            kinds[0] if kinds else "", "passed"
+        )
+    return results
+
+
+def run_and_report(package: Path, python: str, tmp_path: Path, *pytest_args: str) -> tuple[int, dict[str, str]]:
+    """Run the kit on ``package``; return its exit code and the outcome of each test."""
+    report = tmp_path / "kit-report.xml"
+    code = run_kit(package, quiet=True, pytest_args=["--junitxml", str(report), *pytest_args], python=python)
+    return code, outcomes(report)
+
+
+@pytest.fixture(scope="module")
+def app_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An interpreter for the example apps, seeing this one's packages (Flask ...).
+
+    Installing a generated package into it leaves the test environment alone.
+    """
+    root = tmp_path_factory.mktemp("app-venv")
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(root)], check=True)
+    return str(root / "bin" / "python")
+
+
+@pytest.fixture(scope="module")
+def flask_out(tmp_path_factory: pytest.TempPathFactory, acme_spec: Path) -> Path:
+    """An output folder with the Acme spec's Flask package."""
+    out = tmp_path_factory.mktemp("kit") / "out"
+    generate(acme_spec, out, ["flask"])
+    return out
+
+
+@pytest.fixture
+def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, acme_spec: Path) -> Path:
+    """A package folder with only the fake in it, for the runner's own errors; its target serves nothing yet."""
+    out = tmp_path / "out"
+    package = out / "flask"
+    target = dataclasses.replace(TARGETS["flask"], kit_install=(), kit_serve="")
+    monkeypatch.setitem(TARGETS, "flask", target)
+    copy_fake(load_spec(acme_spec), package / target.fake_dir)
+    record = manifest.Manifest("test", "spec.toml", "0", "0", targets={"flask": "0"})
+    (out / manifest.MANIFEST).write_text(record.dumps(), encoding="utf-8")
+    return package
+
+
+def serving(monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    """Make the stand-in package's target serve with ``command``."""
+    monkeypatch.setitem(TARGETS, "flask", dataclasses.replace(TARGETS["flask"], kit_serve=command))
+
+
+# -- against the generated Flask package ------------------------------------------
+
+
+@needs_flask
+def test_kit_passes_against_the_flask_example_app(flask_out: Path, app_python: str, tmp_path: Path) -> None:
+    code, results = run_and_report(flask_out / "flask", app_python, tmp_path)
+    failed = sorted(name for name, outcome in results.items() if outcome in ("failed", "error"))
+    assert failed == []
+    assert code == 0
+    assert results["test_s01_anonymous_json_gets_401[/]"] == "passed"
+
+
+@needs_flask
+def test_kit_fails_against_an_app_that_redirects_api_clients(flask_out: Path, app_python: str, tmp_path: Path) -> None:
+    broken = tmp_path / "out"
+    shutil.copytree(flask_out, broken)
+    example = broken / "flask" / "example.py"
+    example.write_text(example.read_text(encoding="utf-8") + REDIRECT_API_CLIENTS, encoding="utf-8")
+    code, results = run_and_report(broken / "flask", app_python, tmp_path, "-k", "s01")
+    assert code != 0
+    failed = {name for name, outcome in results.items() if outcome == "failed"}
+    assert failed == {"test_s01_anonymous_json_gets_401[/]", "test_s01_anonymous_json_gets_401[/admin]"}
+
+
+# -- when the kit cannot run ------------------------------------------------------------
+
+
+def test_kit_refuses_a_folder_that_is_not_a_generated_package(tmp_path: Path) -> None:
+    (tmp_path / "flask").mkdir()
+    with pytest.raises(KitError, match="not a generated package"):
+        run_kit(tmp_path / "flask", quiet=True)
+
+
+def test_kit_refuses_a_target_the_manifest_does_not_list(stand_in: Path) -> None:
+    other = stand_in.parent / "express"
+    other.mkdir()
+    with pytest.raises(KitError, match="lists the targets flask, not 'express'"):
+        run_kit(other, quiet=True)
+
+
+def test_kit_names_the_command_and_its_output_when_the_app_exits(
+    stand_in: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serving(monkeypatch, """{python} -c "import sys; sys.exit('example app: SECRET_KEY is missing')" """)
+    with pytest.raises(KitError, match="exited with 1 before answering") as caught:
+        run_kit(stand_in, quiet=True)
+    assert any("-c" in hint for hint in caught.value.hints()), "the message names the command"
+    assert any("SECRET_KEY is missing" in hint for hint in caught.value.hints()), "and shows its last output"
+
+
+def test_kit_stops_an_app_that_never_answers(stand_in: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[processes.Process] = []
+    original = processes.start
+
+    def remember(*args: object, **kwargs: object) -> processes.Process:
+        started.append(original(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(processes, "start", remember)
+    monkeypatch.setattr(processes, "APP_START_TIMEOUT", 1.0)
+    serving(monkeypatch, """{python} -c "import time; time.sleep(60)" """)
+    with pytest.raises(KitError, match="did not answer"):
+        run_kit(stand_in, quiet=True)
+    assert [p.role for p in started] == ["the fake identity service", "the example app"]
+    assert not any(p.running for p in started), "the kit stopped the fake and the app"
