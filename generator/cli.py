@@ -54,8 +54,14 @@ def main() -> None:
 
 @main.command()
 @SPEC_ARG
-@click.option("-o", "--out", default="integrations", show_default=True, type=click.Path(path_type=Path),
-              help="Output folder; one sub-folder per target.")
+@click.option(
+    "-o",
+    "--out",
+    default="integrations",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Output folder; one sub-folder per target.",
+)
 @click.option("-t", "--target", "targets", multiple=True, help="Only this target (repeatable).")
 @click.option("--force", is_flag=True, help="Overwrite files that were edited by hand.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
@@ -198,8 +204,13 @@ def diff_command(spec: Path | None, ref: str, targets: tuple[str, ...], stat: bo
 
 @main.command()
 @click.option("--provider", type=click.Choice(["github"]), default="github", show_default=True)
-@click.option("--repo", default=".", type=click.Path(file_okay=False, path_type=Path), show_default=True,
-              help="The repository to write the workflow into.")
+@click.option(
+    "--repo",
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+    show_default=True,
+    help="The repository to write the workflow into.",
+)
 @_reports_errors
 def ci(provider: str, repo: Path) -> None:
     """Write a CI workflow that regenerates and tests every integration."""
@@ -211,8 +222,12 @@ def ci(provider: str, repo: Path) -> None:
 @main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Less output.")
-@click.option("--python", metavar="PATH", help="Interpreter to install and serve a Python example app with "
-              "(default: this one; use a virtualenv's to keep this environment untouched).")
+@click.option(
+    "--python",
+    metavar="PATH",
+    help="Interpreter to install and serve a Python example app with "
+    "(default: this one; use a virtualenv's to keep this environment untouched).",
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 @_reports_errors
 def kit(package: Path, quiet: bool, python: str | None, pytest_args: tuple[str, ...]) -> None:

@@ -157,8 +157,9 @@ def _render_old(root: Path, spec: str | None, out: Path, targets: list[str] | No
     command += [spec] if spec else []
     for name in targets or ():
         command += ["-t", name]
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False,
-                          env={**_clean_env(), "PYTHONPATH": str(root)})
+    done = subprocess.run(
+        command, cwd=root, capture_output=True, text=True, check=False, env={**_clean_env(), "PYTHONPATH": str(root)}
+    )
     if done.returncode != 0:
         detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise DiffError(reason=f"the generator at the ref failed to render: {detail}")

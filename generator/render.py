@@ -180,8 +180,11 @@ def _manifest_for(
     chosen_names = {t.name for t in chosen}
     files = {}
     if old:
-        files = {p: h for p, h in old.files.items() if p.split("/", 1)[0] in old.targets
-                 and p.split("/", 1)[0] not in chosen_names and "/" in p}
+        files = {
+            p: h
+            for p, h in old.files.items()
+            if p.split("/", 1)[0] in old.targets and p.split("/", 1)[0] not in chosen_names and "/" in p
+        }
     for path in sorted(staging.rglob("*")):
         if path.is_file():
             files[path.relative_to(staging).as_posix()] = manifest.sha256(path.read_bytes())
@@ -207,27 +210,40 @@ def _in_scope(rel: str, chosen: set[str]) -> bool:
 
 
 def _plan(
-    out: Path, staging: Path, chosen: list[Target], old: manifest.Manifest | None, new: manifest.Manifest, *, force: bool
+    out: Path,
+    staging: Path,
+    chosen: list[Target],
+    old: manifest.Manifest | None,
+    new: manifest.Manifest,
+    *,
+    force: bool,
 ) -> Result:
     """Compare the staged output with the current one; refuse to lose hand edits."""
     names = {t.name for t in chosen}
     recorded = {p: h for p, h in (old.files if old else {}).items() if _in_scope(p, names)}
-    edited = [p for p in manifest.edited_files(out, recorded) if new.files.get(p) != manifest.sha256((out / p).read_bytes())]
+    edited = [
+        p for p in manifest.edited_files(out, recorded) if new.files.get(p) != manifest.sha256((out / p).read_bytes())
+    ]
     untracked_clash = [
-        p for p in new.files
-        if _in_scope(p, names) and p not in recorded and (out / p).is_file()
+        p
+        for p in new.files
+        if _in_scope(p, names)
+        and p not in recorded
+        and (out / p).is_file()
         and manifest.sha256((out / p).read_bytes()) != new.files[p]
     ]
     if (edited or untracked_clash) and not force:
         raise HandEditedError(out=str(out), files=sorted(edited + untracked_clash))
-    changed = [p for p, h in new.files.items() if _in_scope(p, names) and recorded.get(p) != h
-               or not (out / p).is_file()]
+    changed = [
+        p for p, h in new.files.items() if _in_scope(p, names) and recorded.get(p) != h or not (out / p).is_file()
+    ]
     removed = sorted(p for p in recorded if p not in new.files)
     return Result(out, sorted(names), sorted(changed), removed)
 
 
-def _carry_over(out: Path, staging: Path, chosen: list[Target], old: manifest.Manifest | None,
-                new: manifest.Manifest) -> None:
+def _carry_over(
+    out: Path, staging: Path, chosen: list[Target], old: manifest.Manifest | None, new: manifest.Manifest
+) -> None:
     """Link into the staging folder everything of ``out`` this run does not replace.
 
     That is the other targets' packages and every file authgen did not write

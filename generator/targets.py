@@ -85,6 +85,9 @@ TARGETS: dict[str, Target] = {
             ("{python} -m pip install -q -e .[test]", "{python} -m pytest -q"),
             options=("package", "distribution"),
             naming={"package": "django_{slug}", "distribution": "django-{slug}"},
+            kit_install=("{python} -m pip install -q -e .", "{python} example/manage.py migrate --noinput"),
+            kit_serve="{python} example/manage.py runserver 127.0.0.1:{port} --noreload",
+            kit_env={"DJANGO_SECRET_KEY": "kit-secret-key"},
         ),
         Target(
             "express",
@@ -95,6 +98,9 @@ TARGETS: dict[str, Target] = {
             options=("package",),
             naming={"package": "express-{slug}"},
             fake_dir="test/fake",
+            kit_install=("npm ci --no-audit --no-fund",),
+            kit_serve="env PORT={port} node example/app.js",
+            kit_env={"SESSION_SECRET": "kit-session-secret-0123456789"},
         ),
         Target(
             "spring",
@@ -103,18 +109,33 @@ TARGETS: dict[str, Target] = {
             (Toolchain("java", ("-version",)), Toolchain("mvn", ("-v",))),
             ("mvn -q -B verify",),
             options=("group_id", "package", "artifact_id"),
-            naming={"group_id": "com.{slug}", "package": "com.{slug}.auth", "artifact_id": "{slug}-spring-boot-starter"},
-            fake_dir="src/test/fake",
+            naming={
+                "group_id": "com.{slug}",
+                "package": "com.{slug}.auth",
+                "artifact_id": "{slug}-spring-boot-starter",
+            },
+            fake_dir="example/src/test/fake",
+            kit_install=("mvn -q -B -DskipTests package",),
+            kit_serve="java -jar example/target/example.jar --server.port={port} --server.address=127.0.0.1",
         ),
         Target(
             "aspnetcore",
             "ASP.NET Core",
             "csharp",
             (Toolchain("dotnet"),),
-            ("dotnet test",),
+            # Tier 2; without the .NET SDK only tier 1 can run (python -m generator.verify_csharp).
+            ("dotnet build -warnaserror", "dotnet test --no-build"),
             options=("namespace",),
             naming={"namespace": "{Name}.AspNetCore"},
             fake_dir="tests/fake",
+            kit_install=("dotnet build example",),
+            kit_serve="dotnet run --no-build --project example -- --urls http://127.0.0.1:{port}",
+            kit_env={
+                "ASPNETCORE_ENVIRONMENT": "Production",
+                "DOTNET_NOLOGO": "1",
+                "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
+                "DOTNET_SKIP_FIRST_TIME_EXPERIENCE": "1",
+            },
         ),
     )
 }

@@ -10,7 +10,7 @@ from generator import expr
 from generator.emit import python as py
 
 HOSTILE = [
-    'quote " and \' both',
+    "quote \" and ' both",
     "back\\slash \\n not a newline",
     "${not.a.ref} and {{ jinja }} and {braces}",
     "*/ end of comment --> </script>",
