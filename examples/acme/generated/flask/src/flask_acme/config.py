@@ -1,0 +1,38 @@
+"""Defaults and fixed names of the Acme Identity integration.
+
+Constants only, no logic: :mod:`.settings` reads ``app.config`` and falls
+back to these.
+"""
+
+#: Seconds the user cached in the session is trusted before the service is asked again.
+SESSION_TTL = 300.0
+
+#: Seconds to wait for the identity service before failing closed with a 503.
+TIMEOUT = 5.0
+
+#: The URL prefix of the integration's routes: ``/auth/login``, ``/auth/me`` ...
+ROUTE_PREFIX = "/auth"
+
+#: The name shown at the top of the pages.
+BRAND_NAME = "Acme Identity"
+
+#: The colour of buttons, links and focus rings on the pages.
+PRIMARY_COLOR = "#4f46e5"
+
+#: The blueprint's name: endpoints are ``acme.login``, ``acme.logout`` ...
+BLUEPRINT = "acme"
+
+#: The folder of the pages: an app overrides ``acme/login.html`` with its own template of that name.
+TEMPLATE_FOLDER = "acme"
+
+#: The key of the extension's state in ``app.extensions``.
+EXTENSION_KEY = "acme"
+
+#: The key of the cached user in the Flask session.
+SESSION_KEY = "_acme"
+
+#: Context of the key derived from ``SECRET_KEY`` that encrypts the service's tokens.
+TOKEN_KEY_INFO = b"flask_acme service session"
+
+#: The longest text accepted in a form field, so no one can post megabytes to the service.
+MAX_INPUT_LENGTH = 1024

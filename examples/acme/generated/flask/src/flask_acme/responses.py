@@ -1,0 +1,75 @@
+"""How the integration answers: HTML or JSON as ``Accept`` asks, JSON errors, branded pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, render_template, request, url_for
+from werkzeug.exceptions import NotAcceptable
+
+from . import config
+from .state import get_state
+
+HTML = "text/html"
+JSON = "application/json"
+
+
+def negotiate(*offers: str) -> str:
+    """Pick the type to answer with from ``offers``, the route's preference first.
+
+    ``Accept`` decides. A request without one accepts anything and gets the
+    first offer, except that a JSON request gets JSON when the route offers it.
+
+    :raises NotAcceptable: when the client accepts none of ``offers`` (406).
+    """
+    if request.is_json and JSON in offers:
+        offers = (JSON, *(offer for offer in offers if offer != JSON))
+    accept = request.accept_mimetypes
+    if not accept:
+        return offers[0]
+    best = accept.best_match(offers)
+    if best is None:
+        raise NotAcceptable()
+    return best
+
+
+def wants_json() -> bool:
+    """Whether to answer JSON rather than HTML, for answers that must not fail with a 406."""
+    try:
+        return negotiate(HTML, JSON) == JSON
+    except NotAcceptable:
+        return False
+
+
+def json_error(code: str, message: str, status: int) -> Response:
+    """The error body of every JSON answer: ``{"error": {"code": ..., "message": ...}}``."""
+    response = jsonify(error={"code": code, "message": message})
+    response.status_code = status
+    return response
+
+
+def render_page(name: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    """Render one of the pages in ``templates/acme/`` with the branding and links they share.
+
+    An app overrides a page the Flask way, with a template of the same name
+    (``acme/login.html``) in its own ``templates`` folder.
+    """
+    folder = config.TEMPLATE_FOLDER
+    page = render_template(
+        f"{folder}/{name}",
+        layout=f"{folder}/base.html",
+        form_fields=f"{folder}/_fields.html",
+        brand=get_state().settings.branding,
+        links=_links(),
+        **context,
+    )
+    return page, status
+
+
+def _links() -> dict[str, str]:
+    """The integration's pages, for the links between them."""
+    return {
+        "login": url_for("acme.login"),
+        "register": url_for("acme.register"),
+        "forgot": url_for("acme.forgot_password"),
+    }

@@ -1,0 +1,138 @@
+"""The integration's settings: read from ``app.config``, checked once at start-up.
+
+Every setting is an ``app.config`` key and falls back to an environment
+variable, so ``app.config.from_prefixed_env()``, ``from_object`` and a plain
+environment all work. A missing or invalid setting fails ``init_app`` with a
+message naming each one, instead of failing on the first login.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import config
+
+#: What ``ACME_PRIMARY_COLOR`` accepts: a hex colour or a CSS colour name, nothing that could end the style sheet.
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30}")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or invalid. Raised by ``init_app``, so the app fails at start-up."""
+
+
+@dataclass(frozen=True)
+class Branding:
+    """What the pages show: safe to hand to templates, unlike :class:`Settings`."""
+
+    #: The name at the top of the pages and in their titles.
+    name: str
+    #: An image shown instead of the name, when set.
+    logo_url: str | None
+    #: The colour of buttons, links and focus rings.
+    primary_color: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the integration reads from ``app.config``."""
+
+    #: Root URL of the Acme Identity API (``ACME_BASE_URL``, env ``ACME_BASE_URL``)
+    base_url: str
+    #: bearer credential for the service (``ACME_API_KEY``, env ``ACME_API_KEY``)
+    api_key: str
+    #: The Acme application this site signs users in to (``ACME_APPLICATION_ID``, env ``ACME_APP_ID``)
+    application_id: str
+    #: Seconds to wait for the service (``ACME_TIMEOUT``).
+    timeout: float
+    #: Seconds the cached user is trusted (``ACME_SESSION_TTL``).
+    session_ttl: float
+    #: URL prefix of the routes (``ACME_ROUTE_PREFIX``).
+    route_prefix: str
+    #: Brand name, logo and colour of the pages (``ACME_BRAND_NAME``, ``ACME_LOGO_URL``, ``ACME_PRIMARY_COLOR``).
+    branding: Branding
+
+
+def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> Settings:
+    """Read the settings from ``app_config``, falling back to ``environ``.
+
+    :raises ConfigurationError: naming every setting that is missing or invalid.
+    """
+    read = _Reader(app_config, environ)
+    settings = Settings(
+        base_url=read.text("ACME_BASE_URL", env="ACME_BASE_URL", default="https://id.acme.example"),
+        api_key=read.required("ACME_API_KEY", env="ACME_API_KEY"),
+        application_id=read.required("ACME_APPLICATION_ID", env="ACME_APP_ID"),
+        timeout=read.seconds("ACME_TIMEOUT", default=config.TIMEOUT, minimum=0.001),
+        session_ttl=read.seconds("ACME_SESSION_TTL", default=config.SESSION_TTL, minimum=0),
+        route_prefix=read.route_prefix("ACME_ROUTE_PREFIX", default=config.ROUTE_PREFIX),
+        branding=Branding(
+            name=read.text("ACME_BRAND_NAME", default=config.BRAND_NAME),
+            logo_url=read.optional("ACME_LOGO_URL"),
+            primary_color=read.color("ACME_PRIMARY_COLOR", default=config.PRIMARY_COLOR),
+        ),
+    )
+    if not app_config.get("SECRET_KEY"):
+        read.problems.append("SECRET_KEY is missing: it signs the session (FLASK_SECRET_KEY with from_prefixed_env())")
+    if read.problems:
+        raise ConfigurationError("Acme Identity is not configured: " + "; ".join(read.problems))
+    return settings
+
+
+class _Reader:
+    """Reads settings one by one and collects every problem, so all are reported at once."""
+
+    def __init__(self, app_config: Mapping[str, Any], environ: Mapping[str, str]) -> None:
+        self.app_config = app_config
+        self.environ = environ
+        self.problems: list[str] = []
+
+    def value(self, key: str, env: str | None = None) -> Any:
+        """``app.config[key]``, else the environment variable; None when neither is set."""
+        value = self.app_config.get(key)
+        if value is None or value == "":
+            value = self.environ.get(env or key) or None
+        return value
+
+    def text(self, key: str, *, env: str | None = None, default: str) -> str:
+        return str(self.value(key, env) or default)
+
+    def optional(self, key: str, *, env: str | None = None) -> str | None:
+        value = self.value(key, env)
+        return None if value is None else str(value)
+
+    def required(self, key: str, *, env: str) -> str:
+        value = self.value(key, env)
+        if value is None:
+            self.problems.append(f"{key} is missing (set app.config[{key!r}] or the {env} environment variable)")
+            return ""
+        return str(value)
+
+    def seconds(self, key: str, *, default: float, minimum: float) -> float:
+        value = self.value(key)
+        if value is None:
+            return default
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = float("nan")
+        if not seconds >= minimum:  # also catches NaN
+            self.problems.append(f"{key} must be a number of seconds of at least {minimum:g}, not {value!r}")
+            return default
+        return seconds
+
+    def route_prefix(self, key: str, *, default: str) -> str:
+        prefix = self.text(key, default=default).rstrip("/")
+        if prefix and not prefix.startswith("/"):
+            self.problems.append(f"{key} must start with '/', not {prefix!r}")
+        return prefix
+
+    def color(self, key: str, *, default: str) -> str:
+        color = self.text(key, default=default)
+        if not _COLOR.fullmatch(color):
+            self.problems.append(f"{key} must be a hex colour like '#4f46e5' or a CSS colour name, not {color!r}")
+            return default
+        return color

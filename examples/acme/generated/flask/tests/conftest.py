@@ -1,0 +1,52 @@
+"""Fixtures: the identity service for the whole run, and a fresh app, client and clock per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from fake.server import load_data, start
+from flask_acme import session as user_session
+from support import FAKE_DATA, REAL_SERVICE_ENV, Clock, Service, make_app
+
+
+@pytest.fixture(scope="session")
+def service() -> Iterator[Service]:
+    """The bundled fake on a free port, or the real service the environment names."""
+    if os.environ.get(REAL_SERVICE_ENV):
+        yield Service(os.environ[REAL_SERVICE_ENV], steerable=False)
+        return
+    fake = start(load_data(FAKE_DATA))
+    try:
+        yield Service(fake.url, steerable=True)
+    finally:
+        fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_service(service: Service) -> None:
+    """Each test starts with the fixture users as they were, no faults and no calls counted."""
+    if service.steerable:
+        service.reset()
+
+
+@pytest.fixture
+def app(service: Service) -> Flask:
+    return make_app(service)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The session module's clock, to move forward past the TTL."""
+    clock = Clock()
+    monkeypatch.setattr(user_session, "time", clock)
+    return clock

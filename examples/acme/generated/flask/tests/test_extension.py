@@ -1,0 +1,155 @@
+"""The extension beyond the smoke cases: configuration, content negotiation, pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_login import LoginManager
+
+from flask_acme import Acme, ConfigurationError
+from support import HTML, JSON, PREFIX, SETTINGS, USERS, Service, csrf_token, error_of, make_app, sign_in, signed_in
+
+
+def test_a_missing_required_setting_fails_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = Flask(__name__)
+    monkeypatch.delenv("ACME_API_KEY", raising=False)
+    monkeypatch.delenv("ACME_APP_ID", raising=False)
+    with pytest.raises(ConfigurationError) as caught:
+        Acme(app)
+    message = str(caught.value)
+    assert "SECRET_KEY" in message
+    assert "ACME_API_KEY" in message and "ACME_API_KEY" in message
+    assert "ACME_APPLICATION_ID" in message and "ACME_APP_ID" in message
+
+
+def test_settings_fall_back_to_the_environment(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACME_API_KEY", SETTINGS["ACME_API_KEY"])
+    monkeypatch.setenv("ACME_APP_ID", SETTINGS["ACME_APPLICATION_ID"])
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test-secret-key", ACME_BASE_URL=service.url)
+    Acme(app)
+    client = app.test_client()
+    sign_in(client)
+    assert signed_in(client)
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [("ACME_SESSION_TTL", "soon"), ("ACME_PRIMARY_COLOR", "red;}</style>"), ("ACME_ROUTE_PREFIX", "auth")],
+)
+def test_an_invalid_setting_fails_at_start_up(service: Service, setting: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=setting):
+        make_app(service, **{setting: value})
+
+
+def test_the_application_factory_pattern(service: Service) -> None:
+    extension = Acme()
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test-secret-key", ACME_BASE_URL=service.url, **SETTINGS)
+    extension.init_app(app)
+    with app.app_context():
+        assert extension.settings.base_url == service.url
+        assert extension.client.base_url == service.url
+
+
+def test_an_existing_login_manager_is_used(service: Service) -> None:
+    app = Flask(__name__)
+    manager = LoginManager(app)
+    app.config.update(SECRET_KEY="test-secret-key", ACME_BASE_URL=service.url, **SETTINGS)
+    Acme(app)
+    assert app.login_manager is manager  # type: ignore[attr-defined]
+    client = app.test_client()
+    sign_in(client)
+    assert signed_in(client)
+
+
+def test_the_route_prefix_is_configurable(service: Service) -> None:
+    client = make_app(service, ACME_ROUTE_PREFIX="/account/").test_client()
+    assert client.get("/account/login", headers=HTML).status_code == 200
+    assert client.get(f"{PREFIX}/login", headers=HTML).status_code == 404
+
+
+def test_routes_answer_406_for_what_they_cannot_produce(client: FlaskClient) -> None:
+    assert client.get(f"{PREFIX}/me", headers={"Accept": "text/html"}).status_code == 406
+    response = client.get(f"{PREFIX}/login", headers=JSON)
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "not_acceptable"
+
+
+def test_no_accept_header_gets_html_pages_and_json_me(client: FlaskClient) -> None:
+    assert client.get(f"{PREFIX}/login").mimetype == "text/html"
+    assert client.get(f"{PREFIX}/me").mimetype == "application/json"
+
+
+def test_a_body_that_is_not_a_json_object_is_400(client: FlaskClient) -> None:
+    headers = {**JSON, "X-CSRFToken": csrf_token(client), "Content-Type": "application/json"}
+    for body in ("{not json", "[1, 2]", "null"):
+        response = client.post(f"{PREFIX}/login", data=body, headers=headers)
+        assert response.status_code == 400, body
+        assert error_of(response)["code"] == "invalid_input"
+
+
+def test_a_post_that_is_neither_json_nor_a_form_is_415(client: FlaskClient) -> None:
+    headers = {**JSON, "X-CSRFToken": csrf_token(client), "Content-Type": "text/plain"}
+    response = client.post(f"{PREFIX}/login", data="username=a&password=b", headers=headers)
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_a_json_login_without_a_password_is_400(client: FlaskClient) -> None:
+    headers = {**JSON, "X-CSRFToken": csrf_token(client)}
+    response = client.post(f"{PREFIX}/login", json={"username": USERS["user"]["username"]}, headers=headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid_input"
+
+
+def test_login_answers_the_same_user_as_me_and_a_token_that_works(client: FlaskClient) -> None:
+    user = USERS["user"]
+    headers = {**JSON, "X-CSRFToken": csrf_token(client)}
+    body = client.post(
+        f"{PREFIX}/login", json={"username": user["username"], "password": user["password"]}, headers=headers
+    ).get_json()
+    assert body["user"] == client.get(f"{PREFIX}/me").get_json()
+    logout = client.post(f"{PREFIX}/logout", headers={**JSON, "X-CSRFToken": body["csrf_token"]})
+    assert logout.status_code == 204
+
+
+def test_the_pages_are_accessible_and_branded(service: Service) -> None:
+    app = make_app(
+        service,
+        ACME_BRAND_NAME="Example & Co",
+        ACME_LOGO_URL="https://cdn.example/logo.svg",
+        ACME_PRIMARY_COLOR="#0a7d38",
+    )
+    page = app.test_client().get(f"{PREFIX}/login", headers=HTML).text
+    assert '<html lang="en">' in page
+    assert '<img src="https://cdn.example/logo.svg" alt="Example &amp; Co">' in page
+    assert "--primary: #0a7d38;" in page
+    assert '<label for="username">' in page and '<label for="password">' in page
+    assert 'autocomplete="current-password"' in page
+    assert 'role="alert"' in page
+    assert "<link" not in page and "<script" not in page, "no external assets"
+
+
+def test_a_page_is_overridden_by_the_app(service: Service, tmp_path: Path) -> None:
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / "login.html").write_text("<p>Our own login page</p>", encoding="utf-8")
+    app = make_app(service)
+    app.template_folder = str(tmp_path)
+    assert app.test_client().get(f"{PREFIX}/login", headers=HTML).text == "<p>Our own login page</p>"
+
+
+def test_a_form_error_is_announced_next_to_the_form(client: FlaskClient) -> None:
+    page = client.get(f"{PREFIX}/login", headers=HTML).text
+    assert 'aria-describedby="form-error"' in page
+    user = USERS["user"]
+    answer = client.post(
+        f"{PREFIX}/login",
+        data={"username": user["username"], "password": "", "csrf_token": csrf_token(client)},
+        headers=HTML,
+    )
+    assert answer.status_code == 400
+    assert 'aria-invalid="true"' in answer.text
