@@ -725,3 +725,26 @@ def test_main_reports_an_unreadable_spec_in_one_line(capsys):
 
     assert main([str(SPECS / "missing.json")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+# -- one resource read by two operations -------------------------------------
+
+
+def test_a_resource_two_operations_read_holds_the_links_of_both():
+    """register and forgot_password of the hypermedia example both start by GETting the application."""
+    with running(ROOT / "examples" / "hypermedia" / "identity.toml") as fake:
+        settings = test_settings(spec_data(ROOT / "examples" / "hypermedia" / "identity.toml"))
+        auth = (settings["api_username"], settings["api_password"])
+        app = call(fake, "GET", f"/v1/applications/{settings['application_id']}", auth=auth)
+        assert app.status_code == 200
+        body = app.json()
+        registered = requests.post(
+            body["accounts"]["href"],
+            auth=auth,
+            json={"email": "new@example.com", "password": "pw-1", "givenName": "N", "surname": "U"},
+            timeout=5,
+        )
+        reset = requests.post(
+            body["passwordResetTokens"]["href"], auth=auth, json={"email": "new@example.com"}, timeout=5
+        )
+        assert (registered.status_code, reset.status_code) == (201, 200)
