@@ -121,11 +121,24 @@ def render_target(spec: Spec, target: Target, dest: Path) -> None:
     from cookiecutter.generate import generate_files  # imported late: `check` never renders
 
     context = {"cookiecutter": build_context(spec, target)}
+    # cookiecutter passes these to its Jinja environment: compiled templates
+    # are reused across runs, so rendering is not dominated by compiling.
+    context["cookiecutter"]["_jinja2_env_vars"] = {"bytecode_cache": _bytecode_cache()}
     with tempfile.TemporaryDirectory(dir=dest.parent) as scratch:
         generate_files(str(target.template_dir), context, scratch, accept_hooks=False)
         Path(scratch, target.name).rename(dest)
     copy_fake(spec, dest / target.fake_dir)
     format_tree(target, dest)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """A cache of compiled templates in the user's cache folder, or none where it cannot be made."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "authgen" / "jinja"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(root))
 
 
 def copy_fake(spec: Spec, dest: Path) -> None:
@@ -150,7 +163,7 @@ def format_tree(target: Target, root: Path) -> None:
     from ruff.__main__ import find_ruff_bin
 
     ruff = find_ruff_bin()
-    for args in (["check", "--select", "I", "--fix", "--quiet", "."], ["format", "."]):
+    for args in (["check", "--no-cache", "--select", "I", "--fix", "--quiet", "."], ["format", "--no-cache", "."]):
         done = subprocess.run([ruff, *args], cwd=root, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip()

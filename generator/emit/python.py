@@ -216,7 +216,6 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
                 session_locals.append((py, ref.name))
     steps = []
     for number, step in enumerate(op.steps, 1):
-        names = Names(locals_)
         constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
         extracts = []
         for key, pointer in step.extract:
@@ -303,7 +302,8 @@ def _definition(step: Step) -> str:
             args.append("{" + ", ".join(f"{string(str(p))}: {literal(v)}" for p, v in rule.match) + "}")
         rules.append("_Rule(" + ", ".join(args) + ")")
     errors = "(" + ", ".join(rules) + ("," if len(rules) == 1 else "") + ")" if rules else "()"
-    return f"_Step({string(step.method)}, {string(_describe_path(step))}, ok={literal(tuple(step.ok))}, errors={errors})"
+    args = [string(step.method), string(_describe_path(step)), f"ok={literal(tuple(step.ok))}", f"errors={errors}"]
+    return "_Step(" + ", ".join(args) + ")"
 
 
 # -- the user type ------------------------------------------------------------
@@ -543,10 +543,11 @@ def django_columns(spec: Spec) -> list[dict]:
     spec fields) becomes a typed model field, named like the attribute except
     that the service's id is ``service_id`` and names Django models reserve
     get a ``_value`` suffix.  Each entry has ``name`` (the attribute, the key
-    in ``me``), ``canonical`` (one of the canonical attributes), ``column`` (the model field, None when the service does not
-    provide the attribute), ``field`` (its declaration), ``read`` (the value
-    out of ``record``, as the generated reader computes it) and ``json`` (the
-    value for ``me``, out of ``self``).
+    in ``me``), ``canonical`` (one of the canonical attributes), ``column``
+    (the model field, None when the service does not provide the attribute),
+    ``field`` (its declaration), ``read`` (the value out of ``record``, as
+    the generated reader computes it) and ``json`` (the value for ``me``, out
+    of ``self``).
     """
     mapping = spec.mapping
     fields = {f.name: f for f in spec.user}
@@ -557,7 +558,14 @@ def django_columns(spec: Spec) -> list[dict]:
         source = fields.get(getattr(mapping, attr.name)) if canonical and attr.name not in ("roles", "active") else None
         if attr.read == "None":
             out.append(
-                {"name": attr.name, "canonical": canonical, "column": None, "field": None, "read": "None", "json": "None"}
+                {
+                    "name": attr.name,
+                    "canonical": canonical,
+                    "column": None,
+                    "field": None,
+                    "read": "None",
+                    "json": "None",
+                }
             )
             continue
         read = attr.read
