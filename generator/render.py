@@ -179,7 +179,13 @@ def render_root(spec: Spec, targets: list[Target], staging: Path) -> None:
         autoescape=False,
     )
     env.filters.update(filters())
-    context = {"spec": spec, "service": spec.service, "targets": targets, "version": __version__}
+    context = {
+        "spec": spec,
+        "service": spec.service,
+        "targets": targets,
+        "version": __version__,
+        "toolchain_sessions": any(t.language != "python" for t in targets),
+    }
     for name in sorted(os.listdir(ROOT_TEMPLATES)):
         if name.endswith(".j2"):
             text = env.get_template(name).render(context)

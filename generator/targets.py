@@ -45,6 +45,8 @@ class Target:
     kit_serve: str = ""
     #: environment the example app needs besides the service settings.
     kit_env: dict[str, str] = field(default_factory=dict)
+    #: a check that runs without the toolchain (parsing, structure); never a substitute for the tests.
+    static_check: str = ""
 
     @property
     def template_dir(self) -> Path:
@@ -55,6 +57,10 @@ class Target:
         """Every template folder the output depends on: the target's, the shared ones."""
         shared = [TEMPLATES_DIR / "_root", TEMPLATES_DIR / f"_{self.language}"]
         return (self.template_dir, *(p for p in shared if p.is_dir()))
+
+    def missing_toolchains(self) -> list[str]:
+        """The commands this target needs that are not on PATH."""
+        return [tc.command for tc in self.toolchains if shutil.which(tc.command) is None]
 
     @property
     def available(self) -> bool:
@@ -123,7 +129,7 @@ TARGETS: dict[str, Target] = {
             "ASP.NET Core",
             "csharp",
             (Toolchain("dotnet"),),
-            # Tier 2; without the .NET SDK only tier 1 can run (python -m generator.verify_csharp).
+            # Tier 2; without the .NET SDK only tier 1 (static_check) can run.
             ("dotnet build -warnaserror", "dotnet test --no-build"),
             options=("namespace",),
             naming={"namespace": "{Name}.AspNetCore"},
@@ -136,6 +142,7 @@ TARGETS: dict[str, Target] = {
                 "DOTNET_CLI_TELEMETRY_OPTOUT": "1",
                 "DOTNET_SKIP_FIRST_TIME_EXPERIENCE": "1",
             },
+            static_check="{python} -m generator.verify_csharp .",
         ),
     )
 }

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from .errors import KitError
 from .package import KitPackage, load_package, service_env
 from .processes import Process, install_app, serve_app, start_fake
 
@@ -44,6 +45,13 @@ def run_kit(
     say: Say = (lambda _msg: None) if quiet else (lambda msg: print(f"kit: {msg}", file=sys.stderr, flush=True))
     python = python or sys.executable
     pkg = load_package(package)
+    missing = pkg.target.missing_toolchains()
+    if missing:
+        raise KitError(
+            subject=pkg.target.name,
+            reason=f"cannot run here: {', '.join(missing)} not on PATH",
+            details=[f"install the {pkg.target.framework} toolchain to serve its example app"],
+        )
     with _sigterm_as_interrupt(), ExitStack() as running:
         say(f"{pkg.target.name}: starting the fake identity service")
         fake, fake_url = start_fake(pkg, python)

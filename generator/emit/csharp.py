@@ -1,0 +1,943 @@
+"""Emit C#: literals, the spec's values as expressions, client steps and the user type.
+
+The output is laid out the way ``dotnet format`` lays out C# (four spaces,
+Allman braces, one member of an initializer a line), so generated packages
+read like hand-written code.  Every emitted fragment starts at column 0;
+templates indent a fragment as a whole (``{{ code | indent(8) }}``).
+
+Strings are regular C# literals (``"..."``) with escapes, never verbatim or
+raw strings, so one function decides how every spec string is written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import expr
+from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+
+#: The target framework of every generated project: .NET 10, the current LTS.
+TARGET_FRAMEWORK = "net10.0"
+
+#: The SDK the generated ``global.json`` asks for at least (any newer one also builds).
+SDK_VERSION = "10.0.100"
+
+#: NuGet packages of the generated test project, at versions known to restore on net10.0.
+PACKAGES = {
+    "Microsoft.AspNetCore.Mvc.Testing": "10.0.15",
+    "Microsoft.NET.Test.Sdk": "18.0.1",
+    "xunit": "2.9.3",
+    "xunit.runner.visualstudio": "3.1.5",
+}
+
+#: ``<Name>ErrorKind`` members of the generated errors file, by error kind.
+ERROR_KINDS = {
+    "invalid_credentials": "InvalidCredentials",
+    "account_disabled": "AccountDisabled",
+    "user_not_found": "UserNotFound",
+    "conflict": "Conflict",
+    "invalid_input": "InvalidInput",
+    "service_unavailable": "ServiceUnavailable",
+}
+
+#: Client method names, by operation.
+METHODS = {
+    "login": "LoginAsync",
+    "get_user": "GetUserAsync",
+    "register": "RegisterAsync",
+    "forgot_password": "ForgotPasswordAsync",
+}
+
+#: C# types of [user] field types (enum fields get an enum type of their own).
+TYPES = {
+    "string": "string",
+    "email": "string",
+    "int": "long",
+    "float": "double",
+    "bool": "bool",
+    "datetime": "DateTimeOffset",
+    "list<string>": "IReadOnlyList<string>",
+}
+
+#: ``UserRecord`` readers of the generated user file, by field type: (required, optional).
+RECORD_READERS = {
+    "string": ("Text", "OptionalText"),
+    "email": ("Text", "OptionalText"),
+    "int": ("Integer", "OptionalInteger"),
+    "float": ("Number", "OptionalNumber"),
+    "bool": ("Flag", "OptionalFlag"),
+    "datetime": ("Instant", "OptionalInstant"),
+    "list<string>": ("TextList", "TextListOrEmpty"),
+}
+
+#: Parsers of claim values in the generated user file, by field type: (required, optional).
+CLAIM_PARSERS = {
+    "int": ("ToInt64", "ToOptionalInt64"),
+    "float": ("ToDouble", "ToOptionalDouble"),
+    "bool": ("ToBoolean", "ToOptionalBoolean"),
+    "datetime": ("ToDateTime", "ToOptionalDateTime"),
+}
+
+#: ``ClaimValueTypes`` members of typed claims, by field type.
+CLAIM_VALUE_TYPES = {
+    "int": "ClaimValueTypes.Integer64",
+    "float": "ClaimValueTypes.Double",
+    "bool": "ClaimValueTypes.Boolean",
+    "datetime": "ClaimValueTypes.DateTime",
+}
+
+#: The standard claim type of each canonical text attribute.
+STANDARD_CLAIMS = {
+    "id": "ClaimTypes.NameIdentifier",
+    "username": "ClaimTypes.Name",
+    "email": "ClaimTypes.Email",
+    "first_name": "ClaimTypes.GivenName",
+    "last_name": "ClaimTypes.Surname",
+}
+
+#: C# keywords: an identifier spelled like one is written ``@name``.
+KEYWORDS = frozenset(
+    """abstract as base bool break byte case catch char checked class const continue decimal default delegate
+    do double else enum event explicit extern false finally fixed float for foreach goto if implicit in int
+    interface internal is lock long namespace new null object operator out override params private protected
+    public readonly ref return sbyte sealed short sizeof stackalloc static string struct switch this throw true
+    try typeof uint ulong unchecked unsafe ushort using virtual void volatile while""".split()
+)
+
+#: Members of the generated user class that a spec field's property may not be named.
+USER_MEMBERS = frozenset(
+    {
+        "Id",
+        "Username",
+        "Email",
+        "FirstName",
+        "LastName",
+        "Roles",
+        "Active",
+        "IsStaff",
+        "IsAdmin",
+        "FromRecord",
+        "FromPrincipal",
+        "ToPrincipal",
+        "ToClaims",
+        "ToJson",
+        "HasRoles",
+        "AdminRoles",
+        "StaffRoles",
+        "Equals",
+        "GetHashCode",
+        "ToString",
+        "GetType",
+        "MemberwiseClone",
+        "Finalize",
+        "RequiredClaim",
+        "OptionalClaim",
+        "ClaimList",
+        "ClaimValue",
+        "Iso",
+        "JsonArrayOf",
+        "ToInt64",
+        "ToOptionalInt64",
+        "ToDouble",
+        "ToOptionalDouble",
+        "ToBoolean",
+        "ToOptionalBoolean",
+        "ToDateTime",
+        "ToOptionalDateTime",
+    }
+)
+
+#: Built-in members of the generated options class that a spec setting's property may not be named.
+OPTION_MEMBERS = frozenset(
+    {
+        "SectionName",
+        "Timeout",
+        "SessionTtl",
+        "GetRetries",
+        "RoutePrefix",
+        "BrandName",
+        "LogoUrl",
+        "PrimaryColor",
+        "CookieName",
+        "Pages",
+        "EnvironmentProblems",
+        "Equals",
+        "GetHashCode",
+        "ToString",
+        "GetType",
+    }
+)
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+
+
+def string(text: str) -> str:
+    """A regular C# string literal for ``text``.
+
+    Quotes, backslashes and control characters are escaped; so is anything
+    not printable (line and paragraph separators end a C# line, bidi
+    controls hide code), as ``\\uXXXX`` or ``\\UXXXXXXXX``.
+    """
+    out = ['"']
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif not ch.isprintable() or ch in "\u2028\u2029\u0085":
+            code = ord(ch)
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def number(value: int | float) -> str:
+    """A C# numeric literal: ``long`` for integers, ``double`` for the rest.
+
+    :raises ValueError: for infinities and NaN, which JSON cannot carry.
+    """
+    if isinstance(value, bool):
+        raise TypeError("a bool is not a number")
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise ValueError(f"{value} does not fit a C# long")
+        return f"{value}L" if not -(2**31) <= value < 2**31 else str(value)
+    if math.isinf(value) or math.isnan(value):
+        raise ValueError(f"{value!r} cannot be sent as JSON")
+    text = repr(value)
+    return text if any(c in text for c in ".eE") else text + ".0"
+
+
+def literal(value: object) -> str:
+    """A C# literal for a str, bool, None, int or float."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, (int, float)):
+        return number(value)
+    raise TypeError(f"no C# literal for {type(value).__name__}")
+
+
+def comment(text: str) -> str:
+    """Text safe inside a ``//`` or ``/* */`` comment and XML doc comments, on one line.
+
+    Newlines and other unprintable characters become spaces, ``*/`` cannot
+    end a block comment, and ``&``, ``<``, ``>`` are XML-escaped for ``///``.
+    """
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return flat.replace("*/", "* /")
+
+
+def json_literal(value: object) -> str:
+    """A C# string literal holding ``value`` as JSON text."""
+    return string(json.dumps(value, ensure_ascii=False))
+
+
+def pascal(name: str) -> str:
+    """``GivenName`` for ``given_name``, ``Active`` for ``ACTIVE``, ``Value1`` for ``1``."""
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
+    text = "".join(w[:1].upper() + (w[1:].lower() if w.isupper() else w[1:]) for w in words)
+    if not text:
+        return "Value"
+    return "Value" + text if text[0].isdigit() else text
+
+
+def option_property(name: str) -> str:
+    """The options class property of a spec setting: ``ApplicationId`` for ``application_id``."""
+    prop = pascal(name)
+    return prop + "Setting" if prop in OPTION_MEMBERS else prop
+
+
+def ident(name: str) -> str:
+    """A camelCase C# local or parameter name for a spec name (``@default`` for a keyword)."""
+    text = pascal(name)
+    text = text[:1].lower() + text[1:]
+    return "@" + text if text in KEYWORDS else text
+
+
+# -- values -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Names:
+    """How each reference reads in the generated method: locals and options."""
+
+    locals: dict[str, str]
+    #: option properties that may be null, by setting name
+    nullable: frozenset[str] = frozenset()
+
+    def of(self, ref: expr.Ref) -> str:
+        if ref.ns in ("config", "service"):
+            prop = f"_options.{option_property(ref.name)}"
+            return f"({prop} ?? string.Empty)" if ref.name in self.nullable else prop
+        return self.locals[str(ref)]
+
+
+def _interpolation(text: str) -> str:
+    """Literal text inside ``$"..."``: string escapes, and braces doubled."""
+    return string(text)[1:-1].replace("{", "{{").replace("}", "}}")
+
+
+def template(value: expr.Template, names: Names, *, segment: bool = False) -> str:
+    """Emit a text template: a plain literal, a single name, or an interpolated string.
+
+    :param segment: percent-encode references, for the parts of a URL path.
+    """
+    text = value.literal_text()
+    if text is not None:
+        return string(text)
+    single = value.single_ref
+    if single is not None and not segment:
+        return names.of(single)
+    return "$" + '"' + _holes(value.parts, names, segment=segment) + '"'
+
+
+def _holes(parts: tuple[expr.Lit | expr.Ref, ...], names: Names, *, segment: bool) -> str:
+    pieces = []
+    for part in parts:
+        if isinstance(part, expr.Lit):
+            pieces.append(_interpolation(part.text))
+        else:
+            code = names.of(part)
+            pieces.append("{" + (f"Uri.EscapeDataString({code})" if segment else code) + "}")
+    return "".join(pieces)
+
+
+def value(node: expr.Value, names: Names) -> str:
+    """Emit a spec value as a C# expression: text, or (in a JSON body) a ``JsonNode``.
+
+    Objects and arrays come out expanded, one member a line, starting at
+    column 0; the caller indents them.
+    """
+    if isinstance(node, expr.Template):
+        return template(node, names)
+    if isinstance(node, expr.Transform):
+        inner = value(node.arg, names)
+        return {"base64": f"Base64({inner})", "urlencode": f"Uri.EscapeDataString({inner})"}[node.name]
+    if isinstance(node, expr.Const):
+        return literal(node.value)
+    if isinstance(node, expr.Obj):
+        members = [f"[{string(k)}] = {value(v, names)}," for k, v in node.items]
+        return "\n".join(["new JsonObject", "{", *_indent(members), "}"])
+    if isinstance(node, expr.Arr):
+        if not node.items:
+            return "new JsonArray()"
+        items = [value(v, names) + ("," if i < len(node.items) - 1 else "") for i, v in enumerate(node.items)]
+        return "\n".join(["new JsonArray(", *_indent(items), ")"]).replace("\n)", ")")
+    raise TypeError(node)
+
+
+def _indent(lines: list[str], width: int = 4) -> list[str]:
+    """Indent every line of every (possibly multi-line) fragment."""
+    pad = " " * width
+    return [pad + line if line else line for fragment in lines for line in fragment.split("\n")]
+
+
+def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> str:
+    """``(name, value)`` tuples, one a line, as the arguments of ``FormBody(...)``."""
+    if not items:
+        return ""
+    lines = [
+        f"({string(k)}, {value(v, names)})" + ("," if i < len(items) - 1 else "") for i, (k, v) in enumerate(items)
+    ]
+    return "\n" + "\n".join(_indent(lines))
+
+
+def url(step: Step, names: Names) -> str:
+    """The request URL: the base URL plus the path, or a URL an earlier step extracted, plus the query."""
+    if step.absolute:
+        first = step.path.parts[0]
+        rest = step.path.parts[1:]
+        head = names.of(first)  # type: ignore[arg-type]
+        target = head if not rest else '$"{' + head + "}" + _holes(rest, names, segment=True) + '"'
+    else:
+        target = '$"{_baseUrl}' + _holes(step.path.parts, names, segment=True) + '"'
+    if not step.query:
+        return target
+    pairs = ", ".join(f"({string(k)}, {value(v, names)})" for k, v in step.query)
+    return f"WithQuery({target}, {pairs})"
+
+
+# -- operations ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmittedStep:
+    """One request of a client method: a comment, and its statements from column 0."""
+
+    comment: str
+    code: str
+    outcomes_name: str
+    outcomes: str
+
+
+@dataclass(frozen=True)
+class EmittedOperation:
+    """One client method: its C# name and parameters, the session values it reads, its steps."""
+
+    name: str
+    method: str
+    #: (C# parameter name, input name), in order
+    params: tuple[tuple[str, str], ...]
+    #: (C# local, session key) read from the service session first
+    session_locals: tuple[tuple[str, str], ...]
+    #: whether any step reads its response body
+    reads_body: bool
+    steps: tuple[EmittedStep, ...]
+    #: the statement ending the method (login's session values, get_user's record), or ""
+    returns: str
+
+
+def operation(spec: Spec, op: Operation) -> EmittedOperation:
+    """Emit the body of one client method: straight-line requests, no interpreter."""
+    nullable = frozenset(s.name for s in spec.service.settings if not s.required and s.default is None)
+    locals_: dict[str, str] = {}
+    taken: set[str] = {"body", "request", "session", "cancellationToken", "value"}
+    params = []
+    for name in op.inputs:
+        cs = _fresh(ident(name), taken)
+        locals_[f"input.{name}"] = cs
+        params.append((cs, name))
+    session_locals = []
+    for step in op.steps:
+        for ref in step.refs:
+            if ref.ns == "session" and str(ref) not in locals_:
+                cs = _fresh(ident(ref.name), taken)
+                locals_[str(ref)] = cs
+                session_locals.append((cs, ref.name))
+    steps = []
+    returns = ""
+    login_values: list[tuple[str, str]] = []
+    for number_, step in enumerate(op.steps, 1):
+        names = Names(dict(locals_), nullable)
+        outcomes_name = pascal(op.name) + (f"Step{number_}" if len(op.steps) > 1 else "") + "Outcomes"
+        extracts = []
+        for key, pointer in step.extract:
+            if key == USER_EXTRACT:
+                if op.name == "get_user":
+                    returns = f"return Record(body, {string(str(pointer))});"
+                continue
+            cs = _fresh(ident(key), taken)
+            locals_[f"steps.{number_}.{key}"] = cs
+            extracts.append(f"string {cs} = Text(body, {string(str(pointer))});")
+            login_values.append((key, cs))
+        wants_body = bool(extracts) or (op.name == "get_user" and number_ == len(op.steps))
+        lines = [f"// {step.method} {_describe_path(step)}"]
+        lines += _request(spec, step, names, outcomes_name, wants_body)
+        lines += ["", *extracts] if extracts else []
+        outcomes = _outcomes(outcomes_name, step, spec.service.class_name)
+        steps.append(EmittedStep(lines[0][3:], "\n".join(lines), outcomes_name, outcomes))
+    if op.name == "login":
+        members = [f"[{string(k)}] = {v}," for k, v in login_values]
+        returns = "\n".join(["return new Dictionary<string, string>", "{", *_indent(members), "};"])
+    reads_body = any(s.extract for s in op.steps) or op.name == "get_user"
+    return EmittedOperation(
+        op.name, METHODS[op.name], tuple(params), tuple(session_locals), reads_body, tuple(steps), returns
+    )
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _describe_path(step: Step) -> str:
+    text = "".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts)
+    return comment(text)
+
+
+_HTTP_METHODS = {"GET": "Get", "POST": "Post", "PUT": "Put", "PATCH": "Patch", "DELETE": "Delete"}
+
+
+def _request(spec: Spec, step: Step, names: Names, outcomes_name: str, wants_body: bool) -> list[str]:
+    """The ``using`` block that builds and sends one request."""
+    inner = []
+    auth = _authorization(spec, step, names)
+    if auth:
+        inner.append(auth)
+    for header, val in step.headers:
+        inner.append(f"request.Headers.TryAddWithoutValidation({string(header)}, {value(val, names)});")
+    if step.json is not None:
+        inner.append(f"request.Content = JsonBody({value(step.json, names)});")
+    if step.form is not None:
+        inner.append(f"request.Content = FormBody({pairs(step.form, names)});")
+    send = f"await SendAsync(request, {outcomes_name}, cancellationToken).ConfigureAwait(false);"
+    inner.append(("body = " if wants_body else "") + send)
+    head = f"using (HttpRequestMessage request = new(HttpMethod.{_HTTP_METHODS[step.method]}, {url(step, names)}))"
+    return [head, "{", *_indent(inner), "}"]
+
+
+def _authorization(spec: Spec, step: Step, names: Names) -> str | None:
+    """The statement that authenticates a request, if it needs one."""
+    kind = step.auth.kind
+    if kind == "service":
+        creds = spec.service.credentials
+        if creds.kind == "basic":
+            pair = '$"{_options.ApiUsername}:{_options.ApiPassword}"'
+            return f'request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Base64({pair}));'
+        if creds.kind == "bearer":
+            return 'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);'
+        key = expr.Template((expr.Lit(creds.prefix), expr.Ref("service", "api_key")))
+        return f"request.Headers.TryAddWithoutValidation({string(creds.header)}, {template(key, names)});"
+    if kind == "bearer":
+        token = value(step.auth.values[0], names)
+        return f'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", {token});'
+    if kind == "basic":
+        user, password = (value(v, names) for v in step.auth.values)
+        pair = f'{user} + ":" + {password}'
+        return f'request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Base64({pair}));'
+    return None
+
+
+def _outcomes(name: str, step: Step, cls: str) -> str:
+    """The ``Outcomes`` field of a step: its success statuses and error rules."""
+    ok = "[" + ", ".join(str(s) for s in step.ok) + "]"
+    rules = []
+    for rule in step.errors:
+        args = [str(rule.status), f"{cls}ErrorKind.{ERROR_KINDS[rule.kind]}"]
+        args += [f"({string(str(p))}, {json_literal(v)})" for p, v in rule.match]
+        rules.append(f"new ErrorRule({', '.join(args)}),")
+    if not rules:
+        return f"private static readonly Outcomes {name} = new({ok}, []);"
+    return "\n".join(
+        [f"private static readonly Outcomes {name} = new(", f"    {ok},", "    [", *_indent(rules, 8), "    ]);"]
+    )
+
+
+# -- the user type ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Property:
+    """One property of the generated user class, and how it is read and written."""
+
+    name: str
+    #: the key in ``me`` JSON (a spec field's name, or a canonical attribute's)
+    key: str
+    type: str
+    #: whether it is a ``required`` init property
+    required: bool
+    doc: str
+    #: expression reading it out of ``record`` (a JsonElement), or "" when never set
+    from_record: str
+    #: expression reading it back out of ``principal`` (a ClaimsPrincipal), or ""
+    from_claims: str
+    #: statement adding its claims to ``claims``
+    to_claims: str
+    #: expression of its value in ``me`` JSON, or "" when ``me`` shows another attribute under ``key``
+    to_json: str
+    #: the ``<Name>ClaimTypes`` constant it is stored under, for spec fields
+    claim_type: str = ""
+    #: the spec field's type, for spec fields
+    field_type: str = ""
+
+
+@dataclass(frozen=True)
+class Enum:
+    """An enum type for an ``enum`` field: its C# name and (member, spec value) pairs."""
+
+    name: str
+    field: str
+    members: tuple[tuple[str, str], ...]
+    #: the user class's private method turning spec text into a member
+    parse: str
+    #: the user class's private method turning a member back into spec text
+    text: str
+
+
+def enums(spec: Spec) -> list[Enum]:
+    """An enum type per ``enum`` field, members named after the values."""
+    out = []
+    for f in spec.user:
+        if f.type != "enum":
+            continue
+        taken: set[str] = set()
+        members = tuple((_fresh(pascal(v), taken), v) for v in f.values)
+        stem = pascal(f.name)
+        out.append(Enum(f"{spec.service.class_name}User{stem}", f.name, members, f"{stem}FromText", f"{stem}Text"))
+    return out
+
+
+def field_type(spec: Spec, field: Field) -> str:
+    """The C# type of a field's property (``IReadOnlyList<string>`` is never null)."""
+    if field.type == "enum":
+        base = f"{spec.service.class_name}User{pascal(field.name)}"
+    else:
+        base = TYPES[field.type]
+    return base + "?" if field.optional and field.type != "list<string>" else base
+
+
+def record_reader(spec: Spec, field: Field) -> str:
+    """The expression that reads ``field`` out of ``record``, converted to its C# type."""
+    pointer = string(str(field.pointer))
+    if field.type == "enum":
+        enum = _enum_of(spec, field)
+        if field.optional:
+            return f"Optional{enum.parse}(UserRecord.OptionalText(record, {pointer}))"
+        return f"{enum.parse}(UserRecord.Text(record, {pointer}))"
+    required, optional = RECORD_READERS[field.type]
+    return f"UserRecord.{optional if field.optional else required}(record, {pointer})"
+
+
+def _enum_of(spec: Spec, field: Field) -> Enum:
+    return next(e for e in enums(spec) if e.field == field.name)
+
+
+def own_fields(spec: Spec) -> list[Field]:
+    """The spec fields that get a property of their own: all but those a canonical attribute already is."""
+    m = spec.mapping
+    same = {
+        name for name in ("id", "username", "email", "first_name", "last_name", "roles") if getattr(m, name) == name
+    }
+    if m.active.field == "active" and m.active.equals is None:
+        same.add("active")
+    return [f for f in spec.user if f.name not in same]
+
+
+def properties(spec: Spec) -> list[Property]:
+    """The user class's properties: canonical ones first, then the spec fields of their own."""
+    m = spec.mapping
+    cls = spec.service.class_name
+    fields = {f.name: f for f in spec.user}
+    out: list[Property] = []
+    canonical = {
+        "id": (m.id, "The service's id for the user."),
+        "username": (m.username, "What the user signs in with."),
+        "email": (m.email, "The user's email address."),
+        "first_name": (m.first_name, "Given name."),
+        "last_name": (m.last_name, "Family name."),
+    }
+    for key, (source, doc) in canonical.items():
+        name, claim = pascal(key), STANDARD_CLAIMS[key]
+        if source is None:
+            out.append(
+                Property(
+                    name,
+                    key,
+                    "string?",
+                    False,
+                    doc + " Not provided by this service.",
+                    "",
+                    "",
+                    f"if ({name} is not null)\n{{\n    claims.Add(new Claim({claim}, {name}));\n}}",
+                    name,
+                )
+            )
+            continue
+        field = fields[source]
+        pointer = string(str(field.pointer))
+        optional = field.optional and key not in ("id", "username")
+        reader = "OptionalText" if optional else "Text"
+        add = f"claims.Add(new Claim({claim}, {name}));"
+        if optional:
+            add = f"if ({name} is not null)\n{{\n    {add}\n}}"
+        out.append(
+            Property(
+                name,
+                key,
+                "string?" if optional else "string",
+                not optional,
+                f"{doc} From field <c>{comment(source)}</c>.",
+                f"UserRecord.{reader}(record, {pointer})",
+                f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
+                add,
+                name,
+            )
+        )
+    roles = fields.get(m.roles) if m.roles else None
+    if roles is None:
+        roles_read = "[]"
+    else:
+        reader = "TextListOrEmpty" if roles.optional else "TextList"
+        roles_read = f"UserRecord.{reader}(record, {string(str(roles.pointer))})"
+    out.append(
+        Property(
+            "Roles",
+            "roles",
+            "IReadOnlyList<string>",
+            True,
+            "Role names, as role claims: <c>IsInRole</c> and role policies read them.",
+            roles_read,
+            "ClaimList(principal, ClaimTypes.Role)",
+            "foreach (string role in Roles)\n{\n    claims.Add(new Claim(ClaimTypes.Role, role));\n}",
+            "JsonArrayOf(Roles)",
+        )
+    )
+    out.append(
+        Property(
+            "Active",
+            "active",
+            "bool",
+            True,
+            "False when the service has disabled the account.",
+            _active(spec),
+            f"ToBoolean(RequiredClaim(principal, {cls}ClaimTypes.Active))",
+            f"claims.Add(new Claim({cls}ClaimTypes.Active, ClaimValue(Active), ClaimValueTypes.Boolean));",
+            "Active",
+        )
+    )
+    for field in own_fields(spec):
+        out.append(_field_property(spec, field))
+    return out
+
+
+def _field_property(spec: Spec, field: Field) -> Property:
+    name = pascal(field.name)
+    helpers = {n for e in enums(spec) for n in (e.parse, "Optional" + e.parse, e.text)}
+    if name in USER_MEMBERS or name in helpers or name == f"{spec.service.class_name}User":
+        name += "Field"
+    ctype = field_type(spec, field)
+    claim = f"{spec.service.class_name}ClaimTypes.{name}"
+    optional = field.optional and field.type != "list<string>"
+    if field.type == "enum":
+        enum = _enum_of(spec, field)
+        value_text = f"{enum.text}({name}.Value)" if optional else f"{enum.text}({name})"
+        from_claims = (
+            f"Optional{enum.parse}(OptionalClaim(principal, {claim}))"
+            if optional
+            else f"{enum.parse}(RequiredClaim(principal, {claim}))"
+        )
+        json_value = f"{name}.HasValue ? {value_text} : null" if optional else value_text
+        add = f"claims.Add(new Claim({claim}, {value_text}));"
+    elif field.type == "list<string>":
+        from_claims = f"ClaimList(principal, {claim})"
+        json_value = f"JsonArrayOf({name})"
+        add = f"foreach (string item in {name})\n{{\n    claims.Add(new Claim({claim}, item));\n}}"
+    elif field.type in CLAIM_PARSERS:
+        required, optional_parser = CLAIM_PARSERS[field.type]
+        from_claims = (
+            f"{optional_parser}(OptionalClaim(principal, {claim}))"
+            if optional
+            else f"{required}(RequiredClaim(principal, {claim}))"
+        )
+        value_text = f"ClaimValue({name}.Value)" if optional else f"ClaimValue({name})"
+        add = f"claims.Add(new Claim({claim}, {value_text}, {CLAIM_VALUE_TYPES[field.type]}));"
+        if field.type == "datetime":
+            json_value = f"{name}.HasValue ? Iso({name}.Value) : null" if optional else f"Iso({name})"
+        else:
+            json_value = name
+    else:
+        from_claims = f"OptionalClaim(principal, {claim})" if optional else f"RequiredClaim(principal, {claim})"
+        json_value = name
+        add = f"claims.Add(new Claim({claim}, {name}));"
+    if optional:
+        test = f"{name} is not null" if field.type in ("string", "email") else f"{name}.HasValue"
+        add = f"if ({test})\n{{\n" + "\n".join(_indent([add])) + "\n}"
+    pointer = comment(str(field.pointer) or "/")
+    return Property(
+        name,
+        field.name,
+        ctype,
+        not optional,
+        f"Field <c>{comment(field.name)}</c>, from <c>{pointer}</c>.",
+        record_reader(spec, field),
+        from_claims,
+        add,
+        "" if field.name in CANONICAL else json_value,
+        claim,
+        field.type,
+    )
+
+
+def _active(spec: Spec) -> str:
+    rule = spec.mapping.active
+    if rule.field is None:
+        return "true"
+    field = spec.field(rule.field)
+    pointer = string(str(field.pointer))
+    if rule.equals is None:
+        if field.optional:
+            return f"UserRecord.OptionalFlag(record, {pointer}) == true"
+        return f"UserRecord.Flag(record, {pointer})"
+    return f"UserRecord.ScalarText(record, {pointer}) == {string(rule.equals)}"
+
+
+def claims_code(props: list[Property]) -> str:
+    """The statements of ``ToClaims``, a blank line around each block the way people space them."""
+    out: list[str] = []
+    for prop in props:
+        block = "\n" in prop.to_claims
+        if out and (block or "\n" in out[-1]):
+            out.append("")
+        out.append(prop.to_claims)
+    return "\n".join(out)
+
+
+def claim_types(spec: Spec, props: list[Property]) -> list[tuple[str, str, str]]:
+    """``<Name>ClaimTypes`` constants: (name, claim type, what it holds)."""
+    slug = spec.service.slug
+    out = [("Active", f"{slug}:active", "Whether the account is active: <c>true</c> or <c>false</c>.")]
+    for prop in props:
+        if prop.claim_type:
+            out.append((prop.name, f"{slug}:{prop.key}", f"The spec field <c>{comment(prop.key)}</c>."))
+    return out
+
+
+# -- test expectations ----------------------------------------------------------
+
+
+def expected_me(spec: Spec, user: dict) -> dict:
+    """What ``me`` answers for a fixture user: the canonical user, then every spec field by name."""
+    me = dict(user["expected"])
+    for field in spec.user:
+        if field.name not in me:
+            me[field.name] = user["fields"].get(field.name)
+    return me
+
+
+def user_asserts(spec: Spec, user: dict) -> list[str]:
+    """xUnit assertions that the typed user built for a fixture user holds its values."""
+    lines = []
+    expected = user["expected"]
+    for prop in properties(spec):
+        if prop.key in CANONICAL:
+            want = expected[prop.key]
+            kind = "list<string>" if prop.key == "roles" else "bool" if prop.key == "active" else "string"
+        else:
+            want = user["fields"].get(prop.key)
+            kind = prop.field_type
+        lines.append(_assert(spec, prop, kind, want))
+    for flag, name in (("is_staff", "IsStaff"), ("is_admin", "IsAdmin")):
+        lines.append(f"Assert.{'True' if expected[flag] else 'False'}(user.{name});")
+    return lines
+
+
+def _assert(spec: Spec, prop: Property, kind: str, want: object) -> str:
+    actual = f"user.{prop.name}"
+    if kind == "list<string>":
+        items = list(want or [])
+        if not items:
+            return f"Assert.Empty({actual});"
+        return f"Assert.Equal(new[] {{ {', '.join(string(str(i)) for i in items)} }}, {actual});"
+    if want is None:
+        return f"Assert.Null({actual});"
+    if kind == "bool":
+        return f"Assert.{'True' if want else 'False'}({actual});"
+    if kind == "datetime":
+        instant = datetime.fromisoformat(str(want).replace("Z", "+00:00")).isoformat()
+        return f"Assert.Equal(DateTimeOffset.Parse({string(instant)}, CultureInfo.InvariantCulture), {actual});"
+    if kind == "enum":
+        enum = next(e for e in enums(spec) if e.field == prop.key)
+        member = next(m for m, v in enum.members if v == want)
+        return f"Assert.Equal({enum.name}.{member}, {actual});"
+    if kind == "int":
+        return f"Assert.Equal({int(want)}L, {actual});"  # type: ignore[call-overload]
+    if kind == "float":
+        return f"Assert.Equal({number(float(want))}, {actual});"  # type: ignore[arg-type]
+    return f"Assert.Equal({string(str(want))}, {actual});"
+
+
+def test_users(spec: Spec, users: list[dict]) -> list[dict]:
+    """The fixture users as the generated tests use them: C# literals and expectations."""
+    out = []
+    for user in users:
+        out.append(
+            {
+                "key": user["key"],
+                "name": pascal(user["key"]),
+                "username": user["username"],
+                "password": user["password"],
+                "active": bool(user["expected"]["active"]),
+                "is_admin": bool(user["expected"]["is_admin"]),
+                "me_json": json.dumps(expected_me(spec, user), ensure_ascii=False),
+                "asserts": user_asserts(spec, user),
+            }
+        )
+    return out
+
+
+def register_values(spec: Spec) -> tuple[list[tuple[str, str]], str | None]:
+    """How the tests fill the register form: (input, kind) pairs, and the input holding the new username.
+
+    ``kind`` is ``password``, ``email`` (a fresh address) or ``text``; the
+    same rules as the conformance kit's.
+    """
+    if not spec.has("register"):
+        return [], None
+    username_is_email = spec.field(spec.mapping.username).type == "email"
+    out = []
+    for name in spec.operations["register"].inputs:
+        if "password" in name:
+            out.append((name, "password"))
+        elif "email" in name or (name == "username" and username_is_email):
+            out.append((name, "email"))
+        else:
+            out.append((name, "text"))
+    names = dict(out)
+    if "username" in names:
+        return out, "username"
+    email = next((n for n, kind in out if kind == "email"), None)
+    return out, email if username_is_email else None
+
+
+def forgot_values(spec: Spec, users: list[dict]) -> dict[str, str]:
+    """The forgot-password inputs of the plain fixture user: an e-mail address or the username."""
+    if not spec.has("forgot_password"):
+        return {}
+    user = next(u for u in users if u["key"] == "user")
+    email = str(user["expected"].get("email") or user["username"])
+    return {name: email if "email" in name else user["username"] for name in spec.operations["forgot_password"].inputs}
+
+
+# -- the context ----------------------------------------------------------------
+
+#: Jinja filters this module gives templates.
+FILTERS = {"cs": literal, "cscomment": comment, "csjson": json_literal}
+
+
+def context(spec: Spec, test_values: dict[str, str]) -> dict:
+    """The C# part of a target's context: options, the user type, client methods, test data."""
+    from ..fake.fixtures import fixture_users
+
+    prefix = spec.service.slug.upper()
+    settings = [
+        {
+            "name": s.name,
+            "prop": option_property(s.name),
+            "env": s.env,
+            "default": s.default,
+            "required": s.required,
+            "nullable": not s.required and s.default is None,
+            "secret": s.secret,
+            "description": s.description or f"The {s.name.replace('_', ' ')} setting.",
+            "test_value": test_values.get(s.name, ""),
+        }
+        for s in spec.service.settings
+    ]
+    props = properties(spec)
+    ops = {name: operation(spec, op) for name, op in spec.operations.items()}
+    users = fixture_users(spec.data)
+    register_fill, register_username = register_values(spec)
+    admin_roles = list(spec.mapping.admin_roles) or ["admins"]
+    staff_roles = list(dict.fromkeys([*spec.mapping.staff_roles, *admin_roles]))
+    return {
+        "target_framework": TARGET_FRAMEWORK,
+        "sdk_version": SDK_VERSION,
+        "packages": PACKAGES,
+        "settings": settings,
+        "env_prefix": prefix,
+        "props": props,
+        "enums": enums(spec),
+        "claim_types": claim_types(spec, props),
+        "claims_code": claims_code(props),
+        "ops": ops,
+        "outcomes": [step.outcomes for op in ops.values() for step in op.steps],
+        "admin_policy_roles": admin_roles,
+        "staff_policy_roles": staff_roles,
+        "test_users": test_users(spec, users),
+        "register_values": register_fill,
+        "register_username": register_username,
+        "forgot_values": forgot_values(spec, users),
+        "operation_names": list(spec.operations),
+    }

@@ -1,0 +1,76 @@
+{% set N = cookiecutter.class_name -%}
+{% set P = cookiecutter.config_prefix -%}
+using System;
+using System.Collections.Generic;
+
+namespace {{ cookiecutter.namespace }};
+
+/// <summary>
+/// The settings of the {{ cookiecutter.service_name | cscomment }} integration, bound from the
+/// <c>{{ N }}</c> configuration section.
+/// </summary>
+/// <remarks>
+/// Each setting is read, highest precedence first, from the delegate given to
+/// <see cref="{{ N }}ServiceCollectionExtensions.Add{{ N }}Authentication"/>, the <c>{{ N }}</c>
+/// configuration section (<c>appsettings.json</c>, <c>{{ N }}__BaseUrl</c> ...), its own environment
+/// variable (<c>{{ P }}_BASE_URL</c> ...), and its default. The settings are checked when the
+/// application starts: a missing or invalid one stops start-up with a message naming it.
+/// </remarks>
+public sealed class {{ N }}Options
+{
+    /// <summary>The configuration section the options are bound from: <c>{{ N }}</c>.</summary>
+    public const string SectionName = "{{ N }}";
+{% for s in cookiecutter.settings %}
+    /// <summary>
+    /// {{ s.description | cscomment }} (<c>{{ N }}:{{ s.prop }}</c>, environment variable <c>{{ s.env }}</c>{% if s.default is not none %}, default <c>{{ s.default | cscomment }}</c>{% elif s.required %}, required{% endif %}).
+    /// </summary>
+    public string{% if s.nullable %}?{% endif %} {{ s.prop }} { get; set; }{% if not s.nullable %} = string.Empty;{% endif %}
+{% endfor %}
+    /// <summary>
+    /// How long to wait for the service before failing closed with a 503 (<c>{{ N }}:Timeout</c> as
+    /// <c>hh:mm:ss</c>, or <c>{{ P }}_TIMEOUT</c> in seconds; default {{ cookiecutter.timeout_s }} seconds).
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds({{ cookiecutter.timeout_s | cs }});
+
+    /// <summary>
+    /// How long the signed-in user is trusted before the service is asked again: within it a request
+    /// makes no call to the service (<c>{{ N }}:SessionTtl</c> as <c>hh:mm:ss</c>, or
+    /// <c>{{ P }}_SESSION_TTL</c> in seconds; default 5 minutes).
+    /// </summary>
+    public TimeSpan SessionTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often a GET that could not connect is tried again. Other requests are never sent twice.
+    /// </summary>
+    public int GetRetries { get; set; } = 2;
+
+    /// <summary>
+    /// The URL prefix of the routes <c>Map{{ N }}Auth</c> adds: <c>/auth/login</c>, <c>/auth/me</c> ...
+    /// (<c>{{ P }}_ROUTE_PREFIX</c>; default <c>/auth</c>).
+    /// </summary>
+    public string RoutePrefix { get; set; } = string.Empty;
+
+    /// <summary>The name at the top of the pages (<c>{{ P }}_BRAND_NAME</c>; default <c>{{ cookiecutter.service_name | cscomment }}</c>).</summary>
+    public string BrandName { get; set; } = string.Empty;
+
+    /// <summary>An image shown on the pages instead of the brand name (<c>{{ P }}_LOGO_URL</c>).</summary>
+    public string? LogoUrl { get; set; }
+
+    /// <summary>
+    /// The colour of buttons, links and focus rings on the pages: a hex colour or a CSS colour name
+    /// (<c>{{ P }}_PRIMARY_COLOR</c>; default <c>#4f46e5</c>).
+    /// </summary>
+    public string PrimaryColor { get; set; } = string.Empty;
+
+    /// <summary>The name of the session cookie (default <c>.{{ N }}.Session</c>).</summary>
+    public string CookieName { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Renders the login, register and forgot-password pages instead of the built-in
+    /// <see cref="{{ N }}PageRenderer"/>; subclass that to change one page only.
+    /// </summary>
+    public I{{ N }}PageRenderer? Pages { get; set; }
+
+    /// <summary>Problems found while reading the environment variables, reported at start-up.</summary>
+    internal List<string> EnvironmentProblems { get; } = [];
+}

@@ -1,0 +1,182 @@
+{% set N = cookiecutter.class_name -%}
+{% set P = cookiecutter.config_prefix -%}
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace {{ cookiecutter.namespace }};
+
+/// <summary>Fills <see cref="{{ N }}Options"/> from environment variables and defaults.</summary>
+internal static class {{ N }}OptionsSetup
+{
+    /// <summary>The route prefix when none is configured.</summary>
+    public const string DefaultRoutePrefix = "/auth";
+
+    /// <summary>The colour of the pages when none is configured.</summary>
+    public const string DefaultPrimaryColor = "#4f46e5";
+
+    /// <summary>
+    /// Read the environment variables into <paramref name="options"/>. Runs before the configuration
+    /// section is bound, so the section wins over the environment.
+    /// </summary>
+    public static void ApplyEnvironment({{ N }}Options options, IConfiguration configuration)
+    {
+{%- for s in cookiecutter.settings %}
+        options.{{ s.prop }} = Variable(configuration, {{ s.env | cs }}) ?? options.{{ s.prop }};
+{%- endfor %}
+        options.RoutePrefix = Variable(configuration, "{{ P }}_ROUTE_PREFIX") ?? options.RoutePrefix;
+        options.BrandName = Variable(configuration, "{{ P }}_BRAND_NAME") ?? options.BrandName;
+        options.LogoUrl = Variable(configuration, "{{ P }}_LOGO_URL") ?? options.LogoUrl;
+        options.PrimaryColor = Variable(configuration, "{{ P }}_PRIMARY_COLOR") ?? options.PrimaryColor;
+        options.Timeout = Seconds(configuration, "{{ P }}_TIMEOUT", options) ?? options.Timeout;
+        options.SessionTtl = Seconds(configuration, "{{ P }}_SESSION_TTL", options) ?? options.SessionTtl;
+    }
+
+    /// <summary>Give every setting still unset its default, after all configuration has been applied.</summary>
+    public static void ApplyDefaults({{ N }}Options options)
+    {
+{%- for s in cookiecutter.settings if s.default is not none %}
+        if (string.IsNullOrWhiteSpace(options.{{ s.prop }}))
+        {
+            options.{{ s.prop }} = {{ s.default | cs }};
+        }
+{%- endfor %}
+        if (string.IsNullOrWhiteSpace(options.BrandName))
+        {
+            options.BrandName = {{ cookiecutter.service_name | cs }};
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PrimaryColor))
+        {
+            options.PrimaryColor = DefaultPrimaryColor;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.CookieName))
+        {
+            options.CookieName = {{ N }}Defaults.CookieName;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.LogoUrl))
+        {
+            options.LogoUrl = null;
+        }
+
+        options.RoutePrefix = string.IsNullOrWhiteSpace(options.RoutePrefix)
+            ? DefaultRoutePrefix
+            : options.RoutePrefix.Trim().TrimEnd('/');
+    }
+
+    private static string? Variable(IConfiguration configuration, string name)
+    {
+        string? value = configuration[name];
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    private static TimeSpan? Seconds(IConfiguration configuration, string name, {{ N }}Options options)
+    {
+        string? text = Variable(configuration, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds)
+            && seconds >= 0
+            && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        options.EnvironmentProblems.Add($"{name} must be a number of seconds, not '{text}'.");
+        return null;
+    }
+}
+
+/// <summary>Checks <see cref="{{ N }}Options"/> when the application starts, naming every problem at once.</summary>
+internal sealed partial class {{ N }}OptionsValidator : IValidateOptions<{{ N }}Options>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, {{ N }}Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> problems = [.. options.EnvironmentProblems];
+{%- for s in cookiecutter.settings if s.required %}
+        if (string.IsNullOrWhiteSpace(options.{{ s.prop }}))
+        {
+            problems.Add(Missing("{{ s.prop }}", {{ s.env | cs }}));
+        }
+{%- endfor %}
+
+        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out Uri? baseUrl)
+            || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+        {
+            problems.Add($"{{ N }}:BaseUrl must be an http or https URL, not '{options.BaseUrl}' (or set {{ cookiecutter.settings[0].env }}).");
+        }
+
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            problems.Add($"{{ N }}:Timeout must be longer than zero, not {options.Timeout}.");
+        }
+
+        if (options.SessionTtl < TimeSpan.Zero)
+        {
+            problems.Add($"{{ N }}:SessionTtl must not be negative, not {options.SessionTtl}.");
+        }
+
+        if (options.GetRetries < 0 || options.GetRetries > 10)
+        {
+            problems.Add($"{{ N }}:GetRetries must be between 0 and 10, not {options.GetRetries}.");
+        }
+
+        if (options.RoutePrefix.Length > 0
+            && (!options.RoutePrefix.StartsWith('/') || options.RoutePrefix.StartsWith("//", StringComparison.Ordinal)))
+        {
+            problems.Add($"{{ N }}:RoutePrefix must start with a single '/', like '/auth', not '{options.RoutePrefix}'.");
+        }
+
+        if (!ColorPattern().IsMatch(options.PrimaryColor))
+        {
+            problems.Add($"{{ N }}:PrimaryColor must be a hex colour like '#4f46e5' or a CSS colour name, not '{options.PrimaryColor}'.");
+        }
+
+        if (options.LogoUrl is not null && !IsLogoUrl(options.LogoUrl))
+        {
+            problems.Add($"{{ N }}:LogoUrl must be an http or https URL or a path starting with '/', not '{options.LogoUrl}'.");
+        }
+
+        if (!CookieNamePattern().IsMatch(options.CookieName))
+        {
+            problems.Add($"{{ N }}:CookieName must be letters, digits, '.', '_' or '-', not '{options.CookieName}'.");
+        }
+
+        if (problems.Count == 0)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        return ValidateOptionsResult.Fail(problems);
+    }
+
+    private static string Missing(string property, string variable) =>
+        $"{{ N }}:{property} is missing: set it in the \"{{ N }}\" configuration section or the {variable} environment variable.";
+
+    private static bool IsLogoUrl(string url)
+    {
+        if (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    }
+
+    [GeneratedRegex("^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30})$")]
+    private static partial Regex ColorPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex CookieNamePattern();
+}

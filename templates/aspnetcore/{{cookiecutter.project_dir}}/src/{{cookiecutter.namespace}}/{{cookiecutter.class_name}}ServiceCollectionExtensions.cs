@@ -1,0 +1,102 @@
+{% set N = cookiecutter.class_name -%}
+using System;
+using System.Net.Http;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace {{ cookiecutter.namespace }};
+
+/// <summary>Adds the {{ cookiecutter.service_name | cscomment }} integration to an application's services.</summary>
+public static class {{ N }}ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Sign users in with {{ cookiecutter.service_name | cscomment }}: cookie authentication as the default scheme,
+    /// sessions kept on the server, the typed <see cref="{{ N }}Client"/>, antiforgery, and the
+    /// <see cref="{{ N }}Defaults.AdminPolicy"/> and <see cref="{{ N }}Defaults.StaffPolicy"/> policies.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="{{ N }}Options"/> is bound from the <c>{{ N }}</c> configuration section, with an
+    /// environment variable per setting as a fallback, then <paramref name="configure"/> runs. The
+    /// options are validated when the application starts. Map the routes with
+    /// <see cref="{{ N }}EndpointRouteBuilderExtensions.Map{{ N }}Auth"/>.
+    /// </remarks>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets options in code; runs after configuration is bound.</param>
+    /// <returns>The authentication builder, to add more schemes.</returns>
+    public static AuthenticationBuilder Add{{ N }}Authentication(
+        this IServiceCollection services,
+        Action<{{ N }}Options>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        OptionsBuilder<{{ N }}Options> options = services.AddOptions<{{ N }}Options>()
+            .Configure<IConfiguration>({{ N }}OptionsSetup.ApplyEnvironment)
+            .BindConfiguration({{ N }}Options.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.PostConfigure({{ N }}OptionsSetup.ApplyDefaults).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<{{ N }}Options>, {{ N }}OptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDistributedMemoryCache();
+        services.TryAddSingleton<{{ N }}TicketStore>();
+        services.TryAddSingleton<I{{ N }}PageRenderer, {{ N }}PageRenderer>();
+        services.TryAddScoped<{{ N }}Sessions>();
+        services.TryAddScoped<{{ N }}CookieEvents>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, {{ N }}StartupFilter>());
+
+        services.AddHttpClient<{{ N }}Client>((provider, http) =>
+            {
+                http.Timeout = provider.GetRequiredService<IOptions<{{ N }}Options>>().Value.Timeout;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .AddHttpMessageHandler(provider =>
+                new GetRetryHandler(provider.GetRequiredService<IOptions<{{ N }}Options>>().Value.GetRetries));
+
+        services.AddAntiforgery();
+        services.PostConfigure<AntiforgeryOptions>(antiforgery =>
+        {
+            antiforgery.HeaderName ??= {{ N }}Defaults.CsrfHeaderName;
+        });
+
+        services.AddAuthorization(authorization =>
+        {
+            authorization.AddPolicy({{ N }}Defaults.AdminPolicy, policy =>
+                policy.RequireAuthenticatedUser().RequireRole({{ N }}Defaults.AdminPolicyRoles));
+            authorization.AddPolicy({{ N }}Defaults.StaffPolicy, policy =>
+                policy.RequireAuthenticatedUser().RequireRole({{ N }}Defaults.StaffPolicyRoles));
+        });
+
+        services.AddOptions<CookieAuthenticationOptions>({{ N }}Defaults.AuthenticationScheme)
+            .Configure<{{ N }}TicketStore, IOptions<{{ N }}Options>>((cookie, store, settings) =>
+            {
+                {{ N }}Options value = settings.Value;
+                cookie.Cookie.Name = value.CookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.Cookie.IsEssential = true;
+                cookie.SessionStore = store;
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = value.RoutePrefix + "/login";
+                cookie.LogoutPath = value.RoutePrefix + "/logout";
+                cookie.AccessDeniedPath = value.RoutePrefix + "/login";
+                cookie.ReturnUrlParameter = "next";
+                cookie.EventsType = typeof({{ N }}CookieEvents);
+            });
+
+        return services
+            .AddAuthentication({{ N }}Defaults.AuthenticationScheme)
+            .AddCookie({{ N }}Defaults.AuthenticationScheme);
+    }
+}

@@ -1,0 +1,83 @@
+{% set N = cookiecutter.class_name -%}
+{% set required = cookiecutter.settings | selectattr("required") | list -%}
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Xunit;
+
+namespace {{ cookiecutter.namespace }}.Tests;
+
+/// <summary>Settings are checked when the app starts, with messages that name what to fix.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public void Missing_Setting_Stops_Start_Up_Naming_It()
+    {
+{%- if required %}
+        using BrokenSettingsFactory factory = new("{{ N }}:{{ required[0].prop }}", string.Empty);
+{%- else %}
+        using BrokenSettingsFactory factory = new("{{ N }}:BaseUrl", "not a URL");
+{%- endif %}
+        Exception error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        string messages = Messages(error);
+{%- if required %}
+        Assert.Contains("{{ N }}:{{ required[0].prop }}", messages, StringComparison.Ordinal);
+        Assert.Contains({{ required[0].env | cs }}, messages, StringComparison.Ordinal);
+{%- else %}
+        Assert.Contains("{{ N }}:BaseUrl", messages, StringComparison.Ordinal);
+{%- endif %}
+    }
+
+    [Theory]
+    [InlineData("/", "/")]
+    [InlineData("/admin?tab=1", "/admin?tab=1")]
+    [InlineData("//evil.example", null)]
+    [InlineData("/\\evil.example", null)]
+    [InlineData("https://evil.example", null)]
+    [InlineData("/ok\tpath", null)]
+    [InlineData("", null)]
+    public void Next_Is_Followed_Only_Within_The_Site(string next, string? expected)
+    {
+        Assert.Equal(expected, {{ N }}Endpoints.SafeNext(next));
+    }
+
+    private static string Messages(Exception error)
+    {
+        StringBuilder text = new();
+        Stack<Exception> pending = new();
+        pending.Push(error);
+        while (pending.Count > 0)
+        {
+            Exception current = pending.Pop();
+            text.AppendLine(current.Message);
+            if (current is AggregateException aggregate)
+            {
+                foreach (Exception inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is not null)
+            {
+                pending.Push(current.InnerException);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private sealed class BrokenSettingsFactory(string key, string value) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (KeyValuePair<string, string> setting in AppFactory.Settings("http://127.0.0.1:9"))
+            {
+                builder.UseSetting(setting.Key, setting.Value);
+            }
+
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+"""The ASP.NET Core target: what tier 1 checks here, and that it catches what it must.
+
+Tier 2 (``dotnet build -warnaserror``, ``dotnet test``) needs the .NET SDK; these
+tests never stand in for it.  They render the package and run tier 1
+(:mod:`generator.verify_csharp`) on it, and show that tier 1 fails on a
+template with a syntax error, a broken project file, a missing doc comment
+or a renamed public API.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import targets
+from generator.render import generate, render_target
+from generator.spec import load_spec
+from generator.targets import TARGETS
+
+from .conftest import ACME, ROOT
+
+pytest.importorskip(
+    "tree_sitter_c_sharp", reason="tier 1 needs tree-sitter-c-sharp: pip install tree-sitter tree-sitter-c-sharp"
+)
+
+from generator.verify_csharp import check_package  # noqa: E402
+
+SPECS = sorted((ROOT / "examples").glob("*/identity.toml"))
+TEMPLATE = ROOT / "templates" / "aspnetcore"
+CLIENT_TEMPLATE = "{{cookiecutter.project_dir}}/src/{{cookiecutter.namespace}}/{{cookiecutter.class_name}}Client.cs"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Acme package, rendered once for the module."""
+    out = tmp_path_factory.mktemp("aspnetcore") / "out"
+    generate(ACME, out, ["aspnetcore"])
+    return out / "aspnetcore"
+
+
+def fresh_copy(package: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "aspnetcore"
+    shutil.copytree(package, copy)
+    return copy
+
+
+def messages(root: Path) -> list[str]:
+    return [str(p) for p in check_package(root).problems]
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=[p.parent.name for p in SPECS])
+def test_tier1_passes_for_every_example_spec(spec_path: Path, tmp_path: Path) -> None:
+    generate(spec_path, tmp_path / "out", ["aspnetcore"])
+    report = check_package(tmp_path / "out" / "aspnetcore")
+    assert report.problems == ()
+    assert report.cs_files >= 25 and report.project_files == 5
+
+
+def test_generating_twice_is_byte_identical(tmp_path: Path) -> None:
+    generate(ACME, tmp_path / "a", ["aspnetcore"])
+    generate(ACME, tmp_path / "b", ["aspnetcore"])
+    assert snapshot(tmp_path / "a" / "aspnetcore") == snapshot(tmp_path / "b" / "aspnetcore")
+
+
+def test_package_layout(package: Path) -> None:
+    expected = [
+        "Acme.AspNetCore.slnx",
+        "Directory.Build.props",
+        "global.json",
+        "README.md",
+        "src/Acme.AspNetCore/Acme.AspNetCore.csproj",
+        "src/Acme.AspNetCore/AcmeServiceCollectionExtensions.cs",
+        "src/Acme.AspNetCore/AcmeEndpointRouteBuilderExtensions.cs",
+        "src/Acme.AspNetCore/AcmeOptions.cs",
+        "src/Acme.AspNetCore/AcmeUser.cs",
+        "src/Acme.AspNetCore/AcmeClient.cs",
+        "example/Acme.AspNetCore.Example.csproj",
+        "example/Program.cs",
+        "tests/Acme.AspNetCore.Tests/Acme.AspNetCore.Tests.csproj",
+        "tests/Acme.AspNetCore.Tests/SmokeTests.cs",
+        "tests/fake/__main__.py",
+        "tests/fake/spec.json",
+    ]
+    assert [p for p in expected if not (package / p).is_file()] == []
+
+
+def test_readme_starts_with_the_five_minutes(package: Path) -> None:
+    readme = (package / "README.md").read_text()
+    assert "builder.Services.AddAcmeAuthentication();" in readme
+    assert "app.MapAcmeAuth();" in readme
+    assert readme.index("Auth in 5 minutes") < readme.index("## What you get")
+
+
+def test_smoke_tests_are_named_for_every_case(package: Path) -> None:
+    text = (package / "tests" / "Acme.AspNetCore.Tests" / "SmokeTests.cs").read_text()
+    for n in range(1, 18):
+        assert f"public async Task S{n:02d}_" in text
+
+
+def test_tier1_reports_a_syntax_error_planted_in_a_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Break one line of a template (a parenthesis left open); tier 1 names the file and the line."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE, templates / "aspnetcore")
+    broken = templates / "aspnetcore" / CLIENT_TEMPLATE
+    good = "        _baseUrl = _options.BaseUrl.TrimEnd('/');\n"
+    text = broken.read_text()
+    assert text.count(good) == 1
+    broken.write_text(text.replace(good, "        _baseUrl = _options.BaseUrl.TrimEnd('/';\n"))
+    monkeypatch.setattr(targets, "TEMPLATES_DIR", templates)
+    dest = tmp_path / "out" / "aspnetcore"
+    dest.parent.mkdir()
+    render_target(load_spec(ACME), TARGETS["aspnetcore"], dest)
+
+    rendered = (dest / "src" / "Acme.AspNetCore" / "AcmeClient.cs").read_text().splitlines()
+    line = next(i for i, text in enumerate(rendered, 1) if "TrimEnd('/';" in text)
+    problems = check_package(dest).problems
+    assert problems, "tier 1 passed a package with a syntax error"
+    assert {(p.path, p.line) for p in problems} == {("src/Acme.AspNetCore/AcmeClient.cs", line)}
+    assert str(problems[0]).startswith(f"src/Acme.AspNetCore/AcmeClient.cs:{line}: ")
+
+
+def test_tier1_reports_a_missing_brace(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "AcmeUser.cs"
+    lines = path.read_text().splitlines(keepends=True)
+    index = next(i for i, text in enumerate(lines) if text.strip() == "List<Claim> claims = [];")
+    opening = index - 1
+    assert lines[opening].strip() == "{"
+    del lines[opening]
+    path.write_text("".join(lines))
+    problems = [p for p in check_package(copy).problems if p.path == "src/Acme.AspNetCore/AcmeUser.cs"]
+    assert problems, "tier 1 passed a file with a missing brace"
+    assert problems[0].line >= opening  # reported at the brace or where the parser first notices it
+
+
+def test_tier1_reports_broken_project_files(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    tests = copy / "tests" / "Acme.AspNetCore.Tests" / "Acme.AspNetCore.Tests.csproj"
+    tests.write_text(tests.read_text().replace('<PackageReference Include="xunit" Version="2.9.3" />', ""))
+    library = copy / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj"
+    library.write_text(library.read_text().replace("</Project>", ""))
+    found = messages(copy)
+    assert any("no PackageReference to xunit" in m for m in found)
+    assert any(
+        m.startswith("src/Acme.AspNetCore/Acme.AspNetCore.csproj:") and "not well-formed XML" in m for m in found
+    )
+
+
+def test_tier1_reports_a_public_member_without_doc_comment(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "AcmeOptions.cs"
+    text = path.read_text()
+    doc = "    /// <summary>The name of the session cookie (default <c>.Acme.Session</c>).</summary>\n"
+    assert doc in text
+    path.write_text(text.replace(doc, ""))
+    assert any("public property CookieName has no /// doc comment" in m for m in messages(copy))
+
+
+def test_tier1_reports_a_missing_public_api(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "AcmeEndpointRouteBuilderExtensions.cs"
+    path.write_text(path.read_text().replace("MapAcmeAuth(", "MapAuth("))
+    assert any("no public MapAcmeAuth(this IEndpointRouteBuilder)" in m for m in messages(copy))
+
+
+def test_hostile_spec_strings_stay_escaped(tmp_path: Path) -> None:
+    """Quotes, backslashes, ``${``, ``*/``, ``</script>``, non-ASCII and braces in spec strings."""
+    hostile = 'Acme \\"Quoted\\" */ </script> $${x} {{ y }} \\\\ ünï'
+    text = ACME.read_text().replace('name = "Acme Identity"', f'name = "{hostile}"')
+    text = text.replace(
+        'description = "Root URL of the Acme Identity API"', 'description = "Root */ URL\\n<b>&\\"x\\""'
+    )
+    text = text.replace('values = ["ACTIVE", "LOCKED"]', 'values = ["ACTIVE", "LOCKED", "say \\"hi\\" {x}"]')
+    spec = tmp_path / "hostile.toml"
+    spec.write_text(text)
+    generate(spec, tmp_path / "out", ["aspnetcore"])
+    assert check_package(tmp_path / "out" / "aspnetcore").problems == ()
+
+
+def test_registry_says_how_to_build_test_and_serve() -> None:
+    target = TARGETS["aspnetcore"]
+    assert target.language == "csharp" and target.toolchains[0].command == "dotnet"
+    assert target.test_commands == ("dotnet build -warnaserror", "dotnet test --no-build")
+    assert target.kit_install and all(c.startswith("dotnet build") for c in target.kit_install)
+    assert "{port}" in target.kit_serve and target.kit_serve.startswith("dotnet run")
+    assert target.fake_dir == "tests/fake"
+
+
+def test_tier1_reports_doc_comments_the_compiler_would_reject(package: Path, tmp_path: Path) -> None:
+    """CS1570 (bad XML), CS1572/CS1573 (param tags) and CS1574 (cref) are errors under -warnaserror."""
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "AcmeClient.cs"
+    text = path.read_text()
+    text = text.replace('/// <param name="password">', '/// <param name="passwd">', 1)
+    text = text.replace('<see cref="LoginAsync"/>', '<see cref="LogInAsync"/>', 1)
+    text = text.replace("/// <summary>Create the client;", "/// <summary>Create <c>the client;", 1)
+    path.write_text(text)
+    found = [m for m in messages(copy) if m.startswith("src/Acme.AspNetCore/AcmeClient.cs:")]
+    assert any('<param name="passwd"> names no parameter of LoginAsync' in m for m in found)
+    assert any("LoginAsync documents some parameters but not password" in m for m in found)
+    assert any('cref="LogInAsync" names nothing known' in m for m in found)
+    assert any("XML doc comment is not well-formed" in m for m in found)
