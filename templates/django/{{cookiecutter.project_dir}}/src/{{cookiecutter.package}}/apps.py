@@ -1,0 +1,27 @@
+"""The Django app of the {{ cookiecutter.service_name | pydoc }} integration."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class {{ cookiecutter.class_name }}Config(AppConfig):
+    """Registers the system checks and the signal receivers once the project is loaded."""
+
+    name = "{{ cookiecutter.package }}"
+    verbose_name = {{ cookiecutter.service_name | py }}
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
+        from django.core.signals import setting_changed
+
+        from . import checks as {{ cookiecutter.slug }}_checks
+        from . import conf, session, state
+
+        checks.register({{ cookiecutter.slug }}_checks.check_settings)
+        checks.register({{ cookiecutter.slug }}_checks.check_setup)
+        user_logged_in.connect(session.keep_service_session, dispatch_uid="{{ cookiecutter.package }}.session")
+        setting_changed.connect(conf.reload, dispatch_uid="{{ cookiecutter.package }}.conf")
+        setting_changed.connect(state.reload, dispatch_uid="{{ cookiecutter.package }}.state")

@@ -1,0 +1,89 @@
+{%- macro field(input) -%}
+{%- if input.html_type == "email" -%}
+forms.EmailField(
+        label={{ input.label | py }},
+        max_length=defaults.MAX_INPUT_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": {{ input.autocomplete | py }}}),
+    )
+{%- elif input.html_type == "password" -%}
+forms.CharField(
+        label={{ input.label | py }},
+        max_length=defaults.MAX_INPUT_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": {{ input.autocomplete | py }}}),
+    )
+{%- else -%}
+forms.CharField(
+        label={{ input.label | py }},
+        max_length=defaults.MAX_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": {{ input.autocomplete | py }}}),
+    )
+{%- endif -%}
+{%- endmacro -%}
+"""The forms of the integration's pages.
+
+JSON posts are checked by the same forms, so browsers and API clients get
+the same rules. The pages render every field of a form, so a field added
+here shows up on its page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+{%- if cookiecutter.has_register or cookiecutter.has_forgot_password %}
+from django import forms
+{%- endif %}
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from . import defaults
+from .errors import {{ ["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials"] | sort | join(", ") }}
+
+
+class LoginForm(AuthenticationForm):
+    """Sign in with {{ cookiecutter.service_name | pydoc }}: Django's login form, with the service's errors.
+
+    An error of the service (disabled account, service down) is kept in
+    :attr:`service_error`, so the view can answer with its status.
+    """
+
+    error_messages = {
+        "invalid_login": InvalidCredentials.public_message,
+        "inactive": AccountDisabled.public_message,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The error of the service that refused the sign-in, if one did.
+        self.service_error: {{ cookiecutter.class_name }}Error | None = None
+        username = self.fields["username"]
+        username.label = {{ cookiecutter.login_inputs[0].label | py }}
+        username.widget.input_type = {{ cookiecutter.login_inputs[0].html_type | py }}
+        username.widget.attrs["maxlength"] = str(defaults.MAX_INPUT_LENGTH)
+        for name in ("username", "password"):
+            self.fields[name].validators.append(MaxLengthValidator(defaults.MAX_INPUT_LENGTH))
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except {{ cookiecutter.class_name }}Error as err:
+            self.service_error = err
+            raise ValidationError(err.public_message, code=err.code) from None
+{% if cookiecutter.has_register %}
+
+class RegisterForm(forms.Form):
+    """Create an account at {{ cookiecutter.service_name | pydoc }}."""
+{% for input in cookiecutter.register_inputs %}
+    {{ input.name }} = {{ field(input) }}
+{%- endfor %}
+{% endif %}
+{%- if cookiecutter.has_forgot_password %}
+
+class ForgotPasswordForm(forms.Form):
+    """Ask {{ cookiecutter.service_name | pydoc }} to send a password reset message."""
+{% for input in cookiecutter.forgot_inputs %}
+    {{ input.name }} = {{ field(input) }}
+{%- endfor %}
+{% endif %}

@@ -1,0 +1,160 @@
+"""What the tests share: the service, the fake's users, and user agents of the example project.
+
+The service is the bundled fake (``tests/fake/``, standard library only),
+started in this process on a free port and reached over real HTTP. Set
+``{{ cookiecutter.config_prefix }}_TEST_BASE_URL`` (and ``{{ cookiecutter.config_prefix }}_TEST_<KEY>`` for the other settings) to test
+against a real deployment instead; tests that need to steer the service
+are then skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from django.test import Client
+from django.urls import reverse
+
+#: What the bundled fake serves: the spec and the settings it expects.
+FAKE_DATA = Path(__file__).parent / "fake" / "spec.json"
+
+#: The environment variable that points the tests at a real service.
+REAL_SERVICE_ENV = "{{ cookiecutter.config_prefix }}_TEST_BASE_URL"
+
+#: ``settings.{{ cookiecutter.config_prefix }}`` of the tests, besides the base URL: the values the fake expects.
+SETTINGS = {
+{%- for s in cookiecutter.settings if s.name != "base_url" %}
+    {{ (s.name | upper) | py }}: os.environ.get({{ (cookiecutter.config_prefix ~ "_TEST_" ~ s.name | upper) | py }}, {{ s.test_value }}),
+{%- endfor %}
+}
+
+#: The role that guards the example's ``/admin``: the admin has it, the plain user does not.
+GUARD_ROLE = {{ cookiecutter.guard_role | py }}
+
+#: The fake's users by key: credentials, their record, and the user a correct integration builds from it.
+USERS: dict[str, dict[str, Any]] = {
+{%- for user in cookiecutter.fixtures %}
+    {{ user.key | py }}: {{ user | py }},
+{%- endfor %}
+}
+
+#: Every field of the service's user record, and its type.
+FIELDS = {
+{%- for f in cookiecutter.fields %}
+    {{ f.name | py }}: {{ f.type | py }},
+{%- endfor %}
+}
+
+#: Seconds the integration waits for the service; the tests' delay faults are longer.
+TIMEOUT = 1.0
+
+#: The ``Accept`` header of a browser, and the type of JSON.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+JSON = "application/json"
+
+
+class Service:
+    """The identity service the tests talk to, and the fake's control endpoints when it is the fake."""
+
+    def __init__(self, url: str, *, steerable: bool) -> None:
+        self.url = url
+        self.steerable = steerable
+
+    def calls(self) -> dict[str, Any]:
+        """Calls per operation since the last reset, and the values the fake handed out (``issued``)."""
+        return self._control("GET", "calls")
+
+    def count(self, operation: str) -> int:
+        return int(self.calls().get(operation, 0))
+
+    def issued(self) -> list[str]:
+        """The tokens, ids and links the fake handed out since the last reset."""
+        return [str(item["value"]) for item in self.calls()["issued"]]
+
+    def fault(self, operation: str, **fault: Any) -> None:
+        """Make ``operation`` fail: ``status=503``, ``delay=3``, ``drop=True`` or ``body="garbage"``."""
+        self._control("POST", "faults", json={"operation": operation, **fault})
+
+    def clear_faults(self) -> None:
+        """Remove every fault, keeping the service's sessions."""
+        self._control("DELETE", "faults")
+
+    def disable(self, key: str) -> None:
+        self._control("POST", f"users/{key}/disable")
+
+    def delete(self, key: str) -> None:
+        self._control("DELETE", f"users/{key}")
+
+    def reset(self) -> None:
+        self._control("POST", "reset")
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+        if not self.steerable:
+            pytest.skip("needs the bundled fake service")
+        response = requests.request(method, f"{self.url}/__fake__/{path}", timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+
+class Agent:
+    """One user agent of the example project: an API client (JSON) or a browser (HTML and forms).
+
+    It asks the ``csrf`` route for the CSRF token before each post, and sends
+    it in the header or the form field the route names. Redirects are not followed.
+    """
+
+    def __init__(self, *, browser: bool) -> None:
+        self.browser = browser
+        self.client = Client(enforce_csrf_checks=True, headers={"Accept": BROWSER_ACCEPT if browser else JSON})
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, **kwargs)
+
+    def csrf(self) -> dict[str, str]:
+        response = self.client.get(route("csrf"), headers={"Accept": JSON})
+        assert response.status_code == 200
+        return response.json()
+
+    def post(self, path: str, fields: dict[str, Any], *, csrf: bool | str = True) -> Any:
+        """POST ``fields`` as a form (browser) or as JSON (API client), with this session's CSRF token."""
+        token = self.csrf() if csrf is not False else None
+        if self.browser:
+            data = dict(fields)
+            if token is not None:
+                data[token["field"]] = token["csrf_token"] if csrf is True else csrf
+            return self.client.post(path, data)
+        headers = {}
+        if token is not None:
+            headers[token["header"]] = token["csrf_token"] if csrf is True else csrf
+        return self.client.post(path, json.dumps(fields), content_type=JSON, headers=headers)
+
+    def login(self, username: str, password: str, *, next: str | None = None, csrf: bool | str = True) -> Any:
+        fields = {"username": username, "password": password}
+        if next is not None:
+            fields["next"] = next
+        return self.post(route("login"), fields, csrf=csrf)
+
+    def sign_in(self, key: str, *, next: str | None = None) -> Any:
+        """Sign in as one of the fake's users, which must succeed."""
+        user = USERS[key]
+        response = self.login(user["username"], user["password"], next=next)
+        assert response.status_code == (303 if self.browser else 200), response.content[:300]
+        return response
+
+    def logout(self, *, csrf: bool | str = True) -> Any:
+        return self.post(route("logout"), {}, csrf=csrf)
+
+    def me(self) -> Any:
+        return self.client.get(route("me"), headers={"Accept": JSON})
+
+    def signed_in(self) -> bool:
+        return self.me().status_code == 200
+
+
+def route(name: str) -> str:
+    """The path of one of the integration's routes: ``route("login")`` is ``/auth/login``."""
+    return reverse(f"{{ cookiecutter.slug }}:{name}")

@@ -1,0 +1,146 @@
+"""The Django target: what it renders, its profile model's columns, and clean, deterministic output."""
+
+from __future__ import annotations
+
+import py_compile
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.emit.python import django_columns, django_field
+from generator.render import generate
+from generator.spec import load_spec
+
+from .conftest import ACME
+
+PACKAGE = "django/src/django_acme"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def spec_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the Acme spec with one piece of text replaced."""
+    text = ACME.read_text(encoding="utf-8")
+    assert old in text
+    spec = tmp_path / "identity.toml"
+    spec.write_text(text.replace(old, new), encoding="utf-8")
+    return spec
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("django") / "out"
+    generate(ACME, out, ["django"])
+    return out
+
+
+def test_renders_the_app_the_example_project_and_the_tests(rendered: Path) -> None:
+    files = set(snapshot(rendered))
+    for name in ("apps", "backends", "checks", "client", "errors", "middleware", "models", "urls", "views"):
+        assert f"{PACKAGE}/{name}.py" in files
+    assert f"{PACKAGE}/migrations/0001_initial.py" in files
+    assert f"{PACKAGE}/templates/acme/login.html" in files
+    assert {"django/example/manage.py", "django/example/example/settings.py", "django/tests/test_smoke.py"} <= files
+    assert "django/tests/fake/spec.json" in files
+
+
+def test_shared_client_and_errors_are_included(rendered: Path) -> None:
+    client = (rendered / PACKAGE / "client.py").read_text()
+    assert "class AcmeClient:" in client and "{%" not in client
+    assert "class ServiceUnavailable(AcmeError):" in (rendered / PACKAGE / "errors.py").read_text()
+
+
+def test_pages_are_copied_without_rendering(rendered: Path) -> None:
+    login = (rendered / PACKAGE / "templates" / "acme" / "login.html").read_text()
+    assert "{% csrf_token %}" in login and "{% extends layout %}" in login
+
+
+def test_smoke_tests_are_named_for_every_case(rendered: Path) -> None:
+    tests = (rendered / "django" / "tests" / "test_smoke.py").read_text()
+    for number in range(1, 18):
+        assert f"def test_s{number:02d}_" in tests, f"no test for S{number}"
+
+
+def test_pyproject_names_the_distribution_and_django_lts(rendered: Path) -> None:
+    pyproject = (rendered / "django" / "pyproject.toml").read_text()
+    assert 'name = "django-acme"' in pyproject and '"Django>=5.2,<6"' in pyproject
+    assert 'DJANGO_SETTINGS_MODULE = "example.settings"' in pyproject
+
+
+def test_output_passes_ruff_with_its_own_config(rendered: Path) -> None:
+    from ruff.__main__ import find_ruff_bin
+
+    ruff = find_ruff_bin()
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        done = subprocess.run([ruff, *command], cwd=rendered / "django", capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_generating_twice_is_byte_identical(tmp_path: Path) -> None:
+    generate(ACME, tmp_path / "a", ["django"])
+    generate(ACME, tmp_path / "b", ["django"])
+    first, second = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    assert first == second
+
+
+def test_spec_text_is_escaped_in_every_file(tmp_path: Path) -> None:
+    tricky = 'Acme "Quote" \\\\ ${x} */ </script> Ünïcode'
+    spec = spec_with(tmp_path, 'name = "Acme Identity"', f'name = "{tricky.replace(chr(34), chr(92) + chr(34))}"')
+    out = tmp_path / "out"
+    generate(spec, out, ["django"])
+    for path in sorted((out / "django").rglob("*.py")):
+        py_compile.compile(str(path), doraise=True)
+    defaults = (out / PACKAGE / "defaults.py").read_text(encoding="utf-8")
+    assert "Ünïcode" in defaults and "</script>" in defaults
+    readme = (out / "django" / "README.md").read_text(encoding="utf-8")
+    assert "</script>" not in readme
+
+
+def test_profile_columns_follow_the_spec_fields() -> None:
+    columns = {c["name"]: c for c in django_columns(load_spec(ACME))}
+    assert columns["id"]["column"] == "service_id"
+    assert columns["id"]["field"] == "models.CharField(max_length=255, unique=True)"
+    assert columns["roles"]["read"].startswith("list(")
+    assert columns["status"]["field"].startswith("models.CharField(max_length=6, choices=[")
+    assert columns["created"]["json"] == "self.created.isoformat() if self.created else None"
+    assert [c["name"] for c in columns.values() if c["canonical"]] == [
+        "id",
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "roles",
+        "active",
+    ]
+
+
+def test_profile_columns_avoid_names_django_models_reserve(tmp_path: Path) -> None:
+    spec = spec_with(
+        tmp_path,
+        'created = { type = "datetime", from = "/created", optional = true }',
+        'save = { type = "int", from = "/n" }\nobjects = { type = "bool", from = "/b", optional = true }',
+    )
+    columns = {c["name"]: c["column"] for c in django_columns(load_spec(spec))}
+    assert columns["save"] == "save_value"
+    assert columns["objects"] == "objects_value"
+
+
+@pytest.mark.parametrize(
+    ("ftype", "optional", "declaration"),
+    [
+        ("string", False, "models.TextField()"),
+        ("string", True, "models.TextField(blank=True, null=True)"),
+        ("email", True, "models.EmailField(max_length=254, blank=True, null=True)"),
+        ("int", False, "models.BigIntegerField()"),
+        ("float", False, "models.FloatField()"),
+        ("bool", True, "models.BooleanField(blank=True, null=True)"),
+        ("datetime", False, "models.DateTimeField()"),
+        ("list<string>", False, "models.JSONField(default=list)"),
+        ("list<string>", True, "models.JSONField(blank=True, null=True)"),
+    ],
+)
+def test_django_field_declarations(ftype: str, optional: bool, declaration: str) -> None:
+    assert django_field(ftype, optional) == declaration
