@@ -81,10 +81,11 @@ class IdentityService:
             step, outcome = self._bind_first(request, matches)
             self.state.note_call(step)
             fault = self.state.take_fault(step.operation)
+            shared = self._shared_steps(step, outcome, request, matches)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         with self.state.lock:
-            reply = self._respond(step, outcome, fault)
+            reply = self._respond(step, outcome, fault, shared)
             self.state.note_request(request.method, request.path, step, None if reply.drop else reply.status)
         return replace(reply, label=step.label)
 
@@ -105,6 +106,27 @@ class IdentityService:
                 failure = failure or (step, err)
         assert failure is not None
         return failure
+
+    def _shared_steps(self, step: Step, outcome: Bound | Rejected, request: Request, matches: list) -> list:
+        """Other steps this same request also answers, when it carries no input.
+
+        Two operations may start by reading the same resource (register and
+        forgot_password both GET the application, each for its own link); the
+        real resource holds every link, so the fake's answer does too.
+        """
+        if isinstance(outcome, Rejected) or outcome.bindings.inputs:
+            return []
+        shared = []
+        for other, path_values in matches:
+            if other is step:
+                continue
+            try:
+                bound = self._bind(other, request, path_values)
+            except Rejected:
+                continue
+            if not bound.bindings.inputs:
+                shared.append((other, bound))
+        return shared
 
     def _link_fits(self, step: Step, path_values: dict) -> bool:
         """True when the step starts at a link the fake handed out for exactly this step."""
@@ -164,7 +186,7 @@ class IdentityService:
 
     # -- answering ----------------------------------------------------------
 
-    def _respond(self, step: Step, outcome: Bound | Rejected, fault: Fault | None) -> Reply:
+    def _respond(self, step: Step, outcome: Bound | Rejected, fault: Fault | None, shared: list) -> Reply:
         if fault is not None and fault.drop:
             return DROP
         if fault is not None and fault.status is not None:
@@ -183,6 +205,10 @@ class IdentityService:
             doc = self._success_body(step, outcome, behaviour(step, outcome))
         except Rejected as err:
             return self._refuse(step, err)
+        for other, bound in shared:
+            extra = self._success_body(other, bound, None)
+            for _name, pointer in other.extract:
+                doc = _place(doc, pointer, expr.resolve(extra, pointer))
         if fault is not None and fault.omit is not None:
             doc = _omit(doc, fault.omit)
         status = step.ok[0]
@@ -259,13 +285,20 @@ class IdentityService:
                 raise Rejected("the service ended the sessions of the disabled user", kind=INVALID_CREDENTIALS)
         return user
 
-    def _register(self, step: Step, bound: Bound) -> str:
-        """Create a user from the inputs; the new user can log in at once."""
-        if bound.user is not None:
-            return bound.user  # a later step of a registration already made
+    def _register(self, step: Step, bound: Bound) -> str | None:
+        """Create a user from the inputs; the new user can log in at once.
+
+        A step that carries no input (one that looks a link up first) only
+        hands out what it extracts.
+        """
         inputs = bound.bindings.inputs
+        if bound.user is not None or not inputs:
+            return bound.user  # a later step of a registration already made, or one before it
         given = fixtures.fields_from_inputs(self.spec, inputs, bound.bindings.places)
-        username_field = self.spec["mapping"]["username"]
+        mapping = self.spec["mapping"]
+        username_field = mapping["username"]
+        if username_field not in given and mapping.get("email") in given:
+            given[username_field] = given[mapping["email"]]  # services that sign users in by email
         if username_field not in given:
             raise Rejected(f"the request does not carry the new user's {username_field}")
         if inputs.get("password") == "" or given[username_field] == "" or self._bad_email(given):
@@ -277,6 +310,8 @@ class IdentityService:
     def _forgot_password(self, step: Step, bound: Bound) -> str | None:
         """Record the reset; an unknown user is an error only when the spec has a rule for it."""
         inputs = bound.bindings.inputs
+        if not inputs:
+            return bound.user  # a step before the one that names the user
         given = fixtures.fields_from_inputs(self.spec, inputs, bound.bindings.places)
         user = self.state.find_by_fields(given) if given else bound.user
         self.state.password_resets.append({"inputs": inputs, "user": user})

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Acme.AspNetCore;
+
+/// <summary>How the integration answers: JSON bodies, JSON errors, pages, redirects.</summary>
+internal static class AcmeResponses
+{
+    private static readonly Dictionary<string, string> Messages = new()
+    {
+        ["unauthorized"] = "Sign in first.",
+        ["forbidden"] = "You do not have access to this page.",
+        ["csrf_failed"] = "The form has expired or did not come from this site. Please try again.",
+        ["not_acceptable"] = "This resource cannot be answered in a format the client accepts.",
+        ["method_not_allowed"] = "This method is not allowed here.",
+        ["unsupported_media_type"] = "Send application/json or a form (application/x-www-form-urlencoded).",
+        ["invalid_input"] = "Some of the details are missing or not valid.",
+    };
+
+    /// <summary>The standard message of an error code the integration itself answers with.</summary>
+    public static string MessageFor(string code) =>
+        Messages.TryGetValue(code, out string? message) ? message : "The request could not be completed.";
+
+    public static async Task JsonAsync(HttpContext context, int status, JsonNode body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    public static Task ErrorAsync(HttpContext context, int status, string code, string message) =>
+        JsonAsync(context, status, AcmeContent.ErrorBody(code, message));
+
+    public static Task ErrorAsync(HttpContext context, AcmeException error) =>
+        ErrorAsync(context, error.StatusCode, error.Code, error.PublicMessage);
+
+    public static async Task PageAsync(HttpContext context, AcmePage page)
+    {
+        IOptions<AcmeOptions> options = context.RequestServices.GetRequiredService<IOptions<AcmeOptions>>();
+        IAcmePageRenderer renderer = options.Value.Pages
+            ?? context.RequestServices.GetRequiredService<IAcmePageRenderer>();
+        string html = renderer.Render(page);
+        context.Response.StatusCode = page.StatusCode;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(html, context.RequestAborted);
+    }
+
+    /// <summary>A page that says what went wrong, with a way back to the login page.</summary>
+    public static Task ErrorPageAsync(HttpContext context, int status, string message, AcmePageKind kind = AcmePageKind.Error)
+    {
+        string title = kind == AcmePageKind.Forbidden ? "Access denied" : "Something went wrong";
+        return PageAsync(context, NewPage(context, kind, title, status, error: message));
+    }
+
+    public static Task NotAcceptableAsync(HttpContext context) =>
+        ErrorAsync(context, StatusCodes.Status406NotAcceptable, "not_acceptable", MessageFor("not_acceptable"));
+
+    /// <summary>
+    /// An anonymous request to a protected endpoint: browsers go to the login page, API clients get 401.
+    /// A request whose user could not be refreshed because the service is down gets 503 instead.
+    /// </summary>
+    public static Task ChallengeAsync(HttpContext context)
+    {
+        AcmeServiceFailure? failure = context.Features.Get<AcmeServiceFailure>();
+        bool json = context.Request.WantsJson();
+        if (failure is not null)
+        {
+            return json
+                ? ErrorAsync(context, failure.Error)
+                : ErrorPageAsync(context, failure.Error.StatusCode, failure.Error.PublicMessage);
+        }
+
+        if (json)
+        {
+            return ErrorAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", MessageFor("unauthorized"));
+        }
+
+        HttpRequest request = context.Request;
+        string next = request.PathBase + request.Path + request.QueryString;
+        context.Response.Redirect(LoginPath(context) + "?next=" + Uri.EscapeDataString(next));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A signed-in user without a role the endpoint requires: 403, as JSON or a page.</summary>
+    public static Task ForbiddenAsync(HttpContext context) =>
+        context.Request.WantsJson()
+            ? ErrorAsync(context, StatusCodes.Status403Forbidden, "forbidden", MessageFor("forbidden"))
+            : ErrorPageAsync(context, StatusCodes.Status403Forbidden, MessageFor("forbidden"), AcmePageKind.Forbidden);
+
+    /// <summary>A 303 to <paramref name="location"/>: after a POST, the browser follows it with a GET.</summary>
+    public static void SeeOther(HttpContext context, string location)
+    {
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = location;
+    }
+
+    public static AcmeOptions Settings(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<AcmeOptions>>().Value;
+
+    /// <summary>The path of one of the integration's routes, e.g. <c>/auth/login</c>.</summary>
+    public static string RoutePath(HttpContext context, string route) =>
+        context.Request.PathBase + Settings(context).RoutePrefix + "/" + route;
+
+    public static string LoginPath(HttpContext context) => RoutePath(context, "login");
+
+    /// <summary>A page with the branding, the CSRF token and the links every page shares.</summary>
+    public static AcmePage NewPage(
+        HttpContext context,
+        AcmePageKind kind,
+        string title,
+        int status,
+        string? formAction = null,
+        IReadOnlyList<AcmeFormField>? fields = null,
+        IReadOnlyDictionary<string, string>? values = null,
+        string? error = null,
+        string? notice = null,
+        string submitLabel = "Continue",
+        string? next = null)
+    {
+        AcmeOptions options = Settings(context);
+        Dictionary<string, string> hidden = new();
+        if (formAction is not null)
+        {
+            AntiforgeryTokenSet tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+            hidden[tokens.FormFieldName] = tokens.RequestToken ?? string.Empty;
+        }
+
+        if (!string.IsNullOrEmpty(next))
+        {
+            hidden["next"] = next;
+        }
+
+        return new AcmePage
+        {
+            Kind = kind,
+            Title = title,
+            StatusCode = status,
+            BrandName = options.BrandName,
+            LogoUrl = options.LogoUrl,
+            PrimaryColor = options.PrimaryColor,
+            Error = error,
+            Notice = notice,
+            FormAction = formAction,
+            SubmitLabel = submitLabel,
+            Fields = fields ?? [],
+            Values = values ?? new Dictionary<string, string>(),
+            HiddenFields = hidden,
+            Links = Links(context, kind),
+        };
+    }
+
+    private static List<AcmePageLink> Links(HttpContext context, AcmePageKind kind)
+    {
+        List<AcmePageLink> links = [];
+        if (kind != AcmePageKind.Login)
+        {
+            links.Add(new AcmePageLink(LoginPath(context), "Sign in"));
+        }
+
+        if (kind == AcmePageKind.Login)
+        {
+            links.Add(new AcmePageLink(RoutePath(context, "register"), "Create an account"));
+        }
+
+        if (kind == AcmePageKind.Login)
+        {
+            links.Add(new AcmePageLink(RoutePath(context, "forgot"), "Forgot your password?"));
+        }
+
+        return links;
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Net.Http;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Acme.AspNetCore;
+
+/// <summary>Adds the Acme Identity integration to an application's services.</summary>
+public static class AcmeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Sign users in with Acme Identity: cookie authentication as the default scheme,
+    /// sessions kept on the server, the typed <see cref="AcmeClient"/>, antiforgery, and the
+    /// <see cref="AcmeDefaults.AdminPolicy"/> and <see cref="AcmeDefaults.StaffPolicy"/> policies.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="AcmeOptions"/> is bound from the <c>Acme</c> configuration section, with an
+    /// environment variable per setting as a fallback, then <paramref name="configure"/> runs. The
+    /// options are validated when the application starts. Map the routes with
+    /// <see cref="AcmeEndpointRouteBuilderExtensions.MapAcmeAuth"/>.
+    /// </remarks>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets options in code; runs after configuration is bound.</param>
+    /// <returns>The authentication builder, to add more schemes.</returns>
+    public static AuthenticationBuilder AddAcmeAuthentication(
+        this IServiceCollection services,
+        Action<AcmeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        OptionsBuilder<AcmeOptions> options = services.AddOptions<AcmeOptions>()
+            .Configure<IConfiguration>(AcmeOptionsSetup.ApplyEnvironment)
+            .BindConfiguration(AcmeOptions.SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.PostConfigure(AcmeOptionsSetup.ApplyDefaults).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AcmeOptions>, AcmeOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDistributedMemoryCache();
+        services.TryAddSingleton<AcmeTicketStore>();
+        services.TryAddSingleton<IAcmePageRenderer, AcmePageRenderer>();
+        services.TryAddScoped<AcmeSessions>();
+        services.TryAddScoped<AcmeCookieEvents>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, AcmeStartupFilter>());
+
+        services.AddHttpClient<AcmeClient>((provider, http) =>
+            {
+                http.Timeout = provider.GetRequiredService<IOptions<AcmeOptions>>().Value.Timeout;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+            .AddHttpMessageHandler(provider =>
+                new GetRetryHandler(provider.GetRequiredService<IOptions<AcmeOptions>>().Value.GetRetries));
+
+        services.AddAntiforgery();
+        services.PostConfigure<AntiforgeryOptions>(antiforgery =>
+        {
+            antiforgery.HeaderName ??= AcmeDefaults.CsrfHeaderName;
+        });
+
+        services.AddAuthorization(authorization =>
+        {
+            authorization.AddPolicy(AcmeDefaults.AdminPolicy, policy =>
+                policy.RequireAuthenticatedUser().RequireRole(AcmeDefaults.AdminPolicyRoles));
+            authorization.AddPolicy(AcmeDefaults.StaffPolicy, policy =>
+                policy.RequireAuthenticatedUser().RequireRole(AcmeDefaults.StaffPolicyRoles));
+        });
+
+        services.AddOptions<CookieAuthenticationOptions>(AcmeDefaults.AuthenticationScheme)
+            .Configure<AcmeTicketStore, IOptions<AcmeOptions>>((cookie, store, settings) =>
+            {
+                AcmeOptions value = settings.Value;
+                cookie.Cookie.Name = value.CookieName;
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.Cookie.IsEssential = true;
+                cookie.SessionStore = store;
+                cookie.SlidingExpiration = true;
+                cookie.LoginPath = value.RoutePrefix + "/login";
+                cookie.LogoutPath = value.RoutePrefix + "/logout";
+                cookie.AccessDeniedPath = value.RoutePrefix + "/login";
+                cookie.ReturnUrlParameter = "next";
+                cookie.EventsType = typeof(AcmeCookieEvents);
+            });
+
+        return services
+            .AddAuthentication(AcmeDefaults.AuthenticationScheme)
+            .AddCookie(AcmeDefaults.AuthenticationScheme);
+    }
+}

@@ -1,0 +1,85 @@
+"""Settings of the example project: the smallest Django project that signs users in with Acme Identity.
+
+Give it the service's settings in the environment and run it::
+    export ACME_API_KEY=...
+    export ACME_APP_ID=...
+    python example/manage.py migrate
+    python example/manage.py runserver
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Example values: a real project reads its secret key from the environment and never sets DEBUG there.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "django-insecure-example-only")
+DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django_acme",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_acme.middleware.AcmeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+# Sign-in through Acme Identity.
+AUTHENTICATION_BACKENDS = ["django_acme.backends.AcmeBackend"]
+LOGIN_URL = "acme:login"
+LOGIN_REDIRECT_URL = "/"
+CSRF_FAILURE_VIEW = "django_acme.views.csrf_failure"
+CSRF_COOKIE_HTTPONLY = True
+
+# Every key falls back to an environment variable:
+# BASE_URL to ACME_BASE_URL,
+# API_KEY to ACME_API_KEY (required),
+# APPLICATION_ID to ACME_APP_ID (required),
+# TIMEOUT, SESSION_TTL, BRAND_NAME, LOGO_URL and PRIMARY_COLOR to ACME_TIMEOUT ...
+ACME = {
+    "PRIMARY_COLOR": "#4f46e5",
+}
+
+ROOT_URLCONF = "example.urls"
+WSGI_APPLICATION = "example.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("DJANGO_DATABASE", BASE_DIR / "db.sqlite3"),
+    }
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

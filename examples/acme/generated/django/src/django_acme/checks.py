@@ -1,0 +1,115 @@
+"""System checks: ``manage.py check`` (and ``runserver``, ``migrate``) name each setting that is missing or wrong.
+
+Errors stop the project from starting; warnings point at a setting that
+works against the integration.
+
+=================  ==========================================================
+``acme.E001``        a required key of ``settings.ACME`` is missing
+``acme.E002``        a key of ``settings.ACME`` is invalid or unknown
+``acme.E003``        the backend is not in ``AUTHENTICATION_BACKENDS``
+``acme.E004``        the middleware is missing, or before ``AuthenticationMiddleware``
+``acme.E005``        sessions are stored in signed cookies, which would give the browser the service's tokens
+``acme.W001``        ``LOGIN_URL`` is not the integration's login page
+``acme.W002``        ``CSRF_FAILURE_VIEW`` does not answer API clients in JSON
+``acme.W003``        the CSRF cookie is readable by scripts
+=================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.checks import CheckMessage, Error
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch, reverse
+
+from . import defaults
+from .conf import read_settings
+
+BACKEND = "django_acme.backends.AcmeBackend"
+MIDDLEWARE = "django_acme.middleware.AcmeMiddleware"
+AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+CSRF_FAILURE_VIEW = "django_acme.views.csrf_failure"
+SIGNED_COOKIES = "django.contrib.sessions.backends.signed_cookies"
+
+
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """One error per missing or invalid key of ``settings.ACME``."""
+    _, problems = read_settings()
+    ids = {"missing": "acme.E001", "invalid": "acme.E002"}
+    return [Error(p.message, hint=p.hint, obj=f"settings.{defaults.SETTING}", id=ids[p.kind]) for p in problems]
+
+
+def check_setup(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Errors for a project that cannot sign users in safely; warnings for settings that work against it."""
+    messages: list[CheckMessage] = []
+    if BACKEND not in settings.AUTHENTICATION_BACKENDS:
+        messages.append(
+            Error(
+                f"{BACKEND} is not in AUTHENTICATION_BACKENDS",
+                hint=f'add "{BACKEND}" to AUTHENTICATION_BACKENDS',
+                id="acme.E003",
+            )
+        )
+    middleware = list(settings.MIDDLEWARE)
+    if MIDDLEWARE not in middleware:
+        messages.append(
+            Error(
+                f"{MIDDLEWARE} is not in MIDDLEWARE",
+                hint=f'add "{MIDDLEWARE}" right after "{AUTHENTICATION_MIDDLEWARE}"',
+                id="acme.E004",
+            )
+        )
+    elif AUTHENTICATION_MIDDLEWARE not in middleware[: middleware.index(MIDDLEWARE)]:
+        messages.append(
+            Error(
+                f"{MIDDLEWARE} must come after {AUTHENTICATION_MIDDLEWARE} in MIDDLEWARE",
+                hint="it reads request.user, which AuthenticationMiddleware sets",
+                id="acme.E004",
+            )
+        )
+    if settings.SESSION_ENGINE == SIGNED_COOKIES:
+        messages.append(
+            Error(
+                "SESSION_ENGINE stores sessions in signed cookies, which the browser can read",
+                hint="the session holds the service's tokens: use the database, cache or file engine",
+                id="acme.E005",
+            )
+        )
+    messages += _warnings()
+    return messages
+
+
+def _warnings() -> list[CheckMessage]:
+    warnings: list[CheckMessage] = []
+    try:
+        login = reverse(f"{defaults.URL_NAMESPACE}:login")
+    except NoReverseMatch:
+        login = None
+    if login is not None and resolve_url(settings.LOGIN_URL) != login:
+        warnings.append(
+            checks.Warning(
+                f"LOGIN_URL is {settings.LOGIN_URL!r}: login_required sends users elsewhere than {login}",
+                hint=f'set LOGIN_URL = "{defaults.URL_NAMESPACE}:login"',
+                id="acme.W001",
+            )
+        )
+    if settings.CSRF_FAILURE_VIEW != CSRF_FAILURE_VIEW:
+        warnings.append(
+            checks.Warning(
+                "CSRF_FAILURE_VIEW answers a CSRF failure with an HTML page, also to API clients",
+                hint=f'set CSRF_FAILURE_VIEW = "{CSRF_FAILURE_VIEW}" for a JSON error body',
+                id="acme.W002",
+            )
+        )
+    if not settings.CSRF_COOKIE_HTTPONLY:
+        warnings.append(
+            checks.Warning(
+                "the CSRF cookie is readable by scripts (CSRF_COOKIE_HTTPONLY is False)",
+                hint="set CSRF_COOKIE_HTTPONLY = True; scripts get the token from the csrf route",
+                id="acme.W003",
+            )
+        )
+    return warnings

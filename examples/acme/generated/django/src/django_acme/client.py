@@ -1,0 +1,204 @@
+"""HTTP client for Acme Identity.
+
+Each method is the straight-line sequence of requests the service's API
+needs. Only GET requests are retried, and only when the connection failed:
+a POST is never sent twice. Anything unexpected fails closed, as
+:class:`ServiceUnavailable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .errors import (
+    AccountDisabled,
+    AcmeError,
+    Conflict,
+    InvalidCredentials,
+    InvalidInput,
+    ServiceUnavailable,
+    UserNotFound,
+)
+
+
+class _Rule:
+    """A response status, and values in the error body, that mean one error."""
+
+    def __init__(self, status: int, error: type[AcmeError], match: Mapping[str, object] | None = None) -> None:
+        self.status = status
+        self.error = error
+        self.match = dict(match or {})
+
+    def matches(self, status: int, body: object) -> bool:
+        return status == self.status and all(_pointer(body, p) == v for p, v in self.match.items())
+
+
+class _Step:
+    """One request of the API: its method, its path as the spec writes it, success statuses, error rules.
+
+    Messages name the request by this path, never by the URL sent, which may
+    carry ids or tokens.
+    """
+
+    def __init__(self, method: str, path: str, *, ok: tuple[int, ...], errors: tuple[_Rule, ...]) -> None:
+        self.method = method
+        self.path = path
+        self.ok = ok
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+_LOGIN = _Step(
+    "POST",
+    "/v1/sessions",
+    ok=(201,),
+    errors=(_Rule(401, InvalidCredentials), _Rule(403, AccountDisabled), _Rule(429, ServiceUnavailable)),
+)
+_GET_USER = _Step(
+    "GET", "/v1/users/{session.user_id}", ok=(200,), errors=(_Rule(401, InvalidCredentials), _Rule(404, UserNotFound))
+)
+_REGISTER = _Step("POST", "/v1/users", ok=(201,), errors=(_Rule(409, Conflict), _Rule(422, InvalidInput)))
+_FORGOT_PASSWORD = _Step("POST", "/v1/password-resets", ok=(202,), errors=(_Rule(404, UserNotFound),))
+
+
+class AcmeClient:
+    """Talks to Acme Identity; one instance per application."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        application_id: str,
+        timeout: float = 5.0,
+        retries: int = 2,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.application_id = application_id
+        self.timeout = timeout
+        self.http = requests.Session()
+        # Retry connection failures of idempotent GETs only; never retry on a status.
+        retry = Retry(total=retries, connect=retries, read=0, status=0, allowed_methods={"GET"}, backoff_factor=0.1)
+        self.http.mount("http://", HTTPAdapter(max_retries=retry))
+        self.http.mount("https://", HTTPAdapter(max_retries=retry))
+
+    def login(self, username: str, password: str) -> dict[str, str]:
+        """Sign a user in; return the service session values (secrets: keep them server-side)."""
+        # POST /v1/sessions
+        body = self._send(
+            _LOGIN,
+            f"{self.base_url}/v1/sessions",
+            json={"login": username, "password": password, "application": self.application_id},
+        )
+        token = _text(body, "/token")
+        user_id = _text(body, "/user/id")
+        return {"token": token, "user_id": user_id}
+
+    def get_user(self, session: Mapping[str, str]) -> dict[str, Any]:
+        """Fetch the user record for a service session made by :meth:`login`."""
+        user_id = session["user_id"]
+        token = session["token"]
+        # GET /v1/users/{session.user_id}
+        body = self._send(
+            _GET_USER, f"{self.base_url}/v1/users/{_quote(user_id)}", headers={"Authorization": f"Bearer {token}"}
+        )
+        return _record(body, "")
+
+    def register(self, *, email: str, password: str, first_name: str, last_name: str) -> None:
+        """Create an account; the user signs in afterwards."""
+        # POST /v1/users
+        self._send(
+            _REGISTER,
+            f"{self.base_url}/v1/users",
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            json={
+                "email": email,
+                "password": password,
+                "profile": {"firstName": first_name, "lastName": last_name},
+                "application": self.application_id,
+            },
+        )
+
+    def forgot_password(self, *, email: str) -> None:
+        """Ask the service to send a password reset message."""
+        # POST /v1/password-resets
+        self._send(
+            _FORGOT_PASSWORD,
+            f"{self.base_url}/v1/password-resets",
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            json={"email": email},
+        )
+
+    def _send(self, step: _Step, url: str, **kwargs: Any) -> Any:
+        """Send one request; return its JSON body or raise the error its status maps to."""
+        try:
+            response = self.http.request(step.method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+        except requests.RequestException as err:
+            raise ServiceUnavailable(f"{step}: {type(err).__name__}") from None
+        if response.status_code in step.ok:
+            if not response.content:
+                return {}
+            try:
+                return response.json()
+            except ValueError:
+                raise ServiceUnavailable(f"{step}: the response is not JSON") from None
+        raise _error_for(step, response)
+
+
+def _error_for(step: _Step, response: requests.Response) -> AcmeError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    for rule in step.errors:
+        if rule.matches(response.status_code, body):
+            return rule.error(f"{step}: {response.status_code}")
+    if response.status_code >= 500:
+        return ServiceUnavailable(f"{step}: {response.status_code}")
+    return AcmeError(f"{step}: unexpected status {response.status_code}")
+
+
+_MISSING = object()
+
+
+def _pointer(doc: object, pointer: str) -> object:
+    """The value at a JSON pointer, or a sentinel when there is none."""
+    for token in pointer.split("/")[1:] if pointer else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(doc, dict) and token in doc:
+            doc = doc[token]
+        elif isinstance(doc, list) and token.isdigit() and int(token) < len(doc):
+            doc = doc[int(token)]
+        else:
+            return _MISSING
+    return doc
+
+
+def _text(body: object, pointer: str) -> str:
+    """A text or number the service must have sent at ``pointer``."""
+    value = _pointer(body, pointer)
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ServiceUnavailable(f"the response has no value at {pointer or '/'}")
+    return str(value)
+
+
+def _record(body: object, pointer: str) -> dict[str, Any]:
+    """The user record the service must have sent at ``pointer``."""
+    value = _pointer(body, pointer)
+    if not isinstance(value, dict):
+        raise ServiceUnavailable(f"the response has no user record at {pointer or '/'}")
+    return value
+
+
+def _quote(value: str) -> str:
+    """Percent-encode a value for one URL path segment or form field."""
+    return quote(value, safe="")

@@ -1,0 +1,219 @@
+"""The integration's settings: one dict, ``settings.ACME``, with environment variables as fallback.
+
+Every key falls back to an environment variable, so a deployment can
+configure the integration from the environment alone. ``manage.py check``
+reports each missing or invalid setting (:mod:`.checks`); code that needs
+the settings calls :func:`get_settings`, which refuses to run with a
+broken configuration rather than fail on the first sign-in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
+from . import defaults
+
+#: Every key of ``settings.ACME``, with the environment variable it falls back to.
+KEYS = {
+    "BASE_URL": "ACME_BASE_URL",
+    "API_KEY": "ACME_API_KEY",
+    "APPLICATION_ID": "ACME_APP_ID",
+    "TIMEOUT": "ACME_TIMEOUT",
+    "SESSION_TTL": "ACME_SESSION_TTL",
+    "BRAND_NAME": "ACME_BRAND_NAME",
+    "LOGO_URL": "ACME_LOGO_URL",
+    "PRIMARY_COLOR": "ACME_PRIMARY_COLOR",
+}
+
+#: What ``PRIMARY_COLOR`` accepts: a hex colour or a CSS colour name, nothing that could end the style sheet.
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30}")
+#: What ``LOGO_URL`` accepts: an http(s) URL or a path on this site.
+_LOGO_URL = re.compile(r"(?:https?://|/)[^\s\"'<>\\]*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One missing or invalid setting, as :mod:`.checks` reports it."""
+
+    #: The key in ``settings.ACME`` (empty when the dict itself is wrong).
+    key: str
+    message: str
+    hint: str
+    #: ``missing`` or ``invalid``; the checks give each its own id.
+    kind: str
+
+
+@dataclass(frozen=True)
+class Branding:
+    """What the pages show: safe to hand to templates, unlike :class:`Settings`."""
+
+    #: The name at the top of the pages and in their titles.
+    name: str
+    #: An image shown instead of the name, when set.
+    logo_url: str | None
+    #: The colour of buttons, links and focus rings.
+    primary_color: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the integration reads from ``settings.ACME`` and the environment."""
+
+    #: Root URL of the Acme Identity API (``BASE_URL``, env ``ACME_BASE_URL``)
+    base_url: str
+    #: bearer credential for the service (``API_KEY``, env ``ACME_API_KEY``)
+    api_key: str
+    #: The Acme application this site signs users in to (``APPLICATION_ID``, env ``ACME_APP_ID``)
+    application_id: str
+    #: Seconds to wait for the service (``TIMEOUT``).
+    timeout: float
+    #: Seconds the signed-in user is trusted before the service is asked again (``SESSION_TTL``).
+    session_ttl: float
+    #: Brand name, logo and colour of the pages (``BRAND_NAME``, ``LOGO_URL``, ``PRIMARY_COLOR``).
+    branding: Branding
+
+
+def read_settings(configured: Any = None, environ: Mapping[str, str] = os.environ) -> tuple[Settings, list[Problem]]:
+    """Read the settings from ``configured`` (default: ``settings.ACME``), falling back to ``environ``.
+
+    :return: the settings, and every problem found; the settings are only
+        usable when there is none.
+    """
+    if configured is None:
+        configured = getattr(django_settings, defaults.SETTING, {})
+    read = _Reader(configured, environ)
+    settings = Settings(
+        base_url=read.text("BASE_URL", default="https://id.acme.example"),
+        api_key=read.required("API_KEY"),
+        application_id=read.required("APPLICATION_ID"),
+        timeout=read.seconds("TIMEOUT", default=defaults.TIMEOUT, minimum=0.001),
+        session_ttl=read.seconds("SESSION_TTL", default=defaults.SESSION_TTL, minimum=0),
+        branding=Branding(
+            name=read.text("BRAND_NAME", default=defaults.BRAND_NAME),
+            logo_url=read.logo_url("LOGO_URL"),
+            primary_color=read.color("PRIMARY_COLOR", default=defaults.PRIMARY_COLOR),
+        ),
+    )
+    return settings, read.problems
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings, read once per process (again after ``override_settings``).
+
+    :raises ImproperlyConfigured: naming every setting that is missing or invalid.
+    """
+    settings, problems = read_settings()
+    if problems:
+        raise ImproperlyConfigured("Acme Identity is not configured: " + "; ".join(p.message for p in problems))
+    return settings
+
+
+def reload(*, setting: str, **kwargs: Any) -> None:
+    """Forget the settings read so far when ``settings.ACME`` changes (the ``setting_changed`` signal)."""
+    if setting == defaults.SETTING:
+        get_settings.cache_clear()
+
+
+class _Reader:
+    """Reads settings one by one and collects every problem, so all are reported at once."""
+
+    def __init__(self, configured: Any, environ: Mapping[str, str]) -> None:
+        self.problems: list[Problem] = []
+        self.environ = environ
+        if not isinstance(configured, Mapping):
+            self._problem(
+                "",
+                f"settings.{defaults.SETTING} must be a dict, not {type(configured).__name__}",
+                "make it a dict with the keys " + ", ".join(KEYS),
+                "invalid",
+            )
+            configured = {}
+        self.configured = configured
+        for key in sorted(set(configured) - set(KEYS), key=str):
+            self._problem(
+                str(key),
+                f"settings.{defaults.SETTING} has an unknown key {key!r}",
+                "the keys are " + ", ".join(KEYS),
+                "invalid",
+            )
+
+    def value(self, key: str) -> Any:
+        """``settings.ACME[key]``, else its environment variable; None when neither is set."""
+        value = self.configured.get(key)
+        if value is None or value == "":
+            value = self.environ.get(KEYS[key]) or None
+        return value
+
+    def text(self, key: str, *, default: str) -> str:
+        return str(self.value(key) or default)
+
+    def optional(self, key: str) -> str | None:
+        value = self.value(key)
+        return None if value is None else str(value)
+
+    def required(self, key: str) -> str:
+        value = self.value(key)
+        if value is None:
+            self._problem(
+                key,
+                f"settings.{defaults.SETTING}[{key!r}] is missing",
+                f"set it in settings.{defaults.SETTING} or the {KEYS[key]} environment variable",
+                "missing",
+            )
+            return ""
+        return str(value)
+
+    def seconds(self, key: str, *, default: float, minimum: float) -> float:
+        value = self.value(key)
+        if value is None:
+            return default
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = float("nan")
+        if not seconds >= minimum:  # also catches NaN
+            self._problem(
+                key,
+                f"settings.{defaults.SETTING}[{key!r}] must be a number of seconds"
+                f" (at least {minimum:g}), not {value!r}",
+                f"for example {default:g}",
+                "invalid",
+            )
+            return default
+        return seconds
+
+    def color(self, key: str, *, default: str) -> str:
+        color = self.text(key, default=default)
+        if not _COLOR.fullmatch(color):
+            self._problem(
+                key,
+                f"settings.{defaults.SETTING}[{key!r}] must be a hex colour or a CSS colour name, not {color!r}",
+                f"for example {default!r}",
+                "invalid",
+            )
+            return default
+        return color
+
+    def logo_url(self, key: str) -> str | None:
+        url = self.optional(key)
+        if url is not None and not _LOGO_URL.fullmatch(url):
+            self._problem(
+                key,
+                f"settings.{defaults.SETTING}[{key!r}] must be an http(s) URL or a path starting with '/', not {url!r}",
+                "for example 'https://example.com/logo.svg' or '/static/logo.svg'",
+                "invalid",
+            )
+            return None
+        return url
+
+    def _problem(self, key: str, message: str, hint: str, kind: str) -> None:
+        self.problems.append(Problem(key, message, hint, kind))

@@ -1,0 +1,35 @@
+"""Defaults and fixed names of the Acme Identity integration.
+
+Constants only, no logic: :mod:`.conf` reads ``settings.ACME`` and falls
+back to these.
+"""
+
+#: The Django setting that holds every setting of the integration, as one dict.
+SETTING = "ACME"
+
+#: Seconds the signed-in user is trusted before the service is asked again.
+SESSION_TTL = 300.0
+
+#: Seconds to wait for the identity service before failing closed with a 503.
+TIMEOUT = 5.0
+
+#: The name shown at the top of the pages.
+BRAND_NAME = "Acme Identity"
+
+#: The colour of buttons, links and focus rings on the pages.
+PRIMARY_COLOR = "#4f46e5"
+
+#: The URL namespace of the routes: ``reverse("acme:login")``.
+URL_NAMESPACE = "acme"
+
+#: The folder of the pages: a project overrides ``acme/login.html`` with its own template of that name.
+TEMPLATE_FOLDER = "acme"
+
+#: The key, in the Django session, of the service's session values and of when the user was last fetched.
+SESSION_KEY = "_acme"
+
+#: The longest text accepted in a form field, so no one can post megabytes to the service.
+MAX_INPUT_LENGTH = 1024
+
+#: The form field browsers send the CSRF token in (Django's own name for it).
+CSRF_FIELD = "csrfmiddlewaretoken"

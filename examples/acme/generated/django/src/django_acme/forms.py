@@ -1,0 +1,85 @@
+"""The forms of the integration's pages.
+
+JSON posts are checked by the same forms, so browsers and API clients get
+the same rules. The pages render every field of a form, so a field added
+here shows up on its page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from . import defaults
+from .errors import AccountDisabled, AcmeError, InvalidCredentials
+
+
+class LoginForm(AuthenticationForm):
+    """Sign in with Acme Identity: Django's login form, with the service's errors.
+
+    An error of the service (disabled account, service down) is kept in
+    :attr:`service_error`, so the view can answer with its status.
+    """
+
+    error_messages = {
+        "invalid_login": InvalidCredentials.public_message,
+        "inactive": AccountDisabled.public_message,
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The error of the service that refused the sign-in, if one did.
+        self.service_error: AcmeError | None = None
+        username = self.fields["username"]
+        username.label = "Email"
+        username.widget.input_type = "email"
+        username.widget.attrs["maxlength"] = str(defaults.MAX_INPUT_LENGTH)
+        for name in ("username", "password"):
+            self.fields[name].validators.append(MaxLengthValidator(defaults.MAX_INPUT_LENGTH))
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except AcmeError as err:
+            self.service_error = err
+            raise ValidationError(err.public_message, code=err.code) from None
+
+
+class RegisterForm(forms.Form):
+    """Create an account at Acme Identity."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    first_name = forms.CharField(
+        label="First name",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+
+class ForgotPasswordForm(forms.Form):
+    """Ask Acme Identity to send a password reset message."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

@@ -1,0 +1,103 @@
+"""How the integration answers: HTML or JSON as ``Accept`` asks, JSON errors, branded pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from . import defaults
+from .conf import get_settings
+
+HTML = "text/html"
+JSON = "application/json"
+
+#: The message of each error the integration itself answers, by code.
+MESSAGES = {
+    "unauthorized": "Sign in to continue.",
+    "forbidden": "You do not have permission to see this page.",
+    "csrf_failed": "The request has no valid CSRF token. Reload the page and try again.",
+    "not_acceptable": "This route cannot answer in any of the types the Accept header asks for.",
+    "method_not_allowed": "This route does not answer this HTTP method.",
+    "unsupported_media_type": "Send application/json or an HTML form (application/x-www-form-urlencoded).",
+    "invalid_input": "Some of the details are missing or not valid.",
+}
+
+
+class NotAcceptable(Exception):
+    """The client accepts none of the types a route can answer with (406)."""
+
+
+def negotiate(request: HttpRequest, *offers: str) -> str:
+    """Pick the type to answer with from ``offers``, the route's preference first.
+
+    ``Accept`` decides. A request without one accepts anything and gets the
+    first offer, except that a JSON request gets JSON when the route offers it.
+
+    :raises NotAcceptable: when the client accepts none of ``offers`` (406).
+    """
+    if request.content_type == JSON and JSON in offers:
+        offers = (JSON, *(offer for offer in offers if offer != JSON))
+    if not request.headers.get("Accept", "").strip():
+        return offers[0]
+    best = request.get_preferred_type(offers)
+    if best is None:
+        raise NotAcceptable()
+    return best
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether the client is an API client: it prefers JSON to HTML."""
+    try:
+        return negotiate(request, HTML, JSON) == JSON
+    except NotAcceptable:
+        return False
+
+
+def json_error(code: str, message: str, status: int) -> JsonResponse:
+    """The error body of every JSON answer: ``{"error": {"code": ..., "message": ...}}``."""
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def error_response(request: HttpRequest, code: str, status: int, message: str | None = None) -> HttpResponse:
+    """An error as the client wants it: the JSON error body, or a page (``forbidden.html`` for a 403)."""
+    message = message or MESSAGES[code]
+    if wants_json(request):
+        return json_error(code, message, status)
+    page = "forbidden.html" if status == 403 else "error.html"
+    return render_page(request, page, {"status": status, "message": message}, status=status)
+
+
+def render_page(
+    request: HttpRequest, name: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """Render one of the pages in ``templates/acme/`` with the branding and links they share.
+
+    A project overrides a page the Django way, with a template of the same
+    name (``acme/login.html``) in its own templates folder.
+    """
+    return render(request, f"{defaults.TEMPLATE_FOLDER}/{name}", {**page_context(), **(context or {})}, status=status)
+
+
+def page_context() -> dict[str, Any]:
+    """What every page gets: the layout to extend, the form fields partial, the branding and the links."""
+    folder = defaults.TEMPLATE_FOLDER
+    return {
+        "layout": f"{folder}/base.html",
+        "form_fields": f"{folder}/_fields.html",
+        "brand": get_settings().branding,
+        "links": links(),
+    }
+
+
+def links() -> dict[str, str]:
+    """The integration's pages, for the links between them (those the project's URLconf includes)."""
+    out = {}
+    for name in ("login", "logout", "register", "forgot"):
+        try:
+            out[name] = reverse(f"{defaults.URL_NAMESPACE}:{name}")
+        except NoReverseMatch:
+            continue
+    return out

@@ -1,0 +1,133 @@
+"""Keep the local Django user in step with the user Acme Identity describes.
+
+The local user is created at the first sign-in and found again by the
+service's id, so a user who changes their username or email at the service
+keeps their Django user (and everything linked to it). Each time the
+service is asked, the names, flags and groups are rewritten from its answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist
+from django.db import IntegrityError, transaction
+
+from .errors import Conflict
+from .models import AcmeProfile
+
+logger = logging.getLogger(__name__)
+
+#: The prefix of the username a local user is moved to when another service user takes its username.
+RETIRED_USERNAME_PREFIX = "acme-"
+
+
+def sync_user(values: dict[str, Any]) -> AbstractBaseUser:
+    """Create or update the local user and profile for the service's user ``values`` (see :func:`.records.read_record`).
+
+    ``is_active`` follows the service, ``is_superuser`` the admin roles,
+    ``is_staff`` the staff and admin roles, and the groups mirror the
+    roles: groups named after roles the service no longer gives are
+    removed, groups given locally are left alone.
+
+    :raises Conflict: when a local user that did not come from the service already has the username.
+    """
+    try:
+        return _sync(values)
+    except IntegrityError:  # another request created the same user at the same moment: update it
+        return _sync(values)
+
+
+def _sync(values: dict[str, Any]) -> AbstractBaseUser:
+    with transaction.atomic():
+        profile = (
+            AcmeProfile.objects.select_for_update()
+            .select_related("user")
+            .filter(service_id=values["service_id"])
+            .first()
+        )
+        if profile is None:
+            user = get_user_model()()
+            user.set_unusable_password()  # the service checks passwords, never Django
+            profile = AcmeProfile()
+            old_roles: list[str] = []
+        else:
+            user = profile.user
+            old_roles = list(profile.roles)
+        for column, value in values.items():
+            setattr(profile, column, value)
+        _update_user(user, profile)
+        user.save()
+        profile.user = user
+        profile.save()
+        _mirror_roles(user, old_roles, list(profile.roles))
+    return user
+
+
+def deactivate(user_pk: Any) -> None:
+    """Mark a local user inactive, after the service has disabled or deleted them."""
+    get_user_model()._default_manager.filter(pk=user_pk).update(is_active=False)
+    AcmeProfile.objects.filter(pk=user_pk).update(active=False)
+
+
+def _update_user(user: AbstractBaseUser, profile: AcmeProfile) -> None:
+    """Copy what Django's user model has fields for from the profile."""
+    model = type(user)
+    _assign(user, model.get_email_field_name(), profile.email or "")
+    _assign(user, model.USERNAME_FIELD, _free_username(user, str(profile.username)))
+    _assign(user, "first_name", profile.first_name or "")
+    _assign(user, "last_name", profile.last_name or "")
+    _assign(user, "is_active", profile.active)
+    _assign(user, "is_staff", profile.is_staff or profile.is_admin)  # Django's admin site lets in staff only
+    _assign(user, "is_superuser", profile.is_admin)
+
+
+def _assign(user: AbstractBaseUser, name: str, value: Any) -> None:
+    """Set a field of the user model, when it has one, cut to the field's length."""
+    try:
+        field = type(user)._meta.get_field(name)
+    except FieldDoesNotExist:  # a custom user model without it
+        return
+    if isinstance(value, str) and field.max_length:
+        value = value[: field.max_length]
+    setattr(user, name, value)
+
+
+def _free_username(user: AbstractBaseUser, username: str) -> str:
+    """``username``, after moving a stale service user who still holds it locally out of the way.
+
+    :raises Conflict: when the local user holding it did not come from the service.
+    """
+    model = type(user)
+    field = model.USERNAME_FIELD
+    username = username[: model._meta.get_field(field).max_length]
+    holder = model._default_manager.filter(**{field: username}).exclude(pk=user.pk).first()
+    if holder is None:
+        return username
+    stale = AcmeProfile.objects.filter(pk=holder.pk).first()
+    if stale is None:
+        logger.error("A local user that did not sign in with the service already has the username of a service user")
+        raise Conflict("a local user already has this username")
+    setattr(holder, field, RETIRED_USERNAME_PREFIX + stale.service_id)
+    holder.save(update_fields=[field])
+    return username
+
+
+def _mirror_roles(user: AbstractBaseUser, old_roles: list[str], roles: list[str]) -> None:
+    """Give the user a group per role, and take away the groups of roles they lost."""
+    groups = getattr(user, "groups", None)
+    if groups is None:  # a custom user model without PermissionsMixin
+        return
+    max_length = Group._meta.get_field("name").max_length
+    kept = [role for role in roles if len(role) <= max_length]
+    lost = set(old_roles) - set(kept)
+    if lost:
+        groups.remove(*Group.objects.filter(name__in=lost))
+    if kept:
+        for role in kept:
+            Group.objects.get_or_create(name=role)
+        groups.add(*Group.objects.filter(name__in=kept))
