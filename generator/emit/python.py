@@ -381,13 +381,26 @@ def attributes(spec: Spec) -> list[Attribute]:
         roles_read = f"{roles_read} or ()"
     load, dump = load_dump("roles", "list<string>", False)
     out.append(Attribute("roles", "tuple[str, ...]", roles_read, load, dump, "Role names, used by roles_required."))
-    out.append(Attribute("active", "bool", _active(spec), 'data["active"]', "self.active", "False when the service has disabled the account."))
+    out.append(
+        Attribute(
+            "active",
+            "bool",
+            _active(spec),
+            'data["active"]',
+            "self.active",
+            "False when the service has disabled the account.",
+        )
+    )
     mapped_same = {source for name, (source, *_rest) in canonical.items() if source == name}
     for field in spec.user:
         if field.name in mapped_same:
             continue
         load, dump = load_dump(field.name, field.type, field.optional)
-        out.append(Attribute(field.name, field_type(field), read(field), load, dump, f"From {comment(str(field.pointer) or '/')}."))
+        out.append(
+            Attribute(
+                field.name, field_type(field), read(field), load, dump, f"From {comment(str(field.pointer) or '/')}."
+            )
+        )
     return out
 
 
