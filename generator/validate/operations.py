@@ -1,0 +1,340 @@
+"""Check ``[operations]``: each operation's steps, as HTTP requests and what their responses mean.
+
+A step is read into a :class:`Draft` that keeps what the step declares (its
+values and extract names) even when the step has problems: the reference
+checks then read every draft, and only problem-free drafts become the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import expr
+from ..lines import KeyPath
+from ..model import ERROR_KINDS, OPERATIONS, REQUIRED_OPERATIONS, Auth, ErrorRule, Operation, Step
+from .report import closest, did_you_mean, kind_of, snake_case
+from .values import ValueChecks
+from .vocabulary import FIELD, STEP_KEYS
+
+_STATUS = re.compile(r"[1-5][0-9][0-9]\Z")
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+_AUTH_WORDS = ("none", "service")
+_AUTH_HINT = 'use "none", "service", { bearer = "..." } or { basic = { username = "...", password = "..." } }'
+
+
+@dataclass
+class Draft:
+    """What one step declares, kept even when the step has problems."""
+
+    path: KeyPath
+    #: every parsed value of the step with its key path, for reference checks
+    values: list[tuple[KeyPath, expr.Value]] = field(default_factory=list)
+    #: extract names with their key paths
+    extracts: dict[str, KeyPath] = field(default_factory=dict)
+    #: False when the step's values or extracts could not all be read
+    complete: bool = True
+    step: Step | None = None
+
+    def refs(self) -> Iterable[tuple[KeyPath, expr.Ref]]:
+        return ((path, ref) for path, value in self.values for ref in expr.refs_of(value))
+
+
+#: Each operation's drafts by name; None when its steps cannot be read.
+Drafts = dict[str, list[Draft] | None]
+
+
+def build_operations(drafts: Drafts) -> dict[str, Operation]:
+    """The operations whose every step was built without a problem."""
+    return {
+        name: Operation(name, tuple(d.step for d in steps))  # type: ignore[misc]
+        for name, steps in drafts.items()
+        if steps and all(d.step for d in steps)
+    }
+
+
+class OperationChecks(ValueChecks):
+    """The ``[operations]`` table: steps, values, auth, success codes, errors and extracts."""
+
+    def operations(self, value: Any) -> Drafts:
+        """Each operation's steps as drafts: the references between them are checked before they become the model."""
+        path = ("operations",)
+        t = self.table(value, path, OPERATIONS, REQUIRED_OPERATIONS)
+        return {name: self.operation(name, t[name]) for name in OPERATIONS if name in t}
+
+    def operation(self, name: str, value: Any) -> list[Draft] | None:
+        path = ("operations", name)
+        t = self.table(value, path, ("steps",), ("steps",), f"write [[operations.{name}.steps]] tables")
+        if "steps" not in t:
+            return None
+        steps = t["steps"]
+        if not isinstance(steps, list) or not steps:
+            self.problem((*path, "steps"), "expected one or more steps", f"write [[operations.{name}.steps]] tables")
+            return None
+        return [self.step(raw, (*path, "steps", i)) for i, raw in enumerate(steps)]
+
+    def step(self, value: Any, path: KeyPath) -> Draft:
+        draft = Draft(path)
+        t = self.table(value, path, STEP_KEYS, ("method", "path"))
+        if not isinstance(value, dict) or t.misspelt - {"method", "ok", "errors"}:
+            draft.complete = False
+        if not isinstance(value, dict):
+            return draft
+        before = len(self.problems)
+        method = self.method(t["method"], (*path, "method")) if "method" in t else None
+        url = self.step_path(t["path"], (*path, "path"), draft) if "path" in t else None
+        query = self.pairs(t, "query", path, draft)
+        headers = self.pairs(t, "headers", path, draft)
+        for name, _ in headers:
+            self.header_name(name, (*path, "headers", name))
+        json, form = self.body(t, path, method, draft)
+        auth = self.auth(t["auth"], (*path, "auth"), draft) if "auth" in t else Auth("none")
+        ok = self.ok(t, path, method)
+        errors = self.errors(t["errors"], (*path, "errors")) if "errors" in t else ()
+        extract = self.extract(t, path, draft)
+        if len(self.problems) == before and method is not None and url is not None:
+            draft.step = Step(method, url, query, headers, json, form, auth, ok, errors, extract)
+        return draft
+
+    def value(self, raw: Any, path: KeyPath, draft: Draft, *, body: bool = False) -> expr.Value | None:
+        """Parse a value of the value language; in a JSON body, member by member."""
+        if body and isinstance(raw, dict) and not _is_transform(raw):
+            members = [(str(k), self.value(v, (*path, k), draft, body=True)) for k, v in raw.items()]
+            return None if any(v is None for _, v in members) else expr.Obj(tuple(members))  # type: ignore[arg-type]
+        if body and isinstance(raw, list):
+            items = [self.value(v, (*path, i), draft, body=True) for i, v in enumerate(raw)]
+            return None if any(v is None for v in items) else expr.Arr(tuple(items))  # type: ignore[arg-type]
+        try:
+            parsed = expr.parse_value(raw, body=body)
+        except expr.ExprError as err:
+            self.problem(path, str(err), err.hint)
+            draft.complete = False
+            return None
+        draft.values.append((path, parsed))
+        return parsed
+
+    def method(self, value: Any, path: KeyPath) -> str | None:
+        if isinstance(value, str) and value.upper() in _METHODS:
+            return value.upper()
+        self.problem(path, f"unsupported method {value!r}", did_you_mean(value, _METHODS))
+        return None
+
+    def step_path(self, value: Any, path: KeyPath, draft: Draft) -> expr.Template | None:
+        """The path (after base_url), or a URL from an earlier response followed by more path."""
+        if self.typed(value, path, str, "text", 'e.g. path = "/v1/users/${session.user_id}"') is None:
+            draft.complete = False
+            return None
+        parsed = self.value(value, path, draft)
+        if not isinstance(parsed, expr.Template):
+            return None
+        first = parsed.parts[0]
+        if isinstance(first, expr.Lit) and re.match(r"https?://", first.text):
+            self.problem(path, f"path {value!r} is a full URL", "write only the path; the URL comes from base_url")
+        elif isinstance(first, expr.Lit) and not first.text.startswith("/"):
+            self.problem(path, f"path {value!r} must start with '/'", f"did you mean {'/' + value!r}?")
+        elif isinstance(first, expr.Ref) and first.ns == "input":
+            self.problem(path, "a URL cannot come from user input", "take it from a response: ${steps.<n>.<name>}")
+        elif any(isinstance(p, expr.Lit) and ("?" in p.text or "#" in p.text) for p in parsed.parts):
+            self.problem(path, f"path {value!r} holds a query or a fragment", "put parameters in query = { ... }")
+        else:
+            return parsed
+        return None
+
+    def pairs(self, t: dict, key: str, path: KeyPath, draft: Draft) -> tuple[tuple[str, expr.Value], ...]:
+        """A table of name = value (query, headers, form)."""
+        if key not in t:
+            return ()
+        kpath = (*path, key)
+        if self.typed(t[key], kpath, dict, "a table", f'e.g. {key} = {{ name = "value" }}') is None:
+            draft.complete = False
+            return ()
+        out = []
+        for name, item in t[key].items():
+            parsed = self.value(item, (*kpath, name), draft)
+            if parsed is not None:
+                out.append((name, parsed))
+        return tuple(out)
+
+    def body(self, t: dict, path: KeyPath, method: str | None, draft: Draft) -> tuple[expr.Value | None, Any]:
+        """The JSON body or the form of a step."""
+        json = form = None
+        if "json" in t:
+            raw = t["json"]
+            if isinstance(raw, (dict, list)) and not _is_transform(raw):
+                json = self.value(raw, (*path, "json"), draft, body=True)
+            else:
+                what = "a transform" if isinstance(raw, dict) else kind_of(raw)
+                hint = 'e.g. json = { login = "${input.username}" }'
+                self.problem((*path, "json"), f"a JSON body is a table or an array, got {what}", hint)
+        if "form" in t:
+            form = self.pairs(t, "form", path, draft)
+        if "json" in t and "form" in t:
+            self.problem((*path, "form"), "a step sends either 'json' or 'form', not both", "keep one of them")
+        if method == "GET":
+            for key in ("json", "form"):
+                if key in t:
+                    message = f"a GET request has no body, but this step sends {key!r}"
+                    self.problem((*path, key), message, 'send the values as query = { ... }, or use method = "POST"')
+        return json, form
+
+    def auth(self, value: Any, path: KeyPath, draft: Draft) -> Auth:
+        if isinstance(value, str):
+            return self.auth_word(value, path)
+        if not isinstance(value, dict) or len(value) != 1:
+            self.problem(path, f"unsupported auth {kind_of(value)}", _AUTH_HINT)
+            return Auth("none")
+        ((kind, arg),) = value.items()
+        if kind == "bearer":
+            token = self.value(arg, (*path, "bearer"), draft)
+            return Auth("bearer", (token,)) if token is not None else Auth("none")
+        if kind == "basic":
+            bpath = (*path, "basic")
+            t = self.table(arg, bpath, ("username", "password"), ("username", "password"), _AUTH_HINT)
+            user = self.value(t["username"], (*bpath, "username"), draft) if "username" in t else None
+            password = self.value(t["password"], (*bpath, "password"), draft) if "password" in t else None
+            return Auth("basic", (user, password)) if user is not None and password is not None else Auth("none")
+        close = closest(kind, ("bearer", "basic"))
+        self.problem((*path, kind), f"unknown auth kind {kind!r}", f"did you mean {close!r}?" if close else _AUTH_HINT)
+        draft.complete = False
+        return Auth("none")
+
+    def auth_word(self, value: str, path: KeyPath) -> Auth:
+        if value not in _AUTH_WORDS:
+            close = closest(value, _AUTH_WORDS)
+            self.problem(path, f"unknown auth {value!r}", f"did you mean {close!r}?" if close else _AUTH_HINT)
+            return Auth("none")
+        if value == "service" and self.credentials_kind == "none":
+            self.problem(
+                path,
+                'auth = "service", but the service has no credentials',
+                "set credentials in [service], or remove auth",
+            )
+        return Auth(value)
+
+    def ok(self, t: dict, path: KeyPath, method: str | None) -> tuple[int, ...]:
+        default = (200,) if method == "GET" else (200, 201, 204)
+        if "ok" not in t:
+            return default
+        raw, kpath = t["ok"], (*path, "ok")
+        if _is_status(raw) or (isinstance(raw, str) and _STATUS.match(raw)):
+            self.problem(kpath, f"expected an array of status codes, got {kind_of(raw)}", f"write ok = [{raw}]")
+        elif not isinstance(raw, list) or not raw:
+            what = "an empty array" if raw == [] else kind_of(raw)
+            self.problem(kpath, f"expected an array of success status codes, got {what}", "e.g. ok = [200, 201]")
+        else:
+            for i, status in enumerate(raw):
+                if not _is_status(status) or status >= 400:
+                    self.problem(
+                        (*kpath, i), f"{status!r} is not a success status code", "use codes below 400, e.g. 200"
+                    )
+            return tuple(raw)
+        return default
+
+    def errors(self, value: Any, path: KeyPath) -> tuple[ErrorRule, ...]:
+        if isinstance(value, dict):
+            rules = [self.error_entry(status, kind, (*path, status)) for status, kind in value.items()]
+        elif isinstance(value, list):
+            rules = [self.error_rule(item, (*path, i)) for i, item in enumerate(value)]
+            self.check_shadowed(rules, path)
+        else:
+            hint = 'e.g. errors = { 401 = "invalid_credentials" }'
+            self.problem(path, f"expected a table or an array of tables, got {kind_of(value)}", hint)
+            return ()
+        return tuple(r for r in rules if r is not None)
+
+    def error_entry(self, status: str, kind: Any, path: KeyPath) -> ErrorRule | None:
+        """``401 = "invalid_credentials"``."""
+        code = self.error_status(int(status) if _STATUS.match(status) else status, path)
+        if self.error_kind(kind, path) and code is not None:
+            return ErrorRule(code, kind)
+        return None
+
+    def error_rule(self, value: Any, path: KeyPath) -> ErrorRule | None:
+        """``{ status = 400, match = { "/code" = 7101 }, kind = "account_disabled" }``."""
+        hint = 'write { status = 400, kind = "invalid_input" }'
+        t = self.table(value, path, ("status", "match", "kind"), ("status", "kind"), hint)
+        code = self.error_status(t["status"], (*path, "status")) if "status" in t else None
+        kind = self.error_kind(t["kind"], (*path, "kind")) if "kind" in t else False
+        match = self.error_match(t["match"], (*path, "match")) if "match" in t else ()
+        if code is None or not kind or match is None:
+            return None
+        return ErrorRule(code, t["kind"], match)
+
+    def error_status(self, status: Any, path: KeyPath) -> int | None:
+        if not _is_status(status):
+            self.problem(path, f"{status!r} is not an HTTP status code", "use an error status from 400 to 599")
+            return None
+        if status < 400:
+            self.problem(path, f"status {status} is not an error", "errors map 4xx and 5xx; success codes go in ok")
+            return None
+        return status
+
+    def error_kind(self, kind: Any, path: KeyPath) -> bool:
+        if kind in ERROR_KINDS:
+            return True
+        self.problem(path, f"unknown error kind {kind!r}", did_you_mean(kind, ERROR_KINDS))
+        return False
+
+    def error_match(self, value: Any, path: KeyPath) -> tuple[tuple[expr.Pointer, object], ...] | None:
+        """``match = { "/code" = 7101 }``: values the error body must hold at JSON pointers."""
+        hint = 'e.g. match = { "/code" = 7101 }'
+        if self.typed(value, path, dict, "a table of JSON pointer = value", hint) is None:
+            return None
+        if not value:
+            self.problem(path, "the match table is empty", f"remove it, or {hint}")
+            return None
+        items = [self.match_item(ptr, expected, (*path, ptr)) for ptr, expected in value.items()]
+        return None if None in items else tuple(items)  # type: ignore[arg-type]
+
+    def match_item(self, ptr: str, expected: Any, path: KeyPath) -> tuple[expr.Pointer, object] | None:
+        pointer = self.pointer(ptr, path)
+        if pointer is None:
+            return None
+        if pointer.has_wildcard:
+            self.problem(path, "a match pointer cannot hold '*'", "point at one value of the error body")
+        elif not isinstance(expected, (str, int, float, bool)):
+            self.problem(path, f"expected text, a number or a boolean, got {kind_of(expected)}", 'e.g. "/code" = 7101')
+        else:
+            return pointer, expected
+        return None
+
+    def check_shadowed(self, rules: list[ErrorRule | None], path: KeyPath) -> None:
+        """A rule after one for the same status that matches at least as much never applies."""
+        for j, later in enumerate(rules):
+            for i, earlier in enumerate(rules[:j]):
+                if later and earlier and earlier.status == later.status and set(earlier.match) <= set(later.match):
+                    message = f"rule [{i}] already catches every {later.status} this rule matches, so it never applies"
+                    self.problem((*path, j), message, "put the rule with the more specific match first")
+                    break
+
+    def extract(self, t: dict, path: KeyPath, draft: Draft) -> tuple[tuple[str, expr.Pointer], ...]:
+        if "extract" not in t:
+            return ()
+        kpath = (*path, "extract")
+        hint = 'e.g. extract = { token = "/token" }'
+        if self.typed(t["extract"], kpath, dict, "a table of name = JSON pointer", hint) is None:
+            draft.complete = False
+            return ()
+        out = []
+        for key, raw in t["extract"].items():
+            epath = (*kpath, key)
+            if not FIELD.match(key):
+                self.problem(epath, f"extract name {key!r} is not snake_case", f"rename it, e.g. {snake_case(key)!r}")
+                continue
+            draft.extracts[key] = epath
+            pointer = self.pointer(raw, epath)
+            if pointer is not None and pointer.has_wildcard:
+                self.problem(epath, "an extract is one text value; a '*' pointer gives a list", "point at one value")
+            elif pointer is not None:
+                out.append((key, pointer))
+        return tuple(out)
+
+
+def _is_transform(raw: Any) -> bool:
+    return isinstance(raw, dict) and len(raw) == 1 and next(iter(raw)) in expr.TRANSFORMS
+
+
+def _is_status(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 100 <= value <= 599
