@@ -43,9 +43,11 @@ class Report:
         return EXIT_CODES[self.state]
 
     def to_json(self) -> dict:
+        """The report as ``docs/check.schema.json`` describes it."""
         return {
             "out": self.out,
             "state": self.state,
+            "exit_code": self.exit_code,
             "stale": self.stale,
             "hand_edited": self.hand_edited,
             "missing": self.missing,

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import manifest
+from .errors import OutputError
 from .targets import TARGETS, TEMPLATES_DIR
 
 #: Workflow templates by provider.
@@ -39,8 +40,10 @@ def find_outputs(repo: Path) -> list[Output]:
         recorded = manifest.load(path.parent)
         if recorded is None:
             continue
-        spec = (path.parent / recorded.spec).resolve().relative_to(repo.resolve())
-        found.append(Output(rel.as_posix(), spec.as_posix()))
+        spec = (path.parent / recorded.spec).resolve()
+        if not spec.is_relative_to(repo.resolve()):
+            raise OutputError(path=str(rel), reason=f"its spec {spec} is outside the repository; CI cannot read it")
+        found.append(Output(rel.as_posix(), spec.relative_to(repo.resolve()).as_posix()))
     return found
 
 

@@ -120,7 +120,8 @@ def _git(*args: str) -> bytes:
     except OSError as err:
         raise DiffError(reason=f"cannot run git: {err.strerror}") from err
     if done.returncode != 0:
-        raise DiffError(reason=done.stderr.decode(errors="replace").strip().splitlines()[-1])
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise DiffError(reason=lines[-1] if lines else f"git {args[0]} failed")
     return done.stdout
 
 
