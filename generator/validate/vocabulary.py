@@ -25,7 +25,24 @@ RESERVED = frozenset(keyword.kwlist) | frozenset(
 
 #: Names a user field cannot take because the framework user objects already use them.
 RESERVED_FIELDS = frozenset(
-    {"is_active", "is_authenticated", "is_anonymous", "get_id", "password", "pk", "session", "to_dict", "from_record"}
+    {
+        # Flask-Login's UserMixin and the generated Python user
+        "is_active",
+        "is_authenticated",
+        "is_anonymous",
+        "get_id",
+        "password",
+        "pk",
+        "session",
+        "to_dict",
+        "from_record",
+        # Spring Security's UserDetails (getAuthorities, isEnabled, ...)
+        "authorities",
+        "enabled",
+        "account_non_expired",
+        "account_non_locked",
+        "credentials_non_expired",
+    }
 )
 
 #: Settings every integration has; ``[service.config]`` cannot reuse their names.

@@ -1,0 +1,964 @@
+"""Emit Java: literals, the spec's values as expressions, client steps and the user type.
+
+The output follows the Spring style the Spring Boot starter is written in:
+four spaces, continuation lines eight spaces deeper, lines of at most
+:data:`WIDTH` columns.  Emitted code is straight-line Java (``ServiceRequest``
+builders, typed readers), never an interpreter of the spec at run time.
+
+Java processes ``\\uXXXX`` escapes before it reads anything else, even in
+comments, so :func:`string` writes the named escapes (``\\n``, ``\\"`` ...) for
+the characters that would end a literal or a line, and :func:`comment` keeps
+``\\u`` out of comments altogether.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, replace
+
+from markupsafe import escape
+
+from .. import expr
+from ..fake.fixtures import fixture_users
+from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..targets import TARGETS
+
+#: The longest line the emitted code aims for.
+WIDTH = 120
+
+#: Indentation of a statement inside a method body, and of a continuation line.
+INDENT = " " * 8
+CONTINUATION = " " * 8
+
+#: Java's reserved words and literals: no local variable, field or enum constant may take them.
+RESERVED = frozenset(
+    """abstract assert boolean break byte case catch char class const continue default do double else enum
+    extends final finally float for goto if implements import instanceof int interface long native new
+    package private protected public return short static strictfp super switch synchronized this throw
+    throws transient try void volatile while true false null var yield record sealed permits when
+    _""".split()
+)
+
+#: Exception classes nested in the generated ``AcmeServiceException``, by error kind.
+ERROR_CLASSES = {
+    "invalid_credentials": "InvalidCredentials",
+    "account_disabled": "AccountDisabled",
+    "user_not_found": "UserNotFound",
+    "conflict": "Conflict",
+    "invalid_input": "InvalidInput",
+    "service_unavailable": "ServiceUnavailable",
+}
+
+#: Client method names, by operation.
+METHODS = {"login": "login", "get_user": "getUser", "register": "register", "forgot_password": "forgotPassword"}
+
+#: ``ServiceRequest`` factory methods, by HTTP method.
+FACTORIES = {"GET": "get", "POST": "post", "PUT": "put", "PATCH": "patch", "DELETE": "delete"}
+
+#: Java types of [user] field types: (required, optional).  Enum fields get a nested enum type.
+TYPES = {
+    "string": ("String", "String"),
+    "email": ("String", "String"),
+    "int": ("long", "Long"),
+    "float": ("double", "Double"),
+    "bool": ("boolean", "Boolean"),
+    "datetime": ("OffsetDateTime", "OffsetDateTime"),
+    "list<string>": ("List<String>", "List<String>"),
+}
+
+#: ``UserRecords`` readers, by field type: (required, optional).
+READERS = {
+    "string": ("string", "optionalString"),
+    "email": ("string", "optionalString"),
+    "int": ("integer", "optionalInteger"),
+    "float": ("number", "optionalNumber"),
+    "bool": ("bool", "optionalBool"),
+    "datetime": ("dateTime", "optionalDateTime"),
+    "enum": ("string", "optionalString"),
+    "list<string>": ("strings", "optionalStrings"),
+}
+
+#: Methods ``AcmeUser`` has whatever the spec says: a spec field never takes one of these names.
+USER_METHODS = frozenset(
+    {
+        "getAuthorities",
+        "getPassword",
+        "getUsername",
+        "isEnabled",
+        "isAccountNonExpired",
+        "isAccountNonLocked",
+        "isCredentialsNonExpired",
+        "getClass",
+        "getId",
+        "getEmail",
+        "getFirstName",
+        "getLastName",
+        "getRoles",
+        "isActive",
+        "isStaff",
+        "isAdmin",
+        "hasRole",
+        "toMap",
+        "fromRecord",
+    }
+)
+
+#: Type names visible inside ``AcmeUser``, which a nested enum must not shadow.
+USER_TYPES = frozenset(
+    """String Object List Map Set Long Double Boolean Collection GrantedAuthority SimpleGrantedAuthority JsonNode
+    OffsetDateTime UserDetails LinkedHashMap Serial Serializable Override Locale Objects Stream Collectors
+    UserRecords""".split()
+)
+
+#: Names the generated client methods use for themselves.
+CLIENT_TAKEN = frozenset({"response", "session", "request", "send", "object", "array", "text", "record", "timeout"})
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+# -- literals and text ----------------------------------------------------------
+
+
+def string(text: str) -> str:
+    """A Java string literal for ``text``.
+
+    Backslash, quote and line breaks get their named escapes; other control
+    and invisible characters become ``\\uXXXX`` (never one of the escapes
+    Java would turn into a line break, a quote or a backslash before lexing).
+    """
+    out = ['"']
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch.isprintable() and ch not in "\u2028\u2029":
+            out.append(ch)
+        else:
+            data = ch.encode("utf-16-be")
+            out.extend(f"\\u{int.from_bytes(data[i : i + 2], 'big'):04x}" for i in range(0, len(data), 2))
+    out.append('"')
+    return "".join(out)
+
+
+def number(value: int | float) -> str:
+    """A Java numeric literal: ``int`` when it fits, else ``long`` (``L``), or a ``double``."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"no Java literal for {value!r}: JSON has no such number")
+        return repr(value)
+    if -(2**31) <= value < 2**31:
+        return str(value)
+    if -(2**63) <= value < 2**63:
+        return f"{value}L"
+    raise ValueError(f"no Java literal for {value}: it does not fit in a long")
+
+
+def literal(value: object) -> str:
+    """A Java expression for a str, number, bool, None, or a list or tuple of them (``List.of``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, (list, tuple)):
+        return "List.of(" + ", ".join(literal(v) for v in value) + ")"
+    raise TypeError(f"no Java literal for {type(value).__name__}")
+
+
+def text_block(text: str) -> str:
+    """The content of a Java text block (``\"\"\"``) for ``text``: backslashes and triple quotes escaped.
+
+    The caller indents it; a line break in ``text`` is a line of the block.
+    """
+    out = []
+    for ch in text.replace("\\", "\\\\").replace('"""', '\\"""'):
+        if ch == "\n" or (ch.isprintable() and ch not in "\u2028\u2029"):
+            out.append(ch)
+        else:
+            out.append(string(ch)[1:-1])
+    return "".join(out)
+
+
+def comment(text: str) -> str:
+    """Text safe on one line of a ``//`` or ``/* */`` comment or a javadoc.
+
+    No line breaks, no ``*/`` that would end the comment, and no ``\\u`` that
+    Java would read as a Unicode escape (backslashes are doubled).
+    """
+    flat = " ".join("".join(ch if ch.isprintable() and ch not in "\u2028\u2029" else " " for ch in text).split())
+    return flat.replace("\\", "\\\\").replace("*/", "* /")
+
+
+def javadoc(text: str) -> str:
+    """Text safe in a javadoc sentence: :func:`comment`, with HTML, ``@`` and ``*/`` as character references."""
+    return comment(str(escape(text)).replace("*/", "*&#47;")).replace("@", "&#64;")
+
+
+def wrap(text: str, prefix: str = " * ", width: int = WIDTH) -> str:
+    """Reflow a javadoc paragraph into lines of at most ``width`` columns, each starting with ``prefix``.
+
+    For ``{% filter javawrap %}...{% endfilter %}`` around a paragraph that holds spec text of any length.
+    """
+    room = width - len(prefix)
+    words: list[str] = []
+    for token in re.findall(r"\{@[^{}]*\}\S*|\S+", text):
+        # an inline tag ({@code a b}) stays on one line unless it cannot fit on any
+        words.extend([token] if len(token) <= room else token.split())
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and len(prefix) + len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join((prefix + line).rstrip() for line in lines)
+
+
+def xml(text: str) -> str:
+    """Text safe in XML element content and quoted attributes (pom.xml)."""
+    return str(escape(text))
+
+
+def camel(name: str) -> str:
+    """``userId`` for ``user_id``."""
+    parts = [p for p in name.split("_") if p]
+    if not parts:
+        return "value"
+    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
+
+
+def pascal(name: str) -> str:
+    """``UserId`` for ``user_id``."""
+    text = camel(name)
+    return text[:1].upper() + text[1:]
+
+
+def kebab(name: str) -> str:
+    """``user-id`` for ``user_id``: the form of Spring property names."""
+    return "-".join(p for p in name.split("_") if p)
+
+
+def ident(name: str) -> str:
+    """A Java identifier for a spec name: camel case, ``Value`` appended to reserved words."""
+    text = camel(name)
+    if text[:1].isdigit():
+        text = "v" + text[:1].upper() + text[1:]
+    return text + "Value" if text in RESERVED else text
+
+
+def constant(value: str) -> str:
+    """An enum constant name for an enum value: ``IN_PROGRESS`` for ``in-progress``."""
+    text = re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").upper()
+    if not text:
+        text = "EMPTY"
+    if text[0].isdigit():
+        text = "_" + text
+    return text + "_VALUE" if text.lower() in RESERVED else text
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name}{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+# -- layout of long expressions ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Apply:
+    """``function(args)``."""
+
+    function: str
+    args: tuple[Code, ...] = ()
+
+
+@dataclass(frozen=True)
+class Concat:
+    """``a + b + c``: string concatenation, wrapped before a ``+`` when it does not fit."""
+
+    parts: tuple[Code, ...]
+
+
+@dataclass(frozen=True)
+class Call:
+    """``head.method(args).method(args)``: on one line when it fits, one call a line when not."""
+
+    head: Code
+    calls: tuple[tuple[str, tuple[Code, ...]], ...] = ()
+
+    def then(self, method: str, *args: Code) -> Call:
+        return Call(self.head, (*self.calls, (method, args)))
+
+
+Code = str | Apply | Concat | Call
+
+
+def flat(code: Code) -> str:
+    """``code`` on one line."""
+    if isinstance(code, str):
+        return code
+    if isinstance(code, Apply):
+        return f"{code.function}({', '.join(flat(a) for a in code.args)})"
+    if isinstance(code, Concat):
+        return " + ".join(flat(p) for p in code.parts)
+    return flat(code.head) + "".join(f".{m}({', '.join(flat(a) for a in args)})" for m, args in code.calls)
+
+
+def layout(code: Code, column: int, indent: str, tail: int = 0) -> str:
+    """``code`` starting at ``column``, its continuation lines at ``indent`` plus :data:`CONTINUATION`.
+
+    What fits stays on one line.  A chain that does not puts each call on a
+    line of its own; arguments and concatenations wrap onto continuation lines.
+
+    :param tail: how many characters follow the code on its last line (``);`` ...).
+    """
+    one_line = flat(code)
+    if isinstance(code, str) or column + len(one_line) + tail <= WIDTH:
+        return one_line
+    inner = indent + CONTINUATION
+    if isinstance(code, Apply):
+        return f"{code.function}(" + _arguments(code.args, column + len(code.function) + 1, indent, tail + 1) + ")"
+    if isinstance(code, Concat):
+        last = len(code.parts) - 1
+        out = layout(code.parts[0], column, indent, tail if last == 0 else 0)
+        col = _last_column(out, column)
+        for i, part in enumerate(code.parts[1:], 1):
+            text = flat(part)
+            after = tail if i == last else 0
+            if col + 3 + len(text) + after <= WIDTH:
+                out += " + " + text
+                col += 3 + len(text)
+            else:
+                out += f"\n{inner}+ " + layout(part, len(inner) + 2, inner, after)
+                col = _last_column(out, 0)
+        return out
+    out = layout(code.head, column, indent)
+    for i, (method, args) in enumerate(code.calls):
+        after = tail if i == len(code.calls) - 1 else 0
+        out += f"\n{inner}.{method}(" + _arguments(args, len(inner) + len(method) + 2, inner, after + 1) + ")"
+    return out
+
+
+def _arguments(args: tuple[Code, ...], column: int, indent: str, tail: int) -> str:
+    """Arguments after ``(`` at ``column``: as many on a line as fit, the rest on continuation lines.
+
+    :param tail: how many characters follow the last argument (``)`` and what follows it).
+    """
+    inner = indent + CONTINUATION
+    out = ""
+    col = column
+    for i, arg in enumerate(args):
+        text = flat(arg)
+        sep = ", " if i else ""
+        after = tail if i == len(args) - 1 else 1
+        if col + len(sep) + len(text) + after <= WIDTH:
+            out += sep + text
+            col += len(sep) + len(text)
+        elif i == 0 or (isinstance(arg, Call) and col + len(sep) + len(flat(arg.head)) <= WIDTH):
+            # a chain starts where it is and breaks its calls; a first argument stays on the line
+            out += sep + layout(arg, col + len(sep), indent, after)
+            col = _last_column(out, column)
+        else:
+            out += f",\n{inner}" + layout(arg, len(inner), inner, after)
+            col = _last_column(out, 0)
+    return out
+
+
+def _last_column(text: str, start: int) -> int:
+    """The column after ``text`` when it starts at ``start``."""
+    if "\n" in text:
+        return len(text.rsplit("\n", 1)[-1])
+    return start + len(text)
+
+
+# -- values ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Names:
+    """How each reference reads in a generated client method: locals, and the client's fields."""
+
+    locals: dict[str, str]
+    fields: dict[str, str]
+
+    def of(self, ref: expr.Ref) -> str:
+        if ref.ns in ("config", "service"):
+            return self.fields[ref.name]
+        return self.locals[str(ref)]
+
+
+def template(value: expr.Template, names: Names, *, segment: bool = False) -> Code:
+    """Emit a text template: a literal, a name, or a concatenation.
+
+    :param segment: percent-encode references, for the parts of a URL path.
+    """
+    text = value.literal_text()
+    if text is not None:
+        return string(text)
+    pieces: list[Code] = []
+    for part in value.parts:
+        if isinstance(part, expr.Lit):
+            if part.text:
+                pieces.append(string(part.text))
+        else:
+            code = names.of(part)
+            pieces.append(Apply("percentEncode", (code,)) if segment else code)
+    return pieces[0] if len(pieces) == 1 else Concat(tuple(pieces))
+
+
+def value(node: expr.Value, names: Names) -> Code:
+    """Emit any spec value as a Java expression; JSON bodies become ``ObjectNode`` chains."""
+    if isinstance(node, expr.Template):
+        return template(node, names)
+    if isinstance(node, expr.Transform):
+        helper = {"base64": "base64", "urlencode": "percentEncode"}[node.name]
+        return Apply(helper, (value(node.arg, names),))
+    if isinstance(node, expr.Const):
+        return literal(node.value)
+    if isinstance(node, expr.Obj):
+        chain = Call("object()")
+        for key, item in node.items:
+            if isinstance(item, (expr.Obj, expr.Arr)):
+                chain = chain.then("set", string(key), value(item, names))
+            else:
+                chain = chain.then("put", string(key), value(item, names))
+        return chain
+    if isinstance(node, expr.Arr):
+        chain = Call("array()")
+        for item in node.items:
+            chain = chain.then("add", value(item, names))
+        return chain
+    raise TypeError(node)
+
+
+def url(step: Step, names: Names) -> Code:
+    """The request URL: the base URL plus the path, or a URL an earlier step extracted plus the rest."""
+    if step.absolute:
+        head: Code = names.of(step.path.parts[0])  # type: ignore[arg-type]
+        rest = expr.Template(step.path.parts[1:])
+    else:
+        head, rest = names.fields["base_url"], step.path
+    if not rest.parts:
+        return head
+    tail = template(rest, names, segment=True)
+    return Concat((head, *(tail.parts if isinstance(tail, Concat) else (tail,))))
+
+
+# -- operations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmittedStep:
+    """One step of a client method, as lines of Java relative to the method body."""
+
+    comment: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a client method: the spec's input name and its Java name."""
+
+    name: str
+    java: str
+
+
+@dataclass(frozen=True)
+class EmittedOperation:
+    name: str
+    method: str
+    params: tuple[Param, ...]
+    #: (Java local, session key) read from the service session before the first step.
+    session_locals: tuple[tuple[str, str], ...]
+    steps: tuple[EmittedStep, ...]
+    #: the method's last statement (login: the service session it made).
+    returns: str
+    #: whether the method returns the user record.
+    returns_record: bool
+
+
+def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOperation:
+    """Emit the body of one client method: straight-line requests, no interpreter.
+
+    :param fields: the client's fields by setting name (``base_url`` -> ``baseUrl``).
+    """
+    locals_: dict[str, str] = {}
+    taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
+    params = []
+    for name in op.inputs:
+        java = _fresh(ident(name), taken)
+        locals_[f"input.{name}"] = java
+        params.append(Param(name, java))
+    session_locals = []
+    for step in op.steps:
+        for ref in step.refs:
+            if ref.ns == "session" and str(ref) not in locals_:
+                java = _fresh(ident(ref.name), taken)
+                locals_[str(ref)] = java
+                session_locals.append((java, ref.name))
+    steps = []
+    declared = False
+    returns_record = False
+    login_values: list[tuple[str, str]] = []
+    for number, step in enumerate(op.steps, 1):
+        names = Names(dict(locals_), fields)
+        after: list[str] = []
+        for key, pointer in step.extract:
+            if key == USER_EXTRACT:
+                if op.name == "get_user":
+                    after.append(f"return record(response, {string(str(pointer))});")
+                    returns_record = True
+                continue
+            java = _fresh(ident(key), taken)
+            locals_[f"steps.{number}.{key}"] = java
+            after.append(f"String {java} = text(response, {string(str(pointer))});")
+            login_values.append((key, java))
+        if after and not declared:
+            prefix, declared = "JsonNode response = ", True
+        elif after:
+            prefix = "response = "
+        else:
+            prefix = ""
+        label = f"{step.method} {_describe_path(step)}"
+        head = f"{prefix}send({string(label)}, "
+        request = _request(spec, step, names)
+        if len(INDENT + head) + len(flat(request.head)) + 2 <= WIDTH:
+            call = layout(request, len(INDENT + head), INDENT, tail=2)
+        else:
+            # the request does not start on the send line: it gets a line of its own
+            deeper = INDENT + CONTINUATION
+            call = "\n" + deeper + layout(request, len(deeper), deeper, tail=2)
+            head = head.rstrip()
+        first, *rest = (head + call + ");").split("\n")
+        lines = [first, *(line.removeprefix(INDENT) for line in rest)]
+        steps.append(EmittedStep(label, (*lines, *after)))
+    returns = ""
+    if op.name == "login":
+        returns = _session_of(login_values)
+    return EmittedOperation(
+        op.name, METHODS[op.name], tuple(params), tuple(session_locals), tuple(steps), returns, returns_record
+    )
+
+
+def _session_of(values: list[tuple[str, str]]) -> str:
+    """``return new AcmeServiceSession(Map.of(...));`` with the login's extracted values."""
+    if len(values) <= 10:
+        pairs = ", ".join(f"{string(k)}, {v}" for k, v in values)
+        return f"Map.of({pairs})"
+    entries = ", ".join(f"Map.entry({string(k)}, {v})" for k, v in values)
+    return f"Map.ofEntries({entries})"
+
+
+def _describe_path(step: Step) -> str:
+    """The step's path as the spec writes it, references as ``{session.user_id}``: no value of a request."""
+    return "".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts)
+
+
+def _request(spec: Spec, step: Step, names: Names) -> Call:
+    """The ``ServiceRequest`` a step sends, as a builder chain."""
+    chain = Call(Apply(f"ServiceRequest.{FACTORIES[step.method]}", (url(step, names),)))
+    for key, item in step.query:
+        chain = chain.then("query", string(key), value(item, names))
+    for key, item in step.headers:
+        chain = chain.then("header", string(key), value(item, names))
+    if step.auth.kind == "service":
+        creds = spec.service.credentials
+        if creds.kind == "basic":
+            chain = chain.then("basic", names.fields["api_username"], names.fields["api_password"])
+        elif creds.kind == "bearer":
+            chain = chain.then("bearer", names.fields["api_key"])
+        else:
+            prefixed = expr.Template((expr.Lit(creds.prefix), expr.Ref("service", "api_key")))
+            chain = chain.then("header", string(creds.header), template(prefixed, names))
+    elif step.auth.kind == "bearer":
+        chain = chain.then("bearer", value(step.auth.values[0], names))
+    elif step.auth.kind == "basic":
+        user, password = (value(v, names) for v in step.auth.values)
+        chain = chain.then("basic", user, password)
+    if step.json is not None:
+        chain = chain.then("json", value(step.json, names))
+    for key, item in step.form or ():
+        chain = chain.then("form", string(key), value(item, names))
+    if tuple(step.ok) != (200,):
+        chain = chain.then("expect", *(str(status) for status in step.ok))
+    for rule in step.errors:
+        args: list[Code] = [str(rule.status), f"{ERROR_CLASSES[rule.kind]}::new"]
+        if rule.match:
+            match = Call(Apply("Match.at", (string(str(rule.match[0][0])), literal(rule.match[0][1]))))
+            for pointer, expected in rule.match[1:]:
+                match = match.then("and", string(str(pointer)), literal(expected))
+            args.insert(1, match)
+        chain = chain.then("on", *args)
+    return chain
+
+
+# -- the user type ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One property of the generated ``AcmeUser``."""
+
+    #: the JSON key of ``me`` (the canonical name or the spec field's name)
+    name: str
+    #: the Java field
+    field: str
+    #: the Java type of the field and its getter
+    type: str
+    getter: str
+    #: the expression that reads it out of ``record`` in the constructor
+    read: str
+    #: the expression that writes it into the ``me`` map
+    dump: str
+    doc: str
+    nullable: bool = False
+    canonical: bool = False
+    #: what the getter's ``@return`` says
+    returns: str = ""
+
+
+def _returns(attr: Attribute) -> Attribute:
+    """``attr`` with the text of its getter's ``@return``."""
+    if attr.name == "active":
+        text = "whether the account is active"
+    elif attr.type == "boolean":
+        text = f"whether {javadoc(attr.name.replace('_', ' '))} is set"
+    else:
+        text = f"the {javadoc(attr.name.replace('_', ' '))}" + (", or null" if attr.nullable else "")
+    return replace(attr, returns=text)
+
+
+@dataclass(frozen=True)
+class EnumType:
+    """A nested enum of ``AcmeUser`` for an enum field: its name and ``(CONSTANT, value)`` pairs."""
+
+    name: str
+    constants: tuple[tuple[str, str], ...]
+    field: str
+
+
+def enums(spec: Spec) -> list[EnumType]:
+    """A nested enum type for every enum field."""
+    taken = set(USER_TYPES)
+    out = []
+    for f in spec.user:
+        if f.type != "enum" or f.name in CANONICAL:
+            continue
+        name = pascal(f.name)
+        name = _fresh(name + "Value" if name in taken else name, taken)
+        used: set[str] = set()
+        constants = tuple((_fresh(constant(v), used), v) for v in f.values)
+        out.append(EnumType(name, constants, f.name))
+    return out
+
+
+def reader(f: Field) -> str:
+    """The expression that reads ``f`` out of ``record``, with its Java type."""
+    method = READERS[f.type][1 if f.optional else 0]
+    return f"UserRecords.{method}(record, {string(str(f.pointer))})"
+
+
+def attributes(spec: Spec) -> list[Attribute]:
+    """``AcmeUser``'s properties: the canonical ones first, then every other spec field."""
+    m = spec.mapping
+    fields = {f.name: f for f in spec.user}
+    enum_of = {e.field: e for e in enums(spec)}
+    out: list[Attribute] = []
+    java_taken = {"id", "username", "email", "firstName", "lastName", "roles", "active", "serviceSession"}
+    canonical = {
+        "id": (m.id, "The service's id for the user."),
+        "username": (m.username, "What the user signs in with."),
+        "email": (m.email, "The user's email address."),
+        "first_name": (m.first_name, "Given name."),
+        "last_name": (m.last_name, "Family name."),
+    }
+    for name, (source, doc) in canonical.items():
+        java = camel(name)
+        getter = "get" + pascal(name)
+        if source is None:
+            out.append(
+                Attribute(
+                    name,
+                    java,
+                    "String",
+                    getter,
+                    "null",
+                    f"this.{java}",
+                    doc + " Not provided by this service.",
+                    nullable=True,
+                    canonical=True,
+                )
+            )
+            continue
+        f = fields[source]
+        method = "optionalString" if f.optional else "string"
+        read = f"UserRecords.{method}(record, {string(str(f.pointer))})"
+        out.append(
+            Attribute(
+                name,
+                java,
+                "String",
+                getter,
+                read,
+                f"this.{java}",
+                doc + f" From the field {javadoc(source)}.",
+                nullable=f.optional,
+                canonical=True,
+            )
+        )
+    roles = fields.get(m.roles) if m.roles else None
+    if roles is None:
+        roles_read = "List.of()"
+    elif roles.optional:
+        roles_read = f"Objects.requireNonNullElse({reader(roles)}, List.of())"
+    else:
+        roles_read = reader(roles)
+    out.append(
+        Attribute(
+            "roles",
+            "roles",
+            "List<String>",
+            "getRoles",
+            roles_read,
+            "this.roles",
+            "Role names at the service; each is also a {@code ROLE_} authority.",
+            canonical=True,
+        )
+    )
+    out.append(
+        Attribute(
+            "active",
+            "active",
+            "boolean",
+            "isActive",
+            _active(spec),
+            "this.active",
+            "False when the service has disabled the account.",
+            canonical=True,
+        )
+    )
+    getters_taken = set(USER_METHODS)
+    for f in spec.user:
+        if f.name in CANONICAL:
+            continue  # the canonical attribute of that name already carries it
+        java = ident(f.name)
+        java = _fresh(java + "Field" if java in java_taken else java, java_taken)
+        if f.type == "enum":
+            jtype = enum_of[f.name].name
+            read = f"{jtype}.of({reader(f)})" if not f.optional else f"{jtype}.ofNullable({reader(f)})"
+            dump = f"this.{java}.value()" if not f.optional else f"(this.{java} != null) ? this.{java}.value() : null"
+        else:
+            jtype = TYPES[f.type][1 if f.optional else 0]
+            read = reader(f)
+            dump = f"UserRecords.iso(this.{java})" if f.type == "datetime" else f"this.{java}"
+        prefix = "is" if jtype == "boolean" else "get"
+        getter = prefix + pascal(f.name)
+        getter = _fresh(getter + "Field" if getter in getters_taken else getter, getters_taken)
+        doc = f"The field {javadoc(f.name)}, from {javadoc(str(f.pointer) or '/')}."
+        if f.optional:
+            doc += " Null when the service leaves it out."
+        out.append(Attribute(f.name, java, jtype, getter, read, dump, doc, nullable=f.optional))
+    return [_returns(attr) for attr in out]
+
+
+def _active(spec: Spec) -> str:
+    rule = spec.mapping.active
+    if rule.field is None:
+        return "true"
+    f = spec.field(rule.field)
+    read = reader(f)
+    if rule.equals is None:
+        return f"Boolean.TRUE.equals({read})" if f.optional else read
+    return f"{string(rule.equals)}.equals({read})"
+
+
+# -- the test's expectations ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    """One assertion on the principal of a fixture user: ``assertThat(user.<getter>()).<assertion>``."""
+
+    getter: str
+    assertion: str
+
+
+def expectations(spec: Spec, user: dict) -> list[Check]:
+    """What a fixture user's ``AcmeUser`` must hold, as AssertJ assertions."""
+    expected, values = user["expected"], user["fields"]
+    enum_of = {e.field: e for e in enums(spec)}
+    checks = []
+    for attr in attributes(spec):
+        if attr.canonical:
+            want = expected.get(attr.name)
+            if attr.name in ("id", "username") and want is not None:
+                want = str(want)
+        else:
+            want = values.get(attr.name)
+        checks.append(Check(attr.getter, _assertion(spec, attr, want, enum_of)))
+    return checks
+
+
+def _assertion(spec: Spec, attr: Attribute, want: object, enum_of: dict[str, EnumType]) -> str:
+    if want is None:
+        return "isNull()"
+    if isinstance(want, bool):
+        return "isTrue()" if want else "isFalse()"
+    if isinstance(want, list):
+        return "containsExactly(" + ", ".join(literal(v) for v in want) + ")" if want else "isEmpty()"
+    if attr.name in enum_of and not attr.canonical:
+        enum = enum_of[attr.name]
+        const = next(c for c, v in enum.constants if v == want)
+        return f"isEqualTo(AcmeUser.{enum.name}.{const})".replace("AcmeUser", spec.service.class_name + "User")
+    if attr.type == "OffsetDateTime":
+        return f"isEqualTo(OffsetDateTime.parse({string(str(want))}))"
+    if attr.type in ("long", "Long") and isinstance(want, int):
+        return f"isEqualTo({want}L)"
+    if attr.type in ("double", "Double") and isinstance(want, (int, float)):
+        return f"isEqualTo({float(want)!r})"
+    return f"isEqualTo({literal(want)})"
+
+
+# -- the context -----------------------------------------------------------------------
+
+
+def spring_names(spec: Spec) -> dict[str, str]:
+    """The target's group id, package and artifact id: registry defaults, then ``[targets.spring]``."""
+    target = TARGETS["spring"]
+    values = {"slug": spec.service.slug, "Name": spec.service.class_name, "SLUG": spec.service.slug.upper()}
+    names = {key: pattern.format(**values) for key, pattern in target.naming.items()}
+    names.update(spec.target_options.get("spring", {}))
+    return names
+
+
+def settings(spec: Spec, test_values: dict[str, str]) -> list[dict]:
+    """The service settings as ``@ConfigurationProperties`` fields."""
+    prefix = spec.service.slug
+    out = []
+    for s in spec.service.settings:
+        prop = kebab(s.name)
+        out.append(
+            {
+                "name": s.name,
+                "property": f"{prefix}.{prop}",
+                "key": prop,
+                "field": ident(s.name),
+                "getter": "get" + pascal(s.name),
+                "setter": "set" + pascal(s.name),
+                "env": s.env,
+                "default": None if s.default is None else string(s.default),
+                "required": s.required or (s.name == "base_url" and s.default is None),
+                "secret": s.secret,
+                "description": _sentence(s.description or f"the {s.name.replace('_', ' ')} setting of the service"),
+                "test_value": literal(test_values[s.name]) if s.name in test_values else None,
+            }
+        )
+    return out
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter and no final full stop: the start of a javadoc sentence."""
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
+def duration(seconds: float) -> str:
+    """A ``java.time.Duration`` expression for a number of seconds, in whole seconds when it is one."""
+    millis = round(seconds * 1000)
+    return f"Duration.ofSeconds({millis // 1000})" if millis % 1000 == 0 else f"Duration.ofMillis({millis})"
+
+
+#: Jinja filters this module gives templates.
+FILTERS = {
+    "java": literal,
+    "javacomment": comment,
+    "javadoc": javadoc,
+    "javatext": text_block,
+    "javawrap": wrap,
+    "xml": xml,
+}
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A fixture user as the Java tests see it: who, and what their principal must hold."""
+
+    key: str
+    username: str
+    password: str
+    #: the email address a forgot-password request names the user by
+    email: str | None
+    #: what ``me`` must answer for the user, as JSON text
+    me_json: str
+    checks: tuple[Check, ...]
+
+
+def fixture(spec: Spec, user: dict) -> Fixture:
+    """A fixture user of the fake, with what its ``me`` answer and its principal must hold."""
+    me = dict(user["expected"])
+    me.update({f.name: user["fields"].get(f.name) for f in spec.user if f.name not in CANONICAL})
+    email = user["expected"].get("email")
+    return Fixture(
+        user["key"],
+        user["username"],
+        user["password"],
+        str(email) if email is not None else None,
+        json.dumps(me, ensure_ascii=False, indent=4, default=str),
+        tuple(expectations(spec, user)),
+    )
+
+
+def register_username(spec: Spec) -> str | None:
+    """The register input a new account then signs in with, when one can tell; else None."""
+    if not spec.has("register"):
+        return None
+    inputs = spec.operations["register"].inputs
+    if "username" in inputs:
+        return "username"
+    if spec.field(spec.mapping.username).type == "email":
+        return next((name for name in inputs if "email" in name), None)
+    return None
+
+
+def context(spec: Spec, test_values: dict[str, str]) -> dict:
+    """The Java part of a target's context: names, settings, the user type, client methods, test data."""
+    names = spring_names(spec)
+    package = names["package"]
+    group = names["group_id"]
+    example_package = group + ".example" if group + ".example" != package else package + ".example"
+    setting_list = settings(spec, test_values)
+    client_fields = {s["name"]: "this." + s["field"] for s in setting_list}
+    ops = {name: operation(spec, op, client_fields) for name, op in spec.operations.items()}
+    code = " ".join(line for op in ops.values() for step in op.steps for line in step.lines)
+    users = fixture_users(spec.data)
+    return {
+        "package_path": package.replace(".", "/"),
+        "example_package": example_package,
+        "example_package_path": example_package.replace(".", "/"),
+        "timeout": duration(spec.service.timeout_s),
+        "settings": setting_list,
+        "required_settings": [s for s in setting_list if s["required"]],
+        "attrs": attributes(spec),
+        "enums": enums(spec),
+        "ops": ops,
+        "error_classes": sorted(
+            {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+            | {"ServiceUnavailable"}
+        ),
+        "uses_match": "Match.at(" in code,
+        "uses_object": "object()" in code,
+        "uses_array": "array()" in code,
+        "helpers": [h for h in ("base64", "percentEncode") if h + "(" in code],
+        "java_fixtures": [fixture(spec, u) for u in users],
+        "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
+        "register_username": register_username(spec),
+    }

@@ -1,0 +1,106 @@
+{%- set N = cookiecutter.class_name -%}
+package {{ cookiecutter.package }};
+
+import java.io.Serial;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+
+/**
+{% filter javawrap %}A user signed in with {{ cookiecutter.service_name | javadoc }}: the {@link {{ N }}User} principal, the service
+session that fetches it again, and when it was fetched.{% endfilter %}
+ * <p>
+ * It is stored in the server-side HTTP session. The service session's values never leave the server: they are in
+ * no cookie and no answer, and {@link #toString()} does not show them.
+ */
+public final class {{ N }}AuthenticationToken extends AbstractAuthenticationToken {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final {{ N }}User user;
+
+    private final {{ N }}ServiceSession serviceSession;
+
+    private final Instant loadedAt;
+
+    /**
+     * A signed-in user.
+     * @param user the user, as the service describes it
+     * @param serviceSession what signing in at the service gave
+     * @param loadedAt when the user was fetched from the service
+     */
+    public {{ N }}AuthenticationToken({{ N }}User user, {{ N }}ServiceSession serviceSession,
+            Instant loadedAt) {
+        super(user.getAuthorities());
+        this.user = user;
+        this.serviceSession = serviceSession;
+        this.loadedAt = loadedAt;
+        setAuthenticated(true);
+    }
+
+    @Override
+    public {{ N }}User getPrincipal() {
+        return this.user;
+    }
+
+    /** Always null: no password is kept. */
+    @Override
+    public Object getCredentials() {
+        return null;
+    }
+
+    /**
+     * What signing in at the service gave, to call the service for this user.
+     * @return the service session
+     */
+    public {{ N }}ServiceSession getServiceSession() {
+        return this.serviceSession;
+    }
+
+    /**
+     * When the user was last fetched from the service.
+     * @return the instant
+     */
+    public Instant getLoadedAt() {
+        return this.loadedAt;
+    }
+
+    /**
+     * Whether the user is due to be fetched from the service again.
+     * @param now the current instant
+     * @param ttl how long a fetched user is trusted
+     * @return true once {@code ttl} has passed since {@link #getLoadedAt()}
+     */
+    public boolean isStale(Instant now, Duration ttl) {
+        return !now.isBefore(this.loadedAt.plus(ttl));
+    }
+
+    /**
+     * The same sign-in with the user fetched again.
+     * @param user the user as the service describes it now
+     * @param now when it was fetched
+     * @return a new token
+     */
+    public {{ N }}AuthenticationToken refreshed({{ N }}User user, Instant now) {
+        return new {{ N }}AuthenticationToken(user, this.serviceSession, now);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other || (other instanceof {{ N }}AuthenticationToken token && this.user.equals(token.user)
+                && this.loadedAt.equals(token.loadedAt));
+    }
+
+    @Override
+    public int hashCode() {
+        return this.user.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "{{ N }}AuthenticationToken[user=" + this.user + ", loadedAt=" + this.loadedAt + "]";
+    }
+
+}

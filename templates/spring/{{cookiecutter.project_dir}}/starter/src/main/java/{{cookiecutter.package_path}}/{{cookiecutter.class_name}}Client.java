@@ -1,0 +1,265 @@
+{%- set N = cookiecutter.class_name -%}
+package {{ cookiecutter.package }};
+
+import java.io.IOException;
+{%- if "percentEncode" in cookiecutter.helpers %}
+import java.net.URLEncoder;
+{%- endif %}
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+{%- if "percentEncode" in cookiecutter.helpers or "base64" in cookiecutter.helpers %}
+import java.nio.charset.StandardCharsets;
+{%- endif %}
+import java.time.Duration;
+{%- if "base64" in cookiecutter.helpers %}
+import java.util.Base64;
+{%- endif %}
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+{%- if cookiecutter.uses_array %}
+import tools.jackson.databind.node.ArrayNode;
+{%- endif %}
+{%- if cookiecutter.uses_object %}
+import tools.jackson.databind.node.ObjectNode;
+{%- endif %}
+{% for name in cookiecutter.error_classes %}
+import {{ cookiecutter.package }}.{{ N }}ServiceException.{{ name }};
+{%- endfor %}
+{%- if cookiecutter.uses_match %}
+import {{ cookiecutter.package }}.ServiceRequest.Match;
+{%- endif %}
+
+/**
+{% filter javawrap %}Talks to {{ cookiecutter.service_name | javadoc }}: one instance per application, a bean of the auto-configuration.{% endfilter %}
+ * <p>
+ * Each method is the straight-line sequence of requests the service's API needs. A request that takes longer than
+ * the timeout fails; only GET requests are sent again, and only when their connection failed: a POST is never sent
+ * twice. Anything unexpected fails closed, as {@link ServiceUnavailable}.
+ */
+public class {{ N }}Client {
+
+    private static final Log logger = LogFactory.getLog({{ N }}Client.class);
+
+    private final JsonMapper mapper = JsonMapper.shared();
+{% for s in cookiecutter.settings %}
+    private final String {{ s.field }};
+{% endfor %}
+    private final Duration timeout;
+
+    private final int retries;
+
+    private final HttpClient http;
+
+    /**
+     * A client configured by the integration's properties.
+     * @param properties the {@code {{ cookiecutter.slug }}.*} properties
+     */
+    public {{ N }}Client({{ N }}Properties properties) {
+        this(properties, HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.getTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
+    }
+
+    /**
+     * A client that sends its requests with the given {@link HttpClient}.
+     * @param properties the {@code {{ cookiecutter.slug }}.*} properties
+     * @param http the HTTP client, e.g. with a proxy or an executor of the application's
+     */
+    public {{ N }}Client({{ N }}Properties properties, HttpClient http) {
+{%- for s in cookiecutter.settings %}
+        this.{{ s.field }} = properties.{{ s.getter }}(){% if s.name == "base_url" %}.replaceAll("/+$", ""){% endif %};
+{%- endfor %}
+        this.timeout = properties.getTimeout();
+        this.retries = properties.getRetries();
+        this.http = http;
+    }
+{%- set login = cookiecutter.ops.login %}
+
+    /**
+     * Sign a user in.
+     * @param username what the user signs in with
+     * @param password the user's password; it goes to the service only
+     * @return the service session: secrets, to keep server-side
+     * @throws {{ N }}ServiceException when the service refuses, or fails
+     */
+    public {{ N }}ServiceSession login(String username, String password) {
+{%- for step in login.steps %}
+{%- for line in step.lines %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+        return new {{ N }}ServiceSession({{ login.returns }});
+    }
+{%- set get_user = cookiecutter.ops.get_user %}
+
+    /**
+     * Fetch the user record of a service session made by {@link #login(String, String)}.
+     * @param session the service session
+     * @return the user record, as the service sent it
+     * @throws {{ N }}ServiceException when the session has ended, the user is gone, or the service fails
+     */
+    public JsonNode getUser({{ N }}ServiceSession session) {
+{%- for local, key in get_user.session_locals %}
+        String {{ local }} = session.value({{ key | java }});
+{%- endfor %}
+{%- for step in get_user.steps %}
+{%- for line in step.lines %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+    }
+{%- if cookiecutter.has_register %}
+{%- set register = cookiecutter.ops.register %}
+
+    /**
+     * Create an account; the user signs in afterwards.
+{%- for p in register.params %}
+     * @param {{ p.java }} the {{ p.name | javadoc }} the user entered
+{%- endfor %}
+{% filter javawrap("     * ") %}@throws {{ N }}ServiceException when the service refuses (e.g. {@link {{ N }}ServiceException.Conflict}), or fails{% endfilter %}
+     */
+    public void register({% for p in register.params %}String {{ p.java }}{% if not loop.last %}, {% endif %}{% endfor %}) {
+{%- for step in register.steps %}
+{%- for line in step.lines %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+    }
+{%- endif %}
+{%- if cookiecutter.has_forgot_password %}
+{%- set forgot = cookiecutter.ops.forgot_password %}
+
+    /**
+     * Ask the service to send a password reset message.
+{%- for p in forgot.params %}
+     * @param {{ p.java }} the {{ p.name | javadoc }} the user entered
+{%- endfor %}
+     * @throws {{ N }}ServiceException when the service refuses, or fails
+     */
+    public void forgotPassword({% for p in forgot.params %}String {{ p.java }}{% if not loop.last %}, {% endif %}{% endfor %}) {
+{%- for step in forgot.steps %}
+{%- for line in step.lines %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+    }
+{%- endif %}
+
+    /**
+     * Send one request; return its JSON body (an empty object when it has none) or throw the error it means.
+     * @param step the step as the spec writes it, such as {@code GET /v1/users/{session.user_id}}: what messages name,
+     * since the URL itself may hold values of the user's
+     */
+    private JsonNode send(String step, ServiceRequest request) {
+        request.describedAs(step);
+        HttpResponse<byte[]> response = exchange(request);
+        byte[] body = response.body();
+        JsonNode json = null;
+        if (body.length > 0) {
+            try {
+                json = this.mapper.readTree(body);
+            }
+            catch (JacksonException ex) {
+                json = null;
+            }
+        }
+        if (!request.succeeded(response.statusCode())) {
+            throw request.error(response.statusCode(), json);
+        }
+        if (body.length == 0) {
+            return this.mapper.createObjectNode();
+        }
+        if (json == null) {
+            throw new ServiceUnavailable(request.describe() + ": the response is not JSON");
+        }
+        return json;
+    }
+
+    /** Send a request, again after a failed connection when it is a GET; time out after the timeout. */
+    private HttpResponse<byte[]> exchange(ServiceRequest request) {
+        int attempts = request.idempotent() ? this.retries + 1 : 1;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return this.http.send(request.toHttpRequest(this.timeout, this.mapper), BodyHandlers.ofByteArray());
+            }
+            catch (HttpTimeoutException ex) {
+                throw new ServiceUnavailable(
+                        request.describe() + ": no answer within " + this.timeout.toMillis() + " ms");
+            }
+            catch (IOException ex) {
+                if (attempt >= attempts) {
+                    throw new ServiceUnavailable(request.describe() + ": " + ex.getClass().getSimpleName());
+                }
+                logger.debug(request.describe() + " failed to connect; trying again");
+                pause(attempt);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new ServiceUnavailable(request.describe() + ": interrupted");
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(100L * attempt);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+{%- if cookiecutter.uses_object %}
+
+    private ObjectNode object() {
+        return this.mapper.createObjectNode();
+    }
+{%- endif %}
+{%- if cookiecutter.uses_array %}
+
+    private ArrayNode array() {
+        return this.mapper.createArrayNode();
+    }
+{%- endif %}
+
+    /** The text (or number, as text) the service must have sent at a JSON pointer. */
+    private static String text(JsonNode body, String pointer) {
+        JsonNode value = body.at(pointer);
+        if (value.isString() || value.isIntegralNumber()) {
+            return value.asString();
+        }
+        throw new ServiceUnavailable("the response has no value at " + (pointer.isEmpty() ? "/" : pointer));
+    }
+
+    /** The user record the service must have sent at a JSON pointer. */
+    private static JsonNode record(JsonNode body, String pointer) {
+        JsonNode value = body.at(pointer);
+        if (!value.isObject()) {
+            throw new ServiceUnavailable("the response has no user record at " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        return value;
+    }
+{%- if "percentEncode" in cookiecutter.helpers %}
+
+    /** Percent-encode a value for one URL path segment or form field. */
+    private static String percentEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+{%- endif %}
+{%- if "base64" in cookiecutter.helpers %}
+
+    /** Standard base64 of the UTF-8 text. */
+    private static String base64(String value) {
+        return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    }
+{%- endif %}
+
+}

@@ -1,0 +1,50 @@
+{%- set N = cookiecutter.class_name -%}
+package {{ cookiecutter.package }};
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+{% filter javawrap %}Lets each service setting fall back to the environment variable the {{ cookiecutter.service_name | javadoc }}
+spec names for it, such as {@code {{ cookiecutter.settings[-1].env }}} for {@code {{ cookiecutter.settings[-1].property }}}.{% endfilter %}
+ * <p>
+ * The fallbacks are the last property source, so {@code application.properties}, system properties and Spring's own
+ * relaxed environment names all win over them.
+ */
+public class {{ N }}EnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    /** The name of the property source that holds the fallbacks. */
+    public static final String PROPERTY_SOURCE_NAME = {{ (cookiecutter.slug ~ "EnvironmentFallbacks") | java }};
+
+    /** Each property, and the environment variable it falls back to. */
+    private static final Map<String, String> FALLBACKS = Map.ofEntries(
+{%- for s in cookiecutter.settings %}
+            Map.entry({{ s.property | java }}, {{ s.env | java }}){% if not loop.last %},{% else %});{% endif %}
+{%- endfor %}
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        FALLBACKS.forEach((property, variable) -> {
+            Object value = environment.getSystemEnvironment().get(variable);
+            if (value instanceof String text && !text.isBlank()) {
+                values.put(property, text);
+            }
+        });
+        if (!values.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, values));
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+}

@@ -1,0 +1,153 @@
+{%- set N = cookiecutter.class_name -%}
+{%- set S = cookiecutter.slug -%}
+package {{ cookiecutter.package }};
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.thymeleaf.autoconfigure.ThymeleafAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The auto-configuration on its own: what a missing property does, what backs off for the application's beans, and
+ * where the settings come from. The smoke tests S1-S17 run against the example application.
+ */
+class {{ N }}AutoConfigurationTests {
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+        .withConfiguration(
+                AutoConfigurations.of({{ N }}AutoConfiguration.class, ThymeleafAutoConfiguration.class));
+
+    private final WebApplicationContextRunner configured = this.runner.withPropertyValues(
+{%- for s in cookiecutter.required_settings %}
+            {{ (s.property ~ "=" ~ ("https://id.example" if s.name == "base_url" else "test")) | java }}{% if not loop.last %},{% else %});{% endif %}
+{%- endfor %}
+
+    @Test
+    void startupFailsNamingEachMissingProperty() {
+        this.runner.run((context) -> {
+            assertThat(context).hasFailed();
+            String message = rootMessage(context.getStartupFailure());
+{%- for s in cookiecutter.required_settings %}
+            assertThat(message).contains({{ s.property | java }}, {{ s.env | java }});
+{%- endfor %}
+        });
+    }
+
+    @Test
+    void startupFailsOnAnInvalidProperty() {
+        this.configured.withPropertyValues("{{ S }}.branding.primary-color=red;}body{display:none")
+            .run((context) -> assertThat(context).hasFailed());
+    }
+
+    @Test
+    void theApplicationGetsTheDefaultFilterChain() {
+        this.configured.run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasBean({{ N }}AutoConfiguration.ROUTES_FILTER_CHAIN);
+            assertThat(context).hasBean({{ N }}AutoConfiguration.DEFAULT_FILTER_CHAIN);
+            assertThat(context).hasSingleBean({{ N }}Client.class);
+            assertThat(context).hasSingleBean({{ N }}AuthenticationProvider.class);
+        });
+    }
+
+    @Test
+    void theDefaultFilterChainBacksOffForTheApplicationsOwn() {
+        this.configured.withUserConfiguration(OwnChain.class).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasBean({{ N }}AutoConfiguration.ROUTES_FILTER_CHAIN);
+            assertThat(context).doesNotHaveBean({{ N }}AutoConfiguration.DEFAULT_FILTER_CHAIN);
+            assertThat(context).hasBean("ownChain");
+        });
+    }
+
+    @Test
+    void theApplicationsBeansReplaceTheStartersOwn() {
+        this.configured.withUserConfiguration(OwnClient.class).run((context) -> {
+            assertThat(context).hasSingleBean({{ N }}Client.class);
+            {{ N }}Client own = context.getBean(OwnClient.class).client;
+            assertThat(context.getBean({{ N }}Client.class)).isSameAs(own);
+        });
+    }
+
+    @Test
+    void theSpecsEnvironmentVariablesAreFallbacks() {
+        Map<String, Object> variables = Map.of(
+{%- for s in cookiecutter.settings %}
+                {{ s.env | java }}, "from-the-environment"{% if not loop.last %},{% else %});{% endif %}
+{%- endfor %}
+        StandardEnvironment environment = new StandardEnvironment() {
+
+            @Override
+            public Map<String, Object> getSystemEnvironment() {
+                return variables;
+            }
+
+        };
+        environment.getPropertySources().addFirst(new MapPropertySource("application",
+                Map.of({{ cookiecutter.settings[-1].property | java }}, "from-the-application")));
+        new {{ N }}EnvironmentPostProcessor().postProcessEnvironment(environment, null);
+{%- for s in cookiecutter.settings[:-1] %}
+        assertThat(environment.getProperty({{ s.property | java }})).isEqualTo("from-the-environment");
+{%- endfor %}
+        assertThat(environment.getProperty({{ cookiecutter.settings[-1].property | java }})).isEqualTo("from-the-application");
+    }
+
+    @Test
+    void aUserRecordWithoutItsRequiredFieldsFailsClosed() {
+        assertThatExceptionOfType({{ N }}ServiceException.ServiceUnavailable.class)
+            .isThrownBy(() -> {{ N }}User.fromRecord(JsonMapper.shared().readTree("{}")));
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnChain {
+
+        @Bean
+        SecurityFilterChain ownChain(HttpSecurity http) {
+            http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+                .with({{ N }}SecurityConfigurer.{{ S }}(), (acme) -> {
+                });
+            return http.build();
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnClient {
+
+        final {{ N }}Client client = new {{ N }}Client(properties());
+
+        @Bean
+        {{ N }}Client ownClient() {
+            return this.client;
+        }
+
+        private static {{ N }}Properties properties() {
+            {{ N }}Properties properties = new {{ N }}Properties();
+            properties.{{ cookiecutter.settings[0].setter }}("https://id.example");
+            return properties;
+        }
+
+    }
+
+}

@@ -1,0 +1,284 @@
+"""The Java emitter: literals and spec values come out as valid, exact Java, laid out in Spring's style."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import expr
+from generator.emit import java
+from generator.fake.fixtures import test_settings
+from generator.spec import load_spec
+
+from .conftest import ACME, ROOT
+
+HOSTILE = [
+    "quote \" and ' both",
+    "back\\slash \\n not a newline \\u000a not an escape",
+    "${not.a.ref} and `backtick` and {{ jinja }} and {braces}",
+    "*/ end of comment --> </script> <!-- </SCRIPT",
+    "new\nline\r\ttab\b\f",
+    "nul \x00 byte and bell \x07",
+    "line \u2028 and paragraph \u2029 separators",
+    "right-to-left \u202e and emoji \U0001f510",
+    "ünïcødé",
+    '"""triple""" quotes',
+    "",
+]
+
+EXAMPLES = ["acme", "hypermedia", "keycloak", "okta"]
+
+JAVA = shutil.which("java")
+JAVAC = shutil.which("javac")
+needs_java = pytest.mark.skipif(JAVA is None or JAVAC is None, reason="no JDK installed")
+
+
+def run_java(tmp_path: Path, body: str) -> str:
+    """Run ``body`` as the main method of a one-file Java program; return what it prints."""
+    source = tmp_path / "Main.java"
+    source.write_text(
+        "public class Main {\n    public static void main(String[] args) {\n" + body + "\n    }\n}\n", encoding="utf-8"
+    )
+    done = subprocess.run([JAVA, str(source)], capture_output=True, text=True, encoding="utf-8", check=False)  # type: ignore[list-item]
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def code_points(text: str) -> list[int]:
+    return [ord(ch) for ch in text]
+
+
+def context(name: str) -> dict:
+    spec = load_spec(ROOT / "examples" / name / "identity.toml")
+    return java.context(spec, test_settings(spec.data))
+
+
+# -- literals -------------------------------------------------------------------------
+
+
+@needs_java
+def test_string_literals_round_trip_through_javac(tmp_path: Path) -> None:
+    lines = [f"        System.out.println({java.string(text)}.codePoints().boxed().toList());" for text in HOSTILE]
+    printed = run_java(tmp_path, "\n".join(lines)).splitlines()
+    assert [json.loads(line) for line in printed] == [code_points(text) for text in HOSTILE]
+
+
+@needs_java
+def test_text_blocks_round_trip_through_javac(tmp_path: Path) -> None:
+    texts = [text for text in HOSTILE if "\r" not in text and text] + ['{\n    "a": "b\\\\c"\n}']
+    lines = [
+        f'        System.out.println(("""\n{java.text_block(text)}""").codePoints().boxed().toList());'
+        for text in texts
+    ]
+    printed = run_java(tmp_path, "\n".join(lines)).splitlines()
+    assert [json.loads(line) for line in printed] == [code_points(text) for text in texts]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_string_literals_hold_no_escape_java_reads_before_lexing(text: str) -> None:
+    code = java.string(text)
+    assert "\n" not in code and "\r" not in code
+    # a backslash starts a Unicode escape when an even number of backslashes come before it
+    assert not re.search(r"(?<!\\)(\\\\)*\\u+00(0a|0d|22|5c)", code, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_comments_cannot_be_broken_out_of(text: str) -> None:
+    for safe in (java.comment(text), java.javadoc(text)):
+        assert "*/" not in safe and "\n" not in safe and "\r" not in safe
+        assert not re.search(r"(?<!\\)(\\\\)*\\u", safe), "a \\u that Java would read as an escape"
+
+
+def test_javadoc_escapes_html_and_tags() -> None:
+    assert java.javadoc("a <b> & @c */") == "a &lt;b&gt; &amp; &#64;c *&#47;"
+
+
+@needs_java
+def test_comments_compile_whatever_they_hold(tmp_path: Path) -> None:
+    lines = [
+        f"        // {java.comment(t)}\n        /* {java.comment(t)} */\n        /** {java.javadoc(t)} */"
+        for t in HOSTILE
+    ]
+    assert run_java(tmp_path, "\n".join(lines) + '\n        System.out.print("ok");') == "ok"
+
+
+def test_numbers_are_int_long_or_double_literals() -> None:
+    assert [java.number(v) for v in (7101, -2, 2**40, 1.5, 1e20)] == ["7101", "-2", "1099511627776L", "1.5", "1e+20"]
+    with pytest.raises(ValueError):
+        java.number(float("inf"))
+    with pytest.raises(ValueError):
+        java.number(2**70)
+
+
+def test_literals_of_lists_and_nothing() -> None:
+    assert java.literal(["admins", "it's"]) == 'List.of("admins", "it\'s")'
+    assert java.literal([]) == "List.of()"
+    assert java.literal(None) == "null" and java.literal(True) == "true"
+
+
+def test_names_follow_java_conventions() -> None:
+    assert java.camel("user_id") == "userId" and java.pascal("account_type") == "AccountType"
+    assert java.ident("class") == "classValue" and java.ident("record") == "recordValue"
+    assert java.kebab("application_id") == "application-id"
+    assert [java.constant(v) for v in ("ACTIVE", "in-progress", "1st", "")] == [
+        "ACTIVE",
+        "IN_PROGRESS",
+        "_1ST",
+        "EMPTY",
+    ]
+
+
+def test_xml_escapes_markup() -> None:
+    assert java.xml('<a href="x">&</a>') == "&lt;a href=&#34;x&#34;&gt;&amp;&lt;/a&gt;"
+
+
+# -- values and layout ------------------------------------------------------------------
+
+
+NAMES = java.Names(
+    {"input.username": "username", "steps.1.href": "href"}, {"base_url": "this.baseUrl", "key": "this.key"}
+)
+
+
+def test_templates_are_literals_names_or_concatenations() -> None:
+    assert java.flat(java.template(expr.parse_template("/v1/x"), NAMES)) == '"/v1/x"'
+    assert java.flat(java.template(expr.parse_template("${input.username}"), NAMES)) == "username"
+    assert java.flat(java.template(expr.parse_template("a ${input.username} b"), NAMES)) == '"a " + username + " b"'
+    segment = java.template(expr.parse_template("/u/${input.username}"), NAMES, segment=True)
+    assert java.flat(segment) == '"/u/" + percentEncode(username)'
+
+
+def test_transforms_and_json_bodies() -> None:
+    raw = {
+        "type": "basic",
+        "value": {"base64": "${input.username}:${config.key}"},
+        "n": 7101,
+        "ok": False,
+        "nested": {"list": ["${input.username}", 1.5]},
+    }
+    code = java.flat(java.value(expr.parse_value(raw, body=True), NAMES))
+    assert code == (
+        'object().put("type", "basic").put("value", base64(username + ":" + this.key)).put("n", 7101)'
+        '.put("ok", false).set("nested", object().set("list", array().add(username).add(1.5)))'
+    )
+
+
+def test_absolute_urls_come_from_earlier_steps() -> None:
+    spec = load_spec(ROOT / "examples" / "hypermedia" / "identity.toml")
+    step = spec.operations["register"].steps[1]
+    assert java.flat(java.url(step, java.Names({"steps.1.accounts": "accounts"}, {}))) == "accounts"
+
+
+def test_long_chains_break_one_call_a_line() -> None:
+    chain = java.Call("object()")
+    for i in range(6):
+        chain = chain.then("put", java.string(f"a_rather_long_key_{i}"), f"someRatherLongValue{i}")
+    text = java.layout(chain, 40, " " * 8)
+    lines = text.split("\n")
+    assert lines[0] == "object()" and all(line.startswith(" " * 16 + ".put(") for line in lines[1:])
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_emitted_steps_fit_in_the_line_width(name: str) -> None:
+    for op in context(name)["ops"].values():
+        for step in op.steps:
+            for line in step.lines:
+                assert len(java.INDENT + line) <= java.WIDTH, line
+
+
+# -- operations, the user type and the context ----------------------------------------------
+
+
+def test_login_sends_json_and_keeps_what_it_extracts() -> None:
+    login = context("acme")["ops"]["login"]
+    assert [p.java for p in login.params] == ["username", "password"]
+    code = "\n".join(login.steps[0].lines)
+    assert code.startswith(
+        'JsonNode response = send("POST /v1/sessions", ServiceRequest.post(this.baseUrl + "/v1/sessions")'
+    )
+    assert ".expect(201)" in code and ".on(401, InvalidCredentials::new)" in code
+    assert 'String userId = text(response, "/user/id");' in code
+    assert login.returns == 'Map.of("token", token, "user_id", userId)'
+
+
+def test_get_user_reads_the_session_and_returns_the_record() -> None:
+    get_user = context("acme")["ops"]["get_user"]
+    assert get_user.session_locals == (("userId", "user_id"), ("token", "token"))
+    assert get_user.returns_record and get_user.steps[-1].lines[-1] == 'return record(response, "");'
+
+
+def test_match_rules_and_service_basic_auth() -> None:
+    code = "\n".join(line for step in context("hypermedia")["ops"]["login"].steps for line in step.lines)
+    assert '.on(400, Match.at("/code", 7101), AccountDisabled::new)' in code
+    assert ".basic(this.apiUsername, this.apiPassword)" in code
+    assert 'base64(username + ":" + password)' in code
+
+
+def test_form_bodies_and_header_credentials() -> None:
+    keycloak = "\n".join(context("keycloak")["ops"]["login"].steps[0].lines)
+    assert '.form("grant_type", "password")' in keycloak and '.form("client_secret", this.clientSecret)' in keycloak
+    okta = "\n".join(context("okta")["ops"]["get_user"].steps[0].lines)
+    assert '.header("Authorization", "SSWS " + this.apiKey)' in okta
+
+
+def test_the_user_has_canonical_then_spec_properties() -> None:
+    attrs = {a.name: a for a in context("acme")["attrs"]}
+    assert list(attrs)[:7] == ["id", "username", "email", "first_name", "last_name", "roles", "active"]
+    assert "email" in attrs and list(attrs).count("email") == 1
+    assert attrs["status"].type == "Status" and attrs["status"].read.startswith("Status.of(")
+    assert attrs["created"].type == "OffsetDateTime" and attrs["created"].nullable
+    assert attrs["active"].read == '"ACTIVE".equals(UserRecords.string(record, "/status"))'
+
+
+def test_optional_roles_default_to_none() -> None:
+    attrs = {a.name: a for a in context("okta")["attrs"]}
+    assert attrs["roles"].read.startswith("Objects.requireNonNullElse(UserRecords.optionalStrings(")
+
+
+def test_spec_fields_never_take_a_method_the_user_already_has(tmp_path: Path) -> None:
+    text = ACME.read_text(encoding="utf-8").replace(
+        'created = { type = "datetime"',
+        'authorities = { type = "list<string>", from = "/a" }\n'
+        'staff = { type = "bool", from = "/s" }\n'
+        'created = { type = "datetime"',
+    )
+    path = tmp_path / "identity.toml"
+    path.write_text(text, encoding="utf-8")
+    spec = load_spec(path)
+    getters = [a.getter for a in java.attributes(spec)]
+    assert len(getters) == len(set(getters))
+    assert "getAuthorities" not in getters and "isStaff" not in getters
+
+
+def test_settings_are_properties_with_their_environment_variables() -> None:
+    settings = {s["name"]: s for s in context("acme")["settings"]}
+    assert settings["application_id"]["property"] == "acme.application-id"
+    assert settings["application_id"]["env"] == "ACME_APP_ID" and settings["application_id"]["required"]
+    assert settings["api_key"]["secret"] and settings["api_key"]["test_value"] == '"test-api-key"'
+    assert settings["base_url"]["default"] == '"https://id.acme.example"'
+
+
+def test_a_base_url_without_a_default_is_required() -> None:
+    settings = {s["name"]: s for s in context("okta")["settings"]}
+    assert settings["base_url"]["required"] and settings["base_url"]["default"] is None
+
+
+def test_context_names_the_java_packages() -> None:
+    ctx = context("hypermedia")
+    assert ctx["package_path"] == "com/example/hyper/auth"
+    assert ctx["example_package"] == "com.example.hyper.example"
+    assert ctx["timeout"] == "Duration.ofSeconds(5)"
+
+
+def test_fixture_expectations_match_the_fake() -> None:
+    admin = next(f for f in context("acme")["java_fixtures"] if f.key == "admin")
+    checks = {c.getter: c.assertion for c in admin.checks}
+    assert checks["getFirstName"] == 'isEqualTo("Ada")'
+    assert checks["getStatus"] == "isEqualTo(AcmeUser.Status.ACTIVE)"
+    assert checks["getCreated"].startswith("isEqualTo(OffsetDateTime.parse(")
+    assert json.loads(admin.me_json)["is_admin"] is True

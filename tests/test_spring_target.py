@@ -1,0 +1,300 @@
+"""The Spring Boot target: what it renders, how spec text lands in Java, XML and pages, and deterministic output.
+
+The generated package's own build (``mvn -q -B verify``: javac -Xlint:all -Werror, the auto-configuration
+tests and the smoke tests S1-S17) runs in the ``smoke-spring`` nox session; here the starter is compiled
+once for a hostile spec when Maven and a warm local repository are at hand.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.render import generate
+from generator.targets import TARGETS
+
+from .conftest import ACME, ROOT
+
+STARTER = "spring/starter/src/main"
+PACKAGE = STARTER + "/java/com/acme/auth"
+EXAMPLE = "spring/example"
+
+AWKWARD_NAME = 'Acme "Identity" */ </script> \\u000a ${x} {{ y }} ünï'
+AWKWARD_DESCRIPTION = "Root URL; it's <b>bold</b> */ \\ @see\nsecond line"
+
+MVN = shutil.which("mvn")
+BOOT_IN_LOCAL_REPOSITORY = (
+    Path.home() / ".m2/repository/org/springframework/boot/spring-boot-starter-parent/4.0.7"
+).is_dir()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def variant(folder: Path, **replacements: str) -> Path:
+    """A copy of the Acme spec with pieces of text replaced."""
+    text = ACME.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    spec = folder / "identity.toml"
+    spec.write_text(text, encoding="utf-8")
+    return spec
+
+
+def render(spec: Path, out: Path) -> Path:
+    generate(spec, out, ["spring"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(ACME, tmp_path_factory.mktemp("acme") / "out")
+
+
+@pytest.fixture(scope="module")
+def keycloak(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """No credentials, a form login, and neither register nor forgot_password."""
+    return render(ROOT / "examples" / "keycloak" / "identity.toml", tmp_path_factory.mktemp("keycloak") / "out")
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Hostile text in the name, a description, a role and enum values; fields named like the user's own methods."""
+    folder = tmp_path_factory.mktemp("awkward")
+    spec = variant(
+        folder,
+        **{
+            'name = "Acme Identity"': f"name = {json.dumps(AWKWARD_NAME)}",
+            '"Root URL of the Acme Identity API"': json.dumps(AWKWARD_DESCRIPTION),
+            'slug = "acme"': 'slug = "z"',
+            'env = "ACME_': 'env = "Z_',
+            'admin_roles = ["admins"]': 'admin_roles = ["it\'s </script> admin"]',
+            'spring = { group_id = "com.acme", package = "com.acme.auth" }': 'spring = { group_id = "org.z" }',
+            'created = { type = "datetime"': "\n".join(
+                [
+                    'authorities = { type = "list<string>", from = "/authorities", optional = true }',
+                    'enabled = { type = "bool", from = "/enabled" }',
+                    'staff = { type = "bool", from = "/staff", optional = true }',
+                    'tier = { type = "enum", values = ["gold-plus", "1st", "class", "*/"], from = "/tier" }',
+                    'logins = { type = "int", from = "/logins" }',
+                    'score = { type = "float", from = "/score", optional = true }',
+                    'created = { type = "datetime"',
+                ]
+            ),
+        },
+    )
+    return render(spec, folder / "out")
+
+
+@pytest.fixture(scope="module")
+def long_slug(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A twelve-letter slug: every type name is as long as it gets in practice."""
+    folder = tmp_path_factory.mktemp("long")
+    spec = variant(
+        folder,
+        **{
+            'slug = "acme"': 'slug = "fusionauthio"',
+            'spring = { group_id = "com.acme", package = "com.acme.auth" }': 'spring = { group_id = "io.fusionauth" }',
+        },
+    )
+    return render(spec, folder / "out")
+
+
+def java_sources(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.java"))
+
+
+# -- what is rendered ----------------------------------------------------------------------
+
+
+def test_renders_the_starter_the_example_and_the_tests(acme: Path) -> None:
+    files = set(snapshot(acme))
+    for name in (
+        "AutoConfiguration",
+        "Properties",
+        "Client",
+        "User",
+        "AuthenticationProvider",
+        "AuthController",
+        "SecurityConfigurer",
+        "UserRefreshFilter",
+        "ServiceException",
+    ):
+        assert f"{PACKAGE}/Acme{name}.java" in files
+    assert (
+        f"{STARTER}/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports" in files
+    )
+    for page in ("layout", "fields", "login", "register", "forgot", "forbidden", "error"):
+        assert f"{STARTER}/resources/templates/acme/{page}.html" in files
+    assert {"spring/pom.xml", "spring/starter/pom.xml", f"{EXAMPLE}/pom.xml", "spring/README.md"} <= files
+    assert f"{EXAMPLE}/src/main/java/com/acme/example/ExampleApplication.java" in files
+    assert f"{EXAMPLE}/src/test/java/com/acme/example/AcmeSmokeTests.java" in files
+    assert "spring/starter/src/test/java/com/acme/auth/AcmeAutoConfigurationTests.java" in files
+
+
+def test_the_fake_sits_where_the_registry_says(acme: Path) -> None:
+    fake = acme / "spring" / TARGETS["spring"].fake_dir
+    assert (fake / "__main__.py").is_file() and (fake / "spec.json").is_file()
+    assert fake == acme / EXAMPLE / "src" / "test" / "fake"
+
+
+def test_auto_configuration_is_registered_the_spring_boot_way(acme: Path) -> None:
+    imports = (
+        acme / STARTER / "resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"
+    )
+    assert imports.read_text() == "com.acme.auth.AcmeAutoConfiguration\n"
+    factories = (acme / STARTER / "resources/META-INF/spring.factories").read_text()
+    assert (
+        "org.springframework.boot.EnvironmentPostProcessor=\\\ncom.acme.auth.AcmeEnvironmentPostProcessor" in factories
+    )
+
+
+def test_pages_exist_only_for_operations_in_the_spec(keycloak: Path) -> None:
+    pages = {p.name for p in (keycloak / "spring/starter/src/main/resources/templates/keycloak").iterdir()}
+    assert pages == {"layout.html", "fields.html", "login.html", "forbidden.html", "error.html"}
+    controller = (
+        keycloak / "spring/starter/src/main/java/com/example/keycloak/auth/KeycloakAuthController.java"
+    ).read_text()
+    assert '"/register"' not in controller and '"/forgot"' not in controller
+
+
+def test_smoke_tests_are_named_s01_to_s17(acme: Path, keycloak: Path) -> None:
+    for root, name in (
+        (acme, "com/acme/example/AcmeSmokeTests"),
+        (keycloak, "com/example/keycloak/example/KeycloakSmokeTests"),
+    ):
+        tests = (root / EXAMPLE / f"src/test/java/{name}.java").read_text()
+        for number in range(1, 18):
+            assert re.search(rf"@Test\s+void s{number:02d}[A-Z]", tests), f"no test for S{number} in {name}"
+
+
+def test_no_template_syntax_is_left(acme: Path) -> None:
+    for path, data in snapshot(acme).items():
+        if "/fake/" in path:
+            continue
+        text = data.decode("utf-8")
+        assert "cookiecutter" not in text and "{%" not in text and "{{ " not in text, path
+
+
+def test_pages_keep_their_thymeleaf_expressions(acme: Path) -> None:
+    login = (acme / STARTER / "resources/templates/acme/login.html").read_text()
+    assert "th:replace=\"~{acme/layout :: page('Sign in', ~{::content})}\"" in login
+    assert 'th:action="${links.login}"' in login and "${links.register}" in login
+
+
+def test_java_packages_match_their_folders(acme: Path) -> None:
+    for source in java_sources(acme / "spring"):
+        package = re.search(r"^package ([\w.]+);", source.read_text(), re.MULTILINE)
+        assert package, source
+        assert source.parent.as_posix().endswith(package.group(1).replace(".", "/")), source
+
+
+@pytest.mark.parametrize("fixture", ["acme", "awkward", "keycloak", "long_slug"])
+def test_java_lines_fit_in_120_columns(fixture: str, request: pytest.FixtureRequest) -> None:
+    root: Path = request.getfixturevalue(fixture)
+    for source in java_sources(root / "spring"):
+        for number, line in enumerate(source.read_text().splitlines(), 1):
+            if '"""' in line or (line.lstrip().startswith('"') and not line.rstrip().endswith(";")):
+                continue  # test data in text blocks
+            if "Identity" in line and not line.lstrip().startswith("*"):
+                continue  # a string literal of the service's name is as long as the name
+            assert len(line) <= 120, f"{source.name}:{number}: {line}"
+            assert line == line.rstrip(), f"{source.name}:{number}: trailing whitespace"
+            assert "\t" not in line, f"{source.name}:{number}: a tab"
+
+
+def test_generating_twice_is_byte_identical(tmp_path: Path) -> None:
+    assert snapshot(render(ACME, tmp_path / "a")) == snapshot(render(ACME, tmp_path / "b"))
+
+
+# -- spec text in Java, XML, pages and the README ---------------------------------------------
+
+
+def test_spec_text_reaches_java_exactly(awkward: Path) -> None:
+    properties = (awkward / "spring/starter/src/main/java/com/z/auth/ZProperties.java").read_text()
+    assert 'private String name = "Acme \\"Identity\\" */ </script> \\\\u000a ${x} {{ y }} ünï";' in properties
+    user = (awkward / "spring/starter/src/main/java/com/z/auth/ZUser.java").read_text()
+    assert 'Set.copyOf(List.of("it\'s </script> admin"))' in user
+    assert 'GOLD_PLUS("gold-plus")' in user and '_1ST("1st")' in user and 'CLASS_VALUE("class")' in user
+    assert "public List<String> getAuthoritiesField()" in user and "public boolean isEnabledField()" in user
+    assert "public Boolean getStaff()" in user and "public long getLogins()" in user
+    example = (awkward / "spring/example/src/main/java/org/z/example/HomeController.java").read_text()
+    assert '@RolesAllowed("it\'s </script> admin")' in example
+
+
+def test_spec_text_cannot_break_out_of_comments(awkward: Path) -> None:
+    for source in java_sources(awkward / "spring"):
+        text = source.read_text()
+        code = re.sub(r'"""(?:\\.|[^\\])*?"""|"(?:\\.|[^"\\\n])*"', '""', text, flags=re.DOTALL)
+        for comment in re.findall(r"/\*.*?\*/", code, re.DOTALL):
+            assert comment.count("*/") == 1, f"{source.name}: a comment ends early: {comment[:80]!r}"
+        for line in text.splitlines():
+            assert not re.search(r"(?<!\\)(\\\\)*\\u+000[aAdD]", line), f"{source.name}: a line break escape: {line}"
+
+
+def test_spec_text_is_escaped_in_xml_and_markdown(awkward: Path) -> None:
+    pom = (awkward / "spring/pom.xml").read_text()
+    assert "<name>Acme &#34;Identity&#34; */ &lt;/script&gt;" in pom
+    readme = re.sub(r"```.*?```", "", (awkward / "spring/README.md").read_text(), flags=re.DOTALL)
+    assert "</script>" not in readme and "&lt;/script&gt;" in readme, "raw HTML outside code blocks"
+
+
+def test_pages_never_hold_spec_text(awkward: Path) -> None:
+    for page in (awkward / "spring/starter/src/main/resources/templates/z").iterdir():
+        assert "Identity" not in page.read_text(), page.name
+
+
+@pytest.mark.skipif(MVN is None or not BOOT_IN_LOCAL_REPOSITORY, reason="needs mvn and Spring Boot 4.0.7 in ~/.m2")
+def test_hostile_spec_compiles_without_warnings(awkward: Path) -> None:
+    done = subprocess.run(
+        [MVN, "-q", "-B", "-o", "-pl", "starter", "compile"],  # type: ignore[list-item]
+        cwd=awkward / "spring",
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    metadata = json.loads(
+        (awkward / "spring/starter/target/classes/META-INF/spring-configuration-metadata.json").read_text()
+    )
+    names = {p["name"] for p in metadata["properties"]}
+    assert {"z.base-url", "z.api-key", "z.application-id", "z.session-ttl", "z.branding.primary-color"} <= names
+
+
+# -- the README, the example app and the registry ------------------------------------------------
+
+
+def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
+    readme = (acme / "spring/README.md").read_text()
+    sections = re.findall(r"^## (.+)$", readme, re.MULTILINE)
+    assert sections[0] == "Auth in 5 minutes"
+    assert "<artifactId>acme-spring-boot-starter</artifactId>" in readme
+    assert "Two properties" in readme
+    assert "acme.api-key=${ACME_API_KEY}" in readme and "acme.application-id=${ACME_APP_ID}" in readme
+
+
+def test_example_app_serves_home_and_admin(acme: Path) -> None:
+    home = (acme / EXAMPLE / "src/main/java/com/acme/example/HomeController.java").read_text()
+    assert '@GetMapping("/")' in home and '@GetMapping("/admin")' in home and '@RolesAllowed("admins")' in home
+    pom = (acme / EXAMPLE / "pom.xml").read_text()
+    assert "<finalName>example</finalName>" in pom and "<artifactId>acme-spring-boot-starter</artifactId>" in pom
+
+
+def test_registry_entry_builds_and_serves_the_example_app() -> None:
+    target = TARGETS["spring"]
+    assert target.test_commands == ("mvn -q -B verify",)
+    assert target.kit_serve.startswith("java -jar example/target/example.jar ") and "{port}" in target.kit_serve
+    assert any("package" in command for command in target.kit_install)
+
+
+def test_build_is_lint_clean_and_checks_it(acme: Path) -> None:
+    parent = (acme / "spring/pom.xml").read_text()
+    assert "<arg>-Xlint:all</arg>" in parent and "<arg>-Werror</arg>" in parent
+    assert "<version>4.0.7</version>" in parent and "<java.version>17</java.version>" in parent
