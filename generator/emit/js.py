@@ -1,0 +1,806 @@
+"""Emit JavaScript: literals, the spec's values as expressions, and client steps.
+
+The output is what Prettier writes with the ``.prettierrc.json`` the Express
+package ships (single quotes, semicolons, trailing commas, 80 columns), so
+generated packages pass ``prettier --check`` without being reformatted.
+Emitted code is built from a few node types (calls, objects, arrays, text)
+and laid out at the indentation the template puts it, the way Prettier
+lays them out: on one line when it fits, else one argument or member a line.
+Objects from the spec are always written expanded, which Prettier keeps.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .. import expr
+from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+
+#: Error classes of the generated ``lib/errors.js``, by error kind.
+ERROR_CLASSES = {
+    "invalid_credentials": "InvalidCredentials",
+    "account_disabled": "AccountDisabled",
+    "user_not_found": "UserNotFound",
+    "conflict": "Conflict",
+    "invalid_input": "InvalidInput",
+    "service_unavailable": "ServiceUnavailable",
+}
+
+#: Client method names, by operation.
+METHODS = {
+    "login": "login",
+    "get_user": "getUser",
+    "register": "register",
+    "forgot_password": "forgotPassword",
+}
+
+#: What each operation's method takes: login gets the two inputs, get_user what login returned.
+PARAMS = {"login": "username, password", "get_user": "session", "register": "input", "forgot_password": "input"}
+
+#: TypeScript types of [user] field types (enum fields get a union of their values).
+TS_TYPES = {
+    "string": "string",
+    "email": "string",
+    "int": "number",
+    "float": "number",
+    "bool": "boolean",
+    "datetime": "Date",
+    "list<string>": "readonly string[]",
+}
+
+#: Converters in the generated ``lib/user.js``, by field type.
+CONVERTERS = {
+    "string": "string",
+    "email": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "datetime": "dateTime",
+    "enum": "oneOf",
+    "list<string>": "strings",
+}
+
+#: Reserved words (ES2023 and strict mode), which a local variable cannot be named.
+RESERVED = frozenset(
+    """await break case catch class const continue debugger default delete do else enum export extends
+    false finally for function if implements import in instanceof interface let new null package private
+    protected public return static super switch this throw true try typeof var void while with yield
+    arguments eval undefined NaN Infinity""".split()
+)
+
+#: Names the emitted method bodies use themselves.
+TAKEN = frozenset(
+    {"body", "input", "session", "username", "password", "text", "record", "base64", "basic", "bearer", "urlencode"}
+)
+
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_SIMPLE_NUMBER = re.compile(r"(?:0|[1-9][0-9]{0,14})\Z")
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+
+
+def string(text: str) -> str:
+    """A JS string literal for ``text``, quoted the way Prettier quotes it.
+
+    Single quotes unless the text holds more of them than double quotes.
+    Safe inside an HTML ``<script>`` too: ``</`` is written ``<\\/`` and the
+    line terminators U+2028/U+2029 are escaped.
+    """
+    quote = '"' if text.count("'") > text.count('"') else "'"
+    out = [quote]
+    for i, ch in enumerate(text):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch == quote:
+            out.append("\\" + ch)
+        elif ch == "/" and i and text[i - 1] == "<":
+            out.append("\\/")
+        elif ch in "\u2028\u2029" or not ch.isprintable():
+            code = ord(ch)
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            elif code < 0x10000:
+                out.append(f"\\u{code:04x}")
+            else:
+                out.append(f"\\u{{{code:x}}}")
+        else:
+            out.append(ch)
+    out.append(quote)
+    return "".join(out)
+
+
+def number(value: int | float) -> str:
+    """A JS number literal as Prettier prints it."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"no JS literal for {value!r}")
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value).lower().replace("e+", "e")
+    return str(value)
+
+
+def literal(value: object) -> str:
+    """A one-line JS literal for a str, number, bool, None, list or dict."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{key(str(k))}: {literal(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no JS literal for {type(value).__name__}")
+
+
+def key(name: str) -> str:
+    """An object key: bare when Prettier would write it bare, else quoted."""
+    if _IDENTIFIER.match(name) or _SIMPLE_NUMBER.match(name):
+        return name
+    return string(name)
+
+
+def comment(text: str) -> str:
+    """Text safe inside a ``//`` line comment and a one-line ``/** ... */`` comment."""
+    flat = " ".join("".join(ch if ch.isprintable() and ch not in "\u2028\u2029" else " " for ch in text).split())
+    return flat.replace("*/", "* /")
+
+
+def ident(name: str) -> str:
+    """A JS identifier for a spec name: ``user_id`` becomes ``userId``, reserved words get a ``_``."""
+    head, *rest = [p for p in name.split("_") if p] or [name]
+    camel = head + "".join(p[:1].upper() + p[1:] for p in rest)
+    if name.startswith("_"):
+        camel = "_" + camel
+    return camel + "_" if camel in RESERVED else camel
+
+
+def option(name: str) -> str:
+    """The option name of a setting: ``application_id`` becomes ``applicationId``."""
+    return ident(name).rstrip("_")
+
+
+def indent(lines: list[str], width: int = 2) -> list[str]:
+    return [(" " * width + line) if line else line for line in lines]
+
+
+# -- layout -------------------------------------------------------------------
+#
+# A few node types cover all the code emitted from a spec; each is laid out
+# the way Prettier lays it out at a known indentation, so the template can
+# paste the lines as they are.
+
+#: Prettier's default print width.
+WIDTH = 80
+
+
+@dataclass(frozen=True)
+class Call:
+    """``fn(arg, ...)``: on one line when it fits, else one argument a line."""
+
+    fn: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Members:
+    """An object literal.
+
+    :param expanded: always one member a line (Prettier keeps an object
+        written that way expanded); else on one line when it fits.
+    """
+
+    items: tuple[tuple[str, Node], ...]
+    expanded: bool = True
+
+
+@dataclass(frozen=True)
+class Items:
+    """An array literal: on one line when it fits (and is not a list of objects), else one item a line."""
+
+    items: tuple[Node, ...]
+
+
+Node = str | Call | Members | Items
+
+
+def flat(node: Node) -> str | None:
+    """``node`` on one line, or None when it never goes on one line."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, Call):
+        args = [flat(a) for a in node.args]
+        return None if None in args else f"{node.fn}(" + ", ".join(args) + ")"  # type: ignore[arg-type]
+    if isinstance(node, Members):
+        if not node.items:
+            return "{}"
+        if node.expanded:
+            return None
+        parts = [_member_flat(k, v) for k, v in node.items]
+        return None if None in parts else "{ " + ", ".join(parts) + " }"  # type: ignore[arg-type]
+    if _always_broken(node):
+        return None
+    items = [flat(i) for i in node.items]
+    return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
+
+
+def _member_flat(name: str, node: Node) -> str | None:
+    text = flat(node)
+    if text is None:
+        return None
+    return name if text == name and _IDENTIFIER.match(name) else f"{name}: {text}"
+
+
+def _always_broken(node: Items) -> bool:
+    """Prettier breaks an array of two or more objects that each have more than one member."""
+    return len(node.items) > 1 and all(isinstance(i, Members) and len(i.items) > 1 for i in node.items)
+
+
+def layout(node: Node, depth: int, prefix: str = "", suffix: str = "") -> list[str]:
+    """Lines of ``prefix + node + suffix``, the first one indented ``depth`` spaces."""
+    pad = " " * depth
+    if isinstance(node, str):
+        line = pad + prefix + node + suffix
+        if len(line) > WIDTH and node[:1] in "'\"" and _breaks_after(prefix):
+            # a string too long for the line moves below its `=` or `key:`
+            return [pad + prefix.rstrip(), pad + "  " + node + suffix]
+        return [line]
+    one = flat(node)
+    if one is not None and len(pad + prefix + one + suffix) <= WIDTH:
+        return [pad + prefix + one + suffix]
+    if isinstance(node, Members):
+        lines = [pad + prefix + "{"]
+        for name, value in node.items:
+            lines += _member(name, value, depth + 2)
+        return lines + [pad + "}" + suffix]
+    if isinstance(node, Items):
+        lines = [pad + prefix + "["]
+        for item in node.items:
+            lines += layout(item, depth + 2, "", ",")
+        return lines + [pad + "]" + suffix]
+    assert isinstance(node, Call)
+    head = [flat(a) for a in node.args[:-1]]
+    last = node.args[-1] if node.args else None
+    if isinstance(last, (Members, Items)) and None not in head:
+        # the last argument is an object or array: hug it, ``fn(a, {`` ... ``})``
+        opening = f"{node.fn}(" + "".join(h + ", " for h in head)  # type: ignore[operator]
+        return layout(last, depth, prefix + opening, ")" + suffix)
+    lines = [pad + prefix + f"{node.fn}("]
+    for arg in node.args:
+        lines += layout(arg, depth + 2, "", ",")
+    return lines + [pad + ")" + suffix]
+
+
+def _breaks_after(prefix: str) -> bool:
+    """Whether Prettier moves a long string below ``prefix``: after ``=``, or a key of 5 characters or more."""
+    if prefix.endswith(" = "):
+        return True
+    return prefix.endswith(": ") and len(prefix) - 2 >= 5 and "(" not in prefix
+
+
+def _member(name: str, node: Node, depth: int) -> list[str]:
+    pad = " " * depth
+    text = flat(node)
+    if text is not None and text == name and _IDENTIFIER.match(name):
+        return [pad + name + ","]
+    lines = layout(node, depth, name + ": ", ",")
+    if isinstance(node, str) and len(lines[0]) > WIDTH and " === " in node:
+        # a comparison too long for one line moves to the next, as Prettier does
+        return [pad + name + ":", " " * (depth + 2) + node + ","]
+    return lines
+
+
+# -- values -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Names:
+    """How each reference reads in the generated method."""
+
+    locals: dict[str, str]
+
+    def of(self, ref: expr.Ref) -> str:
+        if ref.ns in ("config", "service"):
+            return f"this.#options.{option(ref.name)}"
+        if ref.ns == "input" and str(ref) not in self.locals:
+            return f"input.{ref.name}"
+        if ref.ns == "session":
+            return f"session.{ref.name}"
+        return self.locals[str(ref)]
+
+
+def _template_text(text: str) -> str:
+    """Literal text inside a template literal."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in ("\\", "`"):
+            out.append("\\" + ch)
+        elif ch == "$" and text[i + 1 : i + 2] == "{":
+            out.append("\\$")
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch in "\u2028\u2029" or not ch.isprintable():
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\u{{{code:x}}}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def template(value: expr.Template, names: Names) -> str:
+    """Emit a text template: a plain literal, a single name, or a template literal."""
+    text = value.literal_text()
+    if text is not None:
+        return string(text)
+    single = value.single_ref
+    if single is not None:
+        return names.of(single)
+    return "`" + template_text(value.parts, names) + "`"
+
+
+def template_text(parts: tuple[expr.Lit | expr.Ref, ...], names: Names, *, segment: bool = False) -> str:
+    """The inside of a template literal for ``parts``.
+
+    :param segment: percent-encode references, for the parts of a URL path.
+    """
+    pieces = []
+    for part in parts:
+        if isinstance(part, expr.Lit):
+            pieces.append(_template_text(part.text))
+        else:
+            code = names.of(part)
+            pieces.append("${" + (f"urlencode({code})" if segment else code) + "}")
+    return "".join(pieces)
+
+
+def value(node: expr.Value, names: Names) -> Node:
+    """Emit any spec value as a JS expression node."""
+    if isinstance(node, expr.Template):
+        return template(node, names)
+    if isinstance(node, expr.Transform):
+        return Call(node.name, (value(node.arg, names),))
+    if isinstance(node, expr.Const):
+        return literal(node.value)
+    if isinstance(node, expr.Obj):
+        return Members(tuple((key(k), value(v, names)) for k, v in node.items))
+    if isinstance(node, expr.Arr):
+        return Items(tuple(value(v, names) for v in node.items))
+    raise TypeError(node)
+
+
+def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> Members:
+    """Query parameters, headers or form fields: an object, one member a line."""
+    return Members(tuple((key(k), value(v, names)) for k, v in items))
+
+
+def url(step: Step, names: Names) -> str:
+    """The request URL: the base URL plus the path, or a URL an earlier step extracted."""
+    if step.absolute:
+        first = step.path.parts[0]
+        head = names.of(first)  # type: ignore[arg-type]
+        if len(step.path.parts) == 1:
+            return head
+        return "`${" + head + "}" + template_text(step.path.parts[1:], names, segment=True) + "`"
+    return "`${this.#options.baseUrl}" + template_text(step.path.parts, names, segment=True) + "`"
+
+
+# -- operations ---------------------------------------------------------------
+
+#: Indentation of a statement in a client method (class body, method body).
+METHOD_DEPTH = 4
+
+
+@dataclass(frozen=True)
+class EmittedOperation:
+    """One client method: its name, parameters and body lines, indented for the class body."""
+
+    name: str
+    method: str
+    params: str
+    lines: tuple[str, ...]
+    #: ``const <NAME> = [...];`` for each step's error rules, at the top level.
+    errors: tuple[str, ...]
+    doc: str
+
+
+#: What each client method does, for its doc comment.
+DOCS = {
+    "login": "Sign a user in; what it returns is kept in the server-side session, never sent to the browser.",
+    "get_user": "Fetch the signed-in user's record with what login returned.",
+    "register": "Create an account.",
+    "forgot_password": "Ask the service to send a password reset to the user.",
+}
+
+
+def operation(spec: Spec, op: Operation) -> EmittedOperation:
+    """Emit the body of one client method: straight-line requests, no interpreter."""
+    locals_: dict[str, str] = {}
+    taken = set(TAKEN)
+    if op.name == "login":
+        locals_.update({"input.username": "username", "input.password": "password"})
+    many = len(op.steps) > 1
+    if many:
+        taken |= {f"body{n}" for n in range(1, len(op.steps) + 1)}
+    lines: list[str] = []
+    errors = []
+    returned: list[tuple[str, str]] = []
+    pad = " " * METHOD_DEPTH
+    for number_, step in enumerate(op.steps, 1):
+        const = f"{op.name.upper()}_ERRORS" + (f"_{number_}" if many else "")
+        errors.append("\n".join(layout(_rules(step), 0, f"const {const} = ", ";")))
+        body = f"body{number_}" if many else "body"
+        lines.append(f"{pad}// {step.method} {_describe_path(step)}")
+        head = f"const {body} = await " if step.extract else "await "
+        lines += layout(_request(spec, step, Names(dict(locals_)), const), METHOD_DEPTH, head, ";")
+        for name, pointer in step.extract:
+            read = Call("text", (body, string(str(pointer))))
+            if name == USER_EXTRACT:
+                lines += layout(Call("record", read.args), METHOD_DEPTH, "return ", ";")
+                continue
+            local = _fresh(ident(name), taken)
+            locals_[f"steps.{number_}.{name}"] = local
+            lines += layout(read, METHOD_DEPTH, f"const {local} = ", ";")
+            returned.append((name, local))
+    if op.name == "login":
+        lines += layout(Members(tuple((key(k), v) for k, v in returned)), METHOD_DEPTH, "return ", ";")
+    return EmittedOperation(op.name, METHODS[op.name], PARAMS[op.name], tuple(lines), tuple(errors), DOCS[op.name])
+
+
+def _fresh(name: str, taken: set[str]) -> str:
+    candidate, n = name, 2
+    while candidate in taken or candidate in RESERVED:
+        candidate, n = f"{name}{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _describe_path(step: Step) -> str:
+    return comment("".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts))
+
+
+def _request(spec: Spec, step: Step, names: Names, errors_name: str) -> Call:
+    """The ``this.#send({...})`` call of a step."""
+    members: list[tuple[str, Node]] = [
+        ("method", string(step.method)),
+        ("url", url(step, names)),
+        ("describe", string(f"{step.method} {_describe_path(step)}")),
+    ]
+    headers: list[tuple[str, Node]] = [(key(k), value(v, names)) for k, v in step.headers]
+    if step.auth.kind == "service":
+        creds = spec.service.credentials
+        if creds.kind == "basic":
+            headers.append(("Authorization", Call("basic", ("this.#options.apiUsername", "this.#options.apiPassword"))))
+        else:
+            prefix = "Bearer " if creds.kind == "bearer" else creds.prefix
+            token = expr.Template(((expr.Lit(prefix),) if prefix else ()) + (expr.Ref("service", "api_key"),))
+            headers.append((key(creds.header), template(token, names)))
+    elif step.auth.kind == "bearer":
+        token = step.auth.values[0]
+        if isinstance(token, expr.Template):
+            headers.append(("Authorization", template(expr.Template((expr.Lit("Bearer "), *token.parts)), names)))
+        else:
+            headers.append(("Authorization", Call("bearer", (value(token, names),))))
+    elif step.auth.kind == "basic":
+        user, password = (value(v, names) for v in step.auth.values)
+        headers.append(("Authorization", Call("basic", (user, password))))
+    if step.query:
+        members.append(("query", pairs(step.query, names)))
+    if headers:
+        members.append(("headers", Members(tuple(headers))))
+    if step.json is not None:
+        members.append(("json", value(step.json, names)))
+    if step.form is not None:
+        members.append(("form", pairs(step.form, names)))
+    members.append(("ok", literal(list(step.ok))))
+    members.append(("errors", errors_name))
+    return Call("this.#send", (Members(tuple(members)),))
+
+
+def _rules(step: Step) -> Items:
+    """The error rules of a step: an array of ``{ status, match, error }`` objects."""
+    rules = []
+    for rule in step.errors:
+        parts: list[tuple[str, Node]] = [("status", str(rule.status))]
+        if rule.match:
+            parts.append(("match", Members(tuple((key(str(p)), literal(v)) for p, v in rule.match), expanded=False)))
+        parts.append(("error", ERROR_CLASSES[rule.kind]))
+        rules.append(Members(tuple(parts), expanded=False))
+    return Items(tuple(rules))
+
+
+# -- the user type ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One property of the generated user object, for its typings and docs."""
+
+    name: str
+    ts_type: str
+    doc: str
+
+
+def ts_type(field: Field) -> str:
+    base = " | ".join(string(v) for v in field.values) if field.type == "enum" else TS_TYPES[field.type]
+    return f"{base} | null" if field.optional else base
+
+
+def reader(field: Field) -> Call:
+    """The call that reads ``field`` out of ``record``, converted to its type."""
+    convert: Node = CONVERTERS[field.type]
+    if field.type == "enum":
+        convert = Call("oneOf", tuple(string(v) for v in field.values))
+    args: tuple[Node, ...] = ("record", string(str(field.pointer)), convert)
+    return Call("read", args + (("OPTIONAL",) if field.optional else ()))
+
+
+#: The canonical text attributes, with their TypeScript type and what they are.
+_CANONICAL_TEXT = {
+    "id": ("string", "The service's id for the user."),
+    "username": ("string", "What the user signs in with."),
+    "email": ("string | null", "The user's email address."),
+    "first_name": ("string | null", "Given name."),
+    "last_name": ("string | null", "Family name."),
+}
+
+
+def canonical(spec: Spec) -> list[tuple[str, Node]]:
+    """The canonical attributes as expressions over ``fields`` (the typed spec fields)."""
+    m = spec.mapping
+    out: list[tuple[str, Node]] = []
+    for name in _CANONICAL_TEXT:
+        source = getattr(m, name)
+        if source is None:
+            out.append((name, "null"))
+            continue
+        field = spec.field(source)
+        read = f"fields.{source}"
+        if field.type in ("int", "float"):
+            read = f"{read} === null ? null : String({read})" if field.optional else f"String({read})"
+        out.append((name, read))
+    roles = spec.field(m.roles) if m.roles else None
+    out.append(("roles", "[]" if roles is None else f"fields.{roles.name}" + (" ?? []" if roles.optional else "")))
+    rule = m.active
+    if rule.field is None:
+        active = "true"
+    elif rule.equals is None:
+        active = f"fields.{rule.field} === true"
+    else:
+        active = f"fields.{rule.field} === {string(rule.equals)}"
+    out.append(("active", active))
+    return out
+
+
+def attributes(spec: Spec) -> list[Attribute]:
+    """The user object's properties, in the order ``me`` lists them: canonical ones, then the spec fields."""
+    m = spec.mapping
+    out = []
+    for name, (annotation, doc) in _CANONICAL_TEXT.items():
+        source = getattr(m, name)
+        if source is None:
+            out.append(Attribute(name, "null", doc + " Not provided by this service."))
+            continue
+        if not spec.field(source).optional:
+            annotation = annotation.removesuffix(" | null")
+        out.append(Attribute(name, annotation, doc + f" From the field {comment(source)}."))
+    out.append(Attribute("roles", "readonly string[]", "Role names, checked by requireRoles()."))
+    out.append(Attribute("active", "boolean", "False when the service has disabled the account."))
+    admin = ", ".join(m.admin_roles) or "none"
+    staff = ", ".join(m.staff_roles) or "none"
+    out.append(Attribute("is_staff", "boolean", f"Has a staff role ({comment(staff)})."))
+    out.append(Attribute("is_admin", "boolean", f"Has an admin role ({comment(admin)})."))
+    for field in own_fields(spec):
+        where = str(field.pointer) or "the whole record"
+        out.append(Attribute(field.name, ts_type(field), f"Read from {comment(where)} in the user record."))
+    return out
+
+
+def own_fields(spec: Spec) -> list[Field]:
+    """The spec fields the user object has besides the canonical ones (``id`` mapped to ``id`` is one)."""
+    return [f for f in spec.user if f.name not in CANONICAL]
+
+
+def ts_property(name: str, type_: str, depth: int) -> list[str]:
+    """``readonly name: type;`` as Prettier lays out a TypeScript property (unions may break)."""
+    pad = " " * depth
+    line = f"{pad}readonly {name}: {type_};"
+    members = type_.split(" | ")
+    if len(line) <= WIDTH or len(members) == 1:
+        return [line]
+    inner = " " * (depth + 2)
+    if len(f"{inner}{type_};") <= WIDTH:
+        return [f"{pad}readonly {name}:", f"{inner}{type_};"]
+    return [f"{pad}readonly {name}:", *(f"{inner}| {m}" for m in members[:-1]), f"{inner}| {members[-1]};"]
+
+
+def ts_user(spec: Spec, depth: int = 4) -> str:
+    """The properties of the user class in ``index.d.ts``, each with its doc comment."""
+    lines: list[str] = []
+    for attr in attributes(spec):
+        lines.append(" " * depth + f"/** {attr.doc} */")
+        lines += ts_property(attr.name, attr.ts_type, depth)
+    return "\n".join(lines)
+
+
+def user_code(spec: Spec) -> dict[str, str]:
+    """The spec-shaped parts of ``lib/user.js``, laid out for the class body."""
+    class_ = spec.service.class_name + "User"
+    fields = Members(tuple((f.name, reader(f)) for f in spec.user))
+    build = Members(tuple(canonical(spec)) + tuple((f.name, f"fields.{f.name}") for f in own_fields(spec)))
+    m = spec.mapping
+    return {
+        "read_fields": "\n".join(layout(fields, METHOD_DEPTH, "const fields = ", ";")),
+        "build": "\n".join(layout(Call(f"new {class_}", (build,)), METHOD_DEPTH, "return ", ";")),
+        "admin_roles": "\n".join(layout(_strings(m.admin_roles), 0, "const ADMIN_ROLES = Object.freeze(", ");")),
+        "staff_roles": "\n".join(layout(_strings(m.staff_roles), 0, "const STAFF_ROLES = Object.freeze(", ");")),
+        "field_names": "\n".join(
+            layout(_strings(tuple(f.name for f in own_fields(spec))), 0, "const FIELDS = Object.freeze(", ");")
+        ),
+        "date_fields": "\n".join(
+            layout(
+                _strings(tuple(f.name for f in own_fields(spec) if f.type == "datetime")),
+                0,
+                "const DATE_FIELDS = Object.freeze(",
+                ");",
+            )
+        ),
+    }
+
+
+def _strings(values: tuple[str, ...]) -> Items:
+    return Items(tuple(string(v) for v in values))
+
+
+def login_form(spec: Spec) -> list[dict[str, str]]:
+    """The login form's two fields; the first is labelled after what users sign in with."""
+    field = spec.field(spec.mapping.username)
+    email = field.type == "email"
+    return [
+        {
+            "name": "username",
+            "label": "Email" if email else "Username",
+            "html_type": "email" if email else "text",
+            "autocomplete": "username",
+        },
+        {"name": "password", "label": "Password", "html_type": "password", "autocomplete": "current-password"},
+    ]
+
+
+def guard_role(spec: Spec) -> str:
+    """The role the example app's ``/admin`` requires: the first admin role, ``admins`` when none."""
+    return (spec.mapping.admin_roles or ("admins",))[0]
+
+
+def const(value: object, name: str) -> str:
+    """``const NAME = <literal>;`` as Prettier lays it out."""
+    return "\n".join(layout(literal(value), 0, f"const {name} = ", ";"))
+
+
+def destructure(names: list[str], source: str) -> str:
+    """``const { a, b } = <source>;``, one name a line when too long, as Prettier does with a require()."""
+    return "\n".join(layout(Members(tuple((n, n) for n in names), expanded=False), 0, "const ", f" = {source};"))
+
+
+def signature(params: list[str], head: str, returns: str, depth: int = 0) -> str:
+    """A TypeScript declaration ``head(params): returns;``, its parameters one a line when too long."""
+    pad = " " * depth
+    line = f"{pad}{head}({', '.join(params)}): {returns};"
+    if len(line) <= WIDTH or not params:
+        return line
+    return "\n".join([f"{pad}{head}(", *(f"{pad}  {p}," for p in params), f"{pad}): {returns};"])
+
+
+def settings_table(spec: Spec) -> str:
+    """``const SETTINGS = Object.freeze([...]);``: each service setting, its option and variable."""
+    rows = []
+    for s in spec.service.settings:
+        members: list[tuple[str, Node]] = [
+            ("name", string(s.name)),
+            ("option", string(option(s.name))),
+            ("env", string(s.env)),
+        ]
+        if s.default is not None:
+            members.append(("default", string(s.default)))
+        if s.required:
+            members.append(("required", "true"))
+        if s.secret:
+            members.append(("secret", "true"))
+        rows.append(Members(tuple(members)))
+    return "\n".join(layout(Items(tuple(rows)), 0, "const SETTINGS = Object.freeze(", ");"))
+
+
+def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
+    """``const FORMS = Object.freeze({...});``: the fields of each form, from the context's form inputs.
+
+    :param inputs: form name -> fields (``name``, ``label``, ``html_type``,
+        ``autocomplete``); forms without fields are left out.
+    """
+    members = []
+    for form, fields in inputs.items():
+        if not fields:
+            continue
+        rows = tuple(
+            Members(
+                (
+                    ("name", string(f["name"])),
+                    ("label", string(f["label"])),
+                    ("type", string(f["html_type"])),
+                    ("autocomplete", string(f["autocomplete"])),
+                )
+            )
+            for f in fields
+        )
+        members.append((key(form), Call("Object.freeze", (Items(rows),))))
+    return "\n".join(layout(Members(tuple(members)), 0, "const FORMS = Object.freeze(", ");"))
+
+
+def error_imports(spec: Spec) -> list[str]:
+    """The error classes the client module names: those in rules, and the two for unexpected answers."""
+    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    return sorted(used | {"ServiceUnavailable", "UnexpectedResponse"})
+
+
+#: Helpers of the generated client that only some specs need.
+OPTIONAL_HELPERS = ("base64", "basic", "bearer", "urlencode")
+
+
+def helpers(ops: dict[str, EmittedOperation]) -> list[str]:
+    """The optional client helpers the emitted methods use, so no unused one is generated."""
+    code = " ".join(line for op in ops.values() for line in op.lines)
+    return [name for name in OPTIONAL_HELPERS if re.search(rf"\b{name}\(", code)]
+
+
+def converters(spec: Spec) -> list[str]:
+    """The converters of ``lib/user.js`` this spec's fields use, so no unused one is generated."""
+    return sorted({CONVERTERS[f.type] for f in spec.user})
+
+
+#: Jinja filters this module gives templates.
+FILTERS = {
+    "js": literal,
+    "jscomment": comment,
+    "jsconst": const,
+    "jsforms": forms,
+    "jsimport": destructure,
+    "tssignature": signature,
+}
+
+
+def context(spec: Spec, test_values: dict[str, str]) -> dict:
+    """The JavaScript part of a target's context: options, the user type, client methods."""
+    settings = [
+        {
+            "name": s.name,
+            "option": option(s.name),
+            "env": s.env,
+            "default": literal(s.default),
+            "has_default": s.default is not None,
+            "default_text": s.default,
+            "required": s.required,
+            "secret": s.secret,
+            "description": s.description or s.name.replace("_", " "),
+            "test_value": test_values.get(s.name, ""),
+        }
+        for s in spec.service.settings
+    ]
+    ops = {name: operation(spec, op) for name, op in spec.operations.items()}
+    return {
+        "settings": settings,
+        "settings_table": settings_table(spec),
+        "attrs": attributes(spec),
+        "user_code": user_code(spec),
+        "ts_user": ts_user(spec),
+        "ops": ops,
+        "client_imports": destructure(error_imports(spec), "require('./errors')"),
+        "helpers": helpers(ops),
+        "converters": converters(spec),
+        "login_form": login_form(spec),
+        "guard_role": guard_role(spec),
+    }

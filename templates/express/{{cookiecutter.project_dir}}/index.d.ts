@@ -1,0 +1,152 @@
+import type { Request, RequestHandler, Router } from 'express';
+import type { SessionOptions } from 'express-session';
+
+/**
+ * Sign users in to an Express app with {{ cookiecutter.service_name | jscomment }}: mounts
+ * express-session, Passport and the routes; `req.user` becomes the signed-in
+ * {{ cookiecutter.class_name }}User.
+ *
+ * @throws {{ '{' }}{{ cookiecutter.slug }}.ConfigurationError} naming every missing or invalid option
+ */
+{{ [("options?: " ~ cookiecutter.slug ~ "." ~ cookiecutter.class_name ~ "Options")] | tssignature("declare function " ~ cookiecutter.slug, "Router") }}
+
+declare namespace {{ cookiecutter.slug }} {
+  /** The options of {{ cookiecutter.slug }}(); each falls back to the environment variable named. */
+  interface {{ cookiecutter.class_name }}Options {
+{%- for s in cookiecutter.settings %}
+    /** {{ s.description | jscomment }} ({{ s.env }}{% if s.required %}, required{% endif %}{% if s.secret %}, secret{% endif %}). */
+    {{ s.option }}?: string;
+{%- endfor %}
+    /** Seconds to wait for the service before answering 503 ({{ cookiecutter.config_prefix }}_TIMEOUT). */
+    timeoutSeconds?: number;
+    /** Seconds the user cached in the session is trusted before the service is asked again ({{ cookiecutter.config_prefix }}_SESSION_TTL). */
+    sessionTtlSeconds?: number;
+    /** Where the routes live, `/auth` by default; `/` for the root ({{ cookiecutter.config_prefix }}_ROUTE_PREFIX). */
+    routePrefix?: string;
+    /** The name at the top of the pages ({{ cookiecutter.config_prefix }}_BRAND_NAME). */
+    brandName?: string;
+    /** An image shown instead of the name: an http(s) URL or a path ({{ cookiecutter.config_prefix }}_LOGO_URL). */
+    logoUrl?: string;
+    /** Buttons, links and focus rings: a hex colour or a CSS colour name ({{ cookiecutter.config_prefix }}_PRIMARY_COLOR). */
+    primaryColor?: string;
+    /** Signs the session cookie: at least 16 characters, or several to rotate them (SESSION_SECRET). */
+    sessionSecret?: string | string[];
+    /** More express-session options (a `store` for production), or false when the app mounts its own session middleware. */
+    session?: false | Omit<SessionOptions, 'secret'>;
+    /** Pages to replace: a view name for `res.render`, or a function of the page's locals. */
+    views?: Partial<Record<PageName, View>>;
+    /** Where warnings go (the service failing): `console` by default. */
+    logger?: { warn(message: string): void };
+  }
+
+  /** The pages the `views` option can replace. */
+  type PageName = 'login' | 'register' | 'forgot' | 'forgotSent' | 'error';
+
+  /** A replacement page: a view name for `res.render`, or a function returning HTML. */
+  type View = string | ((locals: PageLocals) => string);
+
+  /** What a page is rendered with. */
+  interface PageLocals {
+    brand: { name: string; logoUrl: string | null; primaryColor: string };
+    title: string;
+    user: {{ cookiecutter.class_name }}User | null;
+    links: { login: string; register: string | null; forgot: string | null };
+    csrf: { field: string; token: string };
+    /** Form pages: where the form posts, its fields, the page to go to after sign-in. */
+    action?: string;
+    fields?: Array<{
+      name: string;
+      label: string;
+      type: string;
+      autocomplete: string;
+      value: string;
+    }>;
+    next?: string | null;
+    error?: string | null;
+    notice?: string | null;
+    /** The error page: the status and what went wrong. */
+    status?: number;
+    message?: string;
+  }
+
+  /** A user of {{ cookiecutter.service_name | jscomment }}: `req.user` and `res.locals.user`, frozen. */
+  class {{ cookiecutter.class_name }}User {
+{{ cookiecutter.ts_user }}
+    /** Build the user from the service's user record. */
+{{ ["record: Record<string, unknown>"] | tssignature("static fromRecord", cookiecutter.class_name ~ "User", 4) }}
+    /** Rebuild a user from its JSON, as the session keeps it. */
+{{ ["data: Record<string, unknown>"] | tssignature("static fromJSON", cookiecutter.class_name ~ "User", 4) }}
+    private constructor(data: Record<string, unknown>);
+    /** Whether the user has every one of `roles`. */
+    hasRoles(...roles: string[]): boolean;
+  }
+
+  /** The client of the service's API (the integration makes one from the options). */
+  class {{ cookiecutter.class_name }}Client {
+    constructor(options: Record<string, string | number | null>);
+    /** Sign a user in; what it returns stays in the server-side session. */
+    login(username: string, password: string): Promise<Record<string, string>>;
+    /** The signed-in user's record, with what login returned. */
+    getUser(session: Record<string, string>): Promise<Record<string, unknown>>;
+{%- if cookiecutter.has_register %}
+    /** Create an account. */
+    register(input: Record<string, string>): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_forgot_password %}
+    /** Ask the service to send a password reset. */
+    forgotPassword(input: Record<string, string>): Promise<void>;
+{%- endif %}
+  }
+
+  /** A guard: only signed-in users get through (401 for API clients, the login page for browsers). */
+  function requireLogin(): RequestHandler;
+  /** A guard: only signed-in users with every one of `roles` get through (403 otherwise). */
+  function requireRoles(...roles: [string, ...string[]]): RequestHandler;
+  /** The CSRF token of the request's session, for the app's own forms and API clients. */
+  function csrfToken(req: Request): string;
+  /** A guard for the app's own state-changing routes: 403 without the session's CSRF token. */
+  function csrfProtection(): RequestHandler;
+
+  /** Base of the errors of the service client. */
+  class {{ cookiecutter.class_name }}Error extends Error {
+    constructor(
+      message: string,
+      details?: { serviceStatus?: number; cause?: unknown },
+    );
+    /** The error kind, as JSON error bodies name it. */
+    readonly code: string;
+    /** The HTTP status the routes answer with. */
+    readonly status: number;
+    /** The status the service answered with, when it answered. */
+    readonly serviceStatus: number | null;
+  }
+  class InvalidCredentials extends {{ cookiecutter.class_name }}Error {}
+  class AccountDisabled extends {{ cookiecutter.class_name }}Error {}
+  class UserNotFound extends {{ cookiecutter.class_name }}Error {}
+  class Conflict extends {{ cookiecutter.class_name }}Error {}
+  class InvalidInput extends {{ cookiecutter.class_name }}Error {}
+  class ServiceUnavailable extends {{ cookiecutter.class_name }}Error {}
+  class UnexpectedResponse extends {{ cookiecutter.class_name }}Error {}
+  /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */
+  class ConfigurationError extends Error {
+    readonly problems: readonly string[];
+  }
+}
+
+declare global {
+  namespace Express {
+    /** The signed-in user, as Passport puts it on `req.user`. */
+    interface User extends {{ cookiecutter.slug }}.{{ cookiecutter.class_name }}User {}
+
+    interface Request {
+      user?: User;
+    }
+
+    interface Locals {
+      /** The signed-in user, for views; null when nobody is signed in. */
+      user?: {{ cookiecutter.slug }}.{{ cookiecutter.class_name }}User | null;
+    }
+  }
+}
+
+export = {{ cookiecutter.slug }};

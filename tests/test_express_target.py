@@ -1,0 +1,272 @@
+"""The Express target: what its template renders, for the bundled spec and for awkward ones.
+
+The package's own smoke tests (``npm ci && npm test``, S01-S17) run in the
+``smoke-express`` nox session; here the generated files are checked as files:
+they parse, they are laid out as Prettier lays them out, they escape what the
+spec says, and they package cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.render import generate
+from generator.targets import TARGETS
+
+from .test_render import snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+ACME = ROOT / "examples" / "acme" / "identity.toml"
+KEYCLOAK = ROOT / "examples" / "keycloak" / "identity.toml"
+OKTA = ROOT / "examples" / "okta" / "identity.toml"
+HYPERMEDIA = ROOT / "examples" / "hypermedia" / "identity.toml"
+TEMPLATE = TARGETS["express"].template_dir / "{{cookiecutter.project_dir}}"
+
+#: A service name with everything that breaks careless escaping in JS, TypeScript, Markdown and HTML.
+AWKWARD_NAME = 'Acme "Quoted" it\'s \\ ${x} `tick` {{ y }} */ </script> \u2028 | Ünïcode'
+#: A setting description with a line break besides.
+AWKWARD_DESCRIPTION = 'Root URL\nof the "API" | */ </script>'
+
+NODE = shutil.which("node")
+NPM = shutil.which("npm")
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+needs_npm = pytest.mark.skipif(NPM is None, reason="npm is not installed")
+
+PACKAGES = ["acme", "keycloak", "okta", "hypermedia", "awkward", "long_slug"]
+
+
+def render(spec: Path, out: Path) -> Path:
+    generate(spec, out, ["express"])
+    return out / "express"
+
+
+def variant(folder: Path, **replacements: str) -> Path:
+    """A copy of the Acme spec with some of its text replaced."""
+    text = ACME.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text
+        text = text.replace(old, new)
+    spec = folder / "identity.toml"
+    spec.write_text(text, encoding="utf-8")
+    return spec
+
+
+@pytest.fixture(scope="module")
+def acme(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(ACME, tmp_path_factory.mktemp("acme"))
+
+
+@pytest.fixture(scope="module")
+def keycloak(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A form-posting login, a bearer userinfo, and neither register nor forgot_password."""
+    return render(KEYCLOAK, tmp_path_factory.mktemp("keycloak"))
+
+
+@pytest.fixture(scope="module")
+def okta(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return render(OKTA, tmp_path_factory.mktemp("okta"))
+
+
+@pytest.fixture(scope="module")
+def hypermedia(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two-step operations, URLs from earlier answers, service basic auth, base64 and match rules."""
+    return render(HYPERMEDIA, tmp_path_factory.mktemp("hypermedia"))
+
+
+@pytest.fixture(scope="module")
+def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Hostile text in the name and a description; a one-letter slug, so every line is as short as it gets."""
+    folder = tmp_path_factory.mktemp("awkward")
+    spec = variant(
+        folder,
+        **{
+            'name = "Acme Identity"': f"name = {json.dumps(AWKWARD_NAME)}",
+            '"Root URL of the Acme Identity API"': json.dumps(AWKWARD_DESCRIPTION),
+            'slug = "acme"': 'slug = "z"',
+            'env = "ACME_': 'env = "Z_',
+            'admin_roles = ["admins"]': 'admin_roles = ["it\'s </script> admin"]',
+        },
+    )
+    return render(spec, folder / "out")
+
+
+@pytest.fixture(scope="module")
+def long_slug(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A long slug and long names, so lines that hold them are as long as they get."""
+    folder = tmp_path_factory.mktemp("long")
+    spec = variant(
+        folder,
+        **{
+            'slug = "acme"': 'slug = "acmeidentityplatform"',
+            "given_name = {": "a_rather_long_given_name_field = {",
+            'first_name = "given_name"': 'first_name = "a_rather_long_given_name_field"',
+            'values = ["ACTIVE", "LOCKED"]': 'values = ["ACTIVE", "LOCKED", "SUSPENDED", "PROVISIONED", "GONE"]',
+        },
+    )
+    return render(spec, folder / "out")
+
+
+def sources(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".js", ".ts") and "node_modules" not in p.parts)
+
+
+# -- every package parses and is formatted ---------------------------------------------
+
+
+@needs_node
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_js_file_parses(package: str, request: pytest.FixtureRequest) -> None:
+    root = request.getfixturevalue(package)
+    for path in sources(root):
+        if path.suffix == ".js":
+            done = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)  # type: ignore[list-item]
+            assert done.returncode == 0, f"{path.relative_to(root)}: {done.stderr}"
+
+
+@pytest.fixture(scope="session")
+def prettier() -> list[str]:
+    """The Prettier the package pins, run through npx; skips when npm cannot install it here."""
+    if NPM is None or shutil.which("npx") is None:
+        pytest.skip("npm is not installed")
+    version = re.search(r'"prettier": "([^"]+)"', (TEMPLATE / "package.json").read_text()).group(1)  # type: ignore[union-attr]
+    command = ["npx", "--yes", f"prettier@{version}"]
+    try:
+        done = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        pytest.skip("npx could not install Prettier in time")
+    if done.returncode != 0:
+        pytest.skip(f"npx could not install Prettier: {done.stderr.strip()[-200:]}")
+    return command
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_output_is_formatted_as_prettier_formats_it(
+    package: str, prettier: list[str], request: pytest.FixtureRequest
+) -> None:
+    root = request.getfixturevalue(package)
+    done = subprocess.run([*prettier, "--check", "."], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_generating_twice_is_byte_identical(tmp_path: Path) -> None:
+    assert snapshot(render(ACME, tmp_path / "a")) == snapshot(render(ACME, tmp_path / "b"))
+
+
+# -- what the spec says comes out escaped ----------------------------------------------
+
+
+@needs_node
+def test_spec_text_reaches_js_exactly(awkward: Path) -> None:
+    script = "const c = require('./lib/config'); process.stdout.write(JSON.stringify(c.SERVICE_NAME));"
+    done = subprocess.run([NODE, "-e", script], cwd=awkward, capture_output=True, text=True, check=True)  # type: ignore[list-item]
+    assert json.loads(done.stdout) == AWKWARD_NAME
+
+
+def test_spec_text_cannot_break_out_of_comments_or_scripts(awkward: Path) -> None:
+    """``*/`` never ends a comment early, no raw line separator, ``</script>`` escaped in strings.
+
+    Whether the files still parse is checked by node --check and Prettier above.
+    """
+    for path in sources(awkward):
+        text = path.read_text(encoding="utf-8")
+        comments = [line for line in text.splitlines() if line.lstrip().startswith(("*", "/*", "//"))]
+        assert not any("{{ y }} */" in line for line in comments), path
+        assert "\u2028" not in text, path
+    config = (awkward / "lib" / "config.js").read_text(encoding="utf-8")
+    assert "<\\/script>" in config, "the name's string literal is safe in a <script> element"
+    readme = (awkward / "README.md").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;" in readme and "</script>" not in readme
+
+
+def test_no_template_syntax_is_left(acme: Path) -> None:
+    for path in sorted(p for p in acme.rglob("*") if p.is_file() and "fake" not in p.parts):
+        text = path.read_text(encoding="utf-8")
+        assert "cookiecutter" not in text and "{%" not in text, path
+
+
+# -- what the package holds ------------------------------------------------------------
+
+
+def test_package_json_names_the_package_and_pins_its_dependencies(acme: Path) -> None:
+    package = json.loads((acme / "package.json").read_text())
+    assert package["name"] == "express-acme"
+    assert package["main"] == "index.js" and package["types"] == "index.d.ts"
+    assert package["engines"] == {"node": ">=20"}
+    assert package["peerDependencies"] == {"express": "^5.0.0"}
+    assert set(package["files"]) == {"index.js", "index.d.ts", "lib/"}
+    for name, version in {**package["dependencies"], **package["devDependencies"]}.items():
+        assert re.fullmatch(r"\^?\d+\.\d+\.\d+", version), f"{name}: {version} is not a pinned range"
+    assert package["scripts"]["test"].startswith("node --test")
+
+
+def test_lock_file_matches_package_json(acme: Path) -> None:
+    package = json.loads((acme / "package.json").read_text())
+    lock = json.loads((acme / "package-lock.json").read_text())
+    root = lock["packages"][""]
+    assert lock["name"] == root["name"] == package["name"]
+    for key in ("dependencies", "devDependencies", "peerDependencies"):
+        assert root[key] == package[key], key
+    installed = {path.removeprefix("node_modules/") for path in lock["packages"] if path}
+    assert set(package["dependencies"]) | set(package["devDependencies"]) <= installed
+
+
+@needs_npm
+def test_npm_pack_holds_no_tests_or_fixtures(acme: Path) -> None:
+    done = subprocess.run(
+        [NPM, "pack", "--dry-run", "--json"],
+        cwd=acme,
+        capture_output=True,
+        text=True,
+        check=True,  # type: ignore[list-item]
+    )
+    files = {entry["path"] for entry in json.loads(done.stdout)[0]["files"]}
+    assert files >= {"index.js", "index.d.ts", "package.json", "README.md", "lib/client.js", "lib/user.js"}
+    assert all(f.split("/")[0] in ("lib", "index.js", "index.d.ts", "package.json", "README.md") for f in files), files
+
+
+def test_fake_is_copied_beside_the_tests(acme: Path) -> None:
+    fake = acme / "test" / "fake"
+    assert (fake / "__main__.py").is_file()
+    data = json.loads((fake / "spec.json").read_text())
+    assert data["settings"]["application_id"] == "test-application-id"
+
+
+def test_routes_exist_only_for_operations_in_the_spec(acme: Path, keycloak: Path) -> None:
+    assert "route('/register')" in (acme / "lib" / "routes.js").read_text()
+    routes = (keycloak / "lib" / "routes.js").read_text()
+    assert "/register" not in routes and "/forgot" not in routes
+    smoke = (keycloak / "test" / "smoke.test.js").read_text()
+    assert "test.skip('S14" in smoke and "test.skip('S15" in smoke
+
+
+def test_smoke_tests_are_named_s01_to_s17(acme: Path) -> None:
+    names = re.findall(r"test(?:\.skip)?\('(S\d\d)\b", (acme / "test" / "smoke.test.js").read_text())
+    assert sorted(set(names)) == [f"S{n:02d}" for n in range(1, 18)]
+
+
+def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
+    readme = (acme / "README.md").read_text()
+    assert readme.startswith("# express-acme\n")
+    five = readme.split("## Auth in 5 minutes", 1)[1]
+    assert "app.use(acme());" in five and "requireLogin()" in five and "requireRoles('admins')" in five
+
+
+def test_example_app_serves_home_and_admin_on_port_from_env(acme: Path) -> None:
+    app = (acme / "example" / "app.js").read_text()
+    assert "app.get('/', requireLogin()" in app
+    assert "requireRoles(ADMIN_ROLE)" in app and "const ADMIN_ROLE = 'admins';" in app
+    assert "process.env.PORT" in app
+
+
+def test_registry_entry_serves_the_example_app() -> None:
+    target = TARGETS["express"]
+    assert target.fake_dir == "test/fake"
+    assert target.test_commands == ("npm ci", "npm test")
+    assert "{port}" in target.kit_serve and "example/app.js" in target.kit_serve
+    assert len(target.kit_env["SESSION_SECRET"]) >= 16
