@@ -29,10 +29,33 @@ def smoke_django(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+@nox.session(name="smoke-express", python=False)
+def smoke_express(session: nox.Session) -> None:
+    """Run the Express package's smoke tests (S1-S17)."""
+    if shutil.which("node") is None:
+        session.skip("`node` is not on PATH: the express tests were NOT run")
+    if shutil.which("npm") is None:
+        session.skip("`npm` is not on PATH: the express tests were NOT run")
+    session.chdir("express")
+    session.run(*["npm", "ci"], external=True)
+    session.run(*["npm", "test"], external=True)
+
+
 @nox.session(name="smoke-flask")
 def smoke_flask(session: nox.Session) -> None:
     """Run the Flask package's smoke tests (S1-S17)."""
     session.chdir("flask")
     session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
+
+
+@nox.session(name="smoke-spring", python=False)
+def smoke_spring(session: nox.Session) -> None:
+    """Run the Spring Boot package's smoke tests (S1-S17)."""
+    if shutil.which("java") is None:
+        session.skip("`java` is not on PATH: the spring tests were NOT run")
+    if shutil.which("mvn") is None:
+        session.skip("`mvn` is not on PATH: the spring tests were NOT run")
+    session.chdir("spring")
+    session.run(*["mvn", "-q", "-B", "verify"], external=True)
 

@@ -1,0 +1,288 @@
+'use strict';
+
+/**
+ * Sign users in to an Express app with Acme Identity.
+ *
+ *     const acme = require('express-acme');
+ *     app.use(acme());
+ *     app.get('/', acme.requireLogin(), (req, res) => res.json(req.user));
+ *
+ * `acme(options)` checks its options, then returns a router that mounts
+ * express-session, Passport and the routes (`/auth/login`, `/auth/logout`,
+ * `/auth/me`, `/auth/csrf`, `/auth/register`, `/auth/forgot`). `req.user` and
+ * `res.locals.user` are then the signed-in AcmeUser, or undefined and null.
+ */
+
+const express = require('express');
+const session = require('express-session');
+const { AcmeClient } = require('./lib/client');
+const {
+  COOKIE_NAME,
+  SESSION_KEY,
+  SESSION_MAX_AGE_MS,
+} = require('./lib/config');
+const { createCsrf } = require('./lib/csrf');
+const {
+  AcmeError,
+  InvalidCredentials,
+  AccountDisabled,
+  UserNotFound,
+  Conflict,
+  InvalidInput,
+  ServiceUnavailable,
+  UnexpectedResponse,
+  ConfigurationError,
+} = require('./lib/errors');
+const { sendError, wantsJson } = require('./lib/http');
+const { createPassport, restoreUser } = require('./lib/auth');
+const { resolveOptions } = require('./lib/options');
+const { renderError } = require('./lib/render');
+const { createRoutes } = require('./lib/routes');
+const { AcmeUser } = require('./lib/user');
+
+/** Where a request finds the integration that handled it. */
+const STATE = Symbol('express-acme');
+/** Where a request keeps the error of a failed refresh of its user. */
+const REFRESH_FAILED = Symbol('express-acme refresh failed');
+
+/**
+ * The integration: a router to mount with `app.use()`.
+ *
+ * @param {object} [options] see the README; each falls back to an environment variable
+ * @returns {import('express').Router}
+ * @throws {ConfigurationError} naming every missing or invalid option
+ */
+function acme(options = {}) {
+  const settings = resolveOptions(options);
+  const client = new AcmeClient(settings.service);
+  const csrf = createCsrf();
+  const prefix = settings.routePrefix;
+  const state = Object.freeze({
+    settings,
+    client,
+    csrf,
+    passport: createPassport({ client, settings, csrf }),
+    logger: settings.logger,
+    links: Object.freeze({
+      login: `${prefix}/login`,
+      register: `${prefix}/register`,
+      forgot: `${prefix}/forgot`,
+    }),
+    sessionKey: SESSION_KEY,
+    cookieName: COOKIE_NAME,
+    ownsSession: settings.session !== false,
+    refreshFailed: (req) => req[REFRESH_FAILED] !== undefined,
+  });
+
+  const router = express.Router();
+  if (settings.session !== false) {
+    router.use(sessionMiddleware(settings));
+  }
+  router.use((req, res, next) => {
+    if (!req.session || typeof req.session.regenerate !== 'function') {
+      next(
+        new Error(
+          'acme({ session: false }) needs the app to mount express-session (or a compatible session middleware) before it',
+        ),
+      );
+      return;
+    }
+    next();
+  });
+  router.use(state.passport.initialize());
+  router.use(restoreUser(state.passport, state.logger, REFRESH_FAILED));
+  router.use((req, res, next) => {
+    req[STATE] = state;
+    res.locals.user = req.user ?? null;
+    next();
+  });
+  router.use(prefix || '/', createRoutes(state));
+  return router;
+}
+
+/** express-session with the cookie the contract asks for: HttpOnly, SameSite, Secure over HTTPS. */
+function sessionMiddleware(settings) {
+  const own = settings.session;
+  const cookie = {
+    maxAge: SESSION_MAX_AGE_MS,
+    secure: 'auto',
+    ...own.cookie,
+    httpOnly: true,
+    sameSite: own.cookie?.sameSite === 'strict' ? 'strict' : 'lax',
+  };
+  return session({
+    name: COOKIE_NAME,
+    resave: false,
+    saveUninitialized: false,
+    ...own,
+    secret: settings.sessionSecret,
+    cookie,
+  });
+}
+
+/** The integration that handled `req`; an error when acme() is not mounted before. */
+function stateOf(req) {
+  const state = req[STATE];
+  if (state === undefined) {
+    throw new Error(
+      'mount the integration with app.use(acme()) before the routes its guards protect',
+    );
+  }
+  return state;
+}
+
+/** 503 when the user could not be refreshed: fail closed. */
+function refreshFailed(state, req, res) {
+  if (wantsJson(req)) {
+    sendError(
+      res,
+      503,
+      'service_unavailable',
+      'The identity service cannot be reached. Please try again in a moment.',
+    );
+  } else {
+    renderError(
+      state,
+      req,
+      res,
+      503,
+      'Please try again',
+      'The identity service cannot be reached right now. Please try again in a moment.',
+    );
+  }
+}
+
+/** 401 for API clients, a redirect to the login page (and back) for browsers. */
+function signInFirst(state, req, res) {
+  if (wantsJson(req)) {
+    sendError(res, 401, 'unauthorized', 'Sign in first.');
+    return;
+  }
+  const next = encodeURIComponent(req.originalUrl);
+  res.redirect(302, `${state.links.login}?next=${next}`);
+}
+
+/**
+ * A guard: only signed-in users get through.
+ *
+ * @returns {import('express').RequestHandler}
+ */
+function requireLogin() {
+  return (req, res, next) => {
+    const state = stateOf(req);
+    if (req[REFRESH_FAILED] !== undefined) {
+      refreshFailed(state, req, res);
+    } else if (!req.user) {
+      signInFirst(state, req, res);
+    } else {
+      next();
+    }
+  };
+}
+
+/**
+ * A guard: only signed-in users with every one of `roles` get through; the
+ * others get a 403 (a JSON error for API clients, a page for browsers).
+ *
+ * @param {...string} roles
+ * @returns {import('express').RequestHandler}
+ */
+function requireRoles(...roles) {
+  if (
+    roles.length === 0 ||
+    !roles.every((role) => typeof role === 'string' && role !== '')
+  ) {
+    throw new TypeError('requireRoles() takes one or more role names');
+  }
+  return (req, res, next) => {
+    const state = stateOf(req);
+    if (req[REFRESH_FAILED] !== undefined) {
+      refreshFailed(state, req, res);
+    } else if (!req.user) {
+      signInFirst(state, req, res);
+    } else if (!req.user.hasRoles(...roles)) {
+      if (wantsJson(req)) {
+        sendError(
+          res,
+          403,
+          'forbidden',
+          'You do not have access to this page.',
+        );
+      } else {
+        renderError(
+          state,
+          req,
+          res,
+          403,
+          'Access denied',
+          'You do not have access to this page.',
+        );
+      }
+    } else {
+      next();
+    }
+  };
+}
+
+/**
+ * The CSRF token of the request's session, for the app's own forms (a field
+ * named `_csrf`) and API clients (an `X-CSRF-Token` header).
+ *
+ * @param {import('express').Request} req
+ * @returns {string}
+ */
+function csrfToken(req) {
+  return stateOf(req).csrf.token(req);
+}
+
+/**
+ * A guard for the app's own state-changing routes: without the session's CSRF
+ * token, 403. Mount a body parser before it for forms.
+ *
+ * @returns {import('express').RequestHandler}
+ */
+function csrfProtection() {
+  return (req, res, next) => {
+    const state = stateOf(req);
+    if (
+      ['GET', 'HEAD', 'OPTIONS'].includes(req.method) ||
+      state.csrf.verify(req)
+    ) {
+      next();
+    } else if (wantsJson(req)) {
+      sendError(
+        res,
+        403,
+        'csrf_failed',
+        'This form has expired. Please try again.',
+      );
+    } else {
+      renderError(
+        state,
+        req,
+        res,
+        403,
+        'Session expired',
+        'This form has expired. Please try again.',
+      );
+    }
+  };
+}
+
+module.exports = acme;
+module.exports.acme = acme;
+module.exports.requireLogin = requireLogin;
+module.exports.requireRoles = requireRoles;
+module.exports.csrfToken = csrfToken;
+module.exports.csrfProtection = csrfProtection;
+module.exports.AcmeUser = AcmeUser;
+module.exports.AcmeClient = AcmeClient;
+module.exports.AcmeError = AcmeError;
+module.exports.InvalidCredentials = InvalidCredentials;
+module.exports.AccountDisabled = AccountDisabled;
+module.exports.UserNotFound = UserNotFound;
+module.exports.Conflict = Conflict;
+module.exports.InvalidInput = InvalidInput;
+module.exports.ServiceUnavailable = ServiceUnavailable;
+module.exports.UnexpectedResponse = UnexpectedResponse;
+module.exports.ConfigurationError = ConfigurationError;

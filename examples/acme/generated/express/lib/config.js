@@ -1,0 +1,130 @@
+'use strict';
+
+/**
+ * Defaults and fixed names of the Acme Identity integration.
+ *
+ * Constants only, no logic: lib/options.js reads the options and falls back
+ * to these.
+ */
+
+/** The service's name: the pages' default brand name, and in messages. */
+const SERVICE_NAME = 'Acme Identity';
+
+/** The service's settings: options of acme() that fall back to a variable. */
+const SETTINGS = Object.freeze([
+  {
+    name: 'base_url',
+    option: 'baseUrl',
+    env: 'ACME_BASE_URL',
+    default: 'https://id.acme.example',
+  },
+  {
+    name: 'api_key',
+    option: 'apiKey',
+    env: 'ACME_API_KEY',
+    required: true,
+    secret: true,
+  },
+  {
+    name: 'application_id',
+    option: 'applicationId',
+    env: 'ACME_APP_ID',
+    required: true,
+  },
+]);
+
+/** The integration's own options: the variable each falls back to, and its default. */
+const OPTIONS = Object.freeze({
+  timeoutSeconds: {
+    env: 'ACME_TIMEOUT',
+    default: 5,
+  },
+  sessionTtlSeconds: {
+    env: 'ACME_SESSION_TTL',
+    default: 300,
+  },
+  routePrefix: {
+    env: 'ACME_ROUTE_PREFIX',
+    default: '/auth',
+  },
+  brandName: {
+    env: 'ACME_BRAND_NAME',
+    default: SERVICE_NAME,
+  },
+  logoUrl: {
+    env: 'ACME_LOGO_URL',
+    default: null,
+  },
+  primaryColor: {
+    env: 'ACME_PRIMARY_COLOR',
+    default: '#4f46e5',
+  },
+  sessionSecret: {
+    env: 'SESSION_SECRET',
+    default: null,
+  },
+  session: {
+    env: null,
+    default: {},
+  },
+  views: {
+    env: null,
+    default: {},
+  },
+  logger: {
+    env: null,
+    default: console,
+  },
+});
+
+/** The pages an app can replace through the `views` option. */
+const VIEWS = Object.freeze([
+  'login',
+  'register',
+  'forgot',
+  'forgotSent',
+  'error',
+]);
+
+/** The session cookie's name. */
+const COOKIE_NAME = 'acme.sid';
+
+/** How long a session cookie lives, in milliseconds. */
+const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
+
+/** The key of the integration's data in the session: the service's session values and the cached user. */
+const SESSION_KEY = 'acme';
+
+/** The name of the Passport strategy. */
+const STRATEGY = 'acme';
+
+/** The form field that carries the CSRF token. */
+const CSRF_FIELD = '_csrf';
+
+/** The header that carries the CSRF token of JSON requests. */
+const CSRF_HEADER = 'X-CSRF-Token';
+
+/** The longest text accepted in a form field, so no one posts megabytes to the service. */
+const MAX_INPUT_LENGTH = 1024;
+
+/** The largest request body the routes read. */
+const BODY_LIMIT = '16kb';
+
+/** The shortest session secret accepted: it signs every session cookie. */
+const MIN_SECRET_LENGTH = 16;
+
+module.exports = {
+  SERVICE_NAME,
+  SETTINGS,
+  OPTIONS,
+  VIEWS,
+  COOKIE_NAME,
+  SESSION_MAX_AGE_MS,
+  SESSION_KEY,
+  STRATEGY,
+  CSRF_FIELD,
+  CSRF_HEADER,
+  MAX_INPUT_LENGTH,
+  BODY_LIMIT,
+  MIN_SECRET_LENGTH,
+};

@@ -1,0 +1,127 @@
+'use strict';
+
+/**
+ * The errors of the Acme Identity integration.
+ *
+ * Every failure of the service is an AcmeError with a `code` (the error
+ * kind, as JSON error bodies name it) and a `status` (the HTTP status the
+ * routes answer with). Messages never hold a password, a token or a value a
+ * user typed.
+ */
+
+const { SERVICE_NAME } = require('./config');
+
+/** Base of every error the service client throws. */
+class AcmeError extends Error {
+  /**
+   * @param {string} message what went wrong, without secrets
+   * @param {{ serviceStatus?: number, cause?: unknown }} [details]
+   */
+  constructor(message, { serviceStatus, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = new.target.name;
+    /** The status the service answered with, when it answered. */
+    this.serviceStatus = serviceStatus ?? null;
+  }
+
+  /** The error kind, as JSON error bodies name it. */
+  get code() {
+    return 'service_unavailable';
+  }
+
+  /** The HTTP status the routes answer with. */
+  get status() {
+    return 503;
+  }
+}
+
+/** Wrong username or password; the same for an unknown user. */
+class InvalidCredentials extends AcmeError {
+  get code() {
+    return 'invalid_credentials';
+  }
+
+  get status() {
+    return 401;
+  }
+}
+
+/** The account exists but the service has disabled it. */
+class AccountDisabled extends AcmeError {
+  get code() {
+    return 'account_disabled';
+  }
+
+  get status() {
+    return 403;
+  }
+}
+
+/** The service does not know the user (any more). */
+class UserNotFound extends AcmeError {
+  get code() {
+    return 'user_not_found';
+  }
+
+  get status() {
+    return 404;
+  }
+}
+
+/** The account already exists. */
+class Conflict extends AcmeError {
+  get code() {
+    return 'conflict';
+  }
+
+  get status() {
+    return 409;
+  }
+}
+
+/** The service rejected the data sent to it. */
+class InvalidInput extends AcmeError {
+  get code() {
+    return 'invalid_input';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/**
+ * The service is down, slow, or answered something the integration cannot
+ * read. The integration fails closed on it: a 503, never a signed-in session.
+ */
+class ServiceUnavailable extends AcmeError {}
+
+/**
+ * The service answered with a status the spec does not expect, and not a
+ * 5xx. Sign-in fails closed with a 503, as for an outage; at a refresh the
+ * user is signed out, since the service no longer takes the session.
+ */
+class UnexpectedResponse extends AcmeError {}
+
+/** An option is missing or invalid; thrown by acme() when the app starts. */
+class ConfigurationError extends Error {
+  /** @param {string[]} problems one sentence each, naming the option and its variable */
+  constructor(problems) {
+    super(`${SERVICE_NAME} is not configured: ${problems.join('; ')}`);
+    this.name = 'ConfigurationError';
+    /** Every problem found, so all of them can be fixed at once. */
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+module.exports = {
+  AcmeError,
+  InvalidCredentials,
+  AccountDisabled,
+  UserNotFound,
+  Conflict,
+  InvalidInput,
+  ServiceUnavailable,
+  UnexpectedResponse,
+  ConfigurationError,
+};

@@ -1,0 +1,231 @@
+'use strict';
+
+/**
+ * The pages: login, register, forgot password, its confirmation, and errors.
+ *
+ * Each is a function of its locals that returns a whole HTML document with
+ * its styles inline: no external assets, nothing to build. An app replaces
+ * any of them with the `views` option: a view name rendered with the app's
+ * own engine (`res.render`), or a function of the same locals.
+ *
+ * Locals every page gets: `brand` ({ name, logoUrl, primaryColor }),
+ * `title`, `user` (the signed-in user or null), `links` ({ login, register,
+ * forgot }, null where the service has no such page) and `csrf`
+ * ({ field, token }). Form pages also get `action`, `fields` ({ name, label,
+ * type, autocomplete, value }), `next`, `error` and `notice`; the error page
+ * gets `status` and `message`.
+ */
+
+/** Text safe in HTML element content and quoted attribute values. */
+function escapeHtml(value) {
+  return String(value ?? '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+function login(locals) {
+  const { links } = locals;
+  const extra = [
+    links.forgot
+      ? `<a href="${escapeHtml(links.forgot)}">Forgot your password?</a>`
+      : '',
+    links.register
+      ? `<span>New here? <a href="${escapeHtml(links.register)}">Create an account</a></span>`
+      : '',
+  ];
+  return form(locals, { button: 'Sign in', extra });
+}
+
+function register(locals) {
+  const extra = [
+    `<span>Already have an account? <a href="${escapeHtml(locals.links.login)}">Sign in</a></span>`,
+  ];
+  return form(locals, { button: 'Create account', extra });
+}
+
+function forgot(locals) {
+  const intro =
+    '<p class="intro">Enter the address you sign in with and we will send you a link to choose a new password.</p>';
+  const extra = [
+    `<a href="${escapeHtml(locals.links.login)}">Back to sign in</a>`,
+  ];
+  return form(locals, { button: 'Send reset link', intro, extra });
+}
+
+function forgotSent(locals) {
+  return page(locals, [
+    '<div class="alert ok" role="status">If an account exists for that address, we have sent it a link to choose a new password. Check your inbox.</div>',
+    `<p class="links"><a href="${escapeHtml(locals.links.login)}">Back to sign in</a></p>`,
+  ]);
+}
+
+function error(locals) {
+  const back = locals.user
+    ? '<a href="/">Go to the home page</a>'
+    : `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`;
+  return page(locals, [
+    `<p class="intro">${escapeHtml(locals.message)}</p>`,
+    `<p class="links">${back}</p>`,
+  ]);
+}
+
+/** A page with a form: the fields, the CSRF token, `next`, an error or a notice. */
+function form(locals, { button, intro = '', extra = [] }) {
+  const errorId = 'form-error';
+  const parts = [intro];
+  if (locals.error) {
+    parts.push(
+      `<div class="alert danger" role="alert" id="${errorId}">${escapeHtml(locals.error)}</div>`,
+    );
+  }
+  if (locals.notice) {
+    parts.push(
+      `<div class="alert ok" role="status">${escapeHtml(locals.notice)}</div>`,
+    );
+  }
+  const described = locals.error ? ` aria-describedby="${errorId}"` : '';
+  const fields = locals.fields.map(
+    (field, index) => `<div class="field">
+        <label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}</label>
+        <input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" type="${escapeHtml(field.type)}"
+          autocomplete="${escapeHtml(field.autocomplete)}" value="${escapeHtml(field.value)}" required${
+            index === 0 ? ' autofocus' : ''
+          }${described}>
+      </div>`,
+  );
+  parts.push(`<form method="post" action="${escapeHtml(locals.action)}" novalidate>
+      <input type="hidden" name="${escapeHtml(locals.csrf.field)}" value="${escapeHtml(locals.csrf.token)}">
+      ${locals.next ? `<input type="hidden" name="next" value="${escapeHtml(locals.next)}">` : ''}
+      ${fields.join('\n      ')}
+      <button type="submit">${escapeHtml(button)}</button>
+    </form>`);
+  const links = extra.filter(Boolean);
+  if (links.length > 0) {
+    parts.push(`<p class="links">${links.join('')}</p>`);
+  }
+  return page(locals, parts);
+}
+
+/** The frame of every page: the brand, the title, the styles. */
+function page(locals, parts) {
+  const { brand, title } = locals;
+  const mark = brand.logoUrl
+    ? `<img src="${escapeHtml(brand.logoUrl)}" alt="${escapeHtml(brand.name)}">`
+    : `<span>${escapeHtml(brand.name)}</span>`;
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="robots" content="noindex">
+    <title>${escapeHtml(title)} · ${escapeHtml(brand.name)}</title>
+    <style>${styles(brand.primaryColor)}</style>
+  </head>
+  <body>
+    <main>
+      <div class="brand">${mark}</div>
+      <h1>${escapeHtml(title)}</h1>
+      ${parts.filter(Boolean).join('\n      ')}
+    </main>
+  </body>
+</html>
+`;
+}
+
+/** The style sheet; `primary` is a colour the options checked. */
+function styles(primary) {
+  return `
+      :root {
+        --primary: ${primary};
+        --text: #1f2937;
+        --muted: #4b5563;
+        --page: #f3f4f6;
+        --card: #ffffff;
+        --border: #9ca3af;
+        --danger: #b91c1c;
+        --danger-bg: #fef2f2;
+        --ok: #166534;
+        --ok-bg: #f0fdf4;
+        color-scheme: light dark;
+      }
+      @media (prefers-color-scheme: dark) {
+        :root {
+          --text: #f3f4f6;
+          --muted: #d1d5db;
+          --page: #111827;
+          --card: #1f2937;
+          --border: #6b7280;
+          --danger: #fca5a5;
+          --danger-bg: #450a0a;
+          --ok: #86efac;
+          --ok-bg: #052e16;
+        }
+      }
+      *, *::before, *::after { box-sizing: border-box; }
+      body {
+        margin: 0;
+        min-height: 100vh;
+        display: grid;
+        place-items: center;
+        padding: 1.5rem;
+        background: var(--page);
+        color: var(--text);
+        font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+      }
+      main {
+        width: 100%;
+        max-width: 26rem;
+        padding: 2rem;
+        background: var(--card);
+        border-radius: 0.75rem;
+        box-shadow: 0 1px 3px rgb(0 0 0 / 0.1), 0 8px 24px rgb(0 0 0 / 0.06);
+      }
+      .brand { display: flex; justify-content: center; margin-bottom: 1.5rem; }
+      .brand img { max-height: 3rem; max-width: 100%; }
+      .brand span { font-size: 1.25rem; font-weight: 700; color: var(--primary); }
+      h1 { margin: 0 0 1.25rem; font-size: 1.5rem; line-height: 1.25; text-align: center; }
+      p { margin: 0 0 1rem; }
+      .intro { color: var(--muted); }
+      a { color: var(--primary); text-underline-offset: 0.2em; }
+      .field { margin-bottom: 1rem; }
+      label { display: block; margin-bottom: 0.25rem; font-weight: 600; }
+      input {
+        width: 100%;
+        padding: 0.625rem 0.75rem;
+        border: 1px solid var(--border);
+        border-radius: 0.5rem;
+        font: inherit;
+        color: inherit;
+        background: var(--card);
+      }
+      button {
+        width: 100%;
+        margin-top: 0.5rem;
+        padding: 0.7rem 1rem;
+        border: 0;
+        border-radius: 0.5rem;
+        background: var(--primary);
+        color: #fff;
+        font: inherit;
+        font-weight: 600;
+        cursor: pointer;
+      }
+      button:hover { filter: brightness(1.1); }
+      a:focus-visible, input:focus-visible, button:focus-visible {
+        outline: 3px solid var(--primary);
+        outline-offset: 2px;
+      }
+      .alert { margin-bottom: 1rem; padding: 0.75rem 1rem; border-radius: 0.5rem; }
+      .danger { color: var(--danger); background: var(--danger-bg); }
+      .ok { color: var(--ok); background: var(--ok-bg); }
+      .links { display: flex; flex-direction: column; gap: 0.5rem; align-items: center; margin: 1.5rem 0 0; font-size: 0.9375rem; }
+    `;
+}
+
+/** The built-in pages, by the names the `views` option uses. */
+const PAGES = Object.freeze({ login, register, forgot, forgotSent, error });
+
+module.exports = { PAGES, escapeHtml };

@@ -1,0 +1,529 @@
+'use strict';
+
+/**
+ * The smoke cases S01-S17 every authgen integration implements, against the
+ * bundled fake of Acme Identity over real HTTP.
+ */
+
+const assert = require('node:assert/strict');
+const { after, before, beforeEach, describe, test } = require('node:test');
+const request = require('supertest');
+const session = require('express-session');
+const { FORMS } = require('../lib/forms');
+const {
+  ADMIN_ROLE,
+  Client,
+  Fake,
+  MemoryLogger,
+  createApp,
+  errorCode,
+  optionsFor,
+  setCookies,
+  sleep,
+} = require('./support');
+
+/** A `next` that leads off the site; sign-in must go to `/` instead. */
+const EVIL_NEXT = [
+  'https://evil.example/',
+  '//evil.example/',
+  '/\\evil.example/',
+  'http:evil.example',
+  'javascript:alert(1)',
+];
+
+/** The TTL of the cached user in these tests, in seconds. */
+const TTL = 1;
+
+let fake;
+let users;
+let app;
+let store;
+let logger;
+
+before(async () => {
+  fake = await Fake.start();
+  users = await fake.users();
+});
+
+after(async () => {
+  await fake?.stop();
+});
+
+beforeEach(async () => {
+  await fake.reset();
+  store = new session.MemoryStore();
+  logger = new MemoryLogger();
+  app = createApp(
+    optionsFor(fake, {
+      sessionTtlSeconds: TTL,
+      timeoutSeconds: 1,
+      session: { store },
+      logger,
+    }),
+  );
+});
+
+const api = () => new Client(app);
+const browser = () => new Client(app, { browser: true });
+
+describe('smoke', () => {
+  test('S01 anonymous: browsers go to the login page, API clients get 401', async () => {
+    for (const path of ['/', '/admin']) {
+      const page = await browser().get(path);
+      assert.equal(page.status, 302);
+      const target = new URL(page.headers.location, 'http://app.test');
+      assert.equal(target.pathname, '/auth/login');
+      assert.equal(target.searchParams.get('next'), path);
+
+      const json = await api().get(path);
+      assert.equal(json.status, 401);
+      assert.equal(errorCode(json), 'unauthorized');
+    }
+    const noAccept = await browser().get('/', null);
+    assert.equal(noAccept.status, 302);
+    assert.equal((await api().me()).status, 401);
+  });
+
+  test('S02 login sets an HttpOnly, SameSite session cookie and follows a safe next', async () => {
+    for (const client of [api(), browser()]) {
+      const res = await client.signIn(users.user, { next: '/admin?tab=1' });
+      const cookies = setCookies(res);
+      assert.ok(cookies.length > 0, 'signing in sets the session cookie');
+      for (const cookie of cookies) {
+        assert.ok(
+          cookie.attributes.includes('httponly'),
+          `${cookie.name} is HttpOnly`,
+        );
+        assert.ok(
+          cookie.attributes.includes('samesite=lax'),
+          `${cookie.name} is SameSite=Lax`,
+        );
+      }
+      if (client.browser) {
+        assert.equal(res.headers.location, '/admin?tab=1');
+      } else {
+        assert.deepEqual(Object.keys(res.body).sort(), ['csrf_token', 'user']);
+      }
+      assert.ok(await client.signedIn());
+    }
+  });
+
+  test('S03 me returns the mapped fields with the right types', async () => {
+    for (const key of ['user', 'admin']) {
+      const client = api();
+      await client.signIn(users[key]);
+      const res = await client.me();
+      assert.equal(res.status, 200);
+      const me = res.body;
+      const { expected, fields } = users[key];
+      for (const name of Object.keys(expected)) {
+        const value = name === 'roles' ? [...me.roles].sort() : me[name];
+        const want =
+          name === 'roles' ? [...expected.roles].sort() : expected[name];
+        assert.deepEqual(value, want, `me.${name}`);
+      }
+      for (const [name, want] of Object.entries(fields)) {
+        assert.ok(Object.hasOwn(me, name), `me has the field ${name}`);
+        if (typeof want === 'string' && /^\d{4}-\d\d-\d\dT/.test(want)) {
+          assert.equal(Date.parse(me[name]), Date.parse(want), `me.${name}`);
+        } else {
+          assert.deepEqual(me[name], want, `me.${name}`);
+        }
+      }
+      assert.deepEqual(res.body, JSON.parse(JSON.stringify(res.body)));
+    }
+  });
+
+  test('S04 req.user is a frozen AcmeUser with the mapped values, on res.locals too', async () => {
+    const client = api();
+    await client.signIn(users.admin);
+    const res = await client.get('/whoami');
+    assert.equal(res.status, 200);
+    const { instance, frozen, locals, types, user } = res.body;
+    assert.ok(instance, 'req.user is a AcmeUser');
+    assert.ok(frozen, 'req.user and its roles are frozen');
+    assert.ok(locals, 'res.locals.user is req.user');
+    const { expected } = users.admin;
+    assert.equal(user.id, expected.id);
+    assert.equal(user.username, expected.username);
+    assert.equal(user.is_admin, true);
+    assert.ok(user.roles.includes(ADMIN_ROLE));
+    assert.equal(types.id, 'string');
+    assert.equal(types.roles, 'array');
+    assert.equal(types.active, 'boolean');
+    assert.ok(['date', 'null'].includes(types.created), 'created is a Date');
+  });
+
+  test('S05 roles: 403 without the role, 200 with it', async () => {
+    const plain = api();
+    await plain.signIn(users.user);
+    const denied = await plain.get('/admin');
+    assert.equal(denied.status, 403);
+    assert.equal(errorCode(denied), 'forbidden');
+
+    const plainBrowser = browser();
+    await plainBrowser.signIn(users.user);
+    const page = await plainBrowser.get('/admin');
+    assert.equal(page.status, 403);
+    assert.match(page.headers['content-type'], /^text\/html/);
+
+    const admin = api();
+    await admin.signIn(users.admin);
+    assert.equal((await admin.get('/admin')).status, 200);
+  });
+
+  test('S06 a wrong password gets the generic error and no session', async () => {
+    const client = api();
+    const wrong = await client.login(
+      users.user.username,
+      `${users.user.password}-wrong`,
+    );
+    assert.equal(wrong.status, 401);
+    assert.equal(errorCode(wrong), 'invalid_credentials');
+    const unknown = await api().login(
+      'nobody@example.invalid',
+      users.user.password,
+    );
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body.error.message, wrong.body.error.message);
+    assert.equal(await client.signedIn(), false);
+
+    const page = await browser().login(users.user.username, 'wrong');
+    assert.equal(page.status, 401);
+    assert.match(page.text, /Wrong username or password/);
+  });
+
+  test('S07 logout is a POST that ends the session', async () => {
+    const client = api();
+    await client.signIn(users.user);
+    const get = await client.get('/auth/logout');
+    assert.equal(get.status, 405);
+    assert.equal(errorCode(get), 'method_not_allowed');
+    assert.ok(await client.signedIn());
+
+    const saved = client.cookies();
+    const res = await client.logout();
+    assert.equal(res.status, 204);
+    assert.equal(await client.signedIn(), false);
+    const replay = await request(app)
+      .get('/auth/me')
+      .set('Accept', 'application/json')
+      .set(
+        'Cookie',
+        Object.entries(saved).map(([k, v]) => `${k}=${v}`),
+      );
+    assert.equal(
+      replay.status,
+      401,
+      'the old session cookie no longer signs in',
+    );
+
+    const page = browser();
+    await page.signIn(users.user);
+    const out = await page.logout();
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.location, '/auth/login');
+  });
+
+  test('S08 state-changing routes refuse a missing or wrong CSRF token', async () => {
+    for (const client of [api(), browser()]) {
+      for (const csrf of [false, 'not-the-token']) {
+        const res = await client.login(
+          users.user.username,
+          users.user.password,
+          { csrf },
+        );
+        assert.equal(res.status, 403);
+        if (!client.browser) {
+          assert.equal(errorCode(res), 'csrf_failed');
+        }
+        assert.equal(await client.signedIn(), false);
+      }
+    }
+    const client = api();
+    await client.signIn(users.user);
+    assert.equal((await client.logout({ csrf: false })).status, 403);
+    assert.ok(await client.signedIn(), 'a refused logout leaves the session');
+    const register = await api().submit('/auth/register', {}, { csrf: false });
+    assert.equal(register.status, 403);
+    const forgot = await api().submit('/auth/forgot', {}, { csrf: false });
+    assert.equal(forgot.status, 403);
+  });
+
+  test('S09 an unsafe next is not followed', async () => {
+    for (const next of EVIL_NEXT) {
+      const res = await browser().signIn(users.user, { next });
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.location, '/', `next=${next}`);
+    }
+  });
+
+  test('S10 the session id changes at login', async () => {
+    const client = browser();
+    await client.csrf();
+    const before = client.cookies();
+    assert.ok(
+      Object.keys(before).length > 0,
+      'the login page starts a session',
+    );
+    const res = await client.signIn(users.user);
+    for (const cookie of setCookies(res)) {
+      assert.notEqual(
+        cookie.value,
+        before[cookie.name],
+        `${cookie.name} changed`,
+      );
+    }
+    const attacker = await request(app)
+      .get('/auth/me')
+      .set('Accept', 'application/json')
+      .set(
+        'Cookie',
+        Object.entries(before).map(([k, v]) => `${k}=${v}`),
+      );
+    assert.equal(
+      attacker.status,
+      401,
+      'the cookies from before sign-in stay anonymous',
+    );
+  });
+
+  test('S11 service down, 5xx, timeout or garbage: 503 and no session', async () => {
+    const faults = [
+      { status: 503 },
+      { status: 500 },
+      { drop: true },
+      { delay: 2, times: 1 },
+      { body: '<html>garbage</html>' },
+    ];
+    for (const fault of faults) {
+      await fake.reset();
+      await fake.fault('login', fault);
+      const client = api();
+      const res = await client.login(users.user.username, users.user.password);
+      assert.equal(res.status, 503, JSON.stringify(fault));
+      assert.equal(errorCode(res), 'service_unavailable');
+      await fake.reset();
+      assert.equal(await client.signedIn(), false);
+    }
+    await fake.fault('get_user', { status: 503 });
+    const res = await api().login(users.user.username, users.user.password);
+    assert.equal(res.status, 503, 'get_user failing at sign-in');
+
+    await fake.reset();
+    const page = await browser().login(
+      users.user.username,
+      users.user.password,
+      {},
+    );
+    assert.equal(page.status, 303);
+    await fake.fault('login', { status: 503 });
+    const form = await browser().login(
+      users.user.username,
+      users.user.password,
+    );
+    assert.equal(form.status, 503);
+    assert.match(form.headers['content-type'], /^text\/html/);
+  });
+
+  test('S11 the service down when the cached user expires: 503, not signed in, the session kept', async () => {
+    const client = api();
+    await client.signIn(users.user);
+    await fake.fault('get_user', { status: 503 });
+    await sleep(TTL * 1000 + 200);
+    const res = await client.get('/');
+    assert.equal(res.status, 503);
+    assert.equal(errorCode(res), 'service_unavailable');
+    assert.equal((await client.me()).status, 503);
+    await fake.clearFaults();
+    const back = await client.get('/');
+    assert.equal(back.status, 200, 'back once the service is');
+  });
+
+  test('S12 no service call within the TTL, one refresh after it', async () => {
+    const client = api();
+    await client.signIn(users.user);
+    const calls = await fake.count('get_user');
+    for (let i = 0; i < 5; i += 1) {
+      assert.equal((await client.me()).status, 200);
+      assert.equal((await client.get('/')).status, 200);
+    }
+    assert.equal(await fake.count('get_user'), calls, 'no call within the TTL');
+    await sleep(TTL * 1000 + 200);
+    for (let i = 0; i < 5; i += 1) {
+      assert.equal((await client.me()).status, 200);
+    }
+    assert.equal(
+      await fake.count('get_user'),
+      calls + 1,
+      'one refresh after the TTL',
+    );
+  });
+
+  test('S12 a user disabled or deleted at the service is signed out at refresh', async () => {
+    for (const change of ['disable', 'remove']) {
+      await fake.reset();
+      const client = api();
+      await client.signIn(users.user);
+      await fake[change]('user');
+      assert.equal((await client.me()).status, 200, 'still cached');
+      await sleep(TTL * 1000 + 200);
+      const res = await client.me();
+      assert.equal(res.status, 401, `${change}d`);
+      assert.equal(errorCode(res), 'unauthorized');
+    }
+  });
+
+  test('S13 a disabled user cannot log in', async () => {
+    const client = api();
+    const res = await client.login(
+      users.disabled.username,
+      users.disabled.password,
+    );
+    assert.ok([401, 403].includes(res.status), `status ${res.status}`);
+    assert.ok(
+      ['account_disabled', 'invalid_credentials'].includes(errorCode(res)),
+    );
+    assert.equal(await client.signedIn(), false);
+
+    await fake.disable('user');
+    const later = await api().login(users.user.username, users.user.password);
+    assert.ok([401, 403].includes(later.status));
+  });
+
+  test('S14 register creates an account', async () => {
+    const email = `new-${Date.now()}@example.com`;
+    const password = 'New-pass-1 +&%';
+    const values = Object.fromEntries(
+      (FORMS.register ?? []).map((field) => {
+        if (field.type === 'password') {
+          return [field.name, password];
+        }
+        return [field.name, field.type === 'email' ? email : 'Test'];
+      }),
+    );
+    const res = await api().submit('/auth/register', values);
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(res.body, { status: 'registered' });
+
+    const page = await browser().submit('/auth/register', {
+      ...values,
+      ...emailOf(values, `b-${email}`),
+    });
+    assert.equal(page.status, 303);
+    assert.equal(page.headers.location, '/auth/login?registered=1');
+
+    if (FORMS.login[0].type === 'email' && emailField(values)) {
+      const client = api();
+      await client.signIn({ username: email, password });
+      const again = await api().submit('/auth/register', values);
+      assert.equal(again.status, 409);
+      assert.equal(errorCode(again), 'conflict');
+    }
+    const incomplete = await api().submit('/auth/register', {});
+    assert.equal(incomplete.status, 400);
+    assert.equal(errorCode(incomplete), 'invalid_input');
+  });
+
+  test('S15 forgot password answers the same for known and unknown accounts', async () => {
+    const valuesFor = (user) =>
+      Object.fromEntries(
+        (FORMS.forgot ?? []).map((field) => {
+          if (user === null) {
+            return [field.name, 'nobody@example.invalid'];
+          }
+          return [
+            field.name,
+            field.type === 'email' ? user.expected.email : user.username,
+          ];
+        }),
+      );
+    const known = await api().submit('/auth/forgot', valuesFor(users.user));
+    const unknown = await api().submit('/auth/forgot', valuesFor(null));
+    assert.equal(known.status, 202);
+    assert.deepEqual(known.body, { status: 'sent' });
+    assert.equal(unknown.status, known.status);
+    assert.deepEqual(unknown.body, known.body);
+    assert.ok((await fake.count('forgot_password')) >= 1);
+
+    const strip = (html) => html.replace(/<(input|meta)\b[^>]*>/g, '<$1>');
+    const knownPage = await browser().submit(
+      '/auth/forgot',
+      valuesFor(users.user),
+    );
+    const unknownPage = await browser().submit('/auth/forgot', valuesFor(null));
+    assert.equal(knownPage.status, 200);
+    assert.equal(strip(knownPage.text), strip(unknownPage.text));
+  });
+
+  test('S16 the password never appears in logs', async () => {
+    const written = [];
+    const capture = (stream) => {
+      const write = stream.write;
+      stream.write = function (chunk, ...rest) {
+        written.push(String(chunk));
+        return write.call(this, chunk, ...rest);
+      };
+      return () => {
+        stream.write = write;
+      };
+    };
+    const restore = [capture(process.stdout), capture(process.stderr)];
+    try {
+      const { password } = users.user;
+      await api().signIn(users.user);
+      await api().login(users.user.username, `${password}-wrong`);
+      await fake.fault('login', { status: 503 });
+      await api().login(users.user.username, password);
+      await fake.fault('login', { drop: true });
+      await browser().login(users.user.username, password);
+      assert.ok(logger.lines.length > 0, 'service failures are logged');
+      for (const line of [...logger.lines, ...written]) {
+        assert.ok(!line.includes(password), 'a log line holds the password');
+      }
+    } finally {
+      restore.forEach((undo) => undo());
+    }
+  });
+
+  test('S17 no service token is readable in cookies', async () => {
+    for (const client of [api(), browser()]) {
+      const res = await client.signIn(users.user);
+      await client.me();
+      const secrets = Object.values(store.sessions)
+        .map((raw) => JSON.parse(raw)['acme']?.service)
+        .filter(Boolean)
+        .flatMap((service) => Object.values(service));
+      assert.ok(secrets.length > 0, 'the service session is kept server-side');
+      const values = [
+        ...setCookies(res).map((c) => c.value),
+        ...Object.values(client.cookies()),
+      ];
+      for (const value of values) {
+        const readable = [value, decodeURIComponent(value)];
+        for (const secret of secrets) {
+          assert.ok(
+            !readable.some((text) => text.includes(secret)),
+            'a service value is in a cookie',
+          );
+          assert.ok(
+            !res.text.includes(secret),
+            'a service value is in the sign-in answer',
+          );
+        }
+      }
+    }
+  });
+});
+
+/** The register values with the e-mail field set to `email`. */
+function emailOf(values, email) {
+  const field = emailField(values);
+  return field ? { [field]: email } : {};
+}
+
+function emailField(values) {
+  return (FORMS.register ?? []).find(
+    (f) => f.type === 'email' && f.name in values,
+  )?.name;
+}

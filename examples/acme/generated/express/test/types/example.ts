@@ -1,0 +1,78 @@
+// A typed app: `npm run typecheck` (tsc --noEmit -p test/types) checks index.d.ts against it.
+import express from 'express';
+import acme = require('../..');
+
+type User = acme.AcmeUser;
+type Client = acme.AcmeClient;
+const ServiceError = acme.AcmeError;
+const UserClass = acme.AcmeUser;
+const {
+  requireLogin,
+  requireRoles,
+  csrfToken,
+  csrfProtection,
+  ConfigurationError,
+} = acme;
+
+const app = express();
+app.use(
+  acme({
+    sessionSecret: 'a session secret of 16+ characters',
+    timeoutSeconds: 5,
+    brandName: 'Example',
+    primaryColor: '#0f766e',
+    views: {
+      login: 'my-login',
+      error: (locals) => `<p>${locals.message}</p>`,
+    },
+  }),
+);
+
+app.get('/', requireLogin(), (req, res) => {
+  const user: User | undefined = req.user;
+  const id: string = req.user!.id;
+  const roles: readonly string[] = req.user!.roles;
+  const admin: boolean = req.user!.is_admin && req.user!.hasRoles('x');
+  const fromLocals = res.locals.user;
+  const token: string = csrfToken(req);
+  res.json({ id, roles, admin, user, fromLocals, token });
+});
+
+app.post('/things', csrfProtection(), (req, res) => {
+  res.status(204).end();
+});
+
+app.get('/admin', requireRoles('admins', 'staff'), (req, res) => {
+  res.send('secret');
+});
+
+try {
+  acme({ session: false });
+} catch (err) {
+  if (err instanceof ConfigurationError) {
+    const problems: readonly string[] = err.problems;
+    console.log(problems);
+  }
+}
+
+async function signIn(client: Client): Promise<string> {
+  try {
+    const session = await client.login('someone', 'secret');
+    const record = await client.getUser(session);
+    const user: User = UserClass.fromRecord(record);
+    return user.username;
+  } catch (err) {
+    if (err instanceof ServiceError) {
+      return `${err.code} ${err.status}`;
+    }
+    throw err;
+  }
+}
+
+// @ts-expect-error: an unknown option is a type error
+acme({ sessionSecrets: 'typo' });
+
+// @ts-expect-error: requireRoles() needs at least one role
+requireRoles();
+
+export { app, signIn };

@@ -1,0 +1,96 @@
+package com.acme.example;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+import com.acme.auth.AcmeUser;
+
+/**
+ * The example's pages: {@code /} for every signed-in user, {@code /admin} for the admins role only. Each answers a page
+ * to browsers and {@code {"message": "..."}} to API clients.
+ */
+@RestController
+class HomeController {
+
+    /**
+     * Greet the signed-in user.
+     * @param user the signed-in user, as the service describes it
+     * @param request the request, for its {@code Accept} and CSRF token
+     * @return the greeting
+     */
+    @GetMapping("/")
+    ResponseEntity<?> home(@AuthenticationPrincipal AcmeUser user, HttpServletRequest request) {
+        String name = (user.getFirstName() != null) ? user.getFirstName() : user.getUsername();
+        return answer(request, "Hello, " + name + "!");
+    }
+
+    /**
+     * A page for administrators only: {@code @RolesAllowed} takes the service's role names.
+     * @param user the signed-in user
+     * @param request the request
+     * @return the greeting
+     */
+    @RolesAllowed("admins")
+    @GetMapping("/admin")
+    ResponseEntity<?> admin(@AuthenticationPrincipal AcmeUser user, HttpServletRequest request) {
+        return answer(request, "Welcome to the admin area, " + user.getUsername() + ".");
+    }
+
+    /** JSON for API clients, a small page for browsers, as {@code Accept} asks. */
+    private static ResponseEntity<?> answer(HttpServletRequest request, String message) {
+        if (wantsJson(request.getHeader("Accept"))) {
+            return ResponseEntity.ok(Map.of("message", message));
+        }
+        CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        String page = """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head><meta charset="utf-8"><title>Example</title></head>
+                <body>
+                  <h1>%s</h1>
+                  <form method="post" action="%s/auth/logout">
+                    <input type="hidden" name="%s" value="%s">
+                    <button type="submit">Sign out</button>
+                  </form>
+                </body>
+                </html>
+                """.formatted(HtmlUtils.htmlEscape(message), HtmlUtils.htmlEscape(request.getContextPath()),
+                HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken()));
+        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(page);
+    }
+
+    /** Whether {@code Accept} prefers JSON to a page; no {@code Accept} is a browser's. */
+    private static boolean wantsJson(String accept) {
+        List<MediaType> types;
+        try {
+            types = MediaType.parseMediaTypes(accept);
+        }
+        catch (InvalidMediaTypeException ex) {
+            return false;
+        }
+        types.sort(Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+        for (MediaType type : types) {
+            if (type.isCompatibleWith(MediaType.TEXT_HTML)) {
+                return false;
+            }
+            if (type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+}

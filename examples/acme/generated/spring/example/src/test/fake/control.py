@@ -1,0 +1,159 @@
+"""The control endpoints under ``/__fake__/``: how tests look inside the fake and steer it.
+
+=======  ==============================  ==================================================
+GET      /__fake__/health                ``{"ok": true}``
+GET      /__fake__/users                 every user by key: username, password, record,
+                                         fields, expected, disabled, deleted
+GET      /__fake__/calls                 operations counted at their first step, recent
+                                         requests, password resets asked for, and the
+                                         values (tokens, ids, links) handed out
+POST     /__fake__/reset                 everything back to the start
+POST     /__fake__/faults                inject a fault (see :func:`parse_fault`)
+DELETE   /__fake__/faults                remove every fault
+POST     /__fake__/users/<key>/disable   the user becomes inactive
+DELETE   /__fake__/users/<key>           the user is deleted
+=======  ==============================  ==================================================
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from .exchange import Reply, Request, json_reply
+from .service import IdentityService
+from .state import Fault
+from .unify import Rejected
+
+try:
+    from .. import expr  # inside authgen: generator/fake/
+except (ImportError, ValueError):
+    from . import expr  # copied into a generated package as fake/
+
+#: The path every control endpoint lives under.
+PREFIX = "/__fake__"
+
+#: The keys a fault may have.
+FAULT_KEYS = ("operation", "status", "delay", "drop", "body", "omit", "times")
+
+
+def is_control(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def answer(service: IdentityService, request: Request) -> Reply:
+    """The reply of a control endpoint."""
+    try:
+        reply = _route(service, request)
+    except Rejected as err:
+        reply = json_reply(err.status, {"error": err.message})
+    return replace(reply, label=f"control: {request.method} {request.path}")
+
+
+def parse_fault(body: bytes, operations: tuple[str, ...]) -> tuple[str | None, Fault]:
+    """Read a fault from JSON such as ``{"operation": "login", "status": 503, "times": 1}``.
+
+    ``operation`` left out means every operation.  The effects: ``status``
+    (answer it, with the body of the step's rule for it), ``delay`` (seconds
+    to wait first), ``drop`` (close the connection without answering),
+    ``body`` (answer this raw text with 200) and ``omit`` (answer normally but
+    without the value at this JSON pointer).  ``times`` limits how many
+    requests it applies to; otherwise it lasts until reset.
+    """
+    doc = _json_object(body)
+    unknown = sorted(set(doc) - set(FAULT_KEYS))
+    if unknown:
+        raise Rejected(f"unknown fault keys {unknown}; use {', '.join(FAULT_KEYS)}")
+    operation = doc.get("operation")
+    if operation is not None and operation not in operations:
+        raise Rejected(f"the spec has no operation {operation!r}; it has {', '.join(operations)}")
+    status = _typed(doc, "status", int, "a status code")
+    if status is not None and not 100 <= status <= 599:
+        raise Rejected("status must be between 100 and 599")
+    delay = _typed(doc, "delay", (int, float), "a number of seconds")
+    if delay is not None and delay < 0:
+        raise Rejected("delay must not be negative")
+    times = _typed(doc, "times", int, "a number of requests")
+    if times is not None and times < 1:
+        raise Rejected("times must be at least 1")
+    omit = _typed(doc, "omit", str, "a JSON pointer")
+    try:
+        pointer = expr.parse_pointer(omit) if omit is not None else None
+    except expr.ExprError as err:
+        raise Rejected(str(err)) from err
+    fault = Fault(
+        status,
+        float(delay or 0),
+        bool(_typed(doc, "drop", bool, "true or false")),
+        _typed(doc, "body", str, "text"),
+        pointer,
+        times,
+    )
+    if fault.status is None and not fault.delay and not fault.drop and fault.body is None and fault.omit is None:
+        raise Rejected("a fault needs one of status, delay, drop, body or omit")
+    return operation, fault
+
+
+def _route(service: IdentityService, request: Request) -> Reply:
+    state = service.state
+    parts = tuple(request.path[len(PREFIX) :].strip("/").split("/"))
+    method = request.method
+    if parts == ("health",):
+        _allow(method, "GET")
+        return json_reply(200, {"ok": True})
+    if parts == ("users",):
+        _allow(method, "GET")
+        return json_reply(200, state.users_view())
+    if parts == ("calls",):
+        _allow(method, "GET")
+        return json_reply(200, state.calls_view())
+    if parts == ("reset",):
+        _allow(method, "POST")
+        state.reset()
+        return json_reply(200, {"ok": True})
+    if parts == ("faults",):
+        _allow(method, "POST", "DELETE")
+        if method == "DELETE":
+            state.clear_faults()
+        else:
+            state.set_fault(*parse_fault(request.body, tuple(service.routes.operations)))
+        return json_reply(200, {"ok": True})
+    if len(parts) == 3 and parts[0] == "users" and parts[2] == "disable":
+        _allow(method, "POST")
+        return json_reply(200, state.disable(_user_key(state.users, parts[1])))
+    if len(parts) == 2 and parts[0] == "users":
+        _allow(method, "DELETE")
+        state.delete(_user_key(state.users, parts[1]))
+        return json_reply(200, {"ok": True})
+    raise Rejected(f"no control endpoint {request.path}", status=404)
+
+
+def _allow(method: str, *allowed: str) -> None:
+    if method not in allowed:
+        raise Rejected(f"use {' or '.join(allowed)} here", status=405)
+
+
+def _user_key(users: dict[str, dict], key: str) -> str:
+    if key not in users:
+        raise Rejected(f"no user {key!r}; the users are {', '.join(users)}", status=404)
+    return key
+
+
+def _json_object(body: bytes) -> dict:
+    try:
+        doc = json.loads(body.decode("utf-8") or "{}")
+    except (UnicodeDecodeError, ValueError) as err:
+        raise Rejected("the body is not valid JSON") from err
+    if not isinstance(doc, dict):
+        raise Rejected("the body must be a JSON object")
+    return doc
+
+
+def _typed(doc: dict, key: str, kind: type | tuple[type, ...], what: str) -> object:
+    """``doc[key]`` when it is of type ``kind`` (booleans are not numbers), None when absent."""
+    value = doc.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+        raise Rejected(f"{key} must be {what}")
+    return value

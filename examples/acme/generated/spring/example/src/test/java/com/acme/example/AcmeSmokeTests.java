@@ -1,0 +1,732 @@
+package com.acme.example;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+import com.acme.auth.AcmeUser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The smoke cases S1-S17 against the example application over real HTTP, with Acme Identity played by the fake in
+ * {@code src/test/fake} (see {@link FakeIdentityService}). Each test is named for its case.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+        properties = { "acme.timeout=1s", "acme.session-ttl=1m" })
+@AutoConfigureMockMvc
+@ExtendWith(OutputCaptureExtension.class)
+class AcmeSmokeTests {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    /** The session TTL the tests run with, and the time the clock jumps to see it pass. */
+    private static final Duration TTL = Duration.ofMinutes(1);
+
+    private static final Fixture ADMIN = new Fixture("admin", "admin@example.com", "admin-pass-1",
+            "admin@example.com", """
+            {
+                "id": "usr-0001",
+                "username": "admin@example.com",
+                "email": "admin@example.com",
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "roles": [
+                    "admins",
+                    "staff"
+                ],
+                "active": true,
+                "is_staff": true,
+                "is_admin": true,
+                "given_name": "Ada",
+                "family_name": "Lovelace",
+                "groups": [
+                    "admins",
+                    "staff"
+                ],
+                "status": "ACTIVE",
+                "created": "2024-03-01T09:30:00Z"
+            }""");
+
+    private static final Fixture USER = new Fixture("user", "user@example.com", "user pass+2&:%",
+            "user@example.com", """
+            {
+                "id": "usr-0002",
+                "username": "user@example.com",
+                "email": "user@example.com",
+                "first_name": "Alan",
+                "last_name": "Jørgensen",
+                "roles": [
+                    "users"
+                ],
+                "active": true,
+                "is_staff": false,
+                "is_admin": false,
+                "given_name": "Alan",
+                "family_name": "Jørgensen",
+                "groups": [
+                    "users"
+                ],
+                "status": "ACTIVE",
+                "created": "2024-03-02T09:30:00Z"
+            }""");
+
+    private static final Fixture DISABLED = new Fixture("disabled", "disabled@example.com", "disabled-pass-3",
+            "disabled@example.com", """
+            {
+                "id": "usr-0003",
+                "username": "disabled@example.com",
+                "email": "disabled@example.com",
+                "first_name": "Dana",
+                "last_name": "Scully",
+                "roles": [
+                    "users"
+                ],
+                "active": false,
+                "is_staff": false,
+                "is_admin": false,
+                "given_name": "Dana",
+                "family_name": "Scully",
+                "groups": [
+                    "users"
+                ],
+                "status": "LOCKED",
+                "created": "2024-03-03T09:30:00Z"
+            }""");
+
+    private static final Fixture STAFF = new Fixture("staff", "staff@example.com", "staff-pass-4",
+            "staff@example.com", """
+            {
+                "id": "usr-0004",
+                "username": "staff@example.com",
+                "email": "staff@example.com",
+                "first_name": "Grace",
+                "last_name": "Hopper",
+                "roles": [
+                    "staff",
+                    "users"
+                ],
+                "active": true,
+                "is_staff": true,
+                "is_admin": false,
+                "given_name": "Grace",
+                "family_name": "Hopper",
+                "groups": [
+                    "staff",
+                    "users"
+                ],
+                "status": "ACTIVE",
+                "created": "2024-03-04T09:30:00Z"
+            }""");
+
+    /** The role {@code /admin} requires. */
+    private static final String ADMIN_ROLE = "admins";
+
+    /** Date-time fields, which {@code me} may write in any ISO 8601 form of the same instant. */
+    private static final Set<String> DATE_TIMES = Set.of("created");
+
+    /** {@code next} values that lead off the site; the login form must send the browser to {@code /} instead. */
+    private static final List<String> UNSAFE_NEXT = List.of("https://evil.example/", "//evil.example/",
+            "/\\evil.example/", "\\\\evil.example/", "http:evil.example", "javascript:alert(1)", "evil.example");
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private MockMvc mvc;
+
+    @Autowired
+    private MutableClock clock;
+
+    private final FakeIdentityService fake = FakeIdentityService.get();
+
+    @DynamicPropertySource
+    static void service(DynamicPropertyRegistry registry) {
+        registry.add("acme.base-url", () -> FakeIdentityService.get().url());
+        registry.add("acme.api-key", () -> "test-api-key");
+        registry.add("acme.application-id", () -> "test-application-id");
+    }
+
+    @BeforeEach
+    @AfterEach
+    void resetFake() {
+        this.fake.reset();
+    }
+
+    private AppClient api() {
+        return AppClient.api(this.port);
+    }
+
+    private AppClient browser() {
+        return AppClient.browser(this.port);
+    }
+
+    // -- S1: anonymous requests ------------------------------------------------------------------------
+
+    @Test
+    void s01AnonymousBrowserIsSentToLogin() {
+        for (String path : List.of("/", "/admin")) {
+            AppClient.Answer answer = browser().get(path);
+            assertThat(answer.status()).isIn(302, 303);
+            assertThat(answer.header("Location")).endsWith("/auth/login?next=%2F" + path.substring(1));
+        }
+        assertThat(browser().get("/", null).header("Location")).endsWith("/auth/login?next=%2F");
+    }
+
+    @Test
+    void s01AnonymousApiClientGets401() {
+        for (String path : List.of("/", "/admin", "/auth/me")) {
+            assertError(api().get(path), 401, "unauthorized");
+        }
+    }
+
+    // -- S2: the session cookie and next ---------------------------------------------------------------
+
+    @Test
+    void s02LoginSetsHttpOnlySameSiteSessionCookie() {
+        for (AppClient client : List.of(api(), browser())) {
+            List<AppClient.SetCookie> cookies = client.signIn(USER.username(), USER.password()).setCookies();
+            assertThat(cookies).isNotEmpty();
+            for (AppClient.SetCookie cookie : cookies) {
+                assertThat(cookie.httpOnly()).as("%s is HttpOnly", cookie.name()).isTrue();
+                assertThat(cookie.sameSite()).as("%s has SameSite", cookie.name()).isIn("lax", "strict");
+            }
+        }
+    }
+
+    @Test
+    void s02FormLoginFollowsSafeNext() {
+        AppClient browser = browser();
+        AppClient.Answer answer = browser.login(USER.username(), USER.password(), "/admin?tab=smoke");
+        assertThat(answer.status()).isEqualTo(303);
+        assertThat(answer.header("Location")).isEqualTo("/admin?tab=smoke");
+        assertThat(browser.signedIn()).isTrue();
+        assertThat(browser().signIn(USER.username(), USER.password()).header("Location")).isEqualTo("/");
+    }
+
+    // -- S3: me ----------------------------------------------------------------------------------------
+
+    @Test
+    void s03MeReturnsTheMappedFieldsWithTheirTypes() {
+        for (Fixture user : List.of(USER, ADMIN)) {
+            AppClient api = api();
+            JsonNode login = api.signIn(user.username(), user.password()).json();
+            AppClient.Answer me = api.me();
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.mediaType()).isEqualTo("application/json");
+            assertThat(login.get("user")).isEqualTo(me.json());
+            assertMe(me.json(), JSON.readTree(user.me()));
+        }
+    }
+
+    // -- S4: the native user object --------------------------------------------------------------------
+
+    @Test
+    void s04PrincipalIsTheTypedUser() throws Exception {
+        String body = JSON.writeValueAsString(Map.of("username", ADMIN.username(), "password", ADMIN.password()));
+        MvcResult result = this.mvc.perform(post("/auth/login").with(csrf())
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(MediaType.APPLICATION_JSON)
+                .content(body))
+            .andExpect(status().isOk())
+            .andReturn();
+        MockHttpSession session = (MockHttpSession) result.getRequest().getSession(false);
+        assertThat(session).isNotNull();
+        SecurityContext context = (SecurityContext) session
+            .getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+        assertThat(context.getAuthentication().getPrincipal()).isInstanceOf(AcmeUser.class);
+        AcmeUser user = (AcmeUser) context.getAuthentication().getPrincipal();
+        assertThat(user.getId()).isEqualTo("usr-0001");
+        assertThat(user.getUsername()).isEqualTo("admin@example.com");
+        assertThat(user.getEmail()).isEqualTo("admin@example.com");
+        assertThat(user.getFirstName()).isEqualTo("Ada");
+        assertThat(user.getLastName()).isEqualTo("Lovelace");
+        assertThat(user.getRoles()).containsExactly("admins", "staff");
+        assertThat(user.isActive()).isTrue();
+        assertThat(user.getGivenName()).isEqualTo("Ada");
+        assertThat(user.getFamilyName()).isEqualTo("Lovelace");
+        assertThat(user.getGroups()).containsExactly("admins", "staff");
+        assertThat(user.getStatus()).isEqualTo(AcmeUser.Status.ACTIVE);
+        assertThat(user.getCreated()).isEqualTo(OffsetDateTime.parse("2024-03-01T09:30:00Z"));
+        assertThat(user.isAdmin()).isTrue();
+        assertThat(user.getAuthorities()).extracting("authority").contains("ROLE_" + ADMIN_ROLE, "ROLE_ADMIN");
+        assertThat(user.getPassword()).isNull();
+        this.mvc.perform(get("/").session(session).accept(MediaType.APPLICATION_JSON)).andExpect(status().isOk());
+    }
+
+    // -- S5: roles -------------------------------------------------------------------------------------
+
+    @Test
+    void s05UserWithoutTheRoleGets403() {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        assertError(api.get("/admin"), 403, "forbidden");
+        AppClient browser = browser();
+        browser.signIn(USER.username(), USER.password());
+        assertHtml(browser.get("/admin"), 403);
+    }
+
+    @Test
+    void s05AdminGets200() {
+        AppClient api = api();
+        api.signIn(ADMIN.username(), ADMIN.password());
+        AppClient.Answer answer = api.get("/admin");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get("message").asString()).isNotBlank();
+        AppClient browser = browser();
+        browser.signIn(ADMIN.username(), ADMIN.password());
+        assertHtml(browser.get("/admin"), 200);
+        assertHtml(browser.get("/"), 200);
+    }
+
+    // -- S6: wrong password ----------------------------------------------------------------------------
+
+    @Test
+    void s06WrongPasswordIsAGenericErrorAndNoSession() {
+        AppClient api = api();
+        String wrong = assertError(api.login(USER.username(), USER.password() + "-wrong", null), 401,
+                "invalid_credentials");
+        String unknown = assertError(api().login("nobody-smoke@example.invalid", USER.password(), null), 401,
+                "invalid_credentials");
+        assertThat(wrong).as("a wrong password and an unknown user read the same").isEqualTo(unknown);
+        assertThat(api.signedIn()).isFalse();
+        AppClient browser = browser();
+        assertHtml(browser.login(USER.username(), USER.password() + "-wrong", null), 401);
+        assertThat(browser.signedIn()).isFalse();
+    }
+
+    // -- S7: logout ------------------------------------------------------------------------------------
+
+    @Test
+    void s07LogoutIsAPostThatEndsTheSession() {
+        AppClient api = api();
+        String token = api.signIn(USER.username(), USER.password()).json().get("csrf_token").asString();
+        assertError(api.get("/auth/logout"), 405, "method_not_allowed");
+        assertThat(api.signedIn()).isTrue();
+        Map<String, String> cookies = api.cookies();
+        AppClient.Csrf csrf = api.csrf();
+        assertThat(api.submit("logout", Map.of(), new AppClient.Csrf(token, csrf.header(), csrf.field())).status())
+            .isEqualTo(204);
+        assertError(api.me(), 401, "unauthorized");
+        assertThat(api.withCookies(cookies).signedIn()).as("the old session cookie").isFalse();
+        AppClient browser = browser();
+        browser.signIn(USER.username(), USER.password());
+        AppClient.Answer answer = browser.logout(true);
+        assertThat(answer.status()).isEqualTo(303);
+        assertThat(answer.header("Location")).isEqualTo("/auth/login");
+        assertThat(browser.signedIn()).isFalse();
+    }
+
+    // -- S8: CSRF --------------------------------------------------------------------------------------
+
+    @Test
+    void s08StateChangingRoutesRejectAMissingCsrfToken() {
+        for (AppClient client : List.of(api(), browser())) {
+            Map<String, String> credentials = Map.of("username", USER.username(), "password", USER.password());
+            assertCsrfRefused(client, client.submit("login", credentials, false));
+            AppClient.Csrf names = client.csrf();
+            AppClient.Csrf wrong = new AppClient.Csrf("not-the-token", names.header(), names.field());
+            assertCsrfRefused(client, client.submit("login", credentials, wrong));
+            assertThat(client.signedIn()).isFalse();
+            client.signIn(USER.username(), USER.password());
+            assertCsrfRefused(client, client.logout(false));
+            assertThat(client.signedIn()).as("a refused sign-out leaves the session alone").isTrue();
+            assertCsrfRefused(client, client.submit("register", newAccount(), false));
+            assertCsrfRefused(client, client.submit("forgot", forgotFields(USER), false));
+        }
+    }
+
+    @Test
+    void s08CsrfTokenOfAnotherSessionIsRefused() {
+        AppClient.Csrf other = api().csrf();
+        AppClient api = api();
+        api.csrf();
+        Map<String, String> credentials = Map.of("username", USER.username(), "password", USER.password());
+        assertCsrfRefused(api, api.submit("login", credentials, other));
+        assertThat(api.signedIn()).isFalse();
+    }
+
+    // -- S9: unsafe next -------------------------------------------------------------------------------
+
+    @Test
+    void s09UnsafeNextIsNotFollowed() {
+        for (String next : UNSAFE_NEXT) {
+            AppClient.Answer answer = browser().login(USER.username(), USER.password(), next);
+            assertThat(answer.status()).isEqualTo(303);
+            assertThat(answer.header("Location")).as("next=%s", next).isEqualTo("/");
+        }
+    }
+
+    // -- S10: session fixation -------------------------------------------------------------------------
+
+    @Test
+    void s10SessionIdChangesAtLogin() {
+        AppClient browser = browser();
+        browser.get("/auth/login");
+        browser.csrf();
+        Map<String, String> before = browser.cookies();
+        assertThat(before).isNotEmpty();
+        for (AppClient.SetCookie cookie : browser.signIn(USER.username(), USER.password()).setCookies()) {
+            assertThat(cookie.value()).as("cookie %s", cookie.name()).isNotEqualTo(before.get(cookie.name()));
+        }
+        assertThat(browser.signedIn()).isTrue();
+        assertThat(browser.withCookies(before).signedIn()).as("the cookies from before sign-in").isFalse();
+    }
+
+    // -- S11: the service failing ----------------------------------------------------------------------
+
+    @Test
+    void s11ServiceErrorsAtLoginAre503() {
+        for (int status : List.of(503, 500)) {
+            this.fake.fault("login", Map.of("status", status));
+            AppClient api = api();
+            assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
+            assertThat(api.signedIn()).isFalse();
+            this.fake.reset();
+        }
+        this.fake.fault("login", Map.of("status", 503));
+        AppClient browser = browser();
+        assertHtml(browser.login(USER.username(), USER.password(), null), 503);
+        assertThat(browser.signedIn()).isFalse();
+    }
+
+    @Test
+    void s11DroppedConnectionAtLoginIs503AndThePostIsNotRetried() {
+        this.fake.fault("login", Map.of("drop", true));
+        AppClient api = api();
+        assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
+        assertThat(this.fake.count("login")).isEqualTo(1);
+        assertThat(api.signedIn()).isFalse();
+    }
+
+    @Test
+    void s11DroppedConnectionOfAGetIsRetried() {
+        this.fake.fault("get_user", Map.of("drop", true, "times", 1));
+        api().signIn(USER.username(), USER.password());
+        assertThat(this.fake.count("get_user")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void s11TimeoutAtLoginIs503() {
+        this.fake.fault("login", Map.of("delay", 2.5, "times", 1));
+        AppClient api = api();
+        assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
+        assertThat(api.signedIn()).isFalse();
+    }
+
+    @Test
+    void s11GarbageFromTheServiceFailsClosed() {
+        this.fake.fault("login", Map.of("body", "<html>garbage</html>"));
+        AppClient api = api();
+        assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
+        assertThat(api.signedIn()).isFalse();
+        this.fake.reset();
+        this.fake.fault("get_user", Map.of("status", 503));
+        assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
+        assertThat(api.signedIn()).isFalse();
+    }
+
+    // -- S12: the user cached in the session -----------------------------------------------------------
+
+    @Test
+    void s12NoServiceCallsWithinTheTtlOneAfterIt() {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        int logins = this.fake.count("login");
+        int fetches = this.fake.count("get_user");
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.me().status()).isEqualTo(200);
+            assertThat(api.get("/").status()).isEqualTo(200);
+        }
+        assertThat(this.fake.count("login")).isEqualTo(logins);
+        assertThat(this.fake.count("get_user")).isEqualTo(fetches);
+        this.clock.advance(TTL.plusSeconds(1));
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.me().status()).isEqualTo(200);
+        }
+        assertThat(this.fake.count("get_user")).isEqualTo(fetches + 1);
+    }
+
+    @Test
+    void s12UserDisabledOrDeletedAtTheServiceIsSignedOutAtRefresh() {
+        AppClient disabled = api();
+        disabled.signIn(USER.username(), USER.password());
+        AppClient deleted = api();
+        deleted.signIn(ADMIN.username(), ADMIN.password());
+        this.fake.disable(USER.key());
+        this.fake.delete(ADMIN.key());
+        this.clock.advance(TTL.plusSeconds(1));
+        assertError(disabled.me(), 401, "unauthorized");
+        assertError(deleted.me(), 401, "unauthorized");
+    }
+
+    @Test
+    void s12ServiceDownAtRefreshFailsClosed() {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        this.fake.fault("get_user", Map.of("status", 503));
+        this.clock.advance(TTL.plusSeconds(1));
+        assertError(api.me(), 503, "service_unavailable");
+        assertError(api.get("/"), 503, "service_unavailable");
+    }
+
+    // -- S13: disabled users ---------------------------------------------------------------------------
+
+    @Test
+    void s13DisabledUserCannotLogIn() {
+        AppClient api = api();
+        assertDisabled(api.login(DISABLED.username(), DISABLED.password(), null));
+        assertThat(api.signedIn()).isFalse();
+        this.fake.disable(USER.key());
+        assertDisabled(api.login(USER.username(), USER.password(), null));
+        assertThat(api.signedIn()).isFalse();
+        AppClient browser = browser();
+        assertHtml(browser.login(DISABLED.username(), DISABLED.password(), null), 401, 403);
+        assertThat(browser.signedIn()).isFalse();
+    }
+
+    // -- S14: register ---------------------------------------------------------------------------------
+
+    @Test
+    void s14RegisterCreatesAnAccount() {
+        Map<String, String> account = newAccount();
+        AppClient.Answer created = api().submit("register", account, true);
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.json()).isEqualTo(JSON.readTree("{\"status\": \"registered\"}"));
+        api().signIn(account.get("email"), NEW_PASSWORD);
+        AppClient.Answer form = browser().submit("register", newAccount(), true);
+        assertThat(form.status()).isEqualTo(303);
+        assertThat(form.header("Location")).startsWith("/auth/login");
+        assertHtml(browser().get("/auth/register"), 200);
+    }
+
+    @Test
+    void s14RegisterRefusesExistingAccountsAndBadData() {
+        Map<String, String> taken = newAccount();
+        taken.put("email", USER.username());
+        assertError(api().submit("register", taken, true), 409, "conflict");
+        Map<String, String> bad = newAccount();
+        bad.put("email", "not-an-email");
+        assertError(api().submit("register", bad, true), 400, "invalid_input");
+        Map<String, String> missing = newAccount();
+        missing.remove("email");
+        assertError(api().submit("register", missing, true), 400, "invalid_input");
+    }
+
+    private static final String NEW_PASSWORD = "Smoke-pass-1 +&%";
+
+    private static Map<String, String> newAccount() {
+        String email = "smoke-" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("email", email);
+        values.put("password", NEW_PASSWORD);
+        values.put("first_name", "Smoke");
+        values.put("last_name", "Smoke");
+        return values;
+    }
+
+    // -- S15: forgot password --------------------------------------------------------------------------
+
+    @Test
+    void s15ForgotPasswordAnswersTheSameForKnownAndUnknownAccounts() {
+        AppClient.Answer known = api().submit("forgot", forgotFields(USER), true);
+        AppClient.Answer unknown = api().submit("forgot", forgotFields(null), true);
+        assertThat(known.status()).isEqualTo(202);
+        assertThat(known.json()).isEqualTo(JSON.readTree("{\"status\": \"sent\"}"));
+        assertThat(unknown.status()).isEqualTo(known.status());
+        assertThat(unknown.json()).isEqualTo(known.json());
+        assertThat(this.fake.count("forgot_password")).isGreaterThanOrEqualTo(1);
+        String knownPage = assertHtml(browser().submit("forgot", forgotFields(USER), true), 200);
+        String unknownPage = assertHtml(browser().submit("forgot", forgotFields(null), true), 200);
+        assertThat(withoutInputs(knownPage)).isEqualTo(withoutInputs(unknownPage));
+    }
+
+    private static Map<String, String> forgotFields(Fixture user) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("email", (user != null) ? user.email() : "nobody-smoke@example.invalid");
+        return values;
+    }
+
+    private static String withoutInputs(String page) {
+        return page.replaceAll("<(input|meta)\\b[^>]*>", "<$1>");
+    }
+
+    // -- S16: logs -------------------------------------------------------------------------------------
+
+    @Test
+    void s16ThePasswordNeverAppearsInLogs(CapturedOutput output) {
+        LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+        List<String> loggers = List.of("org.springframework.security", "org.springframework.web",
+                "com.acme.auth");
+        loggers.forEach((name) -> logging.setLogLevel(name, LogLevel.TRACE));
+        try {
+            api().signIn(USER.username(), USER.password());
+            browser().signIn(ADMIN.username(), ADMIN.password());
+            api().login(USER.username(), USER.password() + "-wrong", null);
+            this.fake.fault("login", Map.of("status", 503));
+            api().login(ADMIN.username(), ADMIN.password(), null);
+        }
+        finally {
+            loggers.forEach((name) -> logging.setLogLevel(name, null));
+        }
+        assertThat(output.getAll()).isNotEmpty()
+            .doesNotContain(USER.password())
+            .doesNotContain(ADMIN.password())
+            .doesNotContain(USER.password() + "-wrong");
+    }
+
+    // -- S17: service tokens ---------------------------------------------------------------------------
+
+    @Test
+    void s17NoServiceTokenIsReadableInCookies() {
+        for (AppClient client : List.of(api(), browser())) {
+            AppClient.Answer answer = client.signIn(USER.username(), USER.password());
+            client.me();
+            List<String> issued = this.fake.issued();
+            assertThat(issued).isNotEmpty();
+            for (String value : issued) {
+                for (String cookie : client.cookies().values()) {
+                    assertThat(cookie).doesNotContain(value);
+                }
+                assertThat(answer.body()).doesNotContain(value);
+            }
+        }
+    }
+
+    // -- checks ----------------------------------------------------------------------------------------
+
+    /** The answer is the contract's JSON error with this status and code; returns its message. */
+    private static String assertError(AppClient.Answer answer, int status, String code) {
+        assertThat(answer.status()).as("status of %s", answer).isEqualTo(status);
+        assertThat(answer.mediaType()).as("type of %s", answer).isEqualTo("application/json");
+        JsonNode body = answer.json();
+        assertThat(body.propertyNames()).containsExactly("error");
+        assertThat(body.get("error").propertyNames()).containsExactlyInAnyOrder("code", "message");
+        assertThat(body.get("error").get("code").asString()).isEqualTo(code);
+        String message = body.get("error").get("message").asString();
+        assertThat(message).isNotBlank();
+        return message;
+    }
+
+    /** The answer is an HTML page with one of these statuses; returns it. */
+    private static String assertHtml(AppClient.Answer answer, int... statuses) {
+        assertThat(answer.status()).as("status of %s", answer).isIn(Arrays.stream(statuses).boxed().toList());
+        assertThat(answer.mediaType()).as("type of %s", answer).isEqualTo("text/html");
+        return answer.body();
+    }
+
+    private static void assertCsrfRefused(AppClient client, AppClient.Answer answer) {
+        if (client.isBrowser()) {
+            assertHtml(answer, 403);
+        }
+        else {
+            assertError(answer, 403, "csrf_failed");
+        }
+    }
+
+    private static void assertDisabled(AppClient.Answer answer) {
+        if (answer.status() == 401) {
+            assertError(answer, 401, "invalid_credentials");
+        }
+        else {
+            assertError(answer, 403, "account_disabled");
+        }
+    }
+
+    /** {@code me} holds every expected property with the same value (date-times as the same instant). */
+    private static void assertMe(JsonNode me, JsonNode expected) {
+        for (String name : expected.propertyNames()) {
+            assertThat(me.has(name)).as("me has %s", name).isTrue();
+            JsonNode want = expected.get(name);
+            if (DATE_TIMES.contains(name) && want.isString()) {
+                assertThat(OffsetDateTime.parse(me.get(name).asString()).toInstant()).as(name)
+                    .isEqualTo(OffsetDateTime.parse(want.asString()).toInstant());
+            }
+            else {
+                assertThat(me.get(name)).as(name).isEqualTo(want);
+            }
+        }
+    }
+
+    /** A fixture user of the fake: who it is, and what {@code me} answers for it. */
+    private record Fixture(String key, String username, String password, String email, String me) {
+    }
+
+    /** A clock the tests move forward to see the session TTL pass. */
+    static final class MutableClock extends Clock {
+
+        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+
+        void advance(Duration duration) {
+            this.now.updateAndGet((instant) -> instant.plus(duration));
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return this.now.get();
+        }
+
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class TestClock {
+
+        @Bean
+        MutableClock clock() {
+            return new MutableClock();
+        }
+
+    }
+
+}

@@ -1,0 +1,186 @@
+package com.acme.example;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The fake Acme Identity that ships with the package ({@code src/test/fake}), run as a child process:
+ * {@code python3 -m fake fake/spec.json --port 0}. It is started once for all tests and stopped when the JVM exits;
+ * {@code PYTHON} names another interpreter than {@code python3}.
+ * <p>
+ * Its control endpoints under {@code /__fake__/} count calls, inject faults and disable or delete users.
+ */
+final class FakeIdentityService {
+
+    private static final JsonMapper JSON = JsonMapper.shared();
+
+    private static FakeIdentityService running;
+
+    private final Process process;
+
+    private final String url;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private FakeIdentityService(Process process, String url) {
+        this.process = process;
+        this.url = url;
+    }
+
+    /**
+     * The fake, started on first use.
+     * @return the running fake
+     */
+    static synchronized FakeIdentityService get() {
+        if (running == null) {
+            running = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(running.process::destroy, "stop-fake-identity-service"));
+        }
+        return running;
+    }
+
+    private static FakeIdentityService start() {
+        String python = System.getenv().getOrDefault("PYTHON", "python3");
+        ProcessBuilder builder = new ProcessBuilder(python, "-m", "fake", "fake/spec.json", "--port", "0")
+            .directory(Path.of("src", "test").toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+        try {
+            Process process = builder.start();
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String first = CompletableFuture.supplyAsync(() -> readLine(out)).get(30, TimeUnit.SECONDS);
+            if (first == null || !first.startsWith("fake listening on ")) {
+                process.destroy();
+                throw new IllegalStateException("The fake identity service did not start; it said: " + first);
+            }
+            Thread drain = new Thread(() -> drain(out), "fake-identity-service-output");
+            drain.setDaemon(true);
+            drain.start();
+            return new FakeIdentityService(process, first.substring("fake listening on ".length()).strip());
+        }
+        catch (IOException | ExecutionException | TimeoutException ex) {
+            throw new IllegalStateException("Cannot start the fake identity service with " + python, ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting the fake identity service", ex);
+        }
+    }
+
+    private static String readLine(BufferedReader reader) {
+        try {
+            return reader.readLine();
+        }
+        catch (IOException ex) {
+            return null;
+        }
+    }
+
+    private static void drain(BufferedReader reader) {
+        while (readLine(reader) != null) {
+            // the fixture users it lists; nothing more unless it runs with --verbose
+        }
+    }
+
+    /**
+     * Where the fake listens: the base URL the integration is configured with.
+     * @return the URL, such as {@code http://127.0.0.1:54321}
+     */
+    String url() {
+        return this.url;
+    }
+
+    /** Forget counts, faults and changes to the users. */
+    void reset() {
+        call("POST", "reset", null);
+    }
+
+    /**
+     * Make an operation fail.
+     * @param operation the spec's operation, such as {@code login}
+     * @param fault what to do: {@code Map.of("status", 503)}, {@code Map.of("delay", 2)}, {@code Map.of("drop", true)}
+     */
+    void fault(String operation, Map<String, Object> fault) {
+        Map<String, Object> body = new LinkedHashMap<>(fault);
+        body.put("operation", operation);
+        call("POST", "faults", body);
+    }
+
+    void disable(String key) {
+        call("POST", "users/" + key + "/disable", null);
+    }
+
+    void delete(String key) {
+        call("DELETE", "users/" + key, null);
+    }
+
+    /**
+     * How often an operation was called since the last reset.
+     * @param operation the spec's operation
+     * @return the count
+     */
+    int count(String operation) {
+        JsonNode count = call("GET", "calls", null).get(operation);
+        return (count == null) ? 0 : count.intValue();
+    }
+
+    /**
+     * Every value (token, id, link) the fake handed out since the last reset.
+     * @return the values
+     */
+    List<String> issued() {
+        List<String> values = new ArrayList<>();
+        for (JsonNode item : call("GET", "calls", null).path("issued").values()) {
+            values.add(item.path("value").asString());
+        }
+        return values;
+    }
+
+    private JsonNode call(String method, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.url + "/__fake__/" + path))
+            .timeout(Duration.ofSeconds(30));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+            request.method(method, BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        }
+        else {
+            request.method(method, BodyPublishers.noBody());
+        }
+        try {
+            HttpResponse<byte[]> response = this.http.send(request.build(), BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(method + " /__fake__/" + path + " answered " + response.statusCode());
+            }
+            return JSON.readTree(response.body());
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException("The fake identity service does not answer", ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", ex);
+        }
+    }
+
+}

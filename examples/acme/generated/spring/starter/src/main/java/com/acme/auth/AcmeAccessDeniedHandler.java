@@ -1,0 +1,61 @@
+package com.acme.auth;
+
+import java.io.IOException;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
+
+/**
+ * Answers a request that may not go on: 403, with the JSON error body for API clients and a page for browsers.
+ * <p>
+ * A post without a valid CSRF token is {@code csrf_failed} and gets a page that says to reload the form; a signed-in
+ * user who lacks a role is {@code forbidden} and gets the forbidden page.
+ */
+public class AcmeAccessDeniedHandler implements AccessDeniedHandler {
+
+    /** What a post without a valid CSRF token is told. */
+    public static final String CSRF_MESSAGE = "The form has expired or lacks its security token. "
+            + "Reload the page and try again.";
+
+    private final AcmeProperties properties;
+
+    private final AcmePages pages;
+
+    /**
+     * A handler that renders the integration's pages.
+     * @param properties the integration's properties
+     * @param pages renders the pages
+     */
+    public AcmeAccessDeniedHandler(AcmeProperties properties, AcmePages pages) {
+        this.properties = properties;
+        this.pages = pages;
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response,
+            AccessDeniedException accessDeniedException) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        boolean csrf = accessDeniedException instanceof CsrfException;
+        int status = HttpServletResponse.SC_FORBIDDEN;
+        if (Negotiation.answerForPost(request) == Negotiation.Answer.HTML) {
+            if (csrf) {
+                this.pages.render(this.properties.getPages().getError(), request, response, status,
+                        Map.of("title", "Please try again", "message", CSRF_MESSAGE));
+            }
+            else {
+                this.pages.render(this.properties.getPages().getForbidden(), request, response, status, Map.of());
+            }
+            return;
+        }
+        JsonAnswers.write(response, status, csrf ? JsonAnswers.error("csrf_failed", CSRF_MESSAGE)
+                : JsonAnswers.error("forbidden", "You do not have access to this page."));
+    }
+
+}

@@ -1,0 +1,518 @@
+package com.acme.auth;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.authentication.logout.CompositeLogoutHandler;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
+import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
+import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.CompositeSessionAuthenticationStrategy;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
+import org.springframework.security.web.csrf.CsrfLogoutHandler;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.view.RedirectView;
+
+import com.acme.auth.AcmeServiceException.UserNotFound;
+
+/**
+ * The integration's routes under {@code acme.route-prefix} ({@code /auth} by default): login, logout, me,
+ * csrf, register, forgot.
+ * <p>
+ * Each route answers browsers with pages and API clients with JSON, as {@code Accept} asks. Posts come as forms with
+ * the CSRF field, or as JSON ({@code Content-Type: application/json}) with the CSRF header; {@code GET csrf} tells
+ * API clients both names and a token. Signing in makes a new session (its id changes, and so does the CSRF token).
+ */
+@Controller
+@RequestMapping(AcmeProperties.ROUTE_PREFIX_PLACEHOLDER)
+public class AcmeAuthController {
+
+    /** The longest text accepted in a field, so no one can post megabytes to the service. */
+    public static final int MAX_INPUT_LENGTH = 1024;
+
+    /** The largest JSON body read. */
+    private static final int MAX_JSON_BODY = 64 * 1024;
+
+    private static final List<FormField> LOGIN_FIELDS = List.of(
+            new FormField("username", "Email", "email", "username"),
+            new FormField("password", "Password", "password", "current-password"));
+
+    private static final List<FormField> REGISTER_FIELDS = List.of(
+            new FormField("email", "Email", "email", "email"),
+            new FormField("password", "Password", "password", "new-password"),
+            new FormField("first_name", "First name", "text", "given-name"),
+            new FormField("last_name", "Last name", "text", "family-name"));
+
+    private static final List<FormField> FORGOT_FIELDS = List.of(
+            new FormField("email", "Email", "email", "email"));
+
+    private static final Log logger = LogFactory.getLog(AcmeAuthController.class);
+
+    private final AcmeProperties properties;
+
+    private final AcmeClient client;
+
+    private final AuthenticationManager authenticationManager;
+
+    private final SecurityContextRepository securityContextRepository;
+
+    private final SessionAuthenticationStrategy sessionStrategy;
+
+    private final LogoutHandler logoutHandler;
+
+    private final AcmePages pages;
+
+    private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
+
+    /**
+     * The routes.
+     * @param properties the integration's properties
+     * @param client the service's client
+     * @param authenticationManager signs users in, with {@link AcmeAuthenticationProvider}
+     * @param securityContextRepository where the signed-in user is kept: the HTTP session
+     * @param csrfTokens the CSRF tokens of the integration's security filter chain
+     * @param pages renders the pages
+     */
+    public AcmeAuthController(AcmeProperties properties, AcmeClient client,
+            AuthenticationManager authenticationManager, SecurityContextRepository securityContextRepository,
+            CsrfTokenRepository csrfTokens, AcmePages pages) {
+        this.properties = properties;
+        this.client = client;
+        this.authenticationManager = authenticationManager;
+        this.securityContextRepository = securityContextRepository;
+        this.sessionStrategy = new CompositeSessionAuthenticationStrategy(
+                List.of(new ChangeSessionIdAuthenticationStrategy(), new CsrfAuthenticationStrategy(csrfTokens)));
+        SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
+        signOut.setSecurityContextRepository(securityContextRepository);
+        this.logoutHandler = new CompositeLogoutHandler(new CsrfLogoutHandler(csrfTokens), signOut);
+        this.pages = pages;
+    }
+
+    // -- login ----------------------------------------------------------------------------------------
+
+    /**
+     * The login page.
+     * @param next where to go after signing in: followed only when it is a path on this site
+     * @param registered set when the user has just created an account
+     * @param request the request
+     * @return the page
+     */
+    @GetMapping(path = "/login", produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView loginPage(@RequestParam(name = "next", required = false) String next,
+            @RequestParam(name = "registered", required = false) String registered, HttpServletRequest request) {
+        Map<String, Object> model = formModel(LOGIN_FIELDS, Map.of(), Map.of(), null);
+        model.put("next", safeNext(next));
+        if (registered != null) {
+            model.put("notice", "Your account is ready. Sign in to continue.");
+        }
+        return this.pages.page(this.properties.getPages().getLogin(), request, HttpStatus.OK, model);
+    }
+
+    /**
+     * Sign a user in, from the login form or from JSON {@code {"username": ..., "password": ...}}.
+     * @param request the request
+     * @param response the response, which gets the new session's cookie
+     * @return JSON {@code {"user": ..., "csrf_token": ...}}, or a redirect to {@code next}; the error otherwise
+     */
+    @PostMapping("/login")
+    public ModelAndView login(HttpServletRequest request, HttpServletResponse response) {
+        Negotiation.Answer answer = answerOrRefuse(request);
+        Map<String, String> values = read(request, LOGIN_FIELDS, "next");
+        Map<String, String> problems = check(values, LOGIN_FIELDS);
+        String next = safeNext(values.get("next"));
+        if (!problems.isEmpty()) {
+            return invalid(answer, request, problems, loginModel(values, next, problems, null));
+        }
+        Authentication result;
+        try {
+            String username = values.get("username").strip();
+            result = this.authenticationManager
+                .authenticate(UsernamePasswordAuthenticationToken.unauthenticated(username, values.get("password")));
+        }
+        catch (AuthenticationException ex) {
+            Refusal refusal = Refusal.of(ex);
+            if (answer == Negotiation.Answer.JSON) {
+                return JsonAnswers.answer(refusal.status(), JsonAnswers.error(refusal.code(), refusal.message()));
+            }
+            return this.pages.page(this.properties.getPages().getLogin(), request, refusal.status(),
+                    loginModel(values, next, Map.of(), refusal.message()));
+        }
+        this.sessionStrategy.onAuthentication(result, request, response);
+        SecurityContext context = this.holder.createEmptyContext();
+        context.setAuthentication(result);
+        this.holder.setContext(context);
+        this.securityContextRepository.saveContext(context, request, response);
+        if (answer == Negotiation.Answer.JSON) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("user", ((AcmeUser) result.getPrincipal()).toMap());
+            body.put("csrf_token", csrfToken(request));
+            return JsonAnswers.answer(HttpStatus.OK, body);
+        }
+        return seeOther((next != null) ? next : request.getContextPath() + "/");
+    }
+
+    private Map<String, Object> loginModel(Map<String, String> values, String next, Map<String, String> problems,
+            String error) {
+        Map<String, Object> model = formModel(LOGIN_FIELDS, values, problems, error);
+        model.put("next", next);
+        return model;
+    }
+
+    // -- logout, me, csrf -------------------------------------------------------------------------------
+
+    /**
+     * Sign out: a POST with the CSRF token, so no link or image can sign anyone out.
+     * @param request the request
+     * @param response the response
+     * @return 204 for API clients, a redirect to the login page for browsers
+     */
+    @PostMapping("/logout")
+    public ModelAndView logout(HttpServletRequest request, HttpServletResponse response) {
+        Negotiation.Answer answer = answerOrRefuse(request);
+        this.logoutHandler.logout(request, response, this.holder.getContext().getAuthentication());
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatus.NO_CONTENT, null);
+        }
+        return seeOther(request.getContextPath() + this.properties.getRoutePrefix() + "/login");
+    }
+
+    /**
+     * The signed-in user: the canonical properties, then every field of the service's record.
+     * @param user the signed-in user; null when there is none
+     * @return the user as JSON, or 401
+     */
+    @GetMapping(path = "/me", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, Object>> me(@AuthenticationPrincipal AcmeUser user) {
+        if (user == null) {
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .body(JsonAnswers.error("unauthorized", "Sign in to continue."));
+        }
+        return ResponseEntity.ok(user.toMap());
+    }
+
+    /**
+     * A CSRF token for API clients, and where it goes: the header of JSON posts, the field of forms.
+     * @param request the request
+     * @return {@code {"csrf_token": ..., "header": ..., "field": ...}}
+     */
+    @GetMapping(path = "/csrf", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, String>> csrf(HttpServletRequest request) {
+        CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        if (token == null) {
+            throw new IllegalStateException("No CSRF token: the integration's security filter chain did not run");
+        }
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("csrf_token", token.getToken());
+        body.put("header", token.getHeaderName());
+        body.put("field", token.getParameterName());
+        return ResponseEntity.ok(body);
+    }
+
+    // -- register -------------------------------------------------------------------------------------
+
+    /**
+     * The page that creates an account.
+     * @param request the request
+     * @return the page
+     */
+    @GetMapping(path = "/register", produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView registerPage(HttpServletRequest request) {
+        return this.pages.page(this.properties.getPages().getRegister(), request, HttpStatus.OK,
+                formModel(REGISTER_FIELDS, Map.of(), Map.of(), null));
+    }
+
+    /**
+     * Create an account at the service; the user signs in afterwards.
+     * @param request the request
+     * @return JSON {@code {"status": "registered"}} (201), or a redirect to the login page; the error otherwise
+     */
+    @PostMapping("/register")
+    public ModelAndView register(HttpServletRequest request) {
+        Negotiation.Answer answer = answerOrRefuse(request);
+        Map<String, String> values = read(request, REGISTER_FIELDS);
+        Map<String, String> problems = check(values, REGISTER_FIELDS);
+        if (!problems.isEmpty()) {
+            return invalid(answer, request, problems, formModel(REGISTER_FIELDS, values, problems, null));
+        }
+        try {
+            this.client.register(
+                    values.get("email"),
+                    values.get("password"),
+                    values.get("first_name"),
+                    values.get("last_name"));
+        }
+        catch (AcmeServiceException ex) {
+            logger.info("Registration refused: " + ex.getCode());
+            return refused(answer, request, ex, this.properties.getPages().getRegister(),
+                    formModel(REGISTER_FIELDS, values, Map.of(), ex.getPublicMessage()));
+        }
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatus.CREATED, Map.of("status", "registered"));
+        }
+        return seeOther(request.getContextPath() + this.properties.getRoutePrefix() + "/login?registered");
+    }
+
+    // -- forgot password ------------------------------------------------------------------------------
+
+    /**
+     * The page that starts a password reset.
+     * @param request the request
+     * @return the page
+     */
+    @GetMapping(path = "/forgot", produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView forgotPage(HttpServletRequest request) {
+        return this.pages.page(this.properties.getPages().getForgot(), request, HttpStatus.OK,
+                formModel(FORGOT_FIELDS, Map.of(), Map.of(), null));
+    }
+
+    /**
+     * Start a password reset. The answer is the same whether or not the account exists.
+     * @param request the request
+     * @return JSON {@code {"status": "sent"}} (202), or the confirmation page; the error when the service fails
+     */
+    @PostMapping("/forgot")
+    public ModelAndView forgot(HttpServletRequest request) {
+        Negotiation.Answer answer = answerOrRefuse(request);
+        Map<String, String> values = read(request, FORGOT_FIELDS);
+        Map<String, String> problems = check(values, FORGOT_FIELDS);
+        if (!problems.isEmpty()) {
+            return invalid(answer, request, problems, formModel(FORGOT_FIELDS, values, problems, null));
+        }
+        try {
+            this.client.forgotPassword(
+                    values.get("email"));
+        }
+        catch (UserNotFound ex) {
+            // answered like a known account, so the answer does not tell who has one
+        }
+        catch (AcmeServiceException ex) {
+            logger.info("Password reset refused: " + ex.getCode());
+            return refused(answer, request, ex, this.properties.getPages().getForgot(),
+                    formModel(FORGOT_FIELDS, values, Map.of(), ex.getPublicMessage()));
+        }
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatus.ACCEPTED, Map.of("status", "sent"));
+        }
+        Map<String, Object> model = formModel(FORGOT_FIELDS, Map.of(), Map.of(), null);
+        model.put("sent", true);
+        return this.pages.page(this.properties.getPages().getForgot(), request, HttpStatus.OK, model);
+    }
+
+    // -- helpers --------------------------------------------------------------------------------------
+
+    /**
+     * {@code next} when it is a path on this site, else null: nothing with a scheme or a host, and nothing a browser
+     * would read as one ({@code //host}, {@code /\host}, control characters).
+     * @param next the requested target
+     * @return the target, or null
+     */
+    static String safeNext(String next) {
+        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
+            return null;
+        }
+        for (int i = 0; i < next.length(); i++) {
+            char ch = next.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                return null;
+            }
+        }
+        return next;
+    }
+
+    /** The representation to answer a post with; 406 when the request accepts neither. */
+    private static Negotiation.Answer answerOrRefuse(HttpServletRequest request) {
+        Negotiation.Answer answer = Negotiation.answerForPost(request);
+        if (answer == null) {
+            throw new InvalidRequest(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "This route answers HTML or JSON.");
+        }
+        return answer;
+    }
+
+    /** The fields of a post, from a form or a JSON object; absent fields are left out. */
+    private static Map<String, String> read(HttpServletRequest request, List<FormField> fields, String... extra) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(fields.stream().map(FormField::getName).toList());
+        names.addAll(List.of(extra));
+        if (Negotiation.isJson(request)) {
+            JsonNode body = jsonBody(request);
+            for (String name : names) {
+                JsonNode value = body.get(name);
+                if (value == null || value.isNull()) {
+                    continue;
+                }
+                if (!value.isString()) {
+                    throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", name + ": must be text.");
+                }
+                values.put(name, value.stringValue());
+            }
+            return values;
+        }
+        if (Negotiation.isForm(request)) {
+            for (String name : names) {
+                String value = request.getParameter(name);
+                if (value != null) {
+                    values.put(name, value);
+                }
+            }
+            return values;
+        }
+        throw new InvalidRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                "Post a form, or JSON with Content-Type: application/json.");
+    }
+
+    private static JsonNode jsonBody(HttpServletRequest request) {
+        byte[] bytes;
+        try (InputStream in = request.getInputStream()) {
+            bytes = in.readNBytes(MAX_JSON_BODY + 1);
+        }
+        catch (IOException ex) {
+            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body could not be read.");
+        }
+        if (bytes.length > MAX_JSON_BODY) {
+            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body is too large.");
+        }
+        try {
+            JsonNode body = JsonMapper.shared().readTree(bytes);
+            if (body != null && body.isObject()) {
+                return body;
+            }
+        }
+        catch (JacksonException ex) {
+            // reported below
+        }
+        throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body is not a valid JSON object.");
+    }
+
+    /** What is wrong with each field: missing, or too long. */
+    private static Map<String, String> check(Map<String, String> values, List<FormField> fields) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (FormField field : fields) {
+            String value = values.get(field.getName());
+            if (value == null || value.isBlank()) {
+                problems.put(field.getName(), "This field is required.");
+            }
+            else if (value.length() > MAX_INPUT_LENGTH) {
+                problems.put(field.getName(), "This is too long.");
+            }
+        }
+        return problems;
+    }
+
+    private ModelAndView invalid(Negotiation.Answer answer, HttpServletRequest request, Map<String, String> problems,
+            Map<String, Object> model) {
+        if (answer == Negotiation.Answer.JSON) {
+            StringBuilder message = new StringBuilder();
+            problems.forEach((name, problem) -> message.append(message.isEmpty() ? "" : " ").append(name).append(": ")
+                    .append(problem));
+            return JsonAnswers.answer(HttpStatus.BAD_REQUEST, JsonAnswers.error("invalid_input", message.toString()));
+        }
+        return this.pages.page(pageOf(request), request, HttpStatus.BAD_REQUEST, model);
+    }
+
+    private ModelAndView refused(Negotiation.Answer answer, HttpServletRequest request, AcmeServiceException ex,
+            String page, Map<String, Object> model) {
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatusCode.valueOf(ex.getStatus()),
+                    JsonAnswers.error(ex.getCode(), ex.getPublicMessage()));
+        }
+        return this.pages.page(page, request, HttpStatusCode.valueOf(ex.getStatus()), model);
+    }
+
+    /** The page of the route a post went to, to show it again. */
+    private String pageOf(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        if (uri.endsWith("/register")) {
+            return this.properties.getPages().getRegister();
+        }
+        if (uri.endsWith("/forgot")) {
+            return this.properties.getPages().getForgot();
+        }
+        return this.properties.getPages().getLogin();
+    }
+
+    /** The model of a form page: its fields, the values to show again (never a password) and the problems. */
+    private static Map<String, Object> formModel(List<FormField> fields, Map<String, String> values,
+            Map<String, String> problems, String error) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        for (FormField field : fields) {
+            String value = values.get(field.getName());
+            shown.put(field.getName(), (value == null || "password".equals(field.getType())) ? "" : value);
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("fields", fields);
+        model.put("values", shown);
+        model.put("errors", problems);
+        model.put("error", error);
+        return model;
+    }
+
+    private static String csrfToken(HttpServletRequest request) {
+        CsrfToken token = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
+        return (token != null) ? token.getToken() : null;
+    }
+
+    private static ModelAndView seeOther(String location) {
+        RedirectView redirect = new RedirectView(location, false);
+        redirect.setStatusCode(HttpStatus.SEE_OTHER);
+        redirect.setExposeModelAttributes(false);
+        return new ModelAndView(redirect);
+    }
+
+    /** Why a sign-in was refused, as the answer says it. */
+    private record Refusal(HttpStatusCode status, String code, String message) {
+
+        static Refusal of(AuthenticationException ex) {
+            if (ex instanceof DisabledException) {
+                return new Refusal(HttpStatus.FORBIDDEN, "account_disabled", "This account is disabled.");
+            }
+            if (ex instanceof AuthenticationServiceException
+                    && ex.getCause() instanceof AcmeServiceException cause) {
+                return new Refusal(HttpStatusCode.valueOf(cause.getStatus()), cause.getCode(),
+                        cause.getPublicMessage());
+            }
+            if (ex instanceof AuthenticationServiceException) {
+                return new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable",
+                        "The identity service is unavailable. Please try again later.");
+            }
+            return new Refusal(HttpStatus.UNAUTHORIZED, "invalid_credentials",
+                    AcmeAuthenticationProvider.INVALID_CREDENTIALS);
+        }
+
+    }
+
+}

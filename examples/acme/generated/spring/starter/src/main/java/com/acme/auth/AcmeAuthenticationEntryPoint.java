@@ -1,0 +1,50 @@
+package com.acme.auth;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+
+/**
+ * Answers a request that needs a signed-in user and has none: browsers are sent to the login page, with
+ * {@code next} saying where to come back to; API clients get 401 with the JSON error body, never a redirect.
+ */
+public class AcmeAuthenticationEntryPoint implements AuthenticationEntryPoint {
+
+    private final AcmeProperties properties;
+
+    /**
+     * An entry point for the integration's routes.
+     * @param properties the integration's properties
+     */
+    public AcmeAuthenticationEntryPoint(AcmeProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response,
+            AuthenticationException authException) throws IOException {
+        if (jsonOnly(request) || Negotiation.answer(request, Negotiation.Answer.HTML) != Negotiation.Answer.HTML) {
+            JsonAnswers.write(response, HttpServletResponse.SC_UNAUTHORIZED,
+                    JsonAnswers.error("unauthorized", "Sign in to continue."));
+            return;
+        }
+        String query = request.getQueryString();
+        String next = request.getRequestURI() + ((query != null) ? "?" + query : "");
+        String login = request.getContextPath() + this.properties.getRoutePrefix() + "/login";
+        response.sendRedirect(login + "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+    }
+
+    /** The routes that only ever answer JSON: {@code me} and {@code csrf}. */
+    private boolean jsonOnly(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String prefix = this.properties.getRoutePrefix();
+        return path.equals(prefix + "/me") || path.equals(prefix + "/csrf");
+    }
+
+}

@@ -1,0 +1,239 @@
+package com.acme.auth;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import com.acme.auth.AcmeServiceException.AccountDisabled;
+import com.acme.auth.AcmeServiceException.Conflict;
+import com.acme.auth.AcmeServiceException.InvalidCredentials;
+import com.acme.auth.AcmeServiceException.InvalidInput;
+import com.acme.auth.AcmeServiceException.ServiceUnavailable;
+import com.acme.auth.AcmeServiceException.UserNotFound;
+
+/**
+ * Talks to Acme Identity: one instance per application, a bean of the auto-configuration.
+ * <p>
+ * Each method is the straight-line sequence of requests the service's API needs. A request that takes longer than
+ * the timeout fails; only GET requests are sent again, and only when their connection failed: a POST is never sent
+ * twice. Anything unexpected fails closed, as {@link ServiceUnavailable}.
+ */
+public class AcmeClient {
+
+    private static final Log logger = LogFactory.getLog(AcmeClient.class);
+
+    private final JsonMapper mapper = JsonMapper.shared();
+
+    private final String baseUrl;
+
+    private final String apiKey;
+
+    private final String applicationId;
+
+    private final Duration timeout;
+
+    private final int retries;
+
+    private final HttpClient http;
+
+    /**
+     * A client configured by the integration's properties.
+     * @param properties the {@code acme.*} properties
+     */
+    public AcmeClient(AcmeProperties properties) {
+        this(properties, HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(properties.getTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
+    }
+
+    /**
+     * A client that sends its requests with the given {@link HttpClient}.
+     * @param properties the {@code acme.*} properties
+     * @param http the HTTP client, e.g. with a proxy or an executor of the application's
+     */
+    public AcmeClient(AcmeProperties properties, HttpClient http) {
+        this.baseUrl = properties.getBaseUrl().replaceAll("/+$", "");
+        this.apiKey = properties.getApiKey();
+        this.applicationId = properties.getApplicationId();
+        this.timeout = properties.getTimeout();
+        this.retries = properties.getRetries();
+        this.http = http;
+    }
+
+    /**
+     * Sign a user in.
+     * @param username what the user signs in with
+     * @param password the user's password; it goes to the service only
+     * @return the service session: secrets, to keep server-side
+     * @throws AcmeServiceException when the service refuses, or fails
+     */
+    public AcmeServiceSession login(String username, String password) {
+        JsonNode response = send("POST /v1/sessions", ServiceRequest.post(this.baseUrl + "/v1/sessions")
+                .json(object().put("login", username).put("password", password).put("application", this.applicationId))
+                .expect(201)
+                .on(401, InvalidCredentials::new)
+                .on(403, AccountDisabled::new)
+                .on(429, ServiceUnavailable::new));
+        String token = text(response, "/token");
+        String userId = text(response, "/user/id");
+        return new AcmeServiceSession(Map.of("token", token, "user_id", userId));
+    }
+
+    /**
+     * Fetch the user record of a service session made by {@link #login(String, String)}.
+     * @param session the service session
+     * @return the user record, as the service sent it
+     * @throws AcmeServiceException when the session has ended, the user is gone, or the service fails
+     */
+    public JsonNode getUser(AcmeServiceSession session) {
+        String userId = session.value("user_id");
+        String token = session.value("token");
+        JsonNode response = send("GET /v1/users/{session.user_id}",
+                ServiceRequest.get(this.baseUrl + "/v1/users/" + percentEncode(userId))
+                        .bearer(token)
+                        .on(401, InvalidCredentials::new)
+                        .on(404, UserNotFound::new));
+        return record(response, "");
+    }
+
+    /**
+     * Create an account; the user signs in afterwards.
+     * @param email the email the user entered
+     * @param password the password the user entered
+     * @param firstName the first_name the user entered
+     * @param lastName the last_name the user entered
+     * @throws AcmeServiceException when the service refuses (e.g. {@link AcmeServiceException.Conflict}), or fails
+     */
+    public void register(String email, String password, String firstName, String lastName) {
+        send("POST /v1/users", ServiceRequest.post(this.baseUrl + "/v1/users")
+                .bearer(this.apiKey)
+                .json(object()
+                        .put("email", email)
+                        .put("password", password)
+                        .set("profile", object().put("firstName", firstName).put("lastName", lastName))
+                        .put("application", this.applicationId))
+                .expect(201)
+                .on(409, Conflict::new)
+                .on(422, InvalidInput::new));
+    }
+
+    /**
+     * Ask the service to send a password reset message.
+     * @param email the email the user entered
+     * @throws AcmeServiceException when the service refuses, or fails
+     */
+    public void forgotPassword(String email) {
+        send("POST /v1/password-resets", ServiceRequest.post(this.baseUrl + "/v1/password-resets")
+                .bearer(this.apiKey)
+                .json(object().put("email", email))
+                .expect(202)
+                .on(404, UserNotFound::new));
+    }
+
+    /**
+     * Send one request; return its JSON body (an empty object when it has none) or throw the error it means.
+     * @param step the step as the spec writes it, such as {@code GET /v1/users/{session.user_id}}: what messages name,
+     * since the URL itself may hold values of the user's
+     */
+    private JsonNode send(String step, ServiceRequest request) {
+        request.describedAs(step);
+        HttpResponse<byte[]> response = exchange(request);
+        byte[] body = response.body();
+        JsonNode json = null;
+        if (body.length > 0) {
+            try {
+                json = this.mapper.readTree(body);
+            }
+            catch (JacksonException ex) {
+                json = null;
+            }
+        }
+        if (!request.succeeded(response.statusCode())) {
+            throw request.error(response.statusCode(), json);
+        }
+        if (body.length == 0) {
+            return this.mapper.createObjectNode();
+        }
+        if (json == null) {
+            throw new ServiceUnavailable(request.describe() + ": the response is not JSON");
+        }
+        return json;
+    }
+
+    /** Send a request, again after a failed connection when it is a GET; time out after the timeout. */
+    private HttpResponse<byte[]> exchange(ServiceRequest request) {
+        int attempts = request.idempotent() ? this.retries + 1 : 1;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return this.http.send(request.toHttpRequest(this.timeout, this.mapper), BodyHandlers.ofByteArray());
+            }
+            catch (HttpTimeoutException ex) {
+                throw new ServiceUnavailable(
+                        request.describe() + ": no answer within " + this.timeout.toMillis() + " ms");
+            }
+            catch (IOException ex) {
+                if (attempt >= attempts) {
+                    throw new ServiceUnavailable(request.describe() + ": " + ex.getClass().getSimpleName());
+                }
+                logger.debug(request.describe() + " failed to connect; trying again");
+                pause(attempt);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new ServiceUnavailable(request.describe() + ": interrupted");
+            }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(100L * attempt);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ObjectNode object() {
+        return this.mapper.createObjectNode();
+    }
+
+    /** The text (or number, as text) the service must have sent at a JSON pointer. */
+    private static String text(JsonNode body, String pointer) {
+        JsonNode value = body.at(pointer);
+        if (value.isString() || value.isIntegralNumber()) {
+            return value.asString();
+        }
+        throw new ServiceUnavailable("the response has no value at " + (pointer.isEmpty() ? "/" : pointer));
+    }
+
+    /** The user record the service must have sent at a JSON pointer. */
+    private static JsonNode record(JsonNode body, String pointer) {
+        JsonNode value = body.at(pointer);
+        if (!value.isObject()) {
+            throw new ServiceUnavailable("the response has no user record at " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        return value;
+    }
+
+    /** Percent-encode a value for one URL path segment or form field. */
+    private static String percentEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+}

@@ -1,0 +1,49 @@
+package com.acme.auth;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Lets each service setting fall back to the environment variable the Acme Identity spec names for it, such as
+ * {@code ACME_APP_ID} for {@code acme.application-id}.
+ * <p>
+ * The fallbacks are the last property source, so {@code application.properties}, system properties and Spring's own
+ * relaxed environment names all win over them.
+ */
+public class AcmeEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    /** The name of the property source that holds the fallbacks. */
+    public static final String PROPERTY_SOURCE_NAME = "acmeEnvironmentFallbacks";
+
+    /** Each property, and the environment variable it falls back to. */
+    private static final Map<String, String> FALLBACKS = Map.ofEntries(
+            Map.entry("acme.base-url", "ACME_BASE_URL"),
+            Map.entry("acme.api-key", "ACME_API_KEY"),
+            Map.entry("acme.application-id", "ACME_APP_ID"));
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        FALLBACKS.forEach((property, variable) -> {
+            Object value = environment.getSystemEnvironment().get(variable);
+            if (value instanceof String text && !text.isBlank()) {
+                values.put(property, text);
+            }
+        });
+        if (!values.isEmpty()) {
+            environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, values));
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+}

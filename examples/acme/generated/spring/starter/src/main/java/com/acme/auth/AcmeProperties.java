@@ -1,0 +1,260 @@
+package com.acme.auth;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the Acme Identity integration, under {@code acme.*}.
+ * <p>
+ * Spring binds them from every property source, with relaxed names: {@code acme.application-id} in
+ * {@code application.properties}, {@code ACME_APPLICATION_ID} in the environment. Each service setting also falls back
+ * to the environment variable the service's spec names (see {@link AcmeEnvironmentPostProcessor}). A missing or invalid
+ * setting stops the application at start-up with a message naming it.
+ */
+@ConfigurationProperties(AcmeProperties.PREFIX)
+@Validated
+public class AcmeProperties {
+
+    /** The prefix of every property of the integration. */
+    public static final String PREFIX = "acme";
+
+    /** The route prefix as a placeholder, for request mappings. */
+    public static final String ROUTE_PREFIX_PLACEHOLDER = "${" + PREFIX + ".route-prefix:/auth}";
+
+    /**
+     * Root URL of the Acme Identity API. Environment variable: ACME_BASE_URL.
+     */
+    @Pattern(regexp = "https?://\\S+", message = "must be an http:// or https:// URL")
+    private String baseUrl = "https://id.acme.example";
+
+    /**
+     * Bearer credential for the service. A secret: keep it out of source control. Environment variable: ACME_API_KEY.
+     */
+    @NotBlank(message = "is required: set acme.api-key or the ACME_API_KEY environment variable")
+    private String apiKey;
+
+    /**
+     * The Acme application this site signs users in to. Environment variable: ACME_APP_ID.
+     */
+    @NotBlank(message = "is required: set acme.application-id or the ACME_APP_ID environment variable")
+    private String applicationId;
+
+    /** Time to wait for the identity service before failing closed with a 503; a bare number is seconds. */
+    @NotNull
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration timeout = Duration.ofSeconds(5);
+
+    /** Retries of a GET request to the service whose connection failed; other requests are never retried. */
+    @Min(0)
+    @Max(5)
+    private int retries = 2;
+
+    /**
+     * How long the signed-in user is trusted before it is fetched from the service again; a bare number is
+     * seconds. Within it, requests cost no call to the service.
+     */
+    @NotNull
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration sessionTtl = Duration.ofMinutes(5);
+
+    /** Where the routes live: /auth/login, /auth/me and the others with the default. */
+    @NotNull
+    @Pattern(regexp = "(/[A-Za-z0-9._~-]+)+", message = "must be a path such as /auth, without a trailing slash")
+    private String routePrefix = "/auth";
+
+    /** Brand name, logo and colour of the pages. */
+    @Valid
+    private final Branding branding = new Branding();
+
+    /** The pages the integration renders, each replaceable by the application's own. */
+    @Valid
+    private final Pages pages = new Pages();
+
+    public String getBaseUrl() {
+        return this.baseUrl;
+    }
+
+    public void setBaseUrl(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    public String getApiKey() {
+        return this.apiKey;
+    }
+
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public String getApplicationId() {
+        return this.applicationId;
+    }
+
+    public void setApplicationId(String applicationId) {
+        this.applicationId = applicationId;
+    }
+
+    public Duration getTimeout() {
+        return this.timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public int getRetries() {
+        return this.retries;
+    }
+
+    public void setRetries(int retries) {
+        this.retries = retries;
+    }
+
+    public Duration getSessionTtl() {
+        return this.sessionTtl;
+    }
+
+    public void setSessionTtl(Duration sessionTtl) {
+        this.sessionTtl = sessionTtl;
+    }
+
+    public String getRoutePrefix() {
+        return this.routePrefix;
+    }
+
+    public void setRoutePrefix(String routePrefix) {
+        this.routePrefix = routePrefix;
+    }
+
+    public Branding getBranding() {
+        return this.branding;
+    }
+
+    public Pages getPages() {
+        return this.pages;
+    }
+
+    /** What the pages show: the settings a site changes instead of generated code. */
+    public static class Branding {
+
+        /** The name at the top of the pages and in their titles. */
+        @NotBlank
+        private String name = "Acme Identity";
+
+        /** An image shown instead of the name, when set: an http(s) URL or a path on this site. */
+        @Pattern(regexp = "(https?://|/)[^\\s\"'<>]*", message = "must be an http(s) URL or a path starting with /")
+        private String logoUrl;
+
+        /** The colour of buttons, links and focus rings: a hex colour such as #4f46e5, or a CSS colour name. */
+        @NotNull
+        @Pattern(regexp = "#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30}",
+                message = "must be a hex colour like #4f46e5 or a CSS colour name")
+        private String primaryColor = "#4f46e5";
+
+        public String getName() {
+            return this.name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public String getLogoUrl() {
+            return this.logoUrl;
+        }
+
+        public void setLogoUrl(String logoUrl) {
+            this.logoUrl = logoUrl;
+        }
+
+        public String getPrimaryColor() {
+            return this.primaryColor;
+        }
+
+        public void setPrimaryColor(String primaryColor) {
+            this.primaryColor = primaryColor;
+        }
+
+    }
+
+    /**
+     * The pages, each a Thymeleaf view name ({@code acme/login} is the starter's own) or a static HTML file given as
+     * {@code classpath:/...} or {@code file:...}. An application can also override a page by shipping a template of the
+     * same name, {@code templates/acme/login.html}.
+     */
+    public static class Pages {
+
+        /** The sign-in page. */
+        @NotBlank
+        private String login = "acme/login";
+
+        /** The page that creates an account. */
+        @NotBlank
+        private String register = "acme/register";
+
+        /** The page that starts a password reset, and confirms it. */
+        @NotBlank
+        private String forgot = "acme/forgot";
+
+        /** The page of a signed-in user who lacks the role a page needs. */
+        @NotBlank
+        private String forbidden = "acme/forbidden";
+
+        /** The page of everything else that went wrong: an expired form, the service being down. */
+        @NotBlank
+        private String error = "acme/error";
+
+        public String getLogin() {
+            return this.login;
+        }
+
+        public void setLogin(String login) {
+            this.login = login;
+        }
+
+        public String getRegister() {
+            return this.register;
+        }
+
+        public void setRegister(String register) {
+            this.register = register;
+        }
+
+        public String getForgot() {
+            return this.forgot;
+        }
+
+        public void setForgot(String forgot) {
+            this.forgot = forgot;
+        }
+
+        public String getForbidden() {
+            return this.forbidden;
+        }
+
+        public void setForbidden(String forbidden) {
+            this.forbidden = forbidden;
+        }
+
+        public String getError() {
+            return this.error;
+        }
+
+        public void setError(String error) {
+            this.error = error;
+        }
+
+    }
+
+}

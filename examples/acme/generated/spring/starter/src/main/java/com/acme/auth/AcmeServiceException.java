@@ -1,0 +1,134 @@
+package com.acme.auth;
+
+import java.io.Serial;
+
+/**
+ * A request to Acme Identity did not succeed.
+ * <p>
+ * Each kind of failure is a nested subclass that carries the {@code error.code} of the JSON error body and the HTTP
+ * status the integration answers with. Messages say which request failed, never with passwords or tokens; the
+ * {@link #getPublicMessage() public message} is what users see.
+ */
+public class AcmeServiceException extends RuntimeException {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String code;
+
+    private final int status;
+
+    private final String publicMessage;
+
+    /**
+     * A failure of no known kind: the service answered a status the spec does not map.
+     * @param message what failed, for logs
+     */
+    public AcmeServiceException(String message) {
+        this(message, "failed", 502, "The identity service could not complete the request.");
+    }
+
+    protected AcmeServiceException(String message, String code, int status, String publicMessage) {
+        super(message);
+        this.code = code;
+        this.status = status;
+        this.publicMessage = publicMessage;
+    }
+
+    /**
+     * The {@code error.code} of JSON error bodies.
+     * @return the code, such as {@code invalid_credentials}
+     */
+    public String getCode() {
+        return this.code;
+    }
+
+    /**
+     * The HTTP status the integration answers with.
+     * @return the status, such as 401
+     */
+    public int getStatus() {
+        return this.status;
+    }
+
+    /**
+     * The message shown to users: it gives nothing away.
+     * @return the message
+     */
+    public String getPublicMessage() {
+        return this.publicMessage;
+    }
+
+    /** The username or password is wrong, or the service session has ended. */
+    public static class InvalidCredentials extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public InvalidCredentials(String message) {
+            super(message, "invalid_credentials", 401, "Invalid username or password.");
+        }
+
+    }
+
+    /** The account exists but may not sign in. */
+    public static class AccountDisabled extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public AccountDisabled(String message) {
+            super(message, "account_disabled", 403, "This account is disabled.");
+        }
+
+    }
+
+    /** The service does not know the user (any more). */
+    public static class UserNotFound extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public UserNotFound(String message) {
+            super(message, "user_not_found", 404, "No such user.");
+        }
+
+    }
+
+    /** The account already exists. */
+    public static class Conflict extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public Conflict(String message) {
+            super(message, "conflict", 409, "An account with these details already exists.");
+        }
+
+    }
+
+    /** The service rejected the data sent to it. */
+    public static class InvalidInput extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public InvalidInput(String message) {
+            super(message, "invalid_input", 400, "Some of the details are not valid.");
+        }
+
+    }
+
+    /** The service is down, too slow, or answered something unusable: the integration fails closed. */
+    public static class ServiceUnavailable extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public ServiceUnavailable(String message) {
+            super(message, "service_unavailable", 503, "The identity service is unavailable. Please try again later.");
+        }
+
+    }
+
+}

@@ -1,0 +1,209 @@
+package com.acme.auth;
+
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import com.acme.auth.AcmeServiceException.ServiceUnavailable;
+
+/**
+ * Typed readers of the service's user record, by JSON pointer; a {@code *} in a pointer maps the rest of it over every
+ * element of an array.
+ * <p>
+ * A value that is missing where it is required, or of the wrong type, fails closed as {@link ServiceUnavailable}: the
+ * integration never signs in a user it cannot read.
+ */
+final class UserRecords {
+
+    private UserRecords() {
+    }
+
+    static String string(JsonNode record, String pointer) {
+        return required(optionalString(record, pointer), pointer);
+    }
+
+    static String optionalString(JsonNode record, String pointer) {
+        JsonNode value = resolve(record, pointer);
+        return (value == null) ? null : text(value, pointer);
+    }
+
+    static long integer(JsonNode record, String pointer) {
+        return required(optionalInteger(record, pointer), pointer);
+    }
+
+    static Long optionalInteger(JsonNode record, String pointer) {
+        JsonNode value = resolve(record, pointer);
+        if (value == null) {
+            return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.longValue();
+        }
+        if (value.isString()) {
+            try {
+                return Long.parseLong(value.stringValue().strip());
+            }
+            catch (NumberFormatException ex) {
+                // reported below
+            }
+        }
+        throw wrong(pointer, "an integer", value);
+    }
+
+    static double number(JsonNode record, String pointer) {
+        return required(optionalNumber(record, pointer), pointer);
+    }
+
+    static Double optionalNumber(JsonNode record, String pointer) {
+        JsonNode value = resolve(record, pointer);
+        if (value == null) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        if (value.isString()) {
+            try {
+                return Double.parseDouble(value.stringValue().strip());
+            }
+            catch (NumberFormatException ex) {
+                // reported below
+            }
+        }
+        throw wrong(pointer, "a number", value);
+    }
+
+    static boolean bool(JsonNode record, String pointer) {
+        return required(optionalBool(record, pointer), pointer);
+    }
+
+    static Boolean optionalBool(JsonNode record, String pointer) {
+        JsonNode value = resolve(record, pointer);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw wrong(pointer, "true or false", value);
+        }
+        return value.booleanValue();
+    }
+
+    static OffsetDateTime dateTime(JsonNode record, String pointer) {
+        return required(optionalDateTime(record, pointer), pointer);
+    }
+
+    /** An ISO 8601 date-time; one without an offset is read as UTC. */
+    static OffsetDateTime optionalDateTime(JsonNode record, String pointer) {
+        JsonNode value = resolve(record, pointer);
+        if (value == null) {
+            return null;
+        }
+        if (value.isString()) {
+            String text = value.stringValue().strip();
+            try {
+                return OffsetDateTime.parse(text);
+            }
+            catch (DateTimeParseException ex) {
+                try {
+                    return LocalDateTime.parse(text).atOffset(ZoneOffset.UTC);
+                }
+                catch (DateTimeParseException again) {
+                    // reported below
+                }
+            }
+        }
+        throw wrong(pointer, "an ISO 8601 date-time", value);
+    }
+
+    static List<String> strings(JsonNode record, String pointer) {
+        return required(optionalStrings(record, pointer), pointer);
+    }
+
+    static List<String> optionalStrings(JsonNode record, String pointer) {
+        JsonNode value = resolve(record, pointer);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw wrong(pointer, "an array", value);
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value.values()) {
+            items.add(text(item, pointer));
+        }
+        return List.copyOf(items);
+    }
+
+    /** A date-time as ISO 8601 text with its offset, as {@code me} answers it. */
+    static String iso(OffsetDateTime value) {
+        return (value == null) ? null : value.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    /** The value at a pointer; null when it is missing or JSON null. */
+    private static JsonNode resolve(JsonNode doc, String pointer) {
+        String[] tokens = pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1);
+        return resolve(doc, tokens, 0);
+    }
+
+    private static JsonNode resolve(JsonNode doc, String[] tokens, int from) {
+        JsonNode current = doc;
+        for (int i = from; i < tokens.length; i++) {
+            if (current == null) {
+                return null;
+            }
+            if ("*".equals(tokens[i])) {
+                if (!current.isArray()) {
+                    return null;
+                }
+                List<JsonNode> items = new ArrayList<>();
+                for (JsonNode item : current.values()) {
+                    JsonNode found = resolve(item, tokens, i + 1);
+                    if (found == null) {
+                        return null;
+                    }
+                    items.add(found);
+                }
+                return JsonNodeFactory.instance.arrayNode().addAll(items);
+            }
+            String token = tokens[i].replace("~1", "/").replace("~0", "~");
+            current = current.isArray() ? element(current, token) : current.get(token);
+        }
+        return (current == null || current.isNull() || current.isMissingNode()) ? null : current;
+    }
+
+    private static JsonNode element(JsonNode array, String token) {
+        if (!token.matches("[0-9]{1,9}")) {
+            return null;
+        }
+        return array.get(Integer.parseInt(token));
+    }
+
+    private static String text(JsonNode value, String pointer) {
+        if (value.isString() || value.isIntegralNumber()) {
+            return value.asString();
+        }
+        throw wrong(pointer, "text", value);
+    }
+
+    private static <T> T required(T value, String pointer) {
+        if (value == null) {
+            throw new ServiceUnavailable("the user record has no value at " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        return value;
+    }
+
+    private static ServiceUnavailable wrong(String pointer, String expected, JsonNode value) {
+        String found = value.getNodeType().name().toLowerCase(Locale.ROOT);
+        return new ServiceUnavailable(
+                "the user record has " + found + " at " + pointer + " where it needs " + expected);
+    }
+
+}

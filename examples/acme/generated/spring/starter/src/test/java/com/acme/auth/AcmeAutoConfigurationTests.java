@@ -1,0 +1,148 @@
+package com.acme.auth;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.thymeleaf.autoconfigure.ThymeleafAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The auto-configuration on its own: what a missing property does, what backs off for the application's beans, and
+ * where the settings come from. The smoke tests S1-S17 run against the example application.
+ */
+class AcmeAutoConfigurationTests {
+
+    private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+        .withConfiguration(
+                AutoConfigurations.of(AcmeAutoConfiguration.class, ThymeleafAutoConfiguration.class));
+
+    private final WebApplicationContextRunner configured = this.runner.withPropertyValues(
+            "acme.api-key=test",
+            "acme.application-id=test");
+
+    @Test
+    void startupFailsNamingEachMissingProperty() {
+        this.runner.run((context) -> {
+            assertThat(context).hasFailed();
+            String message = rootMessage(context.getStartupFailure());
+            assertThat(message).contains("acme.api-key", "ACME_API_KEY");
+            assertThat(message).contains("acme.application-id", "ACME_APP_ID");
+        });
+    }
+
+    @Test
+    void startupFailsOnAnInvalidProperty() {
+        this.configured.withPropertyValues("acme.branding.primary-color=red;}body{display:none")
+            .run((context) -> assertThat(context).hasFailed());
+    }
+
+    @Test
+    void theApplicationGetsTheDefaultFilterChain() {
+        this.configured.run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasBean(AcmeAutoConfiguration.ROUTES_FILTER_CHAIN);
+            assertThat(context).hasBean(AcmeAutoConfiguration.DEFAULT_FILTER_CHAIN);
+            assertThat(context).hasSingleBean(AcmeClient.class);
+            assertThat(context).hasSingleBean(AcmeAuthenticationProvider.class);
+        });
+    }
+
+    @Test
+    void theDefaultFilterChainBacksOffForTheApplicationsOwn() {
+        this.configured.withUserConfiguration(OwnChain.class).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasBean(AcmeAutoConfiguration.ROUTES_FILTER_CHAIN);
+            assertThat(context).doesNotHaveBean(AcmeAutoConfiguration.DEFAULT_FILTER_CHAIN);
+            assertThat(context).hasBean("ownChain");
+        });
+    }
+
+    @Test
+    void theApplicationsBeansReplaceTheStartersOwn() {
+        this.configured.withUserConfiguration(OwnClient.class).run((context) -> {
+            assertThat(context).hasSingleBean(AcmeClient.class);
+            AcmeClient own = context.getBean(OwnClient.class).client;
+            assertThat(context.getBean(AcmeClient.class)).isSameAs(own);
+        });
+    }
+
+    @Test
+    void theSpecsEnvironmentVariablesAreFallbacks() {
+        Map<String, Object> variables = Map.of(
+                "ACME_BASE_URL", "from-the-environment",
+                "ACME_API_KEY", "from-the-environment",
+                "ACME_APP_ID", "from-the-environment");
+        StandardEnvironment environment = new StandardEnvironment() {
+
+            @Override
+            public Map<String, Object> getSystemEnvironment() {
+                return variables;
+            }
+
+        };
+        environment.getPropertySources().addFirst(new MapPropertySource("application",
+                Map.of("acme.application-id", "from-the-application")));
+        new AcmeEnvironmentPostProcessor().postProcessEnvironment(environment, null);
+        assertThat(environment.getProperty("acme.base-url")).isEqualTo("from-the-environment");
+        assertThat(environment.getProperty("acme.api-key")).isEqualTo("from-the-environment");
+        assertThat(environment.getProperty("acme.application-id")).isEqualTo("from-the-application");
+    }
+
+    @Test
+    void aUserRecordWithoutItsRequiredFieldsFailsClosed() {
+        assertThatExceptionOfType(AcmeServiceException.ServiceUnavailable.class)
+            .isThrownBy(() -> AcmeUser.fromRecord(JsonMapper.shared().readTree("{}")));
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnChain {
+
+        @Bean
+        SecurityFilterChain ownChain(HttpSecurity http) {
+            http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+                .with(AcmeSecurityConfigurer.acme(), (acme) -> {
+                });
+            return http.build();
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnClient {
+
+        final AcmeClient client = new AcmeClient(properties());
+
+        @Bean
+        AcmeClient ownClient() {
+            return this.client;
+        }
+
+        private static AcmeProperties properties() {
+            AcmeProperties properties = new AcmeProperties();
+            properties.setBaseUrl("https://id.example");
+            return properties;
+        }
+
+    }
+
+}
