@@ -36,12 +36,6 @@ RESERVED_FIELDS = frozenset(
         "session",
         "to_dict",
         "from_record",
-        # Spring Security's UserDetails (getAuthorities, isEnabled, ...)
-        "authorities",
-        "enabled",
-        "account_non_expired",
-        "account_non_locked",
-        "credentials_non_expired",
     }
 )
 
