@@ -72,6 +72,38 @@ def test_comment_stays_inside_every_kind_of_comment(text: str) -> None:
     assert parses(source) == []
 
 
+#: What XML 1.0 cannot hold, even as a character reference.
+NOT_XML = "\x00\x01\x08\x0b\x0c\x1f\ufffe\uffff"
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "$(Secret) @(Items) %(Meta) 50% a;b 'q' *.cs ?", NOT_XML])
+def test_msbuild_xml_is_well_formed_and_escapes_msbuild_syntax(text: str) -> None:
+    """``csxml`` text in a .csproj property parses as XML and reads back as the text, unescaped by MSBuild."""
+    import urllib.parse
+    import xml.etree.ElementTree as ET
+
+    body = cs.msbuild_xml(text)
+    assert not any(ch in re.sub(r"&(amp|lt|gt|quot);", "", body) for ch in "$@;'?*<>" + NOT_XML)
+    element = ET.fromstring(
+        f'<Project><PropertyGroup><Description a="{body}">{body}</Description></PropertyGroup></Project>'
+    )
+    description = element.find("PropertyGroup/Description")
+    assert description is not None
+    kept = "".join(ch for ch in text if ch not in NOT_XML)
+    # MSBuild unescapes %XX the way URLs do; an XML parser reads a CR as a line feed
+    assert urllib.parse.unquote(description.text or "") == kept.replace("\r\n", "\n").replace("\r", "\n")
+    assert urllib.parse.unquote(description.get("a") or "").replace("\t", " ").replace("\n", " ") == (
+        kept.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").replace("\n", " ")
+    )
+
+
+def test_msbuild_xml_exact() -> None:
+    assert cs.msbuild_xml("a\x00<b> & \"c\" 'd' $(e) @(f) %g; *?") == (
+        "a&lt;b&gt; &amp; &quot;c&quot; %27d%27 %24(e) %40(f) %25g%3B %2A%3F"
+    )
+    assert cs.FILTERS["csxml"] is cs.msbuild_xml
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_interpolated_template_keeps_text_and_braces(text: str) -> None:
     template = expr.Template((expr.Lit(text), expr.Ref("input", "username"), expr.Lit(text)))

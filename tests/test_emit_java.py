@@ -137,6 +137,27 @@ def test_xml_escapes_markup() -> None:
     assert java.xml('<a href="x">&</a>') == "&lt;a href=&#34;x&#34;&gt;&amp;&lt;/a&gt;"
 
 
+@pytest.mark.parametrize("text", [*HOSTILE, "\x00\x01\x0b\x1f\ufffe\uffff"])
+def test_xml_is_well_formed_whatever_it_holds(text: str) -> None:
+    """``xml`` text parses as content and as an attribute, and reads back without what XML cannot hold."""
+    import xml.etree.ElementTree as ET
+
+    safe = java.xml(text)
+    element = ET.fromstring(f'<project><name a="{safe}">{safe}</name></project>')
+    name = element.find("name")
+    assert name is not None
+    kept = "".join(ch for ch in text if ch in "\t\n\r" or not (ord(ch) < 0x20 or ch in "\ufffe\uffff"))
+    assert (name.text or "") == kept.replace("\r\n", "\n").replace("\r", "\n")
+    assert "\x00" not in safe
+
+
+def test_pom_keeps_spec_text_out_of_xml_comments() -> None:
+    """``--`` is illegal in an XML comment: no pom.xml puts the service name (or any filtered value) in one."""
+    for pom in (ROOT / "templates" / "spring").rglob("pom.xml"):
+        for comment in re.findall(r"<!--.*?-->", pom.read_text(encoding="utf-8"), re.DOTALL):
+            assert "service_name" not in comment and "|" not in comment, f"{pom}: {comment}"
+
+
 # -- values and layout ------------------------------------------------------------------
 
 

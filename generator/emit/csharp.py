@@ -236,6 +236,29 @@ def comment(text: str) -> str:
     return flat.replace("*/", "* /")
 
 
+#: What XML 1.0 forbids even as a character reference: C0 controls but tab, LF and CR, lone surrogates, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+#: MSBuild's special characters in property and item text, as its own %XX escapes (``%`` first).
+_MSBUILD_ESCAPES = {"%": "%25", "$": "%24", "@": "%40", ";": "%3B", "'": "%27", "?": "%3F", "*": "%2A"}
+
+_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+
+
+def msbuild_xml(text: str) -> str:
+    """Spec text as the value of an MSBuild property in a ``.csproj`` or ``.props`` file.
+
+    Characters XML 1.0 cannot hold at all (a NUL, most C0 controls, lone
+    surrogates, U+FFFE, U+FFFF) are dropped; MSBuild's special characters
+    (``% $ @ ; ' ? *``) become its ``%XX`` escapes, so ``$(x)`` or ``@(x)``
+    in a service name is not evaluated; then ``& < > "`` are XML-escaped.
+    Not for comments: spec text stays out of ``<!-- -->``.
+    """
+    flat = _NOT_XML.sub("", text)
+    flat = "".join(_MSBUILD_ESCAPES.get(ch, ch) for ch in flat)
+    return "".join(_XML_ESCAPES.get(ch, ch) for ch in flat)
+
+
 def json_literal(value: object) -> str:
     """A C# string literal holding ``value`` as JSON text."""
     return string(json.dumps(value, ensure_ascii=False))
@@ -893,7 +916,7 @@ def forgot_values(spec: Spec, users: list[dict]) -> dict[str, str]:
 # -- the context ----------------------------------------------------------------
 
 #: Jinja filters this module gives templates.
-FILTERS = {"cs": literal, "cscomment": comment, "csjson": json_literal}
+FILTERS = {"cs": literal, "cscomment": comment, "csjson": json_literal, "csxml": msbuild_xml}
 
 
 def context(spec: Spec, test_values: dict[str, str]) -> dict:

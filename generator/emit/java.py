@@ -220,9 +220,18 @@ def wrap(text: str, prefix: str = " * ", width: int = WIDTH) -> str:
     return "\n".join((prefix + line).rstrip() for line in lines)
 
 
+#: What XML 1.0 forbids even as a character reference: C0 controls but tab, LF and CR, lone surrogates, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def xml(text: str) -> str:
-    """Text safe in XML element content and quoted attributes (pom.xml)."""
-    return str(escape(text))
+    """Text safe in XML element content and quoted attributes (pom.xml).
+
+    Markup characters are escaped, and characters XML 1.0 cannot hold at all
+    (a NUL, most C0 controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
+    Not for comments: spec text stays out of ``<!-- -->``, where ``--`` is illegal.
+    """
+    return str(escape(_NOT_XML.sub("", text)))
 
 
 def camel(name: str) -> str:
