@@ -92,6 +92,7 @@ def generate(spec: Path | None, out: Path, targets: tuple[str, ...], force: bool
 @_reports_errors
 def validate(specs: tuple[Path, ...], quiet: bool) -> None:
     """Check one or more SPECS; print every problem with file:line, key path and a hint."""
+    from .lines import printable
     from .spec import check_unique_slugs, load_spec
 
     loaded = {}
@@ -106,7 +107,7 @@ def validate(specs: tuple[Path, ...], quiet: bool) -> None:
         raise SpecError(problems=problems)
     if not quiet:
         for name, spec in loaded.items():
-            click.echo(f"{name}: ok ({spec.service.name}, targets: {', '.join(spec.targets)})")
+            click.echo(f"{name}: ok ({printable(spec.service.name)}, targets: {', '.join(spec.targets)})")
 
 
 @main.command()

@@ -30,6 +30,10 @@ AUTOCOMPLETE = {
 }
 
 
+#: The role ``/admin`` requires when the spec's roles do not tell the admin from a plain user.
+FALLBACK_GUARD_ROLE = "admins"
+
+
 def build_context(spec: Spec, target: Target) -> dict[str, Any]:
     """The ``cookiecutter`` context for ``target``.
 
@@ -112,7 +116,7 @@ def guard_role(fixtures: list[dict]) -> str:
     """The role example apps require on ``/admin``: one the admin fixture has and the plain user lacks."""
     users = {u["key"]: u for u in fixtures}
     plain = set(users["user"]["expected"]["roles"])
-    return next(r for r in users["admin"]["expected"]["roles"] if r not in plain)
+    return next((r for r in users["admin"]["expected"]["roles"] if r not in plain), FALLBACK_GUARD_ROLE)
 
 
 def label(name: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 
 KeyPath = tuple[str | int, ...]
 
@@ -298,6 +299,11 @@ def format_path(path: KeyPath) -> str:
             text += f"[{part}]"
             continue
         if not _BARE.fullmatch(part):
-            part = '"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            part = '"' + printable(part.replace("\\", "\\\\").replace('"', '\\"')) + '"'
         text += ("." if text else "") + part
     return text
+
+
+def printable(text: str) -> str:
+    """``text`` with control and line-breaking characters as ``\\uXXXX``, so a message stays one line."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)

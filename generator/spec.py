@@ -93,6 +93,9 @@ def _parse_toml(text: str, name: str) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SpecError(problems=[_toml_problem(str(err), text, name)]) from err
+    except RecursionError as err:
+        problem = Problem(name, None, "", "values are nested too deeply to read", "a spec needs a few levels at most")
+        raise SpecError(problems=[problem]) from err
 
 
 def _toml_problem(error: str, text: str, name: str) -> Problem:

@@ -392,6 +392,8 @@ def attributes(spec: Spec) -> list[Attribute]:
         )
     )
     mapped_same = {source for name, (source, *_rest) in canonical.items() if source == name}
+    # a field named like the canonical roles/active it feeds is that attribute, not a second one
+    mapped_same |= {name for name in ("roles", "active") if name in (m.roles, m.active.field)}
     for field in spec.user:
         if field.name in mapped_same:
             continue
@@ -423,8 +425,24 @@ def _active(spec: Spec) -> str:
     return f"{read} == {string(rule.equals)}"
 
 
+def toml(text: str) -> str:
+    """A TOML basic string for ``text`` (pyproject.toml): UTF-8 as is, control characters escaped."""
+    out = ['"']
+    for ch in text:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch in "\b\t\n\f\r":
+            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
 #: Jinja filters this module gives templates.
-FILTERS = {"py": literal, "pycomment": comment, "pydoc": docstring}
+FILTERS = {"py": literal, "pycomment": comment, "pydoc": docstring, "toml": toml}
 
 
 def context(spec: Spec, test_values: dict[str, str]) -> dict:
@@ -463,7 +481,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the fail-closed one."""
     used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
-    return sorted(used | {"ServiceUnavailable", f"{spec.service.class_name}Error"})
+    return sorted(used | {"InvalidInput", "ServiceUnavailable", f"{spec.service.class_name}Error"})
 
 
 #: Helpers of the generated client that only some specs need.
