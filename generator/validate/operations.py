@@ -23,6 +23,24 @@ _STATUS = re.compile(r"[1-5][0-9][0-9]\Z")
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _AUTH_WORDS = ("none", "service")
 _AUTH_HINT = 'use "none", "service", { bearer = "..." } or { basic = { username = "...", password = "..." } }'
+#: What every HTTP client sends in a header value: tab, printable ASCII and printable Latin-1.
+_HEADER_TEXT = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
+HEADER_TEXT_HINT = "header values can hold only printable Latin-1 text; put other text in the body"
+
+
+def unsendable_header_text(text: str) -> str | None:
+    """What in ``text`` no HTTP client sends in a header value (a line break, a NUL, ...), or None."""
+    bad = _HEADER_TEXT.search(text)
+    if bad is None:
+        return None
+    char = bad.group()
+    if char in "\r\n":
+        return "a line break"
+    if char == "\x00":
+        return "a NUL character"
+    if ord(char) > 0xFF:
+        return f"a character beyond Latin-1 (U+{ord(char):04X})"
+    return f"a control character (U+{ord(char):04X})"
 
 
 @dataclass
@@ -87,8 +105,9 @@ class OperationChecks(ValueChecks):
         url = self.step_path(t["path"], (*path, "path"), draft) if "path" in t else None
         query = self.pairs(t, "query", path, draft)
         headers = self.pairs(t, "headers", path, draft)
-        for name, _ in headers:
+        for name, header in headers:
             self.header_name(name, (*path, "headers", name))
+            self.header_value(header, (*path, "headers", name))
         json, form = self.body(t, path, method, draft)
         auth = self.auth(t["auth"], (*path, "auth"), draft) if "auth" in t else Auth("none")
         ok = self.ok(t, path, method)
@@ -157,6 +176,16 @@ class OperationChecks(ValueChecks):
                 out.append((name, parsed))
         return tuple(out)
 
+    def header_value(self, value: expr.Value, path: KeyPath) -> None:
+        """Refuse literal text in a header value that no HTTP client can send."""
+        if not isinstance(value, expr.Template):
+            return
+        for part in value.parts:
+            what = unsendable_header_text(part.text) if isinstance(part, expr.Lit) else None
+            if what is not None:
+                self.problem(path, f"header value holds {what}, which no HTTP client can send", HEADER_TEXT_HINT)
+                return
+
     def body(self, t: dict, path: KeyPath, method: str | None, draft: Draft) -> tuple[expr.Value | None, Any]:
         """The JSON body or the form of a step."""
         json = form = None
@@ -188,6 +217,8 @@ class OperationChecks(ValueChecks):
         ((kind, arg),) = value.items()
         if kind == "bearer":
             token = self.value(arg, (*path, "bearer"), draft)
+            if token is not None:
+                self.header_value(token, (*path, "bearer"))
             return Auth("bearer", (token,)) if token is not None else Auth("none")
         if kind == "basic":
             bpath = (*path, "basic")

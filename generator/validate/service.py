@@ -13,6 +13,7 @@ from typing import Any
 
 from ..lines import KeyPath
 from ..model import Credentials, Service, Setting
+from .operations import HEADER_TEXT_HINT, unsendable_header_text
 from .report import did_you_mean, kind_of, snake_case
 from .values import ValueChecks
 from .vocabulary import BUILTIN_SETTINGS, CREDENTIAL_KINDS, FIELD, RESERVED, SERVICE_KEYS
@@ -160,6 +161,10 @@ class ServiceChecks(ValueChecks):
                 self.problem((*path, key), f"{key!r} does not apply to credentials of kind {kind!r}", "remove it")
         header = self.header_name(t.get("header", "Authorization"), (*path, "header"))
         prefix = self.typed(t.get("prefix", ""), (*path, "prefix"), str, "text", 'e.g. prefix = "SSWS "')
+        what = unsendable_header_text(prefix) if prefix else None
+        if what is not None:
+            self.problem((*path, "prefix"), f"prefix holds {what}, which no HTTP client can send", HEADER_TEXT_HINT)
+            prefix = None
         credentials = Credentials(kind, header or "Authorization", prefix or "")
         for setting_name, key in zip(credentials.setting_names, needed, strict=True):
             env = self.env(t[key], (*path, key)) if key in t else None

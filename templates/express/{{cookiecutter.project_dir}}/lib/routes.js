@@ -11,7 +11,7 @@
 
 const express = require('express');
 const { SERVICE_NAME, STRATEGY } = require('./config');
-{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "ServiceUnavailable"] | jsimport("require('./errors')") }}
+{{ ([cookiecutter.class_name ~ "Error", "InvalidCredentials", "ServiceUnavailable"] + (["UnexpectedResponse", "UserNotFound"] if cookiecutter.has_forgot_password else [])) | jsimport("require('./errors')") }}
 const { formFields, readForm } = require('./forms');
 const {
   bodyErrors,
@@ -34,6 +34,7 @@ const MESSAGES = Object.freeze({
   invalid_input: 'Please fill in every field with valid details.',
   csrf_failed: 'This form has expired. Please try again.',
   unauthorized: 'Sign in first.',
+  failed: 'Something went wrong. Please try again later.',
 });
 
 /** The title of each page. */
@@ -234,10 +235,14 @@ function createRoutes(state) {
       if (!(err instanceof {{ cookiecutter.class_name }}Error)) {
         throw err;
       }
-      // Only an outage is told apart: the answer must not reveal whether the account exists.
-      if (err instanceof ServiceUnavailable) {
+      // An unknown account is answered like a known one, so the answer does not tell who has one.
+      if (!(err instanceof UserNotFound)) {
         logger.warn(`${SERVICE_NAME}: password reset failed: ${err.message}`);
-        fail(req, res, 'forgot', 503, 'service_unavailable');
+        if (err instanceof UnexpectedResponse) {
+          fail(req, res, 'forgot', 502, 'failed');
+        } else {
+          fail(req, res, 'forgot', err.status, err.code);
+        }
         return;
       }
     }
