@@ -44,7 +44,14 @@ def _generate(session: nox.Session, target: str) -> Path:
 def tests(session: nox.Session) -> None:
     """Run the generator's unit tests."""
     session.install("-e", ".[test]")
-    session.run("pytest", *(session.posargs or ["tests/"]))
+    session.run("pytest", *(session.posargs or ["tests/", "--ignore=tests/robust"]))
+
+
+@nox.session
+def robust(session: nox.Session) -> None:
+    """Fuzz specs, hostile strings, kill-safety, concurrent load and fault injection."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *(session.posargs or ["tests/robust"]))
 
 
 @nox.session

@@ -1,0 +1,236 @@
+"""Helpers the robustness tests share: counts, snapshots, target readiness, a venv, served apps.
+
+Nothing here asserts; the tests do.  Counts go to :data:`TALLY`, which the
+conftest prints at the end of the run ("examples tried", "kills", "requests").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import venv
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.kit.package import KitPackage, load_package, service_env
+from generator.kit.processes import Process, install_app, serve_app, start_fake
+from generator.render import STAGING_PREFIX
+from generator.targets import TARGETS
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+#: The real-world-shaped specs shipped with authgen, and the ones the tests keep.
+SEED_SPECS = (
+    *sorted((ROOT / "examples").glob("*/identity.toml")),
+    *sorted((ROOT / "tests" / "specs").glob("*.toml")),
+)
+ACME = ROOT / "examples" / "acme" / "identity.toml"
+HOSTILE = HERE / "specs" / "hostile.toml"
+
+#: What the run tried, by name ("spec examples: library", "kills", "requests: flask"); printed at the end.
+TALLY: Counter[str] = Counter()
+_TALLY_LOCK = threading.Lock()
+
+#: Seconds a target's own test file may take when its readiness is asked.
+READINESS_TIMEOUT = 1500
+
+
+def count(name: str, n: int = 1) -> None:
+    """Add ``n`` to the count ``name`` (thread-safe)."""
+    with _TALLY_LOCK:
+        TALLY[name] += n
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every file below ``root`` by POSIX path, with the sha256 of its bytes."""
+    if not root.exists():
+        return {}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def staging_leftovers(parent: Path) -> list[str]:
+    """Staging folders ``generate`` left beside its output folders in ``parent``."""
+    return sorted(p.name for p in parent.glob(STAGING_PREFIX + "*"))
+
+
+# -- which targets may be held to the robustness bar -------------------------------------------------
+
+_READINESS: dict[str, tuple[bool, str]] = {}
+#: The pytest config, for its cache (set by the conftest).
+CONFIG: pytest.Config | None = None
+
+
+def _readiness_key(name: str) -> str:
+    """A hash of everything a target's own tests depend on, so a cached verdict is dropped when it changes."""
+    target = TARGETS[name]
+    digest = hashlib.sha256()
+    parts = [*target.template_roots, ROOT / "generator", ROOT / "tests" / f"test_{name}_target.py"]
+    for part in parts:
+        files = [part] if part.is_file() else sorted(p for p in part.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def target_readiness(name: str) -> tuple[bool, str]:
+    """Whether a target is ready to be held to the robustness bar, and why not.
+
+    Ready means: its template exists and its own tests (``tests/test_<name>_target.py``)
+    pass.  Flask is the reference target and always counts as ready.  The
+    verdict is cached for the run, and across runs in pytest's cache while
+    nothing it depends on changes.  ``AUTHGEN_ROBUST_READY=flask,django``
+    names the ready targets instead of asking their tests.
+    """
+    if name == "flask":
+        return True, "the reference target"
+    if name in _READINESS:
+        return _READINESS[name]
+    target = TARGETS[name]
+    forced = os.environ.get("AUTHGEN_ROBUST_READY")
+    test_file = ROOT / "tests" / f"test_{name}_target.py"
+    if not target.available:
+        verdict = (False, f"{name}: no template yet")
+    elif forced is not None:
+        ready = name in {n.strip() for n in forced.split(",")}
+        verdict = (ready, f"{name}: {'listed' if ready else 'not listed'} in AUTHGEN_ROBUST_READY")
+    elif not test_file.is_file():
+        verdict = (False, f"{name}: no tests/test_{name}_target.py yet")
+    else:
+        verdict = _cached_verdict(name, test_file)
+    _READINESS[name] = verdict
+    return verdict
+
+
+def _cached_verdict(name: str, test_file: Path) -> tuple[bool, str]:
+    key = f"authgen-robust/readiness/{name}"
+    stamp = _readiness_key(name)
+    cache = getattr(CONFIG, "cache", None)  # None with -p no:cacheprovider
+    if cache is not None:
+        cached = cache.get(key, None)
+        if isinstance(cached, dict) and cached.get("stamp") == stamp:
+            return bool(cached["ready"]), str(cached["why"])
+    verdict = _run_target_tests(name, test_file)
+    if cache is not None:
+        cache.set(key, {"stamp": stamp, "ready": verdict[0], "why": verdict[1]})
+    return verdict
+
+
+def _run_target_tests(name: str, test_file: Path) -> tuple[bool, str]:
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(test_file)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=READINESS_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        return False, f"{name}: its own tests did not finish in {READINESS_TIMEOUT} s"
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    last = lines[-1] if lines else "(no output)"
+    if done.returncode == 0:
+        return True, f"{name}: its own tests pass ({last.strip('= ')})"
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return False, f"{name}: its own tests fail ({(failed or [last])[0]})"
+
+
+def hold_to_the_bar(name: str, failure: str) -> None:
+    """Called when a target fails a robustness check: skip, saying why, unless the target is ready.
+
+    A target still being built (its own tests fail) is not held to the bar
+    yet; the skip reason carries what failed, for its author.
+    """
+    ready, why = target_readiness(name)
+    if not ready:
+        pytest.skip(f"{why}; not held to the bar yet. It would fail this check: {failure[:1500]}")
+
+
+# -- a virtualenv for generated Python packages --------------------------------------------------------
+
+
+def make_venv(path: Path) -> str:
+    """Create a virtualenv that sees this interpreter's packages; return its python.
+
+    Seeing them (``system_site_packages``) makes installing a generated
+    package quick where Flask & co. are installed, and still correct where
+    they are not: pip then fetches them.
+    """
+    venv.EnvBuilder(system_site_packages=True, with_pip=True, clear=True).create(path)
+    return str(path / "bin" / "python")
+
+
+def pip_install(python: str, *args: str, cwd: Path | None = None) -> None:
+    """``python -m pip install -q ARGS``.
+
+    :raises AssertionError: with pip's last output when it fails.
+    """
+    done = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, f"pip install {' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+
+
+# -- an example app served against its fake ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Served:
+    """An example app and its fake, both running: their URLs and the package."""
+
+    package: KitPackage
+    app_url: str
+    fake_url: str
+    #: the example app's process: its output tails, for failure messages
+    app: Process
+
+
+def install(package_dir: Path, python: str) -> None:
+    """Make a generated package's example app ready to serve: the target's kit_install commands."""
+    package = load_package(package_dir)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    install_app(package, python, {**env, **package.target.kit_env})
+
+
+@contextmanager
+def served(package_dir: Path, python: str, extra_env: Mapping[str, str] | None = None) -> Iterator[Served]:
+    """Serve an installed package's example app (see :func:`install`) against its own fake.
+
+    The processes are the conformance kit's: each in a session of its own,
+    stopped with everything it started.
+    """
+    package = load_package(package_dir)
+    fake, fake_url = start_fake(package, python)
+    app = None
+    try:
+        env = {**os.environ, **package.target.kit_env, **service_env(package, fake_url), **(extra_env or {})}
+        env.pop("PYTHONPATH", None)
+        app, app_url = serve_app(package, python, env)
+        yield Served(package, app_url, fake_url, app)
+    finally:
+        if app is not None:
+            app.stop()
+        fake.stop()
+
+
+def node_available() -> bool:
+    return shutil.which("node") is not None and shutil.which("npm") is not None
+
+
+def slug_env(package_dir: Path, name: str) -> str:
+    """The environment variable every target reads a built-in setting from: ``ACME_SESSION_TTL`` ..."""
+    return f"{load_package(package_dir).spec.service.slug.upper()}_{name}"
