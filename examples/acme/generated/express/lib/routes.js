@@ -15,6 +15,8 @@ const {
   AcmeError,
   InvalidCredentials,
   ServiceUnavailable,
+  UnexpectedResponse,
+  UserNotFound,
 } = require('./errors');
 const { formFields, readForm } = require('./forms');
 const {
@@ -38,6 +40,7 @@ const MESSAGES = Object.freeze({
   invalid_input: 'Please fill in every field with valid details.',
   csrf_failed: 'This form has expired. Please try again.',
   unauthorized: 'Sign in first.',
+  failed: 'Something went wrong. Please try again later.',
 });
 
 /** The title of each page. */
@@ -235,10 +238,14 @@ function createRoutes(state) {
       if (!(err instanceof AcmeError)) {
         throw err;
       }
-      // Only an outage is told apart: the answer must not reveal whether the account exists.
-      if (err instanceof ServiceUnavailable) {
+      // An unknown account is answered like a known one, so the answer does not tell who has one.
+      if (!(err instanceof UserNotFound)) {
         logger.warn(`${SERVICE_NAME}: password reset failed: ${err.message}`);
-        fail(req, res, 'forgot', 503, 'service_unavailable');
+        if (err instanceof UnexpectedResponse) {
+          fail(req, res, 'forgot', 502, 'failed');
+        } else {
+          fail(req, res, 'forgot', err.status, err.code);
+        }
         return;
       }
     }

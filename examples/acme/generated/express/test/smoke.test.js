@@ -456,6 +456,37 @@ describe('smoke', () => {
     assert.equal(strip(knownPage.text), strip(unknownPage.text));
   });
 
+  test('S15 forgot password never says "sent" when the service fails', async () => {
+    const values = Object.fromEntries(
+      (FORMS.forgot ?? []).map((field) => [
+        field.name,
+        field.type === 'email'
+          ? users.user.expected.email
+          : users.user.username,
+      ]),
+    );
+    const faults = [
+      [{ status: 418 }, 502, 'failed'],
+      [{ status: 503 }, 503, 'service_unavailable'],
+      [{ drop: true }, 503, 'service_unavailable'],
+    ];
+    try {
+      for (const [fault, status, code] of faults) {
+        await fake.clearFaults();
+        await fake.fault('forgot_password', fault);
+        const res = await api().submit('/auth/forgot', values);
+        assert.equal(res.status, status, JSON.stringify(fault));
+        assert.equal(errorCode(res), code, JSON.stringify(fault));
+        const page = await browser().submit('/auth/forgot', values);
+        assert.equal(page.status, status, JSON.stringify(fault));
+        assert.match(page.headers['content-type'], /^text\/html/);
+        assert.doesNotMatch(page.text, /Check your email/);
+      }
+    } finally {
+      await fake.clearFaults();
+    }
+  });
+
   test('S16 the password never appears in logs', async () => {
     const written = [];
     const capture = (stream) => {

@@ -144,6 +144,9 @@ class AcmeClient:
             response = self.http.request(step.method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as err:
             raise ServiceUnavailable(f"{step}: {type(err).__name__}") from None
+        except (UnicodeError, ValueError):
+            # Text HTTP cannot carry where it has to go (a header, a URL): the input's fault.
+            raise InvalidInput(f"{step}: the request cannot carry this input") from None
         if response.status_code in step.ok:
             if not response.content:
                 return {}

@@ -195,7 +195,10 @@ def _posted(form_class: type[FormT]) -> FormT:
     :raises UnsupportedMediaType: for a body that is neither JSON nor a form (415).
     """
     if request.is_json:
-        data = request.get_json(silent=True)
+        try:
+            data = request.get_json(silent=True)
+        except RecursionError:  # nested deeper than the JSON parser goes: not a form's data
+            data = None
         if not isinstance(data, dict):
             raise BadRequest("The body is not a valid JSON object.")
         return from_json(form_class, data)
