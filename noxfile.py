@@ -54,6 +54,20 @@ def robust(session: nox.Session) -> None:
     session.run("pytest", *(session.posargs or ["tests/robust"]))
 
 
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmark generation, check and the integrations' runtime overhead; print the table.
+
+    Writes benchmarks/results.json and benchmarks/results.md. Not part of a plain
+    `nox` run (minutes of load on the machine); arguments go to benchmarks/run.py,
+    e.g. `nox -s bench -- --quick` or `nox -s bench -- --runtime-targets flask,django`.
+    """
+    session.install("-e", ".[kit]", "gunicorn")
+    if not shutil.which("wrk"):
+        session.log("wrk not found: the runtime figures use the bounded Python client (apt-get install wrk)")
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """Lint authgen's code and the Python it generates."""

@@ -123,7 +123,7 @@ def render_target(spec: Spec, target: Target, dest: Path) -> None:
     context = {"cookiecutter": build_context(spec, target)}
     # cookiecutter passes these to its Jinja environment: compiled templates
     # are reused across runs, so rendering is not dominated by compiling.
-    context["cookiecutter"]["_jinja2_env_vars"] = {"bytecode_cache": _bytecode_cache()}
+    context["cookiecutter"]["_jinja2_env_vars"] = {"bytecode_cache": _bytecode_cache(target.name)}
     with tempfile.TemporaryDirectory(dir=dest.parent) as scratch:
         generate_files(str(target.template_dir), context, scratch, accept_hooks=False)
         Path(scratch, target.name).rename(dest)
@@ -131,9 +131,14 @@ def render_target(spec: Spec, target: Target, dest: Path) -> None:
     format_tree(target, dest)
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """A cache of compiled templates in the user's cache folder, or none where it cannot be made."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "authgen" / "jinja"
+def _bytecode_cache(target: str) -> jinja2.BytecodeCache | None:
+    """A cache of compiled templates in the user's cache folder, or none where it cannot be made.
+
+    One folder per target: entries are keyed by the template's relative name,
+    and targets share names (README.md, pyproject.toml), which would evict
+    each other's entries on every run.
+    """
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "authgen" / "jinja" / target
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:
