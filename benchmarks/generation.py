@@ -10,10 +10,12 @@ Measured side by side, in interleaved rounds, each a fresh process:
   cache of compiled templates warm, as on any run but the first), again
   with that cache empty, and into an up-to-date folder (the CI case);
 - the floor with a warm Jinja bytecode cache (one folder per target): the
-  like-for-like floor now that authgen caches compiled templates;
-- an experiment, ``benchmarks/lean.py``: the same files rendered with plain
-  Jinja and no cookiecutter (checked identical to cookiecutter's output), to
-  show what rendering costs without cookiecutter's per-file work.
+  like-for-like floor, since authgen caches compiled templates too.
+
+authgen renders the templates with ``generator.tree`` (Jinja2, the files
+cookiecutter writes: ``tests/test_tree.py`` compares them for every target),
+formats the Python packages with ruff, copies the fake service and writes
+a manifest: the floor does only the rendering.
 
 Then, once each: where authgen's time goes (``benchmarks/breakdown.py``,
 phase by phase), a cProfile of the generate call, and ``-X importtime``.
@@ -39,7 +41,6 @@ TARGET_FLOOR_RATIO = 1.3
 
 BREAKDOWN = BENCH_DIR / "breakdown.py"
 FLOOR = BENCH_DIR / "floor.py"
-LEAN = BENCH_DIR / "lean.py"
 
 
 def write_contexts(path: Path) -> tuple[list[str], list[str], str]:
@@ -72,10 +73,8 @@ def measure(work: Path, env: dict[str, str], repeat: int, *, profile: bool = Tru
     authgen = authgen_command()
     regen_out = work / "regen"
     bcc = work / "jinja-bytecode"
-    lean_cache = work / "lean-bytecode"
     floor_render: list[float] = []
     bcc_render: list[float] = []
-    lean_render: list[float] = []
 
     def fresh(name: str, round_: int) -> Path:
         path = work / f"{name}-{round_ + 10}"
@@ -99,14 +98,6 @@ def measure(work: Path, env: dict[str, str], repeat: int, *, profile: bool = Tru
         sample, stdout = run_cold(command, env=env)
         if round_ >= 0:
             bcc_render.append(json.loads(stdout)["render"])
-        shutil.rmtree(out, ignore_errors=True)
-        return sample
-
-    def lean(round_: int) -> Sample:
-        out = fresh("lean", round_)
-        sample, stdout = run_cold([py, str(LEAN), str(contexts), str(out), str(lean_cache)], env=env)
-        if round_ >= 0:
-            lean_render.append(json.loads(stdout)["render"])
         shutil.rmtree(out, ignore_errors=True)
         return sample
 
@@ -135,9 +126,7 @@ def measure(work: Path, env: dict[str, str], repeat: int, *, profile: bool = Tru
         "authgen generate (up-to-date output)": regenerate,
         "authgen generate (empty template cache)": generate_uncached,
         "floor + warm Jinja bytecode cache": floor_cached,
-        "experiment: plain Jinja, no cookiecutter": lean,
     }
-    same = same_output(work, contexts, env)
     samples = interleaved(runners, repeat)
     stats = {name: summary(s) for name, s in samples.items()}
 
@@ -147,7 +136,6 @@ def measure(work: Path, env: dict[str, str], repeat: int, *, profile: bool = Tru
     regen = stats["authgen generate (up-to-date output)"]["wall_median"]
     cached = stats["floor + warm Jinja bytecode cache"]["wall_median"]
     uncached = stats["authgen generate (empty template cache)"]["wall_median"]
-    plain_jinja = stats["experiment: plain Jinja, no cookiecutter"]["wall_median"]
     floor_ratio = ratio(gen, flo)
     net_ratio = ratio(gen - start, flo - start)
     cpu_ratio = ratio(stats["authgen generate"]["cpu_median"], stats["floor: plain cookiecutter"]["cpu_median"])
@@ -196,14 +184,6 @@ def measure(work: Path, env: dict[str, str], repeat: int, *, profile: bool = Tru
         ),
         Row(
             "generation",
-            "experiment: plain Jinja renderer, no cookiecutter, warm bytecode cache (whole process)",
-            plain_jinja,
-            "s",
-            note=f"rendering alone {statistics.median(lean_render):.3f} s; {ratio(plain_jinja, flo):.2f}× the plain "
-            f"floor; output {'identical to' if same else 'DIFFERENT from'} cookiecutter's (benchmarks/lean.py)",
-        ),
-        Row(
-            "generation",
             "authgen generate with an empty template cache (first run, or after a template change)",
             uncached,
             "s",
@@ -233,8 +213,6 @@ def measure(work: Path, env: dict[str, str], repeat: int, *, profile: bool = Tru
         "stats": stats,
         "floor_render_s": floor_render,
         "bytecode_cache_render_s": bcc_render,
-        "plain_jinja_render_s": lean_render,
-        "plain_jinja_output_identical": same,
     }
     log("generation: breakdown of one authgen run, phase by phase")
     details["breakdown"] = breakdown(work, env, runs=3 if repeat >= 3 else 1, startup=start)
@@ -243,28 +221,6 @@ def measure(work: Path, env: dict[str, str], repeat: int, *, profile: bool = Tru
         details["profile"] = profiled(work, env, templates_dir)
         details["imports"] = imports(env)
     return rows, details
-
-
-def same_output(work: Path, contexts: Path, env: dict[str, str]) -> bool:
-    """Whether benchmarks/lean.py writes exactly the files cookiecutter writes (compared once, untimed)."""
-    import filecmp
-
-    a, b = work / "compare-cookiecutter", work / "compare-plain-jinja"
-    for path in (a, b):
-        shutil.rmtree(path, ignore_errors=True)
-    run_cold([sys.executable, str(FLOOR), str(contexts), str(a)], env=env)
-    run_cold([sys.executable, str(LEAN), str(contexts), str(b), str(work / "compare-cache")], env=env)
-
-    def same(cmp: filecmp.dircmp) -> bool:
-        if cmp.left_only or cmp.right_only or cmp.funny_files:
-            return False
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        return not mismatch and not errors and all(same(sub) for sub in cmp.subdirs.values())
-
-    result = same(filecmp.dircmp(a, b))
-    for path in (a, b, work / "compare-cache"):
-        shutil.rmtree(path, ignore_errors=True)
-    return result
 
 
 def breakdown(
@@ -306,7 +262,6 @@ def merge_breakdowns(results: list[dict[str, Any]], startup: float | None) -> di
     if startup is not None:
         phases["interpreter start-up (python -c pass)"] = startup
     phases["import authgen (generator.cli, generator.render)"] = med([r["import_authgen"] for r in results])
-    phases["import cookiecutter.generate"] = med([r["import_cookiecutter"] for r in results])
     for name in results[0]["phases"]:
         phases[name] = med([r["phases"].get(name) for r in results])
     return {
@@ -333,7 +288,7 @@ def imports(env: dict[str, str]) -> list[dict]:
     """The heaviest imports of authgen's generate path, from ``python -X importtime``."""
     import subprocess
 
-    code = "import generator.cli, generator.render, cookiecutter.generate"
+    code = "import generator.cli, generator.render"
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True)
     return heaviest_imports(parse_importtime(done.stderr), top=12, max_depth=3)
 

@@ -92,3 +92,13 @@ class ToolchainError(AuthgenError):
 
     def __init__(self, *, target: str, reason: str) -> None:
         super().__init__(f"{target}: {reason}")
+
+
+class TemplateRenderError(AuthgenError):
+    """Raised when a target's template does not render: a template maintainer's mistake, not the user's."""
+
+    exit_code = 1
+
+    def __init__(self, *, template: str, line: int | None, reason: str) -> None:
+        where = f"{template}:{line}" if line else template
+        super().__init__(f"{where}: the template does not render: {reason}")

@@ -1,7 +1,10 @@
-"""The Jinja extension cookiecutter loads for authgen templates.
+"""The Jinja extension that lets cookiecutter itself render authgen's templates.
 
-It only registers the emitters' escaping filters, so that every spec string
-lands in generated code through one escaping function per context.
+authgen renders with ``generator.tree``, which registers the emitters'
+escaping filters directly; a context built by ``build_context`` names this
+extension in ``_extensions`` so that ``cookiecutter``'s ``generate_files``
+renders the same templates to the same files (``tests/test_tree.py`` and
+the benchmarks' floor rely on it).
 """
 
 from __future__ import annotations

@@ -20,7 +20,18 @@ MANIFEST = ".authgen.json"
 FORMAT = 1
 
 #: The generator's own sources that shape the output (the CLI and kit do not).
-_GENERATOR_PARTS = ("context.py", "emit", "expr.py", "fake", "jinja.py", "model.py", "render.py", "spec.py", "validate")
+_GENERATOR_PARTS = (
+    "context.py",
+    "emit",
+    "expr.py",
+    "fake",
+    "jinja.py",
+    "model.py",
+    "render.py",
+    "spec.py",
+    "tree.py",
+    "validate",
+)
 
 
 def sha256(data: bytes) -> str:

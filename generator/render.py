@@ -1,4 +1,4 @@
-"""Render targets with cookiecutter and put the output in place atomically.
+"""Render targets from their cookiecutter templates and put the output in place atomically.
 
 Everything is rendered into a staging folder beside the output folder, which
 then takes the output's place in one rename: an error or a kill at any
@@ -7,21 +7,22 @@ moment leaves either the previous output or the new one, never a mix.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from . import __version__, manifest
+from .bytecode import BundledBytecodeCache, cache_root
 from .context import build_context
 from .emit import filters
 from .errors import HandEditedError, OutputError, UnknownTargetError
@@ -29,6 +30,7 @@ from .fake.fixtures import test_settings
 from .model import Spec
 from .spec import DEFAULT_SPEC, load_spec
 from .targets import TARGETS, TEMPLATES_DIR, Target, get_target
+from .tree import render_tree
 
 #: Files authgen writes at the top of an output folder.
 ROOT_TEMPLATES = TEMPLATES_DIR / "_root"
@@ -82,9 +84,7 @@ def generate(
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + out.name + "-", dir=out.parent))
     try:
         old = manifest.load(out) if out.is_dir() else None
-        for target in chosen:
-            say(f"rendering {target.name}")
-            render_target(spec, target, staging / target.name)
+        render_targets(spec, chosen, staging, say)
         all_targets = sorted(set(old.targets if old else ()) - {t.name for t in chosen} | {t.name for t in chosen})
         all_targets = [t for t in all_targets if t in TARGETS]
         render_root(spec, [TARGETS[name] for name in all_targets], staging)
@@ -116,34 +116,64 @@ def select_targets(spec: Spec, names: Iterable[str] | None) -> tuple[list[Target
     return [t for t in enabled if t.available], [t.name for t in enabled if not t.available]
 
 
-def render_target(spec: Spec, target: Target, dest: Path) -> None:
-    """Render one target's package into ``dest`` (which must not exist)."""
-    from cookiecutter.generate import generate_files  # imported late: `check` never renders
+def render_targets(spec: Spec, targets: list[Target], staging: Path, say: Progress) -> None:
+    """Render each target into ``staging/<name>``, formatted.
 
-    context = {"cookiecutter": build_context(spec, target)}
-    # cookiecutter passes these to its Jinja environment: compiled templates
-    # are reused across runs, so rendering is not dominated by compiling.
-    context["cookiecutter"]["_jinja2_env_vars"] = {"bytecode_cache": _bytecode_cache(target.name)}
-    with tempfile.TemporaryDirectory(dir=dest.parent) as scratch:
-        generate_files(str(target.template_dir), context, scratch, accept_hooks=False)
-        Path(scratch, target.name).rename(dest)
-    copy_fake(spec, dest / target.fake_dir)
-    format_tree(target, dest)
-
-
-def _bytecode_cache(target: str) -> jinja2.BytecodeCache | None:
-    """A cache of compiled templates in the user's cache folder, or none where it cannot be made.
-
-    One folder per target: entries are keyed by the template's relative name,
-    and targets share names (README.md, pyproject.toml), which would evict
-    each other's entries on every run.
+    The Python packages are rendered first, so that ruff formats them in
+    the background while the other targets render: ruff's two runs are a
+    third of a generate run's time otherwise.
     """
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "authgen" / "jinja" / target
+    python = [t for t in targets if t.language == "python"]
+    for target in python:
+        say(f"rendering {target.name}")
+        render_target(spec, target, staging / target.name)
+    formatting = _Background(format_python, staging, [t.name for t in python])
     try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(root))
+        for target in targets:
+            if target not in python:
+                say(f"rendering {target.name}")
+                render_target(spec, target, staging / target.name)
+    finally:
+        formatting.join()  # also on errors: ruff must be done before the staging folder is removed
+    formatting.result()
+
+
+class _Background(threading.Thread):
+    """A call run in a thread, whose exception :meth:`result` raises in the caller."""
+
+    def __init__(self, call: Callable[..., None], *args: Any) -> None:
+        super().__init__(daemon=True)
+        self._call, self._args = call, args
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._call(*self._args)
+        except BaseException as err:  # handed to the caller by result()
+            self._error = err
+
+    def result(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
+
+
+def render_target(spec: Spec, target: Target, dest: Path) -> None:
+    """Render one target's package, with its copy of the fake service, into ``dest`` (which must not exist)."""
+    compiled = _bytecode_cache(target.name)
+    render_tree(target.template_dir, build_context(spec, target), dest, filters=filters(), bytecode_cache=compiled)
+    compiled.save()
+    copy_fake(spec, dest / target.fake_dir)
+
+
+def _bytecode_cache(name: str) -> BundledBytecodeCache:
+    """The cache of a template folder's compiled templates.
+
+    One per folder: entries are keyed by the template's relative name, and
+    targets share names (README.md, pyproject.toml).
+    """
+    return BundledBytecodeCache(cache_root() / "compiled" / f"{name}.marshal")
 
 
 def copy_fake(spec: Spec, dest: Path) -> None:
@@ -157,31 +187,34 @@ def copy_fake(spec: Spec, dest: Path) -> None:
     (dest / "spec.json").write_text(text + "\n", encoding="utf-8")
 
 
-def format_tree(target: Target, root: Path) -> None:
-    """Format a rendered package with its ecosystem's formatter, where authgen bundles one.
+def format_python(staging: Path, folders: list[str]) -> None:
+    """Format rendered Python packages with ruff, which authgen bundles.
 
-    Python gets ruff: imports sorted (names built from the slug sort
-    differently per spec), then ``ruff format``.
+    Imports are sorted first (names built from the slug sort differently per
+    spec), then ``ruff format`` runs.  One run covers every package; each
+    file still gets the settings of its own package's ``pyproject.toml``.
     """
-    if target.language != "python":
+    if not folders:
         return
     from ruff.__main__ import find_ruff_bin
 
     ruff = find_ruff_bin()
-    for args in (["check", "--no-cache", "--select", "I", "--fix", "--quiet", "."], ["format", "--no-cache", "."]):
-        done = subprocess.run([ruff, *args], cwd=root, capture_output=True, text=True, check=False)
+    for args in (["check", "--no-cache", "--select", "I", "--fix", "--quiet"], ["format", "--no-cache", "--quiet"]):
+        done = subprocess.run([ruff, *args, *folders], cwd=staging, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip()
-            raise OutputError(path=str(root), reason=f"generated Python does not pass ruff {args[0]}: {detail}")
+            raise OutputError(path=str(staging), reason=f"generated Python does not pass ruff {args[0]}: {detail}")
 
 
 def render_root(spec: Spec, targets: list[Target], staging: Path) -> None:
     """Write the output folder's own README.md and noxfile.py."""
+    compiled = _bytecode_cache(ROOT_TEMPLATES.name)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(ROOT_TEMPLATES),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
+        bytecode_cache=compiled,
     )
     env.filters.update(filters())
     context = {
@@ -195,6 +228,7 @@ def render_root(spec: Spec, targets: list[Target], staging: Path) -> None:
         if name.endswith(".j2"):
             text = env.get_template(name).render(context)
             (staging / name.removesuffix(".j2")).write_text(text, encoding="utf-8")
+    compiled.save()
 
 
 def _manifest_for(
@@ -321,6 +355,8 @@ def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE)."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes.util  # here: a generate run that does not swap never pays for it
+
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:

@@ -238,23 +238,23 @@ def test_summary_takes_medians():
 
 def test_breakdowns_merge_by_median_and_print_largest_first():
     runs = [
-        {"import_authgen": 0.2, "import_cookiecutter": 0.1, "phases": {"spec": 0.01, "cookiecutter": 0.5}},
-        {"import_authgen": 0.4, "import_cookiecutter": 0.1, "phases": {"spec": 0.03, "cookiecutter": 0.7}},
+        {"import_authgen": 0.2, "phases": {"spec": 0.01, "render": 0.5}},
+        {"import_authgen": 0.4, "phases": {"spec": 0.03, "render": 0.7}},
     ]
     for r in runs:
         r.update(generate=1.0, process_wall=1.5, process_cpu=1.2)
     merged = merge_breakdowns(runs, 0.05)
     assert merged["phases_s"]["import authgen (generator.cli, generator.render)"] == pytest.approx(0.3)
-    assert merged["phases_s"]["cookiecutter"] == pytest.approx(0.6)
+    assert merged["phases_s"]["render"] == pytest.approx(0.6)
     lines = breakdown_table(merged).splitlines()
-    assert lines[2].startswith("| cookiecutter | 0.600 |")
+    assert lines[2].startswith("| render | 0.600 |")
 
 
 def _size(generate_cpu, spec_cpu, wall=1.0):
     return {
         "generate_cpu": generate_cpu,
         "process_wall": wall,
-        "phases_cpu": {"spec": spec_cpu, "cookiecutter": 0.1},
+        "phases_cpu": {"spec": spec_cpu, "render": 0.1},
     }
 
 
@@ -443,3 +443,18 @@ def test_importtime_lines_are_parsed_with_their_depth():
     assert entries[2].cumulative_s == pytest.approx(0.009)
     top = profiling.heaviest_imports(entries, top=2, max_depth=1)
     assert [e["module"] for e in top] == ["generator.render", "jinja2"]
+
+
+def test_the_breakdown_times_functions_the_renderer_has():
+    """A phase whose function was renamed would silently read as null in every run."""
+    import generator.render as render
+    from benchmarks.breakdown import BACKGROUND, CHECK_WRAPPED, WRAPPED
+    from generator import manifest
+
+    for _phase, name in (*WRAPPED, *BACKGROUND):
+        owner = render
+        for part in name.split("."):
+            owner = getattr(owner, part)
+        assert callable(owner), name
+    for _phase, name in CHECK_WRAPPED:
+        assert callable(getattr(manifest, name)), name
