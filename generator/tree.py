@@ -26,6 +26,7 @@ import os
 import shutil
 import stat
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ def render_tree(
     :param values: what templates see as ``cookiecutter``; its ``_copy_without_render``
         is honoured as cookiecutter does.
     :param filters: extra Jinja filters (authgen's escaping filters).
-    :raises jinja2.TemplateError: a template that does not render.
+    :raises TemplateRenderError: a template that does not render, with its file and line.
     """
     root = template_dir / _project_folder(template_dir)
     verbatim = list(values.get("_copy_without_render", []))
@@ -92,11 +93,15 @@ def render_tree(
         os.chmod(target, source.mode)
 
 
+@dataclass(frozen=True)
 class _Source:
     """A file of the template, read once: for rendering, for copying, and for its mode."""
 
-    def __init__(self, path: Path, raw: bytes, mode: int, text: str | None) -> None:
-        self.path, self.raw, self.mode, self.text = path, raw, mode, text
+    path: Path
+    raw: bytes
+    mode: int
+    #: None for a file copied as it is (binary, or matching ``_copy_without_render``)
+    text: str | None
 
     @classmethod
     def read(cls, path: Path, *, verbatim: bool) -> _Source:
