@@ -295,12 +295,18 @@ def imports(env: dict[str, str]) -> list[dict]:
 
 def breakdown_table(breakdown_: dict[str, Any]) -> str:
     """Where one ``authgen generate`` spends its time, as a Markdown table."""
+    from .breakdown import BACKGROUND_PHASES
+
     phases = {k: v for k, v in breakdown_["phases_s"].items() if v is not None}
-    total = sum(phases.values()) or 1.0
+    background = {k: v for k, v in phases.items() if k in BACKGROUND_PHASES}
+    in_turn = {k: v for k, v in phases.items() if k not in BACKGROUND_PHASES}
+    total = sum(in_turn.values()) or 1.0
     lines = ["| phase | seconds | share |", "| --- | --- | --- |"]
-    for name, seconds in sorted(phases.items(), key=lambda kv: kv[1], reverse=True):
+    for name, seconds in sorted(in_turn.items(), key=lambda kv: kv[1], reverse=True):
         lines.append(f"| {name} | {seconds:.3f} | {seconds / total:.0%} |")
     lines.append(f"| total (sum of phases) | {total:.3f} | |")
+    for name, seconds in background.items():
+        lines.append(f"| {name}: beside the phases above, not in their sum | {seconds:.3f} | |")
     return "\n".join(lines)
 
 

@@ -458,3 +458,21 @@ def test_the_breakdown_times_functions_the_renderer_has():
         assert callable(owner), name
     for _phase, name in CHECK_WRAPPED:
         assert callable(getattr(manifest, name)), name
+
+
+def test_a_background_phase_is_shown_apart_from_the_sum():
+    merged = merge_breakdowns(
+        [
+            {
+                "import_authgen": 0.1,
+                "phases": {"render": 0.3, "ruff (in the background)": 0.2},
+                "generate": 0.4,
+                "process_wall": 0.6,
+                "process_cpu": 0.5,
+            }
+        ],
+        None,
+    )
+    lines = breakdown_table(merged).splitlines()
+    assert "| total (sum of phases) | 0.400 | |" in lines
+    assert lines[-1] == "| ruff (in the background): beside the phases above, not in their sum | 0.200 | |"
