@@ -28,6 +28,7 @@ KEYS = {
 {%- endfor %}
     "TIMEOUT": "{{ cookiecutter.config_prefix }}_TIMEOUT",
     "SESSION_TTL": "{{ cookiecutter.config_prefix }}_SESSION_TTL",
+    "USER_CACHE_TIMEOUT": "{{ cookiecutter.config_prefix }}_USER_CACHE_TIMEOUT",
     "BRAND_NAME": "{{ cookiecutter.config_prefix }}_BRAND_NAME",
     "LOGO_URL": "{{ cookiecutter.config_prefix }}_LOGO_URL",
     "PRIMARY_COLOR": "{{ cookiecutter.config_prefix }}_PRIMARY_COLOR",
@@ -74,6 +75,8 @@ class Settings:
     timeout: float
     #: Seconds the signed-in user is trusted before the service is asked again (``SESSION_TTL``).
     session_ttl: float
+    #: Seconds a process may serve the local user from Django's cache (``USER_CACHE_TIMEOUT``, 0: off).
+    user_cache_timeout: float
     #: Brand name, logo and colour of the pages (``BRAND_NAME``, ``LOGO_URL``, ``PRIMARY_COLOR``).
     branding: Branding
 
@@ -101,6 +104,7 @@ def read_settings(
 {%- endfor %}
         timeout=read.seconds("TIMEOUT", default=defaults.TIMEOUT, minimum=0.001),
         session_ttl=read.seconds("SESSION_TTL", default=defaults.SESSION_TTL, minimum=0),
+        user_cache_timeout=read.seconds("USER_CACHE_TIMEOUT", default=defaults.USER_CACHE_TIMEOUT, minimum=0),
         branding=Branding(
             name=read.text("BRAND_NAME", default=defaults.BRAND_NAME),
             logo_url=read.logo_url("LOGO_URL"),
