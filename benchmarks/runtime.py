@@ -226,6 +226,10 @@ def measure_target(
         headers = {
             "Accept": "application/json",
             "Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies().items()),
+            # The client that signed in, as a real one keeps its User-Agent: Flask-Login's session
+            # protection ties a session to it, and the load generator keeps no cookies, so another
+            # agent would make every request re-issue the session cookie.
+            "User-Agent": client.http.headers["User-Agent"],
         }
         _expect_ok(client, headers, [PROTECTED, unprotected])
         operations = list(pkg.spec.operations)
