@@ -467,3 +467,14 @@ def test_docs_show_the_acme_spec_as_it_is() -> None:
     doc = (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
     shown = doc.split("## The Acme example", 1)[1].split("```toml\n", 1)[1].rsplit("```", 1)[0]
     assert shown == ACME.read_text(encoding="utf-8")
+
+
+def test_a_problem_quoting_control_characters_of_the_spec_stays_one_line() -> None:
+    """Whatever text of the spec a check quotes in its message or hint, the problem prints as one line."""
+    from generator.lines import LineIndex
+    from generator.validate.report import Report
+
+    report = Report("spec.toml", LineIndex("x = 1\n"))
+    report.problem(("x",), "name 'a\x1fb' is taken", 'e.g. a\nb = "\u2028"')
+    (problem,) = report.problems
+    assert str(problem) == "spec.toml:1: x: name 'a\\u001fb' is taken (hint: e.g. a\\u000ab = \"\\u2028\")"

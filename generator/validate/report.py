@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import Problem
-from ..lines import KeyPath, LineIndex, format_path
+from ..lines import KeyPath, LineIndex, format_path, printable
 from ..model import ERROR_KINDS, FIELD_TYPES
 from ..targets import TARGETS
 from .vocabulary import CREDENTIAL_KINDS, FIELD, SERVICE_KEYS, STEP_KEYS
@@ -82,8 +82,9 @@ class Report:
         self.field_names: set[str] | None = None
 
     def problem(self, path: KeyPath, message: str, hint: str = "") -> None:
+        """Record a problem at ``path``; spec text quoted in the message or hint cannot break its line."""
         line = self.lines.line(path) or 1
-        self.problems.append(Problem(self.name, line, format_path(path), message, hint))
+        self.problems.append(Problem(self.name, line, format_path(path), printable(message), printable(hint)))
 
     def missing(self, path: KeyPath, key: str) -> None:
         if key == "kind":
