@@ -29,6 +29,14 @@ def service() -> Iterator[Service]:
         fake.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The example keeps sessions in files: the tests' go to a folder of the run, not the temporary folder."""
+    from django.conf import settings
+
+    settings.SESSION_FILE_PATH = str(tmp_path_factory.mktemp("sessions"))
+
+
 @pytest.fixture(autouse=True)
 def service_settings(settings: Any, service: Service) -> Iterator[dict[str, Any]]:
     """Point the integration at the service; each test starts with the fake's users as they were, no faults."""

@@ -6,12 +6,14 @@ import logging
 import re
 import uuid
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.backends.base import SessionBase
 from django.views.debug import SafeExceptionReporterFilter
 
 from django_acme import defaults
@@ -55,6 +57,11 @@ def error_code(response: Any, status: int) -> str:
 
 def is_html(response: Any, status: int) -> bool:
     return response.status_code == status and response["Content-Type"].startswith("text/html")
+
+
+def session_store() -> SessionBase:
+    """A store of the project's session engine (the example keeps sessions in files)."""
+    return import_module(django_settings.SESSION_ENGINE).SessionStore()
 
 
 def expire_cache(agent: Agent) -> None:
@@ -215,7 +222,7 @@ def test_s07_logout_is_a_post_that_ends_the_session(api: Agent) -> None:
     old_session = session_key(api)
     assert api.logout().status_code == 204
     assert error_code(api.me(), 401) == "unauthorized"
-    assert not SessionStore().exists(old_session), "the old session is gone from the store"
+    assert not session_store().exists(old_session), "the old session is gone from the store"
 
 
 def test_s07_logout_form_goes_to_the_login_page(browser: Agent) -> None:
@@ -271,7 +278,7 @@ def test_s10_the_session_key_changes_at_login(browser: Agent) -> None:
     browser.sign_in("user")
     after = session_key(browser)
     assert after and after != before
-    assert not SessionStore().exists(before), "the pre-login session no longer exists"
+    assert not session_store().exists(before), "the pre-login session no longer exists"
     assert browser.client.session["seen"], "what the anonymous session held is kept"
 
 
@@ -337,6 +344,20 @@ def test_s12_no_service_calls_within_the_ttl_one_after(api: Agent, service: Serv
     for _ in range(5):
         assert api.me().status_code == 200
     assert service.count("get_user") == before["get_user"] + 1
+
+
+def test_s12_the_local_user_is_cached_until_the_project_changes_it(api: Agent, django_assert_num_queries: Any) -> None:
+    api.sign_in("user")
+    assert api.get("/").status_code == 200
+    with django_assert_num_queries(0):  # the example's sessions are files; the user comes from the cache
+        assert api.get("/").status_code == 200
+    local = AcmeProfile.objects.get(service_id=str(USERS["user"]["expected"]["id"])).user
+    local.first_name = "Renamed"
+    local.save()
+    assert api.get("/").json() == {"message": "Hello Renamed"}, "a saved user is taken from the database again"
+    local.is_active = False
+    local.save()
+    assert error_code(api.get("/"), 401) == "unauthorized", "a user deactivated locally is signed out at once"
 
 
 @pytest.mark.parametrize("change", ["disable", "delete"])

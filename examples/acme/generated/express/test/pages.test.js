@@ -10,21 +10,21 @@ const { after, before, test } = require('node:test');
 const express = require('express');
 const request = require('supertest');
 const acme = require('..');
-const { Fake, optionsFor } = require('./support');
+const { Service, optionsFor } = require('./support');
 
-let fake;
+let service;
 
 before(async () => {
-  fake = await Fake.start();
+  service = await Service.start();
 });
 
 after(async () => {
-  await fake?.stop();
+  await service?.stop();
 });
 
 function appWith(extra) {
   const app = express();
-  app.use(acme(optionsFor(fake, extra)));
+  app.use(acme(optionsFor(service, extra)));
   return app;
 }
 
@@ -70,7 +70,7 @@ test("views replace a page with a view of the app's engine", async () => {
   });
   app.set('view engine', 'txt');
   app.set('views', views);
-  const options = optionsFor(fake, { views: { login: 'my-login' } });
+  const options = optionsFor(service, { views: { login: 'my-login' } });
   app.use(acme(options));
   const res = await request(app).get('/auth/login');
   assert.equal(res.status, 200);

@@ -2,7 +2,8 @@
 
 /**
  * The smoke cases S01-S17 every authgen integration implements, against the
- * bundled fake of Acme Identity over real HTTP.
+ * bundled fake of Acme Identity over real HTTP, or against the real
+ * service ACME_TEST_BASE_URL names (see support.js).
  */
 
 const assert = require('node:assert/strict');
@@ -13,8 +14,9 @@ const { FORMS } = require('../lib/forms');
 const {
   ADMIN_ROLE,
   Client,
-  Fake,
   MemoryLogger,
+  Service,
+  USERS,
   createApp,
   errorCode,
   optionsFor,
@@ -34,27 +36,27 @@ const EVIL_NEXT = [
 /** The TTL of the cached user in these tests, in seconds. */
 const TTL = 1;
 
-let fake;
-let users;
+let service;
 let app;
 let store;
 let logger;
 
 before(async () => {
-  fake = await Fake.start();
-  users = await fake.users();
+  service = await Service.start();
 });
 
 after(async () => {
-  await fake?.stop();
+  await service?.stop();
 });
 
 beforeEach(async () => {
-  await fake.reset();
+  if (service.steerable) {
+    await service.reset();
+  }
   store = new session.MemoryStore();
   logger = new MemoryLogger();
   app = createApp(
-    optionsFor(fake, {
+    optionsFor(service, {
       sessionTtlSeconds: TTL,
       timeoutSeconds: 1,
       session: { store },
@@ -86,7 +88,7 @@ describe('smoke', () => {
 
   test('S02 login sets an HttpOnly, SameSite session cookie and follows a safe next', async () => {
     for (const client of [api(), browser()]) {
-      const res = await client.signIn(users.user, { next: '/admin?tab=1' });
+      const res = await client.signIn(USERS.user, { next: '/admin?tab=1' });
       const cookies = setCookies(res);
       assert.ok(cookies.length > 0, 'signing in sets the session cookie');
       for (const cookie of cookies) {
@@ -111,11 +113,11 @@ describe('smoke', () => {
   test('S03 me returns the mapped fields with the right types', async () => {
     for (const key of ['user', 'admin']) {
       const client = api();
-      await client.signIn(users[key]);
+      await client.signIn(USERS[key]);
       const res = await client.me();
       assert.equal(res.status, 200);
       const me = res.body;
-      const { expected, fields } = users[key];
+      const { expected, fields } = USERS[key];
       for (const name of Object.keys(expected)) {
         const value = name === 'roles' ? [...me.roles].sort() : me[name];
         const want =
@@ -136,14 +138,14 @@ describe('smoke', () => {
 
   test('S04 req.user is a frozen AcmeUser with the mapped values, on res.locals too', async () => {
     const client = api();
-    await client.signIn(users.admin);
+    await client.signIn(USERS.admin);
     const res = await client.get('/whoami');
     assert.equal(res.status, 200);
     const { instance, frozen, locals, types, user } = res.body;
     assert.ok(instance, 'req.user is a AcmeUser');
     assert.ok(frozen, 'req.user and its roles are frozen');
     assert.ok(locals, 'res.locals.user is req.user');
-    const { expected } = users.admin;
+    const { expected } = USERS.admin;
     assert.equal(user.id, expected.id);
     assert.equal(user.username, expected.username);
     assert.equal(user.is_admin, true);
@@ -156,46 +158,46 @@ describe('smoke', () => {
 
   test('S05 roles: 403 without the role, 200 with it', async () => {
     const plain = api();
-    await plain.signIn(users.user);
+    await plain.signIn(USERS.user);
     const denied = await plain.get('/admin');
     assert.equal(denied.status, 403);
     assert.equal(errorCode(denied), 'forbidden');
 
     const plainBrowser = browser();
-    await plainBrowser.signIn(users.user);
+    await plainBrowser.signIn(USERS.user);
     const page = await plainBrowser.get('/admin');
     assert.equal(page.status, 403);
     assert.match(page.headers['content-type'], /^text\/html/);
 
     const admin = api();
-    await admin.signIn(users.admin);
+    await admin.signIn(USERS.admin);
     assert.equal((await admin.get('/admin')).status, 200);
   });
 
   test('S06 a wrong password gets the generic error and no session', async () => {
     const client = api();
     const wrong = await client.login(
-      users.user.username,
-      `${users.user.password}-wrong`,
+      USERS.user.username,
+      `${USERS.user.password}-wrong`,
     );
     assert.equal(wrong.status, 401);
     assert.equal(errorCode(wrong), 'invalid_credentials');
     const unknown = await api().login(
       'nobody@example.invalid',
-      users.user.password,
+      USERS.user.password,
     );
     assert.equal(unknown.status, 401);
     assert.equal(unknown.body.error.message, wrong.body.error.message);
     assert.equal(await client.signedIn(), false);
 
-    const page = await browser().login(users.user.username, 'wrong');
+    const page = await browser().login(USERS.user.username, 'wrong');
     assert.equal(page.status, 401);
     assert.match(page.text, /Wrong username or password/);
   });
 
   test('S07 logout is a POST that ends the session', async () => {
     const client = api();
-    await client.signIn(users.user);
+    await client.signIn(USERS.user);
     const get = await client.get('/auth/logout');
     assert.equal(get.status, 405);
     assert.equal(errorCode(get), 'method_not_allowed');
@@ -219,7 +221,7 @@ describe('smoke', () => {
     );
 
     const page = browser();
-    await page.signIn(users.user);
+    await page.signIn(USERS.user);
     const out = await page.logout();
     assert.equal(out.status, 303);
     assert.equal(out.headers.location, '/auth/login');
@@ -229,8 +231,8 @@ describe('smoke', () => {
     for (const client of [api(), browser()]) {
       for (const csrf of [false, 'not-the-token']) {
         const res = await client.login(
-          users.user.username,
-          users.user.password,
+          USERS.user.username,
+          USERS.user.password,
           { csrf },
         );
         assert.equal(res.status, 403);
@@ -241,7 +243,7 @@ describe('smoke', () => {
       }
     }
     const client = api();
-    await client.signIn(users.user);
+    await client.signIn(USERS.user);
     assert.equal((await client.logout({ csrf: false })).status, 403);
     assert.ok(await client.signedIn(), 'a refused logout leaves the session');
     const register = await api().submit('/auth/register', {}, { csrf: false });
@@ -252,7 +254,7 @@ describe('smoke', () => {
 
   test('S09 an unsafe next is not followed', async () => {
     for (const next of EVIL_NEXT) {
-      const res = await browser().signIn(users.user, { next });
+      const res = await browser().signIn(USERS.user, { next });
       assert.equal(res.status, 303);
       assert.equal(res.headers.location, '/', `next=${next}`);
     }
@@ -266,7 +268,7 @@ describe('smoke', () => {
       Object.keys(before).length > 0,
       'the login page starts a session',
     );
-    const res = await client.signIn(users.user);
+    const res = await client.signIn(USERS.user);
     for (const cookie of setCookies(res)) {
       assert.notEqual(
         cookie.value,
@@ -288,7 +290,10 @@ describe('smoke', () => {
     );
   });
 
-  test('S11 service down, 5xx, timeout or garbage: 503 and no session', async () => {
+  test('S11 service down, 5xx, timeout or garbage: 503 and no session', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
     const faults = [
       { status: 503 },
       { status: 500 },
@@ -297,75 +302,88 @@ describe('smoke', () => {
       { body: '<html>garbage</html>' },
     ];
     for (const fault of faults) {
-      await fake.reset();
-      await fake.fault('login', fault);
+      await service.reset();
+      await service.fault('login', fault);
       const client = api();
-      const res = await client.login(users.user.username, users.user.password);
+      const res = await client.login(USERS.user.username, USERS.user.password);
       assert.equal(res.status, 503, JSON.stringify(fault));
       assert.equal(errorCode(res), 'service_unavailable');
-      await fake.reset();
+      await service.reset();
       assert.equal(await client.signedIn(), false);
     }
-    await fake.fault('get_user', { status: 503 });
-    const res = await api().login(users.user.username, users.user.password);
+    await service.fault('get_user', { status: 503 });
+    const res = await api().login(USERS.user.username, USERS.user.password);
     assert.equal(res.status, 503, 'get_user failing at sign-in');
 
-    await fake.reset();
+    await service.reset();
     const page = await browser().login(
-      users.user.username,
-      users.user.password,
+      USERS.user.username,
+      USERS.user.password,
       {},
     );
     assert.equal(page.status, 303);
-    await fake.fault('login', { status: 503 });
+    await service.fault('login', { status: 503 });
     const form = await browser().login(
-      users.user.username,
-      users.user.password,
+      USERS.user.username,
+      USERS.user.password,
     );
     assert.equal(form.status, 503);
     assert.match(form.headers['content-type'], /^text\/html/);
   });
 
-  test('S11 the service down when the cached user expires: 503, not signed in, the session kept', async () => {
+  test('S11 the service down when the cached user expires: 503, not signed in, the session kept', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
     const client = api();
-    await client.signIn(users.user);
-    await fake.fault('get_user', { status: 503 });
+    await client.signIn(USERS.user);
+    await service.fault('get_user', { status: 503 });
     await sleep(TTL * 1000 + 200);
     const res = await client.get('/');
     assert.equal(res.status, 503);
     assert.equal(errorCode(res), 'service_unavailable');
     assert.equal((await client.me()).status, 503);
-    await fake.clearFaults();
+    await service.clearFaults();
     const back = await client.get('/');
     assert.equal(back.status, 200, 'back once the service is');
   });
 
-  test('S12 no service call within the TTL, one refresh after it', async () => {
+  test('S12 no service call within the TTL, one refresh after it', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
     const client = api();
-    await client.signIn(users.user);
-    const calls = await fake.count('get_user');
+    await client.signIn(USERS.user);
+    const calls = await service.count('get_user');
     for (let i = 0; i < 5; i += 1) {
       assert.equal((await client.me()).status, 200);
       assert.equal((await client.get('/')).status, 200);
     }
-    assert.equal(await fake.count('get_user'), calls, 'no call within the TTL');
+    assert.equal(
+      await service.count('get_user'),
+      calls,
+      'no call within the TTL',
+    );
     await sleep(TTL * 1000 + 200);
     for (let i = 0; i < 5; i += 1) {
       assert.equal((await client.me()).status, 200);
     }
     assert.equal(
-      await fake.count('get_user'),
+      await service.count('get_user'),
       calls + 1,
       'one refresh after the TTL',
     );
   });
 
-  test('S12 a user disabled or deleted at the service is signed out at refresh', async () => {
+  test('S12 a user disabled or deleted at the service is signed out at refresh', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
     for (const change of ['disable', 'remove']) {
-      await fake.reset();
+      await service.reset();
       const client = api();
-      await client.signIn(users.user);
-      await fake[change]('user');
+      await client.signIn(USERS.user);
+      await service[change]('user');
       assert.equal((await client.me()).status, 200, 'still cached');
       await sleep(TTL * 1000 + 200);
       const res = await client.me();
@@ -377,17 +395,22 @@ describe('smoke', () => {
   test('S13 a disabled user cannot log in', async () => {
     const client = api();
     const res = await client.login(
-      users.disabled.username,
-      users.disabled.password,
+      USERS.disabled.username,
+      USERS.disabled.password,
     );
     assert.ok([401, 403].includes(res.status), `status ${res.status}`);
     assert.ok(
       ['account_disabled', 'invalid_credentials'].includes(errorCode(res)),
     );
     assert.equal(await client.signedIn(), false);
+  });
 
-    await fake.disable('user');
-    const later = await api().login(users.user.username, users.user.password);
+  test('S13 a user disabled at the service cannot log in', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    await service.disable('user');
+    const later = await api().login(USERS.user.username, USERS.user.password);
     assert.ok([401, 403].includes(later.status));
   });
 
@@ -426,45 +449,43 @@ describe('smoke', () => {
   });
 
   test('S15 forgot password answers the same for known and unknown accounts', async () => {
-    const valuesFor = (user) =>
-      Object.fromEntries(
-        (FORMS.forgot ?? []).map((field) => {
-          if (user === null) {
-            return [field.name, 'nobody@example.invalid'];
-          }
-          return [
-            field.name,
-            field.type === 'email' ? user.expected.email : user.username,
-          ];
-        }),
-      );
-    const known = await api().submit('/auth/forgot', valuesFor(users.user));
-    const unknown = await api().submit('/auth/forgot', valuesFor(null));
+    const known = await api().submit('/auth/forgot', forgotValues(USERS.user));
+    const unknown = await api().submit('/auth/forgot', forgotValues(null));
     assert.equal(known.status, 202);
     assert.deepEqual(known.body, { status: 'sent' });
     assert.equal(unknown.status, known.status);
     assert.deepEqual(unknown.body, known.body);
-    assert.ok((await fake.count('forgot_password')) >= 1);
 
     const strip = (html) => html.replace(/<(input|meta)\b[^>]*>/g, '<$1>');
     const knownPage = await browser().submit(
       '/auth/forgot',
-      valuesFor(users.user),
+      forgotValues(USERS.user),
     );
-    const unknownPage = await browser().submit('/auth/forgot', valuesFor(null));
+    const unknownPage = await browser().submit(
+      '/auth/forgot',
+      forgotValues(null),
+    );
     assert.equal(knownPage.status, 200);
     assert.equal(strip(knownPage.text), strip(unknownPage.text));
   });
 
-  test('S15 forgot password never says "sent" when the service fails', async () => {
-    const values = Object.fromEntries(
-      (FORMS.forgot ?? []).map((field) => [
-        field.name,
-        field.type === 'email'
-          ? users.user.expected.email
-          : users.user.username,
-      ]),
+  test('S15 forgot password asks the service to reset the known account', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    await api().submit('/auth/forgot', forgotValues(USERS.user));
+    const resets = (await service.calls()).password_resets;
+    assert.ok(
+      resets.some((reset) => reset.user === 'user'),
+      'the service was asked to send the known account a reset',
     );
+  });
+
+  test('S15 forgot password never says "sent" when the service fails', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const values = forgotValues(USERS.user);
     const faults = [
       [{ status: 418 }, 502, 'failed'],
       [{ status: 503 }, 503, 'service_unavailable'],
@@ -472,8 +493,8 @@ describe('smoke', () => {
     ];
     try {
       for (const [fault, status, code] of faults) {
-        await fake.clearFaults();
-        await fake.fault('forgot_password', fault);
+        await service.clearFaults();
+        await service.fault('forgot_password', fault);
         const res = await api().submit('/auth/forgot', values);
         assert.equal(res.status, status, JSON.stringify(fault));
         assert.equal(errorCode(res), code, JSON.stringify(fault));
@@ -483,11 +504,14 @@ describe('smoke', () => {
         assert.doesNotMatch(page.text, /Check your email/);
       }
     } finally {
-      await fake.clearFaults();
+      await service.clearFaults();
     }
   });
 
-  test('S16 the password never appears in logs', async () => {
+  test('S16 the password never appears in logs', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
     const written = [];
     const capture = (stream) => {
       const write = stream.write;
@@ -501,13 +525,13 @@ describe('smoke', () => {
     };
     const restore = [capture(process.stdout), capture(process.stderr)];
     try {
-      const { password } = users.user;
-      await api().signIn(users.user);
-      await api().login(users.user.username, `${password}-wrong`);
-      await fake.fault('login', { status: 503 });
-      await api().login(users.user.username, password);
-      await fake.fault('login', { drop: true });
-      await browser().login(users.user.username, password);
+      const { password } = USERS.user;
+      await api().signIn(USERS.user);
+      await api().login(USERS.user.username, `${password}-wrong`);
+      await service.fault('login', { status: 503 });
+      await api().login(USERS.user.username, password);
+      await service.fault('login', { drop: true });
+      await browser().login(USERS.user.username, password);
       assert.ok(logger.lines.length > 0, 'service failures are logged');
       for (const line of [...logger.lines, ...written]) {
         assert.ok(!line.includes(password), 'a log line holds the password');
@@ -519,7 +543,7 @@ describe('smoke', () => {
 
   test('S17 no service token is readable in cookies', async () => {
     for (const client of [api(), browser()]) {
-      const res = await client.signIn(users.user);
+      const res = await client.signIn(USERS.user);
       await client.me();
       const secrets = Object.values(store.sessions)
         .map((raw) => JSON.parse(raw)['acme']?.service)
@@ -546,6 +570,21 @@ describe('smoke', () => {
     }
   });
 });
+
+/** The forgot-password values for a fixture user, or for nobody (null). */
+function forgotValues(user) {
+  return Object.fromEntries(
+    FORMS.forgot.map((field) => {
+      if (user === null) {
+        return [field.name, 'nobody@example.invalid'];
+      }
+      return [
+        field.name,
+        field.type === 'email' ? user.expected.email : user.username,
+      ];
+    }),
+  );
+}
 
 /** The register values with the e-mail field set to `email`. */
 function emailOf(values, email) {

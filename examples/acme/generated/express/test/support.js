@@ -1,9 +1,17 @@
 'use strict';
 
 /**
- * What the tests share: the bundled fake of Acme Identity (a child
- * process speaking real HTTP), an app wired to it, and a client that talks
- * to that app the way a browser or an API client does.
+ * What the tests share: the identity service, an app wired to it, the
+ * fixture users, and a client that talks to that app the way a browser or an
+ * API client does.
+ *
+ * The service is the bundled fake of Acme Identity (`test/fake/`, a
+ * child process speaking real HTTP). Set ACME_TEST_BASE_URL (and
+ * ACME_TEST_<SETTING> for the other settings, e.g. ACME_TEST_API_KEY) to
+ * test against a real deployment instead: the tests that steer the service
+ * (faults, call counts, disabling users) are then skipped. The fixture users
+ * sign in with the fake's credentials (`test/users.json`), so a real
+ * deployment must have them provisioned, the disabled one disabled.
  */
 
 const assert = require('node:assert/strict');
@@ -22,24 +30,76 @@ const UserClass = acme.AcmeUser;
 const ADMIN_ROLE = 'admins';
 
 /** The spec and the settings the fake expects, beside the fake. */
-const SPEC_DATA = JSON.parse(
-  fs.readFileSync(path.join(__dirname, 'fake', 'spec.json'), 'utf8'),
+const SPEC_DATA = readJson('fake/spec.json');
+
+/** The fake's users by key: credentials, their record, and the user a correct integration builds from it. */
+const USERS = readJson('users.json');
+
+/** The variable that points the tests at a real service instead of the bundled fake. */
+const REAL_SERVICE_ENV = 'ACME_TEST_BASE_URL';
+
+/** The real service's URL, when the tests are to use one. */
+const REAL_SERVICE_URL = process.env[REAL_SERVICE_ENV];
+
+/** Why a test that steers the service is skipped against a real one. */
+const NEEDS_FAKE = 'needs the bundled fake service';
+
+/**
+ * The settings of the app under test, besides the base URL, by option: from
+ * ACME_TEST_<SETTING> when set, else the value the fake expects.
+ */
+const TEST_SETTINGS = Object.fromEntries(
+  SETTINGS.filter((setting) => setting.name !== 'base_url').map((setting) => [
+    setting.option,
+    process.env[`ACME_TEST_${setting.name.toUpperCase()}`] ??
+      SPEC_DATA.settings[setting.name],
+  ]),
 );
 
-/** Seconds the fake may take to say where it listens. */
+/** Milliseconds the fake may take to say where it listens. */
 const FAKE_START_TIMEOUT_MS = 20_000;
 
 const JSON_TYPE = 'application/json';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
 
-/** The fake identity service, started with `python3 -m fake` and steered through /__fake__/. */
-class Fake {
-  constructor(child, url) {
-    this.child = child;
+/** A JSON file beside the tests. */
+function readJson(name) {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, name), 'utf8'));
+}
+
+/**
+ * The identity service the tests talk to: the real one ACME_TEST_BASE_URL
+ * names, or the bundled fake, started with `python3 -m fake` and steered
+ * through /__fake__/.
+ */
+class Service {
+  /** `fake` is the fake's child process; null for a real service. */
+  constructor(url, fake) {
     this.url = url;
+    this.fake = fake;
+  }
+
+  /** Whether the tests can steer the service: only the fake can be. */
+  get steerable() {
+    return this.fake !== null;
+  }
+
+  /**
+   * Skip the running test `t`, which steers the service, unless the service
+   * is the fake; true when skipped, and the test must then return:
+   * `if (service.skipUnlessSteerable(t)) { return; }`.
+   */
+  skipUnlessSteerable(t) {
+    if (!this.steerable) {
+      t.skip(NEEDS_FAKE);
+    }
+    return !this.steerable;
   }
 
   static async start() {
+    if (REAL_SERVICE_URL) {
+      return new Service(REAL_SERVICE_URL.replace(/\/$/, ''), null);
+    }
     const python = process.env.PYTHON ?? 'python3';
     const child = spawn(
       python,
@@ -67,18 +127,26 @@ class Fake {
       });
     });
     child.stdout.resume();
-    return new Fake(child, url);
+    return new Service(url, child);
   }
 
+  /** Stop the fake; a real service is left alone. */
   async stop() {
-    if (this.child.exitCode === null) {
-      const exited = new Promise((resolve) => this.child.once('exit', resolve));
-      this.child.kill('SIGTERM');
+    if (this.fake?.exitCode === null) {
+      const exited = new Promise((resolve) => this.fake.once('exit', resolve));
+      this.fake.kill('SIGTERM');
       await exited;
     }
   }
 
   async control(method, route, body) {
+    // t.skip() does not stop a test, so a test that steers the service asks
+    // skipUnlessSteerable(t) first; one that does not fails here rather than
+    // pass against a real service.
+    assert.ok(
+      this.steerable,
+      `${method} /__fake__/${route} ${NEEDS_FAKE}: call skipUnlessSteerable(t) first`,
+    );
     const response = await fetch(`${this.url}/__fake__/${route}`, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': JSON_TYPE },
@@ -91,14 +159,14 @@ class Fake {
     return response.json();
   }
 
-  /** The fixture users by key: admin, user, disabled, staff. */
-  users() {
-    return this.control('GET', 'users');
+  /** How often each operation was called, the recent requests, the password resets asked for. */
+  calls() {
+    return this.control('GET', 'calls');
   }
 
   /** How often `operation` was called since the last reset. */
   async count(operation) {
-    return (await this.control('GET', 'calls'))[operation];
+    return (await this.calls())[operation];
   }
 
   reset() {
@@ -135,20 +203,15 @@ class MemoryLogger {
   }
 }
 
-/** The options that point the integration at the fake, with the test settings. */
-function optionsFor(fake, extra = {}) {
-  const options = {
+/** The options that point the integration at `service`, with the test settings. */
+function optionsFor(service, extra = {}) {
+  return {
     sessionSecret: 'test-session-secret-0123456789',
     logger: new MemoryLogger(),
+    baseUrl: service.url,
+    ...TEST_SETTINGS,
+    ...extra,
   };
-  for (const setting of SETTINGS) {
-    if (setting.name === 'base_url') {
-      options[setting.option] = fake.url;
-    } else if (Object.hasOwn(SPEC_DATA.settings, setting.name)) {
-      options[setting.option] = SPEC_DATA.settings[setting.name];
-    }
-  }
-  return { ...options, ...extra };
 }
 
 /** An app like the example: the integration, `/` and `/admin`, and `/whoami` for S04. */
@@ -303,7 +366,8 @@ function sleep(ms) {
 
 module.exports = {
   ADMIN_ROLE,
-  Fake,
+  USERS,
+  Service,
   MemoryLogger,
   optionsFor,
   createApp,

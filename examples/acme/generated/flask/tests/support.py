@@ -5,6 +5,9 @@ started in this process on a free port and reached over real HTTP. Set
 ``ACME_TEST_BASE_URL`` (and ``ACME_TEST_<SETTING>`` for the other settings) to
 test against a real deployment instead; tests that need to steer the
 service are then skipped.
+
+The other tests sign in as the fake's users (``USERS``): the deployment
+must have those accounts, with these passwords, the disabled one disabled.
 """
 
 from __future__ import annotations

@@ -10,7 +10,21 @@ from flask.testing import FlaskClient
 from flask_login import LoginManager
 
 from flask_acme import Acme, ConfigurationError
-from support import HTML, JSON, PREFIX, SETTINGS, USERS, Service, csrf_token, error_of, make_app, sign_in, signed_in
+from flask_acme.config import SESSION_KEY
+from support import (
+    HTML,
+    JSON,
+    PREFIX,
+    SETTINGS,
+    USERS,
+    Service,
+    csrf_token,
+    error_of,
+    make_app,
+    session_contents,
+    sign_in,
+    signed_in,
+)
 
 
 def test_a_missing_required_setting_fails_at_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -115,6 +129,18 @@ def test_login_answers_the_same_user_as_me_and_a_token_that_works(client: FlaskC
     assert body["user"] == client.get(f"{PREFIX}/me").get_json()
     logout = client.post(f"{PREFIX}/logout", headers={**JSON, "X-CSRFToken": body["csrf_token"]})
     assert logout.status_code == 204
+
+
+def test_the_session_caches_the_users_fields_and_nothing_derived(app: Flask, client: FlaskClient) -> None:
+    sign_in(client)
+    me = client.get(f"{PREFIX}/me", headers=JSON).get_json()
+    cached = session_contents(app, client)[SESSION_KEY]["user"]
+    assert "is_staff" not in cached and "is_admin" not in cached
+    assert {**cached, "is_staff": me["is_staff"], "is_admin": me["is_admin"]} == me
+    # A cache written with the derived values (as versions before this one did) still loads.
+    with client.session_transaction() as session:
+        session[SESSION_KEY] = {**session[SESSION_KEY], "user": me}
+    assert client.get(f"{PREFIX}/me", headers=JSON).get_json() == me
 
 
 def test_the_pages_are_accessible_and_branded(service: Service) -> None:

@@ -8,6 +8,7 @@ at the service.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from .records import read_record
 from .session import hand_over
 from .state import get_client
 from .sync import sync_user
+from .usercache import cached_user
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +54,18 @@ class AcmeBackend(BaseBackend):
         return user
 
     def get_user(self, user_id: Any) -> AbstractBaseUser | None:
-        """The local user of a session, with its profile; None once the user is inactive."""
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("acme_profile").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if user.is_active else None
+        """The local user of a session, with its profile; None once the user is inactive.
+
+        Django asks for it on every request that looks at ``request.user``;
+        it comes from the cache for ``USER_CACHE_TIMEOUT`` seconds (see :mod:`.usercache`).
+        """
+        return cached_user(user_id, partial(_load_user, user_id))
+
+
+def _load_user(user_id: Any) -> AbstractBaseUser | None:
+    model = get_user_model()
+    try:
+        user = model._default_manager.select_related("acme_profile").get(pk=user_id)
+    except model.DoesNotExist:
+        return None
+    return user if user.is_active else None

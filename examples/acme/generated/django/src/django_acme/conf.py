@@ -28,6 +28,7 @@ KEYS = {
     "APPLICATION_ID": "ACME_APP_ID",
     "TIMEOUT": "ACME_TIMEOUT",
     "SESSION_TTL": "ACME_SESSION_TTL",
+    "USER_CACHE_TIMEOUT": "ACME_USER_CACHE_TIMEOUT",
     "BRAND_NAME": "ACME_BRAND_NAME",
     "LOGO_URL": "ACME_LOGO_URL",
     "PRIMARY_COLOR": "ACME_PRIMARY_COLOR",
@@ -77,6 +78,8 @@ class Settings:
     timeout: float
     #: Seconds the signed-in user is trusted before the service is asked again (``SESSION_TTL``).
     session_ttl: float
+    #: Seconds a process may serve the local user from Django's cache (``USER_CACHE_TIMEOUT``, 0: off).
+    user_cache_timeout: float
     #: Brand name, logo and colour of the pages (``BRAND_NAME``, ``LOGO_URL``, ``PRIMARY_COLOR``).
     branding: Branding
 
@@ -96,6 +99,7 @@ def read_settings(configured: Any = None, environ: Mapping[str, str] = os.enviro
         application_id=read.required("APPLICATION_ID"),
         timeout=read.seconds("TIMEOUT", default=defaults.TIMEOUT, minimum=0.001),
         session_ttl=read.seconds("SESSION_TTL", default=defaults.SESSION_TTL, minimum=0),
+        user_cache_timeout=read.seconds("USER_CACHE_TIMEOUT", default=defaults.USER_CACHE_TIMEOUT, minimum=0),
         branding=Branding(
             name=read.text("BRAND_NAME", default=defaults.BRAND_NAME),
             logo_url=read.logo_url("LOGO_URL"),

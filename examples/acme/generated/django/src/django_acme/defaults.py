@@ -10,6 +10,9 @@ SETTING = "ACME"
 #: Seconds the signed-in user is trusted before the service is asked again.
 SESSION_TTL = 300.0
 
+#: Seconds a process may serve the signed-in user from Django's cache instead of the database (0: never).
+USER_CACHE_TIMEOUT = 5.0
+
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = 5.0
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from .errors import Conflict
 from .models import AcmeProfile
+from .usercache import forget_user
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def deactivate(user_pk: Any) -> None:
     """Mark a local user inactive, after the service has disabled or deleted them."""
     get_user_model()._default_manager.filter(pk=user_pk).update(is_active=False)
     AcmeProfile.objects.filter(pk=user_pk).update(active=False)
+    forget_user(user_pk)  # update() sends no post_save
 
 
 def _update_user(user: AbstractBaseUser, profile: AcmeProfile) -> None:

@@ -7,7 +7,25 @@ copies this folder into every generated package (as ``fake/``, next to
 but ``python3``.
 """
 
-from .fixtures import fixture_users, test_settings
-from .server import FakeService, load_data, start
+from __future__ import annotations
 
-__all__ = ["FakeService", "fixture_users", "load_data", "start", "test_settings"]
+import importlib
+from typing import Any
+
+#: Where each name of the package lives.  Imported on first use: authgen's
+#: generator needs only the fixtures, and the server pulls in http.server.
+_EXPORTS = {
+    "FakeService": "server",
+    "fixture_users": "fixtures",
+    "load_data": "server",
+    "start": "server",
+    "test_settings": "fixtures",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)

@@ -76,7 +76,7 @@ class AcmeUser(UserMixin):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AcmeUser:
-        """Rebuild the user cached in the session by :meth:`to_dict`."""
+        """Rebuild the user cached in the session by :meth:`to_cache` (or :meth:`to_dict`: extra keys are ignored)."""
         return cls(
             id=data["id"],
             username=data["username"],
@@ -92,8 +92,12 @@ class AcmeUser(UserMixin):
             created=_datetime(data["created"]) if data["created"] else None,
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The user as JSON-safe data: the session cache and the ``me`` route."""
+    def to_cache(self) -> dict[str, Any]:
+        """The user's fields as JSON-safe data, for the session cache: what :meth:`from_dict` reads.
+
+        Nothing derived (``is_staff``, ``is_admin``): the cache travels in the
+        session cookie of every request, and is decoded on every request.
+        """
         return {
             "id": self.id,
             "username": self.username,
@@ -107,9 +111,11 @@ class AcmeUser(UserMixin):
             "groups": list(self.groups),
             "status": self.status,
             "created": self.created.isoformat() if self.created else None,
-            "is_staff": self.is_staff,
-            "is_admin": self.is_admin,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The user as JSON-safe data for the ``me`` route: the fields, ``is_staff`` and ``is_admin``."""
+        return {**self.to_cache(), "is_staff": self.is_staff, "is_admin": self.is_admin}
 
     @property
     def is_active(self) -> bool:

@@ -51,7 +51,8 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 /**
  * The smoke cases S1-S17 against the example application over real HTTP, with Acme Identity played by the fake in
- * {@code src/test/fake} (see {@link FakeIdentityService}). Each test is named for its case.
+ * {@code src/test/fake}, or the real service {@code ACME_TEST_BASE_URL} names (see {@link IdentityService}). Each test
+ * is named for its case.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = { "acme.timeout=1s", "acme.session-ttl=1m" })
@@ -179,19 +180,24 @@ class AcmeSmokeTests {
     @Autowired
     private MutableClock clock;
 
-    private final FakeIdentityService fake = FakeIdentityService.get();
+    private final IdentityService service = IdentityService.get();
 
     @DynamicPropertySource
     static void service(DynamicPropertyRegistry registry) {
-        registry.add("acme.base-url", () -> FakeIdentityService.get().url());
-        registry.add("acme.api-key", () -> "test-api-key");
-        registry.add("acme.application-id", () -> "test-application-id");
+        registry.add("acme.base-url", () -> IdentityService.get().url());
+        registry.add("acme.api-key",
+                () -> IdentityService.setting("ACME_TEST_API_KEY", "test-api-key"));
+        registry.add("acme.application-id",
+                () -> IdentityService.setting("ACME_TEST_APPLICATION_ID", "test-application-id"));
     }
 
+    /** Each test starts with the fixture users as they were, no faults and no calls counted. */
     @BeforeEach
     @AfterEach
-    void resetFake() {
-        this.fake.reset();
+    void resetService() {
+        if (this.service.steerable()) {
+            this.service.reset();
+        }
     }
 
     private AppClient api() {
@@ -419,13 +425,13 @@ class AcmeSmokeTests {
     @Test
     void s11ServiceErrorsAtLoginAre503() {
         for (int status : List.of(503, 500)) {
-            this.fake.fault("login", Map.of("status", status));
+            this.service.fault("login", Map.of("status", status));
             AppClient api = api();
             assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
             assertThat(api.signedIn()).isFalse();
-            this.fake.reset();
+            this.service.reset();
         }
-        this.fake.fault("login", Map.of("status", 503));
+        this.service.fault("login", Map.of("status", 503));
         AppClient browser = browser();
         assertHtml(browser.login(USER.username(), USER.password(), null), 503);
         assertThat(browser.signedIn()).isFalse();
@@ -433,23 +439,23 @@ class AcmeSmokeTests {
 
     @Test
     void s11DroppedConnectionAtLoginIs503AndThePostIsNotRetried() {
-        this.fake.fault("login", Map.of("drop", true));
+        this.service.fault("login", Map.of("drop", true));
         AppClient api = api();
         assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
-        assertThat(this.fake.count("login")).isEqualTo(1);
+        assertThat(this.service.count("login")).isEqualTo(1);
         assertThat(api.signedIn()).isFalse();
     }
 
     @Test
     void s11DroppedConnectionOfAGetIsRetried() {
-        this.fake.fault("get_user", Map.of("drop", true, "times", 1));
+        this.service.fault("get_user", Map.of("drop", true, "times", 1));
         api().signIn(USER.username(), USER.password());
-        assertThat(this.fake.count("get_user")).isGreaterThanOrEqualTo(2);
+        assertThat(this.service.count("get_user")).isGreaterThanOrEqualTo(2);
     }
 
     @Test
     void s11TimeoutAtLoginIs503() {
-        this.fake.fault("login", Map.of("delay", 2.5, "times", 1));
+        this.service.fault("login", Map.of("delay", 2.5, "times", 1));
         AppClient api = api();
         assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
         assertThat(api.signedIn()).isFalse();
@@ -457,12 +463,12 @@ class AcmeSmokeTests {
 
     @Test
     void s11GarbageFromTheServiceFailsClosed() {
-        this.fake.fault("login", Map.of("body", "<html>garbage</html>"));
+        this.service.fault("login", Map.of("body", "<html>garbage</html>"));
         AppClient api = api();
         assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
         assertThat(api.signedIn()).isFalse();
-        this.fake.reset();
-        this.fake.fault("get_user", Map.of("status", 503));
+        this.service.reset();
+        this.service.fault("get_user", Map.of("status", 503));
         assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
         assertThat(api.signedIn()).isFalse();
     }
@@ -473,19 +479,19 @@ class AcmeSmokeTests {
     void s12NoServiceCallsWithinTheTtlOneAfterIt() {
         AppClient api = api();
         api.signIn(USER.username(), USER.password());
-        int logins = this.fake.count("login");
-        int fetches = this.fake.count("get_user");
+        int logins = this.service.count("login");
+        int fetches = this.service.count("get_user");
         for (int i = 0; i < 5; i++) {
             assertThat(api.me().status()).isEqualTo(200);
             assertThat(api.get("/").status()).isEqualTo(200);
         }
-        assertThat(this.fake.count("login")).isEqualTo(logins);
-        assertThat(this.fake.count("get_user")).isEqualTo(fetches);
+        assertThat(this.service.count("login")).isEqualTo(logins);
+        assertThat(this.service.count("get_user")).isEqualTo(fetches);
         this.clock.advance(TTL.plusSeconds(1));
         for (int i = 0; i < 5; i++) {
             assertThat(api.me().status()).isEqualTo(200);
         }
-        assertThat(this.fake.count("get_user")).isEqualTo(fetches + 1);
+        assertThat(this.service.count("get_user")).isEqualTo(fetches + 1);
     }
 
     @Test
@@ -494,8 +500,8 @@ class AcmeSmokeTests {
         disabled.signIn(USER.username(), USER.password());
         AppClient deleted = api();
         deleted.signIn(ADMIN.username(), ADMIN.password());
-        this.fake.disable(USER.key());
-        this.fake.delete(ADMIN.key());
+        this.service.disable(USER.key());
+        this.service.delete(ADMIN.key());
         this.clock.advance(TTL.plusSeconds(1));
         assertError(disabled.me(), 401, "unauthorized");
         assertError(deleted.me(), 401, "unauthorized");
@@ -505,7 +511,7 @@ class AcmeSmokeTests {
     void s12ServiceDownAtRefreshFailsClosed() {
         AppClient api = api();
         api.signIn(USER.username(), USER.password());
-        this.fake.fault("get_user", Map.of("status", 503));
+        this.service.fault("get_user", Map.of("status", 503));
         this.clock.advance(TTL.plusSeconds(1));
         assertError(api.me(), 503, "service_unavailable");
         assertError(api.get("/"), 503, "service_unavailable");
@@ -518,12 +524,17 @@ class AcmeSmokeTests {
         AppClient api = api();
         assertDisabled(api.login(DISABLED.username(), DISABLED.password(), null));
         assertThat(api.signedIn()).isFalse();
-        this.fake.disable(USER.key());
-        assertDisabled(api.login(USER.username(), USER.password(), null));
-        assertThat(api.signedIn()).isFalse();
         AppClient browser = browser();
         assertHtml(browser.login(DISABLED.username(), DISABLED.password(), null), 401, 403);
         assertThat(browser.signedIn()).isFalse();
+    }
+
+    @Test
+    void s13UserDisabledAtTheServiceCannotLogIn() {
+        this.service.disable(USER.key());
+        AppClient api = api();
+        assertDisabled(api.login(USER.username(), USER.password(), null));
+        assertThat(api.signedIn()).isFalse();
     }
 
     // -- S14: register ---------------------------------------------------------------------------------
@@ -576,7 +587,11 @@ class AcmeSmokeTests {
         assertThat(known.json()).isEqualTo(JSON.readTree("{\"status\": \"sent\"}"));
         assertThat(unknown.status()).isEqualTo(known.status());
         assertThat(unknown.json()).isEqualTo(known.json());
-        assertThat(this.fake.count("forgot_password")).isGreaterThanOrEqualTo(1);
+        assertThat(this.service.count("forgot_password")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void s15ForgotPasswordPageIsTheSameForKnownAndUnknownAccounts() {
         String knownPage = assertHtml(browser().submit("forgot", forgotFields(USER), true), 200);
         String unknownPage = assertHtml(browser().submit("forgot", forgotFields(null), true), 200);
         assertThat(withoutInputs(knownPage)).isEqualTo(withoutInputs(unknownPage));
@@ -596,24 +611,36 @@ class AcmeSmokeTests {
 
     @Test
     void s16ThePasswordNeverAppearsInLogs(CapturedOutput output) {
+        traced(() -> {
+            api().signIn(USER.username(), USER.password());
+            browser().signIn(ADMIN.username(), ADMIN.password());
+            api().login(USER.username(), USER.password() + "-wrong", null);
+        });
+        assertThat(output.getAll()).isNotEmpty()
+            .doesNotContain(USER.password())
+            .doesNotContain(ADMIN.password())
+            .doesNotContain(USER.password() + "-wrong");
+    }
+
+    @Test
+    void s16ThePasswordNeverAppearsInLogsWhenTheServiceFails(CapturedOutput output) {
+        this.service.fault("login", Map.of("status", 503));
+        traced(() -> api().login(ADMIN.username(), ADMIN.password(), null));
+        assertThat(output.getAll()).isNotEmpty().doesNotContain(ADMIN.password());
+    }
+
+    /** Runs the action with the integration's, Spring Security's and Spring MVC's loggers at TRACE. */
+    private void traced(Runnable action) {
         LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
         List<String> loggers = List.of("org.springframework.security", "org.springframework.web",
                 "com.acme.auth");
         loggers.forEach((name) -> logging.setLogLevel(name, LogLevel.TRACE));
         try {
-            api().signIn(USER.username(), USER.password());
-            browser().signIn(ADMIN.username(), ADMIN.password());
-            api().login(USER.username(), USER.password() + "-wrong", null);
-            this.fake.fault("login", Map.of("status", 503));
-            api().login(ADMIN.username(), ADMIN.password(), null);
+            action.run();
         }
         finally {
             loggers.forEach((name) -> logging.setLogLevel(name, null));
         }
-        assertThat(output.getAll()).isNotEmpty()
-            .doesNotContain(USER.password())
-            .doesNotContain(ADMIN.password())
-            .doesNotContain(USER.password() + "-wrong");
     }
 
     // -- S17: service tokens ---------------------------------------------------------------------------
@@ -623,7 +650,7 @@ class AcmeSmokeTests {
         for (AppClient client : List.of(api(), browser())) {
             AppClient.Answer answer = client.signIn(USER.username(), USER.password());
             client.me();
-            List<String> issued = this.fake.issued();
+            List<String> issued = this.service.issued();
             assertThat(issued).isNotEmpty();
             for (String value : issued) {
                 for (String cookie : client.cookies().values()) {

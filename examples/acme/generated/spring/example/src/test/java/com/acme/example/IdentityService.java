@@ -21,46 +21,68 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The fake Acme Identity that ships with the package ({@code src/test/fake}), run as a child process:
- * {@code python3 -m fake fake/spec.json --port 0}. It is started once for all tests and stopped when the JVM exits;
- * {@code PYTHON} names another interpreter than {@code python3}.
+ * The identity service the smoke tests talk to, and the fake's control endpoints when it is the fake.
  * <p>
- * Its control endpoints under {@code /__fake__/} count calls, inject faults and disable or delete users.
+ * By default it is the fake Acme Identity that ships with the package ({@code src/test/fake}), run as a child process:
+ * {@code python3 -m fake fake/spec.json --port 0}. It is started once for all tests and stopped when the JVM exits;
+ * {@code PYTHON} names another interpreter than {@code python3}. Its control endpoints under {@code /__fake__/} count
+ * calls, inject faults and disable or delete users.
+ * <p>
+ * With {@code ACME_TEST_BASE_URL} set, the tests talk to the service at that URL instead and no fake is started. Each
+ * other setting of the application is then {@code ACME_TEST_<NAME>} (the setting's name in the spec, in capitals) when
+ * that variable is set, else the value the fake expects (see {@link #setting}). A real service cannot be steered, so
+ * the tests that need the control endpoints are skipped, never passed. The tests still sign in as the fake's fixture
+ * users, with their passwords, and compare what {@code me} answers with the fake's records of them: the deployment must
+ * have these users provisioned as the fixtures of the smoke tests describe them, the disabled one disabled.
  */
-final class FakeIdentityService {
+final class IdentityService {
+
+    /** The environment variable that points the tests at a real service. */
+    static final String REAL_SERVICE_ENV = "ACME_TEST_BASE_URL";
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
-    private static FakeIdentityService running;
-
-    private final Process process;
+    private static IdentityService current;
 
     private final String url;
 
+    private final boolean steerable;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private FakeIdentityService(Process process, String url) {
-        this.process = process;
+    private IdentityService(String url, boolean steerable) {
         this.url = url;
+        this.steerable = steerable;
     }
 
     /**
-     * The fake, started on first use.
-     * @return the running fake
+     * The service of this test run: the one {@value #REAL_SERVICE_ENV} names, else the fake, started on first use.
+     * @return the service
      */
-    static synchronized FakeIdentityService get() {
-        if (running == null) {
-            running = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(running.process::destroy, "stop-fake-identity-service"));
+    static synchronized IdentityService get() {
+        if (current == null) {
+            String real = System.getenv(REAL_SERVICE_ENV);
+            current = (real == null || real.isEmpty()) ? startFake() : new IdentityService(real, false);
         }
-        return running;
+        return current;
     }
 
-    private static FakeIdentityService start() {
+    /**
+     * A setting of the application under test, besides the base URL.
+     * @param env the environment variable that sets it for the tests: {@code ACME_TEST_<NAME>}
+     * @param fakeValue the value the fake expects
+     * @return the variable's value when it is set, else {@code fakeValue}
+     */
+    static String setting(String env, String fakeValue) {
+        return System.getenv().getOrDefault(env, fakeValue);
+    }
+
+    private static IdentityService startFake() {
         String python = System.getenv().getOrDefault("PYTHON", "python3");
         ProcessBuilder builder = new ProcessBuilder(python, "-m", "fake", "fake/spec.json", "--port", "0")
             .directory(Path.of("src", "test").toFile())
@@ -77,7 +99,8 @@ final class FakeIdentityService {
             Thread drain = new Thread(() -> drain(out), "fake-identity-service-output");
             drain.setDaemon(true);
             drain.start();
-            return new FakeIdentityService(process, first.substring("fake listening on ".length()).strip());
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "stop-fake-identity-service"));
+            return new IdentityService(first.substring("fake listening on ".length()).strip(), true);
         }
         catch (IOException | ExecutionException | TimeoutException ex) {
             throw new IllegalStateException("Cannot start the fake identity service with " + python, ex);
@@ -104,11 +127,19 @@ final class FakeIdentityService {
     }
 
     /**
-     * Where the fake listens: the base URL the integration is configured with.
+     * Where the service listens: the base URL the integration is configured with.
      * @return the URL, such as {@code http://127.0.0.1:54321}
      */
     String url() {
         return this.url;
+    }
+
+    /**
+     * Whether this is the bundled fake, whose control endpoints the tests can use.
+     * @return {@code false} for a real service
+     */
+    boolean steerable() {
+        return this.steerable;
     }
 
     /** Forget counts, faults and changes to the users. */
@@ -157,7 +188,9 @@ final class FakeIdentityService {
         return values;
     }
 
+    /** A control endpoint of the fake; a test that needs one is skipped when the service is a real one. */
     private JsonNode call(String method, String path, Object body) {
+        Assumptions.assumeTrue(this.steerable, "needs the bundled fake service");
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.url + "/__fake__/" + path))
             .timeout(Duration.ofSeconds(30));
         if (body != null) {
