@@ -207,6 +207,8 @@ def measure_target(
         env = app_environment(pkg, fake_url)
         env[SESSION_TTL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = str(SESSION_TTL)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["TMPDIR"] = str(work / f"{name}-tmp")  # the app's temporary files (Django's sessions) stay in the run
+        Path(env["TMPDIR"]).mkdir(parents=True, exist_ok=True)
         log(f"runtime: {name}: installing the example app")
         install_app(pkg, python, env)
         command, server = serve_command(name, python, pkg.root, target.kit_serve)

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -58,6 +59,8 @@ def run_kit(
         running.callback(_stopper(fake, say))
         say(f"fake listening on {fake_url}")
         env = app_environment(pkg, fake_url)
+        # The app's temporary files (Django's example keeps its sessions there) go with the run.
+        env["TMPDIR"] = running.enter_context(tempfile.TemporaryDirectory(prefix="authgen-kit-app-"))
         say(f"installing the example app in {pkg.root}")
         install_app(pkg, python, env)
         say("starting the example app")
