@@ -959,6 +959,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "attrs": attributes(spec),
         "enums": enums(spec),
         "ops": ops,
+        # the values of the service session that some operation reads back (S17 looks for them in cookies)
+        "session_values": sorted({name for op in ops.values() for _, name in op.session_locals}),
         "error_classes": sorted(
             {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
             | {"ServiceUnavailable"}
