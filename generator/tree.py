@@ -70,7 +70,7 @@ def render_tree(
     )
     env.filters.update(filters or {})
     scope = {CONTEXT_NAME: values}
-    named = _render_names(env, [*copies, *files], scope)
+    named = _render_names(env, [*copies, *files], scope, root)
     dest.mkdir(parents=True)
     folders = {""}
     for rel in copies:
@@ -185,11 +185,19 @@ def _split(root: Path, verbatim: list[str]) -> tuple[list[str], list[str]]:
     return copies, files
 
 
-def _render_names(env: jinja2.Environment, paths: list[str], scope: dict[str, Any]) -> dict[str, str]:
-    """Every path name rendered, in one template: one compile instead of one per file, and cached."""
-    rendered = env.get_template(PATHS_TEMPLATE).render(scope).split("\n")
+def _render_names(env: jinja2.Environment, paths: list[str], scope: dict[str, Any], root: Path) -> dict[str, str]:
+    """Every path name rendered, in one template: one compile instead of one per file, and cached.
+
+    :raises TemplateRenderError: naming the path whose name does not render (the template's line is its index).
+    """
+    try:
+        rendered = env.get_template(PATHS_TEMPLATE).render(scope).split("\n")
+    except jinja2.TemplateError as err:
+        _, line = _error_place(err, str(root))
+        where = root / paths[line - 1] if line and line <= len(paths) else root
+        raise TemplateRenderError(template=str(where), line=None, reason=f"its name: {err}") from err
     if len(rendered) != len(paths):
-        raise jinja2.TemplateError("a path name renders to more than one line")
+        raise TemplateRenderError(template=str(root), line=None, reason="a path name renders to more than one line")
     return dict(zip(paths, rendered, strict=True))
 
 

@@ -111,3 +111,12 @@ def test_an_error_in_an_included_template_names_the_included_file(template, tmp_
     (template / "templates" / "part.txt").write_text("fine\n{% for %}\n")
     with pytest.raises(TemplateRenderError, match=r"part\.txt:2: "):
         render_tree(template, VALUES, tmp_path / "out")
+
+
+def test_a_path_name_that_does_not_render_is_named(template, tmp_path):
+    (template / "{{cookiecutter.project_dir}}" / "{{ cookiecutter.missing }}.py").write_text("x = 1\n")
+    with pytest.raises(
+        TemplateRenderError,
+        match=r"\{\{ cookiecutter\.missing \}\}\.py: the template does not render: its name: .*missing",
+    ):
+        render_tree(template, VALUES, tmp_path / "out")
