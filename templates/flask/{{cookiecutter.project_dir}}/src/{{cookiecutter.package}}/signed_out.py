@@ -36,6 +36,7 @@ class SignedOutSessions:
     def open(self) -> None:
         """Create the file and its table now, so that a folder that cannot be written fails at start-up.
 
+        :raises OSError: when its folder cannot be created.
         :raises sqlite3.Error: when the file cannot be created or read.
         """
         with self._database():
