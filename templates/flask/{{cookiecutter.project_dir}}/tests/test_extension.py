@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from flask_login import LoginManager
 
 from {{ cookiecutter.package }} import {{ [cookiecutter.class_name, "ConfigurationError"] | sort | join(", ") }}
 from {{ cookiecutter.package }}.config import SESSION_KEY
+from {{ cookiecutter.package }}.signed_out import SignedOutSessions
 from support import (
     HTML,
     JSON,
@@ -234,3 +236,17 @@ def test_the_example_app_answers_by_accept_and_406_for_what_it_cannot_produce(
     assert client.get("/").mimetype == "text/html"
     for api_client in ("application/json, text/plain, */*", "application/json, text/javascript, */*; q=0.01"):
         assert client.get("/", headers={"Accept": api_client}).is_json
+
+
+def test_an_unexpected_failure_is_a_json_error_without_details(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    sign_in(client)
+    token = csrf_token(client)
+
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error in /var/lib/app/instance")
+
+    monkeypatch.setattr(SignedOutSessions, "add", broken)
+    response = client.post(f"{PREFIX}/logout", headers={**JSON, "X-CSRFToken": token})
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "failed"
+    assert "disk" not in response.text and "/var" not in response.text

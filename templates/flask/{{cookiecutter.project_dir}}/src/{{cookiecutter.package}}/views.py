@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, generate_csrf
-from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotAcceptable, UnsupportedMediaType
 
 from . import config
 from .errors import {{ (["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials"] + (["UserNotFound"] if cookiecutter.has_forgot_password else [])) | sort | join(", ") }}
@@ -42,6 +42,7 @@ _HTTP_ERROR_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     415: "unsupported_media_type",
+    500: "failed",
 }
 
 #: What a throttled sign-in is told, whether or not the account exists.
@@ -164,11 +165,13 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
 @blueprint.errorhandler(BadRequest)
 @blueprint.errorhandler(NotAcceptable)
 @blueprint.errorhandler(UnsupportedMediaType)
+@blueprint.errorhandler(InternalServerError)
 def http_error(error: HTTPException) -> ResponseReturnValue:
-    """A request a route cannot read or answer (400, 405, 406, 415): a JSON error body for API clients.
+    """A request a route cannot read or answer (400, 405, 406, 415, 500): a JSON error body for API clients.
 
-    The blueprint's handler for 400, 406 and 415; the app's for 405 (raised
-    before any blueprint is chosen) unless the app has a 405 handler of its own.
+    The blueprint's handler for 400, 406, 415 and 500 (an unexpected failure,
+    which Flask has logged; the answer names nothing of it); the app's for 405
+    (raised before any blueprint is chosen) unless the app has a 405 handler of its own.
     """
     if wants_json():
         return json_error(_HTTP_ERROR_CODES[error.code or 400], error.description or "", error.code or 400)
