@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import time
-from functools import cached_property
 
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.storage import MemoryStorage
@@ -30,6 +29,7 @@ class LoginThrottle:
     def __init__(self, *, per_account: int, per_client: int, window: int) -> None:
         self._account = RateLimitItemPerSecond(per_account, window) if per_account else None
         self._client = RateLimitItemPerSecond(per_client, window) if per_client else None
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
 
     def retry_after(self, username: str, client: str) -> int | None:
         """Whole seconds until ``username`` may try again from ``client``; None when it may now."""
@@ -58,11 +58,6 @@ class LoginThrottle:
         if self._client is not None:
             counters.append((self._client, ("client", client)))
         return counters
-
-    @cached_property
-    def _limiter(self) -> MovingWindowRateLimiter:
-        """Made at the first count, so an app without limits has no store (nor its expiry timer)."""
-        return MovingWindowRateLimiter(MemoryStorage())
 
     def _seconds_left(self, limit: RateLimitItem, *key: str) -> int:
         reset_at = self._limiter.get_window_stats(limit, *key).reset_time
