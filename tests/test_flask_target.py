@@ -80,7 +80,8 @@ def test_every_python_file_compiles(package: str, request: pytest.FixtureRequest
 
 def test_layout(acme: Path) -> None:
     package = acme / "src" / "flask_acme"
-    for name in ("__init__.py", "extension.py", "views.py", "guards.py", "session.py", "settings.py", "py.typed"):
+    modules = ("__init__.py", "extension.py", "views.py", "guards.py", "session.py", "settings.py", "py.typed")
+    for name in (*modules, "signed_out.py", "throttle.py"):
         assert (package / name).is_file(), name
     for name in ("README.md", "example.py", "pyproject.toml", "tests/conftest.py", "tests/test_smoke.py"):
         assert (acme / name).is_file(), name
@@ -101,7 +102,7 @@ def test_pyproject(acme: Path) -> None:
     assert project["name"] == "Flask-Acme"
     assert project["requires-python"] == ">=3.11"
     dependencies = " ".join(project["dependencies"])
-    for name in ("Flask>=3.1", "Flask-Login", "Flask-WTF", "requests", "cryptography"):
+    for name in ("Flask>=3.1", "Flask-Login", "Flask-WTF", "requests", "cryptography", "limits>=5.8"):
         assert name in dependencies
     assert "pytest>=8" in project["optional-dependencies"]["test"]
 
@@ -118,7 +119,31 @@ def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
     ):
         assert line in snippet
     assert readme.index("## Auth in 5 minutes") < readme.index("## Settings")
-    assert "`ACME_APPLICATION_ID` | `ACME_APP_ID` | required" in readme
+    assert "`ACME_APPLICATION_ID` or `ACME_APP_ID` | `ACME_APP_ID` | required" in readme
+
+
+def test_readme_says_what_from_prefixed_env_loads(acme: Path) -> None:
+    """It loads FLASK_* (without the prefix); the package reads ACME_* from the environment itself."""
+    readme = (acme / "README.md").read_text(encoding="utf-8")
+    example = (acme / "example.py").read_text(encoding="utf-8")
+    for text in (readme, example):
+        comment = next(line for line in text.splitlines() if line.startswith("app.config.from_prefixed_env()"))
+        assert "FLASK_SECRET_KEY -> SECRET_KEY" in comment
+        assert "ACME_BASE_URL" not in comment, "from_prefixed_env() does not load ACME_*"
+    assert "`FLASK_ACME_TIMEOUT` would become `ACME_TIMEOUT`" in readme
+
+
+def test_readme_documents_the_sign_in_limits_and_the_signed_out_record(acme: Path) -> None:
+    readme = (acme / "README.md").read_text(encoding="utf-8")
+    for row in (
+        "| `ACME_LOGIN_LIMIT_PER_ACCOUNT` | `ACME_LOGIN_LIMIT_PER_ACCOUNT` | `0` (off) |",
+        "| `ACME_LOGIN_LIMIT_PER_CLIENT` | `ACME_LOGIN_LIMIT_PER_CLIENT` | `0` (off) |",
+        "| `ACME_LOGIN_LIMIT_WINDOW` | `ACME_LOGIN_LIMIT_WINDOW` | `300` |",
+        "| `ACME_SIGNED_OUT_DB` | `ACME_SIGNED_OUT_DB` |",
+    ):
+        assert row in readme
+    assert "## Throttling failed sign-ins" in readme
+    assert '{"error": {"code": "too_many_attempts"' in readme
 
 
 @pytest.mark.parametrize("package", ["acme", "keycloak"])
@@ -151,7 +176,7 @@ def test_spec_strings_are_escaped(awkward: Path) -> None:
 
 def test_generated_tests_pass(acme: Path) -> None:
     """The package's own tests (S1–S17 against the bundled fake), without installing it."""
-    for module in ("flask", "flask_login", "flask_wtf", "cryptography", "requests"):
+    for module in ("flask", "flask_login", "flask_wtf", "cryptography", "requests", "limits"):
         if importlib.util.find_spec(module) is None:
             pytest.skip(f"{module} is not installed here; nox -s smoke-flask runs these tests in their own venv")
     env = {**os.environ, "PYTHONPATH": str(acme / "src")}
