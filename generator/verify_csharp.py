@@ -481,6 +481,7 @@ KNOWN_CREF_TYPES = frozenset(
         "IDistributedCache",
         "FormatException",
         "InvalidOperationException",
+        "FixedWindowRateLimiter",
     }
 )
 
