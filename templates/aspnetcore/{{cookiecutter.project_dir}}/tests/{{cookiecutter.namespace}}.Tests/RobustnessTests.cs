@@ -1,4 +1,3 @@
-{% set N = cookiecutter.class_name -%}
 using System;
 using System.Collections.Generic;
 using System.Linq;
