@@ -10,7 +10,7 @@ module checks what can be checked without it, and says so plainly:
   xUnit, the test SDK, ``Microsoft.AspNetCore.Mvc.Testing``, the web SDK);
 - the public API the README promises is there: ``Add<Name>Authentication``
   on ``IServiceCollection``, ``Map<Name>Auth`` on ``IEndpointRouteBuilder``,
-  ``<Name>Options`` validated on start, ``<Name>User`` readable from
+  ``<Name>Options`` validated on start (with the sign-in throttle's settings), ``<Name>User`` readable from
   ``HttpContext``, the typed ``<Name>Client``;
 - every public member of the library has an XML doc comment, and every doc
   comment is well-formed XML whose ``param`` tags match the parameters (the
@@ -354,6 +354,13 @@ def api_problems(decls: dict[str, list[Declaration]], name: str) -> list[Problem
         f"Add{name}Authentication does not bind the {name} configuration section",
     )
 
+    for prop in ("LoginLimitPerAccount", "LoginLimitPerClient", "LoginLimitWindow"):
+        decl = find("property_declaration", prop, f"{name}Options")
+        need(
+            decl is not None and "public" in decl.modifiers,
+            f"{name}Options has no public property {prop} (the failed sign-in throttle)",
+        )
+
     user = find("class_declaration", f"{name}User")
     need(user is not None and "public" in user.modifiers, f"no public class {name}User")
     for prop in ("Id", "Username", "Email", "FirstName", "LastName", "Roles", "Active", "IsStaff", "IsAdmin"):
@@ -481,6 +488,7 @@ KNOWN_CREF_TYPES = frozenset(
         "IDistributedCache",
         "FormatException",
         "InvalidOperationException",
+        "FixedWindowRateLimiter",
     }
 )
 

@@ -206,3 +206,73 @@ def test_tier1_reports_doc_comments_the_compiler_would_reject(package: Path, tmp
     assert any("LoginAsync documents some parameters but not password" in m for m in found)
     assert any('cref="LogInAsync" names nothing known' in m for m in found)
     assert any("XML doc comment is not well-formed" in m for m in found)
+
+
+# -- issue 13: the sign-in throttle and the hardening, as far as tier 1 can see them ----------------
+
+
+def test_throttle_settings_follow_the_contract(package: Path) -> None:
+    """Off by default, window 300 s, the kit's ``ACME_LOGIN_LIMIT_*`` variables, checked on start."""
+    src = package / "src" / "Acme.AspNetCore"
+    options = (src / "AcmeOptions.cs").read_text()
+    assert "public int LoginLimitPerAccount { get; set; }\n" in options
+    assert "public int LoginLimitPerClient { get; set; }\n" in options
+    assert "public TimeSpan LoginLimitWindow { get; set; } = TimeSpan.FromSeconds(300);" in options
+    setup = (src / "AcmeOptionsSetup.cs").read_text()
+    for variable in ("ACME_LOGIN_LIMIT_PER_ACCOUNT", "ACME_LOGIN_LIMIT_PER_CLIENT", "ACME_LOGIN_LIMIT_WINDOW"):
+        assert f'"{variable}"' in setup
+    problems = ("LoginLimitPerAccount must be 0", "LoginLimitPerClient must be 0", "LoginLimitWindow must be longer")
+    assert all(problem in setup for problem in problems)
+    readme = (package / "README.md").read_text()
+    assert "| `Acme:LoginLimitPerAccount` | `ACME_LOGIN_LIMIT_PER_ACCOUNT` |" in readme
+
+
+def test_throttle_uses_the_shared_frameworks_rate_limiter(package: Path) -> None:
+    """System.Threading.RateLimiting (in Microsoft.AspNetCore.App), registered, and no new package."""
+    src = package / "src" / "Acme.AspNetCore"
+    throttle = (src / "AcmeLoginThrottle.cs").read_text()
+    assert "using System.Threading.RateLimiting;" in throttle
+    assert "new FixedWindowRateLimiter(" in throttle
+    assert "services.TryAddSingleton<AcmeLoginThrottle>();" in (src / "AcmeServiceCollectionExtensions.cs").read_text()
+    assert "PackageReference" not in (src / "Acme.AspNetCore.csproj").read_text()
+    endpoints = (src / "AcmeEndpoints.cs").read_text()
+    refused = endpoints.index("throttle.RefusedFor(context, username)")
+    assert refused < endpoints.index(".SignInAsync(context, username, password)")
+    assert '"too_many_attempts"' in endpoints and "Headers.RetryAfter" in endpoints
+    assert "too_many_attempts" in (src / "AcmeResponses.cs").read_text()
+
+
+def test_xunit_project_tests_the_throttle_and_the_hardening(package: Path) -> None:
+    tests = package / "tests" / "Acme.AspNetCore.Tests"
+    throttle = (tests / "ThrottleTests.cs").read_text()
+    for name in (
+        "Per_Account_Limit_Answers_429_With_Retry_After",
+        "Known_And_Unknown_Usernames_Are_Throttled_Alike",
+        "Correct_Password_During_Lockout_Is_Refused_Without_Asking_The_Service",
+        "Success_Clears_The_Count_Of_The_Username",
+        "Per_Client_Limit_Counts_Every_Username_From_One_Address",
+    ):
+        assert f"public async Task {name}()" in throttle
+    assert '["ACME_LOGIN_LIMIT_PER_ACCOUNT"]' in throttle
+    robustness = (tests / "RobustnessTests.cs").read_text()
+    for name in (
+        "Next_Longer_Than_2048_Characters_Is_Dropped",
+        "Api_Client_Accept_Headers_Get_Json_Never_A_Redirect",
+        "Csrf_Token_In_The_Query_String_Is_Refused",
+        "Json_Nested_10000_Deep_Is_400_Invalid_Input",
+        "Accept_Image_Png_Gets_406_Without_A_Trace",
+        "Unexpected_Error_Is_A_500_In_The_Error_Shape_Without_Details",
+    ):
+        assert f"public async Task {name}(" in robustness
+    assert '"application/json, text/plain, */*"' in robustness
+    assert '"application/json, text/javascript, */*; q=0.01"' in robustness
+    assert '[InlineData("Development", true)]' in robustness
+
+
+def test_tier1_reports_a_missing_throttle_setting(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "AcmeOptions.cs"
+    text = path.read_text()
+    assert text.count("LoginLimitPerClient") == 1
+    path.write_text(text.replace("LoginLimitPerClient", "LoginLimitPerAddress"))
+    assert any("AcmeOptions has no public property LoginLimitPerClient" in m for m in messages(copy))

@@ -6,7 +6,9 @@
 {%- endfor %}
     ]
 {%- endmacro -%}
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Antiforgery;
@@ -24,6 +26,9 @@ namespace {{ cookiecutter.namespace }};
 /// <summary>The routes <c>Map{{ N }}Auth</c> adds, per the integration's HTTP contract.</summary>
 internal static class {{ N }}Endpoints
 {
+    /// <summary>The longest <c>next</c> followed after signing in; a longer one is dropped.</summary>
+    internal const int MaxNextLength = 2048;
+
     private static readonly {{ N }}FormField[] LoginFields =
     {{ fields(cookiecutter.login_inputs) }};
 {%- if cookiecutter.has_register %}
@@ -71,7 +76,7 @@ internal static class {{ N }}Endpoints
         }
 
         string? next = context.Request.Query["next"];
-        return LoginPageAsync(context, StatusCodes.Status200OK, null, null, next);
+        return LoginPageAsync(context, StatusCodes.Status200OK, null, null, SafeNext(next));
     }
 
     private static Task LoginPageAsync(HttpContext context, int status, string? error, string? username, string? next)
@@ -108,7 +113,7 @@ internal static class {{ N }}Endpoints
 
         string? username = form["username"];
         string? password = form["password"];
-        string? next = form["next"];
+        string? next = SafeNext(form.Values.GetValueOrDefault("next"));
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
             const string Message = "Enter your username and password.";
@@ -124,6 +129,13 @@ internal static class {{ N }}Endpoints
             return;
         }
 
+        {{ N }}LoginThrottle throttle = context.RequestServices.GetRequiredService<{{ N }}LoginThrottle>();
+        if (throttle.RefusedFor(context, username) is { } retryAfter)
+        {
+            await TooManyAttemptsAsync(context, form.AnswerJson, retryAfter, username, next);
+            return;
+        }
+
         {{ N }}User user;
         try
         {
@@ -131,6 +143,11 @@ internal static class {{ N }}Endpoints
         }
         catch ({{ N }}Exception error)
         {
+            if (error.Kind is {{ N }}ErrorKind.InvalidCredentials or {{ N }}ErrorKind.AccountDisabled)
+            {
+                throttle.Failed(context, username);
+            }
+
             if (form.AnswerJson)
             {
                 await {{ N }}Responses.ErrorAsync(context, error);
@@ -143,6 +160,7 @@ internal static class {{ N }}Endpoints
             return;
         }
 
+        throttle.Succeeded(username);
         if (form.AnswerJson)
         {
             // The CSRF token is bound to the user, so the new session needs a new one.
@@ -156,7 +174,20 @@ internal static class {{ N }}Endpoints
             return;
         }
 
-        {{ N }}Responses.SeeOther(context, SafeNext(next) ?? context.Request.PathBase + "/");
+        {{ N }}Responses.SeeOther(context, next ?? context.Request.PathBase + "/");
+    }
+
+    /// <summary>
+    /// 429 with <c>Retry-After</c> in whole seconds: a JSON error, or the login page again with the message.
+    /// </summary>
+    private static Task TooManyAttemptsAsync(HttpContext context, bool answerJson, TimeSpan retryAfter, string username, string? next)
+    {
+        long seconds = (long)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        string message = {{ N }}Responses.MessageFor("too_many_attempts");
+        return answerJson
+            ? {{ N }}Responses.ErrorAsync(context, StatusCodes.Status429TooManyRequests, "too_many_attempts", message)
+            : LoginPageAsync(context, StatusCodes.Status429TooManyRequests, message, username, next);
     }
 
     private static async Task LogoutAsync(HttpContext context)
@@ -181,11 +212,15 @@ internal static class {{ N }}Endpoints
 
     /// <summary>
     /// <paramref name="next"/> when it is a path on this site (one leading <c>/</c>, no scheme, no
-    /// backslash, no control characters), else null: a login never sends anyone elsewhere.
+    /// backslash, no control characters, at most <see cref="MaxNextLength"/> characters), else null: a
+    /// login never sends anyone elsewhere, and never answers with a <c>Location</c> too long to send.
     /// </summary>
     internal static string? SafeNext(string? next)
     {
-        if (string.IsNullOrEmpty(next) || next[0] != '/' || (next.Length > 1 && (next[1] == '/' || next[1] == '\\')))
+        if (string.IsNullOrEmpty(next)
+            || next.Length > MaxNextLength
+            || next[0] != '/'
+            || (next.Length > 1 && (next[1] == '/' || next[1] == '\\')))
         {
             return null;
         }

@@ -33,6 +33,9 @@ internal static class {{ N }}OptionsSetup
         options.PrimaryColor = Variable(configuration, "{{ P }}_PRIMARY_COLOR") ?? options.PrimaryColor;
         options.Timeout = Seconds(configuration, "{{ P }}_TIMEOUT", options) ?? options.Timeout;
         options.SessionTtl = Seconds(configuration, "{{ P }}_SESSION_TTL", options) ?? options.SessionTtl;
+        options.LoginLimitPerAccount = Count(configuration, "{{ P }}_LOGIN_LIMIT_PER_ACCOUNT", options) ?? options.LoginLimitPerAccount;
+        options.LoginLimitPerClient = Count(configuration, "{{ P }}_LOGIN_LIMIT_PER_CLIENT", options) ?? options.LoginLimitPerClient;
+        options.LoginLimitWindow = Seconds(configuration, "{{ P }}_LOGIN_LIMIT_WINDOW", options) ?? options.LoginLimitWindow;
     }
 
     /// <summary>Give every setting still unset its default, after all configuration has been applied.</summary>
@@ -93,6 +96,23 @@ internal static class {{ N }}OptionsSetup
         options.EnvironmentProblems.Add($"{name} must be a number of seconds, not '{text}'.");
         return null;
     }
+
+    private static int? Count(IConfiguration configuration, string name, {{ N }}Options options)
+    {
+        string? text = Variable(configuration, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count))
+        {
+            return count;
+        }
+
+        options.EnvironmentProblems.Add($"{name} must be a whole number, 0 or more, not '{text}'.");
+        return null;
+    }
 }
 
 /// <summary>Checks <see cref="{{ N }}Options"/> when the application starts, naming every problem at once.</summary>
@@ -124,6 +144,21 @@ internal sealed partial class {{ N }}OptionsValidator : IValidateOptions<{{ N }}
         if (options.SessionTtl < TimeSpan.Zero)
         {
             problems.Add($"{{ N }}:SessionTtl must not be negative, not {options.SessionTtl}.");
+        }
+
+        if (options.LoginLimitPerAccount < 0)
+        {
+            problems.Add($"{{ N }}:LoginLimitPerAccount must be 0 (off) or more, not {options.LoginLimitPerAccount}.");
+        }
+
+        if (options.LoginLimitPerClient < 0)
+        {
+            problems.Add($"{{ N }}:LoginLimitPerClient must be 0 (off) or more, not {options.LoginLimitPerClient}.");
+        }
+
+        if (options.LoginLimitWindow <= TimeSpan.Zero)
+        {
+            problems.Add($"{{ N }}:LoginLimitWindow must be longer than zero, not {options.LoginLimitWindow}.");
         }
 
         if (options.GetRetries < 0 || options.GetRetries > 10)

@@ -4,6 +4,7 @@ using System.Net.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,10 @@ public static class {{ N }}ServiceCollectionExtensions
     /// <see cref="{{ N }}Options"/> is bound from the <c>{{ N }}</c> configuration section, with an
     /// environment variable per setting as a fallback, then <paramref name="configure"/> runs. The
     /// options are validated when the application starts. Map the routes with
-    /// <see cref="{{ N }}EndpointRouteBuilderExtensions.Map{{ N }}Auth"/>.
+    /// <see cref="{{ N }}EndpointRouteBuilderExtensions.Map{{ N }}Auth"/>. A middleware in front of the
+    /// pipeline answers an exception nothing else handled with a 500 in the integration's error shape
+    /// (no stack trace, whatever the environment), and the developer exception page stays off the
+    /// integration's routes.
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets options in code; runs after configuration is bound.</param>
@@ -53,7 +57,9 @@ public static class {{ N }}ServiceCollectionExtensions
         services.TryAddSingleton<I{{ N }}PageRenderer, {{ N }}PageRenderer>();
         services.TryAddScoped<{{ N }}Sessions>();
         services.TryAddScoped<{{ N }}CookieEvents>();
+        services.TryAddSingleton<{{ N }}LoginThrottle>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, {{ N }}StartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, {{ N }}DeveloperPageExceptionFilter>());
 
         services.AddHttpClient<{{ N }}Client>((provider, http) =>
             {
