@@ -16,6 +16,8 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.base import SessionBase
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.views.debug import SafeExceptionReporterFilter
 
 from support import FIELDS, TIMEOUT, USERS, Agent, Service, route
@@ -177,6 +179,14 @@ def test_s04_local_user_is_keyed_by_the_service_id(api: Agent) -> None:
     assert get_user_model().objects.count() == 1, "the second sign-in found the same user by the service's id"
     assert local.get_username() == USERS["user"]["expected"]["username"], "fields are rewritten at each sign-in"
     assert "given-locally" in set(local.groups.values_list("name", flat=True)), "local groups are kept"
+
+
+def test_s04_signing_in_again_writes_nothing_but_last_login(api: Agent) -> None:
+    api.sign_in("user")
+    with CaptureQueriesContext(connection) as queries:
+        Agent(browser=False).sign_in("user")
+    writes = [q["sql"] for q in queries if q["sql"].split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 1 and "last_login" in writes[0], "an unchanged user is not saved again: " + repr(writes)
 
 
 # -- S5: roles ----------------------------------------------------------------

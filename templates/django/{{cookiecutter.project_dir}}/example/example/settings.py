@@ -86,6 +86,15 @@ DATABASES = {
         # request), checking that it still works before a request reuses it.
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
+        # SQLite has one write lock for the whole file. Concurrent sign-ins write (a new or changed user,
+        # last_login), so: take the lock when a transaction starts, not halfway through, where waiting
+        # could deadlock and SQLite fails at once with "database is locked"; wait up to 20 s for it;
+        # and let readers go on while one request writes (write-ahead log).
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 }
 
