@@ -34,5 +34,8 @@ SESSION_KEY = "_{{ cookiecutter.slug }}"
 #: The longest text accepted in a form field, so no one can post megabytes to the service.
 MAX_INPUT_LENGTH = 1024
 
+#: The longest ``next`` the login form follows; a longer one is dropped like any unsafe one.
+MAX_NEXT_LENGTH = 2048
+
 #: The form field browsers send the CSRF token in (Django's own name for it).
 CSRF_FIELD = "csrfmiddlewaretoken"
