@@ -34,7 +34,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 {%- endif %}
 
-from . import defaults
+from . import defaults, throttle
 {%- set errors = ["AccountDisabled", "InvalidCredentials", cookiecutter.class_name ~ "Error"] %}
 {%- if cookiecutter.has_forgot_password %}{% set errors = errors + ["UserNotFound"] %}{% endif %}
 from .errors import {{ errors | sort | join(", ") }}
@@ -191,20 +191,28 @@ class LoginView(RouteMixin, auth_views.LoginView):
         if auth.SESSION_KEY in request.session:
             request.session.cycle_key()  # login() keeps the key when the same user signs in again
         auth.login(request, form.get_user())
+        throttle.succeeded(form.username())
         if self.answers_json:
             return JsonResponse({"user": user_data(form.get_user()), "csrf_token": get_token(request)})
         return _see_other(self.get_success_url())
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:
+        if form.retry_after is not None:
+            response = self._refused(form, "too_many_attempts", 429, MESSAGES["too_many_attempts"])
+            response["Retry-After"] = str(form.retry_after)
+            return response
         error = form.service_error
         if error is None and form.has_error(NON_FIELD_ERRORS, "inactive"):
             error = AccountDisabled()
         elif error is None and form.has_error(NON_FIELD_ERRORS):
             error = InvalidCredentials()
         if error is None:
-            code, status, message = "invalid_input", 400, MESSAGES["invalid_input"]
-        else:
-            code, status, message = error.code, error.status, error.public_message
+            return self._refused(form, "invalid_input", 400, MESSAGES["invalid_input"])
+        if isinstance(error, (InvalidCredentials, AccountDisabled)):
+            throttle.failed(self.request, form.username())
+        return self._refused(form, error.code, error.status, error.public_message)
+
+    def _refused(self, form: LoginForm, code: str, status: int, message: str) -> HttpResponse:
         logger.info("Sign-in refused: %s", code)
         if self.answers_json:
             return json_error(code, message, status)
