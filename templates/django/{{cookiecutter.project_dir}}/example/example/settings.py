@@ -56,6 +56,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.file"
 # {{ s.name | upper }} to {{ s.env }}{% if s.required %} (required){% endif %},
 {%- endfor %}
 # TIMEOUT, SESSION_TTL, BRAND_NAME, LOGO_URL and PRIMARY_COLOR to {{ cookiecutter.config_prefix }}_TIMEOUT ...
+# The failed sign-in limits are off: {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT=10 (and _PER_CLIENT, _WINDOW) turn them on.
 {{ cookiecutter.config_prefix }} = {
     "PRIMARY_COLOR": "#4f46e5",
 }

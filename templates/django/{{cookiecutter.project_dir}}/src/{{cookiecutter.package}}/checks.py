@@ -116,14 +116,14 @@ def _warnings() -> list[CheckMessage]:
             )
         )
     limits, _ = read_settings()
-    if limits.login_limit_per_account or limits.login_limit_per_client:
-        if settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND") == DUMMY_CACHE:
-            warnings.append(
-                checks.Warning(
-                    f"the sign-in limits count failures in the {CACHE_ALIAS!r} cache, which is a DummyCache:"
-                    " nobody is ever refused",
-                    hint=f"give CACHES[{CACHE_ALIAS!r}] a cache that keeps values (local memory, Redis, Memcached)",
-                    id="{{ cookiecutter.slug }}.W004",
-                )
+    limited = limits.login_limit_per_account or limits.login_limit_per_client
+    if limited and settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND") == DUMMY_CACHE:
+        warnings.append(
+            checks.Warning(
+                f"the sign-in limits count failures in the {CACHE_ALIAS!r} cache, which is a DummyCache:"
+                " nobody is ever refused",
+                hint=f"give CACHES[{CACHE_ALIAS!r}] a cache that keeps values (local memory, Redis, Memcached)",
+                id="{{ cookiecutter.slug }}.W004",
             )
+        )
     return warnings

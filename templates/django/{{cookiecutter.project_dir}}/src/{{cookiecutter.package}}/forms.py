@@ -71,7 +71,7 @@ class LoginForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         if self.request is not None:
-            self.retry_after = throttle.retry_after(self.request, self.username())
+            self.retry_after = throttle.retry_after(self.request, self.posted_username())
             if self.retry_after is not None:  # refused before the service is asked
                 raise ValidationError(self.error_messages["too_many_attempts"], code="too_many_attempts")
         try:
@@ -80,7 +80,7 @@ class LoginForm(AuthenticationForm):
             self.service_error = err
             raise ValidationError(err.public_message, code=err.code) from None
 
-    def username(self) -> str:
+    def posted_username(self) -> str:
         """The username as posted: the throttle counts it whether or not the account exists."""
         username = self.data.get("username")
         return username if isinstance(username, str) else ""

@@ -191,7 +191,7 @@ class LoginView(RouteMixin, auth_views.LoginView):
         if auth.SESSION_KEY in request.session:
             request.session.cycle_key()  # login() keeps the key when the same user signs in again
         auth.login(request, form.get_user())
-        throttle.succeeded(form.username())
+        throttle.succeeded(form.posted_username())
         if self.answers_json:
             return JsonResponse({"user": user_data(form.get_user()), "csrf_token": get_token(request)})
         return _see_other(self.get_success_url())
@@ -209,7 +209,7 @@ class LoginView(RouteMixin, auth_views.LoginView):
         if error is None:
             return self._refused(form, "invalid_input", 400, MESSAGES["invalid_input"])
         if isinstance(error, (InvalidCredentials, AccountDisabled)):
-            throttle.failed(self.request, form.username())
+            throttle.failed(self.request, form.posted_username())
         return self._refused(form, error.code, error.status, error.public_message)
 
     def _refused(self, form: LoginForm, code: str, status: int, message: str) -> HttpResponse:
