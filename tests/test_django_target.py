@@ -144,3 +144,26 @@ def test_profile_columns_avoid_names_django_models_reserve(tmp_path: Path) -> No
 )
 def test_django_field_declarations(ftype: str, optional: bool, declaration: str) -> None:
     assert django_field(ftype, optional) == declaration
+
+
+def test_register_smoke_test_skips_with_a_reason_when_the_new_account_cannot_sign_in(tmp_path: Path) -> None:
+    spec = spec_with(tmp_path, 'username = "email"\n', 'username = "id"\n')
+    out = tmp_path / "out"
+    generate(spec, out, ["django"])
+    tests = (out / "django" / "tests" / "test_smoke.py").read_text(encoding="utf-8")
+    assert "SIGN_IN_BY_EMAIL = False" in tests
+    start = tests.index("def test_s14_register_creates_an_account_that_can_sign_in")
+    body = tests[start : tests.index("\ndef ", start + 1)]
+    assert "pytest.skip(" in body, "the test says why it cannot check the sign-in"
+    assert "if username is not None" not in body, "no assertion is dropped silently"
+    assert "def test_s14_register_answers_201" in tests, "the 201 is still checked"
+
+
+def test_readme_documents_the_sign_in_limits_and_sqlite_settings(rendered: Path) -> None:
+    readme = (rendered / "django" / "README.md").read_text(encoding="utf-8")
+    for variable in ("ACME_LOGIN_LIMIT_PER_ACCOUNT", "ACME_LOGIN_LIMIT_PER_CLIENT", "ACME_LOGIN_LIMIT_WINDOW"):
+        assert f"`{variable}`" in readme
+    assert '"transaction_mode": "IMMEDIATE"' in readme
+    assert 'handler500 = "django_acme.views.server_error"' in readme
+    settings = (rendered / "django" / "example" / "example" / "settings.py").read_text(encoding="utf-8")
+    assert '"transaction_mode": "IMMEDIATE"' in settings and "journal_mode=WAL" in settings

@@ -31,7 +31,7 @@ class {{ cookiecutter.class_name }}Profile(models.Model):
 {%- for c in cookiecutter.django_columns if c.column %}
     {{ c.column }} = {{ c.field }}
 {%- endfor %}
-    #: When the service last described the user.
+    #: When the service last described the user differently (a sign-in that changes nothing writes nothing).
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
