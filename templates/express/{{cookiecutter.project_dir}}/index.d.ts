@@ -1,4 +1,9 @@
-import type { Request, RequestHandler, Router } from 'express';
+import type {
+  ErrorRequestHandler,
+  Request,
+  RequestHandler,
+  Router,
+} from 'express';
 import type { SessionOptions } from 'express-session';
 
 /**
@@ -106,6 +111,8 @@ declare namespace {{ cookiecutter.slug }} {
   function csrfToken(req: Request): string;
   /** A guard for the app's own state-changing routes: 403 without the session's CSRF token. */
   function csrfProtection(): RequestHandler;
+  /** The app's last error handler: the JSON error shape or a short page, never a stack trace; errors logged. */
+  function errorHandler(): ErrorRequestHandler;
 
   /** Base of the errors of the service client. */
   class {{ cookiecutter.class_name }}Error extends Error {

@@ -112,7 +112,8 @@ function bodyErrors(err, req, res, next) {
   if (err?.type === 'entity.parse.failed') {
     sendError(res, 400, 'invalid_input', 'The body is not valid JSON.');
   } else if (err?.type === 'entity.too.large') {
-    sendError(res, 413, 'invalid_input', 'The body is too large.');
+    // 400 rather than 413, as the contract says: a body nested too deep to parse is this too.
+    sendError(res, 400, 'invalid_input', 'The body is too large.');
   } else if (
     err?.type === 'charset.unsupported' ||
     err?.type === 'encoding.unsupported'

@@ -287,16 +287,7 @@ function createRoutes(state) {
     .post(post, checkCsrf('forgot'), forgot)
     .all(methodNotAllowed('GET', 'POST'));
 {%- endif %}
-  router.use(bodyErrors);
-  router.use((err, req, res, next) => {
-    // A bug or a failing session store: logged here, never shown to the client.
-    logger.warn(`${SERVICE_NAME}: ${req.method} ${req.path} failed: ${err}`);
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    sendError(res, 500, 'internal_error', 'Something went wrong.');
-  });
+  router.use(bodyErrors); // other errors go on to the integration's error handler
   return router;
 }
 

@@ -11,6 +11,7 @@ const {
   requireRoles,
   csrfToken,
   csrfProtection,
+  errorHandler,
   ConfigurationError,
 } = {{ cookiecutter.slug }};
 
@@ -45,6 +46,8 @@ app.post('/things', csrfProtection(), (req, res) => {
 app.get('/admin', requireRoles('admins', 'staff'), (req, res) => {
   res.send('secret');
 });
+
+app.use(errorHandler());
 
 try {
   {{ cookiecutter.slug }}({ session: false });
