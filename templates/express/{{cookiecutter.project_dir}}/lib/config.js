@@ -23,6 +23,18 @@ const OPTIONS = Object.freeze({
     env: '{{ cookiecutter.config_prefix }}_SESSION_TTL',
     default: 300,
   },
+  loginLimitPerAccount: {
+    env: '{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT',
+    default: 0,
+  },
+  loginLimitPerClient: {
+    env: '{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT',
+    default: 0,
+  },
+  loginLimitWindowSeconds: {
+    env: '{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW',
+    default: 300,
+  },
   routePrefix: {
     env: '{{ cookiecutter.config_prefix }}_ROUTE_PREFIX',
     default: '/auth',

@@ -20,6 +20,9 @@ app.use(
   {{ cookiecutter.slug }}({
     sessionSecret: 'a session secret of 16+ characters',
     timeoutSeconds: 5,
+    loginLimitPerAccount: 10,
+    loginLimitPerClient: 100,
+    loginLimitWindowSeconds: 600,
     brandName: 'Example',
     primaryColor: '#0f766e',
     views: {
