@@ -23,7 +23,7 @@ const {
 } = require('./lib/config');
 const { createCsrf } = require('./lib/csrf');
 {{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "ServiceUnavailable", "UnexpectedResponse", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
-const { negotiate, sendError, wantsJson } = require('./lib/http');
+const { negotiate, safeNext, sendError, wantsJson } = require('./lib/http');
 const { createPassport, restoreUser } = require('./lib/auth');
 const { resolveOptions } = require('./lib/options');
 const { renderError } = require('./lib/render');
@@ -153,8 +153,10 @@ function signInFirst(state, req, res) {
     sendError(res, 401, 'unauthorized', 'Sign in first.');
     return;
   }
-  const next = encodeURIComponent(req.originalUrl);
-  res.redirect(302, `${state.links.login}?next=${next}`);
+  // Back to where the browser was, unless sign-in would not follow it there (too long, say).
+  const back = safeNext(req.originalUrl) === req.originalUrl;
+  const next = back ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+  res.redirect(302, `${state.links.login}${next}`);
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 const express = require('express');
-const { BODY_LIMIT } = require('./config');
+const { BODY_LIMIT, MAX_NEXT_LENGTH } = require('./config');
 
 /** JSON error bodies: `{"error": {"code": "...", "message": "..."}}`. */
 function errorBody(code, message) {
@@ -126,11 +126,13 @@ function bodyErrors(err, req, res, next) {
 
 /**
  * `next` when it is a path on this site: one leading `/`, not `//`, no
- * backslash, no scheme, no control characters. Anything else becomes `/`.
+ * backslash, no scheme, no control characters, at most MAX_NEXT_LENGTH
+ * characters. Anything else becomes `/`.
  */
 function safeNext(next) {
   if (
     typeof next !== 'string' ||
+    next.length > MAX_NEXT_LENGTH ||
     !next.startsWith('/') ||
     next.startsWith('//')
   ) {
