@@ -138,6 +138,7 @@ function createRoutes(state) {
     });
   }
 
+  /** Sign in: the fields checked, then the sign-in in its turn (see lib/throttle.js). */
   async function login(req, res) {
     const { values, invalid } = readForm('login', req.body);
     if (invalid.length > 0) {
@@ -150,6 +151,7 @@ function createRoutes(state) {
     );
   }
 
+  /** Refused while `username` or the client is throttled; else asked of the service, and counted. */
   async function signIn(req, res, username) {
     const retryAfter = await throttle.retryAfter(req, username);
     if (retryAfter > 0) {
