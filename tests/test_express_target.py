@@ -270,3 +270,25 @@ def test_registry_entry_serves_the_example_app() -> None:
     assert target.test_commands == ("npm ci", "npm test")
     assert "{port}" in target.kit_serve and "example/app.js" in target.kit_serve
     assert len(target.kit_env["SESSION_SECRET"]) >= 16
+
+
+def test_example_app_never_falls_through_to_express_error_page(acme: Path) -> None:
+    """Each ``res.format`` has a default and the app ends in the integration's error handler.
+
+    Express's own handler shows the stack trace unless NODE_ENV is 'production'; the
+    package's ``test/errors.test.js`` checks the answers themselves.
+    """
+    app = (acme / "example" / "app.js").read_text()
+    formats = app.count("res.format(")
+    assert formats >= 2 and app.count("default: () =>") == formats
+    routes = app.rindex("app.get(")
+    assert app.index("app.use(acme.errorHandler());") > routes
+
+
+def test_register_conflict_case_is_skipped_with_a_reason_not_dropped(okta: Path) -> None:
+    """Okta signs in with a username, so S14 cannot sign the new account in: that test says so."""
+    smoke = (okta / "test" / "smoke.test.js").read_text()
+    body = smoke.split("test('S14 a registered account signs in", 1)[1].split("\n  test(", 1)[0]
+    skip = body.index("t.skip(")
+    assert body.index("return;", skip) < body.index("assert.")
+    assert "assert.equal(again.status, 409);" in body
