@@ -407,7 +407,11 @@ def test_service_keys_and_settings() -> None:
     assert sorted(schema_at("$defs", "setting")["properties"]) == sorted(service._SETTING_KEYS)
     config_names = node["properties"]["config"]["propertyNames"]["allOf"]
     assert config_names[0]["not"] == {"$ref": "#/$defs/reserved_word"}
-    assert sorted(config_names[1]["not"]["enum"]) == sorted(BUILTIN_SETTINGS)
+    taken = config_names[1]["not"]["enum"]
+    assert sorted(taken) == sorted(BUILTIN_SETTINGS), (
+        "docs/spec.schema.json: service.config's propertyNames must refuse exactly BUILTIN_SETTINGS; "
+        f"add {sorted(set(BUILTIN_SETTINGS) - set(taken))}, drop {sorted(set(taken) - set(BUILTIN_SETTINGS))}"
+    )
 
 
 def test_credentials_kinds_and_the_keys_each_needs() -> None:
