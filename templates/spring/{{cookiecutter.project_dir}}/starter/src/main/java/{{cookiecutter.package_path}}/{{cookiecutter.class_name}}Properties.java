@@ -133,8 +133,8 @@ public class {{ N }}Properties {
 
     /**
 {% filter javawrap("     * ") %}The failed sign-in throttle (see {@link {{ N }}LoginThrottle}). Spring's relaxed binding reads the
-environment too: {@code {{ S | upper }}_LOGIN_LIMIT_PER_ACCOUNT}, {@code {{ S | upper }}_LOGIN_LIMIT_PER_CLIENT} and
-{@code {{ S | upper }}_LOGIN_LIMIT_WINDOW} (seconds).{% endfilter %}
+environment too: {@code {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT}, {@code {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT} and
+{@code {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW} (seconds).{% endfilter %}
      */
     public static class LoginLimit {
 

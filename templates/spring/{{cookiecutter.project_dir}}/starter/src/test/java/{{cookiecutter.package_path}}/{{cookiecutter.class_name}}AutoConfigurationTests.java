@@ -124,8 +124,8 @@ class {{ N }}AutoConfigurationTests {
 
     @Test
     void theLoginLimitIsReadFromTheEnvironment() {
-        Map<String, Object> variables = Map.of("{{ S | upper }}_LOGIN_LIMIT_PER_ACCOUNT", "8",
-                "{{ S | upper }}_LOGIN_LIMIT_PER_CLIENT", "20", "{{ S | upper }}_LOGIN_LIMIT_WINDOW", "4");
+        Map<String, Object> variables = Map.of("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT", "8",
+                "{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT", "20", "{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW", "4");
         this.configured
             .withInitializer((context) -> context.getEnvironment().getPropertySources().replace(
                     StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
