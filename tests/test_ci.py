@@ -58,6 +58,6 @@ def test_workflow_installs_the_dotnet_sdk_the_aspnetcore_package_pins(tmp_path: 
     pinned = json.loads((out / "aspnetcore" / "global.json").read_text())["sdk"]["version"]
     _, text = workflow(ROOT)
     steps = yaml.safe_load(text)["jobs"]["smoke"]["steps"]
-    installed = [s["with"]["dotnet-version"] for s in steps if str(s.get("uses", "")).startswith("actions/setup-dotnet")]
-    assert installed, "the smoke job sets up .NET for the aspnetcore target"
-    assert pinned.startswith(installed[0].removesuffix("x")), f"CI installs .NET {installed[0]}, the package pins {pinned}"
+    dotnet = [s["with"]["dotnet-version"] for s in steps if str(s.get("uses", "")).startswith("actions/setup-dotnet")]
+    assert dotnet, "the smoke job sets up .NET for the aspnetcore target"
+    assert pinned.startswith(dotnet[0].removesuffix("x")), f"CI installs .NET {dotnet[0]}, the package pins {pinned}"
