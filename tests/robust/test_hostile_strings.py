@@ -244,7 +244,7 @@ def test_express_smoke_tests_pass_with_the_hostile_spec(outputs: dict[str, Path 
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         pytest.skip("node and npm are not installed")
-    for command in ([npm, "ci", "--no-audit", "--no-fund"], [npm, "test"]):
+    for command in ([npm, "ci", "--prefer-offline", "--no-audit", "--no-fund"], [npm, "test"]):
         done = subprocess.run(command, cwd=package, capture_output=True, text=True, timeout=900, check=False)
         if done.returncode != 0:
             output = f"{' '.join(command)} failed:\n" + done.stdout[-5000:] + done.stderr[-2000:]
