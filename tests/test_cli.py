@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import re
-import select
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import click
@@ -223,16 +223,13 @@ def test_fake_prints_the_environment_to_paste(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    received: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [received.put(line.rstrip("\n")) for line in process.stdout], daemon=True)
+    reader.start()
     lines: list[str] = []
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(line.lstrip().startswith("export ") for line in lines):
-            ready, _, _ = select.select([process.stdout], [], [], 1)
-            if ready:
-                line = process.stdout.readline()
-                if not line:
-                    break
-                lines.append(line.rstrip("\n"))
+        while not any(line.lstrip().startswith("export ") for line in lines):
+            lines.append(received.get(timeout=60))  # queue.Empty fails the test when the fake prints no more
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
