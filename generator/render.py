@@ -97,6 +97,8 @@ def generate(
     out = Path(out)
     unchanged = _unchanged(spec_path, out, targets, dry_run)
     if unchanged:
+        if not dry_run:
+            _remove_leftovers(out)  # beside the output, not in it: the output stays untouched
         return unchanged
     from .spec import load_spec
 
@@ -121,7 +123,7 @@ def generate(
             return result
         if out.is_dir() and not (result.changed or result.removed):
             # The same files from changed inputs (say, a new authgen): only the manifest is new.
-            _write_atomically(out / manifest.MANIFEST, new.dumps())
+            _replace_manifest(staging, out, new)
             say(f"{out}: no file changed; manifest updated")
             return result
         _carry_over(out, staging, chosen, old, new)
@@ -426,11 +428,12 @@ def _carry_over(
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Replace ``path``'s content in one rename."""
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+def _replace_manifest(staging: Path, out: Path, new: manifest.Manifest) -> None:
+    """Put ``new`` in place of ``out``'s manifest in one rename, written first in the staging folder
+    (so a kill leaves no stray file in ``out``)."""
+    written = staging / manifest.MANIFEST
+    written.write_text(new.dumps(), encoding="utf-8")
+    os.replace(written, out / manifest.MANIFEST)
 
 
 def _swap(staging: Path, out: Path) -> None:

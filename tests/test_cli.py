@@ -177,6 +177,16 @@ def test_an_up_to_date_output_is_left_untouched(runner: CliRunner, tmp_path: Pat
     assert os.listdir(tmp_path) == ["out"], "no staging folder either"
 
 
+def test_an_up_to_date_run_removes_what_killed_runs_left(tmp_path: Path) -> None:
+    from generator.render import STAGING_PREFIX, generate
+
+    out = tmp_path / "out"
+    generate(ACME, out, ["flask"])
+    (tmp_path / f"{STAGING_PREFIX}out-killed").mkdir()
+    assert generate(ACME, out, ["flask"]).unchanged
+    assert os.listdir(tmp_path) == ["out"]
+
+
 def test_same_files_from_changed_inputs_only_rewrite_the_manifest(tmp_path: Path) -> None:
     from generator.check import check
     from generator.render import generate
@@ -194,6 +204,7 @@ def test_same_files_from_changed_inputs_only_rewrite_the_manifest(tmp_path: Path
     unchanged = set(before) - {".", manifest.MANIFEST}
     assert {k: after[k] for k in unchanged} == {k: before[k] for k in unchanged}
     assert check(out).state == "up_to_date"
+    assert sorted(os.listdir(tmp_path)) == ["out"] and manifest.MANIFEST + ".tmp" not in os.listdir(out)
 
 
 def test_an_up_to_date_run_loads_no_rendering_machinery(tmp_path: Path) -> None:
