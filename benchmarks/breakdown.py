@@ -50,11 +50,12 @@ import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
-#: (phase, module attribute path) of the functions wrapped; module is generator.render unless dotted.
+#: (phase, attribute path) of the functions wrapped: of generator.render, or ``module:attribute``
+#: for what generator.render imports only when it renders (an up-to-date run never loads them).
 WRAPPED = (
-    ("spec", "load_spec"),
-    ("context", "build_context"),
-    ("render", "render_tree"),
+    ("spec", "generator.spec:load_spec"),
+    ("context", "generator.context:build_context"),
+    ("render", "generator.tree:render_tree"),
     ("copy_fake", "copy_fake"),
     ("waiting for ruff", "_Background.join"),
     ("root", "render_root"),
@@ -117,11 +118,23 @@ def _instrument() -> tuple[Any, dict[str, float | None]]:
 
     phases: dict[str, float | None] = {}
     for phase, name in WRAPPED:
-        owner_name, _, attr = name.rpartition(".")
-        _wrap(getattr(render, owner_name) if owner_name else render, attr, phase, phases)
+        owner, attr = _owner(render, name)
+        _wrap(owner, attr, phase, phases)
     for phase, name in BACKGROUND:
         _wrap_background(render, name, phase, phases)
     return render, phases
+
+
+def _owner(render: Any, name: str) -> tuple[Any, str]:
+    """The object that holds a WRAPPED function, and the function's attribute name."""
+    import importlib
+
+    module, colon, path = name.rpartition(":")
+    owner = importlib.import_module(module) if colon else render
+    owner_path, _, attr = path.rpartition(".")
+    for part in owner_path.split(".") if owner_path else ():
+        owner = getattr(owner, part)
+    return owner, attr
 
 
 def _generate_once(render: Any, phases: dict[str, float | None], spec: str | None, out: str, targets: Any) -> dict:

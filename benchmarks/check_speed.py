@@ -1,4 +1,5 @@
-"""``authgen check`` on an up-to-date output folder, cold process, next to ``python -c pass``."""
+"""``authgen check``, and ``authgen generate`` into the same up-to-date output folder (a no-op that
+leaves it untouched), cold processes, next to ``python -c pass``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from .report import Row, below
 
 #: Seconds, whole process.
 TARGET_WALL_S = 0.5
+#: Seconds, whole process, for a generate run that finds its output up to date.
+NOOP_TARGET_WALL_S = 0.25
 
 BREAKDOWN = BENCH_DIR / "breakdown.py"
 
@@ -33,8 +36,18 @@ def measure(work: Path, env: dict[str, str], repeat: int) -> tuple[list[Row], di
             raise BenchError(f"authgen check did not find the fresh output up to date: {stdout.strip()}")
         return sample
 
-    log(f"check: {repeat} round(s) on {files} files")
-    samples = interleaved({"python -c pass": startup, "authgen check": check}, repeat)
+    folder = out.stat().st_ino
+
+    def noop(_round: int) -> Sample:
+        sample, stdout = run_cold([*authgen, "generate", "-o", str(out)], cwd=work, env=env)
+        if "up to date; left untouched" not in stdout or out.stat().st_ino != folder:
+            raise BenchError(f"authgen generate did not leave the up-to-date output alone: {stdout.strip()}")
+        return sample
+
+    log(f"check: {repeat} round(s) on {files} files, and generate into them (a no-op)")
+    samples = interleaved(
+        {"python -c pass": startup, "authgen check": check, "authgen generate (up to date)": noop}, repeat
+    )
     stats = {name: summary(s) for name, s in samples.items()}
     wall = stats["authgen check"]["wall_median"]
     phases = []
@@ -59,4 +72,16 @@ def measure(work: Path, env: dict[str, str], repeat: int) -> tuple[list[Row], di
             f"in-process: imports {breakdown['import_authgen']:.3f} s, check {breakdown['check']:.3f} s",
         )
     ]
+    n = stats["authgen generate (up to date)"]
+    rows.append(
+        Row(
+            "generate_noop",
+            f"authgen generate into that output, up to date: left untouched (whole process, median of {repeat})",
+            n["wall_median"],
+            "s",
+            f"< {NOOP_TARGET_WALL_S} s",
+            below(n["wall_median"], NOOP_TARGET_WALL_S),
+            f"CPU {n['cpu_median']:.3f} s; wall min {n['wall_min']:.3f} s",
+        )
+    )
     return rows, {"files": files, "stats": stats, "breakdown": breakdown}

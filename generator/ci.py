@@ -55,8 +55,22 @@ def workflow(repo: Path, provider: str = "github") -> tuple[str, str]:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    text = env.get_template(template).render(outputs=find_outputs(repo), targets=list(TARGETS.values()))
+    text = env.get_template(template).render(
+        outputs=find_outputs(repo), targets=list(TARGETS.values()), dotnet_version=dotnet_version()
+    )
     return dest, text
+
+
+def dotnet_version() -> str:
+    """The .NET SDK channel CI installs: the one the ASP.NET Core package's global.json pins.
+
+    ``10.0.100`` becomes ``10.0.x``: the package targets that SDK's framework,
+    so an older SDK cannot build it.
+    """
+    from .emit.csharp import SDK_VERSION
+
+    major, minor, *_ = SDK_VERSION.split(".")
+    return f"{major}.{minor}.x"
 
 
 def write_workflow(repo: Path, provider: str = "github") -> Path:

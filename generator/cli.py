@@ -22,6 +22,33 @@ from .errors import AuthgenError, SpecError
 SPEC_ARG = click.argument("spec", required=False, type=click.Path(dir_okay=False, path_type=Path))
 
 
+class TargetChoice(click.Choice):
+    """A registered target's name: shell completion lists them, a typo gets "did you mean"."""
+
+    name = "target"
+
+    def __init__(self) -> None:
+        from .targets import TARGETS  # stdlib only: cheap at start-up
+
+        super().__init__(list(TARGETS), case_sensitive=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as err:
+            from difflib import get_close_matches
+
+            close = get_close_matches(str(value).lower(), [str(c) for c in self.choices], n=1, cutoff=0.5)
+            if not close:
+                raise
+            self.fail(f"{err.message} (did you mean {close[0]!r}?)", param, ctx)
+
+
+TARGET_OPTION = click.option(
+    "-t", "--target", "targets", multiple=True, type=TargetChoice(), help="Only this target (repeatable)."
+)
+
+
 def _reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn an :class:`AuthgenError` into a message on stderr and its exit code."""
 
@@ -62,21 +89,30 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="Output folder; one sub-folder per target.",
 )
-@click.option("-t", "--target", "targets", multiple=True, help="Only this target (repeatable).")
+@TARGET_OPTION
 @click.option("--force", is_flag=True, help="Overwrite files that were edited by hand.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--json", "as_json", is_flag=True, help="Print what changed as JSON (docs/generate.schema.json).")
 @_reports_errors
-def generate(spec: Path | None, out: Path, targets: tuple[str, ...], force: bool, dry_run: bool, quiet: bool) -> None:
+def generate(
+    spec: Path | None, out: Path, targets: tuple[str, ...], force: bool, dry_run: bool, quiet: bool, as_json: bool
+) -> None:
     """Generate the integrations for SPEC (default: the bundled Acme spec)."""
     from .render import generate as run
 
-    progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    progress = None if quiet or as_json else (lambda msg: click.echo(msg, err=True))
     result = run(spec, out, targets or None, force=force, dry_run=dry_run, progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
     if quiet:
         return
     for name in result.skipped:
         click.echo(f"skipped {name}: no template for it in authgen {__version__} yet", err=True)
+    if result.unchanged:
+        click.echo(f"{out} is up to date; left untouched")
+        return
     verb = "would change" if result.dry_run else "changed"
     click.echo(f"{verb} {len(result.changed)} file(s), removed {len(result.removed)} in {out}")
     if result.dry_run:
@@ -89,8 +125,9 @@ def generate(spec: Path | None, out: Path, targets: tuple[str, ...], force: bool
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (docs/validate.schema.json).")
 @_reports_errors
-def validate(specs: tuple[Path, ...], quiet: bool) -> None:
+def validate(specs: tuple[Path, ...], quiet: bool, as_json: bool) -> None:
     """Check one or more SPECS; print every problem with file:line, key path and a hint."""
     from .lines import printable
     from .spec import check_unique_slugs, load_spec
@@ -103,11 +140,34 @@ def validate(specs: tuple[Path, ...], quiet: bool) -> None:
         except SpecError as err:
             problems.extend(err.problems)
     problems.extend(check_unique_slugs(loaded))
+    if as_json:
+        click.echo(json.dumps(_validation_report(specs, loaded, problems), indent=2))
+        sys.exit(SpecError.exit_code if problems else 0)
     if problems:
         raise SpecError(problems=problems)
     if not quiet:
         for name, spec in loaded.items():
             click.echo(f"{name}: ok ({printable(spec.service.name)}, targets: {', '.join(spec.targets)})")
+
+
+def _validation_report(specs: tuple[Path, ...], loaded: dict[str, Any], problems: list[Any]) -> dict[str, Any]:
+    """What ``validate --json`` prints, as docs/validate.schema.json describes it."""
+    files = []
+    for path in dict.fromkeys(str(p) for p in specs):
+        mine = [
+            {"line": p.line, "path": p.path, "message": p.message, "hint": p.hint} for p in problems if p.file == path
+        ]
+        spec = loaded.get(path)
+        files.append(
+            {
+                "file": path,
+                "valid": not mine,
+                "service": spec.service.name if spec else None,
+                "targets": list(spec.targets) if spec else [],
+                "problems": mine,
+            }
+        )
+    return {"valid": not problems, "exit_code": SpecError.exit_code if problems else 0, "specs": files}
 
 
 @main.command()
@@ -142,18 +202,45 @@ def targets(as_json: bool) -> None:
 @main.command()
 @SPEC_ARG
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8900, show_default=True, type=int)
+@click.option("--port", default=8900, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each request (never passwords or tokens).")
 @_reports_errors
 def fake(spec: Path | None, host: str, port: int, verbose: bool) -> None:
-    """Run the spec-driven fake identity service for manual testing."""
-    from .fake.__main__ import main as serve
+    """Run the spec-driven fake identity service for manual testing.
+
+    Prints where it listens, its users and their passwords, and the
+    environment an example app needs to use it, ready to paste.
+    """
+    import shlex
+    import signal
+    import threading
+
+    from .fake.fixtures import fixture_users
+    from .fake.server import load_data, start
     from .spec import DEFAULT_SPEC, load_spec
 
     path = spec or DEFAULT_SPEC
-    load_spec(path)  # validate first: a clear error instead of a fake that misbehaves
-    args = [str(path), "--host", host, "--port", str(port)] + (["--verbose"] if verbose else [])
-    sys.exit(serve(args))
+    model = load_spec(path)  # validate first: a clear error instead of a fake that misbehaves
+    data = load_data(path)
+    # Ctrl-C and SIGTERM end the fake cleanly, even one that lands while it starts.
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        service = start(data, host, port, verbose=verbose)
+    except OSError as err:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror or err}") from err
+    click.echo(f"fake listening on {service.url}")
+    for user in fixture_users(data["spec"]):
+        click.echo(f"  {user['key']}: {user['username']} / {user['password']}")
+    values = {"base_url": service.url, **data["settings"]}
+    env = [f"{s.env}={shlex.quote(values[s.name])}" for s in model.service.settings if s.name in values]
+    click.echo("point an example app at it (paste into its shell):")
+    click.echo(f"  export {' '.join(env)}")
+    sys.stdout.flush()
+    while not stop.wait(0.1):
+        pass  # a signal that lands on a server thread is only seen when the wait times out
+    service.stop()
 
 
 @main.command(name="check")
@@ -181,7 +268,7 @@ def check_command(out: Path, as_json: bool) -> None:
 @main.command(name="diff")
 @SPEC_ARG
 @click.option("--against", "ref", required=True, metavar="GIT_REF", help="Render with the templates at this ref too.")
-@click.option("-t", "--target", "targets", multiple=True, help="Only this target (repeatable).")
+@TARGET_OPTION
 @click.option("--stat", is_flag=True, help="Only the summary of files changed per target.")
 @_reports_errors
 def diff_command(spec: Path | None, ref: str, targets: tuple[str, ...], stat: bool) -> None:

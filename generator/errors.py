@@ -46,9 +46,18 @@ class SpecError(AuthgenError):
 
     def __init__(self, *, problems: list[Problem]) -> None:
         self.problems = problems
-        count = len(problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(f"{problems[0].file}: {count} {noun} in the spec")
+        per_file: dict[str, int] = {}
+        for problem in problems:
+            per_file[problem.file] = per_file.get(problem.file, 0) + 1
+        if len(per_file) == 1:
+            super().__init__(f"{problems[0].file}: {_count(len(problems), 'problem')} in the spec")
+        else:
+            each = ", ".join(f"{name}: {count}" for name, count in per_file.items())
+            super().__init__(f"{_count(len(problems), 'problem')} in {len(per_file)} specs ({each})")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class HandEditedError(AuthgenError):

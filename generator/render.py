@@ -3,6 +3,12 @@
 Everything is rendered into a staging folder beside the output folder, which
 then takes the output's place in one rename: an error or a kill at any
 moment leaves either the previous output or the new one, never a mix.
+
+An output that is already what the inputs produce is left alone, not even
+swapped: a running example app keeps its working directory.  That run only
+reads hashes (as ``authgen check`` does), so the rendering machinery
+(Jinja2, the emitters, the template tree) is imported only when something
+is rendered.
 """
 
 from __future__ import annotations
@@ -17,21 +23,19 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, manifest
-from .bytecode import BundledBytecodeCache, cache_root
-from .context import build_context
-from .emit import filters
 from .errors import HandEditedError, OutputError, UnknownTargetError
-from .fake.fixtures import test_settings
-from .model import Spec
-from .spec import DEFAULT_SPEC, load_spec
 from .targets import TARGETS, TEMPLATES_DIR, Target, get_target
-from .tree import render_tree
 
+if TYPE_CHECKING:
+    from .bytecode import BundledBytecodeCache
+    from .model import Spec
+
+#: The bundled spec: ``spec.DEFAULT_SPEC``, not imported from there, so that a run that finds its
+#: output up to date never loads the spec's validator.
+DEFAULT_SPEC = TEMPLATES_DIR.parent / "examples" / "acme" / "identity.toml"
 #: Files authgen writes at the top of an output folder.
 ROOT_TEMPLATES = TEMPLATES_DIR / "_root"
 #: Prefix of staging folders; leftovers of killed runs are removed by the next run.
@@ -55,6 +59,20 @@ class Result:
     #: targets the spec enables that this authgen has no template for yet
     skipped: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: the output was already up to date, and was left untouched
+    unchanged: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``generate --json`` prints, as ``docs/generate.schema.json`` describes it."""
+        return {
+            "out": str(self.out),
+            "targets": self.targets,
+            "skipped": self.skipped,
+            "dry_run": self.dry_run,
+            "unchanged": self.unchanged,
+            "changed": self.changed,
+            "removed": self.removed,
+        }
 
 
 def generate(
@@ -76,13 +94,22 @@ def generate(
     """
     say = progress or (lambda _msg: None)
     spec_path = Path(spec_path) if spec_path else DEFAULT_SPEC
-    spec = load_spec(spec_path)
     out = Path(out)
+    unchanged = _unchanged(spec_path, out, targets, dry_run)
+    if unchanged:
+        if not dry_run:
+            _remove_leftovers(out)  # beside the output, not in it: the output stays untouched
+        return unchanged
+    from .spec import load_spec
+
+    spec = load_spec(spec_path)
     chosen, skipped = select_targets(spec, targets)
     _remove_leftovers(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + out.name + "-", dir=out.parent))
     try:
+        # mkdtemp makes a private folder; the output gets the mode a mkdir would give it (or keeps its own).
+        os.chmod(staging, _folder_mode(out))
         old = manifest.load(out) if out.is_dir() else None
         render_targets(spec, chosen, staging, say)
         all_targets = sorted(set(old.targets if old else ()) - {t.name for t in chosen} | {t.name for t in chosen})
@@ -94,6 +121,11 @@ def generate(
         if dry_run:
             result.dry_run = True
             return result
+        if out.is_dir() and not (result.changed or result.removed):
+            # The same files from changed inputs (say, a new authgen): only the manifest is new.
+            _replace_manifest(staging, out, new)
+            say(f"{out}: no file changed; manifest updated")
+            return result
         _carry_over(out, staging, chosen, old, new)
         (staging / manifest.MANIFEST).write_text(new.dumps(), encoding="utf-8")
         _swap(staging, out)
@@ -102,6 +134,58 @@ def generate(
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unchanged(spec_path: Path, out: Path, names: Iterable[str] | None, dry_run: bool) -> Result | None:
+    """The result of a run that finds ``out`` up to date, or None when it has to render.
+
+    Up to date means: the manifest names this spec and every target the run
+    would render, and ``authgen check`` finds the spec, templates, generator
+    and every generated file as they were when it was written.  The spec's
+    bytes being those it was generated from, it is valid and its targets
+    can be read without validating it again.
+    """
+    from .check import check
+
+    try:
+        old = manifest.load(out) if out.is_dir() else None
+    except OutputError:
+        return None  # an unreadable manifest: the full run says so
+    if old is None or (out / old.spec).resolve() != spec_path.resolve():
+        return None
+    wanted = list(dict.fromkeys(names)) if names else _enabled_targets(spec_path)
+    if wanted is None or not all(n in TARGETS for n in wanted):
+        return None  # the full run reports what is wrong
+    chosen = [n for n in wanted if TARGETS[n].available]
+    skipped = [n for n in wanted if n not in chosen]
+    if (names and skipped) or not set(chosen) <= set(old.targets) or check(out).state != "up_to_date":
+        return None
+    return Result(out, sorted(chosen), skipped=skipped, dry_run=dry_run, unchanged=True)
+
+
+def _enabled_targets(spec_path: Path) -> list[str] | None:
+    """The spec's ``[targets] enabled`` (every target when absent), or None when it cannot be read so."""
+    import tomllib
+
+    try:
+        enabled = tomllib.loads(spec_path.read_text(encoding="utf-8-sig")).get("targets", {}).get("enabled")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if enabled is None:
+        return list(TARGETS)
+    if not isinstance(enabled, list) or not all(isinstance(n, str) and n in TARGETS for n in enabled):
+        return None
+    return enabled
+
+
+def _folder_mode(out: Path) -> int:
+    """The mode of ``out`` when it exists, else what the umask makes of 0o777."""
+    try:
+        return out.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o777 & ~mask
 
 
 def select_targets(spec: Spec, names: Iterable[str] | None) -> tuple[list[Target], list[str]]:
@@ -161,6 +245,10 @@ class _Background(threading.Thread):
 
 def render_target(spec: Spec, target: Target, dest: Path) -> None:
     """Render one target's package, with its copy of the fake service, into ``dest`` (which must not exist)."""
+    from .context import build_context
+    from .emit import filters
+    from .tree import render_tree
+
     compiled = _bytecode_cache(target.name)
     render_tree(target.template_dir, build_context(spec, target), dest, filters=filters(), bytecode_cache=compiled)
     compiled.save()
@@ -173,11 +261,15 @@ def _bytecode_cache(name: str) -> BundledBytecodeCache:
     One per folder: entries are keyed by the template's relative name, and
     targets share names (README.md, pyproject.toml).
     """
+    from .bytecode import BundledBytecodeCache, cache_root
+
     return BundledBytecodeCache(cache_root() / "compiled" / f"{name}.marshal")
 
 
 def copy_fake(spec: Spec, dest: Path) -> None:
     """Copy the fake identity service, with this spec's data, into a package."""
+    from .fake.fixtures import test_settings
+
     dest.mkdir(parents=True, exist_ok=True)
     for source in sorted(FAKE_DIR.glob("*.py")):
         shutil.copyfile(source, dest / source.name)
@@ -208,6 +300,10 @@ def format_python(staging: Path, folders: list[str]) -> None:
 
 def render_root(spec: Spec, targets: list[Target], staging: Path) -> None:
     """Write the output folder's own README.md and noxfile.py."""
+    import jinja2
+
+    from .emit import filters
+
     compiled = _bytecode_cache(ROOT_TEMPLATES.name)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(ROOT_TEMPLATES),
@@ -330,6 +426,14 @@ def _carry_over(
                 except OSError:
                     shutil.copy2(source, dest)
         dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+
+
+def _replace_manifest(staging: Path, out: Path, new: manifest.Manifest) -> None:
+    """Put ``new`` in place of ``out``'s manifest in one rename, written first in the staging folder
+    (so a kill leaves no stray file in ``out``)."""
+    written = staging / manifest.MANIFEST
+    written.write_text(new.dumps(), encoding="utf-8")
+    os.replace(written, out / manifest.MANIFEST)
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -448,14 +448,12 @@ def test_importtime_lines_are_parsed_with_their_depth():
 def test_the_breakdown_times_functions_the_renderer_has():
     """A phase whose function was renamed would silently read as null in every run."""
     import generator.render as render
-    from benchmarks.breakdown import BACKGROUND, CHECK_WRAPPED, WRAPPED
+    from benchmarks.breakdown import BACKGROUND, CHECK_WRAPPED, WRAPPED, _owner
     from generator import manifest
 
     for _phase, name in (*WRAPPED, *BACKGROUND):
-        owner = render
-        for part in name.split("."):
-            owner = getattr(owner, part)
-        assert callable(owner), name
+        owner, attr = _owner(render, name)
+        assert callable(getattr(owner, attr)), name
     for _phase, name in CHECK_WRAPPED:
         assert callable(getattr(manifest, name)), name
 

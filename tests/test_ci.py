@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -48,3 +49,15 @@ def test_output_whose_spec_is_outside_the_repository_is_refused(tmp_path: Path) 
     generate(ACME, tmp_path / "out", ["flask"])
     with pytest.raises(OutputError, match="outside the repository"):
         find_outputs(tmp_path)
+
+
+def test_workflow_installs_the_dotnet_sdk_the_aspnetcore_package_pins(tmp_path: Path) -> None:
+    """The generated global.json pins the SDK (10.0.100, net10.0): CI must install that channel, not 8.0."""
+    out = tmp_path / "out"
+    generate(ACME, out, ["aspnetcore"])
+    pinned = json.loads((out / "aspnetcore" / "global.json").read_text())["sdk"]["version"]
+    _, text = workflow(ROOT)
+    steps = yaml.safe_load(text)["jobs"]["smoke"]["steps"]
+    dotnet = [s["with"]["dotnet-version"] for s in steps if str(s.get("uses", "")).startswith("actions/setup-dotnet")]
+    assert dotnet, "the smoke job sets up .NET for the aspnetcore target"
+    assert pinned.startswith(dotnet[0].removesuffix("x")), f"CI installs .NET {dotnet[0]}, the package pins {pinned}"

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import requests
 
 from generator import manifest
 from generator.kit import processes
@@ -31,6 +32,41 @@ from flask import redirect  # noqa: E402
 def _redirect_everyone(response):
     if response.status_code == 401 and request.path in ("/", "/admin"):
         return redirect("/auth/login?next=" + request.path)
+    return response
+"""
+
+#: Appended to the Flask example app to leak, on the forgot-password page, whether the account exists:
+#: a hidden field that holds the address for accounts of the fake (at example.com), empty for others.
+LEAK_ACCOUNT_ON_FORGOT_PAGE = """
+
+# Broken on purpose by authgen's tests: the forgot-password page tells who has an account.
+@app.after_request
+def _leak_account(response):
+    if request.path == "/auth/forgot" and request.method == "POST" and response.mimetype == "text/html":
+        email = request.form.get("email", "")
+        known = email if email.endswith("@example.com") else ""
+        hidden = f'<input type="hidden" name="account" value="{known}">'
+        response.set_data(response.get_data(as_text=True).replace("<main", hidden + "<main", 1))
+    return response
+"""
+
+#: Appended to the Flask example app to make it fixable: a server-side session id of the client's
+#: choosing is adopted at sign-in and signs in whoever presents it (as a store without strict ids would).
+ADOPT_A_PLANTED_SESSION_ID = """
+
+# Broken on purpose by authgen's tests: a session id the client chose is adopted at sign-in.
+import secrets  # noqa: E402
+
+_ADOPTED = {}
+app.login_manager.request_loader(lambda req: _ADOPTED.get(req.cookies.get("acme_sid", "")))
+
+
+@app.after_request
+def _adopt_session_id(response):
+    if request.path == "/auth/login" and request.method == "POST" and current_user.is_authenticated:
+        session_id = request.cookies.get("acme_sid") or secrets.token_urlsafe(16)
+        _ADOPTED[session_id] = current_user._get_current_object()
+        response.set_cookie("acme_sid", session_id, httponly=True, samesite="Lax")
     return response
 """
 
@@ -113,7 +149,45 @@ def test_kit_fails_against_an_app_that_redirects_api_clients(flask_out: Path, ap
     code, results = run_and_report(broken / "flask", app_python, tmp_path, "-k", "s01")
     assert code != 0
     failed = {name for name, outcome in results.items() if outcome == "failed"}
-    assert failed == {"test_s01_anonymous_json_gets_401[/]", "test_s01_anonymous_json_gets_401[/admin]"}
+    api_clients = ("test_s01_anonymous_json_gets_401[", "test_s01_anonymous_http_client_gets_401_json[")
+    assert failed == {name for name in results if name.startswith(api_clients)}
+    assert len(failed) == 2 + 3 * 2, "Accept: application/json, and axios, jQuery and fetch on / and /admin"
+
+
+def break_flask(flask_out: Path, tmp_path: Path, code: str) -> Path:
+    """A copy of the Flask package whose example app has ``code`` appended."""
+    broken = tmp_path / "out"
+    shutil.copytree(flask_out, broken)
+    example = broken / "flask" / "example.py"
+    example.write_text(example.read_text(encoding="utf-8") + code, encoding="utf-8")
+    return broken / "flask"
+
+
+@needs_flask
+def test_kit_fails_against_a_forgot_page_that_tells_who_has_an_account(
+    flask_out: Path, app_python: str, tmp_path: Path
+) -> None:
+    """A hidden field differs for known accounts: the comparison masks only the CSRF token, not every input."""
+    package = break_flask(flask_out, tmp_path, LEAK_ACCOUNT_ON_FORGOT_PAGE)
+    code, results = run_and_report(package, app_python, tmp_path, "-k", "forgot")
+    assert code != 0
+    failed = {name for name, outcome in results.items() if outcome == "failed"}
+    assert failed == {"test_s15_forgot_form_same_page_for_known_and_unknown"}
+
+
+@needs_flask
+def test_kit_fails_against_an_app_that_adopts_a_planted_session_id(
+    flask_out: Path, app_python: str, tmp_path: Path
+) -> None:
+    """Its session cookie changes at sign-in and its pre-login cookie stays anonymous, yet it can be fixated."""
+    package = break_flask(flask_out, tmp_path, ADOPT_A_PLANTED_SESSION_ID)
+    code, results = run_and_report(package, app_python, tmp_path, "-k", "s10 or s02_login")
+    assert code != 0
+    failed = {name for name, outcome in results.items() if outcome == "failed"}
+    assert failed == {
+        "test_s10_planted_session_cookie_never_signs_in[json]",
+        "test_s10_planted_session_cookie_never_signs_in[form]",
+    }
 
 
 # -- when the kit cannot run ------------------------------------------------------------
@@ -157,3 +231,47 @@ def test_kit_stops_an_app_that_never_answers(stand_in: Path, monkeypatch: pytest
         run_kit(stand_in, quiet=True)
     assert [p.role for p in started] == ["the fake identity service", "the example app"]
     assert not any(p.running for p in started), "the kit stopped the fake and the app"
+
+
+# -- what a failing kit test prints ------------------------------------------------------
+
+
+def canned(body: str, content_type: str = "application/json", status: int = 200) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response._content = body.encode()
+    response.headers["Content-Type"] = content_type
+    response.request = requests.Request("POST", "http://127.0.0.1:1/auth/login").prepare()
+    return response
+
+
+def test_a_failure_message_shows_no_token_or_password() -> None:
+    from generator.kit.checks import describe
+    from generator.kit.client import FixtureUser
+
+    login = canned('{"user": {"id": "1"}, "csrf_token": "SECRET-CSRF", "password": "SECRET-PW"}')
+    page = canned('<form><input type="hidden" name="csrf_token" value="SECRET-FIELD"></form>', "text/html")
+    user = FixtureUser("user", "ada@example.com", "SECRET-USER-PW", {}, {})
+    for text in (describe(login), describe(page), repr(user)):
+        assert "SECRET" not in text, text
+    assert '"csrf_token": "***"' in describe(login) and 'value="***"' in describe(page)
+
+
+@pytest.mark.parametrize(
+    ("body", "leaks"),
+    [
+        ("Error: Not Acceptable\n    at Function.format (/srv/app/node_modules/express/lib/response.js:9:10)", True),
+        ('Traceback (most recent call last):\n  File "/app/x.py", line 3, in <module>', True),
+        ("at com.acme.Guard.check(Guard.java:42)", True),
+        ('<h1>Not Acceptable</h1><script src="/static/app.js"></script>', False),
+        ('{"error": {"code": "not_acceptable", "message": "Cannot answer with image/png."}}', False),
+    ],
+)
+def test_internals_in_an_answer_are_recognised(body: str, leaks: bool) -> None:
+    from generator.kit.checks import assert_no_internals
+
+    if leaks:
+        with pytest.raises(AssertionError, match="internals"):
+            assert_no_internals(canned(body, "text/html", 406))
+    else:
+        assert_no_internals(canned(body, "text/html", 406))

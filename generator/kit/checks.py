@@ -25,15 +25,50 @@ def media_type(response: requests.Response) -> str:
     return response.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
 
+#: What betrays a stack trace or a server's file path in an answer: Python's, Node's, the JVM's and
+#: .NET's traceback lines, a source file with a line number, and absolute paths under common roots.
+INTERNALS = re.compile(
+    r"Traceback \(most recent call last\)"
+    r"|File \"[^\"]+\", line \d+"
+    r"|^\s*at \S.*\(\S+:\d+(:\d+)?\)\s*$"
+    r"|\bat [\w$.<>]+\([\w$]+\.java:\d+\)"
+    r"|\bin \S+\.cs:line \d+"
+    r"|\.(py|js|mjs|cjs|ts|java|kt|cs):\d+"
+    r"|node_modules|site-packages"
+    r"|(?<![\w.:/])/(home|tmp|usr|var|opt|root|work|srv|Users|private)/\S"
+    r"|\b[A-Z]:\\\w",
+    re.MULTILINE,
+)
+#: Values the kit never prints: tokens and passwords in JSON, hidden form fields (the CSRF token) in HTML.
+_SECRETS = re.compile(
+    r'("(?:csrf_token|password|access_token|refresh_token|id_token|token)"\s*:\s*")[^"]*(")'
+    r"""|(<input\b[^>]*\btype=["']?hidden["']?[^>]*\bvalue=["']?)[^"'>\s]*(["']?)"""
+)
+
+
+def _mask(match: re.Match[str]) -> str:
+    opening, closing = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return f"{opening}***{closing}"
+
+
+def assert_no_internals(response: requests.Response) -> None:
+    """The answer shows no stack trace and no file path of the server (docs/http-contract.md, "Robustness")."""
+    found = INTERNALS.search(response.text)
+    assert found is None, f"the answer shows the server's internals ({found.group(0)[:80]!r}): {describe(response)}"
+
+
 def describe(response: requests.Response) -> str:
-    """One line for failure messages: request, status, type, location and the start of the body."""
+    """One line for failure messages: request, status, type, location and the start of the body.
+
+    Tokens and passwords in a JSON body are masked: a failing kit run prints no secret.
+    """
     request = response.request
     where = urlsplit(request.url or "")
     text = f"{request.method} {where.path}{'?' + where.query if where.query else ''} -> {response.status_code}"
     text += f" {media_type(response) or '(no Content-Type)'}"
     if "Location" in response.headers:
         text += f" Location: {response.headers['Location']}"
-    body = response.text[:300].replace("\n", " ")
+    body = _SECRETS.sub(_mask, response.text)[:300].replace("\n", " ")
     return f"{text} body: {body!r}" if body else text
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -91,7 +91,8 @@ class FixtureUser:
 
     key: str
     username: str
-    password: str
+    #: never in a repr, so no failure message shows it
+    password: str = field(repr=False)
     #: the canonical user ``me`` must return: id, username, email, ..., is_admin
     expected: dict[str, Any]
     #: every spec field by name, as JSON
@@ -201,8 +202,11 @@ class AppClient:
     def with_cookies(self, cookies: dict[str, str]) -> AppClient:
         """A new client (say, an attacker's) that holds exactly ``cookies``."""
         other = AppClient(self.base_url, self.prefix, browser=self.browser)
+        host = urlsplit(self.base_url).hostname or ""
         for name, value in cookies.items():
-            other.http.cookies.set(name, value)
+            # Host-only on the app's host with path /, like the app's own cookies: one the app sets
+            # under the same name replaces it, as in a browser, instead of being sent beside it.
+            other.http.cookies.set(name, value, domain=host, path="/")
         return other
 
 

@@ -44,6 +44,8 @@ class KitOptions:
     prefix: str
     #: seconds the app caches the user in its session, when the kit knows it
     session_ttl: float | None
+    #: the app's per-account sign-in throttle (failures, window in seconds), when the kit knows it
+    login_limit: tuple[int, float] | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -71,6 +73,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=os.environ.get("AUTHGEN_KIT_SESSION_TTL"),
         help="seconds the app caches the user in the session (S12 checks the refresh only when given)",
+    )
+    group.addoption(
+        "--login-limit",
+        type=int,
+        default=os.environ.get("AUTHGEN_KIT_LOGIN_LIMIT"),
+        help="failed sign-ins per username the app allows (its {SLUG}_LOGIN_LIMIT_PER_ACCOUNT); "
+        "the throttle test runs only when given, with --login-window",
+    )
+    group.addoption(
+        "--login-window",
+        type=float,
+        default=os.environ.get("AUTHGEN_KIT_LOGIN_WINDOW"),
+        help="seconds the app counts failed sign-ins for (its {SLUG}_LOGIN_LIMIT_WINDOW)",
     )
 
 
@@ -100,12 +115,16 @@ def read_options(config: pytest.Config) -> KitOptions:
     except (OSError, ValueError, KeyError, TypeError, SpecError) as err:
         raise pytest.UsageError(f"--spec {path}: not a package's spec.json ({err})") from err
     ttl = option("session_ttl")
+    limit, window = option("login_limit"), option("login_window")
+    if (limit is None) != (window is None):
+        raise pytest.UsageError("give --login-limit and --login-window together (or neither)")
     return KitOptions(
         app_url=option("app_url").rstrip("/"),
         fake_url=option("fake_url").rstrip("/"),
         spec=spec,
         prefix="/" + option("prefix").strip("/"),
         session_ttl=float(ttl) if ttl is not None else None,
+        login_limit=(int(limit), float(window)) if limit is not None else None,
     )
 
 
@@ -126,6 +145,16 @@ def session_ttl(kit: KitOptions) -> float:
     if kit.session_ttl is None:
         pytest.skip("the app's session TTL is unknown (run with --session-ttl, as `authgen kit` does)")
     return kit.session_ttl
+
+
+@pytest.fixture(scope="session")
+def login_limit(kit: KitOptions) -> tuple[int, float]:
+    """The app's per-account throttle, (failures, window); skips the test when the kit was not told."""
+    if kit.login_limit is None:
+        pytest.skip(
+            "the app's sign-in throttle is unknown (run with --login-limit and --login-window, as `authgen kit` does)"
+        )
+    return kit.login_limit
 
 
 @pytest.fixture(scope="session")

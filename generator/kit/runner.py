@@ -27,6 +27,15 @@ KIT_DIR = Path(__file__).resolve().parent
 SESSION_TTL = 3
 #: The variable, formatted with the spec's upper-case slug, that sets that TTL in every target.
 SESSION_TTL_ENV = "{SLUG}_SESSION_TTL"
+#: Failed sign-ins for one username the example app allows within LOGIN_WINDOW seconds during a kit run.
+LOGIN_LIMIT = 8
+#: Seconds the app counts failed sign-ins for: short, so the throttle test waits little.
+LOGIN_WINDOW = 4
+#: The variables that set them (docs/http-contract.md, "Throttling failed sign-ins").
+LOGIN_LIMIT_ENV = "{SLUG}_LOGIN_LIMIT_PER_ACCOUNT"
+LOGIN_WINDOW_ENV = "{SLUG}_LOGIN_LIMIT_WINDOW"
+#: Left unset for the kit: every kit request comes from one address.
+LOGIN_LIMIT_PER_CLIENT_ENV = "{SLUG}_LOGIN_LIMIT_PER_CLIENT"
 
 Say = Callable[[str], None]
 
@@ -74,10 +83,15 @@ def run_kit(
 
 
 def app_environment(pkg: KitPackage, fake_url: str) -> dict[str, str]:
-    """The example app's environment: ours, the target's ``kit_env``, a short session TTL, the service settings."""
+    """The example app's environment: ours, the target's ``kit_env``, a short session TTL, the
+    sign-in throttle the kit tests (per account only), the service settings."""
+    slug = pkg.spec.service.slug.upper()
     env = dict(os.environ)
     env.update(pkg.target.kit_env)
-    env[SESSION_TTL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = str(SESSION_TTL)
+    env[SESSION_TTL_ENV.format(SLUG=slug)] = str(SESSION_TTL)
+    env[LOGIN_LIMIT_ENV.format(SLUG=slug)] = str(LOGIN_LIMIT)
+    env[LOGIN_WINDOW_ENV.format(SLUG=slug)] = str(LOGIN_WINDOW)
+    env.pop(LOGIN_LIMIT_PER_CLIENT_ENV.format(SLUG=slug), None)
     env.update(service_env(pkg, fake_url))
     return env
 
@@ -109,6 +123,8 @@ def pytest_command(pkg: KitPackage, app_url: str, fake_url: str, extra: list[str
         f"--fake-url={fake_url}",
         f"--spec={pkg.spec_data}",
         f"--session-ttl={SESSION_TTL}",
+        f"--login-limit={LOGIN_LIMIT}",
+        f"--login-window={LOGIN_WINDOW}",
         *extra,
     ]
 

@@ -6,6 +6,8 @@ header it names; nothing else about the mechanism is assumed.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import requests
 
 from generator.kit.checks import assert_html, assert_json, assert_json_error
@@ -36,6 +38,30 @@ def test_s08_login_with_a_wrong_csrf_token_is_403(either_client: AppClient, plai
     response = either_client.login(plain_user.username, plain_user.password, csrf="not-the-token")
     assert_csrf_refused(response, either_client)
     assert not either_client.signed_in()
+
+
+def test_s08_csrf_token_only_in_the_query_string_is_403(either_client: AppClient, plain_user: FixtureUser) -> None:
+    """The token counts only in the form field or the header: a URL leaks into logs and Referer headers."""
+    names = either_client.csrf()
+    path = either_client.route("login") + "?" + urlencode({names.field: names.token, names.header: names.token})
+    fields = {"username": plain_user.username, "password": plain_user.password}
+    if either_client.browser:
+        response = either_client.request("POST", path, data=fields)
+    else:
+        response = either_client.request("POST", path, json=fields)
+    assert_csrf_refused(response, either_client)
+    assert not either_client.signed_in()
+
+
+def test_s08_form_post_with_csrf_token_only_in_the_query_string_is_403_json(
+    api: AppClient, plain_user: FixtureUser
+) -> None:
+    """A form body from a script that asks for JSON: ``csrf_failed``, whatever the body's type."""
+    names = api.csrf()
+    path = api.route("login") + "?" + urlencode({names.field: names.token})
+    response = api.request("POST", path, data={"username": plain_user.username, "password": plain_user.password})
+    assert_json_error(response, 403, "csrf_failed")
+    assert not api.signed_in()
 
 
 def test_s08_csrf_token_of_another_session_is_403(new_client: ClientFactory, plain_user: FixtureUser) -> None:

@@ -13,6 +13,13 @@ from generator.kit.client import AppClient, FixtureUser
 
 #: The example app's protected routes: sign-in required, and sign-in plus the admin role.
 PROTECTED = ("/", "/admin")
+#: The ``Accept`` headers common HTTP clients send: each is an API client on every route, guards
+#: included, because a type the header names beats one it reaches only through ``*/*``.
+API_ACCEPTS = {
+    "axios": "application/json, text/plain, */*",
+    "jquery-getjson": "application/json, text/javascript, */*; q=0.01",
+    "fetch-json": "application/json",
+}
 
 
 @pytest.mark.parametrize("path", PROTECTED)
@@ -35,12 +42,31 @@ def test_s01_anonymous_json_gets_401(api: AppClient, path: str) -> None:
     assert_json_error(api.get(path), 401, "unauthorized")
 
 
+@pytest.mark.parametrize("path", PROTECTED)
+@pytest.mark.parametrize("accept", API_ACCEPTS.values(), ids=API_ACCEPTS.keys())
+def test_s01_anonymous_http_client_gets_401_json(api: AppClient, path: str, accept: str) -> None:
+    """axios, jQuery and fetch are API clients: 401 JSON, never the login page or a redirect to it."""
+    assert_json_error(api.get(path, headers={"Accept": accept}), 401, "unauthorized")
+
+
+def test_s01_anonymous_accept_anything_is_a_browser(browser: AppClient) -> None:
+    """Plain ``fetch`` and most tools send ``*/*``, which counts as a browser: the login page."""
+    _, target, query = assert_redirect(browser.get("/admin", headers={"Accept": "*/*"}))
+    assert target == browser.route("login")
+    assert query.get("next") == ["/admin"]
+
+
 def test_s01_anonymous_me_gets_401(api: AppClient) -> None:
     assert_json_error(api.me(), 401, "unauthorized")
 
 
 def test_s05_user_without_role_gets_403_json(signed_in: AppClient) -> None:
     assert_json_error(signed_in.get("/admin"), 403, "forbidden")
+
+
+@pytest.mark.parametrize("accept", API_ACCEPTS.values(), ids=API_ACCEPTS.keys())
+def test_s05_http_client_without_role_gets_403_json(signed_in: AppClient, accept: str) -> None:
+    assert_json_error(signed_in.get("/admin", headers={"Accept": accept}), 403, "forbidden")
 
 
 def test_s05_user_without_role_gets_403_page(signed_in_browser: AppClient) -> None:

@@ -53,6 +53,14 @@ def test_s09_unsafe_next_is_not_followed(browser: AppClient, plain_user: Fixture
     assert (site, path) == (site_of(browser.base_url), "/"), f"next={next_url!r} must lead to / on the same site"
 
 
+def test_s09_overlong_next_is_dropped(browser: AppClient, plain_user: FixtureUser) -> None:
+    """A 10 KB ``next`` (over the contract's 2,048 characters) leads to ``/``, never to an error."""
+    site, path, _ = assert_redirect(browser.sign_in(plain_user, next="/" + "a" * 10_240), 303)
+    assert site == site_of(browser.base_url)
+    assert path == "/", f"a next of 10,241 characters was followed (to {path[:40]}...), not dropped"
+    assert browser.signed_in()
+
+
 def test_s06_wrong_password_is_401_with_generic_message(
     api: AppClient, new_client: ClientFactory, plain_user: FixtureUser
 ) -> None:

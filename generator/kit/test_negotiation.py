@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 import requests
 
-from generator.kit.checks import assert_html, assert_json, assert_json_error, assert_status, media_type
-from generator.kit.client import JSON, AppClient
+from generator.kit.checks import (
+    assert_html,
+    assert_json,
+    assert_json_error,
+    assert_no_internals,
+    assert_status,
+    media_type,
+)
+from generator.kit.client import JSON, AppClient, FixtureUser
 
 
 def assert_not_acceptable(response: requests.Response) -> None:
@@ -22,6 +29,17 @@ def test_login_page_without_accept_is_html(browser: AppClient) -> None:
 
 def test_login_page_for_json_only_client_is_406(api: AppClient) -> None:
     assert_json_error(api.get(api.route("login")), 406, "not_acceptable")
+
+
+@pytest.mark.parametrize("path", ["/", "/admin"])
+def test_signed_in_page_for_an_accept_it_cannot_serve_is_406(
+    api: AppClient, admin_user: FixtureUser, path: str
+) -> None:
+    """An image request to a page: 406, and no stack trace or file path in it (NODE_ENV unset too)."""
+    api.sign_in(admin_user)
+    response = api.get(path, headers={"Accept": "image/png"})
+    assert_not_acceptable(response)
+    assert_no_internals(response)
 
 
 def test_me_without_accept_is_json(api: AppClient) -> None:

@@ -92,7 +92,9 @@ def test_random_bytes_are_a_spec_or_a_spec_error(data: bytes) -> None:
     outcome(data)
 
 
-@fuzz(300)
+# 150: the next 150 examples reach one more line of the validator, which the mutated specs below reach too
+# (measured with coverage.py, branch coverage of generator/, derandomized examples).
+@fuzz(150)
 @given(doc=S.random_documents(), headers=st.booleans())
 def test_random_documents_are_a_spec_or_a_spec_error(doc: dict, headers: bool) -> None:
     count("spec examples: library, random documents")
