@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const { after, before, beforeEach, test } = require('node:test');
 const {{ cookiecutter.slug }} = require('..');
-const { Service, USERS, optionsFor } = require('./support');
+const { Service, USERS, assertUser, optionsFor } = require('./support');
 
 const { InvalidCredentials, ServiceUnavailable } = {{ cookiecutter.slug }};
 const ServiceClient = {{ cookiecutter.slug }}.{{ cookiecutter.class_name }}Client;
@@ -43,8 +43,7 @@ test('login and getUser return what the service knows', async () => {
   const session = await signIn();
   const record = await client().getUser(session);
   const user = User.fromRecord(record);
-  assert.equal(user.id, USERS.user.expected.id);
-  assert.equal(user.username, USERS.user.expected.username);
+  assertUser(user, USERS.user);
 });
 
 test('a wrong password is InvalidCredentials, with its code and status', async () => {
