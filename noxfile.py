@@ -148,3 +148,64 @@ def _register(target: Target) -> None:
 
 for _target in TARGETS.values():
     _register(_target)
+
+
+# -- a real identity server (issue 16) ----------------------------------------
+
+#: The spec the real-server session tests, and the targets whose tests it runs against Keycloak.
+KEYCLOAK_SPEC = ROOT / "examples" / "keycloak" / "identity.toml"
+REAL_TARGETS = ("flask", "django", "express", "spring")
+
+
+@nox.session(name="real-keycloak")
+def real_keycloak(session: nox.Session) -> None:
+    """Run the generated packages' own tests against a real Keycloak 26.5.6 (examples/keycloak).
+
+    Needs java (17) and mvn: Maven fetches the server once into ~/.cache/authgen/keycloak.
+    Keycloak starts once, on a free loopback port, for all targets; its process group is
+    stopped however the session ends. The realm is tests/real/realm.json, the test users
+    tests/real/test-users.json.
+    """
+    from tests.real import keycloak  # stdlib only
+
+    missing = [tool for tool in ("java", "mvn") if not shutil.which(tool)]
+    if missing:
+        session.skip(f"{' and '.join(missing)} not on PATH: Keycloak was NOT started and nothing was tested")
+    targets = [TARGETS[name] for name in REAL_TARGETS]
+    unable = [f"{t.name} ({', '.join(t.missing_toolchains())})" for t in targets if t.missing_toolchains()]
+    if unable:
+        session.error(f"toolchains missing for {'; '.join(unable)}")
+    try:
+        home = keycloak.fetch(log=session.log)
+    except keycloak.KeycloakError as error:
+        session.error(str(error))
+    session.install("-e", ".")
+    out = Path(tempfile.mkdtemp(prefix="authgen-real-")) / "out"
+    session.run("authgen", "generate", "-q", "-o", str(out), str(KEYCLOAK_SPEC), *(f"-t{t.name}" for t in targets))
+    with keycloak.running(home, log=session.log) as server:
+        # Keycloak takes most of a minute to start: install the packages' dependencies meanwhile.
+        for target in targets:
+            package = out / target.name
+            if target.language == "python":
+                session.install("-q", "-e", f"{package}[test]")
+            elif target.name == "express":
+                with session.chdir(package):
+                    session.run("npm", "ci", "--no-audit", "--no-fund", "--silent", external=True)
+        try:
+            server.wait_ready()
+            realm = keycloak.provision(server.url)
+        except keycloak.KeycloakError as error:
+            session.error(str(error))
+        env = keycloak.settings(realm)
+        session.log(f"realm {realm.name!r} on {realm.url}; test users from {env['KEYCLOAK_TEST_USERS']}")
+        for target in targets:
+            package = out / target.name
+            session.log(f"{target.name}: the package's own tests against Keycloak")
+            with session.chdir(package):
+                if target.language == "python":
+                    session.run("pytest", "-q", "-p", "no:cacheprovider", env=env)
+                    continue
+                for command in target.test_commands:
+                    if not command.startswith("npm ci"):  # that ran while Keycloak started
+                        session.run(*shlex.split(command), env=env, external=True)
+    shutil.rmtree(out.parent, ignore_errors=True)

@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -99,10 +100,33 @@ class Server:
     def log_tail(self, lines: int = 40) -> str:
         return _tail(self.log_file.read_text(encoding="utf-8", errors="replace"), lines)
 
+    def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
+        """Wait until Keycloak answers; a KeycloakError with the end of its log if it exits or takes too long."""
+        deadline = time.monotonic() + timeout
+        probe = f"{self.url}/realms/master/.well-known/openid-configuration"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise KeycloakError(
+                    f"Keycloak exited with status {self.process.returncode} before it answered; "
+                    f"the last lines of its log:\n{self.log_tail()}"
+                )
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(probe, timeout=5) as response:
+                    if response.status == 200:
+                        return
+            time.sleep(1)
+        raise KeycloakError(
+            f"Keycloak did not answer {probe} within {timeout:.0f} s; the last lines of its log:\n{self.log_tail()}"
+        )
+
 
 @contextlib.contextmanager
 def running(home: Path, *, java_home: str | None = None, log=print) -> Iterator[Server]:
-    """Keycloak in dev mode on a free loopback port, stopped (its process group) when the block ends."""
+    """Keycloak in dev mode on a free loopback port, stopped (its process group) when the block ends.
+
+    It is still starting when the block begins (the caller can prepare meanwhile):
+    :meth:`Server.wait_ready` waits for it.
+    """
     work = Path(tempfile.mkdtemp(prefix="authgen-keycloak-"))
     log_file = work / "keycloak.log"
     # start-dev keeps its database in data/; ours is in memory, and what else it writes there is reset.
@@ -132,33 +156,24 @@ def running(home: Path, *, java_home: str | None = None, log=print) -> Iterator[
             command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
         )
     server = Server(url, process, log_file)
+    # A TERM to this process (a CI runner's cancel, timeout(1)) must stop Keycloak too: raise
+    # SystemExit so that the finally below runs, as it does for Ctrl-C's KeyboardInterrupt.
+    previous = signal.signal(signal.SIGTERM, _exit_on_term) if _main_thread() else None
     try:
-        started = time.monotonic()
-        _wait_ready(server)
-        log(f"Keycloak answered after {time.monotonic() - started:.0f} s")
         yield server
     finally:
         _stop(process)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _wait_ready(server: Server) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    probe = f"{server.url}/realms/master/.well-known/openid-configuration"
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise KeycloakError(
-                f"Keycloak exited with status {server.process.returncode} before it answered; "
-                f"the last lines of its log:\n{server.log_tail()}"
-            )
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(probe, timeout=5) as response:
-                if response.status == 200:
-                    return
-        time.sleep(1)
-    raise KeycloakError(
-        f"Keycloak did not answer {probe} within {START_TIMEOUT:.0f} s; the last lines of its log:\n{server.log_tail()}"
-    )
+def _exit_on_term(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -216,19 +231,14 @@ def provision(url: str, realm_file: Path = REALM_FILE) -> Realm:
 
     # Users are created one by one, as the admin console does, so that they get the realm's
     # default roles (default-roles-<realm>: offline_access, uma_authorization) like anyone's users.
-    # A user with "realmRoles": [] has none at all, not even those: userinfo then has no realm_access.
     for user in users:
-        roles = user.pop("realmRoles", None)
+        roles = user.pop("realmRoles", [])
         admin.call("POST", f"{base}/users", user, what=f"create the user {user['username']!r}")
-        found = admin.call("GET", f"{base}/users?exact=true&username={user['username']}", what="find a user")
-        mappings = f"{base}/users/{found[0]['id']}/role-mappings/realm"
-        if roles:  # more than the default roles
+        (found,) = admin.call("GET", f"{base}/users?exact=true&username={user['username']}", what="find a user")
+        if roles:
             wanted = [admin.call("GET", f"{base}/roles/{role}", what=f"read the role {role!r}") for role in roles]
+            mappings = f"{base}/users/{found['id']}/role-mappings/realm"
             admin.call("POST", mappings, wanted, what=f"give {user['username']!r} its roles")
-        elif roles is not None:  # [] is none at all
-            granted = admin.call("GET", mappings, what="read a user's roles")
-            if granted:
-                admin.call("DELETE", mappings, granted, what=f"take the default roles from {user['username']!r}")
 
     (client,) = realm["clients"]
     return Realm(url, name, client["clientId"], client["secret"])
@@ -289,6 +299,7 @@ def main() -> None:
     """Start Keycloak, provision the realm, print the test settings and wait for Ctrl-C."""
     home = fetch()
     with running(home) as server:
+        server.wait_ready()
         realm = provision(server.url)
         for key, value in settings(realm).items():
             print(f"export {key}={value!r}")

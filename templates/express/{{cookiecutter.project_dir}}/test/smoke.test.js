@@ -15,6 +15,7 @@ const {
   ADMIN_ROLE,
   Client,
   MemoryLogger,
+  SERVICE_TIMEOUT_SECONDS,
   Service,
   USERS,
   assertUser,
@@ -59,7 +60,7 @@ beforeEach(async () => {
   app = createApp(
     optionsFor(service, {
       sessionTtlSeconds: TTL,
-      timeoutSeconds: 1,
+      timeoutSeconds: SERVICE_TIMEOUT_SECONDS,
       session: { store },
       logger,
     }),

@@ -49,6 +49,13 @@ const USERS = REAL_SERVICE_URL
   ? realUsers(process.env[TEST_USERS_ENV])
   : readJson('users.json');
 
+/**
+ * Seconds the app waits for the service: short against the fake, whose delay
+ * faults are longer; the spec's own against a real one, which may well take a
+ * second under load.
+ */
+const SERVICE_TIMEOUT_SECONDS = REAL_SERVICE_URL ? {{ cookiecutter.timeout_s }} : 1;
+
 /** Why a test that steers the service is skipped against a real one. */
 const NEEDS_FAKE = 'needs the bundled fake service';
 
@@ -433,6 +440,7 @@ function sleep(ms) {
 
 module.exports = {
   ADMIN_ROLE,
+  SERVICE_TIMEOUT_SECONDS,
   USERS,
   assertUser,
   Service,
