@@ -11,6 +11,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nox
@@ -182,6 +183,7 @@ def real_keycloak(session: nox.Session) -> None:
     session.install("-e", ".")
     out = Path(tempfile.mkdtemp(prefix="authgen-real-")) / "out"
     session.run("authgen", "generate", "-q", "-o", str(out), str(KEYCLOAK_SPEC), *(f"-t{t.name}" for t in targets))
+    began = time.monotonic()
     with keycloak.running(home, log=session.log) as server:
         # Keycloak takes most of a minute to start: install the packages' dependencies meanwhile.
         for target in targets:
@@ -193,14 +195,17 @@ def real_keycloak(session: nox.Session) -> None:
                     session.run("npm", "ci", "--no-audit", "--no-fund", "--silent", external=True)
         try:
             server.wait_ready()
+            session.log(f"Keycloak answers ({time.monotonic() - began:.0f} s after it was started)")
             realm = keycloak.provision(server.url)
         except keycloak.KeycloakError as error:
             session.error(str(error))
         env = keycloak.settings(realm)
         session.log(f"realm {realm.name!r} on {realm.url}; test users from {env['KEYCLOAK_TEST_USERS']}")
+        # One sign-in per operation first: a spec wrong about Keycloak fails here, naming the operation.
+        session.run("python", str(ROOT / "tests" / "real" / "preflight.py"), env=env)
         for target in targets:
             package = out / target.name
-            session.log(f"{target.name}: the package's own tests against Keycloak")
+            session.log(f"{target.name}: the package's own tests against Keycloak ({time.monotonic() - began:.0f} s)")
             with session.chdir(package):
                 if target.language == "python":
                     session.run("pytest", "-q", "-p", "no:cacheprovider", env=env)
@@ -208,4 +213,5 @@ def real_keycloak(session: nox.Session) -> None:
                 for command in target.test_commands:
                     if not command.startswith("npm ci"):  # that ran while Keycloak started
                         session.run(*shlex.split(command), env=env, external=True)
+        session.log(f"all targets passed against Keycloak ({time.monotonic() - began:.0f} s)")
     shutil.rmtree(out.parent, ignore_errors=True)

@@ -9,7 +9,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import requests
 
+from generator.fake import fixture_users, start, test_settings
+from generator.spec import load_spec
 from tests.real import keycloak
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -106,3 +109,29 @@ def running_process(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+# -- the fake of examples/keycloak answers as Keycloak 26.5.6 did ---------------------------------
+
+
+def test_the_fake_ends_the_session_of_a_user_disabled_since_as_keycloak_does() -> None:
+    # Keycloak 26.5.6 answered userinfo, for the token of a user disabled after signing in:
+    # 401, no body, WWW-Authenticate: Bearer ..., error="invalid_token", error_description="User disabled".
+    spec = load_spec(ROOT / "examples" / "keycloak" / "identity.toml").data
+    settings = test_settings(spec)
+    user = next(u for u in fixture_users(spec) if u["key"] == "user")
+    with start({"spec": spec, "settings": settings}) as fake:
+        realm = f"{fake.url}/realms/{settings['realm']}/protocol/openid-connect"
+        form = {
+            "grant_type": "password",
+            "client_id": settings["client_id"],
+            "client_secret": settings["client_secret"],
+            "username": user["username"],
+            "password": user["password"],
+            "scope": "openid",
+        }
+        token = requests.post(f"{realm}/token", data=form, timeout=10).json()["access_token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert requests.get(f"{realm}/userinfo", headers=bearer, timeout=10).status_code == 200
+        requests.post(f"{fake.url}/__fake__/users/user/disable", timeout=10).raise_for_status()
+        assert requests.get(f"{realm}/userinfo", headers=bearer, timeout=10).status_code == 401
