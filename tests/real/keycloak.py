@@ -8,8 +8,10 @@ Standard library only, so that ``noxfile.py`` can import it before any install.
   runs download nothing.
 - :func:`running` starts ``bin/kc.sh start-dev`` on a free loopback port
   (http only, bound to 127.0.0.1, an in-memory database, so nothing carries
-  over between runs), waits for it within a bound, and stops its whole
-  process group when the block ends, however it ends (Ctrl-C included).
+  over between runs) with the ``java`` of ``JAVA_HOME`` or ``PATH`` (17 or
+  later), and stops its whole process group when the block ends, however it
+  ends (Ctrl-C and TERM included); :meth:`Server.wait_ready` waits for it
+  within a bound.
 - :func:`provision` creates the realm of ``realm.json`` through the admin REST
   API and then does what docs/keycloak.md tells a user to do by hand: it puts
   the ``roles`` client scope's "realm roles" mapper into userinfo.
@@ -121,7 +123,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def running(home: Path, *, java_home: str | None = None, log=print) -> Iterator[Server]:
+def running(home: Path, *, log=print) -> Iterator[Server]:
     """Keycloak in dev mode on a free loopback port, stopped (its process group) when the block ends.
 
     It is still starting when the block begins (the caller can prepare meanwhile):
@@ -139,8 +141,6 @@ def running(home: Path, *, java_home: str | None = None, log=print) -> Iterator[
         # Two cores: a smaller heap than the default starts sooner and leaves room for the test builds.
         "JAVA_OPTS_KC_HEAP": "-Xms64m -Xmx512m",
     }
-    if java_home:
-        env["JAVA_HOME"] = java_home
     command = [
         str(home / "bin" / "kc.sh"),
         "start-dev",
