@@ -11,6 +11,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import nox
@@ -151,3 +152,76 @@ def _register(target: Target) -> None:
 
 for _target in TARGETS.values():
     _register(_target)
+
+
+# -- a real identity server (issue 16) ----------------------------------------
+
+#: The spec the real-server session tests.
+KEYCLOAK_SPEC = ROOT / "examples" / "keycloak" / "identity.toml"
+#: What each target does while Keycloak starts (install, compile), then its tests against Keycloak.
+#: Spring runs the smoke tests only: the starter's own tests never call the service.
+REAL_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "flask": (("pip install -q -e .[test]",), ("pytest -q -p no:cacheprovider",)),
+    "django": (("pip install -q -e .[test]",), ("pytest -q -p no:cacheprovider",)),
+    "express": (("npm ci --no-audit --no-fund --silent",), ("npm test",)),
+    "spring": (
+        ("mvn -q -B test-compile",),
+        ("mvn -q -B test -Dtest=*SmokeTests -Dsurefire.failIfNoSpecifiedTests=false",),
+    ),
+}
+
+
+@nox.session(name="real-keycloak")
+def real_keycloak(session: nox.Session) -> None:
+    """Run the generated packages' own tests against a real Keycloak 26.5.6 (examples/keycloak).
+
+    Needs java (17) and mvn: Maven fetches the server once into ~/.cache/authgen/keycloak.
+    Keycloak starts once, on a free loopback port, for all targets; its process group is
+    stopped however the session ends. The realm is tests/real/realm.json, the test users
+    tests/real/test-users.json.
+    """
+    from tests.real import keycloak  # stdlib only
+
+    missing = [tool for tool in ("java", "mvn") if not shutil.which(tool)]
+    if missing:
+        session.skip(f"{' and '.join(missing)} not on PATH: Keycloak was NOT started and nothing was tested")
+    targets = [TARGETS[name] for name in REAL_TARGETS]
+    unable = [f"{t.name} ({', '.join(t.missing_toolchains())})" for t in targets if t.missing_toolchains()]
+    if unable:
+        session.error(f"toolchains missing for {'; '.join(unable)}")
+    try:
+        home = keycloak.fetch(log=session.log)
+    except keycloak.KeycloakError as error:
+        session.error(str(error))
+    session.install("-e", ".")
+    out = Path(tempfile.mkdtemp(prefix="authgen-real-")) / "out"
+    session.run("authgen", "generate", "-q", "-o", str(out), str(KEYCLOAK_SPEC), *(f"-t{n}" for n in REAL_TARGETS))
+    began = time.monotonic()
+
+    def run_in(name: str, command: str, **kwargs: object) -> None:
+        with session.chdir(out / name):
+            session.run(*shlex.split(command), external=True, **kwargs)
+
+    with keycloak.running(home, log=session.log) as server:
+        # Keycloak takes most of a minute to start: install and compile the packages meanwhile.
+        for name, (prepare, _) in REAL_TARGETS.items():
+            for command in prepare:
+                run_in(name, command)
+        try:
+            server.wait_ready()
+            session.log(f"Keycloak answers ({time.monotonic() - began:.0f} s after it was started)")
+            realm = keycloak.provision(server.url)
+        except keycloak.KeycloakError as error:
+            session.error(str(error))
+        env = keycloak.settings(realm)
+        session.log(f"realm {realm.name!r} on {realm.url}; test users from {env['KEYCLOAK_TEST_USERS']}")
+        # One sign-in per operation first: a spec wrong about Keycloak fails here, naming the operation.
+        session.run("python", str(ROOT / "tests" / "real" / "preflight.py"), env=env)
+        for name, (_, tests) in REAL_TARGETS.items():
+            session.log(f"{name}: the package's own tests against Keycloak ({time.monotonic() - began:.0f} s)")
+            for command in tests:
+                run_in(name, command, env=env)
+        for report in sorted(out.glob("spring/*/target/surefire-reports/*Tests.txt")):  # -q hides the counts
+            session.log(f"spring: {report.read_text(encoding='utf-8').splitlines()[3]}")
+        session.log(f"all targets passed against Keycloak ({time.monotonic() - began:.0f} s)")
+    shutil.rmtree(out.parent, ignore_errors=True)

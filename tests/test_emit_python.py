@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from generator import expr
 from generator.emit import python as py
+from generator.spec import parse_spec
 
 HOSTILE = [
     "quote \" and ' both",
@@ -76,3 +79,14 @@ def test_keywords_become_safe_identifiers() -> None:
     assert py.ident("class") == "class_"
     assert py.ident("match") == "match_"
     assert py.ident("name") == "name"
+
+
+def test_an_optional_list_field_absent_from_the_record_survives_the_session_cache() -> None:
+    # Keycloak's userinfo has no realm_access at all for a user without realm roles.
+    text = (Path(__file__).parent.parent / "examples" / "keycloak" / "identity.toml").read_text(encoding="utf-8")
+    text = text.replace('from = "/realm_access/roles" }', 'from = "/realm_access/roles", optional = true }')
+    spec = parse_spec(text.encode())
+    (attribute,) = [a for a in py.attributes(spec) if a.name == "realm_roles"]
+    assert eval(attribute.dump, {"self": SimpleNamespace(realm_roles=None)}) is None
+    assert eval(attribute.load, {"data": {"realm_roles": None}}) is None
+    assert eval(attribute.load, {"data": {"realm_roles": ["admin"]}}) == ("admin",)

@@ -353,6 +353,9 @@ def attributes(spec: Spec) -> list[Attribute]:
                 dump = f"self.{name}.isoformat() if self.{name} else None"
             return load, dump
         if ftype == "list<string>":
+            if optional:  # absent from the record, e.g. Keycloak's realm_access for a user without realm roles
+                load = f"None if data[{key}] is None else tuple(data[{key}])"
+                return load, f"None if self.{name} is None else list(self.{name})"
             return f"tuple(data[{key}])", f"list(self.{name})"
         return f"data[{key}]", f"self.{name}"
 

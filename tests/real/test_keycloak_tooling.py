@@ -1,0 +1,137 @@
+"""The real-Keycloak tooling without a Keycloak: its data agrees with the spec, and its process handling."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+import requests
+
+from generator.fake import fixture_users, start, test_settings
+from generator.spec import load_spec
+from tests.real import keycloak
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SPEC = tomllib.loads((ROOT / "examples" / "keycloak" / "identity.toml").read_text(encoding="utf-8"))
+REALM = json.loads(keycloak.REALM_FILE.read_text(encoding="utf-8"))
+TEST_USERS = json.loads(keycloak.TEST_USERS_FILE.read_text(encoding="utf-8"))
+
+
+def realm_user(username: str) -> dict:
+    (user,) = [u for u in REALM["users"] if u["username"] == username]
+    return user
+
+
+def test_the_realm_has_the_roles_the_spec_maps() -> None:
+    roles = {role["name"] for role in REALM["roles"]["realm"]}
+    assert set(SPEC["mapping"]["admin_roles"]) <= roles
+    assert set(SPEC["mapping"]["staff_roles"]) <= roles
+
+
+def test_the_test_users_are_the_realm_users_they_say() -> None:
+    admin_roles = set(SPEC["mapping"]["admin_roles"])
+    for key, given in TEST_USERS.items():
+        user = realm_user(given["username"])
+        assert given["password"] == user["credentials"][0]["value"], key
+        assert set(given.get("roles", [])) <= set(user.get("realmRoles", [])), key
+        assert user["enabled"] is (key != "disabled"), key
+    assert admin_roles & set(realm_user(TEST_USERS["admin"]["username"])["realmRoles"])
+    assert not admin_roles & set(realm_user(TEST_USERS["user"]["username"]).get("realmRoles", []))
+
+
+def test_the_client_uses_the_direct_grant_with_a_secret() -> None:
+    (client,) = REALM["clients"]
+    assert client["directAccessGrantsEnabled"] and not client["publicClient"] and client["secret"]
+    assert REALM["accessTokenLifespan"] == 10
+
+
+def fake_home(tmp_path: Path, script: str) -> Path:
+    """A Keycloak home whose kc.sh is ``script``."""
+    home = tmp_path / f"keycloak-{keycloak.VERSION}"
+    (home / "bin").mkdir(parents=True)
+    kc = home / "bin" / "kc.sh"
+    kc.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    kc.chmod(0o755)
+    return home
+
+
+def test_a_cached_server_is_not_fetched_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = fake_home(tmp_path, "exit 0\n")
+
+    def no_maven(*args: object, **kwargs: object) -> None:
+        raise AssertionError("mvn ran although the server is cached")
+
+    monkeypatch.setattr(subprocess, "run", no_maven)
+    assert keycloak.fetch(tmp_path) == home
+
+
+def test_a_server_that_exits_fails_with_the_end_of_its_log(tmp_path: Path) -> None:
+    home = fake_home(tmp_path, "echo 'ERROR: Failed to start server: port in use'\nexit 1\n")
+    with keycloak.running(home, log=lambda _: None) as server:
+        with pytest.raises(keycloak.KeycloakError, match="exited with status 1(.|\n)*port in use"):
+            server.wait_ready(timeout=20)
+
+
+def test_a_server_that_never_answers_fails_in_bounded_time(tmp_path: Path) -> None:
+    home = fake_home(tmp_path, "echo starting\nexec sleep 60\n")
+    started = time.monotonic()
+    with keycloak.running(home, log=lambda _: None) as server:
+        with pytest.raises(keycloak.KeycloakError, match="did not answer(.|\n)*starting"):
+            server.wait_ready(timeout=2)
+    assert time.monotonic() - started < 15
+
+
+def test_the_whole_process_group_is_stopped_when_the_block_fails(tmp_path: Path) -> None:
+    # kc.sh starts java as a child: stopping kc.sh alone would leave the server running.
+    pid_file = tmp_path / "child.pid"
+    home = fake_home(tmp_path, f"sleep 300 &\necho $! > {pid_file}\nwait\n")
+    with pytest.raises(KeyboardInterrupt):
+        with keycloak.running(home, log=lambda _: None) as server:
+            for _ in range(100):
+                if pid_file.is_file() and pid_file.read_text().strip():
+                    break
+                time.sleep(0.05)
+            raise KeyboardInterrupt
+    assert server.process.poll() is not None
+    child = int(pid_file.read_text())
+    time.sleep(0.2)
+    assert not running_process(child), "kc.sh's child outlived the block"
+
+
+def running_process(pid: int) -> bool:
+    """Whether ``pid`` is a process that is not a zombie (a killed orphan may wait for a reaper)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+# -- the fake of examples/keycloak answers as Keycloak 26.5.6 did ---------------------------------
+
+
+def test_the_fake_ends_the_session_of_a_user_disabled_since_as_keycloak_does() -> None:
+    # Keycloak 26.5.6 answered userinfo, for the token of a user disabled after signing in:
+    # 401, no body, WWW-Authenticate: Bearer ..., error="invalid_token", error_description="User disabled".
+    spec = load_spec(ROOT / "examples" / "keycloak" / "identity.toml").data
+    settings = test_settings(spec)
+    user = next(u for u in fixture_users(spec) if u["key"] == "user")
+    with start({"spec": spec, "settings": settings}) as fake:
+        realm = f"{fake.url}/realms/{settings['realm']}/protocol/openid-connect"
+        form = {
+            "grant_type": "password",
+            "client_id": settings["client_id"],
+            "client_secret": settings["client_secret"],
+            "username": user["username"],
+            "password": user["password"],
+            "scope": "openid",
+        }
+        token = requests.post(f"{realm}/token", data=form, timeout=10).json()["access_token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert requests.get(f"{realm}/userinfo", headers=bearer, timeout=10).status_code == 200
+        requests.post(f"{fake.url}/__fake__/users/user/disable", timeout=10).raise_for_status()
+        assert requests.get(f"{realm}/userinfo", headers=bearer, timeout=10).status_code == 401
