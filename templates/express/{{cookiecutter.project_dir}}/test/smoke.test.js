@@ -599,7 +599,7 @@ function forgotValues(user) {
 {%- endif %}
 {%- if cookiecutter.has_register %}
 
-/** Values for every field of the register form: `email`, `password`, else 'Test'. */
+/** Values for every field of the register form: `email`, `password`, else a unique text. */
 function registerValues(email, password) {
   // Unique text values too: a real service may refuse a second 'Test' username.
   const text = `Test ${Date.now()}`;
