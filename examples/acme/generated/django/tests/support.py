@@ -1,13 +1,11 @@
-"""What the tests share: the service, the fake's users, and user agents of the example project.
+"""What the tests share: the service, the test users, and user agents of the example project.
 
 The service is the bundled fake (``tests/fake/``, standard library only),
 started in this process on a free port and reached over real HTTP. Set
 ``ACME_TEST_BASE_URL`` (and ``ACME_TEST_<KEY>`` for the other settings) to test
-against a real deployment instead; tests that need to steer the service
-are then skipped.
-
-The other tests sign in as the fake's users (``USERS``): the deployment
-must have those accounts, with these passwords, the disabled one disabled.
+against a real deployment instead: the tests that need to steer the
+service are then skipped, and the users to sign in as come from
+``ACME_TEST_USERS`` (see :func:`real_users`).
 """
 
 from __future__ import annotations
@@ -37,8 +35,14 @@ SETTINGS = {
 #: The role that guards the example's ``/admin``: the admin has it, the plain user does not.
 GUARD_ROLE = "admins"
 
+#: The environment variable with the users of a real deployment: JSON, or the path of a JSON file.
+TEST_USERS_ENV = "ACME_TEST_USERS"
+
+#: True against the bundled fake, whose users the tests know down to their ids and exact roles.
+FAKE = not os.environ.get(REAL_SERVICE_ENV)
+
 #: The fake's users by key: credentials, their record, and the user a correct integration builds from it.
-USERS: dict[str, dict[str, Any]] = {
+FAKE_USERS: dict[str, dict[str, Any]] = {
     "admin": {
         "key": "admin",
         "username": "admin@example.com",
@@ -173,6 +177,39 @@ USERS: dict[str, dict[str, Any]] = {
     },
 }
 
+
+def real_users(config: str) -> dict[str, dict[str, Any]]:
+    """The users of a real deployment, from ``ACME_TEST_USERS``: JSON, or the path of a JSON file.
+
+    Keys say what each user is for: ``admin`` has the role that guards
+    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account, ``staff`` is optional.
+    Each gives ``username`` and ``password``; ``roles``, the roles the user must
+    have at least (the service may add its own); and optionally ``id``, ``email``,
+    ``first_name`` or ``last_name`` to check exactly. For example::
+
+        {"admin": {"username": "ada", "password": "...", "roles": ["admins"]},
+         "user": {"username": "alan", "password": "...", "roles": []},
+         "disabled": {"username": "dana", "password": "..."}}
+    """
+    if not config:
+        raise RuntimeError(f"{REAL_SERVICE_ENV} names a real service: set {TEST_USERS_ENV} to its test users")
+    text = config if config.lstrip().startswith("{") else Path(config).read_text(encoding="utf-8")
+    users = {}
+    for key, given in json.loads(text).items():
+        expected = {name: given[name] for name in ("id", "email", "first_name", "last_name") if name in given}
+        expected.update(username=given["username"], roles=list(given.get("roles", [])))
+        # The record's own fields are the service's business: only their types are checked.
+        users[key] = {"key": key, "username": given["username"], "password": given["password"]}
+        users[key].update(expected=expected, fields={})
+    missing = {"admin", "user", "disabled"} - users.keys()
+    if missing:
+        raise RuntimeError(f"{TEST_USERS_ENV} has no {', '.join(sorted(missing))} user")
+    return users
+
+
+#: The users the tests sign in as, by key.
+USERS = FAKE_USERS if FAKE else real_users(os.environ.get(TEST_USERS_ENV, ""))
+
 #: Every field of the service's user record, and its type.
 FIELDS = {
     "id": "string",
@@ -184,8 +221,9 @@ FIELDS = {
     "created": "datetime",
 }
 
-#: Seconds the integration waits for the service; the tests' delay faults are longer.
-TIMEOUT = 1.0
+#: Seconds the app waits for the service: short against the fake, whose delay faults are longer;
+#: the spec's own against a real one, which may well take a second under load.
+TIMEOUT = 1.0 if FAKE else 5.0
 
 #: The ``Accept`` header of a browser, and the type of JSON.
 BROWSER_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
@@ -288,6 +326,25 @@ class Agent:
 
     def signed_in(self) -> bool:
         return self.me().status_code == 200
+
+    def service_id(self) -> str:
+        """The signed-in user's id at the service, which keys the local user."""
+        return str(self.me().json()["id"])
+
+
+def assert_user(me: dict[str, Any], user: dict[str, Any]) -> None:
+    """Assert that ``me`` is ``user`` as the integration maps it.
+
+    Against the fake every value is known. Against a real service, only what
+    :func:`real_users` was told, and ``roles`` are the ones the user has at least.
+    """
+    for name, want in user["expected"].items():
+        if name == "roles" and not FAKE:
+            assert set(want) <= set(me[name]), f"roles: {me[name]} lacks some of {want}"
+        elif name == "roles":
+            assert sorted(me[name]) == sorted(want), f"roles: {me[name]} != {want}"
+        else:
+            assert me[name] == want, f"{name}: {me[name]!r} != {want!r}"
 
 
 def route(name: str) -> str:

@@ -5,7 +5,13 @@
 const assert = require('node:assert/strict');
 const { after, before, beforeEach, test } = require('node:test');
 const acme = require('..');
-const { Service, USERS, optionsFor } = require('./support');
+const {
+  SERVICE_TIMEOUT_SECONDS,
+  Service,
+  USERS,
+  assertUser,
+  optionsFor,
+} = require('./support');
 
 const { InvalidCredentials, ServiceUnavailable } = acme;
 const ServiceClient = acme.AcmeClient;
@@ -20,7 +26,7 @@ function signIn(timeoutSeconds) {
 }
 
 /** A client of the service, configured as the integration configures it. */
-function client(timeoutSeconds = 2) {
+function client(timeoutSeconds = 2 * SERVICE_TIMEOUT_SECONDS) {
   const { sessionSecret, logger, ...options } = optionsFor(service);
   return new ServiceClient({ ...options, timeoutMs: timeoutSeconds * 1000 });
 }
@@ -43,8 +49,7 @@ test('login and getUser return what the service knows', async () => {
   const session = await signIn();
   const record = await client().getUser(session);
   const user = User.fromRecord(record);
-  assert.equal(user.id, USERS.user.expected.id);
-  assert.equal(user.username, USERS.user.expected.username);
+  assertUser(user, USERS.user);
 });
 
 test('a wrong password is InvalidCredentials, with its code and status', async () => {

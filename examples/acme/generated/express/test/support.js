@@ -9,9 +9,8 @@
  * child process speaking real HTTP). Set ACME_TEST_BASE_URL (and
  * ACME_TEST_<SETTING> for the other settings, e.g. ACME_TEST_API_KEY) to
  * test against a real deployment instead: the tests that steer the service
- * (faults, call counts, disabling users) are then skipped. The fixture users
- * sign in with the fake's credentials (`test/users.json`), so a real
- * deployment must have them provisioned, the disabled one disabled.
+ * (faults, call counts, disabling users) are then skipped, and the users to
+ * sign in as come from ACME_TEST_USERS (see `realUsers`).
  */
 
 const assert = require('node:assert/strict');
@@ -32,14 +31,30 @@ const ADMIN_ROLE = 'admins';
 /** The spec and the settings the fake expects, beside the fake. */
 const SPEC_DATA = readJson('fake/spec.json');
 
-/** The fake's users by key: credentials, their record, and the user a correct integration builds from it. */
-const USERS = readJson('users.json');
-
 /** The variable that points the tests at a real service instead of the bundled fake. */
 const REAL_SERVICE_ENV = 'ACME_TEST_BASE_URL';
 
 /** The real service's URL, when the tests are to use one. */
 const REAL_SERVICE_URL = process.env[REAL_SERVICE_ENV];
+
+/** The variable with the users of a real deployment: JSON, or the path of a JSON file. */
+const TEST_USERS_ENV = 'ACME_TEST_USERS';
+
+/**
+ * The users the tests sign in as, by key: the fake's (`users.json`: their
+ * credentials, record, and the user a correct integration builds from it),
+ * or a real deployment's.
+ */
+const USERS = REAL_SERVICE_URL
+  ? realUsers(process.env[TEST_USERS_ENV])
+  : readJson('users.json');
+
+/**
+ * Seconds the app waits for the service: short against the fake, whose delay
+ * faults are longer; the spec's own against a real one, which may well take a
+ * second under load.
+ */
+const SERVICE_TIMEOUT_SECONDS = REAL_SERVICE_URL ? 5.0 : 1;
 
 /** Why a test that steers the service is skipped against a real one. */
 const NEEDS_FAKE = 'needs the bundled fake service';
@@ -61,6 +76,65 @@ const FAKE_START_TIMEOUT_MS = 20_000;
 
 const JSON_TYPE = 'application/json';
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8';
+
+/**
+ * The users of a real deployment, from ACME_TEST_USERS: JSON, or the
+ * path of a JSON file. Keys say what each user is for: `admin` has the role
+ * that guards /admin (admins), `user` lacks it, `disabled` is a
+ * disabled account. Each gives `username` and `password`; `roles`, the roles
+ * the user must have at least (the service may add its own); and optionally
+ * `id`, `email`, `first_name` or `last_name` to check exactly. For example:
+ *
+ *     {"admin": {"username": "ada", "password": "...", "roles": ["admins"]},
+ *      "user": {"username": "alan", "password": "...", "roles": []},
+ *      "disabled": {"username": "dana", "password": "..."}}
+ */
+function realUsers(config) {
+  if (!config) {
+    throw new Error(
+      `${REAL_SERVICE_ENV} names a real service: set ${TEST_USERS_ENV} to its test users`,
+    );
+  }
+  const text = config.trimStart().startsWith('{')
+    ? config
+    : fs.readFileSync(config, 'utf8');
+  const users = {};
+  for (const [key, given] of Object.entries(JSON.parse(text))) {
+    const expected = Object.fromEntries(
+      ['id', 'email', 'first_name', 'last_name']
+        .filter((name) => Object.hasOwn(given, name))
+        .map((name) => [name, given[name]]),
+    );
+    expected.username = given.username;
+    expected.roles = given.roles ?? [];
+    // The record's own fields are the service's business: they are not checked.
+    users[key] = { key, ...given, expected, fields: {} };
+  }
+  for (const key of ['admin', 'user', 'disabled']) {
+    if (!users[key]) {
+      throw new Error(`${TEST_USERS_ENV} has no ${key} user`);
+    }
+  }
+  return users;
+}
+
+/**
+ * Assert that `seen` (me, or req.user) is `user` as the integration maps it.
+ * Against the fake every value is known; against a real service only what
+ * realUsers was told, and `roles` are the ones the user has at least.
+ */
+function assertUser(seen, user) {
+  for (const [name, want] of Object.entries(user.expected)) {
+    if (name !== 'roles') {
+      assert.deepEqual(seen[name], want, name);
+    } else if (REAL_SERVICE_URL) {
+      const missing = want.filter((role) => !seen.roles.includes(role));
+      assert.deepEqual(missing, [], `roles ${seen.roles} lack ${missing}`);
+    } else {
+      assert.deepEqual([...seen.roles].sort(), [...want].sort(), 'roles');
+    }
+  }
+}
 
 /** A JSON file beside the tests. */
 function readJson(name) {
@@ -369,7 +443,9 @@ function sleep(ms) {
 
 module.exports = {
   ADMIN_ROLE,
+  SERVICE_TIMEOUT_SECONDS,
   USERS,
+  assertUser,
   Service,
   MemoryLogger,
   optionsFor,

@@ -1,20 +1,20 @@
-"""What the tests share: the service, the app under test, the fake's users, and HTTP helpers.
+"""What the tests share: the service, the app under test, the test users, and HTTP helpers.
 
 The service is the bundled fake (``tests/fake/``, standard library only),
 started in this process on a free port and reached over real HTTP. Set
 ``ACME_TEST_BASE_URL`` (and ``ACME_TEST_<SETTING>`` for the other settings) to
-test against a real deployment instead; tests that need to steer the
-service are then skipped.
-
-The other tests sign in as the fake's users (``USERS``): the deployment
-must have those accounts, with these passwords, the disabled one disabled.
+test against a real deployment instead: the tests that need to steer the
+service are then skipped, and the users to sign in as come from
+``ACME_TEST_USERS`` (see :func:`real_users`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,17 @@ SETTINGS = {
 #: The role that guards ``/admin``: the admin has it, the plain user does not.
 GUARD_ROLE = "admins"
 
+#: The environment variable with the users of a real deployment: JSON, or the path of a JSON file.
+TEST_USERS_ENV = "ACME_TEST_USERS"
+
+#: True against the bundled fake, whose users the tests know down to their ids and exact roles.
+FAKE = not os.environ.get(REAL_SERVICE_ENV)
+
+#: Unique to this run: what the tests register never collides with an earlier run's accounts.
+RUN = uuid.uuid4().hex[:8]
+
 #: The fake's users by key: credentials, their record, and the user a correct integration builds from it.
-USERS: dict[str, dict[str, Any]] = {
+FAKE_USERS: dict[str, dict[str, Any]] = {
     "admin": {
         "key": "admin",
         "username": "admin@example.com",
@@ -178,6 +187,39 @@ USERS: dict[str, dict[str, Any]] = {
     },
 }
 
+
+def real_users(config: str) -> dict[str, dict[str, Any]]:
+    """The users of a real deployment, from ``ACME_TEST_USERS``: JSON, or the path of a JSON file.
+
+    Keys say what each user is for: ``admin`` has the role that guards
+    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account, ``staff`` is optional.
+    Each gives ``username`` and ``password``; ``roles``, the roles the user must
+    have at least (the service may add its own); and optionally ``id``, ``email``,
+    ``first_name`` or ``last_name`` to check exactly. For example::
+
+        {"admin": {"username": "ada", "password": "...", "roles": ["admins"]},
+         "user": {"username": "alan", "password": "...", "roles": []},
+         "disabled": {"username": "dana", "password": "..."}}
+    """
+    if not config:
+        raise RuntimeError(f"{REAL_SERVICE_ENV} names a real service: set {TEST_USERS_ENV} to its test users")
+    text = config if config.lstrip().startswith("{") else Path(config).read_text(encoding="utf-8")
+    users = {}
+    for key, given in json.loads(text).items():
+        expected = {name: given[name] for name in ("id", "email", "first_name", "last_name") if name in given}
+        expected.update(username=given["username"], roles=list(given.get("roles", [])))
+        # The record's own fields are the service's business: only their types are checked.
+        users[key] = {"key": key, "username": given["username"], "password": given["password"]}
+        users[key].update(expected=expected, fields={})
+    missing = {"admin", "user", "disabled"} - users.keys()
+    if missing:
+        raise RuntimeError(f"{TEST_USERS_ENV} has no {', '.join(sorted(missing))} user")
+    return users
+
+
+#: The users the tests sign in as, by key.
+USERS = FAKE_USERS if FAKE else real_users(os.environ.get(TEST_USERS_ENV, ""))
+
 #: Every field of the service's user record: its type, and whether it may be missing.
 FIELDS = {
     "id": ("string", False),
@@ -189,8 +231,9 @@ FIELDS = {
     "created": ("datetime", True),
 }
 
-#: Seconds the app waits for the service; the tests' delay faults are longer.
-TIMEOUT = 1.0
+#: Seconds the app waits for the service: short against the fake, whose delay faults are longer;
+#: the spec's own against a real one, which may well take a second under load.
+TIMEOUT = 1.0 if FAKE else 5.0
 
 #: Seconds the app trusts its cached user.
 SESSION_TTL = 60.0
@@ -276,6 +319,20 @@ def make_app(service: Service, *, instance_path: Path | None = None, **config: A
         return "secret"
 
     return app
+
+
+def assert_user(seen: dict[str, Any], user: dict[str, Any]) -> None:
+    """Assert that ``seen`` (``me``, or ``current_user``'s attributes) is ``user`` as the integration maps it.
+
+    Against the fake every value is known. Against a real service, only what
+    :func:`real_users` was told, and ``roles`` are the ones the user has at least.
+    """
+    for name, want in user["expected"].items():
+        value = list(seen[name]) if isinstance(seen[name], tuple) else seen[name]
+        if name == "roles" and not FAKE:
+            assert set(want) <= set(value), f"roles: {value} lacks some of {want}"
+        else:
+            assert value == want, f"{name}: {value!r} != {want!r}"
 
 
 def csrf_token(client: FlaskClient) -> str:

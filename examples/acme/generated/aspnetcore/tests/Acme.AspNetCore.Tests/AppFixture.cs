@@ -17,14 +17,15 @@ using Xunit;
 
 namespace Acme.AspNetCore.Tests;
 
-/// <summary>The example app, configured against the fake service, shared by the smoke tests.</summary>
+/// <summary>The example app, configured against the fake service (or <see cref="RealService"/>), shared by the smoke tests.</summary>
 public sealed class AppFixture : IAsyncLifetime
 {
     private FakeService? _fake;
     private AppFactory? _factory;
 
-    /// <summary>The fake service.</summary>
-    public FakeService Fake => _fake ?? throw new InvalidOperationException("the fixture is not initialised");
+    /// <summary>The fake service; a test that steers it is a <see cref="FakeFactAttribute"/>, skipped against a real one.</summary>
+    public FakeService Fake => _fake ?? throw new InvalidOperationException(
+        RealService.Url is null ? "the fixture is not initialised" : RealService.NeedsFake);
 
     /// <summary>The example app.</summary>
     public AppFactory Factory => _factory ?? throw new InvalidOperationException("the fixture is not initialised");
@@ -39,9 +40,16 @@ public sealed class AppFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        _fake = await FakeService.StartAsync();
-        _factory = new AppFactory(_fake.Url);
+        if (RealService.Url is null)
+        {
+            _fake = await FakeService.StartAsync();
+        }
+
+        _factory = new AppFactory(RealService.Url ?? _fake!.Url);
     }
+
+    /// <summary>Give the fake back its users as they were, without faults or counted calls; a real service is left alone.</summary>
+    public Task ResetAsync() => _fake?.ResetAsync() ?? Task.CompletedTask;
 
     /// <inheritdoc />
     public async Task DisposeAsync()
@@ -85,8 +93,11 @@ public sealed class AppFactory(string fakeUrl, IReadOnlyDictionary<string, strin
     /// </summary>
     public const string ClientAddressHeader = "X-Test-Client-Address";
 
-    /// <summary>The service timeout the app is given; faults delay longer than this.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The service timeout the app is given: short against the fake, whose delay faults are longer; the spec's own
+    /// against a real service, which may well take a second under load.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(RealService.Url is null ? 2 : 5.0);
 
     /// <summary>The clock of the app: the tests move it past the session TTL.</summary>
     public ManualClock Clock { get; } = new();
@@ -131,8 +142,8 @@ public sealed class AppFactory(string fakeUrl, IReadOnlyDictionary<string, strin
     public static Dictionary<string, string> Settings(string fakeUrl) => new()
     {
         ["Acme:BaseUrl"] = fakeUrl,
-        ["Acme:ApiKey"] = "test-api-key",
-        ["Acme:ApplicationId"] = "test-application-id",
+        ["Acme:ApiKey"] = RealService.Setting("ACME_TEST_API_KEY", "test-api-key"),
+        ["Acme:ApplicationId"] = RealService.Setting("ACME_TEST_APPLICATION_ID", "test-application-id"),
         ["Acme:Timeout"] = Timeout.ToString(),
         ["Acme:SessionTtl"] = "00:05:00",
     };

@@ -2,12 +2,113 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using Xunit;
 
 namespace Acme.AspNetCore.Tests;
+
+/// <summary>
+/// The real deployment <c>ACME_TEST_BASE_URL</c> names, when the tests run against one instead of the fake:
+/// its settings come from <c>ACME_TEST_&lt;SETTING&gt;</c>, its users from <c>ACME_TEST_USERS</c>, and the
+/// tests that steer the fake (<see cref="FakeFactAttribute"/>) are skipped.
+/// </summary>
+public static class RealService
+{
+    /// <summary>The variable that points the tests at a real service.</summary>
+    public const string UrlVariable = "ACME_TEST_BASE_URL";
+
+    /// <summary>The variable with the real service's test users: JSON, or the path of a JSON file.</summary>
+    public const string UsersVariable = "ACME_TEST_USERS";
+
+    /// <summary>Why a test that steers the service is skipped against a real one.</summary>
+    public const string NeedsFake = "needs the bundled fake service";
+
+    /// <summary>The real service's URL, or null to test against the fake.</summary>
+    public static string? Url { get; } =
+        Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } url ? url.TrimEnd('/') : null;
+
+    /// <summary>A setting of the app under test: <c>ACME_TEST_&lt;NAME&gt;</c> when set, else the value the fake expects.</summary>
+    public static string Setting(string variable, string fakeValue) =>
+        Environment.GetEnvironmentVariable(variable) ?? fakeValue;
+
+    /// <summary>
+    /// A user of the real service, from <c>ACME_TEST_USERS</c>; null against the fake. Keys say what each
+    /// user is for: <c>admin</c> has the role that guards <c>/admin</c>, <c>user</c> lacks it, <c>disabled</c> is a
+    /// disabled account. Each gives <c>username</c> and <c>password</c>; <c>roles</c>, the roles the user must have at
+    /// least (the service may add its own); and optionally <c>id</c>, <c>email</c>, <c>first_name</c> or
+    /// <c>last_name</c> to check exactly:
+    /// <c>{"admin": {"username": "ada", "password": "...", "roles": ["admins"]}, "user": {...}, "disabled": {...}}</c>.
+    /// </summary>
+    public static FixtureUser? User(string key)
+    {
+        if (Url is null)
+        {
+            return null;
+        }
+
+        string config = Environment.GetEnvironmentVariable(UsersVariable)
+            ?? throw new InvalidOperationException($"{UrlVariable} names a real service: set {UsersVariable}");
+        string text = config.TrimStart().StartsWith('{') ? config : File.ReadAllText(config);
+        if (JsonNode.Parse(text)?[key] is not JsonObject given)
+        {
+            if (key is "admin" or "user" or "disabled")
+            {
+                throw new InvalidOperationException($"{UsersVariable} has no {key} user");
+            }
+
+            return null;
+        }
+
+        string username = (string)given["username"]!;
+        JsonArray roles = given["roles"]?.DeepClone().AsArray() ?? new JsonArray();
+        JsonObject me = new() { ["username"] = username, ["roles"] = roles };
+        foreach (string name in new[] { "id", "email", "first_name", "last_name" })
+        {
+            if (given[name] is JsonNode value)
+            {
+                me[name] = value.DeepClone();
+            }
+        }
+
+        string[] required = roles.Select(role => (string)role!).ToArray();
+        return new FixtureUser(key, username, (string)given["password"]!, me.ToJsonString(), user =>
+        {
+            Assert.Equal(username, user.Username);
+            Assert.True(user.HasRoles(required), $"{username} lacks some of its roles");
+        });
+    }
+}
+
+/// <summary>A fact that steers the fake: skipped, with the reason, against a real service.</summary>
+public sealed class FakeFactAttribute : FactAttribute
+{
+    /// <summary>Skip the test when <see cref="RealService.Url"/> is set.</summary>
+    public FakeFactAttribute()
+    {
+        if (RealService.Url is not null)
+        {
+            Skip = RealService.NeedsFake;
+        }
+    }
+}
+
+/// <summary>A theory that steers the fake: skipped, with the reason, against a real service.</summary>
+public sealed class FakeTheoryAttribute : TheoryAttribute
+{
+    /// <summary>Skip the test when <see cref="RealService.Url"/> is set.</summary>
+    public FakeTheoryAttribute()
+    {
+        if (RealService.Url is not null)
+        {
+            Skip = RealService.NeedsFake;
+        }
+    }
+}
 
 /// <summary>
 /// The fake Acme Identity that ships in <c>tests/fake</c>, run as a child process:

@@ -1,22 +1,52 @@
 using System;
 using System.Globalization;
+using System.Linq;
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace Acme.AspNetCore.Tests;
 
-/// <summary>A user the fake knows, and what the app must make of them.</summary>
+/// <summary>A user the service knows (the fake's, or a real service's test user), and what the app must make of them.</summary>
 /// <param name="Key">The fake's key for the user.</param>
 /// <param name="Username">What the user signs in with.</param>
 /// <param name="Password">The user's password.</param>
 /// <param name="MeJson">What <c>/auth/me</c> answers for the user.</param>
 /// <param name="AssertTyped">Checks the typed user the app builds.</param>
-public sealed record FixtureUser(string Key, string Username, string Password, string MeJson, Action<AcmeUser> AssertTyped);
+public sealed record FixtureUser(string Key, string Username, string Password, string MeJson, Action<AcmeUser> AssertTyped)
+{
+    /// <summary>
+    /// Assert that <c>/auth/me</c> answered this user: every value against the fake; against a real service what its
+    /// test users say, with <c>roles</c> the ones the user has at least (a real service adds its own).
+    /// </summary>
+    public void AssertMe(JsonNode me)
+    {
+        JsonNode expected = JsonNode.Parse(MeJson)!;
+        if (RealService.Url is null)
+        {
+            JsonAssert.Equivalent(expected, me);
+            return;
+        }
 
-/// <summary>The fake's fixture users, generated from the spec.</summary>
+        foreach ((string name, JsonNode? want) in expected.AsObject())
+        {
+            if (name == "roles")
+            {
+                string?[] roles = me["roles"]!.AsArray().Select(role => (string?)role).ToArray();
+                Assert.All(want!.AsArray(), role => Assert.Contains((string?)role, roles));
+            }
+            else
+            {
+                JsonAssert.Equivalent(want, me[name], "$." + name);
+            }
+        }
+    }
+}
+
+/// <summary>The fake's fixture users, generated from the spec, or in their place a real service's test users.</summary>
 public static class FixtureUsers
 {
     /// <summary>The fixture user <c>admin</c>.</summary>
-    public static readonly FixtureUser Admin = new(
+    public static readonly FixtureUser Admin = RealService.User("admin") ?? new FixtureUser(
         "admin",
         "admin@example.com",
         "admin-pass-1",
@@ -40,7 +70,7 @@ public static class FixtureUsers
         });
 
     /// <summary>The fixture user <c>user</c>.</summary>
-    public static readonly FixtureUser User = new(
+    public static readonly FixtureUser User = RealService.User("user") ?? new FixtureUser(
         "user",
         "user@example.com",
         "user pass+2&:%",
@@ -64,7 +94,7 @@ public static class FixtureUsers
         });
 
     /// <summary>The fixture user <c>disabled</c>.</summary>
-    public static readonly FixtureUser Disabled = new(
+    public static readonly FixtureUser Disabled = RealService.User("disabled") ?? new FixtureUser(
         "disabled",
         "disabled@example.com",
         "disabled-pass-3",
@@ -88,7 +118,7 @@ public static class FixtureUsers
         });
 
     /// <summary>The fixture user <c>staff</c>.</summary>
-    public static readonly FixtureUser Staff = new(
+    public static readonly FixtureUser Staff = RealService.User("staff") ?? new FixtureUser(
         "staff",
         "staff@example.com",
         "staff-pass-4",

@@ -22,7 +22,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
     private const string AdminPath = "/admin";
 
     /// <inheritdoc />
-    public Task InitializeAsync() => app.Fake.ResetAsync();
+    public Task InitializeAsync() => app.ResetAsync();
 
     /// <inheritdoc />
     public Task DisposeAsync() => Task.CompletedTask;
@@ -81,7 +81,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         Assert.False(string.IsNullOrEmpty((string?)loginBody["csrf_token"]));
         using HttpResponseMessage response = await api.MeAsync();
         JsonNode me = await Visitor.JsonAsync(response, HttpStatusCode.OK);
-        JsonAssert.Equivalent(JsonNode.Parse(user.MeJson)!, me);
+        user.AssertMe(me);
         JsonAssert.Equivalent(me, loginBody["user"]!);
     }
 
@@ -224,7 +224,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         Assert.False(await replay.SignedInAsync());
     }
 
-    [Theory]
+    [FakeTheory]
     [InlineData("""{"operation": "login", "status": 503}""")]
     [InlineData("""{"operation": "login", "status": 500}""")]
     [InlineData("""{"operation": "login", "drop": true}""")]
@@ -240,7 +240,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         Assert.False(await api.SignedInAsync());
     }
 
-    [Fact]
+    [FakeFact]
     public async Task S11_Service_Down_Gives_Browsers_A_503_Page()
     {
         await app.Fake.FaultAsync("""{"operation": "login", "status": 503}""");
@@ -250,7 +250,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         Assert.False(await browser.SignedInAsync());
     }
 
-    [Fact]
+    [FakeFact]
     public async Task S12_No_Service_Calls_Within_Ttl_One_After()
     {
         Visitor api = Api();
@@ -276,7 +276,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         Assert.Equal(getUser + 1, await app.Fake.CountAsync("get_user"));
     }
 
-    [Fact]
+    [FakeFact]
     public async Task S12_Service_Down_At_Refresh_Fails_Closed()
     {
         Visitor api = Api();
@@ -307,7 +307,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         Assert.False(await api.SignedInAsync());
     }
 
-    [Theory]
+    [FakeTheory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task S13_User_Disabled_Or_Deleted_At_Service_Is_Signed_Out_At_Refresh(bool delete)
@@ -350,7 +350,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         Assert.Equal(Visitor.Prefix + "/login", page.Headers.Location?.OriginalString);
     }
 
-    [Fact]
+    [FakeFact]
     public async Task S15_Forgot_Password_Answers_The_Same_For_Known_And_Unknown()
     {
         Dictionary<string, string> known = new()
@@ -388,7 +388,7 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [FakeFact]
     public async Task S17_No_Service_Token_Readable_In_Cookies()
     {
         Visitor api = Api();

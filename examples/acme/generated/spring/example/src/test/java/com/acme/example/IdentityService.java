@@ -10,12 +10,14 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +38,19 @@ import tools.jackson.databind.json.JsonMapper;
  * With {@code ACME_TEST_BASE_URL} set, the tests talk to the service at that URL instead and no fake is started. Each
  * other setting of the application is then {@code ACME_TEST_<NAME>} (the setting's name in the spec, in capitals) when
  * that variable is set, else the value the fake expects (see {@link #setting}). A real service cannot be steered, so
- * the tests that need the control endpoints are skipped, never passed. The tests still sign in as the fake's fixture
- * users, with their passwords, and compare what {@code me} answers with the fake's records of them: the deployment must
- * have these users provisioned as the fixtures of the smoke tests describe them, the disabled one disabled.
+ * the tests that need the control endpoints are skipped, never passed. The tests then sign in as the users
+ * {@code ACME_TEST_USERS} gives (see {@link #testUser}), and check only what it says about them.
  */
 final class IdentityService {
 
     /** The environment variable that points the tests at a real service. */
     static final String REAL_SERVICE_ENV = "ACME_TEST_BASE_URL";
+
+    /** The environment variable with the users of a real deployment: JSON, or the path of a JSON file. */
+    static final String TEST_USERS_ENV = "ACME_TEST_USERS";
+
+    /** What {@link #expectedMe} takes from a test user, to check exactly. */
+    private static final List<String> KNOWN = List.of("id", "email", "first_name", "last_name");
 
     private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -80,6 +87,69 @@ final class IdentityService {
      */
     static String setting(String env, String fakeValue) {
         return System.getenv().getOrDefault(env, fakeValue);
+    }
+
+    /**
+     * A user of the real deployment, from {@value #TEST_USERS_ENV}: JSON, or the path of a JSON file. Keys say what
+     * each user is for: {@code admin} has the role that guards {@code /admin} (admins), {@code user} lacks it,
+     * {@code disabled} is a disabled account. Each gives {@code username} and {@code password}; {@code roles}, the
+     * roles the user must have at least (the service may add its own); and optionally {@code id}, {@code email},
+     * {@code first_name} or {@code last_name} to check exactly.
+     * <pre>{@code
+     * {"admin": {"username": "ada", "password": "...", "roles": ["admins"]},
+     *  "user": {"username": "alan", "password": "...", "roles": []},
+     *  "disabled": {"username": "dana", "password": "..."}}
+     * }</pre>
+     * @param key what the user is for
+     * @return the user, or empty against the fake (the fixtures hold its users)
+     */
+    static Optional<JsonNode> testUser(String key) {
+        String real = System.getenv(REAL_SERVICE_ENV);
+        if (real == null || real.isEmpty()) {
+            return Optional.empty();
+        }
+        String config = System.getenv().getOrDefault(TEST_USERS_ENV, "");
+        if (config.isBlank()) {
+            throw new IllegalStateException(REAL_SERVICE_ENV + " names a real service: set " + TEST_USERS_ENV);
+        }
+        try {
+            String text = config.strip().startsWith("{") ? config : Files.readString(Path.of(config));
+            JsonNode user = JSON.readTree(text).get(key);
+            if (user == null && List.of("admin", "user", "disabled").contains(key)) {
+                throw new IllegalStateException(TEST_USERS_ENV + " has no " + key + " user");
+            }
+            return Optional.ofNullable(user);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(TEST_USERS_ENV + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * What {@code me} must show for a test user: its username, the roles it has at least, and what else it gives.
+     * @param user a user {@link #testUser} returned
+     * @return those properties, as JSON
+     */
+    static String expectedMe(JsonNode user) {
+        Map<String, Object> me = new LinkedHashMap<>();
+        for (String name : KNOWN) {
+            if (user.has(name)) {
+                me.put(name, user.get(name));
+            }
+        }
+        me.put("username", user.get("username"));
+        me.put("roles", user.has("roles") ? user.get("roles") : List.of());
+        return JSON.writeValueAsString(me);
+    }
+
+    /**
+     * How long the application waits for the service: short against the fake, whose delay faults are longer; the
+     * spec's own against a real service, which may well take a second under load.
+     * @return the {@code acme.timeout} property
+     */
+    static String timeout() {
+        String real = System.getenv(REAL_SERVICE_ENV);
+        return (real == null || real.isEmpty()) ? "1s" : "5000ms";
     }
 
     private static IdentityService startFake() {
