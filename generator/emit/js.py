@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .. import expr
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.helpers import ClientNeeds, client_needs
 
 #: Error classes of the generated ``lib/errors.js``, by error kind.
 ERROR_CLASSES = {
@@ -658,26 +659,6 @@ def _strings(values: tuple[str, ...]) -> Items:
     return Items(tuple(string(v) for v in values))
 
 
-def login_form(spec: Spec) -> list[dict[str, str]]:
-    """The login form's two fields; the first is labelled after what users sign in with."""
-    field = spec.field(spec.mapping.username)
-    email = field.type == "email"
-    return [
-        {
-            "name": "username",
-            "label": "Email" if email else "Username",
-            "html_type": "email" if email else "text",
-            "autocomplete": "username",
-        },
-        {"name": "password", "label": "Password", "html_type": "password", "autocomplete": "current-password"},
-    ]
-
-
-def guard_role(spec: Spec) -> str:
-    """The role the example app's ``/admin`` requires: the first admin role, ``admins`` when none."""
-    return (spec.mapping.admin_roles or ("admins",))[0]
-
-
 def const(value: object, name: str) -> str:
     """``const NAME = <literal>;`` as Prettier lays it out."""
     return "\n".join(layout(literal(value), 0, f"const {name} = ", ";"))
@@ -747,14 +728,15 @@ def error_imports(spec: Spec) -> list[str]:
     return sorted(used | {"ServiceUnavailable", "UnexpectedResponse"})
 
 
-#: Helpers of the generated client that only some specs need.
-OPTIONAL_HELPERS = ("base64", "basic", "bearer", "urlencode")
-
-
-def helpers(ops: dict[str, EmittedOperation]) -> list[str]:
-    """The optional client helpers the emitted methods use, so no unused one is generated."""
-    code = " ".join(line for op in ops.values() for line in op.lines)
-    return [name for name in OPTIONAL_HELPERS if re.search(rf"\b{name}\(", code)]
+def helpers(needs: ClientNeeds) -> list[str]:
+    """The optional helpers of ``lib/client.js`` the spec's requests call, so no unused one is generated."""
+    wanted = {
+        "base64": needs.base64,
+        "basic": needs.basic_auth,
+        "bearer": needs.computed_bearer,
+        "urlencode": needs.urlencode,
+    }
+    return [name for name, used in wanted.items() if used]
 
 
 def converters(spec: Spec) -> list[str]:
@@ -799,8 +781,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ts_user": ts_user(spec),
         "ops": ops,
         "client_imports": destructure(error_imports(spec), "require('./errors')"),
-        "helpers": helpers(ops),
+        "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
-        "login_form": login_form(spec),
-        "guard_role": guard_role(spec),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .. import expr
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.helpers import ClientNeeds, client_needs
 
 #: Error classes of the generated ``errors`` module, by error kind.
 ERROR_CLASSES = {
@@ -472,7 +473,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "enums": enum_aliases(spec),
         "ops": ops,
         "error_imports": error_imports(spec),
-        "helpers": helpers(ops),
+        "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
         "django_columns": django_columns(spec),
     }
@@ -484,14 +485,14 @@ def error_imports(spec: Spec) -> list[str]:
     return sorted(used | {"InvalidInput", "ServiceUnavailable", f"{spec.service.class_name}Error"})
 
 
-#: Helpers of the generated client that only some specs need.
-OPTIONAL_HELPERS = ("_base64", "_quote")
+def helpers(needs: ClientNeeds) -> list[str]:
+    """The optional helpers of the client module the spec's requests call, so no unused one is generated.
 
-
-def helpers(ops: dict[str, EmittedOperation]) -> list[str]:
-    """The optional client helpers the emitted calls use, so no unused one is generated."""
-    code = " ".join(step.call for op in ops.values() for step in op.steps)
-    return [name for name in OPTIONAL_HELPERS if name + "(" in code]
+    Basic credentials and computed bearer tokens need none: ``requests``
+    builds the Basic header, and ``"Bearer " + ...`` is plain Python.
+    """
+    wanted = {"_base64": needs.base64, "_quote": needs.urlencode}
+    return [name for name, used in wanted.items() if used]
 
 
 def converters(spec: Spec) -> list[str]:
