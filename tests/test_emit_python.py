@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 import pytest
 
 from generator import expr
 from generator.emit import python as py
+from generator.model import Auth, Credentials, Step
+from generator.spec import load_spec
+
+from .conftest import ACME
 
 HOSTILE = [
     "quote \" and ' both",
@@ -76,3 +81,13 @@ def test_keywords_become_safe_identifiers() -> None:
     assert py.ident("class") == "class_"
     assert py.ident("match") == "match_"
     assert py.ident("name") == "name"
+
+
+def test_a_header_key_without_prefix_is_the_setting_itself() -> None:
+    spec = load_spec(ACME)
+    spec = dataclasses.replace(
+        spec, service=dataclasses.replace(spec.service, credentials=Credentials("header", "X-Api-Key", ""))
+    )
+    step = Step("GET", expr.parse_template("/x"), auth=Auth("service"))
+    call = py._call(spec, step, py.Names({}), "_X", False)
+    assert call == 'self._send(_X, f"{self.base_url}/x", headers={"X-Api-Key": self.api_key})'

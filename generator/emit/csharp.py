@@ -19,6 +19,7 @@ from datetime import datetime
 
 from .. import expr
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 
 #: The target framework of every generated project: .NET 10, the current LTS.
 TARGET_FRAMEWORK = "net10.0"
@@ -476,8 +477,7 @@ def _fresh(name: str, taken: set[str]) -> str:
 
 
 def _describe_path(step: Step) -> str:
-    text = "".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts)
-    return comment(text)
+    return comment(path_text(step))
 
 
 _HTTP_METHODS = {"GET": "Get", "POST": "Post", "PUT": "Put", "PATCH": "Patch", "DELETE": "Delete"}
@@ -503,23 +503,18 @@ def _request(spec: Spec, step: Step, names: Names, outcomes_name: str, wants_bod
 
 def _authorization(spec: Spec, step: Step, names: Names) -> str | None:
     """The statement that authenticates a request, if it needs one."""
-    kind = step.auth.kind
-    if kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        if how.service:
             pair = '$"{_options.ApiUsername}:{_options.ApiPassword}"'
-            return f'request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Base64({pair}));'
-        if creds.kind == "bearer":
-            return 'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);'
-        key = expr.Template((expr.Lit(creds.prefix), expr.Ref("service", "api_key")))
-        return f"request.Headers.TryAddWithoutValidation({string(creds.header)}, {template(key, names)});"
-    if kind == "bearer":
-        token = value(step.auth.values[0], names)
-        return f'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", {token});'
-    if kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        pair = f'{user} + ":" + {password}'
+        else:
+            pair = f'{value(how.user, names)} + ":" + {value(how.password, names)}'
         return f'request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Base64({pair}));'
+    if isinstance(how, BearerAuth):
+        token = value(how.token, names)
+        return f'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", {token});'
+    if isinstance(how, HeaderAuth):
+        return f"request.Headers.TryAddWithoutValidation({string(how.header)}, {template(how.value, names)});"
     return None
 
 

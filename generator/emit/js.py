@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from .. import expr
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 
 #: Error classes of the generated ``lib/errors.js``, by error kind.
 ERROR_CLASSES = {
@@ -463,7 +464,7 @@ def _fresh(name: str, taken: set[str]) -> str:
 
 
 def _describe_path(step: Step) -> str:
-    return comment("".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts))
+    return comment(path_text(step))
 
 
 def _request(spec: Spec, step: Step, names: Names, errors_name: str) -> Call:
@@ -474,23 +475,16 @@ def _request(spec: Spec, step: Step, names: Names, errors_name: str) -> Call:
         ("describe", string(f"{step.method} {_describe_path(step)}")),
     ]
     headers: list[tuple[str, Node]] = [(key(k), value(v, names)) for k, v in step.headers]
-    if step.auth.kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
-            headers.append(("Authorization", Call("basic", ("this.#options.apiUsername", "this.#options.apiPassword"))))
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        headers.append(("Authorization", Call("basic", (value(how.user, names), value(how.password, names)))))
+    elif isinstance(how, BearerAuth):
+        if isinstance(how.token, expr.Template):
+            headers.append(("Authorization", template(expr.Template((expr.Lit("Bearer "), *how.token.parts)), names)))
         else:
-            prefix = "Bearer " if creds.kind == "bearer" else creds.prefix
-            token = expr.Template(((expr.Lit(prefix),) if prefix else ()) + (expr.Ref("service", "api_key"),))
-            headers.append((key(creds.header), template(token, names)))
-    elif step.auth.kind == "bearer":
-        token = step.auth.values[0]
-        if isinstance(token, expr.Template):
-            headers.append(("Authorization", template(expr.Template((expr.Lit("Bearer "), *token.parts)), names)))
-        else:
-            headers.append(("Authorization", Call("bearer", (value(token, names),))))
-    elif step.auth.kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        headers.append(("Authorization", Call("basic", (user, password))))
+            headers.append(("Authorization", Call("bearer", (value(how.token, names),))))
+    elif isinstance(how, HeaderAuth):
+        headers.append((key(how.header), template(how.value, names)))
     if step.query:
         members.append(("query", pairs(step.query, names)))
     if headers:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .. import expr
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 
 #: Error classes of the generated ``errors`` module, by error kind.
 ERROR_CLASSES = {
@@ -251,7 +252,7 @@ def _fresh(name: str, taken: set[str]) -> str:
 
 
 def _describe_path(step: Step) -> str:
-    return comment("".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts))
+    return comment(path_text(step))
 
 
 def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool) -> str:
@@ -259,18 +260,13 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     args = [constant, url(step, names)]
     headers = [(string(k), value(v, names)) for k, v in step.headers]
     auth = None
-    if step.auth.kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
-            auth = "(self.api_username, self.api_password)"
-        else:
-            prefix = "Bearer " if creds.kind == "bearer" else creds.prefix
-            headers.append((string(creds.header), template(_prefixed(prefix), names)))
-    elif step.auth.kind == "bearer":
-        headers.append((string("Authorization"), _bearer(step.auth.values[0], names)))
-    elif step.auth.kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        auth = f"({user}, {password})"
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        auth = f"({value(how.user, names)}, {value(how.password, names)})"
+    elif isinstance(how, BearerAuth):
+        headers.append((string("Authorization"), _bearer(how.token, names)))
+    elif isinstance(how, HeaderAuth):
+        headers.append((string(how.header), template(how.value, names)))
     if step.query:
         args.append("params={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.query) + "}")
     if headers:
@@ -282,10 +278,6 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if step.form is not None:
         args.append("data={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.form) + "}")
     return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
-
-
-def _prefixed(prefix: str) -> expr.Template:
-    return expr.Template((expr.Lit(prefix), expr.Ref("service", "api_key")))
 
 
 def _bearer(token: expr.Value, names: Names) -> str:

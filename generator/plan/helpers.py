@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .. import expr
 from ..model import Spec, Step
+from .requests import BasicAuth, BearerAuth, request_auth
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,13 @@ class ClientNeeds:
 def client_needs(spec: Spec) -> ClientNeeds:
     """The helpers every step of every operation of ``spec`` needs, taken together."""
     steps = [step for op in spec.operations.values() for step in op.steps]
+    auths = [request_auth(spec, step) for step in steps]
     transforms = {name for step in steps for value in step_values(step) for name in transforms_of(value)}
     return ClientNeeds(
         base64="base64" in transforms,
         urlencode="urlencode" in transforms or any(path_segment_refs(step) for step in steps),
-        basic_auth=any(_basic(spec, step) for step in steps),
-        computed_bearer=any(
-            step.auth.kind == "bearer" and not isinstance(step.auth.values[0], expr.Template) for step in steps
-        ),
+        basic_auth=any(isinstance(how, BasicAuth) for how in auths),
+        computed_bearer=any(isinstance(how, BearerAuth) and not isinstance(how.token, expr.Template) for how in auths),
     )
 
 
@@ -75,9 +75,3 @@ def path_segment_refs(step: Step) -> tuple[expr.Ref, ...]:
     """
     parts = step.path.parts[1:] if step.absolute else step.path.parts
     return tuple(p for p in parts if isinstance(p, expr.Ref))
-
-
-def _basic(spec: Spec, step: Step) -> bool:
-    if step.auth.kind == "service":
-        return spec.service.credentials.kind == "basic"
-    return step.auth.kind == "basic"
