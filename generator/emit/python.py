@@ -1,8 +1,6 @@
-"""Emit Python: literals, the spec's values as expressions, and client steps.
+"""Emit Python: the spec's values as expressions, client steps, the user type.
 
-The output follows what ``ruff format`` would write (double quotes unless a
-string holds more of them than single quotes), so generated packages pass
-``ruff format --check`` without being reformatted.
+The spelling of literals, comments and names is :mod:`generator.lang.python`'s.
 """
 
 from __future__ import annotations
@@ -11,6 +9,7 @@ import keyword
 from dataclasses import dataclass
 
 from .. import expr
+from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
@@ -47,65 +46,6 @@ CONVERTERS = {
     "enum": "_enum",
     "list<string>": "_str_tuple",
 }
-
-_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def string(text: str) -> str:
-    """A Python string literal for ``text``, quoted the way ruff format quotes it."""
-    quote = "'" if text.count('"') > text.count("'") else '"'
-    out = [quote]
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch == quote:
-            out.append("\\" + ch)
-        elif not ch.isprintable():
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(ch)
-    out.append(quote)
-    return "".join(out)
-
-
-def literal(value: object) -> str:
-    """A Python literal for a str, number, bool, None, list, tuple or dict."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, tuple):
-        inner = ", ".join(literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, list):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"no Python literal for {type(value).__name__}")
-
-
-def comment(text: str) -> str:
-    """Text safe inside a one-line ``#`` comment."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def docstring(text: str) -> str:
-    """Text safe inside a one-line triple-double-quoted docstring."""
-    return comment(text).replace("\\", "\\\\").replace('"', '\\"')
-
-
-def ident(name: str) -> str:
-    """A Python identifier for a spec name (``class`` becomes ``class_``)."""
-    return f"{name}_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
-
-
-def class_name(name: str) -> str:
-    """``Status`` for ``status``, ``AccountType`` for ``account_type``."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
-
 
 # -- values -------------------------------------------------------------------
 
@@ -213,7 +153,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     for step in op.steps:
         for ref in step.refs:
             if ref.ns == "session" and str(ref) not in locals_:
-                py = _fresh(ident(ref.name), taken)
+                py = fresh_name(ident(ref.name), taken)
                 locals_[str(ref)] = py
                 session_locals.append((py, ref.name))
     steps = []
@@ -224,7 +164,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             if key == USER_EXTRACT:
                 extracts.append(f"return _record(body, {string(str(pointer))})")
                 continue
-            py = _fresh(ident(key), taken)
+            py = fresh_name(ident(key), taken)
             locals_[f"steps.{number}.{key}"] = py
             extracts.append(f"{py} = _text(body, {string(str(pointer))})")
         steps.append(
@@ -241,14 +181,6 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         login_values = [(key, locals_[f"steps.{n}.{key}"]) for n, s in enumerate(op.steps, 1) for key, _ in s.extract]
         returns = "return {" + ", ".join(f"{string(k)}: {v}" for k, v in login_values) + "}"
     return EmittedOperation(op.name, tuple(params), tuple(session_locals), tuple(steps), returns)
-
-
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name}_{n}", n + 1
-    taken.add(candidate)
-    return candidate
 
 
 def _describe_path(step: Step) -> str:
@@ -416,22 +348,6 @@ def _active(spec: Spec) -> str:
     if rule.equals is None:
         return f"bool({read})"
     return f"{read} == {string(rule.equals)}"
-
-
-def toml(text: str) -> str:
-    """A TOML basic string for ``text`` (pyproject.toml): UTF-8 as is, control characters escaped."""
-    out = ['"']
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch in "\b\t\n\f\r":
-            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 #: Jinja filters this module gives templates.
@@ -624,7 +540,7 @@ def _django_column(name: str, taken: set[str]) -> str:
     column = name
     if column in DJANGO_RESERVED or keyword.iskeyword(column) or column.endswith("_") or "__" in column:
         column = column.rstrip("_").replace("__", "_") + "_value"
-    return _fresh(column, set(taken))
+    return fresh_name(column, set(taken))
 
 
 def _django_json(column: str, attr: Attribute) -> str:
