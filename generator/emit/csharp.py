@@ -27,6 +27,7 @@ from ..lang.csharp import (
 )
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.user import own_fields, text_attributes
 
 #: The target framework of every generated project: .NET 10, the current LTS.
 TARGET_FRAMEWORK = "net10.0"
@@ -484,33 +485,16 @@ def _enum_of(spec: Spec, field: Field) -> Enum:
     return next(e for e in enums(spec) if e.field == field.name)
 
 
-def own_fields(spec: Spec) -> list[Field]:
-    """The spec fields that get a property of their own: all but those a canonical attribute already is."""
-    m = spec.mapping
-    same = {
-        name for name in ("id", "username", "email", "first_name", "last_name", "roles") if getattr(m, name) == name
-    }
-    if m.active.field == "active" and m.active.equals is None:
-        same.add("active")
-    return [f for f in spec.user if f.name not in same]
-
-
 def properties(spec: Spec) -> list[Property]:
     """The user class's properties: canonical ones first, then the spec fields of their own."""
     m = spec.mapping
     cls = spec.service.class_name
     fields = {f.name: f for f in spec.user}
     out: list[Property] = []
-    canonical = {
-        "id": (m.id, "The service's id for the user."),
-        "username": (m.username, "What the user signs in with."),
-        "email": (m.email, "The user's email address."),
-        "first_name": (m.first_name, "Given name."),
-        "last_name": (m.last_name, "Family name."),
-    }
-    for key, (source, doc) in canonical.items():
+    for text in text_attributes(spec):
+        key, doc, field = text.name, text.doc, text.source
         name, claim = pascal(key), STANDARD_CLAIMS[key]
-        if source is None:
+        if field is None:
             out.append(
                 Property(
                     name,
@@ -525,9 +509,8 @@ def properties(spec: Spec) -> list[Property]:
                 )
             )
             continue
-        field = fields[source]
         pointer = string(str(field.pointer))
-        optional = field.optional and key not in ("id", "username")
+        optional = text.optional
         reader = "OptionalText" if optional else "Text"
         add = f"claims.Add(new Claim({claim}, {name}));"
         if optional:
@@ -538,7 +521,7 @@ def properties(spec: Spec) -> list[Property]:
                 key,
                 "string?" if optional else "string",
                 not optional,
-                f"{doc} From field <c>{comment(source)}</c>.",
+                f"{doc} From field <c>{comment(field.name)}</c>.",
                 f"UserRecord.{reader}(record, {pointer})",
                 f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
                 add,
@@ -634,7 +617,7 @@ def _field_property(spec: Spec, field: Field) -> Property:
         record_reader(spec, field),
         from_claims,
         add,
-        "" if field.name in CANONICAL else json_value,
+        json_value,
         claim,
         field.type,
     )

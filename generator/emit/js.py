@@ -27,9 +27,10 @@ from ..lang.js import (
     template_chars,
     ts_property,
 )
-from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.user import own_fields, text_attributes
 
 #: Error classes of the generated ``lib/errors.js``, by error kind.
 ERROR_CLASSES = {
@@ -291,30 +292,19 @@ def reader(field: Field) -> Call:
     return Call("read", args + (("OPTIONAL",) if field.optional else ()))
 
 
-#: The canonical text attributes, with their TypeScript type and what they are.
-_CANONICAL_TEXT = {
-    "id": ("string", "The service's id for the user."),
-    "username": ("string", "What the user signs in with."),
-    "email": ("string | null", "The user's email address."),
-    "first_name": ("string | null", "Given name."),
-    "last_name": ("string | null", "Family name."),
-}
-
-
 def canonical(spec: Spec) -> list[tuple[str, Node]]:
     """The canonical attributes as expressions over ``fields`` (the typed spec fields)."""
     m = spec.mapping
     out: list[tuple[str, Node]] = []
-    for name in _CANONICAL_TEXT:
-        source = getattr(m, name)
-        if source is None:
-            out.append((name, "null"))
+    for text in text_attributes(spec):
+        field = text.source
+        if field is None:
+            out.append((text.name, "null"))
             continue
-        field = spec.field(source)
-        read = f"fields.{source}"
+        read = f"fields.{field.name}"
         if field.type in ("int", "float"):
             read = f"{read} === null ? null : String({read})" if field.optional else f"String({read})"
-        out.append((name, read))
+        out.append((text.name, read))
     roles = spec.field(m.roles) if m.roles else None
     out.append(("roles", "[]" if roles is None else f"fields.{roles.name}" + (" ?? []" if roles.optional else "")))
     rule = m.active
@@ -332,14 +322,12 @@ def attributes(spec: Spec) -> list[Attribute]:
     """The user object's properties, in the order ``me`` lists them: canonical ones, then the spec fields."""
     m = spec.mapping
     out = []
-    for name, (annotation, doc) in _CANONICAL_TEXT.items():
-        source = getattr(m, name)
-        if source is None:
-            out.append(Attribute(name, "null", doc + " Not provided by this service."))
+    for text in text_attributes(spec):
+        if text.source is None:
+            out.append(Attribute(text.name, "null", text.doc + " Not provided by this service."))
             continue
-        if not spec.field(source).optional:
-            annotation = annotation.removesuffix(" | null")
-        out.append(Attribute(name, annotation, doc + f" From the field {comment(source)}."))
+        annotation = "string | null" if text.optional else "string"
+        out.append(Attribute(text.name, annotation, text.doc + f" From the field {comment(text.source.name)}."))
     out.append(Attribute("roles", "readonly string[]", "Role names, checked by requireRoles()."))
     out.append(Attribute("active", "boolean", "False when the service has disabled the account."))
     admin = ", ".join(m.admin_roles) or "none"
@@ -350,11 +338,6 @@ def attributes(spec: Spec) -> list[Attribute]:
         where = str(field.pointer) or "the whole record"
         out.append(Attribute(field.name, ts_type(field), f"Read from {comment(where)} in the user record."))
     return out
-
-
-def own_fields(spec: Spec) -> list[Field]:
-    """The spec fields the user object has besides the canonical ones (``id`` mapped to ``id`` is one)."""
-    return [f for f in spec.user if f.name not in CANONICAL]
 
 
 def ts_user(spec: Spec, depth: int = 4) -> str:

@@ -13,6 +13,7 @@ from ..lang.python import class_name, comment, docstring, fresh_name, ident, lit
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.user import own_fields, text_attributes
 
 #: Error classes of the generated ``errors`` module, by error kind.
 ERROR_CLASSES = {
@@ -281,25 +282,18 @@ def attributes(spec: Spec) -> list[Attribute]:
             return f"tuple(data[{key}])", f"list(self.{name})"
         return f"data[{key}]", f"self.{name}"
 
-    canonical = {
-        "id": (m.id, "str", "The service's id for the user."),
-        "username": (m.username, "str", "What the user signs in with."),
-        "email": (m.email, "str | None", "The user's email address."),
-        "first_name": (m.first_name, "str | None", "Given name."),
-        "last_name": (m.last_name, "str | None", "Family name."),
-    }
-    for name, (source, annotation, doc) in canonical.items():
-        if source is None:
-            out.append(Attribute(name, annotation, "None", "None", "None", doc + " Not provided by this service."))
+    for text in text_attributes(spec):
+        annotation = "str | None" if text.optional else "str"
+        if text.source is None:
+            doc = text.doc + " Not provided by this service."
+            out.append(Attribute(text.name, annotation, "None", "None", "None", doc))
             continue
-        field = fields[source]
-        read_expr = read(field)
-        if name == "id" and field.type != "string":
+        read_expr = read(text.source)
+        if text.name == "id" and text.source.type != "string":
             read_expr = f"str({read_expr})"
-        if not field.optional and annotation.endswith("| None"):
-            annotation = annotation.removesuffix(" | None")
-        load, dump = load_dump(name, "string", False)
-        out.append(Attribute(name, annotation, read_expr, load, dump, doc + f" From field {comment(source)}."))
+        load, dump = load_dump(text.name, "string", False)
+        doc = text.doc + f" From field {comment(text.source.name)}."
+        out.append(Attribute(text.name, annotation, read_expr, load, dump, doc))
     roles_source = fields.get(m.roles) if m.roles else None
     roles_read = read(roles_source) if roles_source else "()"
     if roles_source is not None and roles_source.optional:
@@ -316,12 +310,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             "False when the service has disabled the account.",
         )
     )
-    mapped_same = {source for name, (source, *_rest) in canonical.items() if source == name}
-    # a field named like the canonical roles/active it feeds is that attribute, not a second one
-    mapped_same |= {name for name in ("roles", "active") if name in (m.roles, m.active.field)}
-    for field in spec.user:
-        if field.name in mapped_same:
-            continue
+    for field in own_fields(spec):
         load, dump = load_dump(field.name, field.type, field.optional)
         out.append(
             Attribute(
