@@ -165,6 +165,23 @@ def test_pages_exist_only_for_operations_in_the_spec(keycloak: Path) -> None:
     assert '"/register"' not in controller and '"/forgot"' not in controller
 
 
+def test_the_login_limit_has_its_own_tests_and_settings(acme: Path, awkward: Path) -> None:
+    tests = (acme / EXAMPLE / "src/test/java/com/acme/example/AcmeLoginLimitTests.java").read_text()
+    assert '"acme.login-limit.per-account=3"' in tests and "void twentyConcurrentSignInsAllSucceed()" in tests
+    readme = (awkward / "spring/README.md").read_text()
+    for variable in ("Z_LOGIN_LIMIT_PER_ACCOUNT", "Z_LOGIN_LIMIT_PER_CLIENT", "Z_LOGIN_LIMIT_WINDOW"):
+        assert f"`{variable}`" in readme
+    parent = (acme / "spring/pom.xml").read_text()
+    assert re.search(r"<bucket4j.version>\d+\.\d+\.\d+</bucket4j.version>", parent)
+    assert "<artifactId>bucket4j_jdk17-core</artifactId>" in (acme / "spring/starter/pom.xml").read_text()
+
+
+def test_csrf_tokens_are_read_from_the_body_or_the_header_only(acme: Path) -> None:
+    configuration = (acme / PACKAGE / "AcmeAutoConfiguration.java").read_text()
+    assert configuration.count(".csrfTokenRequestHandler(csrfRequests)") == 2, "both of the starter's chains"
+    assert "new FormBodyCsrfTokenRequestHandler()" in configuration
+
+
 def test_smoke_tests_are_named_s01_to_s17(acme: Path, keycloak: Path) -> None:
     for root, name in (
         (acme, "com/acme/example/AcmeSmokeTests"),
@@ -266,6 +283,7 @@ def test_hostile_spec_compiles_without_warnings(awkward: Path) -> None:
     )
     names = {p["name"] for p in metadata["properties"]}
     assert {"z.base-url", "z.api-key", "z.application-id", "z.session-ttl", "z.branding.primary-color"} <= names
+    assert {"z.login-limit.per-account", "z.login-limit.per-client", "z.login-limit.window"} <= names
 
 
 # -- the README, the example app and the registry ------------------------------------------------

@@ -53,6 +53,10 @@ BUILTIN_SETTINGS = (
     "brand_name",
     "logo_url",
     "primary_color",
+    "login_limit_per_account",
+    "login_limit_per_client",
+    "login_limit_window",
+    "signed_out_db",
 )
 
 #: The top-level keys of a spec, and those it must have.

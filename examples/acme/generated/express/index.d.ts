@@ -1,4 +1,9 @@
-import type { Request, RequestHandler, Router } from 'express';
+import type {
+  ErrorRequestHandler,
+  Request,
+  RequestHandler,
+  Router,
+} from 'express';
 import type { SessionOptions } from 'express-session';
 
 /**
@@ -23,6 +28,12 @@ declare namespace acme {
     timeoutSeconds?: number;
     /** Seconds the user cached in the session is trusted before the service is asked again (ACME_SESSION_TTL). */
     sessionTtlSeconds?: number;
+    /** Failed sign-ins for one username within the window before its sign-ins get 429; 0 (the default) is off (ACME_LOGIN_LIMIT_PER_ACCOUNT). */
+    loginLimitPerAccount?: number;
+    /** Failed sign-ins from one client address (`req.ip`) within the window before its sign-ins get 429; 0 (the default) is off (ACME_LOGIN_LIMIT_PER_CLIENT). */
+    loginLimitPerClient?: number;
+    /** Seconds failed sign-ins are counted for, 300 by default (ACME_LOGIN_LIMIT_WINDOW). */
+    loginLimitWindowSeconds?: number;
     /** Where the routes live, `/auth` by default; `/` for the root (ACME_ROUTE_PREFIX). */
     routePrefix?: string;
     /** The name at the top of the pages (ACME_BRAND_NAME). */
@@ -131,6 +142,8 @@ declare namespace acme {
   function csrfToken(req: Request): string;
   /** A guard for the app's own state-changing routes: 403 without the session's CSRF token. */
   function csrfProtection(): RequestHandler;
+  /** The app's last error handler: the JSON error shape or a short page, never a stack trace; errors logged. */
+  function errorHandler(): ErrorRequestHandler;
 
   /** Base of the errors of the service client. */
   class AcmeError extends Error {

@@ -33,7 +33,7 @@ const {
   UnexpectedResponse,
   ConfigurationError,
 } = require('./lib/errors');
-const { sendError, wantsJson } = require('./lib/http');
+const { negotiate, safeNext, sendError, wantsJson } = require('./lib/http');
 const { createPassport, restoreUser } = require('./lib/auth');
 const { resolveOptions } = require('./lib/options');
 const { renderError } = require('./lib/render');
@@ -75,6 +75,10 @@ function acme(options = {}) {
   });
 
   const router = express.Router();
+  router.use((req, res, next) => {
+    req[STATE] = state;
+    next();
+  });
   if (settings.session !== false) {
     router.use(sessionMiddleware(settings));
   }
@@ -92,11 +96,12 @@ function acme(options = {}) {
   router.use(state.passport.initialize());
   router.use(restoreUser(state.passport, state.logger, REFRESH_FAILED));
   router.use((req, res, next) => {
-    req[STATE] = state;
     res.locals.user = req.user ?? null;
     next();
   });
   router.use(prefix || '/', createRoutes(state));
+  // Errors of the session store, Passport or the routes: never Express's default page.
+  router.use(errorHandler());
   return router;
 }
 
@@ -158,8 +163,10 @@ function signInFirst(state, req, res) {
     sendError(res, 401, 'unauthorized', 'Sign in first.');
     return;
   }
-  const next = encodeURIComponent(req.originalUrl);
-  res.redirect(302, `${state.links.login}?next=${next}`);
+  // Back to where the browser was, unless sign-in would not follow it there (too long, say).
+  const back = safeNext(req.originalUrl) === req.originalUrl;
+  const next = back ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+  res.redirect(302, `${state.links.login}${next}`);
 }
 
 /**
@@ -269,12 +276,75 @@ function csrfProtection() {
   };
 }
 
+/**
+ * The errors that carry a client status (body parsers, `res.format`) and
+ * what the error handler answers them with: status, code, message.
+ */
+const CLIENT_ERRORS = Object.freeze({
+  400: [400, 'invalid_input', 'The request is not valid.'],
+  405: [405, 'method_not_allowed', 'This route does not serve this method.'],
+  406: [
+    406,
+    'not_acceptable',
+    'This route cannot answer in a format the client accepts.',
+  ],
+  413: [400, 'invalid_input', 'The body is too large.'],
+  415: [
+    415,
+    'unsupported_media_type',
+    'Send a form or JSON (application/json).',
+  ],
+});
+
+/** What every other error is answered with, once logged. */
+const FAILED = Object.freeze([
+  500,
+  'failed',
+  'Something went wrong. Please try again later.',
+]);
+
+/**
+ * The app's last error handler: mount it after the app's routes with
+ * `app.use(acme.errorHandler())`; the integration's router ends with one too.
+ * An error that carries a client status (a body parser's 400, `res.format`'s
+ * 406) is answered with it; any other is logged with its stack and answered
+ * 500. Either way the client gets the JSON error shape (or a short page, for
+ * browsers) and never a stack trace or a file path, whatever NODE_ENV says:
+ * Express's own handler shows the stack unless NODE_ENV is 'production'.
+ *
+ * @returns {import('express').ErrorRequestHandler}
+ */
+function errorHandler() {
+  return (err, req, res, next) => {
+    const state = req[STATE];
+    const known = CLIENT_ERRORS[err?.status ?? err?.statusCode];
+    if (known === undefined) {
+      (state?.logger ?? console).warn(
+        `${req.method} ${req.path} failed: ${err?.stack ?? err}`,
+      );
+    }
+    if (res.headersSent) {
+      next(err); // Express closes the connection of a half-sent answer
+      return;
+    }
+    const [status, code, message] = known ?? FAILED;
+    if (negotiate(req, ['json', 'html']) !== 'html') {
+      sendError(res, status, code, message);
+    } else if (state !== undefined && req.session) {
+      renderError(state, req, res, status, 'Something went wrong', message);
+    } else {
+      res.status(status).type('text').send(message);
+    }
+  };
+}
+
 module.exports = acme;
 module.exports.acme = acme;
 module.exports.requireLogin = requireLogin;
 module.exports.requireRoles = requireRoles;
 module.exports.csrfToken = csrfToken;
 module.exports.csrfProtection = csrfProtection;
+module.exports.errorHandler = errorHandler;
 module.exports.AcmeUser = AcmeUser;
 module.exports.AcmeClient = AcmeClient;
 module.exports.AcmeError = AcmeError;

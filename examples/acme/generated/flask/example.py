@@ -8,7 +8,7 @@ Set the secret key and the Acme Identity settings in the environment first::
 then open http://localhost:5000/ and sign in.
 """
 
-from flask import Flask, request, url_for
+from flask import Flask, abort, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -17,7 +17,7 @@ from markupsafe import escape
 from flask_acme import Acme, roles_required
 
 app = Flask(__name__)
-app.config.from_prefixed_env()  # SECRET_KEY, ACME_BASE_URL, ACME_API_KEY, ACME_APP_ID ...
+app.config.from_prefixed_env()  # FLASK_SECRET_KEY -> SECRET_KEY; the package reads ACME_* from the environment itself
 Acme(app)  # /auth/login, /auth/logout, /auth/me, /auth/register, /auth/forgot
 
 
@@ -36,8 +36,12 @@ def admin() -> ResponseReturnValue:
 
 
 def reply(message: str) -> ResponseReturnValue:
-    """``message`` as JSON for API clients, as a small page for browsers."""
-    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+    """``message`` as JSON for API clients, as a small page for browsers, 406 for clients that take neither."""
+    accept = request.accept_mimetypes
+    answer = accept.best_match(["text/html", "application/json"]) if accept else "text/html"  # no Accept: anything
+    if answer is None:
+        abort(406)
+    if answer == "application/json":
         return {"message": message}
     return (
         f"<!doctype html><title>Example</title><p>{escape(message)}</p>"

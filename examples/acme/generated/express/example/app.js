@@ -25,6 +25,7 @@ app.get('/', requireLogin(), (req, res) => {
   res.format({
     html: () => res.send(page(req, message)),
     json: () => res.json({ message }),
+    default: () => notAcceptable(res),
   });
 });
 
@@ -33,8 +34,22 @@ app.get('/admin', requireRoles(ADMIN_ROLE), (req, res) => {
   res.format({
     html: () => res.send(page(req, message)),
     json: () => res.json({ message }),
+    default: () => notAcceptable(res),
   });
 });
+
+// Last: an error in a route above is logged and answered without a stack trace.
+app.use(acme.errorHandler());
+
+/** 406 in the integration's JSON error shape, for an Accept such as image/png. */
+function notAcceptable(res) {
+  res.status(406).json({
+    error: {
+      code: 'not_acceptable',
+      message: 'This page is HTML or JSON.',
+    },
+  });
+}
 
 /** A small page with the message and a sign-out button (a POST with the CSRF token). */
 function page(req, message) {
@@ -68,11 +83,15 @@ function escapeHtml(text) {
     .replaceAll("'", '&#39;');
 }
 
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? '127.0.0.1';
-app.listen(port, host, (err) => {
-  if (err) {
-    throw err;
-  }
-  console.log(`example app listening on http://${host}:${port}`);
-});
+module.exports = app; // for the tests, which drive the app without a port
+
+if (require.main === module) {
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  app.listen(port, host, (err) => {
+    if (err) {
+      throw err;
+    }
+    console.log(`example app listening on http://${host}:${port}`);
+  });
+}

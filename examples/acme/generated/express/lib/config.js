@@ -43,6 +43,18 @@ const OPTIONS = Object.freeze({
     env: 'ACME_SESSION_TTL',
     default: 300,
   },
+  loginLimitPerAccount: {
+    env: 'ACME_LOGIN_LIMIT_PER_ACCOUNT',
+    default: 0,
+  },
+  loginLimitPerClient: {
+    env: 'ACME_LOGIN_LIMIT_PER_CLIENT',
+    default: 0,
+  },
+  loginLimitWindowSeconds: {
+    env: 'ACME_LOGIN_LIMIT_WINDOW',
+    default: 300,
+  },
   routePrefix: {
     env: 'ACME_ROUTE_PREFIX',
     default: '/auth',
@@ -107,6 +119,9 @@ const CSRF_HEADER = 'X-CSRF-Token';
 /** The longest text accepted in a form field, so no one posts megabytes to the service. */
 const MAX_INPUT_LENGTH = 1024;
 
+/** The longest `next` followed after sign-in; a longer one is dropped, as some servers cannot send it. */
+const MAX_NEXT_LENGTH = 2048;
+
 /** The largest request body the routes read. */
 const BODY_LIMIT = '16kb';
 
@@ -125,6 +140,7 @@ module.exports = {
   CSRF_FIELD,
   CSRF_HEADER,
   MAX_INPUT_LENGTH,
+  MAX_NEXT_LENGTH,
   BODY_LIMIT,
   MIN_SECRET_LENGTH,
 };

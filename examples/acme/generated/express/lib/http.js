@@ -6,7 +6,7 @@
  */
 
 const express = require('express');
-const { BODY_LIMIT } = require('./config');
+const { BODY_LIMIT, MAX_NEXT_LENGTH } = require('./config');
 
 /** JSON error bodies: `{"error": {"code": "...", "message": "..."}}`. */
 function errorBody(code, message) {
@@ -112,7 +112,8 @@ function bodyErrors(err, req, res, next) {
   if (err?.type === 'entity.parse.failed') {
     sendError(res, 400, 'invalid_input', 'The body is not valid JSON.');
   } else if (err?.type === 'entity.too.large') {
-    sendError(res, 413, 'invalid_input', 'The body is too large.');
+    // 400 rather than 413, as the contract says: a body nested too deep to parse is this too.
+    sendError(res, 400, 'invalid_input', 'The body is too large.');
   } else if (
     err?.type === 'charset.unsupported' ||
     err?.type === 'encoding.unsupported'
@@ -125,11 +126,13 @@ function bodyErrors(err, req, res, next) {
 
 /**
  * `next` when it is a path on this site: one leading `/`, not `//`, no
- * backslash, no scheme, no control characters. Anything else becomes `/`.
+ * backslash, no scheme, no control characters, at most MAX_NEXT_LENGTH
+ * characters. Anything else becomes `/`.
  */
 function safeNext(next) {
   if (
     typeof next !== 'string' ||
+    next.length > MAX_NEXT_LENGTH ||
     !next.startsWith('/') ||
     next.startsWith('//')
   ) {

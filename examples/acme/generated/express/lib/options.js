@@ -50,6 +50,12 @@ function resolveOptions(options = {}, env = process.env) {
   const settings = {
     service: Object.freeze(service),
     sessionTtlMs: read.seconds('sessionTtlSeconds', 0) * 1000,
+    loginLimit: Object.freeze({
+      perAccount: read.count('loginLimitPerAccount'),
+      perClient: read.count('loginLimitPerClient'),
+      // at most a day: the store sweeps expired counts with a timer of the window's length
+      windowMs: read.seconds('loginLimitWindowSeconds', 1, 86_400) * 1000,
+    }),
     routePrefix: read.routePrefix(),
     brand: Object.freeze({
       name: read.text('brandName'),
@@ -132,7 +138,7 @@ class Reader {
     return value;
   }
 
-  seconds(name, minimum) {
+  seconds(name, minimum, maximum = Infinity) {
     const value = this.value(name);
     if (value === undefined) {
       return OPTIONS[name].default;
@@ -141,15 +147,34 @@ class Reader {
     if (
       typeof seconds !== 'number' ||
       !(seconds >= minimum) ||
+      !(seconds <= maximum) ||
       seconds === Infinity
     ) {
+      const most = maximum === Infinity ? '' : ` and at most ${maximum}`;
       this.problem(
         name,
-        `must be a number of seconds of at least ${minimum}, not ${describe(value)}`,
+        `must be a number of seconds of at least ${minimum}${most}, not ${describe(value)}`,
       );
       return OPTIONS[name].default;
     }
     return seconds;
+  }
+
+  /** A whole number of at least 0. */
+  count(name) {
+    const value = this.value(name);
+    if (value === undefined) {
+      return OPTIONS[name].default;
+    }
+    const count = typeof value === 'string' ? Number(value.trim()) : value;
+    if (!Number.isSafeInteger(count) || count < 0) {
+      this.problem(
+        name,
+        `must be a whole number of at least 0, not ${describe(value)}`,
+      );
+      return OPTIONS[name].default;
+    }
+    return count;
   }
 
   routePrefix() {

@@ -6,9 +6,11 @@
  *
  * Every route answers HTML or JSON as `Accept` asks (406 when it can do
  * neither, 405 for another method). POSTs take a form or a JSON object (415,
- * 400 otherwise) and a CSRF token (403 without it).
+ * 400 otherwise) and a CSRF token (403 without it). Failed sign-ins can be
+ * throttled (429), per username and per client address.
  */
 
+const { promisify } = require('node:util');
 const express = require('express');
 const { SERVICE_NAME, STRATEGY } = require('./config');
 const {
@@ -29,6 +31,7 @@ const {
   sendError,
 } = require('./http');
 const { render, renderError } = require('./render');
+const { Throttle } = require('./throttle');
 
 /** What each failure tells the user; the same words for JSON and pages. */
 const MESSAGES = Object.freeze({
@@ -40,6 +43,7 @@ const MESSAGES = Object.freeze({
   invalid_input: 'Please fill in every field with valid details.',
   csrf_failed: 'This form has expired. Please try again.',
   unauthorized: 'Sign in first.',
+  too_many_attempts: 'Too many failed sign-in attempts. Try again later.',
   failed: 'Something went wrong. Please try again later.',
 });
 
@@ -81,6 +85,7 @@ function safeNextOrNull(next) {
 function createRoutes(state) {
   const router = express.Router();
   const { client, csrf, links, logger, passport } = state;
+  const throttle = new Throttle(state.settings.loginLimit);
 
   /** Show a form page: the fields with what was typed (never a password), an error or a notice. */
   function renderForm(req, res, form, options = {}, status = 200) {
@@ -131,34 +136,55 @@ function createRoutes(state) {
     renderForm(req, res, 'login', { notice });
   }
 
-  function login(req, res, next) {
+  /** What Passport's local strategy made of the request: an error, or a user or not. */
+  function authenticate(req, res) {
+    return new Promise((resolve, reject) => {
+      const decided = (err, user, info) => resolve({ err, user, info });
+      passport.authenticate(STRATEGY, decided)(req, res, reject);
+    });
+  }
+
+  /** Sign in: the fields checked, then the sign-in in its turn (see lib/throttle.js). */
+  async function login(req, res) {
     const { values, invalid } = readForm('login', req.body);
     if (invalid.length > 0) {
       fail(req, res, 'login', 400, 'invalid_input');
       return;
     }
     req.body.username = values.username; // trimmed, for the local strategy
-    passport.authenticate(STRATEGY, (err, user, info) => {
-      if (err instanceof AcmeError) {
-        logger.warn(`${SERVICE_NAME}: sign-in failed: ${err.message}`);
-        fail(req, res, 'login', 503, 'service_unavailable');
-      } else if (err) {
-        next(err);
-      } else if (!user) {
-        const error = info?.error ?? new InvalidCredentials('no user');
-        fail(req, res, 'login', error.status, error.code);
+    await throttle.inTurn(values.username, () =>
+      signIn(req, res, values.username),
+    );
+  }
+
+  /** Refused while `username` or the client is throttled; else asked of the service, and counted. */
+  async function signIn(req, res, username) {
+    const retryAfter = await throttle.retryAfter(req, username);
+    if (retryAfter > 0) {
+      // Before the service is asked, the same for every username: nothing tells who has an account.
+      res.set('Retry-After', String(retryAfter));
+      fail(req, res, 'login', 429, 'too_many_attempts');
+      return;
+    }
+    const { err, user, info } = await authenticate(req, res);
+    if (err instanceof AcmeError) {
+      logger.warn(`${SERVICE_NAME}: sign-in failed: ${err.message}`);
+      fail(req, res, 'login', 503, 'service_unavailable');
+    } else if (err) {
+      throw err;
+    } else if (!user) {
+      await throttle.refused(req, username);
+      const error = info?.error ?? new InvalidCredentials('no user');
+      fail(req, res, 'login', error.status, error.code);
+    } else {
+      await throttle.succeeded(username);
+      await promisify(req.logIn.bind(req))(user);
+      if (json(req)) {
+        res.json({ user, csrf_token: csrf.token(req) });
       } else {
-        req.logIn(user, (loginErr) => {
-          if (loginErr) {
-            next(loginErr);
-          } else if (json(req)) {
-            res.json({ user, csrf_token: csrf.token(req) });
-          } else {
-            res.redirect(303, safeNext(req.body.next));
-          }
-        });
+        res.redirect(303, safeNext(req.body.next));
       }
-    })(req, res, next);
+    }
   }
 
   function logout(req, res, next) {
@@ -285,16 +311,7 @@ function createRoutes(state) {
     .get(page, (req, res) => renderForm(req, res, 'forgot'))
     .post(post, checkCsrf('forgot'), forgot)
     .all(methodNotAllowed('GET', 'POST'));
-  router.use(bodyErrors);
-  router.use((err, req, res, next) => {
-    // A bug or a failing session store: logged here, never shown to the client.
-    logger.warn(`${SERVICE_NAME}: ${req.method} ${req.path} failed: ${err}`);
-    if (res.headersSent) {
-      next(err);
-      return;
-    }
-    sendError(res, 500, 'internal_error', 'Something went wrong.');
-  });
+  router.use(bodyErrors); // other errors go on to the integration's error handler
   return router;
 }
 

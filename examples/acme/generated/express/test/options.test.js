@@ -65,6 +65,31 @@ test('options fall back to environment variables', () => {
   assert.equal(given.sessionTtlMs, 5000, 'an option wins over its variable');
 });
 
+test('the sign-in throttle is off by default, and set by option or variable', () => {
+  const off = resolveOptions(complete(), {});
+  assert.deepEqual(off.loginLimit, {
+    perAccount: 0,
+    perClient: 0,
+    windowMs: 300_000,
+  });
+  const env = {
+    ACME_LOGIN_LIMIT_PER_ACCOUNT: '8',
+    ACME_LOGIN_LIMIT_PER_CLIENT: '20',
+    ACME_LOGIN_LIMIT_WINDOW: '4',
+  };
+  assert.deepEqual(resolveOptions(complete(), env).loginLimit, {
+    perAccount: 8,
+    perClient: 20,
+    windowMs: 4000,
+  });
+  const given = resolveOptions({ ...complete(), loginLimitPerAccount: 5 }, env);
+  assert.equal(
+    given.loginLimit.perAccount,
+    5,
+    'an option wins over its variable',
+  );
+});
+
 test('routePrefix / puts the routes at the root', () => {
   const settings = resolveOptions({ ...complete(), routePrefix: '/' }, {});
   assert.equal(settings.routePrefix, '');
@@ -80,6 +105,19 @@ test('invalid options are refused with the reason', () => {
     [{ views: { home: 'x' } }, /views has no page home/],
     [{ baseUrl: 'ftp://id.example' }, /baseUrl must be an http/],
     [{ timeout: 3 }, /unknown option timeout; did you mean timeoutSeconds\?/],
+    [
+      { loginLimitPerAccount: 2.5 },
+      /loginLimitPerAccount must be a whole number/,
+    ],
+    [
+      { loginLimitPerClient: '-1' },
+      /loginLimitPerClient must be a whole number/,
+    ],
+    [
+      { loginLimitWindowSeconds: 0 },
+      /loginLimitWindowSeconds must be a number/,
+    ],
+    [{ loginLimitWindowSeconds: 1e9 }, /at most 86400/],
   ];
   for (const [bad, message] of cases) {
     assert.throws(() => resolveOptions({ ...complete(), ...bad }, {}), message);

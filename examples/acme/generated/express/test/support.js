@@ -223,12 +223,14 @@ function createApp(options) {
     res.format({
       html: () => res.send(`<p>${message.replace(/[<&]/g, '')}</p>`),
       json: () => res.json({ message }),
+      default: () => res.status(406).end(),
     });
   });
   app.get('/admin', requireRoles(ADMIN_ROLE), (req, res) => {
     res.format({
       html: () => res.send('<p>admin</p>'),
       json: () => res.json({ message: 'admin' }),
+      default: () => res.status(406).end(),
     });
   });
   app.get('/whoami', requireLogin(), (req, res) => {
@@ -242,6 +244,7 @@ function createApp(options) {
       user: req.user,
     });
   });
+  app.use(acme.errorHandler());
   return app;
 }
 

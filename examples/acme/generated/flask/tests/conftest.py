@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -32,6 +33,14 @@ def fresh_service(service: Service) -> None:
     """Each test starts with the fixture users as they were, no faults and no calls counted."""
     if service.steerable:
         service.reset()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's apps keep signed-out sessions in a file of their own, and no sign-in limit comes from the shell."""
+    monkeypatch.setenv("ACME_SIGNED_OUT_DB", str(tmp_path / "signed-out.sqlite3"))
+    for name in ("PER_ACCOUNT", "PER_CLIENT", "WINDOW"):
+        monkeypatch.delenv(f"ACME_LOGIN_LIMIT_{name}", raising=False)
 
 
 @pytest.fixture

@@ -251,9 +251,9 @@ class Clock:
         self.now += seconds
 
 
-def make_app(service: Service, **config: Any) -> Flask:
+def make_app(service: Service, *, instance_path: Path | None = None, **config: Any) -> Flask:
     """The app of the README: a page for signed-in users and one for the guard role."""
-    app = Flask(__name__)
+    app = Flask(__name__, instance_path=str(instance_path) if instance_path else None)
     app.config.update(
         SECRET_KEY="test-secret-key",
         ACME_BASE_URL=service.url,

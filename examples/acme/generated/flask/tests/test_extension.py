@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from flask_login import LoginManager
 
 from flask_acme import Acme, ConfigurationError
 from flask_acme.config import SESSION_KEY
+from flask_acme.signed_out import SignedOutSessions
 from support import (
     HTML,
     JSON,
@@ -50,13 +53,41 @@ def test_settings_fall_back_to_the_environment(service: Service, monkeypatch: py
     assert signed_in(client)
 
 
+def test_a_setting_is_also_read_from_app_config_under_its_environment_name(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ACME_APP_ID`` works as an ``app.config`` key too, so ``from_prefixed_env()`` loads ``FLASK_ACME_APP_ID``."""
+    monkeypatch.delenv("ACME_APP_ID", raising=False)
+    config = {key: value for key, value in SETTINGS.items() if key != "ACME_APPLICATION_ID"}
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test-secret-key", ACME_BASE_URL=service.url, **config)
+    app.config["ACME_APP_ID"] = SETTINGS["ACME_APPLICATION_ID"]
+    extension = Acme(app)
+    with app.app_context():
+        assert extension.settings.application_id == SETTINGS["ACME_APPLICATION_ID"]
+
+
 @pytest.mark.parametrize(
     "setting, value",
-    [("ACME_SESSION_TTL", "soon"), ("ACME_PRIMARY_COLOR", "red;}</style>"), ("ACME_ROUTE_PREFIX", "auth")],
+    [
+        ("ACME_SESSION_TTL", "soon"),
+        ("ACME_PRIMARY_COLOR", "red;}</style>"),
+        ("ACME_ROUTE_PREFIX", "auth"),
+        ("ACME_LOGIN_LIMIT_PER_ACCOUNT", "many"),
+        ("ACME_LOGIN_LIMIT_PER_CLIENT", -1),
+        ("ACME_LOGIN_LIMIT_WINDOW", "0"),
+    ],
 )
 def test_an_invalid_setting_fails_at_start_up(service: Service, setting: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=setting):
         make_app(service, **{setting: value})
+
+
+def test_a_signed_out_db_that_cannot_be_written_fails_at_start_up(service: Service, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    with pytest.raises(ConfigurationError, match="ACME_SIGNED_OUT_DB"):
+        make_app(service, ACME_SIGNED_OUT_DB=str(not_a_folder / "signed-out.sqlite3"))
 
 
 def test_the_application_factory_pattern(service: Service) -> None:
@@ -179,3 +210,38 @@ def test_a_form_error_is_announced_next_to_the_form(client: FlaskClient) -> None
     )
     assert answer.status_code == 400
     assert 'aria-invalid="true"' in answer.text
+
+
+def test_the_example_app_answers_by_accept_and_406_for_what_it_cannot_produce(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASK_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("ACME_BASE_URL", service.url)
+    monkeypatch.setenv("ACME_API_KEY", SETTINGS["ACME_API_KEY"])
+    monkeypatch.setenv("ACME_APP_ID", SETTINGS["ACME_APPLICATION_ID"])
+    spec = importlib.util.spec_from_file_location("example", Path(__file__).parent.parent / "example.py")
+    assert spec and spec.loader
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    client = example.app.test_client()
+    sign_in(client)
+    assert client.get("/", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/").mimetype == "text/html"
+    for api_client in ("application/json, text/plain, */*", "application/json, text/javascript, */*; q=0.01"):
+        assert client.get("/", headers={"Accept": api_client}).is_json
+
+
+def test_an_unexpected_failure_is_a_json_error_without_details(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(client)
+    token = csrf_token(client)
+
+    def broken(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error in /var/lib/app/instance")
+
+    monkeypatch.setattr(SignedOutSessions, "add", broken)
+    response = client.post(f"{PREFIX}/logout", headers={**JSON, "X-CSRFToken": token})
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "failed"
+    assert "disk" not in response.text and "/var" not in response.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -34,6 +35,7 @@ from support import (
     error_of,
     login_form,
     login_json,
+    make_app,
     session_contents,
     session_cookie,
     sign_in,
@@ -202,6 +204,21 @@ def test_s07_logout_ends_the_session(app: Flask, client: FlaskClient) -> None:
     assert not signed_in(replayed), "the cookie from before logout must not sign in again"
 
 
+def test_s07_logout_survives_a_restart(service: Service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cookie copied before logout signs no one in after a restart: a new app, state and all, on the same instance folder."""
+    monkeypatch.delenv("ACME_SIGNED_OUT_DB")  # the default: a file in the instance folder
+    app = make_app(service, instance_path=tmp_path)
+    client = app.test_client()
+    sign_in(client)
+    copied = session_cookie(app, client)
+    assert client.post(f"{PREFIX}/logout", headers={**JSON, "X-CSRFToken": csrf_token(client)}).status_code == 204
+    restarted = make_app(service, instance_path=tmp_path)
+    replayed = restarted.test_client()
+    replayed.set_cookie(restarted.config["SESSION_COOKIE_NAME"], copied)
+    assert not signed_in(replayed), "the cookie from before logout must not sign in after a restart"
+    assert (tmp_path / "acme-signed-out.sqlite3").is_file()
+
+
 def test_s07_logout_form_goes_to_the_login_page(client: FlaskClient) -> None:
     sign_in(client)
     response = client.post(f"{PREFIX}/logout", data={"csrf_token": csrf_token(client)}, headers=HTML)
@@ -235,6 +252,14 @@ def test_s09_unsafe_next_is_not_followed(client: FlaskClient, next_url: str) -> 
     user = USERS["user"]
     response = login_form(client, user["username"], user["password"], next=next_url)
     assert (response.status_code, response.location) == (303, "/")
+
+
+def test_s09_an_over_long_next_is_dropped(client: FlaskClient) -> None:
+    user = USERS["user"]
+    response = login_form(client, user["username"], user["password"], next="/" + "a" * 10_240)
+    assert (response.status_code, response.location) == (303, "/")
+    longest = "/" + "a" * 2047
+    assert login_form(client, user["username"], user["password"], next=longest).location == longest
 
 
 def test_s10_the_session_changes_at_login(app: Flask, client: FlaskClient) -> None:

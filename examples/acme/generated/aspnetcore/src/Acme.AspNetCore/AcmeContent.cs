@@ -17,8 +17,10 @@ public static class AcmeContent
 
     /// <summary>
     /// Pick what to answer with from <paramref name="offers"/>, the route's preference first. <c>Accept</c>
-    /// decides; a request without one accepts anything and gets the first offer, except that a JSON
-    /// request gets JSON when the route offers it.
+    /// decides: the higher quality wins, and between equal qualities a type the header names beats one
+    /// it reaches only through a wildcard (so axios's <c>application/json, text/plain, */*</c> is an API
+    /// client). A request without <c>Accept</c> accepts anything and gets the first offer; a JSON request
+    /// gets JSON when the route offers it and the client has no preference.
     /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="offers">Media types the route can answer with, e.g. <see cref="Html"/>, <see cref="Json"/>.</param>
@@ -45,14 +47,15 @@ public static class AcmeContent
         }
 
         string? best = null;
-        double bestQuality = 0;
+        (double Quality, int Specificity) bestMatch = (0, -1);
         foreach (string offer in ordered)
         {
-            double quality = Quality(offer, ranges);
-            if (quality > bestQuality)
+            (double Quality, int Specificity) match = Match(offer, ranges);
+            if (match.Quality > bestMatch.Quality
+                || (match.Quality > 0 && match.Quality == bestMatch.Quality && match.Specificity > bestMatch.Specificity))
             {
                 best = offer;
-                bestQuality = quality;
+                bestMatch = match;
             }
         }
 
@@ -111,8 +114,11 @@ public static class AcmeContent
         return ranges;
     }
 
-    /// <summary>The quality the client gives <paramref name="offer"/>: that of the most specific range matching it.</summary>
-    private static double Quality(string offer, List<(string MediaType, double Quality)> ranges)
+    /// <summary>
+    /// The quality the client gives <paramref name="offer"/>, that of the most specific range matching it, and
+    /// how specific that range is: 2 for the type itself, 1 for <c>type/*</c>, 0 for <c>*/*</c>, -1 for none.
+    /// </summary>
+    private static (double Quality, int Specificity) Match(string offer, List<(string MediaType, double Quality)> ranges)
     {
         int slash = offer.IndexOf('/', StringComparison.Ordinal);
         string type = slash < 0 ? offer : offer[..slash];
@@ -128,6 +134,6 @@ public static class AcmeContent
             }
         }
 
-        return quality;
+        return (quality, bestSpecificity);
     }
 }

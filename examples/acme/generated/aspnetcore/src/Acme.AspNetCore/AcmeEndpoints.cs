@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Antiforgery;
@@ -14,6 +16,9 @@ namespace Acme.AspNetCore;
 /// <summary>The routes <c>MapAcmeAuth</c> adds, per the integration's HTTP contract.</summary>
 internal static class AcmeEndpoints
 {
+    /// <summary>The longest <c>next</c> followed after signing in; a longer one is dropped.</summary>
+    internal const int MaxNextLength = 2048;
+
     private static readonly AcmeFormField[] LoginFields =
     [
         new AcmeFormField("username", "Email", "email", "username"),
@@ -63,7 +68,7 @@ internal static class AcmeEndpoints
         }
 
         string? next = context.Request.Query["next"];
-        return LoginPageAsync(context, StatusCodes.Status200OK, null, null, next);
+        return LoginPageAsync(context, StatusCodes.Status200OK, null, null, SafeNext(next));
     }
 
     private static Task LoginPageAsync(HttpContext context, int status, string? error, string? username, string? next)
@@ -100,7 +105,7 @@ internal static class AcmeEndpoints
 
         string? username = form["username"];
         string? password = form["password"];
-        string? next = form["next"];
+        string? next = SafeNext(form.Values.GetValueOrDefault("next"));
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
             const string Message = "Enter your username and password.";
@@ -116,6 +121,13 @@ internal static class AcmeEndpoints
             return;
         }
 
+        AcmeLoginThrottle throttle = context.RequestServices.GetRequiredService<AcmeLoginThrottle>();
+        if (throttle.RefusedFor(context, username) is { } retryAfter)
+        {
+            await TooManyAttemptsAsync(context, form.AnswerJson, retryAfter, username, next);
+            return;
+        }
+
         AcmeUser user;
         try
         {
@@ -123,6 +135,11 @@ internal static class AcmeEndpoints
         }
         catch (AcmeException error)
         {
+            if (error.Kind is AcmeErrorKind.InvalidCredentials or AcmeErrorKind.AccountDisabled)
+            {
+                throttle.Failed(context, username);
+            }
+
             if (form.AnswerJson)
             {
                 await AcmeResponses.ErrorAsync(context, error);
@@ -135,6 +152,7 @@ internal static class AcmeEndpoints
             return;
         }
 
+        throttle.Succeeded(username);
         if (form.AnswerJson)
         {
             // The CSRF token is bound to the user, so the new session needs a new one.
@@ -148,7 +166,20 @@ internal static class AcmeEndpoints
             return;
         }
 
-        AcmeResponses.SeeOther(context, SafeNext(next) ?? context.Request.PathBase + "/");
+        AcmeResponses.SeeOther(context, next ?? context.Request.PathBase + "/");
+    }
+
+    /// <summary>
+    /// 429 with <c>Retry-After</c> in whole seconds: a JSON error, or the login page again with the message.
+    /// </summary>
+    private static Task TooManyAttemptsAsync(HttpContext context, bool answerJson, TimeSpan retryAfter, string username, string? next)
+    {
+        long seconds = (long)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        string message = AcmeResponses.MessageFor("too_many_attempts");
+        return answerJson
+            ? AcmeResponses.ErrorAsync(context, StatusCodes.Status429TooManyRequests, "too_many_attempts", message)
+            : LoginPageAsync(context, StatusCodes.Status429TooManyRequests, message, username, next);
     }
 
     private static async Task LogoutAsync(HttpContext context)
@@ -173,11 +204,15 @@ internal static class AcmeEndpoints
 
     /// <summary>
     /// <paramref name="next"/> when it is a path on this site (one leading <c>/</c>, no scheme, no
-    /// backslash, no control characters), else null: a login never sends anyone elsewhere.
+    /// backslash, no control characters, at most <see cref="MaxNextLength"/> characters), else null: a
+    /// login never sends anyone elsewhere, and never answers with a <c>Location</c> too long to send.
     /// </summary>
     internal static string? SafeNext(string? next)
     {
-        if (string.IsNullOrEmpty(next) || next[0] != '/' || (next.Length > 1 && (next[1] == '/' || next[1] == '\\')))
+        if (string.IsNullOrEmpty(next)
+            || next.Length > MaxNextLength
+            || next[0] != '/'
+            || (next.Length > 1 && (next[1] == '/' || next[1] == '\\')))
         {
             return null;
         }

@@ -48,6 +48,26 @@ public sealed class AcmeOptions
     public TimeSpan SessionTtl { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Failed sign-ins for one username within <see cref="LoginLimitWindow"/> after which sign-in for it
+    /// is refused with 429 until the window ends, whether or not the account exists
+    /// (<c>ACME_LOGIN_LIMIT_PER_ACCOUNT</c>; default 0, off).
+    /// </summary>
+    public int LoginLimitPerAccount { get; set; }
+
+    /// <summary>
+    /// Failed sign-ins from one client address within <see cref="LoginLimitWindow"/> after which sign-in
+    /// from it is refused with 429 (<c>ACME_LOGIN_LIMIT_PER_CLIENT</c>; default 0, off). The address is
+    /// <c>HttpContext.Connection.RemoteIpAddress</c>: behind a proxy, use <c>UseForwardedHeaders</c>.
+    /// </summary>
+    public int LoginLimitPerClient { get; set; }
+
+    /// <summary>
+    /// How long failed sign-ins are counted for (<c>Acme:LoginLimitWindow</c> as <c>hh:mm:ss</c>, or
+    /// <c>ACME_LOGIN_LIMIT_WINDOW</c> in seconds; default 300 seconds).
+    /// </summary>
+    public TimeSpan LoginLimitWindow { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
     /// How often a GET that could not connect is tried again. Other requests are never sent twice.
     /// </summary>
     public int GetRetries { get; set; } = 2;

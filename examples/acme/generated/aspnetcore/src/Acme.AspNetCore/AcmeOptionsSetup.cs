@@ -31,6 +31,9 @@ internal static class AcmeOptionsSetup
         options.PrimaryColor = Variable(configuration, "ACME_PRIMARY_COLOR") ?? options.PrimaryColor;
         options.Timeout = Seconds(configuration, "ACME_TIMEOUT", options) ?? options.Timeout;
         options.SessionTtl = Seconds(configuration, "ACME_SESSION_TTL", options) ?? options.SessionTtl;
+        options.LoginLimitPerAccount = Count(configuration, "ACME_LOGIN_LIMIT_PER_ACCOUNT", options) ?? options.LoginLimitPerAccount;
+        options.LoginLimitPerClient = Count(configuration, "ACME_LOGIN_LIMIT_PER_CLIENT", options) ?? options.LoginLimitPerClient;
+        options.LoginLimitWindow = Seconds(configuration, "ACME_LOGIN_LIMIT_WINDOW", options) ?? options.LoginLimitWindow;
     }
 
     /// <summary>Give every setting still unset its default, after all configuration has been applied.</summary>
@@ -89,6 +92,23 @@ internal static class AcmeOptionsSetup
         options.EnvironmentProblems.Add($"{name} must be a number of seconds, not '{text}'.");
         return null;
     }
+
+    private static int? Count(IConfiguration configuration, string name, AcmeOptions options)
+    {
+        string? text = Variable(configuration, name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count))
+        {
+            return count;
+        }
+
+        options.EnvironmentProblems.Add($"{name} must be a whole number, 0 or more, not '{text}'.");
+        return null;
+    }
 }
 
 /// <summary>Checks <see cref="AcmeOptions"/> when the application starts, naming every problem at once.</summary>
@@ -122,6 +142,21 @@ internal sealed partial class AcmeOptionsValidator : IValidateOptions<AcmeOption
         if (options.SessionTtl < TimeSpan.Zero)
         {
             problems.Add($"Acme:SessionTtl must not be negative, not {options.SessionTtl}.");
+        }
+
+        if (options.LoginLimitPerAccount < 0)
+        {
+            problems.Add($"Acme:LoginLimitPerAccount must be 0 (off) or more, not {options.LoginLimitPerAccount}.");
+        }
+
+        if (options.LoginLimitPerClient < 0)
+        {
+            problems.Add($"Acme:LoginLimitPerClient must be 0 (off) or more, not {options.LoginLimitPerClient}.");
+        }
+
+        if (options.LoginLimitWindow <= TimeSpan.Zero)
+        {
+            problems.Add($"Acme:LoginLimitWindow must be longer than zero, not {options.LoginLimitWindow}.");
         }
 
         if (options.GetRetries < 0 || options.GetRetries > 10)

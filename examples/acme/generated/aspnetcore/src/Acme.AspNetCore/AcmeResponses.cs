@@ -21,6 +21,8 @@ internal static class AcmeResponses
         ["method_not_allowed"] = "This method is not allowed here.",
         ["unsupported_media_type"] = "Send application/json or a form (application/x-www-form-urlencoded).",
         ["invalid_input"] = "Some of the details are missing or not valid.",
+        ["too_many_attempts"] = "Too many failed sign-in attempts. Try again later.",
+        ["failed"] = "Something went wrong on our side. Please try again later.",
     };
 
     /// <summary>The standard message of an error code the integration itself answers with.</summary>
@@ -63,6 +65,18 @@ internal static class AcmeResponses
         ErrorAsync(context, StatusCodes.Status406NotAcceptable, "not_acceptable", MessageFor("not_acceptable"));
 
     /// <summary>
+    /// A 500 for an exception nothing handled: the error shape, JSON or a page, with nothing of the
+    /// exception in it. Whatever the request had written to the (unstarted) response is discarded.
+    /// </summary>
+    public static Task UnexpectedErrorAsync(HttpContext context)
+    {
+        context.Response.Clear();
+        return context.Request.WantsJson()
+            ? ErrorAsync(context, StatusCodes.Status500InternalServerError, "failed", MessageFor("failed"))
+            : ErrorPageAsync(context, StatusCodes.Status500InternalServerError, MessageFor("failed"));
+    }
+
+    /// <summary>
     /// An anonymous request to a protected endpoint: browsers go to the login page, API clients get 401.
     /// A request whose user could not be refreshed because the service is down gets 503 instead.
     /// </summary>
@@ -83,8 +97,8 @@ internal static class AcmeResponses
         }
 
         HttpRequest request = context.Request;
-        string next = request.PathBase + request.Path + request.QueryString;
-        context.Response.Redirect(LoginPath(context) + "?next=" + Uri.EscapeDataString(next));
+        string? next = AcmeEndpoints.SafeNext(request.PathBase + request.Path + request.QueryString);
+        context.Response.Redirect(next is null ? LoginPath(context) : LoginPath(context) + "?next=" + Uri.EscapeDataString(next));
         return Task.CompletedTask;
     }
 

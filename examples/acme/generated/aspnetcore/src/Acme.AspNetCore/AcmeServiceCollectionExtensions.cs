@@ -3,6 +3,7 @@ using System.Net.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -24,7 +25,10 @@ public static class AcmeServiceCollectionExtensions
     /// <see cref="AcmeOptions"/> is bound from the <c>Acme</c> configuration section, with an
     /// environment variable per setting as a fallback, then <paramref name="configure"/> runs. The
     /// options are validated when the application starts. Map the routes with
-    /// <see cref="AcmeEndpointRouteBuilderExtensions.MapAcmeAuth"/>.
+    /// <see cref="AcmeEndpointRouteBuilderExtensions.MapAcmeAuth"/>. A middleware in front of the
+    /// pipeline answers an exception nothing else handled with a 500 in the integration's error shape
+    /// (no stack trace, whatever the environment), and the developer exception page stays off the
+    /// integration's routes.
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets options in code; runs after configuration is bound.</param>
@@ -52,7 +56,9 @@ public static class AcmeServiceCollectionExtensions
         services.TryAddSingleton<IAcmePageRenderer, AcmePageRenderer>();
         services.TryAddScoped<AcmeSessions>();
         services.TryAddScoped<AcmeCookieEvents>();
+        services.TryAddSingleton<AcmeLoginThrottle>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, AcmeStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, AcmeDeveloperPageExceptionFilter>());
 
         services.AddHttpClient<AcmeClient>((provider, http) =>
             {

@@ -1,32 +1,50 @@
 using System;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Acme.AspNetCore;
 
-/// <summary>Puts <see cref="AcmeStatusCodeMiddleware"/> in front of the application's pipeline.</summary>
+/// <summary>Puts <see cref="AcmeErrorMiddleware"/> in front of the application's pipeline.</summary>
 internal sealed class AcmeStartupFilter : IStartupFilter
 {
     /// <inheritdoc />
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        app.UseMiddleware<AcmeStatusCodeMiddleware>();
+        app.UseMiddleware<AcmeErrorMiddleware>();
         next(app);
     };
 }
 
 /// <summary>
-/// Gives the bare 405, 406 and 415 answers of the integration's routes (from routing, say) the JSON
-/// error body every answer of the integration has.
+/// The answers of last resort. An exception that nothing in the application handled becomes a 500 in
+/// the integration's error shape, JSON or a page, and is logged here: the client never sees a stack
+/// trace, and a JSON client never gets an empty 500. The bare 405, 406 and 415 answers of the
+/// integration's routes (from routing, say) get the JSON error body every answer of the integration has.
 /// </summary>
-internal sealed class AcmeStatusCodeMiddleware(RequestDelegate next, IOptions<AcmeOptions> options)
+/// <remarks>
+/// An exception handler the application adds itself (<c>UseExceptionHandler</c>) runs inside this
+/// middleware and so handles exceptions first.
+/// </remarks>
+internal sealed class AcmeErrorMiddleware(RequestDelegate next, IOptions<AcmeOptions> options, ILogger<AcmeErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (Exception error) when (Answerable(context, error))
+        {
+            logger.LogError(error, "Unhandled exception on {Method} {Path}; answered 500 without details", context.Request.Method, context.Request.Path);
+            await AcmeResponses.UnexpectedErrorAsync(context);
+            return;
+        }
+
         HttpResponse response = context.Response;
         if (response.HasStarted
             || response.ContentType is not null
@@ -46,5 +64,31 @@ internal sealed class AcmeStatusCodeMiddleware(RequestDelegate next, IOptions<Ac
         {
             await AcmeResponses.ErrorAsync(context, response.StatusCode, code, AcmeResponses.MessageFor(code));
         }
+    }
+
+    /// <summary>
+    /// Whether an exception can still be answered: the response has not started, the client is still
+    /// there, and it is not a request the server itself refuses with a 4xx of its own (a body too large).
+    /// </summary>
+    private static bool Answerable(HttpContext context, Exception error) =>
+        !context.Response.HasStarted
+        && !context.RequestAborted.IsCancellationRequested
+        && error is not BadHttpRequestException;
+}
+
+/// <summary>
+/// Keeps the developer exception page, which the web host adds in the Development environment, off the
+/// integration's routes: their unexpected errors are answered as in production, so no environment
+/// shows a stack trace there. The application's own routes keep the page. The exception is still logged.
+/// </summary>
+internal sealed class AcmeDeveloperPageExceptionFilter(IOptions<AcmeOptions> options) : IDeveloperPageExceptionFilter
+{
+    /// <inheritdoc />
+    public Task HandleExceptionAsync(ErrorContext errorContext, Func<ErrorContext, Task> next)
+    {
+        HttpContext context = errorContext.HttpContext;
+        return context.Request.Path.StartsWithSegments(options.Value.RoutePrefix)
+            ? AcmeResponses.UnexpectedErrorAsync(context)
+            : next(errorContext);
     }
 }

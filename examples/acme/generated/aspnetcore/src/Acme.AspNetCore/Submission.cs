@@ -21,6 +21,9 @@ internal sealed class Submission
     /// <summary>The longest text accepted in a field, so no one can post megabytes to the service.</summary>
     public const int MaxInputLength = 1024;
 
+    /// <summary>The largest JSON body read: every field at its longest, with room to spare.</summary>
+    public const int MaxJsonBodyLength = 64 * 1024;
+
     private readonly HttpContext _context;
     private readonly PageAnswer _page;
     private readonly Dictionary<string, string> _values;
@@ -106,20 +109,50 @@ internal sealed class Submission
         }
     }
 
-    /// <summary>The string members of a JSON object body; an empty body is an empty object.</summary>
+    /// <summary>
+    /// The string members of a JSON object body; an empty body is an empty object. Null for a body that
+    /// is not a JSON object, is nested deeper than <c>JsonDocumentOptions.MaxDepth</c> (64), is
+    /// longer than <see cref="MaxJsonBodyLength"/>, or could not be read.
+    /// </summary>
     private static async Task<Dictionary<string, string>?> ReadJsonAsync(HttpRequest request)
     {
-        using MemoryStream buffer = new();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        if (request.ContentLength > MaxJsonBodyLength)
+        {
+            return null;
+        }
+
+        byte[] buffer = new byte[MaxJsonBodyLength + 1];
+        int length = 0;
+        try
+        {
+            int read;
+            while (length < buffer.Length
+                && (read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (IOException)
+        {
+            // The body broke off, or the server refused to read more of it (BadHttpRequestException).
+            return null;
+        }
+
+        if (length > MaxJsonBodyLength)
+        {
+            return null;
+        }
+
         Dictionary<string, string> values = new();
-        if (buffer.Length == 0)
+        if (length == 0)
         {
             return values;
         }
 
         try
         {
-            using JsonDocument document = JsonDocument.Parse(buffer.ToArray());
+            ReadOnlyMemory<byte> json = buffer.AsMemory(0, length);
+            using JsonDocument document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return null;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Net;
 using System.Security.Claims;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,6 +28,13 @@ public sealed class AppFixture : IAsyncLifetime
 
     /// <summary>The example app.</summary>
     public AppFactory Factory => _factory ?? throw new InvalidOperationException("the fixture is not initialised");
+
+    /// <summary>
+    /// Another instance of the example app against the same fake, with <paramref name="settings"/> on top
+    /// of the test settings and in <paramref name="environment"/>. The caller disposes it.
+    /// </summary>
+    public AppFactory NewFactory(IReadOnlyDictionary<string, string> settings, string environment = "Production") =>
+        new(Fake.Url, settings, environment);
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -59,13 +67,23 @@ public sealed class AppCollection : ICollectionFixture<AppFixture>
 }
 
 /// <summary>
-/// The example app with the test settings, a clock the tests move, its log lines captured, and an
-/// endpoint that shows the tests the typed user the app sees.
+/// The example app with the test settings, a clock the tests move, its log lines captured, an
+/// endpoint that shows the tests the typed user the app sees, and client addresses the tests choose.
 /// </summary>
-public sealed class AppFactory(string fakeUrl) : WebApplicationFactory<Program>
+/// <param name="fakeUrl">The fake service's base URL.</param>
+/// <param name="extraSettings">Settings on top of <see cref="Settings"/>, e.g. environment variables.</param>
+/// <param name="environment">The hosting environment: <c>Production</c> unless a test says otherwise.</param>
+public sealed class AppFactory(string fakeUrl, IReadOnlyDictionary<string, string>? extraSettings = null, string environment = "Production")
+    : WebApplicationFactory<Program>
 {
     /// <summary>The path of the endpoint that captures the request's <see cref="AcmeUser"/>.</summary>
     public const string UserProbePath = "/__test__/user";
+
+    /// <summary>
+    /// A request header that sets <c>Connection.RemoteIpAddress</c>, which the in-process test server leaves
+    /// empty, so tests can play several clients.
+    /// </summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
 
     /// <summary>The service timeout the app is given; faults delay longer than this.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
@@ -90,8 +108,13 @@ public sealed class AppFactory(string fakeUrl) : WebApplicationFactory<Program>
     /// <inheritdoc />
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
+        builder.UseEnvironment(environment);
         foreach (KeyValuePair<string, string> setting in Settings(fakeUrl))
+        {
+            builder.UseSetting(setting.Key, setting.Value);
+        }
+
+        foreach (KeyValuePair<string, string> setting in extraSettings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(setting.Key, setting.Value);
         }
@@ -118,6 +141,16 @@ public sealed class AppFactory(string fakeUrl) : WebApplicationFactory<Program>
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                string? client = context.Request.Headers[ClientAddressHeader];
+                if (IPAddress.TryParse(client, out IPAddress? address))
+                {
+                    context.Connection.RemoteIpAddress = address;
+                }
+
+                await nextMiddleware(context);
+            });
             app.Map(UserProbePath, probe => probe.Run(async context =>
             {
                 AuthenticateResult result = await context.AuthenticateAsync(AcmeDefaults.AuthenticationScheme);
@@ -129,13 +162,20 @@ public sealed class AppFactory(string fakeUrl) : WebApplicationFactory<Program>
     }
 }
 
-/// <summary>A clock that stands still until a test moves it.</summary>
+/// <summary>A clock that stands still until a test moves it, or breaks it.</summary>
 public sealed class ManualClock : TimeProvider
 {
+    /// <summary>The message of the exception a broken clock throws.</summary>
+    public const string BrokenMessage = "the test broke the clock";
+
     private long _ticks = DateTimeOffset.UtcNow.UtcTicks;
 
+    /// <summary>Whether reading the clock throws: an error no code of the app expects.</summary>
+    public bool Broken { get; set; }
+
     /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() =>
+        Broken ? throw new InvalidOperationException(BrokenMessage) : new DateTimeOffset(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
     /// <summary>Move the clock forward.</summary>
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);

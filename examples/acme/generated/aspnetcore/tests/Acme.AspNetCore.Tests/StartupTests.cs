@@ -21,6 +21,19 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("ACME_LOGIN_LIMIT_PER_ACCOUNT", "-1")]
+    [InlineData("ACME_LOGIN_LIMIT_PER_CLIENT", "many")]
+    [InlineData("ACME_LOGIN_LIMIT_WINDOW", "soon")]
+    [InlineData("Acme:LoginLimitPerAccount", "-1")]
+    [InlineData("Acme:LoginLimitWindow", "00:00:00")]
+    public void Invalid_Login_Limit_Stops_Start_Up_Naming_It(string key, string value)
+    {
+        using BrokenSettingsFactory factory = new(key, value);
+        Exception error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(key, Messages(error), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("/", "/")]
     [InlineData("/admin?tab=1", "/admin?tab=1")]
     [InlineData("//evil.example", null)]

@@ -28,6 +28,9 @@ public sealed class Visitor(HttpClient http, bool browser)
     /// <summary>Cookies to send on every request, for a visitor without a cookie jar.</summary>
     public string? Cookies { get; set; }
 
+    /// <summary>The client address the app sees this visitor at (see <see cref="AppFactory.ClientAddressHeader"/>).</summary>
+    public string? ClientAddress { get; set; }
+
     /// <summary>GET a path; <paramref name="accept"/> overrides the visitor's <c>Accept</c> ("" sends none).</summary>
     public Task<HttpResponseMessage> GetAsync(string path, string? accept = null) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), accept);
@@ -44,6 +47,11 @@ public sealed class Visitor(HttpClient http, bool browser)
         if (Cookies is not null)
         {
             request.Headers.TryAddWithoutValidation("Cookie", Cookies);
+        }
+
+        if (ClientAddress is not null)
+        {
+            request.Headers.TryAddWithoutValidation(AppFactory.ClientAddressHeader, ClientAddress);
         }
 
         return http.SendAsync(request);
@@ -94,6 +102,18 @@ public sealed class Visitor(HttpClient http, bool browser)
         }
 
         return await SendAsync(request);
+    }
+
+    /// <summary>POST a raw JSON body to a route of the integration, with this session's CSRF header.</summary>
+    public async Task<HttpResponseMessage> PostJsonAsync(string route, string json)
+    {
+        (string token, string header, _) = await CsrfAsync();
+        HttpRequestMessage request = new(HttpMethod.Post, $"{Prefix}/{route}")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation(header, token);
+        return await SendAsync(request, "application/json");
     }
 
     /// <summary>Sign in with a username and password.</summary>

@@ -54,6 +54,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.file"
 # API_KEY to ACME_API_KEY (required),
 # APPLICATION_ID to ACME_APP_ID (required),
 # TIMEOUT, SESSION_TTL, BRAND_NAME, LOGO_URL and PRIMARY_COLOR to ACME_TIMEOUT ...
+# The failed sign-in limits are off: ACME_LOGIN_LIMIT_PER_ACCOUNT=10 (and _PER_CLIENT, _WINDOW) turn them on.
 ACME = {
     "PRIMARY_COLOR": "#4f46e5",
 }
@@ -84,6 +85,15 @@ DATABASES = {
         # request), checking that it still works before a request reuses it.
         "CONN_MAX_AGE": 600,
         "CONN_HEALTH_CHECKS": True,
+        # SQLite has one write lock for the whole file. Concurrent sign-ins write (a new or changed user,
+        # last_login), so: take the lock when a transaction starts, not halfway through, where waiting
+        # could deadlock and SQLite fails at once with "database is locked"; wait up to 20 s for it;
+        # and let readers go on while one request writes (write-ahead log).
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }
 }
 

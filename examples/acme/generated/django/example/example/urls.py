@@ -12,3 +12,6 @@ urlpatterns = [
     # Django's own admin; staff and superusers come from the service's roles.
     path("django-admin/", admin.site.urls),
 ]
+
+# A server error: API clients get the JSON error body too, browsers Django's 500 page (templates/500.html).
+handler500 = "django_acme.views.server_error"

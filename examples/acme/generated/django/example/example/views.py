@@ -25,7 +25,11 @@ def admin_area(request: HttpRequest) -> HttpResponse:
 
 
 def _answer(request: HttpRequest, message: str) -> HttpResponse:
-    if request.get_preferred_type(["text/html", "application/json"]) == "application/json":
+    """The message as a page or as JSON, whichever ``Accept`` prefers; 406 when it takes neither."""
+    answer_type = request.get_preferred_type(["text/html", "application/json"])
+    if answer_type is None:
+        return HttpResponse("This page is HTML or JSON.", status=406, content_type="text/plain")
+    if answer_type == "application/json":
         return JsonResponse({"message": message})
     context = {
         "message": message,

@@ -12,6 +12,7 @@ works against the integration.
 ``acme.W001``        ``LOGIN_URL`` is not the integration's login page
 ``acme.W002``        ``CSRF_FAILURE_VIEW`` does not answer API clients in JSON
 ``acme.W003``        the CSRF cookie is readable by scripts
+``acme.W004``        sign-in limits are set, but the cache they count in keeps nothing
 =================  ==========================================================
 """
 
@@ -27,12 +28,14 @@ from django.urls import NoReverseMatch, reverse
 
 from . import defaults
 from .conf import read_settings
+from .throttle import CACHE_ALIAS
 
 BACKEND = "django_acme.backends.AcmeBackend"
 MIDDLEWARE = "django_acme.middleware.AcmeMiddleware"
 AUTHENTICATION_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 CSRF_FAILURE_VIEW = "django_acme.views.csrf_failure"
 SIGNED_COOKIES = "django.contrib.sessions.backends.signed_cookies"
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
@@ -110,6 +113,17 @@ def _warnings() -> list[CheckMessage]:
                 "the CSRF cookie is readable by scripts (CSRF_COOKIE_HTTPONLY is False)",
                 hint="set CSRF_COOKIE_HTTPONLY = True; scripts get the token from the csrf route",
                 id="acme.W003",
+            )
+        )
+    limits, _ = read_settings()
+    limited = limits.login_limit_per_account or limits.login_limit_per_client
+    if limited and settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND") == DUMMY_CACHE:
+        warnings.append(
+            checks.Warning(
+                f"the sign-in limits count failures in the {CACHE_ALIAS!r} cache, which is a DummyCache:"
+                " nobody is ever refused",
+                hint=f"give CACHES[{CACHE_ALIAS!r}] a cache that keeps values (local memory, Redis, Memcached)",
+                id="acme.W004",
             )
         )
     return warnings

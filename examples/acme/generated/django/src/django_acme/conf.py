@@ -29,6 +29,9 @@ KEYS = {
     "TIMEOUT": "ACME_TIMEOUT",
     "SESSION_TTL": "ACME_SESSION_TTL",
     "USER_CACHE_TIMEOUT": "ACME_USER_CACHE_TIMEOUT",
+    "LOGIN_LIMIT_PER_ACCOUNT": "ACME_LOGIN_LIMIT_PER_ACCOUNT",
+    "LOGIN_LIMIT_PER_CLIENT": "ACME_LOGIN_LIMIT_PER_CLIENT",
+    "LOGIN_LIMIT_WINDOW": "ACME_LOGIN_LIMIT_WINDOW",
     "BRAND_NAME": "ACME_BRAND_NAME",
     "LOGO_URL": "ACME_LOGO_URL",
     "PRIMARY_COLOR": "ACME_PRIMARY_COLOR",
@@ -80,6 +83,12 @@ class Settings:
     session_ttl: float
     #: Seconds a process may serve the local user from Django's cache (``USER_CACHE_TIMEOUT``, 0: off).
     user_cache_timeout: float
+    #: Failed sign-ins of one username within the window before it is refused (``LOGIN_LIMIT_PER_ACCOUNT``, 0: off).
+    login_limit_per_account: int
+    #: Failed sign-ins from one client address within the window before it is refused (``LOGIN_LIMIT_PER_CLIENT``, 0: off).
+    login_limit_per_client: int
+    #: Seconds failed sign-ins are counted for (``LOGIN_LIMIT_WINDOW``).
+    login_limit_window: float
     #: Brand name, logo and colour of the pages (``BRAND_NAME``, ``LOGO_URL``, ``PRIMARY_COLOR``).
     branding: Branding
 
@@ -100,6 +109,9 @@ def read_settings(configured: Any = None, environ: Mapping[str, str] = os.enviro
         timeout=read.seconds("TIMEOUT", default=defaults.TIMEOUT, minimum=0.001),
         session_ttl=read.seconds("SESSION_TTL", default=defaults.SESSION_TTL, minimum=0),
         user_cache_timeout=read.seconds("USER_CACHE_TIMEOUT", default=defaults.USER_CACHE_TIMEOUT, minimum=0),
+        login_limit_per_account=read.count("LOGIN_LIMIT_PER_ACCOUNT", default=defaults.LOGIN_LIMIT_PER_ACCOUNT),
+        login_limit_per_client=read.count("LOGIN_LIMIT_PER_CLIENT", default=defaults.LOGIN_LIMIT_PER_CLIENT),
+        login_limit_window=read.seconds("LOGIN_LIMIT_WINDOW", default=defaults.LOGIN_LIMIT_WINDOW, minimum=1),
         branding=Branding(
             name=read.text("BRAND_NAME", default=defaults.BRAND_NAME),
             logo_url=read.logo_url("LOGO_URL"),
@@ -194,6 +206,24 @@ class _Reader:
             )
             return default
         return seconds
+
+    def count(self, key: str, *, default: int) -> int:
+        value = self.value(key)
+        if value is None:
+            return default
+        try:
+            count = int(value)
+        except (TypeError, ValueError):
+            count = -1
+        if count < 0 or isinstance(value, (bool, float)):
+            self._problem(
+                key,
+                f"settings.{defaults.SETTING}[{key!r}] must be a whole number (at least 0), not {value!r}",
+                "for example 10, or 0 for no limit",
+                "invalid",
+            )
+            return default
+        return count
 
     def color(self, key: str, *, default: str) -> str:
         color = self.text(key, default=default)

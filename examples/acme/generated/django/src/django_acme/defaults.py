@@ -16,6 +16,13 @@ USER_CACHE_TIMEOUT = 5.0
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = 5.0
 
+#: Failed sign-ins of one username, and from one client address, before sign-in is refused for a while (0: no limit).
+LOGIN_LIMIT_PER_ACCOUNT = 0
+LOGIN_LIMIT_PER_CLIENT = 0
+
+#: Seconds the failed sign-ins are counted for, from the first.
+LOGIN_LIMIT_WINDOW = 300.0
+
 #: The name shown at the top of the pages.
 BRAND_NAME = "Acme Identity"
 
@@ -33,6 +40,9 @@ SESSION_KEY = "_acme"
 
 #: The longest text accepted in a form field, so no one can post megabytes to the service.
 MAX_INPUT_LENGTH = 1024
+
+#: The longest ``next`` the login form follows; a longer one is dropped like any unsafe one.
+MAX_NEXT_LENGTH = 2048
 
 #: The form field browsers send the CSRF token in (Django's own name for it).
 CSRF_FIELD = "csrfmiddlewaretoken"

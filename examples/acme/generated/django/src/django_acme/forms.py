@@ -14,8 +14,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from . import defaults
+from . import defaults, throttle
 from .errors import AccountDisabled, AcmeError, InvalidCredentials
+from .responses import MESSAGES
 
 
 class LoginForm(AuthenticationForm):
@@ -28,12 +29,15 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": InvalidCredentials.public_message,
         "inactive": AccountDisabled.public_message,
+        "too_many_attempts": MESSAGES["too_many_attempts"],
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: The error of the service that refused the sign-in, if one did.
         self.service_error: AcmeError | None = None
+        #: Seconds until this username or client may try again, when too many sign-ins failed (see :mod:`.throttle`).
+        self.retry_after: int | None = None
         username = self.fields["username"]
         username.label = "Email"
         username.widget.input_type = "email"
@@ -42,11 +46,20 @@ class LoginForm(AuthenticationForm):
             self.fields[name].validators.append(MaxLengthValidator(defaults.MAX_INPUT_LENGTH))
 
     def clean(self) -> dict[str, Any]:
+        if self.request is not None:
+            self.retry_after = throttle.retry_after(self.request, self.posted_username())
+            if self.retry_after is not None:  # refused before the service is asked
+                raise ValidationError(self.error_messages["too_many_attempts"], code="too_many_attempts")
         try:
             return super().clean()
         except AcmeError as err:
             self.service_error = err
             raise ValidationError(err.public_message, code=err.code) from None
+
+    def posted_username(self) -> str:
+        """The username as posted: the throttle counts it whether or not the account exists."""
+        username = self.data.get("username")
+        return username if isinstance(username, str) else ""
 
 
 class RegisterForm(forms.Form):

@@ -40,7 +40,7 @@ class AcmeProfile(models.Model):
     groups = models.JSONField(default=list)
     status = models.CharField(max_length=6, choices=[("ACTIVE", "ACTIVE"), ("LOCKED", "LOCKED")])
     created = models.DateTimeField(blank=True, null=True)
-    #: When the service last described the user.
+    #: When the service last described the user differently (a sign-in that changes nothing writes nothing).
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -23,6 +23,8 @@ MESSAGES = {
     "method_not_allowed": "This route does not answer this HTTP method.",
     "unsupported_media_type": "Send application/json or an HTML form (application/x-www-form-urlencoded).",
     "invalid_input": "Some of the details are missing or not valid.",
+    "failed": "Something went wrong on our side. Please try again later.",
+    "too_many_attempts": "Too many failed sign-in attempts. Try again later.",
 }
 
 

@@ -3,7 +3,10 @@
 The local user is created at the first sign-in and found again by the
 service's id, so a user who changes their username or email at the service
 keeps their Django user (and everything linked to it). Each time the
-service is asked, the names, flags and groups are rewritten from its answer.
+service is asked, the names, flags and groups are rewritten from its answer,
+when it says something new: a sign-in that changes nothing writes nothing, so
+concurrent sign-ins do not queue for the database's write lock (SQLite has one
+for the whole file).
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ def sync_user(values: dict[str, Any]) -> AbstractBaseUser:
 
     :raises Conflict: when a local user that did not come from the service already has the username.
     """
+    profile = AcmeProfile.objects.select_related("user").filter(service_id=values["service_id"]).first()
+    if profile is not None and _is_current(profile, values):
+        return profile.user
     try:
         return _sync(values)
     except IntegrityError:  # another request created the same user at the same moment: update it
@@ -76,27 +82,50 @@ def deactivate(user_pk: Any) -> None:
     forget_user(user_pk)  # update() sends no post_save
 
 
+def _is_current(profile: AcmeProfile, values: dict[str, Any]) -> bool:
+    """Whether the profile, the user and the user's groups already say what ``values`` says."""
+    if any(getattr(profile, column) != value for column, value in values.items()):
+        return False
+    user = profile.user
+    if any(getattr(user, name) != value for name, value in _user_fields(type(user), profile).items()):
+        return False
+    groups = getattr(user, "groups", None)
+    if groups is None:  # a custom user model without PermissionsMixin
+        return True
+    roles = set(_group_names(profile.roles))
+    return set(groups.filter(name__in=roles).values_list("name", flat=True)) == roles
+
+
 def _update_user(user: AbstractBaseUser, profile: AcmeProfile) -> None:
     """Copy what Django's user model has fields for from the profile."""
-    model = type(user)
-    _assign(user, model.get_email_field_name(), profile.email or "")
-    _assign(user, model.USERNAME_FIELD, _free_username(user, str(profile.username)))
-    _assign(user, "first_name", profile.first_name or "")
-    _assign(user, "last_name", profile.last_name or "")
-    _assign(user, "is_active", profile.active)
-    _assign(user, "is_staff", profile.is_staff or profile.is_admin)  # Django's admin site lets in staff only
-    _assign(user, "is_superuser", profile.is_admin)
+    fields = _user_fields(type(user), profile)
+    username_field = type(user).USERNAME_FIELD
+    fields[username_field] = _free_username(user, fields[username_field])
+    for name, value in fields.items():
+        setattr(user, name, value)
 
 
-def _assign(user: AbstractBaseUser, name: str, value: Any) -> None:
-    """Set a field of the user model, when it has one, cut to the field's length."""
-    try:
-        field = type(user)._meta.get_field(name)
-    except FieldDoesNotExist:  # a custom user model without it
-        return
-    if isinstance(value, str) and field.max_length:
-        value = value[: field.max_length]
-    setattr(user, name, value)
+def _user_fields(model: type[AbstractBaseUser], profile: AcmeProfile) -> dict[str, Any]:
+    """The values of the user model's fields that come from the profile (those the model has, cut to length)."""
+    wanted = {
+        model.get_email_field_name(): profile.email or "",
+        model.USERNAME_FIELD: str(profile.username),
+        "first_name": profile.first_name or "",
+        "last_name": profile.last_name or "",
+        "is_active": profile.active,
+        "is_staff": profile.is_staff or profile.is_admin,  # Django's admin site lets in staff only
+        "is_superuser": profile.is_admin,
+    }
+    fields = {}
+    for name, value in wanted.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a custom user model without it
+            continue
+        if isinstance(value, str) and field.max_length:
+            value = value[: field.max_length]
+        fields[name] = value
+    return fields
 
 
 def _free_username(user: AbstractBaseUser, username: str) -> str:
@@ -124,8 +153,7 @@ def _mirror_roles(user: AbstractBaseUser, old_roles: list[str], roles: list[str]
     groups = getattr(user, "groups", None)
     if groups is None:  # a custom user model without PermissionsMixin
         return
-    max_length = Group._meta.get_field("name").max_length
-    kept = [role for role in roles if len(role) <= max_length]
+    kept = _group_names(roles)
     lost = set(old_roles) - set(kept)
     if lost:
         groups.remove(*Group.objects.filter(name__in=lost))
@@ -133,3 +161,9 @@ def _mirror_roles(user: AbstractBaseUser, old_roles: list[str], roles: list[str]
         for role in kept:
             Group.objects.get_or_create(name=role)
         groups.add(*Group.objects.filter(name__in=kept))
+
+
+def _group_names(roles: list[str]) -> list[str]:
+    """The roles that can be group names (a longer one does not fit the column)."""
+    max_length = Group._meta.get_field("name").max_length
+    return [role for role in roles if len(role) <= max_length]

@@ -17,6 +17,7 @@ from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.handlers.exception import response_for_exception
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
@@ -25,13 +26,24 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views import View
+from django.views import defaults as django_defaults
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import FormView
 
-from . import defaults
+from . import defaults, throttle
 from .errors import AccountDisabled, AcmeError, InvalidCredentials, UserNotFound
 from .forms import ForgotPasswordForm, LoginForm, RegisterForm
-from .responses import HTML, JSON, MESSAGES, NotAcceptable, error_response, json_error, negotiate, page_context
+from .responses import (
+    HTML,
+    JSON,
+    MESSAGES,
+    NotAcceptable,
+    error_response,
+    json_error,
+    negotiate,
+    page_context,
+    wants_json,
+)
 from .state import get_client
 
 logger = logging.getLogger(__name__)
@@ -73,10 +85,19 @@ class RouteMixin:
     @method_decorator(csrf_exempt)
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         method = "GET" if request.method == "HEAD" else str(request.method)
-        if method in self.answers:
-            response = self._checked_dispatch(request, method, *args, **kwargs)
-        else:
+        if method not in self.answers:
             response = self.http_method_not_allowed(request, *args, **kwargs)
+        else:
+            try:
+                response = self._checked_dispatch(request, method, *args, **kwargs)
+            except AcmeError:
+                raise  # the middleware answers with the error's status (503 when the service is down)
+            except Exception as exc:
+                # Django's own handling (the log, error reporting, handler500 or the debug page), but an
+                # API client gets the JSON error body, never a page or a traceback.
+                response = response_for_exception(request, exc)
+                if response.status_code >= 500 and self.answers_json:
+                    response = json_error("failed", MESSAGES["failed"], response.status_code)
         patch_vary_headers(response, ("Accept",))
         add_never_cache_headers(response)
         return response
@@ -116,7 +137,7 @@ class RouteMixin:
             return request.POST
         try:
             data = json.loads(request.body)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep to parse
             raise InvalidBody() from None
         if not isinstance(data, dict):
             raise InvalidBody()
@@ -162,20 +183,28 @@ class LoginView(RouteMixin, auth_views.LoginView):
         if auth.SESSION_KEY in request.session:
             request.session.cycle_key()  # login() keeps the key when the same user signs in again
         auth.login(request, form.get_user())
+        throttle.succeeded(form.posted_username())
         if self.answers_json:
             return JsonResponse({"user": user_data(form.get_user()), "csrf_token": get_token(request)})
         return _see_other(self.get_success_url())
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:
+        if form.retry_after is not None:
+            response = self._refused(form, "too_many_attempts", 429, MESSAGES["too_many_attempts"])
+            response["Retry-After"] = str(form.retry_after)
+            return response
         error = form.service_error
         if error is None and form.has_error(NON_FIELD_ERRORS, "inactive"):
             error = AccountDisabled()
         elif error is None and form.has_error(NON_FIELD_ERRORS):
             error = InvalidCredentials()
         if error is None:
-            code, status, message = "invalid_input", 400, MESSAGES["invalid_input"]
-        else:
-            code, status, message = error.code, error.status, error.public_message
+            return self._refused(form, "invalid_input", 400, MESSAGES["invalid_input"])
+        if isinstance(error, (InvalidCredentials, AccountDisabled)):
+            throttle.failed(self.request, form.posted_username())
+        return self._refused(form, error.code, error.status, error.public_message)
+
+    def _refused(self, form: LoginForm, code: str, status: int, message: str) -> HttpResponse:
         logger.info("Sign-in refused: %s", code)
         if self.answers_json:
             return json_error(code, message, status)
@@ -286,6 +315,18 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_response(request, "csrf_failed", 403)
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A ``handler500`` for the project's URLconf: the JSON error body for API clients, Django's own 500 page for browsers.
+
+    The integration's routes answer API clients this way by themselves; this
+    does it for the project's own views too, once the root URLconf says
+    ``handler500 = "django_acme.views.server_error"``.
+    """
+    if wants_json(request):
+        return json_error("failed", MESSAGES["failed"], 500)
+    return django_defaults.server_error(request)
+
+
 def user_data(user: AbstractBaseUser) -> dict[str, Any]:
     """A user in the shape of the ``me`` route.
 
@@ -334,8 +375,12 @@ def _see_other(url: str) -> HttpResponse:
 
 
 def _is_local_path(url: str) -> bool:
-    """Whether ``url`` is a path on this site: one leading ``/``, no scheme, host or backslash."""
-    return url.startswith("/") and not url.startswith("//") and "\\" not in url
+    """Whether ``url`` is a path on this site: one leading ``/``, no scheme, host or backslash, not too long.
+
+    A ``Location`` longer than :data:`.defaults.MAX_NEXT_LENGTH` is one that
+    some servers and proxies refuse to pass on.
+    """
+    return url.startswith("/") and not url.startswith("//") and "\\" not in url and len(url) <= defaults.MAX_NEXT_LENGTH
 
 
 def _is_form_or_json(request: HttpRequest) -> bool:

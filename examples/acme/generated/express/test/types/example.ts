@@ -11,6 +11,7 @@ const {
   requireRoles,
   csrfToken,
   csrfProtection,
+  errorHandler,
   ConfigurationError,
 } = acme;
 
@@ -19,6 +20,9 @@ app.use(
   acme({
     sessionSecret: 'a session secret of 16+ characters',
     timeoutSeconds: 5,
+    loginLimitPerAccount: 10,
+    loginLimitPerClient: 100,
+    loginLimitWindowSeconds: 600,
     brandName: 'Example',
     primaryColor: '#0f766e',
     views: {
@@ -45,6 +49,8 @@ app.post('/things', csrfProtection(), (req, res) => {
 app.get('/admin', requireRoles('admins', 'staff'), (req, res) => {
   res.send('secret');
 });
+
+app.use(errorHandler());
 
 try {
   acme({ session: false });

@@ -7,6 +7,12 @@ back to these.
 #: Seconds the user cached in the session is trusted before the service is asked again.
 SESSION_TTL = 300.0
 
+#: Seconds failed sign-ins are counted for, when a sign-in limit is set.
+LOGIN_LIMIT_WINDOW = 300
+
+#: The SQLite file of signed-out sessions, in the app's instance folder unless a setting names another.
+SIGNED_OUT_DB = "acme-signed-out.sqlite3"
+
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = 5.0
 
@@ -33,6 +39,9 @@ SESSION_KEY = "_acme"
 
 #: Context of the key derived from ``SECRET_KEY`` that encrypts the service's tokens.
 TOKEN_KEY_INFO = b"flask_acme service session"
+
+#: The longest ``next`` followed after login; a longer one is dropped like an unsafe one.
+MAX_NEXT_LENGTH = 2048
 
 #: The longest text accepted in a form field, so no one can post megabytes to the service.
 MAX_INPUT_LENGTH = 1024

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+
 from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -12,8 +15,10 @@ from .client import AcmeClient
 from .errors import AcmeError
 from .guards import unauthorized
 from .session import load_user
-from .settings import Settings, load_settings
+from .settings import ConfigurationError, Settings, load_settings
+from .signed_out import SignedOutSessions
 from .state import State, get_state
+from .throttle import LoginThrottle
 from .views import blueprint, http_error, service_error
 
 
@@ -30,10 +35,11 @@ class Acme:
     ``acme.init_app(app)`` in the factory.
 
     ``init_app`` reads and checks the settings (a missing one raises
-    :class:`ConfigurationError` at start-up), sets up Flask-Login so that
-    ``current_user`` is the service's user, and Flask-WTF's ``CSRFProtect``
-    (each only when the app does not have it already), and registers the
-    routes under ``ACME_ROUTE_PREFIX``.
+    :class:`ConfigurationError` at start-up), opens the record of signed-out
+    sessions (a SQLite file in the instance folder), sets up Flask-Login so
+    that ``current_user`` is the service's user, and Flask-WTF's
+    ``CSRFProtect`` (each only when the app does not have it already), and
+    registers the routes under ``ACME_ROUTE_PREFIX``.
     """
 
     def __init__(self, app: Flask | None = None) -> None:
@@ -52,7 +58,12 @@ class Acme:
             application_id=settings.application_id,
             timeout=settings.timeout,
         )
-        app.extensions[config.EXTENSION_KEY] = State(settings, client)
+        throttle = LoginThrottle(
+            per_account=settings.login_limit_per_account,
+            per_client=settings.login_limit_per_client,
+            window=settings.login_limit_window,
+        )
+        app.extensions[config.EXTENSION_KEY] = State(settings, client, _signed_out_sessions(app, settings), throttle)
         _secure_session_cookie(app)
         _set_up_login(app)
         if "csrf" not in app.extensions:
@@ -72,6 +83,22 @@ class Acme:
     def client(self) -> AcmeClient:
         """The current app's client of Acme Identity, for calls of your own."""
         return get_state().client
+
+
+def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:
+    """The record of signed-out sessions, in the instance folder unless ``ACME_SIGNED_OUT_DB`` names a file.
+
+    :raises ConfigurationError: when the file cannot be created, at start-up rather than at the first sign-out.
+    """
+    path = settings.signed_out_db or os.path.join(app.instance_path, config.SIGNED_OUT_DB)
+    signed_out = SignedOutSessions(path)
+    try:
+        signed_out.open()
+    except (OSError, sqlite3.Error) as err:
+        raise ConfigurationError(
+            f"cannot keep signed-out sessions in {path} ({err}): set ACME_SIGNED_OUT_DB to a file the app can write"
+        ) from err
+    return signed_out
 
 
 def _secure_session_cookie(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """The integration's settings: read from ``app.config``, checked once at start-up.
 
 Every setting is an ``app.config`` key and falls back to an environment
-variable, so ``app.config.from_prefixed_env()``, ``from_object`` and a plain
-environment all work. A missing or invalid setting fails ``init_app`` with a
-message naming each one, instead of failing on the first login.
+variable of its own (``ACME_*``, read here, not by Flask), so ``from_object``,
+``from_prefixed_env()`` (``FLASK_ACME_TIMEOUT`` becomes ``ACME_TIMEOUT``) and a
+plain environment all work. A missing or invalid setting fails ``init_app``
+with a message naming each one, instead of failing on the first login.
 """
 
 from __future__ import annotations
@@ -52,6 +53,14 @@ class Settings:
     session_ttl: float
     #: URL prefix of the routes (``ACME_ROUTE_PREFIX``).
     route_prefix: str
+    #: The SQLite file of signed-out sessions, None for the app's instance folder (``ACME_SIGNED_OUT_DB``).
+    signed_out_db: str | None
+    #: Failed sign-ins for one username before its sign-in is refused; 0 is off (``ACME_LOGIN_LIMIT_PER_ACCOUNT``).
+    login_limit_per_account: int
+    #: Failed sign-ins from one client address before its sign-in is refused; 0 is off (``ACME_LOGIN_LIMIT_PER_CLIENT``).
+    login_limit_per_client: int
+    #: Seconds the failed sign-ins are counted for (``ACME_LOGIN_LIMIT_WINDOW``).
+    login_limit_window: int
     #: Brand name, logo and colour of the pages (``ACME_BRAND_NAME``, ``ACME_LOGO_URL``, ``ACME_PRIMARY_COLOR``).
     branding: Branding
 
@@ -69,6 +78,10 @@ def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os
         timeout=read.seconds("ACME_TIMEOUT", default=config.TIMEOUT, minimum=0.001),
         session_ttl=read.seconds("ACME_SESSION_TTL", default=config.SESSION_TTL, minimum=0),
         route_prefix=read.route_prefix("ACME_ROUTE_PREFIX", default=config.ROUTE_PREFIX),
+        signed_out_db=read.optional("ACME_SIGNED_OUT_DB"),
+        login_limit_per_account=read.count("ACME_LOGIN_LIMIT_PER_ACCOUNT", default=0, minimum=0),
+        login_limit_per_client=read.count("ACME_LOGIN_LIMIT_PER_CLIENT", default=0, minimum=0),
+        login_limit_window=read.count("ACME_LOGIN_LIMIT_WINDOW", default=config.LOGIN_LIMIT_WINDOW, minimum=1),
         branding=Branding(
             name=read.text("ACME_BRAND_NAME", default=config.BRAND_NAME),
             logo_url=read.optional("ACME_LOGO_URL"),
@@ -91,11 +104,15 @@ class _Reader:
         self.problems: list[str] = []
 
     def value(self, key: str, env: str | None = None) -> Any:
-        """``app.config[key]``, else the environment variable; None when neither is set."""
-        value = self.app_config.get(key)
-        if value is None or value == "":
-            value = self.environ.get(env or key) or None
-        return value
+        """``app.config[key]``, else the environment variable; None when neither is set.
+
+        A setting whose environment variable has another name is also read
+        from ``app.config`` under that name, so either name works everywhere.
+        """
+        for value in (self.app_config.get(key), self.app_config.get(env) if env else None):
+            if value is not None and value != "":
+                return value
+        return self.environ.get(env or key) or None
 
     def text(self, key: str, *, env: str | None = None, default: str) -> str:
         return str(self.value(key, env) or default)
@@ -123,6 +140,19 @@ class _Reader:
             self.problems.append(f"{key} must be a number of seconds of at least {minimum:g}, not {value!r}")
             return default
         return seconds
+
+    def count(self, key: str, *, default: int, minimum: int) -> int:
+        value = self.value(key)
+        if value is None:
+            return default
+        try:
+            count = int(str(value))  # "8" or 8, not 8.5 or True
+        except ValueError:
+            count = minimum - 1
+        if count < minimum:
+            self.problems.append(f"{key} must be a whole number of at least {minimum}, not {value!r}")
+            return default
+        return count
 
     def route_prefix(self, key: str, *, default: str) -> str:
         prefix = self.text(key, default=default).rstrip("/")

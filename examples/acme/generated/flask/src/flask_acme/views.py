@@ -16,10 +16,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, generate_csrf
-from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotAcceptable, UnsupportedMediaType
 
 from . import config
-from .errors import AcmeError, UserNotFound
+from .errors import AccountDisabled, AcmeError, InvalidCredentials, UserNotFound
 from .forms import ForgotPasswordForm, FormT, LoginForm, RegisterForm, from_json
 from .responses import HTML, JSON, json_error, negotiate, render_page, wants_json
 from .session import log_in, log_out
@@ -42,7 +42,11 @@ _HTTP_ERROR_CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     415: "unsupported_media_type",
+    500: "failed",
 }
+
+#: What a throttled sign-in is told, whether or not the account exists.
+TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later."
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -55,11 +59,21 @@ def login() -> ResponseReturnValue:
     form = _posted(LoginForm)
     if not form.validate():
         return _invalid(form, answer, "login.html")
+    username, address = form.username.data, request.remote_addr or ""
+    throttle = get_state().throttle
+    retry_after = throttle.retry_after(username, address)
+    if retry_after is not None:
+        logger.info("Login refused: too_many_attempts")
+        return _throttled(retry_after, form, answer)
     try:
-        user = log_in(form.username.data, form.password.data)
+        user = log_in(username, form.password.data)
     except AcmeError as err:
         logger.info("Login refused: %s", err.code)
+        # Only the service's refusals count: an outage says nothing about who is guessing.
+        if isinstance(err, InvalidCredentials | AccountDisabled):
+            throttle.failed(username, address)
         return _refused(err, form, answer, "login.html")
+    throttle.succeeded(username)
     if answer == JSON:
         return {"user": user.to_dict(), "csrf_token": generate_csrf()}
     return redirect(safe_next(form.next.data or request.args.get("next")) or request.script_root + "/", 303)
@@ -151,11 +165,13 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
 @blueprint.errorhandler(BadRequest)
 @blueprint.errorhandler(NotAcceptable)
 @blueprint.errorhandler(UnsupportedMediaType)
+@blueprint.errorhandler(InternalServerError)
 def http_error(error: HTTPException) -> ResponseReturnValue:
-    """A request a route cannot read or answer (400, 405, 406, 415): a JSON error body for API clients.
+    """A request a route cannot read or answer (400, 405, 406, 415, 500): a JSON error body for API clients.
 
-    The blueprint's handler for 400, 406 and 415; the app's for 405 (raised
-    before any blueprint is chosen) unless the app has a 405 handler of its own.
+    The blueprint's handler for 400, 406, 415 and 500 (an unexpected failure,
+    which Flask has logged; the answer names nothing of it); the app's for 405
+    (raised before any blueprint is chosen) unless the app has a 405 handler of its own.
     """
     if wants_json():
         return json_error(_HTTP_ERROR_CODES[error.code or 400], error.description or "", error.code or 400)
@@ -177,10 +193,11 @@ def service_error(error: AcmeError) -> ResponseReturnValue:
 def safe_next(target: str | None) -> str | None:
     """``target`` when it is a path on this site, else None.
 
-    Only a relative path is followed: nothing with a scheme or a host, and
-    nothing a browser would read as one (``//host``, ``/\\host``, control characters).
+    Only a relative path is followed: nothing with a scheme or a host,
+    nothing a browser would read as one (``//host``, ``/\\host``, control
+    characters), and nothing longer than a ``Location`` header should carry.
     """
-    if not target or not target.startswith("/") or target.startswith("//"):
+    if not target or len(target) > config.MAX_NEXT_LENGTH or not target.startswith("/") or target.startswith("//"):
         return None
     if "\\" in target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
         return None
@@ -213,6 +230,17 @@ def _invalid(form: FlaskForm, answer: str, page: str) -> ResponseReturnValue:
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
         return json_error("invalid_input", problems, 400)
     return render_page(page, 400, form=form)
+
+
+def _throttled(retry_after: int, form: LoginForm, answer: str) -> ResponseReturnValue:
+    """A sign-in refused without asking the service: 429, with the seconds to wait in ``Retry-After``."""
+    headers = {"Retry-After": str(retry_after)}
+    if answer == JSON:
+        response = json_error("too_many_attempts", TOO_MANY_ATTEMPTS, 429)
+        response.headers.update(headers)
+        return response
+    page, status = render_page("login.html", 429, form=form, error=TOO_MANY_ATTEMPTS)
+    return page, status, headers
 
 
 def _refused(error: AcmeError, form: FlaskForm, answer: str, page: str) -> ResponseReturnValue:

@@ -1,14 +1,12 @@
 {%- set N = cookiecutter.class_name -%}
 package {{ cookiecutter.example_package }};
 
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -18,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
 import {{ cookiecutter.package }}.{{ N }}User;
+import {{ cookiecutter.package }}.Negotiation;
 
 /**
 {% filter javawrap %}The example's pages: {@code /} for every signed-in user, {@code /admin} for the
@@ -51,9 +50,16 @@ class HomeController {
         return answer(request, "Welcome to the admin area, " + user.getUsername() + ".");
     }
 
-    /** JSON for API clients, a small page for browsers, as {@code Accept} asks. */
+    /**
+     * JSON for API clients, a small page for browsers, as {@code Accept} asks, decided by the starter's rule; 406 when
+     * it allows neither.
+     */
     private static ResponseEntity<?> answer(HttpServletRequest request, String message) {
-        if (wantsJson(request.getHeader("Accept"))) {
+        Negotiation.Answer answer = Negotiation.answer(request, Negotiation.Answer.HTML);
+        if (answer == null) {
+            return ResponseEntity.status(HttpStatus.NOT_ACCEPTABLE).build();
+        }
+        if (answer == Negotiation.Answer.JSON) {
             return ResponseEntity.ok(Map.of("message", message));
         }
         CsrfToken csrf = (CsrfToken) request.getAttribute(CsrfToken.class.getName());
@@ -72,27 +78,6 @@ class HomeController {
                 """.formatted(HtmlUtils.htmlEscape(message), HtmlUtils.htmlEscape(request.getContextPath()),
                 HtmlUtils.htmlEscape(csrf.getParameterName()), HtmlUtils.htmlEscape(csrf.getToken()));
         return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).body(page);
-    }
-
-    /** Whether {@code Accept} prefers JSON to a page; no {@code Accept} is a browser's. */
-    private static boolean wantsJson(String accept) {
-        List<MediaType> types;
-        try {
-            types = MediaType.parseMediaTypes(accept);
-        }
-        catch (InvalidMediaTypeException ex) {
-            return false;
-        }
-        types.sort(Comparator.comparingDouble(MediaType::getQualityValue).reversed());
-        for (MediaType type : types) {
-            if (type.isCompatibleWith(MediaType.TEXT_HTML)) {
-                return false;
-            }
-            if (type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
-                return true;
-            }
-        }
-        return false;
     }
 
 }

@@ -145,6 +145,11 @@ final class AppClient {
         return send("POST", route(route), JSON_TYPE, JSON.writeValueAsString(fields), headers);
     }
 
+    /** POST a form to a path exactly as given (a query string included), asking as this client asks. */
+    Answer postForm(String path, Map<String, String> fields) {
+        return send("POST", path, "application/x-www-form-urlencoded", form(fields), Map.of());
+    }
+
     /** POST a body exactly as given, with the CSRF header and {@code Accept: application/json}. */
     Answer postRaw(String route, String body, String contentType) {
         Csrf csrf = csrf();

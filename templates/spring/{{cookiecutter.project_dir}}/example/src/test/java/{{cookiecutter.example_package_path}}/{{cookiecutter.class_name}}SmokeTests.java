@@ -3,6 +3,7 @@
 package {{ cookiecutter.example_package }};
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
@@ -53,6 +55,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
+import {{ P }}.{{ N }}AuthController;
 import {{ P }}.{{ N }}AuthenticationToken;
 import {{ P }}.{{ N }}ServiceSession;
 import {{ P }}.{{ N }}User;
@@ -552,7 +555,8 @@ every value the fake handed out.{% endfilter %}
     void s15ForgotPasswordPageIsTheSameForKnownAndUnknownAccounts() {
         String knownPage = assertHtml(browser().submit("forgot", forgotFields(USER), true), 200);
         String unknownPage = assertHtml(browser().submit("forgot", forgotFields(null), true), 200);
-        assertThat(withoutInputs(knownPage)).isEqualTo(withoutInputs(unknownPage));
+        String field = browser().csrf().field();
+        assertThat(withoutCsrfToken(knownPage, field)).isEqualTo(withoutCsrfToken(unknownPage, field));
     }
 
     private static Map<String, String> forgotFields(Fixture user) {
@@ -567,8 +571,13 @@ every value the fake handed out.{% endfilter %}
         return values;
     }
 
-    private static String withoutInputs(String page) {
-        return page.replaceAll("<(input|meta)\\b[^>]*>", "<$1>");
+    /**
+     * The page with the value of its CSRF field left out: the one thing two answers may differ in. Every other input,
+     * hidden ones included, must be the same, so a page that told known accounts apart in a field would fail.
+     */
+    private static String withoutCsrfToken(String page, String field) {
+        String input = "(<input\\b[^>]*\\bname=\"" + Pattern.quote(field) + "\"[^>]*\\bvalue=\")[^\"]*";
+        return page.replaceAll(input, "$1");
     }
 {%- else %}
 
@@ -701,7 +710,93 @@ every value the fake handed out.{% endfilter %}
         }
     }
 
+    // -- the rest of the HTTP contract ------------------------------------------------------------------
+
+    /** What axios and jQuery's {@code getJSON} send: API clients on every route, guards included. */
+    private static final List<String> HTTP_CLIENT_ACCEPTS = List.of("application/json, text/plain, */*",
+            "application/json, text/javascript, */*; q=0.01");
+
+    @Test
+    void commonHttpClientsGetJsonFromTheGuards() {
+        for (String accept : HTTP_CLIENT_ACCEPTS) {
+            for (String path : List.of("/", "/admin")) {
+                assertError(api().get(path, accept), 401, "unauthorized");
+            }
+            AppClient api = api();
+            api.signIn(USER.username(), USER.password());
+            assertError(api.get("/admin", accept), 403, "forbidden");
+            assertThat(api.get("/", accept).json().get("message").asString()).isNotBlank();
+        }
+        assertThat(browser().get("/", "*/*").status()).as("*/* alone is a browser").isIn(302, 303);
+    }
+
+    @Test
+    void anOverLongNextIsDroppedNeverAnError() {
+        String tooLong = "/" + "a".repeat(10_000);
+        AppClient.Answer answer = browser().login(USER.username(), USER.password(), tooLong);
+        assertThat(answer.status()).isEqualTo(303);
+        assertThat(answer.header("Location")).isEqualTo("/");
+        String longest = "/" + "a/".repeat(1023) + "a";
+        assertThat(browser().login(USER.username(), USER.password(), longest).header("Location")).isEqualTo(longest);
+        String accents = "/caf\u00e9 cr\u00e8me";
+        assertThat(browser().login(USER.username(), USER.password(), accents).header("Location"))
+            .as("a Location header is ASCII").isEqualTo("/caf%C3%A9%20cr%C3%A8me");
+        String wide = "/" + "\u4e2d".repeat(700);
+        assertThat(browser().login(USER.username(), USER.password(), wide).header("Location"))
+            .as("700 characters, 6,301 once percent-encoded").isEqualTo("/");
+        String overLong = "/" + "a".repeat({{ N }}AuthController.MAX_NEXT_LENGTH);
+        AppClient.Answer page = browser().get("/auth/login?next=" + overLong);
+        assertThat(assertHtml(page, 200)).doesNotContain(overLong);
+        AppClient.Answer guarded = browser().get("/" + "a/".repeat(1500));
+        assertThat(guarded.status()).isIn(302, 303);
+        assertThat(guarded.header("Location")).as("no next too long to follow").endsWith("/auth/login");
+    }
+
+    @Test
+    void aCsrfTokenInTheQueryStringIsIgnored() {
+        for (AppClient client : List.of(api(), browser())) {
+            AppClient.Csrf csrf = client.csrf();
+            String login = client.route("login");
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("username", USER.username());
+            fields.put("password", USER.password());
+            String query = "?" + csrf.field() + "=" + URLEncoder.encode(csrf.token(), StandardCharsets.UTF_8);
+            assertCsrfRefused(client, client.postForm(login + query, fields));
+            assertThat(client.signedIn()).isFalse();
+            fields.put(csrf.field(), csrf.token());
+            AppClient.Answer answer = client.postForm(login + "?" + csrf.field() + "=not-the-token", fields);
+            assertThat(answer.status()).as("the body's token counts").isEqualTo(client.isBrowser() ? 303 : 200);
+        }
+    }
+
+    @Test
+    void anAcceptNoRouteCanProduceIs406WithoutInternals() {
+        AppClient admin = api();
+        admin.signIn(ADMIN.username(), ADMIN.password());
+        for (String path : List.of("/", "/admin", "/auth/login", "/auth/me")) {
+            AppClient.Answer answer = admin.get(path, "image/png");
+            assertThat(answer.status()).as(path).isEqualTo(406);
+            assertNoInternals(answer);
+        }
+    }
+
+    @Test
+    void aJsonBodyNestedTooDeepIs400() {
+        String deepArray = "{\"username\": " + "[".repeat(10_000) + "]".repeat(10_000) + ", \"password\": \"x\"}";
+        String deepObject = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
+        for (String body : List.of(deepArray, deepObject)) {
+            AppClient.Answer answer = api().postRaw("login", body, AppClient.JSON_TYPE);
+            assertError(answer, 400, "invalid_input");
+            assertNoInternals(answer);
+        }
+    }
+
     // -- checks ----------------------------------------------------------------------------------------
+
+    /** No stack trace, exception or source path in an answer. */
+    private static void assertNoInternals(AppClient.Answer answer) {
+        assertThat(answer.body()).doesNotContain("Exception", "\tat ", ".java", System.getProperty("user.dir"));
+    }
 
     /** The answer is the contract's JSON error with this status and code; returns its message. */
     private static String assertError(AppClient.Answer answer, int status, String code) {

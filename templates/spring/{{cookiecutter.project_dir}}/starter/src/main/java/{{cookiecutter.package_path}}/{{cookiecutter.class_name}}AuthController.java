@@ -3,7 +3,9 @@ package {{ cookiecutter.package }};
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -68,6 +71,17 @@ public class {{ N }}AuthController {
     /** The longest text accepted in a field, so no one can post megabytes to the service. */
     public static final int MAX_INPUT_LENGTH = 1024;
 
+    /**
+     * The longest {@code next} followed; a longer one is dropped like any unsafe one (a {@code Location} header of
+     * many kilobytes is more than servers and proxies will send).
+     */
+    public static final int MAX_NEXT_LENGTH = 2048;
+
+    /** What a sign-in refused by the throttle is told, whether or not the account exists. */
+    public static final String TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later.";
+
+    private static final HexFormat HEX = HexFormat.of().withUpperCase();
+
     /** The largest JSON body read. */
     private static final int MAX_JSON_BODY = 64 * 1024;
 
@@ -104,6 +118,8 @@ public class {{ N }}AuthController {
 
     private final LogoutHandler logoutHandler;
 
+    private final {{ N }}LoginThrottle throttle;
+
     private final {{ N }}Pages pages;
 
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
@@ -115,11 +131,12 @@ public class {{ N }}AuthController {
      * @param authenticationManager signs users in, with {@link {{ N }}AuthenticationProvider}
      * @param securityContextRepository where the signed-in user is kept: the HTTP session
      * @param csrfTokens the CSRF tokens of the integration's security filter chain
+     * @param throttle limits failed sign-ins
      * @param pages renders the pages
      */
     public {{ N }}AuthController({{ N }}Properties properties, {{ N }}Client client,
             AuthenticationManager authenticationManager, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, {{ N }}Pages pages) {
+            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages) {
         this.properties = properties;
         this.client = client;
         this.authenticationManager = authenticationManager;
@@ -129,6 +146,7 @@ public class {{ N }}AuthController {
         SecurityContextLogoutHandler signOut = new SecurityContextLogoutHandler();
         signOut.setSecurityContextRepository(securityContextRepository);
         this.logoutHandler = new CompositeLogoutHandler(new CsrfLogoutHandler(csrfTokens), signOut);
+        this.throttle = throttle;
         this.pages = pages;
     }
 
@@ -153,7 +171,9 @@ public class {{ N }}AuthController {
     }
 
     /**
-     * Sign a user in, from the login form or from JSON {@code {"username": ..., "password": ...}}.
+     * Sign a user in, from the login form or from JSON {@code {"username": ..., "password": ...}}. Too many failed
+     * attempts for the username or from the client's address are answered 429 without asking the service (see
+     * {@link {{ N }}LoginThrottle}).
      * @param request the request
      * @param response the response, which gets the new session's cookie
      * @return JSON {@code {"user": ..., "csrf_token": ...}}, or a redirect to {@code next}; the error otherwise
@@ -167,20 +187,26 @@ public class {{ N }}AuthController {
         if (!problems.isEmpty()) {
             return invalid(answer, request, problems, loginModel(values, next, problems, null));
         }
+        String username = values.get("username").strip();
+        long wait = this.throttle.secondsToWait(username, request.getRemoteAddr());
+        if (wait > 0) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait));
+            return loginRefused(answer, request, values, next, HttpStatus.TOO_MANY_REQUESTS, "too_many_attempts",
+                    TOO_MANY_ATTEMPTS);
+        }
         Authentication result;
         try {
-            String username = values.get("username").strip();
             result = this.authenticationManager
                 .authenticate(UsernamePasswordAuthenticationToken.unauthenticated(username, values.get("password")));
         }
         catch (AuthenticationException ex) {
             Refusal refusal = Refusal.of(ex);
-            if (answer == Negotiation.Answer.JSON) {
-                return JsonAnswers.answer(refusal.status(), JsonAnswers.error(refusal.code(), refusal.message()));
+            if (refusal.countsAsFailure()) {
+                this.throttle.failed(username, request.getRemoteAddr());
             }
-            return this.pages.page(this.properties.getPages().getLogin(), request, refusal.status(),
-                    loginModel(values, next, Map.of(), refusal.message()));
+            return loginRefused(answer, request, values, next, refusal.status(), refusal.code(), refusal.message());
         }
+        this.throttle.succeeded(username);
         this.sessionStrategy.onAuthentication(result, request, response);
         SecurityContext context = this.holder.createEmptyContext();
         context.setAuthentication(result);
@@ -193,6 +219,16 @@ public class {{ N }}AuthController {
             return JsonAnswers.answer(HttpStatus.OK, body);
         }
         return seeOther((next != null) ? next : request.getContextPath() + "/");
+    }
+
+    /** A refused sign-in: the JSON error, or the login page again with the message. */
+    private ModelAndView loginRefused(Negotiation.Answer answer, HttpServletRequest request, Map<String, String> values,
+            String next, HttpStatusCode status, String code, String message) {
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(status, JsonAnswers.error(code, message));
+        }
+        return this.pages.page(this.properties.getPages().getLogin(), request, status,
+                loginModel(values, next, Map.of(), message));
     }
 
     private Map<String, Object> loginModel(Map<String, String> values, String next, Map<String, String> problems,
@@ -350,22 +386,31 @@ public class {{ N }}AuthController {
     // -- helpers --------------------------------------------------------------------------------------
 
     /**
-     * {@code next} when it is a path on this site, else null: nothing with a scheme or a host, and nothing a browser
-     * would read as one ({@code //host}, {@code /\host}, control characters).
+     * {@code next} when it is a path on this site, else null: nothing with a scheme or a host, nothing a browser
+     * would read as one ({@code //host}, {@code /\host}, control characters), and nothing longer than
+     * {@value #MAX_NEXT_LENGTH} characters once written as a {@code Location} header writes it: in ASCII, with spaces
+     * and other characters percent-encoded as UTF-8 (a path a browser sends is written so already).
      * @param next the requested target
-     * @return the target, or null
+     * @return the target as it goes into {@code Location}, or null
      */
     static String safeNext(String next) {
         if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
             return null;
         }
-        for (int i = 0; i < next.length(); i++) {
-            char ch = next.charAt(i);
-            if (ch < 0x20 || ch == 0x7f) {
+        StringBuilder location = new StringBuilder(next.length());
+        for (byte b : next.getBytes(StandardCharsets.UTF_8)) {
+            int octet = b & 0xff;
+            if (octet < 0x20 || octet == 0x7f) {
                 return null;
             }
+            if (octet == ' ' || octet > 0x7f) {
+                location.append('%').append(HEX.toHexDigits(b));
+            }
+            else {
+                location.append((char) octet);
+            }
         }
-        return next;
+        return (location.length() <= MAX_NEXT_LENGTH) ? location.toString() : null;
     }
 
     /** The representation to answer a post with; 406 when the request accepts neither. */
@@ -513,6 +558,11 @@ public class {{ N }}AuthController {
 
     /** Why a sign-in was refused, as the answer says it. */
     private record Refusal(HttpStatusCode status, String code, String message) {
+
+        /** Whether the service refused the credentials, which the throttle counts; a service failure is not. */
+        boolean countsAsFailure() {
+            return "invalid_credentials".equals(this.code) || "account_disabled".equals(this.code);
+        }
 
         static Refusal of(AuthenticationException ex) {
             if (ex instanceof DisabledException) {

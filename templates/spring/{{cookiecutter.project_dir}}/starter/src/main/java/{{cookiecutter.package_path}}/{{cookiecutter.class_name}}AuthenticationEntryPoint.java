@@ -13,7 +13,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
  * Answers a request that needs a signed-in user and has none: browsers are sent to the login page, with
- * {@code next} saying where to come back to; API clients get 401 with the JSON error body, never a redirect.
+ * {@code next} saying where to come back to; API clients get 401 with the JSON error body, never a redirect. Who is
+ * which, {@link Negotiation} decides, as for the integration's routes.
  */
 public class {{ N }}AuthenticationEntryPoint implements AuthenticationEntryPoint {
 
@@ -36,8 +37,14 @@ public class {{ N }}AuthenticationEntryPoint implements AuthenticationEntryPoint
             return;
         }
         String query = request.getQueryString();
-        String next = request.getRequestURI() + ((query != null) ? "?" + query : "");
+        String path = request.getRequestURI() + ((query != null) ? "?" + query : "");
+        String next = {{ N }}AuthController.safeNext(path);
         String login = request.getContextPath() + this.properties.getRoutePrefix() + "/login";
+        if (next == null) {
+            // a path the login page would not follow back to, such as one too long for a Location header
+            response.sendRedirect(login);
+            return;
+        }
         response.sendRedirect(login + "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
     }
 

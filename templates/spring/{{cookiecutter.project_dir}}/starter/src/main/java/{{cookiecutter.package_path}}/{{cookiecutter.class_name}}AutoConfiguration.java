@@ -41,6 +41,7 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.web.servlet.ViewResolver;
 
@@ -89,6 +90,20 @@ public class {{ N }}AutoConfiguration {
         return new HttpSessionCsrfTokenRepository();
     }
 
+    /** Reads the CSRF token from the header or a form's body only, never from the query string. */
+    @Bean
+    @ConditionalOnMissingBean
+    public CsrfTokenRequestHandler {{ S }}CsrfTokenRequestHandler() {
+        return new FormBodyCsrfTokenRequestHandler();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public {{ N }}LoginThrottle {{ S }}LoginThrottle({{ N }}Properties properties,
+            ObjectProvider<Clock> clock) {
+        return new {{ N }}LoginThrottle(properties.getLoginLimit(), clock.getIfUnique(Clock::systemUTC));
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public SecurityContextRepository {{ S }}SecurityContextRepository() {
@@ -128,11 +143,11 @@ public class {{ N }}AutoConfiguration {
     public {{ N }}AuthController {{ S }}AuthController({{ N }}Properties properties,
             {{ N }}Client client, {{ N }}AuthenticationProvider provider,
             ObjectProvider<AuthenticationEventPublisher> events, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, {{ N }}Pages pages) {
+            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages) {
         ProviderManager authenticationManager = new ProviderManager(provider);
         events.ifUnique(authenticationManager::setAuthenticationEventPublisher);
         return new {{ N }}AuthController(properties, client, authenticationManager, securityContextRepository,
-                csrfTokens, pages);
+                csrfTokens, throttle, pages);
     }
 
     /**
@@ -151,11 +166,11 @@ public class {{ N }}AutoConfiguration {
     @Order(ROUTES_FILTER_CHAIN_ORDER)
     @ConditionalOnMissingBean(name = ROUTES_FILTER_CHAIN)
     public SecurityFilterChain {{ S }}RoutesSecurityFilterChain(HttpSecurity http,
-            {{ N }}Properties properties, CsrfTokenRepository csrfTokens,
+            {{ N }}Properties properties, CsrfTokenRepository csrfTokens, CsrfTokenRequestHandler csrfRequests,
             SecurityContextRepository securityContextRepository) {
         http.securityMatcher(properties.getRoutePrefix() + "/**")
             .authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
-            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
+            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfRequests))
             .securityContext((context) -> context.securityContextRepository(securityContextRepository))
             .logout(AbstractHttpConfigurer::disable)
             .with({{ N }}SecurityConfigurer.{{ S }}(), Customizer.withDefaults());
@@ -166,12 +181,12 @@ public class {{ N }}AutoConfiguration {
     @Bean(name = DEFAULT_FILTER_CHAIN)
     @Conditional(OnNoApplicationFilterChain.class)
     public SecurityFilterChain {{ S }}DefaultSecurityFilterChain(HttpSecurity http, CsrfTokenRepository csrfTokens,
-            SecurityContextRepository securityContextRepository) {
+            CsrfTokenRequestHandler csrfRequests, SecurityContextRepository securityContextRepository) {
         http.authorizeHttpRequests((requests) -> requests
                 // an error page (404, 405 ...) is shown as it is, not turned into a sign-in
                 .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                 .anyRequest().authenticated())
-            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
+            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfRequests))
             .securityContext((context) -> context.securityContextRepository(securityContextRepository))
             .logout(AbstractHttpConfigurer::disable)
             .with({{ N }}SecurityConfigurer.{{ S }}(), Customizer.withDefaults());

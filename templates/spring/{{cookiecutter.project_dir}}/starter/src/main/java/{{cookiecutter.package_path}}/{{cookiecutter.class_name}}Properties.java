@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
@@ -70,6 +71,10 @@ public class {{ N }}Properties {
     @Pattern(regexp = "(/[A-Za-z0-9._~-]+)+", message = "must be a path such as /auth, without a trailing slash")
     private String routePrefix = "/auth";
 
+    /** Failed sign-ins allowed before sign-in is refused for a while (429); off unless set. */
+    @Valid
+    private final LoginLimit loginLimit = new LoginLimit();
+
     /** Brand name, logo and colour of the pages. */
     @Valid
     private final Branding branding = new Branding();
@@ -118,8 +123,62 @@ public class {{ N }}Properties {
         this.routePrefix = routePrefix;
     }
 
+    public LoginLimit getLoginLimit() {
+        return this.loginLimit;
+    }
+
     public Branding getBranding() {
         return this.branding;
+    }
+
+    /**
+{% filter javawrap("     * ") %}The failed sign-in throttle (see {@link {{ N }}LoginThrottle}). Spring's relaxed binding reads the
+environment too: {@code {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT}, {@code {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT} and
+{@code {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW} (seconds).{% endfilter %}
+     */
+    public static class LoginLimit {
+
+        /**
+         * Failed sign-ins for one username (as submitted, whether or not the account exists) within the window,
+         * after which sign-in for it is refused until the window has passed; 0 is off.
+         */
+        @Min(0)
+        private int perAccount;
+
+        /** Failed sign-ins from one client address within the window, after which it is refused; 0 is off. */
+        @Min(0)
+        private int perClient;
+
+        /** How long failures are counted for, from the first; a bare number is seconds. */
+        @NotNull
+        @DurationMin(seconds = 1)
+        @DurationUnit(ChronoUnit.SECONDS)
+        private Duration window = Duration.ofMinutes(5);
+
+        public int getPerAccount() {
+            return this.perAccount;
+        }
+
+        public void setPerAccount(int perAccount) {
+            this.perAccount = perAccount;
+        }
+
+        public int getPerClient() {
+            return this.perClient;
+        }
+
+        public void setPerClient(int perClient) {
+            this.perClient = perClient;
+        }
+
+        public Duration getWindow() {
+            return this.window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
     }
 
     public Pages getPages() {

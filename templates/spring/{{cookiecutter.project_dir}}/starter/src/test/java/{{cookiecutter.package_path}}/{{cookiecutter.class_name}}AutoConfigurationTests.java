@@ -2,6 +2,7 @@
 {%- set S = cookiecutter.slug -%}
 package {{ cookiecutter.package }};
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -103,6 +105,45 @@ class {{ N }}AutoConfigurationTests {
         assertThat(environment.getProperty({{ s.property | java }})).isEqualTo("from-the-environment");
 {%- endfor %}
         assertThat(environment.getProperty({{ cookiecutter.settings[-1].property | java }})).isEqualTo("from-the-application");
+    }
+
+    @Test
+    void theLoginLimitIsOffByDefault() {
+        this.configured.run((context) -> {
+            {{ N }}Properties.LoginLimit limit = context.getBean({{ N }}Properties.class).getLoginLimit();
+            assertThat(limit.getPerAccount()).isZero();
+            assertThat(limit.getPerClient()).isZero();
+            assertThat(limit.getWindow()).isEqualTo(Duration.ofMinutes(5));
+            {{ N }}LoginThrottle throttle = context.getBean({{ N }}LoginThrottle.class);
+            for (int i = 0; i < 100; i++) {
+                throttle.failed("someone", "192.0.2.1");
+            }
+            assertThat(throttle.secondsToWait("someone", "192.0.2.1")).isZero();
+        });
+    }
+
+    @Test
+    void theLoginLimitIsReadFromTheEnvironment() {
+        Map<String, Object> variables = Map.of("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT", "8",
+                "{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT", "20", "{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW", "4");
+        this.configured
+            .withInitializer((context) -> context.getEnvironment().getPropertySources().replace(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
+            .run((context) -> {
+                {{ N }}Properties.LoginLimit limit = context.getBean({{ N }}Properties.class).getLoginLimit();
+                assertThat(limit.getPerAccount()).isEqualTo(8);
+                assertThat(limit.getPerClient()).isEqualTo(20);
+                assertThat(limit.getWindow()).isEqualTo(Duration.ofSeconds(4));
+            });
+    }
+
+    @Test
+    void anInvalidLoginLimitStopsTheStart() {
+        this.configured.withPropertyValues("{{ S }}.login-limit.per-account=-1")
+            .run((context) -> assertThat(context).hasFailed());
+        this.configured.withPropertyValues("{{ S }}.login-limit.window=0s")
+            .run((context) -> assertThat(context).hasFailed());
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.web.servlet.ViewResolver;
 
@@ -86,6 +87,20 @@ public class AcmeAutoConfiguration {
         return new HttpSessionCsrfTokenRepository();
     }
 
+    /** Reads the CSRF token from the header or a form's body only, never from the query string. */
+    @Bean
+    @ConditionalOnMissingBean
+    public CsrfTokenRequestHandler acmeCsrfTokenRequestHandler() {
+        return new FormBodyCsrfTokenRequestHandler();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AcmeLoginThrottle acmeLoginThrottle(AcmeProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new AcmeLoginThrottle(properties.getLoginLimit(), clock.getIfUnique(Clock::systemUTC));
+    }
+
     @Bean
     @ConditionalOnMissingBean
     public SecurityContextRepository acmeSecurityContextRepository() {
@@ -125,11 +140,11 @@ public class AcmeAutoConfiguration {
     public AcmeAuthController acmeAuthController(AcmeProperties properties,
             AcmeClient client, AcmeAuthenticationProvider provider,
             ObjectProvider<AuthenticationEventPublisher> events, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, AcmePages pages) {
+            CsrfTokenRepository csrfTokens, AcmeLoginThrottle throttle, AcmePages pages) {
         ProviderManager authenticationManager = new ProviderManager(provider);
         events.ifUnique(authenticationManager::setAuthenticationEventPublisher);
         return new AcmeAuthController(properties, client, authenticationManager, securityContextRepository,
-                csrfTokens, pages);
+                csrfTokens, throttle, pages);
     }
 
     /**
@@ -148,11 +163,11 @@ public class AcmeAutoConfiguration {
     @Order(ROUTES_FILTER_CHAIN_ORDER)
     @ConditionalOnMissingBean(name = ROUTES_FILTER_CHAIN)
     public SecurityFilterChain acmeRoutesSecurityFilterChain(HttpSecurity http,
-            AcmeProperties properties, CsrfTokenRepository csrfTokens,
+            AcmeProperties properties, CsrfTokenRepository csrfTokens, CsrfTokenRequestHandler csrfRequests,
             SecurityContextRepository securityContextRepository) {
         http.securityMatcher(properties.getRoutePrefix() + "/**")
             .authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
-            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
+            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfRequests))
             .securityContext((context) -> context.securityContextRepository(securityContextRepository))
             .logout(AbstractHttpConfigurer::disable)
             .with(AcmeSecurityConfigurer.acme(), Customizer.withDefaults());
@@ -163,12 +178,12 @@ public class AcmeAutoConfiguration {
     @Bean(name = DEFAULT_FILTER_CHAIN)
     @Conditional(OnNoApplicationFilterChain.class)
     public SecurityFilterChain acmeDefaultSecurityFilterChain(HttpSecurity http, CsrfTokenRepository csrfTokens,
-            SecurityContextRepository securityContextRepository) {
+            CsrfTokenRequestHandler csrfRequests, SecurityContextRepository securityContextRepository) {
         http.authorizeHttpRequests((requests) -> requests
                 // an error page (404, 405 ...) is shown as it is, not turned into a sign-in
                 .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                 .anyRequest().authenticated())
-            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens))
+            .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfRequests))
             .securityContext((context) -> context.securityContextRepository(securityContextRepository))
             .logout(AbstractHttpConfigurer::disable)
             .with(AcmeSecurityConfigurer.acme(), Customizer.withDefaults());

@@ -1,5 +1,6 @@
 package com.acme.auth;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -98,6 +100,45 @@ class AcmeAutoConfigurationTests {
         assertThat(environment.getProperty("acme.base-url")).isEqualTo("from-the-environment");
         assertThat(environment.getProperty("acme.api-key")).isEqualTo("from-the-environment");
         assertThat(environment.getProperty("acme.application-id")).isEqualTo("from-the-application");
+    }
+
+    @Test
+    void theLoginLimitIsOffByDefault() {
+        this.configured.run((context) -> {
+            AcmeProperties.LoginLimit limit = context.getBean(AcmeProperties.class).getLoginLimit();
+            assertThat(limit.getPerAccount()).isZero();
+            assertThat(limit.getPerClient()).isZero();
+            assertThat(limit.getWindow()).isEqualTo(Duration.ofMinutes(5));
+            AcmeLoginThrottle throttle = context.getBean(AcmeLoginThrottle.class);
+            for (int i = 0; i < 100; i++) {
+                throttle.failed("someone", "192.0.2.1");
+            }
+            assertThat(throttle.secondsToWait("someone", "192.0.2.1")).isZero();
+        });
+    }
+
+    @Test
+    void theLoginLimitIsReadFromTheEnvironment() {
+        Map<String, Object> variables = Map.of("ACME_LOGIN_LIMIT_PER_ACCOUNT", "8",
+                "ACME_LOGIN_LIMIT_PER_CLIENT", "20", "ACME_LOGIN_LIMIT_WINDOW", "4");
+        this.configured
+            .withInitializer((context) -> context.getEnvironment().getPropertySources().replace(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)))
+            .run((context) -> {
+                AcmeProperties.LoginLimit limit = context.getBean(AcmeProperties.class).getLoginLimit();
+                assertThat(limit.getPerAccount()).isEqualTo(8);
+                assertThat(limit.getPerClient()).isEqualTo(20);
+                assertThat(limit.getWindow()).isEqualTo(Duration.ofSeconds(4));
+            });
+    }
+
+    @Test
+    void anInvalidLoginLimitStopsTheStart() {
+        this.configured.withPropertyValues("acme.login-limit.per-account=-1")
+            .run((context) -> assertThat(context).hasFailed());
+        this.configured.withPropertyValues("acme.login-limit.window=0s")
+            .run((context) -> assertThat(context).hasFailed());
     }
 
     @Test

@@ -1,0 +1,69 @@
+"""Throttling failed sign-ins, per account and per client address, with the ``limits`` library.
+
+Off unless ``ACME_LOGIN_LIMIT_PER_ACCOUNT`` or ``ACME_LOGIN_LIMIT_PER_CLIENT`` is set.
+Only sign-ins the service refused count (a service that is down counts for
+nothing), a success clears the count of its username, and a throttled
+attempt never reaches the service. Flask-Limiter, built on the same library,
+counts every request to a view and would set itself up on the whole app;
+this counts failures only, on the login route alone.
+
+The counts are kept in a moving window: a limit of 8 in 300 seconds refuses
+every attempt once 8 have failed within the last 300 seconds. They live in
+the memory of the process (the library's default store), so each worker
+process of an app counts the attempts it serves.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+
+class LoginThrottle:
+    """Counts failed sign-ins by username and by client address, and says when to refuse one."""
+
+    def __init__(self, *, per_account: int, per_client: int, window: int) -> None:
+        self._account = RateLimitItemPerSecond(per_account, window) if per_account else None
+        self._client = RateLimitItemPerSecond(per_client, window) if per_client else None
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def retry_after(self, username: str, client: str) -> int | None:
+        """Whole seconds until ``username`` may try again from ``client``; None when it may now."""
+        waits = [
+            self._seconds_left(limit, *key)
+            for limit, key in self._counters(username, client)
+            if not self._limiter.test(limit, *key)
+        ]
+        return max(waits, default=None)
+
+    def failed(self, username: str, client: str) -> None:
+        """Count a sign-in the service refused."""
+        for limit, key in self._counters(username, client):
+            self._limiter.hit(limit, *key)
+
+    def succeeded(self, username: str) -> None:
+        """Clear the count of ``username`` (not of the address: one success does not vouch for a client)."""
+        if self._account is not None:
+            self._limiter.clear(self._account, *_account_key(username))
+
+    def _counters(self, username: str, client: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
+        """The limits that are on, each with the key it counts under."""
+        counters = []
+        if self._account is not None:
+            counters.append((self._account, _account_key(username)))
+        if self._client is not None:
+            counters.append((self._client, ("client", client)))
+        return counters
+
+    def _seconds_left(self, limit: RateLimitItem, *key: str) -> int:
+        reset_at = self._limiter.get_window_stats(limit, *key).reset_time
+        return max(1, math.ceil(reset_at - time.time()))
+
+
+def _account_key(username: str) -> tuple[str, ...]:
+    """The key of a username as typed: trimmed and case-folded, whether or not the account exists."""
+    return ("account", username.strip().casefold())
