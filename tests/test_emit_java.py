@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -303,3 +304,19 @@ def test_fixture_expectations_match_the_fake() -> None:
     assert checks["getStatus"] == "isEqualTo(AcmeUser.Status.ACTIVE)"
     assert checks["getCreated"].startswith("isEqualTo(OffsetDateTime.parse(")
     assert json.loads(admin.me_json)["is_admin"] is True
+
+
+def test_client_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
+    spec = load_spec(ACME)
+    note = expr.parse_value("Match.at( object() array() base64( percentEncode(")
+    login = spec.operations["login"]
+    step = dataclasses.replace(login.steps[0], headers=(*login.steps[0].headers, ("X-Note", note)))
+    spec = dataclasses.replace(spec, operations={**spec.operations, "login": dataclasses.replace(login, steps=(step,))})
+    context = java.context(spec, test_settings(spec.data))
+    # the bundled spec posts a JSON object and puts a reference in a path; it matches no body values
+    assert (context["uses_object"], context["uses_array"]) == (True, False)
+    assert context["helpers"] == ["percentEncode"]
+    jdk, libraries, own = context["client_imports"]
+    assert "java.util.Base64" not in jdk and "tools.jackson.databind.node.ArrayNode" not in libraries
+    assert own == [f"com.acme.auth.AcmeServiceException.{name}" for name in java.error_classes(spec)]
+    assert "com.acme.auth.ServiceRequest.Match" not in own  # no error rule of the bundled spec matches body values

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from generator import expr
-from generator.model import Auth, Credentials, Operation, Spec, Step
+from generator.model import Auth, Credentials, ErrorRule, Operation, Spec, Step
 from generator.plan.helpers import ClientNeeds, client_needs, path_segment_refs, transforms_of
 from generator.spec import load_spec
 
@@ -24,8 +24,8 @@ def _get(path: str, **kwargs: object) -> Step:
     return Step("GET", expr.parse_template(path), **kwargs)  # type: ignore[arg-type]
 
 
-def test_the_bundled_spec_needs_only_percent_encoding() -> None:
-    assert client_needs(load_spec(ACME)) == ClientNeeds(urlencode=True)
+def test_the_bundled_spec_needs_percent_encoding_and_json_objects() -> None:
+    assert client_needs(load_spec(ACME)) == ClientNeeds(urlencode=True, json_objects=True)
 
 
 def test_a_plain_spec_needs_nothing() -> None:
@@ -42,7 +42,16 @@ def test_transforms_are_found_however_deep_in_a_body() -> None:
     body = expr.parse_value({"a": [{"b": {"base64": "${input.username}"}}]}, body=True)
     assert list(transforms_of(body)) == ["base64"]
     needs = client_needs(_with(Step("POST", expr.parse_template("/v1/x"), json=body)))
-    assert needs == ClientNeeds(base64=True)
+    assert needs == ClientNeeds(base64=True, json_objects=True, json_arrays=True)
+
+
+def test_a_body_of_scalars_needs_no_json_nodes_and_status_rules_no_matching() -> None:
+    form = (("username", expr.parse_template("${input.username}")),)
+    rules = (ErrorRule(401, "invalid_credentials"),)
+    assert client_needs(_with(Step("POST", expr.parse_template("/v1/x"), form=form, errors=rules))) == ClientNeeds()
+    matching = (ErrorRule(400, "invalid_credentials", ((expr.parse_pointer("/code"), 7),)),)
+    step = Step("POST", expr.parse_template("/v1/x"), errors=matching)
+    assert client_needs(_with(step)) == ClientNeeds(error_matches=True)
 
 
 def test_a_transform_inside_a_transform_counts() -> None:

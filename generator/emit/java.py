@@ -22,7 +22,10 @@ from markupsafe import escape
 
 from .. import expr
 from ..fake.fixtures import fixture_users
+from ..lang.names import fresh
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
 
 #: The longest line the emitted code aims for.
@@ -271,14 +274,6 @@ def constant(value: str) -> str:
     return text + "_VALUE" if text.lower() in RESERVED else text
 
 
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name}{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 # -- layout of long expressions ---------------------------------------------------
 
 
@@ -504,14 +499,14 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
     params = []
     for name in op.inputs:
-        java = _fresh(ident(name), taken)
+        java = fresh(ident(name), taken)
         locals_[f"input.{name}"] = java
         params.append(Param(name, java))
     session_locals = []
     for step in op.steps:
         for ref in step.refs:
             if ref.ns == "session" and str(ref) not in locals_:
-                java = _fresh(ident(ref.name), taken)
+                java = fresh(ident(ref.name), taken)
                 locals_[str(ref)] = java
                 session_locals.append((java, ref.name))
     steps = []
@@ -527,7 +522,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
                     after.append(f"return record(response, {string(str(pointer))});")
                     returns_record = True
                 continue
-            java = _fresh(ident(key), taken)
+            java = fresh(ident(key), taken)
             locals_[f"steps.{number}.{key}"] = java
             after.append(f"String {java} = text(response, {string(str(pointer))});")
             login_values.append((key, java))
@@ -537,7 +532,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
             prefix = "response = "
         else:
             prefix = ""
-        label = f"{step.method} {_describe_path(step)}"
+        label = f"{step.method} {path_text(step)}"
         head = f"{prefix}send({string(label)}, "
         request = _request(spec, step, names)
         if len(INDENT + head) + len(flat(request.head)) + 2 <= WIDTH:
@@ -567,11 +562,6 @@ def _session_of(values: list[tuple[str, str]]) -> str:
     return f"Map.ofEntries({entries})"
 
 
-def _describe_path(step: Step) -> str:
-    """The step's path as the spec writes it, references as ``{session.user_id}``: no value of a request."""
-    return "".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts)
-
-
 def _request(spec: Spec, step: Step, names: Names) -> Call:
     """The ``ServiceRequest`` a step sends, as a builder chain."""
     chain = Call(Apply(f"ServiceRequest.{FACTORIES[step.method]}", (url(step, names),)))
@@ -579,20 +569,13 @@ def _request(spec: Spec, step: Step, names: Names) -> Call:
         chain = chain.then("query", string(key), value(item, names))
     for key, item in step.headers:
         chain = chain.then("header", string(key), value(item, names))
-    if step.auth.kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
-            chain = chain.then("basic", names.fields["api_username"], names.fields["api_password"])
-        elif creds.kind == "bearer":
-            chain = chain.then("bearer", names.fields["api_key"])
-        else:
-            prefixed = expr.Template((expr.Lit(creds.prefix), expr.Ref("service", "api_key")))
-            chain = chain.then("header", string(creds.header), template(prefixed, names))
-    elif step.auth.kind == "bearer":
-        chain = chain.then("bearer", value(step.auth.values[0], names))
-    elif step.auth.kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        chain = chain.then("basic", user, password)
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        chain = chain.then("basic", value(how.user, names), value(how.password, names))
+    elif isinstance(how, BearerAuth):
+        chain = chain.then("bearer", value(how.token, names))
+    elif isinstance(how, HeaderAuth):
+        chain = chain.then("header", string(how.header), template(how.value, names))
     if step.json is not None:
         chain = chain.then("json", value(step.json, names))
     for key, item in step.form or ():
@@ -663,9 +646,9 @@ def enums(spec: Spec) -> list[EnumType]:
         if f.type != "enum" or f.name in CANONICAL:
             continue
         name = pascal(f.name)
-        name = _fresh(name + "Value" if name in taken else name, taken)
+        name = fresh(name + "Value" if name in taken else name, taken)
         used: set[str] = set()
-        constants = tuple((_fresh(constant(v), used), v) for v in f.values)
+        constants = tuple((fresh(constant(v), used), v) for v in f.values)
         out.append(EnumType(name, constants, f.name))
     return out
 
@@ -760,7 +743,7 @@ def attributes(spec: Spec) -> list[Attribute]:
         if f.name in CANONICAL:
             continue  # the canonical attribute of that name already carries it
         java = ident(f.name)
-        java = _fresh(java + "Field" if java in java_taken else java, java_taken)
+        java = fresh(java + "Field" if java in java_taken else java, java_taken)
         if f.type == "enum":
             jtype = enum_of[f.name].name
             read = f"{jtype}.of({reader(f)})" if not f.optional else f"{jtype}.ofNullable({reader(f)})"
@@ -771,7 +754,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             dump = f"UserRecords.iso(this.{java})" if f.type == "datetime" else f"this.{java}"
         prefix = "is" if jtype == "boolean" else "get"
         getter = prefix + pascal(f.name)
-        getter = _fresh(getter + "Field" if getter in getters_taken else getter, getters_taken)
+        getter = fresh(getter + "Field" if getter in getters_taken else getter, getters_taken)
         doc = f"The field {javadoc(f.name)}, from {javadoc(str(f.pointer) or '/')}."
         if f.optional:
             doc += " Null when the service leaves it out."
@@ -938,6 +921,44 @@ def register_username(spec: Spec) -> str | None:
     return None
 
 
+def error_classes(spec: Spec) -> list[str]:
+    """The exception classes the client names: those in error rules, and the fail-closed one."""
+    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    return sorted(used | {"ServiceUnavailable"})
+
+
+def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[list[str]]:
+    """The imports of the generated client, in groups: the JDK, the libraries, the starter's own types.
+
+    :param prefix: the starter package and the service's class-name stem (``com.acme.auth.Acme``).
+    """
+    package = prefix.rpartition(".")[0]
+    jdk = [
+        "java.io.IOException",
+        *(["java.net.URLEncoder"] if needs.urlencode else []),
+        "java.net.http.HttpClient",
+        "java.net.http.HttpResponse",
+        "java.net.http.HttpResponse.BodyHandlers",
+        "java.net.http.HttpTimeoutException",
+        *(["java.nio.charset.StandardCharsets"] if needs.urlencode or needs.base64 else []),
+        "java.time.Duration",
+        *(["java.util.Base64"] if needs.base64 else []),
+        "java.util.Map",
+    ]
+    libraries = [
+        "org.apache.commons.logging.Log",
+        "org.apache.commons.logging.LogFactory",
+        "tools.jackson.core.JacksonException",
+        "tools.jackson.databind.JsonNode",
+        "tools.jackson.databind.json.JsonMapper",
+        *(["tools.jackson.databind.node.ArrayNode"] if needs.json_arrays else []),
+        *(["tools.jackson.databind.node.ObjectNode"] if needs.json_objects else []),
+    ]
+    own = [f"{prefix}ServiceException.{name}" for name in errors]
+    own += [f"{package}.ServiceRequest.Match"] if needs.error_matches else []
+    return [jdk, libraries, own]
+
+
 def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The Java part of a target's context: names, settings, the user type, client methods, test data."""
     names = spring_names(spec)
@@ -947,7 +968,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     setting_list = settings(spec, test_values)
     client_fields = {s["name"]: "this." + s["field"] for s in setting_list}
     ops = {name: operation(spec, op, client_fields) for name, op in spec.operations.items()}
-    code = " ".join(line for op in ops.values() for step in op.steps for line in step.lines)
+    needs = client_needs(spec)
     users = fixture_users(spec.data)
     return {
         "package_path": package.replace(".", "/"),
@@ -961,14 +982,10 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ops": ops,
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
         "session_values": sorted({name for op in ops.values() for _, name in op.session_locals}),
-        "error_classes": sorted(
-            {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
-            | {"ServiceUnavailable"}
-        ),
-        "uses_match": "Match.at(" in code,
-        "uses_object": "object()" in code,
-        "uses_array": "array()" in code,
-        "helpers": [h for h in ("base64", "percentEncode") if h + "(" in code],
+        "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
+        "uses_object": needs.json_objects,
+        "uses_array": needs.json_arrays,
+        "helpers": [name for name, used in (("base64", needs.base64), ("percentEncode", needs.urlencode)) if used],
         "java_fixtures": [fixture(spec, u) for u in users],
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),

@@ -28,18 +28,28 @@ class ClientNeeds:
     basic_auth: bool = False
     #: a bearer token is computed (a transform), so ``Bearer `` is prefixed at run time.
     computed_bearer: bool = False
+    #: a JSON body holds an object (languages without literals build it: Jackson's ``ObjectNode``).
+    json_objects: bool = False
+    #: a JSON body holds an array.
+    json_arrays: bool = False
+    #: an error rule looks at values in the response body, not only its status.
+    error_matches: bool = False
 
 
 def client_needs(spec: Spec) -> ClientNeeds:
     """The helpers every step of every operation of ``spec`` needs, taken together."""
     steps = [step for op in spec.operations.values() for step in op.steps]
     auths = [request_auth(spec, step) for step in steps]
-    transforms = {name for step in steps for value in step_values(step) for name in transforms_of(value)}
+    nodes = [node for step in steps for value in step_values(step) for node in nodes_of(value)]
+    transforms = {node.name for node in nodes if isinstance(node, expr.Transform)}
     return ClientNeeds(
         base64="base64" in transforms,
         urlencode="urlencode" in transforms or any(path_segment_refs(step) for step in steps),
         basic_auth=any(isinstance(how, BasicAuth) for how in auths),
         computed_bearer=any(isinstance(how, BearerAuth) and not isinstance(how.token, expr.Template) for how in auths),
+        json_objects=any(isinstance(node, expr.Obj) for node in nodes),
+        json_arrays=any(isinstance(node, expr.Arr) for node in nodes),
+        error_matches=any(rule.match for step in steps for rule in step.errors),
     )
 
 
@@ -54,17 +64,22 @@ def step_values(step: Step) -> Iterator[expr.Value]:
     yield from (v for _, v in step.form or ())
 
 
-def transforms_of(value: expr.Value) -> Iterator[str]:
-    """The names of the transforms in a value, nested ones included."""
+def nodes_of(value: expr.Value) -> Iterator[expr.Value]:
+    """A value and every value inside it (object members, array items, transform arguments), outermost first."""
+    yield value
     if isinstance(value, expr.Transform):
-        yield value.name
-        yield from transforms_of(value.arg)
+        yield from nodes_of(value.arg)
     elif isinstance(value, expr.Obj):
         for _, item in value.items:
-            yield from transforms_of(item)
+            yield from nodes_of(item)
     elif isinstance(value, expr.Arr):
         for item in value.items:
-            yield from transforms_of(item)
+            yield from nodes_of(item)
+
+
+def transforms_of(value: expr.Value) -> Iterator[str]:
+    """The names of the transforms in a value, nested ones included, outermost first."""
+    return (node.name for node in nodes_of(value) if isinstance(node, expr.Transform))
 
 
 def path_segment_refs(step: Step) -> tuple[expr.Ref, ...]:
