@@ -192,3 +192,13 @@ def test_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
     step = dataclasses.replace(login.steps[0], headers=(*login.steps[0].headers, ("X-Note", note)))
     spec = dataclasses.replace(spec, operations={**spec.operations, "login": dataclasses.replace(login, steps=(step,))})
     assert js.context(spec, {})["helpers"] == ["urlencode"]
+
+
+def test_routes_import_what_the_forgot_route_needs_only_with_one() -> None:
+    spec = load_spec(ACME)
+    assert js.context(spec, {})["routes_imports"] == (
+        "const {\n  AcmeError,\n  InvalidCredentials,\n  ServiceUnavailable,\n  UnexpectedResponse,\n"
+        "  UserNotFound,\n} = require('./errors');"
+    )
+    without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
+    assert js.routes_error_imports(without) == ["AcmeError", "InvalidCredentials", "ServiceUnavailable"]

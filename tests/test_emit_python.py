@@ -91,3 +91,10 @@ def test_a_header_key_without_prefix_is_the_setting_itself() -> None:
     step = Step("GET", expr.parse_template("/x"), auth=Auth("service"))
     call = py._call(spec, step, py.Names({}), "_X", False)
     assert call == 'self._send(_X, f"{self.base_url}/x", headers={"X-Api-Key": self.api_key})'
+
+
+def test_views_import_user_not_found_only_for_a_forgot_password_route() -> None:
+    spec = load_spec(ACME)
+    assert py.view_error_imports(spec) == ["AccountDisabled", "AcmeError", "InvalidCredentials", "UserNotFound"]
+    without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
+    assert py.view_error_imports(without) == ["AccountDisabled", "AcmeError", "InvalidCredentials"]

@@ -370,6 +370,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "enums": enum_aliases(spec),
         "ops": ops,
         "error_imports": error_imports(spec),
+        "view_error_imports": view_error_imports(spec),
         "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
         "django_columns": django_columns(spec),
@@ -380,6 +381,13 @@ def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the fail-closed one."""
     used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
     return sorted(used | {"InvalidInput", "ServiceUnavailable", f"{spec.service.class_name}Error"})
+
+
+def view_error_imports(spec: Spec) -> list[str]:
+    """The error classes the views module names, in ruff's order; the forgot view also catches UserNotFound."""
+    names = ["AccountDisabled", f"{spec.service.class_name}Error", "InvalidCredentials"]
+    names += ["UserNotFound"] if spec.has("forgot_password") else []
+    return sorted(names, key=str.lower)
 
 
 def helpers(needs: ClientNeeds) -> list[str]:
