@@ -14,6 +14,7 @@ import pytest
 from generator import expr
 from generator.emit import java
 from generator.fake.fixtures import test_settings
+from generator.lang import java as java_syntax
 from generator.spec import load_spec
 
 from .conftest import ACME, ROOT
@@ -109,11 +110,17 @@ def test_comments_compile_whatever_they_hold(tmp_path: Path) -> None:
 
 
 def test_numbers_are_int_long_or_double_literals() -> None:
-    assert [java.number(v) for v in (7101, -2, 2**40, 1.5, 1e20)] == ["7101", "-2", "1099511627776L", "1.5", "1e+20"]
+    assert [java_syntax.number(v) for v in (7101, -2, 2**40, 1.5, 1e20)] == [
+        "7101",
+        "-2",
+        "1099511627776L",
+        "1.5",
+        "1e+20",
+    ]
     with pytest.raises(ValueError):
-        java.number(float("inf"))
+        java_syntax.number(float("inf"))
     with pytest.raises(ValueError):
-        java.number(2**70)
+        java_syntax.number(2**70)
 
 
 def test_literals_of_lists_and_nothing() -> None:

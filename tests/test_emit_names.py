@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.lang import csharp, js, python
+from generator.lang import csharp, java, js, python
 from generator.lang.names import fresh, unreserved
 
 
@@ -28,6 +28,7 @@ def test_each_language_spells_its_escape() -> None:
     assert python.ident("match") == "match_"
     assert js.ident("new") == "new_"
     assert csharp.ident("default") == "@default"
+    assert java.ident("class") == "classValue"
     assert python.fresh_name("token", {"token"}) == "token_2"
     assert js.fresh_name("arguments", set()) == "arguments2"
     assert csharp.fresh_name("body", {"body"}) == "body2"
