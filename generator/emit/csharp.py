@@ -26,6 +26,7 @@ from ..lang.csharp import (
     string,
 )
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.errors import ERROR_CLASSES
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -41,16 +42,6 @@ PACKAGES = {
     "Microsoft.NET.Test.Sdk": "18.0.1",
     "xunit": "2.9.3",
     "xunit.runner.visualstudio": "3.1.5",
-}
-
-#: ``<Name>ErrorKind`` members of the generated errors file, by error kind.
-ERROR_KINDS = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
 }
 
 #: Client method names, by operation.
@@ -396,7 +387,7 @@ def _outcomes(name: str, step: Step, cls: str) -> str:
     ok = "[" + ", ".join(str(s) for s in step.ok) + "]"
     rules = []
     for rule in step.errors:
-        args = [str(rule.status), f"{cls}ErrorKind.{ERROR_KINDS[rule.kind]}"]
+        args = [str(rule.status), f"{cls}ErrorKind.{ERROR_CLASSES[rule.kind]}"]
         args += [f"({string(str(p))}, {json_literal(v)})" for p, v in rule.match]
         rules.append(f"new ErrorRule({', '.join(args)}),")
     if not rules:

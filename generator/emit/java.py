@@ -38,19 +38,10 @@ from ..lang.java import (
 )
 from ..lang.names import fresh
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
-
-#: Exception classes nested in the generated ``AcmeServiceException``, by error kind.
-ERROR_CLASSES = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
-}
 
 #: Client method names, by operation.
 METHODS = {"login": "login", "get_user": "getUser", "register": "register", "forgot_password": "forgotPassword"}
@@ -655,7 +646,7 @@ def register_username(spec: Spec) -> str | None:
 
 def error_classes(spec: Spec) -> list[str]:
     """The exception classes the client names: those in error rules, and the fail-closed one."""
-    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    used = rule_errors(spec)
     return sorted(used | {"ServiceUnavailable"})
 
 

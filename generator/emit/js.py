@@ -28,19 +28,10 @@ from ..lang.js import (
     ts_property,
 )
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
-
-#: Error classes of the generated ``lib/errors.js``, by error kind.
-ERROR_CLASSES = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
-}
 
 #: Client method names, by operation.
 METHODS = {
@@ -424,7 +415,7 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the two for unexpected answers."""
-    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    used = rule_errors(spec)
     return sorted(used | {"ServiceUnavailable", "UnexpectedResponse"})
 
 

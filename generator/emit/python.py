@@ -11,19 +11,10 @@ from dataclasses import dataclass
 from .. import expr
 from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
-
-#: Error classes of the generated ``errors`` module, by error kind.
-ERROR_CLASSES = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
-}
 
 #: Python types of [user] field types (enum fields get a Literal alias).
 TYPES = {
@@ -379,7 +370,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the fail-closed one."""
-    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    used = rule_errors(spec)
     return sorted(used | {"InvalidInput", "ServiceUnavailable", f"{spec.service.class_name}Error"})
 
 
