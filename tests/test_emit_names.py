@@ -1,9 +1,11 @@
-"""Names shared by every language printer: reserved words escaped, taken names numbered."""
+"""What the language printers share: reserved words escaped, taken names numbered, scalars, plain text."""
 
 from __future__ import annotations
 
+from generator import expr
 from generator.lang import csharp, java, js, python
 from generator.lang.names import fresh, unreserved
+from generator.lang.scalars import c_scalar, plain_text
 
 
 def test_unreserved_escapes_only_reserved_words() -> None:
@@ -32,3 +34,23 @@ def test_each_language_spells_its_escape() -> None:
     assert python.fresh_name("token", {"token"}) == "token_2"
     assert js.fresh_name("arguments", set()) == "arguments2"
     assert csharp.fresh_name("body", {"body"}) == "body2"
+
+
+def test_c_scalars_share_null_and_booleans_and_leave_containers_alone() -> None:
+    def quote(text: str) -> str:
+        return f"<{text}>"
+
+    assert [c_scalar(v, quote, str) for v in (None, True, False, "x", 7)] == ["null", "true", "false", "<x>", "7"]
+    assert c_scalar([1], quote, str) is None
+    assert js.literal(None) == java.literal(None) == csharp.literal(None) == "null"
+
+
+def test_plain_text_is_a_literal_a_bare_name_or_nothing() -> None:
+    def name(ref: expr.Ref) -> str:
+        return ref.name.upper()
+
+    assert plain_text(expr.parse_template("/v1/me"), repr, name) == "'/v1/me'"
+    assert plain_text(expr.parse_template("${session.token}"), repr, name) == "TOKEN"
+    # in a URL path a lone reference is still percent-encoded: the language interpolates it
+    assert plain_text(expr.parse_template("${session.token}"), repr, name, segment=True) is None
+    assert plain_text(expr.parse_template("Bearer ${session.token}"), repr, name) is None

@@ -25,6 +25,7 @@ from ..lang.csharp import (
     pascal,
     string,
 )
+from ..lang.scalars import plain_text
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
@@ -193,12 +194,9 @@ def template(value: expr.Template, names: Names, *, segment: bool = False) -> st
 
     :param segment: percent-encode references, for the parts of a URL path.
     """
-    text = value.literal_text()
-    if text is not None:
-        return string(text)
-    single = value.single_ref
-    if single is not None and not segment:
-        return names.of(single)
+    simple = plain_text(value, string, names.of, segment=segment)
+    if simple is not None:
+        return simple
     return "$" + '"' + _holes(value.parts, names, segment=segment) + '"'
 
 

@@ -27,6 +27,7 @@ from ..lang.js import (
     template_chars,
     ts_property,
 )
+from ..lang.scalars import plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
@@ -93,12 +94,9 @@ class Names:
 
 def template(value: expr.Template, names: Names) -> str:
     """Emit a text template: a plain literal, a single name, or a template literal."""
-    text = value.literal_text()
-    if text is not None:
-        return string(text)
-    single = value.single_ref
-    if single is not None:
-        return names.of(single)
+    simple = plain_text(value, string, names.of)
+    if simple is not None:
+        return simple
     return "`" + template_text(value.parts, names) + "`"
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .. import expr
 from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
+from ..lang.scalars import plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
@@ -59,12 +60,9 @@ def template(value: expr.Template, names: Names, *, segment: bool = False) -> st
 
     :param segment: percent-encode references, for the parts of a URL path.
     """
-    text = value.literal_text()
-    if text is not None:
-        return string(text)
-    single = value.single_ref
-    if single is not None and not segment:
-        return names.of(single)
+    simple = plain_text(value, string, names.of, segment=segment)
+    if simple is not None:
+        return simple
     pieces = []
     for part in value.parts:
         if isinstance(part, expr.Lit):

@@ -15,6 +15,7 @@ import math
 import re
 
 from .names import fresh, unreserved
+from .scalars import c_scalar
 
 #: C# keywords: an identifier spelled like one is written ``@name``.
 KEYWORDS = frozenset(
@@ -68,14 +69,9 @@ def number(value: int | float) -> str:
 
 def literal(value: object) -> str:
     """A C# literal for a str, bool, None, int or float."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return number(value)
+    scalar = c_scalar(value, string, number)
+    if scalar is not None:
+        return scalar
     raise TypeError(f"no C# literal for {type(value).__name__}")
 
 

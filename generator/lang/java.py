@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from .names import unreserved
+from .scalars import c_scalar
 
 #: The longest line the emitted code aims for.
 WIDTH = 120
@@ -79,14 +80,9 @@ def number(value: int | float) -> str:
 
 def literal(value: object) -> str:
     """A Java expression for a str, number, bool, None, or a list or tuple of them (``List.of``)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return number(value)
+    scalar = c_scalar(value, string, number)
+    if scalar is not None:
+        return scalar
     if isinstance(value, (list, tuple)):
         return "List.of(" + ", ".join(literal(v) for v in value) + ")"
     raise TypeError(f"no Java literal for {type(value).__name__}")

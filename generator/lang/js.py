@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .names import fresh, unreserved
+from .scalars import c_scalar
 
 #: Reserved words (ES2023 and strict mode), which a local variable cannot be named.
 RESERVED = frozenset(
@@ -78,14 +79,9 @@ def number(value: int | float) -> str:
 
 def literal(value: object) -> str:
     """A one-line JS literal for a str, number, bool, None, list or dict."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return number(value)
+    scalar = c_scalar(value, string, number)
+    if scalar is not None:
+        return scalar
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, dict):
