@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator import expr
 from generator.lang import csharp, java, js, python
 from generator.lang.names import fresh, unreserved
-from generator.lang.scalars import c_scalar, plain_text
+from generator.lang.scalars import c_scalar, interpolated, plain_text
 
 
 def test_unreserved_escapes_only_reserved_words() -> None:
@@ -54,3 +54,9 @@ def test_plain_text_is_a_literal_a_bare_name_or_nothing() -> None:
     # in a URL path a lone reference is still percent-encoded: the language interpolates it
     assert plain_text(expr.parse_template("${session.token}"), repr, name, segment=True) is None
     assert plain_text(expr.parse_template("Bearer ${session.token}"), repr, name) is None
+
+
+def test_interpolated_escapes_text_and_fills_holes() -> None:
+    parts = expr.parse_template("/users/${session.id}{x}").parts
+    body = interpolated(parts, lambda t: t.replace("{", "{{").replace("}", "}}"), lambda r: "{" + r.name + "}")
+    assert body == "/users/{id}{{x}}"

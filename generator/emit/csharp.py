@@ -25,7 +25,7 @@ from ..lang.csharp import (
     pascal,
     string,
 )
-from ..lang.scalars import plain_text
+from ..lang.scalars import interpolated, plain_text
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
@@ -201,14 +201,11 @@ def template(value: expr.Template, names: Names, *, segment: bool = False) -> st
 
 
 def _holes(parts: tuple[expr.Lit | expr.Ref, ...], names: Names, *, segment: bool) -> str:
-    pieces = []
-    for part in parts:
-        if isinstance(part, expr.Lit):
-            pieces.append(interpolation_text(part.text))
-        else:
-            code = names.of(part)
-            pieces.append("{" + (f"Uri.EscapeDataString({code})" if segment else code) + "}")
-    return "".join(pieces)
+    def hole(ref: expr.Ref) -> str:
+        code = names.of(ref)
+        return "{" + (f"Uri.EscapeDataString({code})" if segment else code) + "}"
+
+    return interpolated(parts, interpolation_text, hole)
 
 
 def value(node: expr.Value, names: Names) -> str:

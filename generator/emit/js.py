@@ -27,7 +27,7 @@ from ..lang.js import (
     template_chars,
     ts_property,
 )
-from ..lang.scalars import plain_text
+from ..lang.scalars import interpolated, plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
@@ -105,14 +105,12 @@ def template_text(parts: tuple[expr.Lit | expr.Ref, ...], names: Names, *, segme
 
     :param segment: percent-encode references, for the parts of a URL path.
     """
-    pieces = []
-    for part in parts:
-        if isinstance(part, expr.Lit):
-            pieces.append(template_chars(part.text))
-        else:
-            code = names.of(part)
-            pieces.append("${" + (f"urlencode({code})" if segment else code) + "}")
-    return "".join(pieces)
+
+    def hole(ref: expr.Ref) -> str:
+        code = names.of(ref)
+        return "${" + (f"urlencode({code})" if segment else code) + "}"
+
+    return interpolated(parts, template_chars, hole)
 
 
 def value(node: expr.Value, names: Names) -> Node:

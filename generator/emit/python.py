@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import expr
 from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
-from ..lang.scalars import plain_text
+from ..lang.scalars import interpolated, plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
@@ -63,15 +63,17 @@ def template(value: expr.Template, names: Names, *, segment: bool = False) -> st
     simple = plain_text(value, string, names.of, segment=segment)
     if simple is not None:
         return simple
-    pieces = []
-    for part in value.parts:
-        if isinstance(part, expr.Lit):
-            pieces.append(part.text.replace("{", "{{").replace("}", "}}"))
-        else:
-            code = names.of(part)
-            pieces.append("{" + (f"_quote({code})" if segment else code) + "}")
-    body = "".join(pieces)
-    return "f" + string(body)
+
+    def hole(ref: expr.Ref) -> str:
+        code = names.of(ref)
+        return "{" + (f"_quote({code})" if segment else code) + "}"
+
+    return "f" + string(interpolated(value.parts, _braces_doubled, hole))
+
+
+def _braces_doubled(text: str) -> str:
+    """Literal text inside an f-string (quoting comes after, over the whole body)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def value(node: expr.Value, names: Names) -> str:

@@ -42,3 +42,10 @@ def plain_text(
     if single is not None and not segment:
         return name(single)
     return None
+
+
+def interpolated(
+    parts: tuple[expr.Lit | expr.Ref, ...], text: Callable[[str], str], hole: Callable[[expr.Ref], str]
+) -> str:
+    """The inside of an interpolated string: each literal part escaped by ``text``, each reference a ``hole``."""
+    return "".join(text(part.text) if isinstance(part, expr.Lit) else hole(part) for part in parts)
