@@ -9,6 +9,7 @@ Templates get plain data and code fragments, never the raw spec.
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import asdict, is_dataclass
 from typing import Any
@@ -50,11 +51,15 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "_extensions": ["generator.jinja.AuthgenExtension"],
     }
     printed = _plain(language(target.language).context(spec, test_settings(spec.data)))
+    framework = {}
+    if target.framework_module:
+        framework = _plain(importlib.import_module(f"generator.targets.{target.framework_module}").context(spec))
     return merge(
         ("the shared context", shared),
         ("the template's options", template_options(target)),
         ("the target's names", names),
         (f"the {target.language} emitter", printed),
+        (f"the {target.name} module", framework),
     )
 
 

@@ -27,3 +27,10 @@ def test_a_key_two_parts_define_is_refused_naming_both() -> None:
 def test_every_target_context_assembles_without_duplicates(spec, name: str) -> None:
     context = build_context(load_spec(spec), TARGETS[name])
     assert context["guard_role"] and context["login_inputs"][0]["name"] == "username"
+
+
+def test_only_django_gets_the_profile_columns_from_its_framework_module() -> None:
+    spec = load_spec(ACME)
+    assert TARGETS["django"].framework_module == "django"
+    assert "django_columns" in build_context(spec, TARGETS["django"])
+    assert "django_columns" not in build_context(spec, TARGETS["flask"])
