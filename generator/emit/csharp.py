@@ -28,6 +28,7 @@ from ..lang.csharp import (
 from ..lang.scalars import interpolated, plain_text
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES
+from ..plan.operations import session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -298,12 +299,10 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         locals_[f"input.{name}"] = cs
         params.append((cs, name))
     session_locals = []
-    for step in op.steps:
-        for ref in step.refs:
-            if ref.ns == "session" and str(ref) not in locals_:
-                cs = fresh_name(ident(ref.name), taken)
-                locals_[str(ref)] = cs
-                session_locals.append((cs, ref.name))
+    for key in session_keys(op):
+        cs = fresh_name(ident(key), taken)
+        locals_[f"session.{key}"] = cs
+        session_locals.append((cs, key))
     steps = []
     returns = ""
     login_values: list[tuple[str, str]] = []

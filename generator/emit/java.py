@@ -40,6 +40,7 @@ from ..lang.names import fresh
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.operations import session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
 
@@ -226,12 +227,10 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
         locals_[f"input.{name}"] = java
         params.append(Param(name, java))
     session_locals = []
-    for step in op.steps:
-        for ref in step.refs:
-            if ref.ns == "session" and str(ref) not in locals_:
-                java = fresh(ident(ref.name), taken)
-                locals_[str(ref)] = java
-                session_locals.append((java, ref.name))
+    for key in session_keys(op):
+        java = fresh(ident(key), taken)
+        locals_[f"session.{key}"] = java
+        session_locals.append((java, key))
     steps = []
     declared = False
     returns_record = False

@@ -13,6 +13,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.operations import session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -141,12 +142,10 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         taken.add(py)
         params.append(py)
     session_locals = []
-    for step in op.steps:
-        for ref in step.refs:
-            if ref.ns == "session" and str(ref) not in locals_:
-                py = fresh_name(ident(ref.name), taken)
-                locals_[str(ref)] = py
-                session_locals.append((py, ref.name))
+    for key in session_keys(op):
+        py = fresh_name(ident(key), taken)
+        locals_[f"session.{key}"] = py
+        session_locals.append((py, key))
     steps = []
     for number, step in enumerate(op.steps, 1):
         constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
