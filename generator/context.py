@@ -1,12 +1,15 @@
 """Build the one context a target's template is rendered with.
 
-The shared part (names, settings, forms, fixtures) is computed here once for
-every target; the language part comes from the target's emitter.  Templates
-get plain data and code fragments, never the raw spec.
+The shared part (names, forms, fixtures, the guard role) comes from the
+spec-level decisions in :mod:`generator.plan`; the language part comes from
+the target's emitter.  The parts are merged by :func:`merge`, which refuses a
+key two parts define, so no part silently replaces another's value.
+Templates get plain data and code fragments, never the raw spec.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import asdict, is_dataclass
 from typing import Any
@@ -15,23 +18,9 @@ from . import __version__
 from .emit import language
 from .fake.fixtures import fixture_users, test_settings
 from .model import Spec
+from .plan.forms import form_inputs, login_inputs
+from .plan.roles import guard_role
 from .targets import Target
-
-#: Browser autocomplete tokens for well-known form inputs.
-AUTOCOMPLETE = {
-    "username": "username",
-    "email": "email",
-    "first_name": "given-name",
-    "given_name": "given-name",
-    "last_name": "family-name",
-    "family_name": "family-name",
-    "name": "name",
-    "phone": "tel",
-}
-
-
-#: The role ``/admin`` requires when the spec's roles do not tell the admin from a plain user.
-FALLBACK_GUARD_ROLE = "admins"
 
 
 def build_context(spec: Spec, target: Target) -> dict[str, Any]:
@@ -42,7 +31,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
     """
     names = naming(spec, target)
     fixtures = fixture_users(spec.data)
-    ctx: dict[str, Any] = {
+    shared: dict[str, Any] = {
         "project_dir": target.name,
         "slug": spec.service.slug,
         "class_name": spec.service.class_name,
@@ -52,19 +41,56 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "authgen_version": __version__,
         "has_register": spec.has("register"),
         "has_forgot_password": spec.has("forgot_password"),
-        "login_inputs": login_inputs(spec),
-        "register_inputs": form_inputs(spec, "register"),
-        "forgot_inputs": form_inputs(spec, "forgot_password"),
+        "login_inputs": _plain(login_inputs(spec)),
+        "register_inputs": _plain(form_inputs(spec, "register")),
+        "forgot_inputs": _plain(form_inputs(spec, "forgot_password")),
         "admin_roles": list(spec.mapping.admin_roles),
         "staff_roles": list(spec.mapping.staff_roles),
         "fixtures": fixtures,
         "guard_role": guard_role(fixtures),
         "_extensions": ["generator.jinja.AuthgenExtension"],
-        **template_options(target),
-        **names,
     }
-    ctx.update(_plain(language(target.language).context(spec, test_settings(spec.data))))
-    return ctx
+    printed = _plain(language(target.language).context(spec, test_settings(spec.data)))
+    framework = {}
+    if target.framework_module:
+        framework = _plain(importlib.import_module(f"generator.targets.{target.framework_module}").context(spec))
+    return merge(
+        ("the shared context", shared),
+        ("the template's options", template_options(target)),
+        ("the target's names", names),
+        (f"the {target.language} emitter", printed),
+        (f"the {target.name} module", framework),
+    )
+
+
+class DuplicateContextKeyError(ValueError):
+    """Two parts of a target's context define the same key.
+
+    A bug in authgen, never caused by a user's spec (hence not an
+    ``AuthgenError``, and shown with its traceback): one part would silently
+    replace another's value, as the Express emitter once replaced the shared
+    ``guard_role``.
+    """
+
+    def __init__(self, *, key: str, first: str, second: str) -> None:
+        super().__init__(f"context key {key!r} is defined by both {first} and {second}")
+
+
+def merge(*parts: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+    """One dict from named parts, refusing a key that two parts define.
+
+    :param parts: ``(who defines it, its keys)`` pairs, in the order the context lists them.
+    :raises DuplicateContextKeyError: for a key two parts define.
+    """
+    out: dict[str, Any] = {}
+    owner: dict[str, str] = {}
+    for who, part in parts:
+        for key, value in part.items():
+            if key in out:
+                raise DuplicateContextKeyError(key=key, first=owner[key], second=who)
+            out[key] = value
+            owner[key] = who
+    return out
 
 
 def template_options(target: Target) -> dict[str, Any]:
@@ -80,49 +106,6 @@ def naming(spec: Spec, target: Target) -> dict[str, str]:
     names = {key: pattern.format(**values) for key, pattern in target.naming.items()}
     names.update(spec.target_options.get(target.name, {}))
     return names
-
-
-def form_inputs(spec: Spec, operation: str) -> list[dict[str, str]]:
-    """The form fields an operation needs, derived from the inputs its steps read."""
-    if not spec.has(operation):
-        return []
-    out = []
-    for name in spec.operations[operation].inputs:
-        if "password" in name:
-            kind, auto = "password", "new-password" if operation == "register" else "current-password"
-        elif "email" in name:
-            kind, auto = "email", "email"
-        else:
-            kind, auto = "text", AUTOCOMPLETE.get(name, "off")
-        out.append({"name": name, "label": label(name), "html_type": kind, "autocomplete": auto})
-    return out
-
-
-def login_inputs(spec: Spec) -> list[dict[str, str]]:
-    """The login form's two fields; the first is labelled after what users sign in with."""
-    by_email = spec.field(spec.mapping.username).type == "email"
-    return [
-        {
-            "name": "username",
-            "label": "Email" if by_email else "Username",
-            "html_type": "email" if by_email else "text",
-            "autocomplete": "username",
-        },
-        {"name": "password", "label": "Password", "html_type": "password", "autocomplete": "current-password"},
-    ]
-
-
-def guard_role(fixtures: list[dict]) -> str:
-    """The role example apps require on ``/admin``: one the admin fixture has and the plain user lacks."""
-    users = {u["key"]: u for u in fixtures}
-    plain = set(users["user"]["expected"]["roles"])
-    return next((r for r in users["admin"]["expected"]["roles"] if r not in plain), FALLBACK_GUARD_ROLE)
-
-
-def label(name: str) -> str:
-    """``First name`` for ``first_name``."""
-    text = name.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def _plain(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ import pytest
 from generator import expr
 from generator.emit import java
 from generator.fake.fixtures import test_settings
+from generator.lang import java as java_syntax
 from generator.spec import load_spec
 
 from .conftest import ACME, ROOT
@@ -108,11 +110,17 @@ def test_comments_compile_whatever_they_hold(tmp_path: Path) -> None:
 
 
 def test_numbers_are_int_long_or_double_literals() -> None:
-    assert [java.number(v) for v in (7101, -2, 2**40, 1.5, 1e20)] == ["7101", "-2", "1099511627776L", "1.5", "1e+20"]
+    assert [java_syntax.number(v) for v in (7101, -2, 2**40, 1.5, 1e20)] == [
+        "7101",
+        "-2",
+        "1099511627776L",
+        "1.5",
+        "1e+20",
+    ]
     with pytest.raises(ValueError):
-        java.number(float("inf"))
+        java_syntax.number(float("inf"))
     with pytest.raises(ValueError):
-        java.number(2**70)
+        java_syntax.number(2**70)
 
 
 def test_literals_of_lists_and_nothing() -> None:
@@ -303,3 +311,19 @@ def test_fixture_expectations_match_the_fake() -> None:
     assert checks["getStatus"] == "isEqualTo(AcmeUser.Status.ACTIVE)"
     assert checks["getCreated"].startswith("isEqualTo(OffsetDateTime.parse(")
     assert json.loads(admin.me_json)["is_admin"] is True
+
+
+def test_client_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
+    spec = load_spec(ACME)
+    note = expr.parse_value("Match.at( object() array() base64( percentEncode(")
+    login = spec.operations["login"]
+    step = dataclasses.replace(login.steps[0], headers=(*login.steps[0].headers, ("X-Note", note)))
+    spec = dataclasses.replace(spec, operations={**spec.operations, "login": dataclasses.replace(login, steps=(step,))})
+    context = java.context(spec, test_settings(spec.data))
+    # the bundled spec posts a JSON object and puts a reference in a path; it matches no body values
+    assert (context["uses_object"], context["uses_array"]) == (True, False)
+    assert context["helpers"] == ["percentEncode"]
+    jdk, libraries, own = context["client_imports"]
+    assert "java.util.Base64" not in jdk and "tools.jackson.databind.node.ArrayNode" not in libraries
+    assert own == [f"com.acme.auth.AcmeServiceException.{name}" for name in java.error_classes(spec)]
+    assert "com.acme.auth.ServiceRequest.Match" not in own  # no error rule of the bundled spec matches body values

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -180,6 +181,24 @@ def test_context_names_every_setting_with_its_option_and_variable() -> None:
     assert settings["application_id"]["option"] == "applicationId"
     assert settings["application_id"]["env"] == "ACME_APP_ID"
     assert settings["api_key"]["secret"] and settings["api_key"]["test_value"] == "test-api-key"
-    assert context["guard_role"] == "admins"
-    assert context["login_form"][0]["label"] == "Email"
+    assert "guard_role" not in context  # one shared definition: generator.plan.roles
     assert context["helpers"] == ["urlencode"]
+
+
+def test_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
+    spec = load_spec(ACME)
+    note = expr.parse_value("basic(a) bearer(b) base64(c)")
+    login = spec.operations["login"]
+    step = dataclasses.replace(login.steps[0], headers=(*login.steps[0].headers, ("X-Note", note)))
+    spec = dataclasses.replace(spec, operations={**spec.operations, "login": dataclasses.replace(login, steps=(step,))})
+    assert js.context(spec, {})["helpers"] == ["urlencode"]
+
+
+def test_routes_import_what_the_forgot_route_needs_only_with_one() -> None:
+    spec = load_spec(ACME)
+    assert js.context(spec, {})["routes_imports"] == (
+        "const {\n  AcmeError,\n  InvalidCredentials,\n  ServiceUnavailable,\n  UnexpectedResponse,\n"
+        "  UserNotFound,\n} = require('./errors');"
+    )
+    without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
+    assert js.routes_error_imports(without) == ["AcmeError", "InvalidCredentials", "ServiceUnavailable"]

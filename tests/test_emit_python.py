@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,7 +11,10 @@ import pytest
 
 from generator import expr
 from generator.emit import python as py
-from generator.spec import parse_spec
+from generator.model import Auth, Credentials, Step
+from generator.spec import load_spec, parse_spec
+
+from .conftest import ACME
 
 HOSTILE = [
     "quote \" and ' both",
@@ -90,3 +94,20 @@ def test_an_optional_list_field_absent_from_the_record_survives_the_session_cach
     assert eval(attribute.dump, {"self": SimpleNamespace(realm_roles=None)}) is None
     assert eval(attribute.load, {"data": {"realm_roles": None}}) is None
     assert eval(attribute.load, {"data": {"realm_roles": ["admin"]}}) == ("admin",)
+
+
+def test_a_header_key_without_prefix_is_the_setting_itself() -> None:
+    spec = load_spec(ACME)
+    spec = dataclasses.replace(
+        spec, service=dataclasses.replace(spec.service, credentials=Credentials("header", "X-Api-Key", ""))
+    )
+    step = Step("GET", expr.parse_template("/x"), auth=Auth("service"))
+    call = py._call(spec, step, py.Names({}), "_X", False)
+    assert call == 'self._send(_X, f"{self.base_url}/x", headers={"X-Api-Key": self.api_key})'
+
+
+def test_views_import_user_not_found_only_for_a_forgot_password_route() -> None:
+    spec = load_spec(ACME)
+    assert py.view_error_imports(spec) == ["AccountDisabled", "AcmeError", "InvalidCredentials", "UserNotFound"]
+    without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
+    assert py.view_error_imports(without) == ["AccountDisabled", "AcmeError", "InvalidCredentials"]

@@ -1,24 +1,36 @@
-"""Emit C#: literals, the spec's values as expressions, client steps and the user type.
+"""Emit C#: the spec's values as expressions, client steps, the user type, test data.
 
-The output is laid out the way ``dotnet format`` lays out C# (four spaces,
-Allman braces, one member of an initializer a line), so generated packages
-read like hand-written code.  Every emitted fragment starts at column 0;
+The spelling and layout of literals, comments and names are
+:mod:`generator.lang.csharp`'s.  Every emitted fragment starts at column 0;
 templates indent a fragment as a whole (``{{ code | indent(8) }}``).
-
-Strings are regular C# literals (``"..."``) with escapes, never verbatim or
-raw strings, so one function decides how every spec string is written.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from .. import expr
+from ..lang.csharp import (
+    comment,
+    fresh_name,
+    ident,
+    indent,
+    interpolation_text,
+    json_literal,
+    literal,
+    msbuild_xml,
+    number,
+    pascal,
+    string,
+)
+from ..lang.scalars import interpolated, plain_text
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.errors import ERROR_CLASSES
+from ..plan.operations import session_keys
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.user import own_fields, text_attributes
 
 #: The target framework of every generated project: .NET 10, the current LTS.
 TARGET_FRAMEWORK = "net10.0"
@@ -32,16 +44,6 @@ PACKAGES = {
     "Microsoft.NET.Test.Sdk": "18.0.1",
     "xunit": "2.9.3",
     "xunit.runner.visualstudio": "3.1.5",
-}
-
-#: ``<Name>ErrorKind`` members of the generated errors file, by error kind.
-ERROR_KINDS = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
 }
 
 #: Client method names, by operation.
@@ -98,15 +100,6 @@ STANDARD_CLAIMS = {
     "first_name": "ClaimTypes.GivenName",
     "last_name": "ClaimTypes.Surname",
 }
-
-#: C# keywords: an identifier spelled like one is written ``@name``.
-KEYWORDS = frozenset(
-    """abstract as base bool break byte case catch char checked class const continue decimal default delegate
-    do double else enum event explicit extern false finally fixed float for foreach goto if implicit in int
-    interface internal is lock long namespace new null object operator out override params private protected
-    public readonly ref return sbyte sealed short sizeof stackalloc static string struct switch this throw true
-    try typeof uint ulong unchecked unsafe ushort using virtual void volatile while""".split()
-)
 
 #: Members of the generated user class that a spec field's property may not be named.
 USER_MEMBERS = frozenset(
@@ -172,118 +165,11 @@ OPTION_MEMBERS = frozenset(
     }
 )
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
-
-
-def string(text: str) -> str:
-    """A regular C# string literal for ``text``.
-
-    Quotes, backslashes and control characters are escaped; so is anything
-    not printable (line and paragraph separators end a C# line, bidi
-    controls hide code), as ``\\uXXXX`` or ``\\UXXXXXXXX``.
-    """
-    out = ['"']
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif not ch.isprintable() or ch in "\u2028\u2029\u0085":
-            code = ord(ch)
-            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def number(value: int | float) -> str:
-    """A C# numeric literal: ``long`` for integers, ``double`` for the rest.
-
-    :raises ValueError: for infinities and NaN, which JSON cannot carry.
-    """
-    if isinstance(value, bool):
-        raise TypeError("a bool is not a number")
-    if isinstance(value, int):
-        if not -(2**63) <= value < 2**63:
-            raise ValueError(f"{value} does not fit a C# long")
-        return f"{value}L" if not -(2**31) <= value < 2**31 else str(value)
-    if math.isinf(value) or math.isnan(value):
-        raise ValueError(f"{value!r} cannot be sent as JSON")
-    text = repr(value)
-    return text if any(c in text for c in ".eE") else text + ".0"
-
-
-def literal(value: object) -> str:
-    """A C# literal for a str, bool, None, int or float."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return number(value)
-    raise TypeError(f"no C# literal for {type(value).__name__}")
-
-
-def comment(text: str) -> str:
-    """Text safe inside a ``//`` or ``/* */`` comment and XML doc comments, on one line.
-
-    Newlines and other unprintable characters become spaces, ``*/`` cannot
-    end a block comment, and ``&``, ``<``, ``>`` are XML-escaped for ``///``.
-    """
-    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return flat.replace("*/", "* /")
-
-
-#: What XML 1.0 forbids even as a character reference: C0 controls but tab, LF and CR, lone surrogates, U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-#: MSBuild's special characters in property and item text, as its own %XX escapes (``%`` first).
-_MSBUILD_ESCAPES = {"%": "%25", "$": "%24", "@": "%40", ";": "%3B", "'": "%27", "?": "%3F", "*": "%2A"}
-
-_XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
-
-
-def msbuild_xml(text: str) -> str:
-    """Spec text as the value of an MSBuild property in a ``.csproj`` or ``.props`` file.
-
-    Characters XML 1.0 cannot hold at all (a NUL, most C0 controls, lone
-    surrogates, U+FFFE, U+FFFF) are dropped; MSBuild's special characters
-    (``% $ @ ; ' ? *``) become its ``%XX`` escapes, so ``$(x)`` or ``@(x)``
-    in a service name is not evaluated; then ``& < > "`` are XML-escaped.
-    Not for comments: spec text stays out of ``<!-- -->``.
-    """
-    flat = _NOT_XML.sub("", text)
-    flat = "".join(_MSBUILD_ESCAPES.get(ch, ch) for ch in flat)
-    return "".join(_XML_ESCAPES.get(ch, ch) for ch in flat)
-
-
-def json_literal(value: object) -> str:
-    """A C# string literal holding ``value`` as JSON text."""
-    return string(json.dumps(value, ensure_ascii=False))
-
-
-def pascal(name: str) -> str:
-    """``GivenName`` for ``given_name``, ``Active`` for ``ACTIVE``, ``Value1`` for ``1``."""
-    words = [w for w in re.split(r"[^A-Za-z0-9]+", name) if w]
-    text = "".join(w[:1].upper() + (w[1:].lower() if w.isupper() else w[1:]) for w in words)
-    if not text:
-        return "Value"
-    return "Value" + text if text[0].isdigit() else text
-
 
 def option_property(name: str) -> str:
     """The options class property of a spec setting: ``ApplicationId`` for ``application_id``."""
     prop = pascal(name)
     return prop + "Setting" if prop in OPTION_MEMBERS else prop
-
-
-def ident(name: str) -> str:
-    """A camelCase C# local or parameter name for a spec name (``@default`` for a keyword)."""
-    text = pascal(name)
-    text = text[:1].lower() + text[1:]
-    return "@" + text if text in KEYWORDS else text
 
 
 # -- values -------------------------------------------------------------------
@@ -304,34 +190,23 @@ class Names:
         return self.locals[str(ref)]
 
 
-def _interpolation(text: str) -> str:
-    """Literal text inside ``$"..."``: string escapes, and braces doubled."""
-    return string(text)[1:-1].replace("{", "{{").replace("}", "}}")
-
-
 def template(value: expr.Template, names: Names, *, segment: bool = False) -> str:
     """Emit a text template: a plain literal, a single name, or an interpolated string.
 
     :param segment: percent-encode references, for the parts of a URL path.
     """
-    text = value.literal_text()
-    if text is not None:
-        return string(text)
-    single = value.single_ref
-    if single is not None and not segment:
-        return names.of(single)
+    simple = plain_text(value, string, names.of, segment=segment)
+    if simple is not None:
+        return simple
     return "$" + '"' + _holes(value.parts, names, segment=segment) + '"'
 
 
 def _holes(parts: tuple[expr.Lit | expr.Ref, ...], names: Names, *, segment: bool) -> str:
-    pieces = []
-    for part in parts:
-        if isinstance(part, expr.Lit):
-            pieces.append(_interpolation(part.text))
-        else:
-            code = names.of(part)
-            pieces.append("{" + (f"Uri.EscapeDataString({code})" if segment else code) + "}")
-    return "".join(pieces)
+    def hole(ref: expr.Ref) -> str:
+        code = names.of(ref)
+        return "{" + (f"Uri.EscapeDataString({code})" if segment else code) + "}"
+
+    return interpolated(parts, interpolation_text, hole)
 
 
 def value(node: expr.Value, names: Names) -> str:
@@ -349,19 +224,13 @@ def value(node: expr.Value, names: Names) -> str:
         return literal(node.value)
     if isinstance(node, expr.Obj):
         members = [f"[{string(k)}] = {value(v, names)}," for k, v in node.items]
-        return "\n".join(["new JsonObject", "{", *_indent(members), "}"])
+        return "\n".join(["new JsonObject", "{", *indent(members), "}"])
     if isinstance(node, expr.Arr):
         if not node.items:
             return "new JsonArray()"
         items = [value(v, names) + ("," if i < len(node.items) - 1 else "") for i, v in enumerate(node.items)]
-        return "\n".join(["new JsonArray(", *_indent(items), ")"]).replace("\n)", ")")
+        return "\n".join(["new JsonArray(", *indent(items), ")"]).replace("\n)", ")")
     raise TypeError(node)
-
-
-def _indent(lines: list[str], width: int = 4) -> list[str]:
-    """Indent every line of every (possibly multi-line) fragment."""
-    pad = " " * width
-    return [pad + line if line else line for fragment in lines for line in fragment.split("\n")]
 
 
 def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> str:
@@ -371,7 +240,7 @@ def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> str:
     lines = [
         f"({string(k)}, {value(v, names)})" + ("," if i < len(items) - 1 else "") for i, (k, v) in enumerate(items)
     ]
-    return "\n" + "\n".join(_indent(lines))
+    return "\n" + "\n".join(indent(lines))
 
 
 def url(step: Step, names: Names) -> str:
@@ -426,16 +295,14 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     taken: set[str] = {"body", "request", "session", "cancellationToken", "value"}
     params = []
     for name in op.inputs:
-        cs = _fresh(ident(name), taken)
+        cs = fresh_name(ident(name), taken)
         locals_[f"input.{name}"] = cs
         params.append((cs, name))
     session_locals = []
-    for step in op.steps:
-        for ref in step.refs:
-            if ref.ns == "session" and str(ref) not in locals_:
-                cs = _fresh(ident(ref.name), taken)
-                locals_[str(ref)] = cs
-                session_locals.append((cs, ref.name))
+    for key in session_keys(op):
+        cs = fresh_name(ident(key), taken)
+        locals_[f"session.{key}"] = cs
+        session_locals.append((cs, key))
     steps = []
     returns = ""
     login_values: list[tuple[str, str]] = []
@@ -448,7 +315,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
                 if op.name == "get_user":
                     returns = f"return Record(body, {string(str(pointer))});"
                 continue
-            cs = _fresh(ident(key), taken)
+            cs = fresh_name(ident(key), taken)
             locals_[f"steps.{number_}.{key}"] = cs
             extracts.append(f"string {cs} = Text(body, {string(str(pointer))});")
             login_values.append((key, cs))
@@ -460,24 +327,15 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         steps.append(EmittedStep(lines[0][3:], "\n".join(lines), outcomes_name, outcomes))
     if op.name == "login":
         members = [f"[{string(k)}] = {v}," for k, v in login_values]
-        returns = "\n".join(["return new Dictionary<string, string>", "{", *_indent(members), "};"])
+        returns = "\n".join(["return new Dictionary<string, string>", "{", *indent(members), "};"])
     reads_body = any(s.extract for s in op.steps) or op.name == "get_user"
     return EmittedOperation(
         op.name, METHODS[op.name], tuple(params), tuple(session_locals), reads_body, tuple(steps), returns
     )
 
 
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name}{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 def _describe_path(step: Step) -> str:
-    text = "".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts)
-    return comment(text)
+    return comment(path_text(step))
 
 
 _HTTP_METHODS = {"GET": "Get", "POST": "Post", "PUT": "Put", "PATCH": "Patch", "DELETE": "Delete"}
@@ -498,28 +356,23 @@ def _request(spec: Spec, step: Step, names: Names, outcomes_name: str, wants_bod
     send = f"await SendAsync(request, {outcomes_name}, cancellationToken).ConfigureAwait(false);"
     inner.append(("body = " if wants_body else "") + send)
     head = f"using (HttpRequestMessage request = new(HttpMethod.{_HTTP_METHODS[step.method]}, {url(step, names)}))"
-    return [head, "{", *_indent(inner), "}"]
+    return [head, "{", *indent(inner), "}"]
 
 
 def _authorization(spec: Spec, step: Step, names: Names) -> str | None:
     """The statement that authenticates a request, if it needs one."""
-    kind = step.auth.kind
-    if kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        if how.service:
             pair = '$"{_options.ApiUsername}:{_options.ApiPassword}"'
-            return f'request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Base64({pair}));'
-        if creds.kind == "bearer":
-            return 'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);'
-        key = expr.Template((expr.Lit(creds.prefix), expr.Ref("service", "api_key")))
-        return f"request.Headers.TryAddWithoutValidation({string(creds.header)}, {template(key, names)});"
-    if kind == "bearer":
-        token = value(step.auth.values[0], names)
-        return f'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", {token});'
-    if kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        pair = f'{user} + ":" + {password}'
+        else:
+            pair = f'{value(how.user, names)} + ":" + {value(how.password, names)}'
         return f'request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Base64({pair}));'
+    if isinstance(how, BearerAuth):
+        token = value(how.token, names)
+        return f'request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", {token});'
+    if isinstance(how, HeaderAuth):
+        return f"request.Headers.TryAddWithoutValidation({string(how.header)}, {template(how.value, names)});"
     return None
 
 
@@ -528,13 +381,13 @@ def _outcomes(name: str, step: Step, cls: str) -> str:
     ok = "[" + ", ".join(str(s) for s in step.ok) + "]"
     rules = []
     for rule in step.errors:
-        args = [str(rule.status), f"{cls}ErrorKind.{ERROR_KINDS[rule.kind]}"]
+        args = [str(rule.status), f"{cls}ErrorKind.{ERROR_CLASSES[rule.kind]}"]
         args += [f"({string(str(p))}, {json_literal(v)})" for p, v in rule.match]
         rules.append(f"new ErrorRule({', '.join(args)}),")
     if not rules:
         return f"private static readonly Outcomes {name} = new({ok}, []);"
     return "\n".join(
-        [f"private static readonly Outcomes {name} = new(", f"    {ok},", "    [", *_indent(rules, 8), "    ]);"]
+        [f"private static readonly Outcomes {name} = new(", f"    {ok},", "    [", *indent(rules, 8), "    ]);"]
     )
 
 
@@ -586,7 +439,7 @@ def enums(spec: Spec) -> list[Enum]:
         if f.type != "enum":
             continue
         taken: set[str] = set()
-        members = tuple((_fresh(pascal(v), taken), v) for v in f.values)
+        members = tuple((fresh_name(pascal(v), taken), v) for v in f.values)
         stem = pascal(f.name)
         out.append(Enum(f"{spec.service.class_name}User{stem}", f.name, members, f"{stem}FromText", f"{stem}Text"))
     return out
@@ -617,33 +470,16 @@ def _enum_of(spec: Spec, field: Field) -> Enum:
     return next(e for e in enums(spec) if e.field == field.name)
 
 
-def own_fields(spec: Spec) -> list[Field]:
-    """The spec fields that get a property of their own: all but those a canonical attribute already is."""
-    m = spec.mapping
-    same = {
-        name for name in ("id", "username", "email", "first_name", "last_name", "roles") if getattr(m, name) == name
-    }
-    if m.active.field == "active" and m.active.equals is None:
-        same.add("active")
-    return [f for f in spec.user if f.name not in same]
-
-
 def properties(spec: Spec) -> list[Property]:
     """The user class's properties: canonical ones first, then the spec fields of their own."""
     m = spec.mapping
     cls = spec.service.class_name
     fields = {f.name: f for f in spec.user}
     out: list[Property] = []
-    canonical = {
-        "id": (m.id, "The service's id for the user."),
-        "username": (m.username, "What the user signs in with."),
-        "email": (m.email, "The user's email address."),
-        "first_name": (m.first_name, "Given name."),
-        "last_name": (m.last_name, "Family name."),
-    }
-    for key, (source, doc) in canonical.items():
+    for text in text_attributes(spec):
+        key, doc, field = text.name, text.doc, text.source
         name, claim = pascal(key), STANDARD_CLAIMS[key]
-        if source is None:
+        if field is None:
             out.append(
                 Property(
                     name,
@@ -658,9 +494,8 @@ def properties(spec: Spec) -> list[Property]:
                 )
             )
             continue
-        field = fields[source]
         pointer = string(str(field.pointer))
-        optional = field.optional and key not in ("id", "username")
+        optional = text.optional
         reader = "OptionalText" if optional else "Text"
         add = f"claims.Add(new Claim({claim}, {name}));"
         if optional:
@@ -671,7 +506,7 @@ def properties(spec: Spec) -> list[Property]:
                 key,
                 "string?" if optional else "string",
                 not optional,
-                f"{doc} From field <c>{comment(source)}</c>.",
+                f"{doc} From field <c>{comment(field.name)}</c>.",
                 f"UserRecord.{reader}(record, {pointer})",
                 f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
                 add,
@@ -756,7 +591,7 @@ def _field_property(spec: Spec, field: Field) -> Property:
         add = f"claims.Add(new Claim({claim}, {name}));"
     if optional:
         test = f"{name} is not null" if field.type in ("string", "email") else f"{name}.HasValue"
-        add = f"if ({test})\n{{\n" + "\n".join(_indent([add])) + "\n}"
+        add = f"if ({test})\n{{\n" + "\n".join(indent([add])) + "\n}"
     pointer = comment(str(field.pointer) or "/")
     return Property(
         name,
@@ -767,7 +602,7 @@ def _field_property(spec: Spec, field: Field) -> Property:
         record_reader(spec, field),
         from_claims,
         add,
-        "" if field.name in CANONICAL else json_value,
+        json_value,
         claim,
         field.type,
     )

@@ -1,55 +1,48 @@
-"""Emit Java: literals, the spec's values as expressions, client steps and the user type.
+"""Emit Java: the spec's values as expressions, client steps, the user type, test data.
 
-The output follows the Spring style the Spring Boot starter is written in:
-four spaces, continuation lines eight spaces deeper, lines of at most
-:data:`WIDTH` columns.  Emitted code is straight-line Java (``ServiceRequest``
-builders, typed readers), never an interpreter of the spec at run time.
-
-Java processes ``\\uXXXX`` escapes before it reads anything else, even in
-comments, so :func:`string` writes the named escapes (``\\n``, ``\\"`` ...) for
-the characters that would end a literal or a line, and :func:`comment` keeps
-``\\u`` out of comments altogether.
+Emitted code is straight-line Java (``ServiceRequest`` builders, typed
+readers), never an interpreter of the spec at run time.  The spelling and
+layout of literals, comments and names are :mod:`generator.lang.java`'s.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from dataclasses import dataclass, replace
-
-from markupsafe import escape
 
 from .. import expr
 from ..fake.fixtures import fixture_users
-from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
-from ..targets import TARGETS
-
-#: The longest line the emitted code aims for.
-WIDTH = 120
-
-#: Indentation of a statement inside a method body, and of a continuation line.
-INDENT = " " * 8
-CONTINUATION = " " * 8
-
-#: Java's reserved words and literals: no local variable, field or enum constant may take them.
-RESERVED = frozenset(
-    """abstract assert boolean break byte case catch char class const continue default do double else enum
-    extends final finally float for goto if implements import instanceof int interface long native new
-    package private protected public return short static strictfp super switch synchronized this throw
-    throws transient try void volatile while true false null var yield record sealed permits when
-    _""".split()
+from ..lang.java import (
+    CONTINUATION,
+    INDENT,
+    RESERVED,
+    WIDTH,
+    Apply,
+    Call,
+    Code,
+    Concat,
+    camel,
+    comment,
+    constant,
+    flat,
+    ident,
+    javadoc,
+    kebab,
+    layout,
+    literal,
+    pascal,
+    string,
+    text_block,
+    wrap,
+    xml,
 )
-
-#: Exception classes nested in the generated ``AcmeServiceException``, by error kind.
-ERROR_CLASSES = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
-}
+from ..lang.names import fresh
+from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.operations import session_keys
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..targets import TARGETS
 
 #: Client method names, by operation.
 METHODS = {"login": "login", "get_user": "getUser", "register": "register", "forgot_password": "forgotPassword"}
@@ -114,280 +107,6 @@ USER_TYPES = frozenset(
 
 #: Names the generated client methods use for themselves.
 CLIENT_TAKEN = frozenset({"response", "session", "request", "send", "object", "array", "text", "record", "timeout"})
-
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-# -- literals and text ----------------------------------------------------------
-
-
-def string(text: str) -> str:
-    """A Java string literal for ``text``.
-
-    Backslash, quote and line breaks get their named escapes; other control
-    and invisible characters become ``\\uXXXX`` (never one of the escapes
-    Java would turn into a line break, a quote or a backslash before lexing).
-    """
-    out = ['"']
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch.isprintable() and ch not in "\u2028\u2029":
-            out.append(ch)
-        else:
-            data = ch.encode("utf-16-be")
-            out.extend(f"\\u{int.from_bytes(data[i : i + 2], 'big'):04x}" for i in range(0, len(data), 2))
-    out.append('"')
-    return "".join(out)
-
-
-def number(value: int | float) -> str:
-    """A Java numeric literal: ``int`` when it fits, else ``long`` (``L``), or a ``double``."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"no Java literal for {value!r}: JSON has no such number")
-        return repr(value)
-    if -(2**31) <= value < 2**31:
-        return str(value)
-    if -(2**63) <= value < 2**63:
-        return f"{value}L"
-    raise ValueError(f"no Java literal for {value}: it does not fit in a long")
-
-
-def literal(value: object) -> str:
-    """A Java expression for a str, number, bool, None, or a list or tuple of them (``List.of``)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return number(value)
-    if isinstance(value, (list, tuple)):
-        return "List.of(" + ", ".join(literal(v) for v in value) + ")"
-    raise TypeError(f"no Java literal for {type(value).__name__}")
-
-
-def text_block(text: str) -> str:
-    """The content of a Java text block (``\"\"\"``) for ``text``: backslashes and triple quotes escaped.
-
-    The caller indents it; a line break in ``text`` is a line of the block.
-    """
-    out = []
-    for ch in text.replace("\\", "\\\\").replace('"""', '\\"""'):
-        if ch == "\n" or (ch.isprintable() and ch not in "\u2028\u2029"):
-            out.append(ch)
-        else:
-            out.append(string(ch)[1:-1])
-    return "".join(out)
-
-
-def comment(text: str) -> str:
-    """Text safe on one line of a ``//`` or ``/* */`` comment or a javadoc.
-
-    No line breaks, no ``*/`` that would end the comment, and no ``\\u`` that
-    Java would read as a Unicode escape (backslashes are doubled).
-    """
-    flat = " ".join("".join(ch if ch.isprintable() and ch not in "\u2028\u2029" else " " for ch in text).split())
-    return flat.replace("\\", "\\\\").replace("*/", "* /")
-
-
-def javadoc(text: str) -> str:
-    """Text safe in a javadoc sentence: :func:`comment`, with HTML, ``@`` and ``*/`` as character references."""
-    return comment(str(escape(text)).replace("*/", "*&#47;")).replace("@", "&#64;")
-
-
-def wrap(text: str, prefix: str = " * ", width: int = WIDTH) -> str:
-    """Reflow a javadoc paragraph into lines of at most ``width`` columns, each starting with ``prefix``.
-
-    For ``{% filter javawrap %}...{% endfilter %}`` around a paragraph that holds spec text of any length.
-    """
-    room = width - len(prefix)
-    words: list[str] = []
-    for token in re.findall(r"\{@[^{}]*\}\S*|\S+", text):
-        # an inline tag ({@code a b}) stays on one line unless it cannot fit on any
-        words.extend([token] if len(token) <= room else token.split())
-    lines: list[str] = []
-    line = ""
-    for word in words:
-        if line and len(prefix) + len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return "\n".join((prefix + line).rstrip() for line in lines)
-
-
-#: What XML 1.0 forbids even as a character reference: C0 controls but tab, LF and CR, lone surrogates, U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml(text: str) -> str:
-    """Text safe in XML element content and quoted attributes (pom.xml).
-
-    Markup characters are escaped, and characters XML 1.0 cannot hold at all
-    (a NUL, most C0 controls, lone surrogates, U+FFFE, U+FFFF) are dropped.
-    Not for comments: spec text stays out of ``<!-- -->``, where ``--`` is illegal.
-    """
-    return str(escape(_NOT_XML.sub("", text)))
-
-
-def camel(name: str) -> str:
-    """``userId`` for ``user_id``."""
-    parts = [p for p in name.split("_") if p]
-    if not parts:
-        return "value"
-    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
-
-
-def pascal(name: str) -> str:
-    """``UserId`` for ``user_id``."""
-    text = camel(name)
-    return text[:1].upper() + text[1:]
-
-
-def kebab(name: str) -> str:
-    """``user-id`` for ``user_id``: the form of Spring property names."""
-    return "-".join(p for p in name.split("_") if p)
-
-
-def ident(name: str) -> str:
-    """A Java identifier for a spec name: camel case, ``Value`` appended to reserved words."""
-    text = camel(name)
-    if text[:1].isdigit():
-        text = "v" + text[:1].upper() + text[1:]
-    return text + "Value" if text in RESERVED else text
-
-
-def constant(value: str) -> str:
-    """An enum constant name for an enum value: ``IN_PROGRESS`` for ``in-progress``."""
-    text = re.sub(r"[^A-Za-z0-9]+", "_", value).strip("_").upper()
-    if not text:
-        text = "EMPTY"
-    if text[0].isdigit():
-        text = "_" + text
-    return text + "_VALUE" if text.lower() in RESERVED else text
-
-
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name}{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
-# -- layout of long expressions ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Apply:
-    """``function(args)``."""
-
-    function: str
-    args: tuple[Code, ...] = ()
-
-
-@dataclass(frozen=True)
-class Concat:
-    """``a + b + c``: string concatenation, wrapped before a ``+`` when it does not fit."""
-
-    parts: tuple[Code, ...]
-
-
-@dataclass(frozen=True)
-class Call:
-    """``head.method(args).method(args)``: on one line when it fits, one call a line when not."""
-
-    head: Code
-    calls: tuple[tuple[str, tuple[Code, ...]], ...] = ()
-
-    def then(self, method: str, *args: Code) -> Call:
-        return Call(self.head, (*self.calls, (method, args)))
-
-
-Code = str | Apply | Concat | Call
-
-
-def flat(code: Code) -> str:
-    """``code`` on one line."""
-    if isinstance(code, str):
-        return code
-    if isinstance(code, Apply):
-        return f"{code.function}({', '.join(flat(a) for a in code.args)})"
-    if isinstance(code, Concat):
-        return " + ".join(flat(p) for p in code.parts)
-    return flat(code.head) + "".join(f".{m}({', '.join(flat(a) for a in args)})" for m, args in code.calls)
-
-
-def layout(code: Code, column: int, indent: str, tail: int = 0) -> str:
-    """``code`` starting at ``column``, its continuation lines at ``indent`` plus :data:`CONTINUATION`.
-
-    What fits stays on one line.  A chain that does not puts each call on a
-    line of its own; arguments and concatenations wrap onto continuation lines.
-
-    :param tail: how many characters follow the code on its last line (``);`` ...).
-    """
-    one_line = flat(code)
-    if isinstance(code, str) or column + len(one_line) + tail <= WIDTH:
-        return one_line
-    inner = indent + CONTINUATION
-    if isinstance(code, Apply):
-        return f"{code.function}(" + _arguments(code.args, column + len(code.function) + 1, indent, tail + 1) + ")"
-    if isinstance(code, Concat):
-        last = len(code.parts) - 1
-        out = layout(code.parts[0], column, indent, tail if last == 0 else 0)
-        col = _last_column(out, column)
-        for i, part in enumerate(code.parts[1:], 1):
-            text = flat(part)
-            after = tail if i == last else 0
-            if col + 3 + len(text) + after <= WIDTH:
-                out += " + " + text
-                col += 3 + len(text)
-            else:
-                out += f"\n{inner}+ " + layout(part, len(inner) + 2, inner, after)
-                col = _last_column(out, 0)
-        return out
-    out = layout(code.head, column, indent)
-    for i, (method, args) in enumerate(code.calls):
-        after = tail if i == len(code.calls) - 1 else 0
-        out += f"\n{inner}.{method}(" + _arguments(args, len(inner) + len(method) + 2, inner, after + 1) + ")"
-    return out
-
-
-def _arguments(args: tuple[Code, ...], column: int, indent: str, tail: int) -> str:
-    """Arguments after ``(`` at ``column``: as many on a line as fit, the rest on continuation lines.
-
-    :param tail: how many characters follow the last argument (``)`` and what follows it).
-    """
-    inner = indent + CONTINUATION
-    out = ""
-    col = column
-    for i, arg in enumerate(args):
-        text = flat(arg)
-        sep = ", " if i else ""
-        after = tail if i == len(args) - 1 else 1
-        if col + len(sep) + len(text) + after <= WIDTH:
-            out += sep + text
-            col += len(sep) + len(text)
-        elif i == 0 or (isinstance(arg, Call) and col + len(sep) + len(flat(arg.head)) <= WIDTH):
-            # a chain starts where it is and breaks its calls; a first argument stays on the line
-            out += sep + layout(arg, col + len(sep), indent, after)
-            col = _last_column(out, column)
-        else:
-            out += f",\n{inner}" + layout(arg, len(inner), inner, after)
-            col = _last_column(out, 0)
-    return out
-
-
-def _last_column(text: str, start: int) -> int:
-    """The column after ``text`` when it starts at ``start``."""
-    if "\n" in text:
-        return len(text.rsplit("\n", 1)[-1])
-    return start + len(text)
-
 
 # -- values ----------------------------------------------------------------------
 
@@ -504,16 +223,14 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
     params = []
     for name in op.inputs:
-        java = _fresh(ident(name), taken)
+        java = fresh(ident(name), taken)
         locals_[f"input.{name}"] = java
         params.append(Param(name, java))
     session_locals = []
-    for step in op.steps:
-        for ref in step.refs:
-            if ref.ns == "session" and str(ref) not in locals_:
-                java = _fresh(ident(ref.name), taken)
-                locals_[str(ref)] = java
-                session_locals.append((java, ref.name))
+    for key in session_keys(op):
+        java = fresh(ident(key), taken)
+        locals_[f"session.{key}"] = java
+        session_locals.append((java, key))
     steps = []
     declared = False
     returns_record = False
@@ -527,7 +244,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
                     after.append(f"return record(response, {string(str(pointer))});")
                     returns_record = True
                 continue
-            java = _fresh(ident(key), taken)
+            java = fresh(ident(key), taken)
             locals_[f"steps.{number}.{key}"] = java
             after.append(f"String {java} = text(response, {string(str(pointer))});")
             login_values.append((key, java))
@@ -537,7 +254,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
             prefix = "response = "
         else:
             prefix = ""
-        label = f"{step.method} {_describe_path(step)}"
+        label = f"{step.method} {path_text(step)}"
         head = f"{prefix}send({string(label)}, "
         request = _request(spec, step, names)
         if len(INDENT + head) + len(flat(request.head)) + 2 <= WIDTH:
@@ -567,11 +284,6 @@ def _session_of(values: list[tuple[str, str]]) -> str:
     return f"Map.ofEntries({entries})"
 
 
-def _describe_path(step: Step) -> str:
-    """The step's path as the spec writes it, references as ``{session.user_id}``: no value of a request."""
-    return "".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts)
-
-
 def _request(spec: Spec, step: Step, names: Names) -> Call:
     """The ``ServiceRequest`` a step sends, as a builder chain."""
     chain = Call(Apply(f"ServiceRequest.{FACTORIES[step.method]}", (url(step, names),)))
@@ -579,20 +291,13 @@ def _request(spec: Spec, step: Step, names: Names) -> Call:
         chain = chain.then("query", string(key), value(item, names))
     for key, item in step.headers:
         chain = chain.then("header", string(key), value(item, names))
-    if step.auth.kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
-            chain = chain.then("basic", names.fields["api_username"], names.fields["api_password"])
-        elif creds.kind == "bearer":
-            chain = chain.then("bearer", names.fields["api_key"])
-        else:
-            prefixed = expr.Template((expr.Lit(creds.prefix), expr.Ref("service", "api_key")))
-            chain = chain.then("header", string(creds.header), template(prefixed, names))
-    elif step.auth.kind == "bearer":
-        chain = chain.then("bearer", value(step.auth.values[0], names))
-    elif step.auth.kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        chain = chain.then("basic", user, password)
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        chain = chain.then("basic", value(how.user, names), value(how.password, names))
+    elif isinstance(how, BearerAuth):
+        chain = chain.then("bearer", value(how.token, names))
+    elif isinstance(how, HeaderAuth):
+        chain = chain.then("header", string(how.header), template(how.value, names))
     if step.json is not None:
         chain = chain.then("json", value(step.json, names))
     for key, item in step.form or ():
@@ -663,9 +368,9 @@ def enums(spec: Spec) -> list[EnumType]:
         if f.type != "enum" or f.name in CANONICAL:
             continue
         name = pascal(f.name)
-        name = _fresh(name + "Value" if name in taken else name, taken)
+        name = fresh(name + "Value" if name in taken else name, taken)
         used: set[str] = set()
-        constants = tuple((_fresh(constant(v), used), v) for v in f.values)
+        constants = tuple((fresh(constant(v), used), v) for v in f.values)
         out.append(EnumType(name, constants, f.name))
     return out
 
@@ -760,7 +465,7 @@ def attributes(spec: Spec) -> list[Attribute]:
         if f.name in CANONICAL:
             continue  # the canonical attribute of that name already carries it
         java = ident(f.name)
-        java = _fresh(java + "Field" if java in java_taken else java, java_taken)
+        java = fresh(java + "Field" if java in java_taken else java, java_taken)
         if f.type == "enum":
             jtype = enum_of[f.name].name
             read = f"{jtype}.of({reader(f)})" if not f.optional else f"{jtype}.ofNullable({reader(f)})"
@@ -771,7 +476,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             dump = f"UserRecords.iso(this.{java})" if f.type == "datetime" else f"this.{java}"
         prefix = "is" if jtype == "boolean" else "get"
         getter = prefix + pascal(f.name)
-        getter = _fresh(getter + "Field" if getter in getters_taken else getter, getters_taken)
+        getter = fresh(getter + "Field" if getter in getters_taken else getter, getters_taken)
         doc = f"The field {javadoc(f.name)}, from {javadoc(str(f.pointer) or '/')}."
         if f.optional:
             doc += " Null when the service leaves it out."
@@ -938,6 +643,44 @@ def register_username(spec: Spec) -> str | None:
     return None
 
 
+def error_classes(spec: Spec) -> list[str]:
+    """The exception classes the client names: those in error rules, and the fail-closed one."""
+    used = rule_errors(spec)
+    return sorted(used | {"ServiceUnavailable"})
+
+
+def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[list[str]]:
+    """The imports of the generated client, in groups: the JDK, the libraries, the starter's own types.
+
+    :param prefix: the starter package and the service's class-name stem (``com.acme.auth.Acme``).
+    """
+    package = prefix.rpartition(".")[0]
+    jdk = [
+        "java.io.IOException",
+        *(["java.net.URLEncoder"] if needs.urlencode else []),
+        "java.net.http.HttpClient",
+        "java.net.http.HttpResponse",
+        "java.net.http.HttpResponse.BodyHandlers",
+        "java.net.http.HttpTimeoutException",
+        *(["java.nio.charset.StandardCharsets"] if needs.urlencode or needs.base64 else []),
+        "java.time.Duration",
+        *(["java.util.Base64"] if needs.base64 else []),
+        "java.util.Map",
+    ]
+    libraries = [
+        "org.apache.commons.logging.Log",
+        "org.apache.commons.logging.LogFactory",
+        "tools.jackson.core.JacksonException",
+        "tools.jackson.databind.JsonNode",
+        "tools.jackson.databind.json.JsonMapper",
+        *(["tools.jackson.databind.node.ArrayNode"] if needs.json_arrays else []),
+        *(["tools.jackson.databind.node.ObjectNode"] if needs.json_objects else []),
+    ]
+    own = [f"{prefix}ServiceException.{name}" for name in errors]
+    own += [f"{package}.ServiceRequest.Match"] if needs.error_matches else []
+    return [jdk, libraries, own]
+
+
 def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The Java part of a target's context: names, settings, the user type, client methods, test data."""
     names = spring_names(spec)
@@ -947,7 +690,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     setting_list = settings(spec, test_values)
     client_fields = {s["name"]: "this." + s["field"] for s in setting_list}
     ops = {name: operation(spec, op, client_fields) for name, op in spec.operations.items()}
-    code = " ".join(line for op in ops.values() for step in op.steps for line in step.lines)
+    needs = client_needs(spec)
     users = fixture_users(spec.data)
     return {
         "package_path": package.replace(".", "/"),
@@ -961,14 +704,10 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ops": ops,
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
         "session_values": sorted({name for op in ops.values() for _, name in op.session_locals}),
-        "error_classes": sorted(
-            {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
-            | {"ServiceUnavailable"}
-        ),
-        "uses_match": "Match.at(" in code,
-        "uses_object": "object()" in code,
-        "uses_array": "array()" in code,
-        "helpers": [h for h in ("base64", "percentEncode") if h + "(" in code],
+        "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
+        "uses_object": needs.json_objects,
+        "uses_array": needs.json_arrays,
+        "helpers": [name for name, used in (("base64", needs.base64), ("percentEncode", needs.urlencode)) if used],
         "java_fixtures": [fixture(spec, u) for u in users],
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),

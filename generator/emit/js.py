@@ -1,32 +1,38 @@
-"""Emit JavaScript: literals, the spec's values as expressions, and client steps.
+"""Emit JavaScript: the spec's values as expressions, client methods, the user type.
 
-The output is what Prettier writes with the ``.prettierrc.json`` the Express
-package ships (single quotes, semicolons, trailing commas, 80 columns), so
-generated packages pass ``prettier --check`` without being reformatted.
-Emitted code is built from a few node types (calls, objects, arrays, text)
-and laid out at the indentation the template puts it, the way Prettier
-lays them out: on one line when it fits, else one argument or member a line.
-Objects from the spec are always written expanded, which Prettier keeps.
+The spelling and the Prettier layout of the code are :mod:`generator.lang.js`'s.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass
 
 from .. import expr
-from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
-
-#: Error classes of the generated ``lib/errors.js``, by error kind.
-ERROR_CLASSES = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
-}
+from ..lang.js import (
+    Call,
+    Items,
+    Members,
+    Node,
+    comment,
+    const,
+    destructure,
+    fresh_name,
+    ident,
+    key,
+    layout,
+    literal,
+    option,
+    signature,
+    string,
+    template_chars,
+    ts_property,
+)
+from ..lang.scalars import interpolated, plain_text
+from ..model import USER_EXTRACT, Field, Operation, Spec, Step
+from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.user import own_fields, text_attributes
 
 #: Client method names, by operation.
 METHODS = {
@@ -62,240 +68,10 @@ CONVERTERS = {
     "list<string>": "strings",
 }
 
-#: Reserved words (ES2023 and strict mode), which a local variable cannot be named.
-RESERVED = frozenset(
-    """await break case catch class const continue debugger default delete do else enum export extends
-    false finally for function if implements import in instanceof interface let new null package private
-    protected public return static super switch this throw true try typeof var void while with yield
-    arguments eval undefined NaN Infinity""".split()
-)
-
 #: Names the emitted method bodies use themselves.
 TAKEN = frozenset(
     {"body", "input", "session", "username", "password", "text", "record", "base64", "basic", "bearer", "urlencode"}
 )
-
-_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
-_SIMPLE_NUMBER = re.compile(r"(?:0|[1-9][0-9]{0,14})\Z")
-_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
-
-
-def string(text: str) -> str:
-    """A JS string literal for ``text``, quoted the way Prettier quotes it.
-
-    Single quotes unless the text holds more of them than double quotes.
-    Safe inside an HTML ``<script>`` too: ``</`` is written ``<\\/`` and the
-    line terminators U+2028/U+2029 are escaped.
-    """
-    quote = '"' if text.count("'") > text.count('"') else "'"
-    out = [quote]
-    for i, ch in enumerate(text):
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch == quote:
-            out.append("\\" + ch)
-        elif ch == "/" and i and text[i - 1] == "<":
-            out.append("\\/")
-        elif ch in "\u2028\u2029" or not ch.isprintable():
-            code = ord(ch)
-            if code < 0x100:
-                out.append(f"\\x{code:02x}")
-            elif code < 0x10000:
-                out.append(f"\\u{code:04x}")
-            else:
-                out.append(f"\\u{{{code:x}}}")
-        else:
-            out.append(ch)
-    out.append(quote)
-    return "".join(out)
-
-
-def number(value: int | float) -> str:
-    """A JS number literal as Prettier prints it."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"no JS literal for {value!r}")
-        if value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        return repr(value).lower().replace("e+", "e")
-    return str(value)
-
-
-def literal(value: object) -> str:
-    """A one-line JS literal for a str, number, bool, None, list or dict."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return number(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{key(str(k))}: {literal(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"no JS literal for {type(value).__name__}")
-
-
-def key(name: str) -> str:
-    """An object key: bare when Prettier would write it bare, else quoted."""
-    if _IDENTIFIER.match(name) or _SIMPLE_NUMBER.match(name):
-        return name
-    return string(name)
-
-
-def comment(text: str) -> str:
-    """Text safe inside a ``//`` line comment and a one-line ``/** ... */`` comment."""
-    flat = " ".join("".join(ch if ch.isprintable() and ch not in "\u2028\u2029" else " " for ch in text).split())
-    return flat.replace("*/", "* /")
-
-
-def ident(name: str) -> str:
-    """A JS identifier for a spec name: ``user_id`` becomes ``userId``, reserved words get a ``_``."""
-    head, *rest = [p for p in name.split("_") if p] or [name]
-    camel = head + "".join(p[:1].upper() + p[1:] for p in rest)
-    if name.startswith("_"):
-        camel = "_" + camel
-    return camel + "_" if camel in RESERVED else camel
-
-
-def option(name: str) -> str:
-    """The option name of a setting: ``application_id`` becomes ``applicationId``."""
-    return ident(name).rstrip("_")
-
-
-def indent(lines: list[str], width: int = 2) -> list[str]:
-    return [(" " * width + line) if line else line for line in lines]
-
-
-# -- layout -------------------------------------------------------------------
-#
-# A few node types cover all the code emitted from a spec; each is laid out
-# the way Prettier lays it out at a known indentation, so the template can
-# paste the lines as they are.
-
-#: Prettier's default print width.
-WIDTH = 80
-
-
-@dataclass(frozen=True)
-class Call:
-    """``fn(arg, ...)``: on one line when it fits, else one argument a line."""
-
-    fn: str
-    args: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Members:
-    """An object literal.
-
-    :param expanded: always one member a line (Prettier keeps an object
-        written that way expanded); else on one line when it fits.
-    """
-
-    items: tuple[tuple[str, Node], ...]
-    expanded: bool = True
-
-
-@dataclass(frozen=True)
-class Items:
-    """An array literal: on one line when it fits (and is not a list of objects), else one item a line."""
-
-    items: tuple[Node, ...]
-
-
-Node = str | Call | Members | Items
-
-
-def flat(node: Node) -> str | None:
-    """``node`` on one line, or None when it never goes on one line."""
-    if isinstance(node, str):
-        return node
-    if isinstance(node, Call):
-        args = [flat(a) for a in node.args]
-        return None if None in args else f"{node.fn}(" + ", ".join(args) + ")"  # type: ignore[arg-type]
-    if isinstance(node, Members):
-        if not node.items:
-            return "{}"
-        if node.expanded:
-            return None
-        parts = [_member_flat(k, v) for k, v in node.items]
-        return None if None in parts else "{ " + ", ".join(parts) + " }"  # type: ignore[arg-type]
-    if _always_broken(node):
-        return None
-    items = [flat(i) for i in node.items]
-    return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
-
-
-def _member_flat(name: str, node: Node) -> str | None:
-    text = flat(node)
-    if text is None:
-        return None
-    return name if text == name and _IDENTIFIER.match(name) else f"{name}: {text}"
-
-
-def _always_broken(node: Items) -> bool:
-    """Prettier breaks an array of two or more objects that each have more than one member."""
-    return len(node.items) > 1 and all(isinstance(i, Members) and len(i.items) > 1 for i in node.items)
-
-
-def layout(node: Node, depth: int, prefix: str = "", suffix: str = "") -> list[str]:
-    """Lines of ``prefix + node + suffix``, the first one indented ``depth`` spaces."""
-    pad = " " * depth
-    if isinstance(node, str):
-        line = pad + prefix + node + suffix
-        if len(line) > WIDTH and node[:1] in "'\"" and _breaks_after(prefix):
-            # a string too long for the line moves below its `=` or `key:`
-            return [pad + prefix.rstrip(), pad + "  " + node + suffix]
-        return [line]
-    one = flat(node)
-    if one is not None and len(pad + prefix + one + suffix) <= WIDTH:
-        return [pad + prefix + one + suffix]
-    if isinstance(node, Members):
-        lines = [pad + prefix + "{"]
-        for name, value in node.items:
-            lines += _member(name, value, depth + 2)
-        return lines + [pad + "}" + suffix]
-    if isinstance(node, Items):
-        lines = [pad + prefix + "["]
-        for item in node.items:
-            lines += layout(item, depth + 2, "", ",")
-        return lines + [pad + "]" + suffix]
-    assert isinstance(node, Call)
-    head = [flat(a) for a in node.args[:-1]]
-    last = node.args[-1] if node.args else None
-    if isinstance(last, (Members, Items)) and None not in head:
-        # the last argument is an object or array: hug it, ``fn(a, {`` ... ``})``
-        opening = f"{node.fn}(" + "".join(h + ", " for h in head)  # type: ignore[operator]
-        return layout(last, depth, prefix + opening, ")" + suffix)
-    lines = [pad + prefix + f"{node.fn}("]
-    for arg in node.args:
-        lines += layout(arg, depth + 2, "", ",")
-    return lines + [pad + ")" + suffix]
-
-
-def _breaks_after(prefix: str) -> bool:
-    """Whether Prettier moves a long string below ``prefix``: after ``=``, or a key of 5 characters or more."""
-    if prefix.endswith(" = "):
-        return True
-    return prefix.endswith(": ") and len(prefix) - 2 >= 5 and "(" not in prefix
-
-
-def _member(name: str, node: Node, depth: int) -> list[str]:
-    pad = " " * depth
-    text = flat(node)
-    if text is not None and text == name and _IDENTIFIER.match(name):
-        return [pad + name + ","]
-    lines = layout(node, depth, name + ": ", ",")
-    if isinstance(node, str) and len(lines[0]) > WIDTH and " === " in node:
-        # a comparison too long for one line moves to the next, as Prettier does
-        return [pad + name + ":", " " * (depth + 2) + node + ","]
-    return lines
-
 
 # -- values -------------------------------------------------------------------
 
@@ -316,32 +92,11 @@ class Names:
         return self.locals[str(ref)]
 
 
-def _template_text(text: str) -> str:
-    """Literal text inside a template literal."""
-    out = []
-    for i, ch in enumerate(text):
-        if ch in ("\\", "`"):
-            out.append("\\" + ch)
-        elif ch == "$" and text[i + 1 : i + 2] == "{":
-            out.append("\\$")
-        elif ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch in "\u2028\u2029" or not ch.isprintable():
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\u{{{code:x}}}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def template(value: expr.Template, names: Names) -> str:
     """Emit a text template: a plain literal, a single name, or a template literal."""
-    text = value.literal_text()
-    if text is not None:
-        return string(text)
-    single = value.single_ref
-    if single is not None:
-        return names.of(single)
+    simple = plain_text(value, string, names.of)
+    if simple is not None:
+        return simple
     return "`" + template_text(value.parts, names) + "`"
 
 
@@ -350,14 +105,12 @@ def template_text(parts: tuple[expr.Lit | expr.Ref, ...], names: Names, *, segme
 
     :param segment: percent-encode references, for the parts of a URL path.
     """
-    pieces = []
-    for part in parts:
-        if isinstance(part, expr.Lit):
-            pieces.append(_template_text(part.text))
-        else:
-            code = names.of(part)
-            pieces.append("${" + (f"urlencode({code})" if segment else code) + "}")
-    return "".join(pieces)
+
+    def hole(ref: expr.Ref) -> str:
+        code = names.of(ref)
+        return "${" + (f"urlencode({code})" if segment else code) + "}"
+
+    return interpolated(parts, template_chars, hole)
 
 
 def value(node: expr.Value, names: Names) -> Node:
@@ -444,7 +197,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             if name == USER_EXTRACT:
                 lines += layout(Call("record", read.args), METHOD_DEPTH, "return ", ";")
                 continue
-            local = _fresh(ident(name), taken)
+            local = fresh_name(ident(name), taken)
             locals_[f"steps.{number_}.{name}"] = local
             lines += layout(read, METHOD_DEPTH, f"const {local} = ", ";")
             returned.append((name, local))
@@ -453,16 +206,8 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     return EmittedOperation(op.name, METHODS[op.name], PARAMS[op.name], tuple(lines), tuple(errors), DOCS[op.name])
 
 
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken or candidate in RESERVED:
-        candidate, n = f"{name}{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 def _describe_path(step: Step) -> str:
-    return comment("".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts))
+    return comment(path_text(step))
 
 
 def _request(spec: Spec, step: Step, names: Names, errors_name: str) -> Call:
@@ -473,23 +218,16 @@ def _request(spec: Spec, step: Step, names: Names, errors_name: str) -> Call:
         ("describe", string(f"{step.method} {_describe_path(step)}")),
     ]
     headers: list[tuple[str, Node]] = [(key(k), value(v, names)) for k, v in step.headers]
-    if step.auth.kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
-            headers.append(("Authorization", Call("basic", ("this.#options.apiUsername", "this.#options.apiPassword"))))
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        headers.append(("Authorization", Call("basic", (value(how.user, names), value(how.password, names)))))
+    elif isinstance(how, BearerAuth):
+        if isinstance(how.token, expr.Template):
+            headers.append(("Authorization", template(expr.Template((expr.Lit("Bearer "), *how.token.parts)), names)))
         else:
-            prefix = "Bearer " if creds.kind == "bearer" else creds.prefix
-            token = expr.Template(((expr.Lit(prefix),) if prefix else ()) + (expr.Ref("service", "api_key"),))
-            headers.append((key(creds.header), template(token, names)))
-    elif step.auth.kind == "bearer":
-        token = step.auth.values[0]
-        if isinstance(token, expr.Template):
-            headers.append(("Authorization", template(expr.Template((expr.Lit("Bearer "), *token.parts)), names)))
-        else:
-            headers.append(("Authorization", Call("bearer", (value(token, names),))))
-    elif step.auth.kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        headers.append(("Authorization", Call("basic", (user, password))))
+            headers.append(("Authorization", Call("bearer", (value(how.token, names),))))
+    elif isinstance(how, HeaderAuth):
+        headers.append((key(how.header), template(how.value, names)))
     if step.query:
         members.append(("query", pairs(step.query, names)))
     if headers:
@@ -541,30 +279,19 @@ def reader(field: Field) -> Call:
     return Call("read", args + (("OPTIONAL",) if field.optional else ()))
 
 
-#: The canonical text attributes, with their TypeScript type and what they are.
-_CANONICAL_TEXT = {
-    "id": ("string", "The service's id for the user."),
-    "username": ("string", "What the user signs in with."),
-    "email": ("string | null", "The user's email address."),
-    "first_name": ("string | null", "Given name."),
-    "last_name": ("string | null", "Family name."),
-}
-
-
 def canonical(spec: Spec) -> list[tuple[str, Node]]:
     """The canonical attributes as expressions over ``fields`` (the typed spec fields)."""
     m = spec.mapping
     out: list[tuple[str, Node]] = []
-    for name in _CANONICAL_TEXT:
-        source = getattr(m, name)
-        if source is None:
-            out.append((name, "null"))
+    for text in text_attributes(spec):
+        field = text.source
+        if field is None:
+            out.append((text.name, "null"))
             continue
-        field = spec.field(source)
-        read = f"fields.{source}"
+        read = f"fields.{field.name}"
         if field.type in ("int", "float"):
             read = f"{read} === null ? null : String({read})" if field.optional else f"String({read})"
-        out.append((name, read))
+        out.append((text.name, read))
     roles = spec.field(m.roles) if m.roles else None
     out.append(("roles", "[]" if roles is None else f"fields.{roles.name}" + (" ?? []" if roles.optional else "")))
     rule = m.active
@@ -582,14 +309,12 @@ def attributes(spec: Spec) -> list[Attribute]:
     """The user object's properties, in the order ``me`` lists them: canonical ones, then the spec fields."""
     m = spec.mapping
     out = []
-    for name, (annotation, doc) in _CANONICAL_TEXT.items():
-        source = getattr(m, name)
-        if source is None:
-            out.append(Attribute(name, "null", doc + " Not provided by this service."))
+    for text in text_attributes(spec):
+        if text.source is None:
+            out.append(Attribute(text.name, "null", text.doc + " Not provided by this service."))
             continue
-        if not spec.field(source).optional:
-            annotation = annotation.removesuffix(" | null")
-        out.append(Attribute(name, annotation, doc + f" From the field {comment(source)}."))
+        annotation = "string | null" if text.optional else "string"
+        out.append(Attribute(text.name, annotation, text.doc + f" From the field {comment(text.source.name)}."))
     out.append(Attribute("roles", "readonly string[]", "Role names, checked by requireRoles()."))
     out.append(Attribute("active", "boolean", "False when the service has disabled the account."))
     admin = ", ".join(m.admin_roles) or "none"
@@ -600,24 +325,6 @@ def attributes(spec: Spec) -> list[Attribute]:
         where = str(field.pointer) or "the whole record"
         out.append(Attribute(field.name, ts_type(field), f"Read from {comment(where)} in the user record."))
     return out
-
-
-def own_fields(spec: Spec) -> list[Field]:
-    """The spec fields the user object has besides the canonical ones (``id`` mapped to ``id`` is one)."""
-    return [f for f in spec.user if f.name not in CANONICAL]
-
-
-def ts_property(name: str, type_: str, depth: int) -> list[str]:
-    """``readonly name: type;`` as Prettier lays out a TypeScript property (unions may break)."""
-    pad = " " * depth
-    line = f"{pad}readonly {name}: {type_};"
-    members = type_.split(" | ")
-    if len(line) <= WIDTH or len(members) == 1:
-        return [line]
-    inner = " " * (depth + 2)
-    if len(f"{inner}{type_};") <= WIDTH:
-        return [f"{pad}readonly {name}:", f"{inner}{type_};"]
-    return [f"{pad}readonly {name}:", *(f"{inner}| {m}" for m in members[:-1]), f"{inner}| {members[-1]};"]
 
 
 def ts_user(spec: Spec, depth: int = 4) -> str:
@@ -656,45 +363,6 @@ def user_code(spec: Spec) -> dict[str, str]:
 
 def _strings(values: tuple[str, ...]) -> Items:
     return Items(tuple(string(v) for v in values))
-
-
-def login_form(spec: Spec) -> list[dict[str, str]]:
-    """The login form's two fields; the first is labelled after what users sign in with."""
-    field = spec.field(spec.mapping.username)
-    email = field.type == "email"
-    return [
-        {
-            "name": "username",
-            "label": "Email" if email else "Username",
-            "html_type": "email" if email else "text",
-            "autocomplete": "username",
-        },
-        {"name": "password", "label": "Password", "html_type": "password", "autocomplete": "current-password"},
-    ]
-
-
-def guard_role(spec: Spec) -> str:
-    """The role the example app's ``/admin`` requires: the first admin role, ``admins`` when none."""
-    return (spec.mapping.admin_roles or ("admins",))[0]
-
-
-def const(value: object, name: str) -> str:
-    """``const NAME = <literal>;`` as Prettier lays it out."""
-    return "\n".join(layout(literal(value), 0, f"const {name} = ", ";"))
-
-
-def destructure(names: list[str], source: str) -> str:
-    """``const { a, b } = <source>;``, one name a line when too long, as Prettier does with a require()."""
-    return "\n".join(layout(Members(tuple((n, n) for n in names), expanded=False), 0, "const ", f" = {source};"))
-
-
-def signature(params: list[str], head: str, returns: str, depth: int = 0) -> str:
-    """A TypeScript declaration ``head(params): returns;``, its parameters one a line when too long."""
-    pad = " " * depth
-    line = f"{pad}{head}({', '.join(params)}): {returns};"
-    if len(line) <= WIDTH or not params:
-        return line
-    return "\n".join([f"{pad}{head}(", *(f"{pad}  {p}," for p in params), f"{pad}): {returns};"])
 
 
 def settings_table(spec: Spec) -> str:
@@ -743,18 +411,25 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the two for unexpected answers."""
-    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    used = rule_errors(spec)
     return sorted(used | {"ServiceUnavailable", "UnexpectedResponse"})
 
 
-#: Helpers of the generated client that only some specs need.
-OPTIONAL_HELPERS = ("base64", "basic", "bearer", "urlencode")
+def routes_error_imports(spec: Spec) -> list[str]:
+    """The error classes ``lib/routes.js`` names: the forgot route also tells unknown users from other failures."""
+    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable"]
+    return names + (["UnexpectedResponse", "UserNotFound"] if spec.has("forgot_password") else [])
 
 
-def helpers(ops: dict[str, EmittedOperation]) -> list[str]:
-    """The optional client helpers the emitted methods use, so no unused one is generated."""
-    code = " ".join(line for op in ops.values() for line in op.lines)
-    return [name for name in OPTIONAL_HELPERS if re.search(rf"\b{name}\(", code)]
+def helpers(needs: ClientNeeds) -> list[str]:
+    """The optional helpers of ``lib/client.js`` the spec's requests call, so no unused one is generated."""
+    wanted = {
+        "base64": needs.base64,
+        "basic": needs.basic_auth,
+        "bearer": needs.computed_bearer,
+        "urlencode": needs.urlencode,
+    }
+    return [name for name, used in wanted.items() if used]
 
 
 def converters(spec: Spec) -> list[str]:
@@ -799,8 +474,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ts_user": ts_user(spec),
         "ops": ops,
         "client_imports": destructure(error_imports(spec), "require('./errors')"),
-        "helpers": helpers(ops),
+        "routes_imports": destructure(routes_error_imports(spec), "require('./errors')"),
+        "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
-        "login_form": login_form(spec),
-        "guard_role": guard_role(spec),
     }

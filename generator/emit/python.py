@@ -1,27 +1,21 @@
-"""Emit Python: literals, the spec's values as expressions, and client steps.
+"""Emit Python: the spec's values as expressions, client steps, the user type.
 
-The output follows what ``ruff format`` would write (double quotes unless a
-string holds more of them than single quotes), so generated packages pass
-``ruff format --check`` without being reformatted.
+The spelling of literals, comments and names is :mod:`generator.lang.python`'s.
 """
 
 from __future__ import annotations
 
-import keyword
 from dataclasses import dataclass
 
 from .. import expr
+from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
+from ..lang.scalars import interpolated, plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
-
-#: Error classes of the generated ``errors`` module, by error kind.
-ERROR_CLASSES = {
-    "invalid_credentials": "InvalidCredentials",
-    "account_disabled": "AccountDisabled",
-    "user_not_found": "UserNotFound",
-    "conflict": "Conflict",
-    "invalid_input": "InvalidInput",
-    "service_unavailable": "ServiceUnavailable",
-}
+from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.operations import session_keys
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.user import own_fields, text_attributes
 
 #: Python types of [user] field types (enum fields get a Literal alias).
 TYPES = {
@@ -46,65 +40,6 @@ CONVERTERS = {
     "list<string>": "_str_tuple",
 }
 
-_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def string(text: str) -> str:
-    """A Python string literal for ``text``, quoted the way ruff format quotes it."""
-    quote = "'" if text.count('"') > text.count("'") else '"'
-    out = [quote]
-    for ch in text:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ch == quote:
-            out.append("\\" + ch)
-        elif not ch.isprintable():
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-        else:
-            out.append(ch)
-    out.append(quote)
-    return "".join(out)
-
-
-def literal(value: object) -> str:
-    """A Python literal for a str, number, bool, None, list, tuple or dict."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, str):
-        return string(value)
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, tuple):
-        inner = ", ".join(literal(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, list):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}"
-    raise TypeError(f"no Python literal for {type(value).__name__}")
-
-
-def comment(text: str) -> str:
-    """Text safe inside a one-line ``#`` comment."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def docstring(text: str) -> str:
-    """Text safe inside a one-line triple-double-quoted docstring."""
-    return comment(text).replace("\\", "\\\\").replace('"', '\\"')
-
-
-def ident(name: str) -> str:
-    """A Python identifier for a spec name (``class`` becomes ``class_``)."""
-    return f"{name}_" if keyword.iskeyword(name) or keyword.issoftkeyword(name) else name
-
-
-def class_name(name: str) -> str:
-    """``Status`` for ``status``, ``AccountType`` for ``account_type``."""
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
-
-
 # -- values -------------------------------------------------------------------
 
 
@@ -125,21 +60,20 @@ def template(value: expr.Template, names: Names, *, segment: bool = False) -> st
 
     :param segment: percent-encode references, for the parts of a URL path.
     """
-    text = value.literal_text()
-    if text is not None:
-        return string(text)
-    single = value.single_ref
-    if single is not None and not segment:
-        return names.of(single)
-    pieces = []
-    for part in value.parts:
-        if isinstance(part, expr.Lit):
-            pieces.append(part.text.replace("{", "{{").replace("}", "}}"))
-        else:
-            code = names.of(part)
-            pieces.append("{" + (f"_quote({code})" if segment else code) + "}")
-    body = "".join(pieces)
-    return "f" + string(body)
+    simple = plain_text(value, string, names.of, segment=segment)
+    if simple is not None:
+        return simple
+
+    def hole(ref: expr.Ref) -> str:
+        code = names.of(ref)
+        return "{" + (f"_quote({code})" if segment else code) + "}"
+
+    return "f" + string(interpolated(value.parts, _braces_doubled, hole))
+
+
+def _braces_doubled(text: str) -> str:
+    """Literal text inside an f-string (quoting comes after, over the whole body)."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def value(node: expr.Value, names: Names) -> str:
@@ -208,12 +142,10 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         taken.add(py)
         params.append(py)
     session_locals = []
-    for step in op.steps:
-        for ref in step.refs:
-            if ref.ns == "session" and str(ref) not in locals_:
-                py = _fresh(ident(ref.name), taken)
-                locals_[str(ref)] = py
-                session_locals.append((py, ref.name))
+    for key in session_keys(op):
+        py = fresh_name(ident(key), taken)
+        locals_[f"session.{key}"] = py
+        session_locals.append((py, key))
     steps = []
     for number, step in enumerate(op.steps, 1):
         constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
@@ -222,7 +154,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             if key == USER_EXTRACT:
                 extracts.append(f"return _record(body, {string(str(pointer))})")
                 continue
-            py = _fresh(ident(key), taken)
+            py = fresh_name(ident(key), taken)
             locals_[f"steps.{number}.{key}"] = py
             extracts.append(f"{py} = _text(body, {string(str(pointer))})")
         steps.append(
@@ -241,16 +173,8 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     return EmittedOperation(op.name, tuple(params), tuple(session_locals), tuple(steps), returns)
 
 
-def _fresh(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name}_{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 def _describe_path(step: Step) -> str:
-    return comment("".join(p.text if isinstance(p, expr.Lit) else "{" + str(p) + "}" for p in step.path.parts))
+    return comment(path_text(step))
 
 
 def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool) -> str:
@@ -258,18 +182,13 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     args = [constant, url(step, names)]
     headers = [(string(k), value(v, names)) for k, v in step.headers]
     auth = None
-    if step.auth.kind == "service":
-        creds = spec.service.credentials
-        if creds.kind == "basic":
-            auth = "(self.api_username, self.api_password)"
-        else:
-            prefix = "Bearer " if creds.kind == "bearer" else creds.prefix
-            headers.append((string(creds.header), template(_prefixed(prefix), names)))
-    elif step.auth.kind == "bearer":
-        headers.append((string("Authorization"), _bearer(step.auth.values[0], names)))
-    elif step.auth.kind == "basic":
-        user, password = (value(v, names) for v in step.auth.values)
-        auth = f"({user}, {password})"
+    how = request_auth(spec, step)
+    if isinstance(how, BasicAuth):
+        auth = f"({value(how.user, names)}, {value(how.password, names)})"
+    elif isinstance(how, BearerAuth):
+        headers.append((string("Authorization"), _bearer(how.token, names)))
+    elif isinstance(how, HeaderAuth):
+        headers.append((string(how.header), template(how.value, names)))
     if step.query:
         args.append("params={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.query) + "}")
     if headers:
@@ -281,10 +200,6 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if step.form is not None:
         args.append("data={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.form) + "}")
     return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
-
-
-def _prefixed(prefix: str) -> expr.Template:
-    return expr.Template((expr.Lit(prefix), expr.Ref("service", "api_key")))
 
 
 def _bearer(token: expr.Value, names: Names) -> str:
@@ -359,25 +274,18 @@ def attributes(spec: Spec) -> list[Attribute]:
             return f"tuple(data[{key}])", f"list(self.{name})"
         return f"data[{key}]", f"self.{name}"
 
-    canonical = {
-        "id": (m.id, "str", "The service's id for the user."),
-        "username": (m.username, "str", "What the user signs in with."),
-        "email": (m.email, "str | None", "The user's email address."),
-        "first_name": (m.first_name, "str | None", "Given name."),
-        "last_name": (m.last_name, "str | None", "Family name."),
-    }
-    for name, (source, annotation, doc) in canonical.items():
-        if source is None:
-            out.append(Attribute(name, annotation, "None", "None", "None", doc + " Not provided by this service."))
+    for text in text_attributes(spec):
+        annotation = "str | None" if text.optional else "str"
+        if text.source is None:
+            doc = text.doc + " Not provided by this service."
+            out.append(Attribute(text.name, annotation, "None", "None", "None", doc))
             continue
-        field = fields[source]
-        read_expr = read(field)
-        if name == "id" and field.type != "string":
+        read_expr = read(text.source)
+        if text.name == "id" and text.source.type != "string":
             read_expr = f"str({read_expr})"
-        if not field.optional and annotation.endswith("| None"):
-            annotation = annotation.removesuffix(" | None")
-        load, dump = load_dump(name, "string", False)
-        out.append(Attribute(name, annotation, read_expr, load, dump, doc + f" From field {comment(source)}."))
+        load, dump = load_dump(text.name, "string", False)
+        doc = text.doc + f" From field {comment(text.source.name)}."
+        out.append(Attribute(text.name, annotation, read_expr, load, dump, doc))
     roles_source = fields.get(m.roles) if m.roles else None
     roles_read = read(roles_source) if roles_source else "()"
     if roles_source is not None and roles_source.optional:
@@ -394,12 +302,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             "False when the service has disabled the account.",
         )
     )
-    mapped_same = {source for name, (source, *_rest) in canonical.items() if source == name}
-    # a field named like the canonical roles/active it feeds is that attribute, not a second one
-    mapped_same |= {name for name in ("roles", "active") if name in (m.roles, m.active.field)}
-    for field in spec.user:
-        if field.name in mapped_same:
-            continue
+    for field in own_fields(spec):
         load, dump = load_dump(field.name, field.type, field.optional)
         out.append(
             Attribute(
@@ -426,22 +329,6 @@ def _active(spec: Spec) -> str:
     if rule.equals is None:
         return f"bool({read})"
     return f"{read} == {string(rule.equals)}"
-
-
-def toml(text: str) -> str:
-    """A TOML basic string for ``text`` (pyproject.toml): UTF-8 as is, control characters escaped."""
-    out = ['"']
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch in "\b\t\n\f\r":
-            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
 
 
 #: Jinja filters this module gives templates.
@@ -475,26 +362,33 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "enums": enum_aliases(spec),
         "ops": ops,
         "error_imports": error_imports(spec),
-        "helpers": helpers(ops),
+        "view_error_imports": view_error_imports(spec),
+        "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
-        "django_columns": django_columns(spec),
     }
 
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the fail-closed one."""
-    used = {ERROR_CLASSES[r.kind] for op in spec.operations.values() for s in op.steps for r in s.errors}
+    used = rule_errors(spec)
     return sorted(used | {"InvalidInput", "ServiceUnavailable", f"{spec.service.class_name}Error"})
 
 
-#: Helpers of the generated client that only some specs need.
-OPTIONAL_HELPERS = ("_base64", "_quote")
+def view_error_imports(spec: Spec) -> list[str]:
+    """The error classes the views module names, in ruff's order; the forgot view also catches UserNotFound."""
+    names = ["AccountDisabled", f"{spec.service.class_name}Error", "InvalidCredentials"]
+    names += ["UserNotFound"] if spec.has("forgot_password") else []
+    return sorted(names, key=str.lower)
 
 
-def helpers(ops: dict[str, EmittedOperation]) -> list[str]:
-    """The optional client helpers the emitted calls use, so no unused one is generated."""
-    code = " ".join(step.call for op in ops.values() for step in op.steps)
-    return [name for name in OPTIONAL_HELPERS if name + "(" in code]
+def helpers(needs: ClientNeeds) -> list[str]:
+    """The optional helpers of the client module the spec's requests call, so no unused one is generated.
+
+    Basic credentials and computed bearer tokens need none: ``requests``
+    builds the Basic header, and ``"Bearer " + ...`` is plain Python.
+    """
+    wanted = {"_base64": needs.base64, "_quote": needs.urlencode}
+    return [name for name, used in wanted.items() if used]
 
 
 def converters(spec: Spec) -> list[str]:
@@ -505,144 +399,10 @@ def converters(spec: Spec) -> list[str]:
     return sorted(used)
 
 
-# -- the Django target's profile model -----------------------------------------
+def __getattr__(name: str) -> object:
+    """``django_columns`` and ``django_field`` for older imports: they moved to :mod:`generator.targets.django`."""
+    if name in ("django_columns", "django_field"):
+        from ..targets import django
 
-#: Names a column of the Django profile model cannot take: attributes of every
-#: Django model, and the profile's own fields, properties and methods.
-DJANGO_RESERVED = frozenset(
-    {
-        "DoesNotExist",
-        "MultipleObjectsReturned",
-        "adelete",
-        "arefresh_from_db",
-        "asave",
-        "check",
-        "clean",
-        "clean_fields",
-        "date_error_message",
-        "delete",
-        "from_db",
-        "full_clean",
-        "get_constraints",
-        "get_deferred_fields",
-        "has_roles",
-        "id",
-        "is_admin",
-        "is_staff",
-        "objects",
-        "pk",
-        "prepare_database_save",
-        "refresh_from_db",
-        "refreshed_at",
-        "save",
-        "save_base",
-        "serializable_value",
-        "service_id",
-        "to_dict",
-        "unique_error_message",
-        "user",
-        "user_id",
-        "validate_constraints",
-        "validate_unique",
-    }
-)
-
-
-def django_field(ftype: str, optional: bool, values: tuple[str, ...] = ()) -> str:
-    """The Django model field declaration (``models.TextField()`` ...) for a field type."""
-    null = "blank=True, null=True"
-    if ftype == "enum":
-        choices = "[" + ", ".join(f"({string(v)}, {string(v)})" for v in values) + "]"
-        size = max((len(v) for v in values), default=1)
-        return f"models.CharField(max_length={size}, choices={choices}{', ' + null if optional else ''})"
-    if ftype == "list<string>":
-        return f"models.JSONField({null})" if optional else "models.JSONField(default=list)"
-    base = {
-        "string": "models.TextField(",
-        "email": "models.EmailField(max_length=254",
-        "int": "models.BigIntegerField(",
-        "float": "models.FloatField(",
-        "bool": "models.BooleanField(",
-        "datetime": "models.DateTimeField(",
-    }[ftype]
-    if optional:
-        base += (", " if not base.endswith("(") else "") + null
-    return base + ")"
-
-
-def django_columns(spec: Spec) -> list[dict]:
-    """The columns of the Django target's profile model: one per user attribute.
-
-    Each attribute of :func:`attributes` (the canonical ones, then the other
-    spec fields) becomes a typed model field, named like the attribute except
-    that the service's id is ``service_id`` and names Django models reserve
-    get a ``_value`` suffix.  Each entry has ``name`` (the attribute, the key
-    in ``me``), ``canonical`` (one of the canonical attributes), ``column``
-    (the model field, None when the service does not provide the attribute),
-    ``field`` (its declaration), ``read`` (the value out of ``record``, as
-    the generated reader computes it) and ``json`` (the value for ``me``, out
-    of ``self``).
-    """
-    mapping = spec.mapping
-    fields = {f.name: f for f in spec.user}
-    taken: set[str] = set()
-    out = []
-    for attr in attributes(spec):
-        canonical = attr.name in ("id", "username", "email", "first_name", "last_name", "roles", "active")
-        source = fields.get(getattr(mapping, attr.name)) if canonical and attr.name not in ("roles", "active") else None
-        if attr.read == "None":
-            out.append(
-                {
-                    "name": attr.name,
-                    "canonical": canonical,
-                    "column": None,
-                    "field": None,
-                    "read": "None",
-                    "json": "None",
-                }
-            )
-            continue
-        read = attr.read
-        if attr.name == "id":
-            column, declaration = "service_id", "models.CharField(max_length=255, unique=True)"
-        elif canonical and attr.name == "roles":
-            column, declaration, read = "roles", "models.JSONField(default=list)", f"list({attr.read})"
-        elif canonical and attr.name == "active":
-            column, declaration = "active", "models.BooleanField(default=True)"
-        else:
-            field = source if canonical else fields[attr.name]
-            column = _django_column(attr.name, taken)
-            declaration = django_field(field.type, field.optional, field.values)
-            if field.type == "list<string>" and not field.optional:
-                read = f"list({attr.read})"
-        taken.add(column)
-        out.append(
-            {
-                "name": attr.name,
-                "canonical": canonical,
-                "column": column,
-                "field": declaration,
-                "read": read,
-                "json": _django_json(column, attr),
-            }
-        )
-    return out
-
-
-def _django_column(name: str, taken: set[str]) -> str:
-    """A model field name for an attribute: the name itself unless Django or the profile reserves it."""
-    column = name
-    if column in DJANGO_RESERVED or keyword.iskeyword(column) or column.endswith("_") or "__" in column:
-        column = column.rstrip("_").replace("__", "_") + "_value"
-    return _fresh(column, set(taken))
-
-
-def _django_json(column: str, attr: Attribute) -> str:
-    """The JSON value of a column for ``me``: date-times as ISO 8601 text, lists as lists."""
-    value = f"self.{column}"
-    optional = attr.annotation.endswith("| None")
-    if attr.annotation.startswith("datetime"):
-        return f"{value}.isoformat() if {value} else None" if optional else f"{value}.isoformat()"
-    if attr.annotation.startswith("tuple"):
-        return f"list({value}) if {value} is not None else None" if optional else f"list({value})"
-    return value
+        return getattr(django, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,7 +8,7 @@
 const { MAX_INPUT_LENGTH } = require('./config');
 
 /** Each form's fields: name, label, input type and autocomplete token. */
-{{ {"login": cookiecutter.login_form, "register": cookiecutter.register_inputs, "forgot": cookiecutter.forgot_inputs} | jsforms }}
+{{ {"login": cookiecutter.login_inputs, "register": cookiecutter.register_inputs, "forgot": cookiecutter.forgot_inputs} | jsforms }}
 
 /**
  * Read a form's fields out of a request body (a form or a JSON object).

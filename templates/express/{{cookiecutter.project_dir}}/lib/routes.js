@@ -13,7 +13,7 @@
 const { promisify } = require('node:util');
 const express = require('express');
 const { SERVICE_NAME, STRATEGY } = require('./config');
-{{ ([cookiecutter.class_name ~ "Error", "InvalidCredentials", "ServiceUnavailable"] + (["UnexpectedResponse", "UserNotFound"] if cookiecutter.has_forgot_password else [])) | jsimport("require('./errors')") }}
+{{ cookiecutter.routes_imports }}
 const { formFields, readForm } = require('./forms');
 const {
   bodyErrors,

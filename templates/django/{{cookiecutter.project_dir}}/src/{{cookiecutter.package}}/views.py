@@ -35,9 +35,7 @@ from django.views.generic import FormView
 {%- endif %}
 
 from . import defaults, throttle
-{%- set errors = ["AccountDisabled", "InvalidCredentials", cookiecutter.class_name ~ "Error"] %}
-{%- if cookiecutter.has_forgot_password %}{% set errors = errors + ["UserNotFound"] %}{% endif %}
-from .errors import {{ errors | sort | join(", ") }}
+from .errors import {{ cookiecutter.view_error_imports | join(", ") }}
 from .forms import {% if cookiecutter.has_forgot_password %}ForgotPasswordForm, {% endif %}LoginForm{% if cookiecutter.has_register %}, RegisterForm{% endif %}
 from .responses import (
     HTML,

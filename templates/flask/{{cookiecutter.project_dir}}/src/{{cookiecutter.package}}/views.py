@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotAcceptable, UnsupportedMediaType
 
 from . import config
-from .errors import {{ (["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials"] + (["UserNotFound"] if cookiecutter.has_forgot_password else [])) | sort | join(", ") }}
+from .errors import {{ cookiecutter.view_error_imports | join(", ") }}
 from .forms import {% if cookiecutter.has_forgot_password %}ForgotPasswordForm, {% endif %}FormT, LoginForm, {% if cookiecutter.has_register %}RegisterForm, {% endif %}from_json
 from .responses import HTML, JSON, json_error, negotiate, render_page, wants_json
 from .session import log_in, log_out

@@ -1,40 +1,10 @@
 {%- set N = cookiecutter.class_name -%}
 package {{ cookiecutter.package }};
-
-import java.io.IOException;
-{%- if "percentEncode" in cookiecutter.helpers %}
-import java.net.URLEncoder;
-{%- endif %}
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
-{%- if "percentEncode" in cookiecutter.helpers or "base64" in cookiecutter.helpers %}
-import java.nio.charset.StandardCharsets;
-{%- endif %}
-import java.time.Duration;
-{%- if "base64" in cookiecutter.helpers %}
-import java.util.Base64;
-{%- endif %}
-import java.util.Map;
-
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-{%- if cookiecutter.uses_array %}
-import tools.jackson.databind.node.ArrayNode;
-{%- endif %}
-{%- if cookiecutter.uses_object %}
-import tools.jackson.databind.node.ObjectNode;
-{%- endif %}
-{% for name in cookiecutter.error_classes %}
-import {{ cookiecutter.package }}.{{ N }}ServiceException.{{ name }};
+{%- for group in cookiecutter.client_imports %}
+{% for name in group %}
+import {{ name }};
 {%- endfor %}
-{%- if cookiecutter.uses_match %}
-import {{ cookiecutter.package }}.ServiceRequest.Match;
-{%- endif %}
+{%- endfor %}
 
 /**
 {% filter javawrap %}Talks to {{ cookiecutter.service_name | javadoc }}: one instance per application, a bean of the auto-configuration.{% endfilter %}

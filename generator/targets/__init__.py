@@ -1,8 +1,14 @@
 """The registry of targets: one entry per framework, the only list of them.
 
 Each entry says where its template lives, which toolchain it needs (and how
-to ask that toolchain for its version), how its generated tests run, and how
-the conformance kit installs and serves its example app.
+to ask that toolchain for its version), how its generated tests run, how the
+conformance kit installs and serves its example app, and which module of this
+package (if any) adds what only that framework needs to the template context
+(``django``: the profile model's columns).
+
+Only the standard library is imported here: ``noxfile.py`` reads the registry
+before authgen's dependencies are installed, so framework modules are named,
+not imported.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 #: The folder holding one cookiecutter template per target.
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class Target:
     kit_env: dict[str, str] = field(default_factory=dict)
     #: a check that runs without the toolchain (parsing, structure); never a substitute for the tests.
     static_check: str = ""
+    #: the module of generator/targets/ whose ``context(spec)`` adds this framework's own context keys.
+    framework_module: str = ""
 
     @property
     def template_dir(self) -> Path:
@@ -94,6 +102,7 @@ TARGETS: dict[str, Target] = {
             kit_install=("{python} -m pip install -q -e .", "{python} example/manage.py migrate --noinput"),
             kit_serve="{python} example/manage.py runserver 127.0.0.1:{port} --noreload",
             kit_env={"DJANGO_SECRET_KEY": "kit-secret-key"},
+            framework_module="django",
         ),
         Target(
             "express",
@@ -153,7 +162,7 @@ def get_target(name: str) -> Target:
 
     :raises UnknownTargetError: for a name that is not registered.
     """
-    from .errors import UnknownTargetError
+    from ..errors import UnknownTargetError
 
     if name not in TARGETS:
         raise UnknownTargetError(name=name, known=list(TARGETS))

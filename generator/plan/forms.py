@@ -1,0 +1,71 @@
+"""The inputs of the HTML forms: which fields, labelled how, typed how.
+
+Every target renders the same three forms; deciding their fields here keeps
+the Flask, Django, Express and ASP.NET Core pages asking for the same things
+with the same labels and browser autocomplete hints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Spec
+
+#: Browser autocomplete tokens for well-known form inputs.
+AUTOCOMPLETE = {
+    "username": "username",
+    "email": "email",
+    "first_name": "given-name",
+    "given_name": "given-name",
+    "last_name": "family-name",
+    "family_name": "family-name",
+    "name": "name",
+    "phone": "tel",
+}
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """One ``<input>`` of a form."""
+
+    #: the input the operation reads (``input.<name>``), also the form field's name.
+    name: str
+    label: str
+    #: the ``type`` attribute: ``text``, ``email`` or ``password``.
+    html_type: str
+    #: the ``autocomplete`` attribute, so password managers fill the right field.
+    autocomplete: str
+
+
+def login_inputs(spec: Spec) -> tuple[FormInput, ...]:
+    """The login form's two fields; the first is labelled after what users sign in with."""
+    by_email = spec.field(spec.mapping.username).type == "email"
+    return (
+        FormInput("username", "Email" if by_email else "Username", "email" if by_email else "text", "username"),
+        FormInput("password", "Password", "password", "current-password"),
+    )
+
+
+def form_inputs(spec: Spec, operation: str) -> tuple[FormInput, ...]:
+    """The fields of the register or forgot-password form: the inputs its steps read, in order.
+
+    An operation the spec does not describe has no form, hence no fields.
+    """
+    if not spec.has(operation):
+        return ()
+    return tuple(_input(name, new=operation == "register") for name in spec.operations[operation].inputs)
+
+
+def _input(name: str, *, new: bool) -> FormInput:
+    """A field typed after its name: passwords (new or current), e-mail addresses, then text."""
+    if "password" in name:
+        return FormInput(name, label(name), "password", "new-password" if new else "current-password")
+    if "email" in name:
+        return FormInput(name, label(name), "email", "email")
+    return FormInput(name, label(name), "text", AUTOCOMPLETE.get(name, "off"))
+
+
+def label(name: str) -> str:
+    """``First name`` for ``first_name``."""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
