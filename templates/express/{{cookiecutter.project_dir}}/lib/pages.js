@@ -226,7 +226,7 @@ function styles(primary) {
       .alert:empty { display: none; }
       .danger { color: var(--danger); background: var(--danger-bg); }
       .ok { color: var(--ok); background: var(--ok-bg); }
-      .links { display: flex; flex-direction: column; gap: 0.5rem; align-items: center; margin: 1.5rem 0 0; font-size: 0.9375rem; }
+      .links { display: flex; flex-direction: column; gap: 0.5rem; align-items: center; margin: 1.5rem 0 0; color: var(--muted); }
     `;
 }
 
