@@ -206,7 +206,7 @@ def _register_browser(target: Target) -> None:
     def browser(session: nox.Session) -> None:
         _browser(session, target, *session.posargs)
 
-    browser.__doc__ = f"Open the generated {target.framework} example app's pages in Chromium (keyboard, axe-core, brand)."
+    browser.__doc__ = f"Open the {target.framework} example app's pages in Chromium (keyboard, axe-core, brand)."
 
 
 for _target in TARGETS.values():

@@ -56,7 +56,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _required(config: pytest.Config, name: str) -> str:
     value = config.getoption(name)
     if not value:
-        raise pytest.UsageError(f"the browser tests need --{name.replace('_', '-')} (or run python -m generator.browser)")
+        raise pytest.UsageError(
+            f"the browser tests need --{name.replace('_', '-')} (or run python -m generator.browser)"
+        )
     return value
 
 
