@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from generator.browser.conftest import DESKTOP, PHONE
 from generator.browser.run import BRAND
@@ -120,7 +120,7 @@ def _form_error(page: Page) -> dict[str, object]:
 
 
 def test_keyboard_sign_in_lands_on_next_and_signs_out(page: Page, kit: KitOptions, admin_user: FixtureUser) -> None:
-    page.goto(_url(kit, "login") + "?next=" + NEXT.replace("?", "%3F").replace("=", "%3D"))
+    page.goto(_url(kit, "login") + "?next=" + quote(NEXT, safe="/"))
     assert _sign_in_by_keyboard(page, admin_user) == 200, "the admin page is shown"
     landed = urlsplit(page.url)
     assert (landed.path, landed.query) == ("/admin", "from=browser"), f"signed in, the browser is at {page.url}"
@@ -246,7 +246,7 @@ def _rgb(hex_colour: str) -> str:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1280px"])
 def test_brand_settings_change_what_is_drawn(
-    context, kit: KitOptions, spec: Spec, branded_app_url: str, shots: Path, viewport: dict[str, int]
+    context: BrowserContext, kit: KitOptions, spec: Spec, branded_app_url: str, shots: Path, viewport: dict[str, int]
 ) -> None:
     page = context.new_page()
     page.set_viewport_size(viewport)
@@ -269,19 +269,15 @@ def test_brand_settings_change_what_is_drawn(
     print(f"screenshots in {shots}")
 
 
-@pytest.fixture(scope="session")
-def _readme_screenshot(pytestconfig: pytest.Config) -> str | None:
-    return pytestconfig.getoption("readme_screenshot")
-
-
-def test_readme_screenshot(page: Page, kit: KitOptions, _readme_screenshot: str | None) -> None:
+def test_readme_screenshot(page: Page, kit: KitOptions, pytestconfig: pytest.Config) -> None:
     """Write the README's picture of the login page, when asked (``nox -s screenshots``)."""
-    if not _readme_screenshot:
+    picture = pytestconfig.getoption("readme_screenshot")
+    if not picture:
         pytest.skip("no --readme-screenshot asked for")
     page.set_viewport_size({"width": 560, "height": 560})
     page.goto(_url(kit, "login"))
-    page.screenshot(path=_readme_screenshot)
-    assert Path(_readme_screenshot).stat().st_size > 0
+    page.screenshot(path=picture)
+    assert Path(picture).stat().st_size > 0
 
 
 # -- without JavaScript ----------------------------------------------------------------
@@ -289,7 +285,7 @@ def test_readme_screenshot(page: Page, kit: KitOptions, _readme_screenshot: str 
 
 def test_sign_in_and_out_without_javascript(no_js_page: Page, kit: KitOptions, admin_user: FixtureUser) -> None:
     page = no_js_page
-    page.goto(_url(kit, "login") + "?next=" + NEXT.replace("?", "%3F").replace("=", "%3D"))
+    page.goto(_url(kit, "login") + "?next=" + quote(NEXT, safe="/"))
     assert _sign_in_by_keyboard(page, admin_user) == 200
     landed = urlsplit(page.url)
     assert (landed.path, landed.query) == ("/admin", "from=browser")
