@@ -225,3 +225,66 @@ def real_keycloak(session: nox.Session) -> None:
             session.log(f"spring: {report.read_text(encoding='utf-8').splitlines()[3]}")
         session.log(f"all targets passed against Keycloak ({time.monotonic() - began:.0f} s)")
     shutil.rmtree(out.parent, ignore_errors=True)
+
+
+# -- the pages in a browser ---------------------------------------------------
+
+#: Drives the system's Chromium (Debian's `chromium`); Playwright's own browser download is never used.
+PLAYWRIGHT = "playwright>=1.49,<2"
+#: Injected into each page to check its accessibility.
+AXE_CORE = "axe-core@4.14.1"
+#: Where each package README's picture of its login page lives, inside the target's template.
+README_SCREENSHOT = "docs/login.png"
+
+
+def _browser_ready(session: nox.Session, target: Target) -> Path:
+    """Skip (saying why) unless the target, Chromium and npm are here; install Playwright and axe-core.
+
+    :return: the path of axe-core's axe.min.js.
+    """
+    missing = target.missing_toolchains() + [tool for tool in ("chromium", "npm") if not shutil.which(tool)]
+    if missing:
+        session.skip(f"{target.name}: {', '.join(missing)} not on PATH; the browser tests did NOT run")
+    session.install("-e", ".[kit]", PLAYWRIGHT)
+    axe = Path(session.cache_dir) / "axe"
+    if not (axe / "node_modules/axe-core/axe.min.js").is_file():
+        session.run("npm", "install", "--prefix", str(axe), "--no-audit", "--no-fund", AXE_CORE, external=True)
+    return axe / "node_modules/axe-core/axe.min.js"
+
+
+def _browser(session: nox.Session, target: Target, *pytest_args: str) -> None:
+    axe = _browser_ready(session, target)
+    out = _generate(session, target.name)
+    session.run("python", "-m", "generator.browser", str(out / target.name), f"--axe={axe}", *pytest_args)
+    shutil.rmtree(out.parent, ignore_errors=True)
+
+
+@nox.session(default=False)
+def screenshots(session: nox.Session) -> None:
+    """Refresh each package README's picture of its login page (templates/<target>/.../docs/login.png).
+
+    `nox -s screenshots -- flask express` refreshes only those; a target that cannot run here keeps its picture.
+    """
+    for target in TARGETS.values():
+        if not target.available or (session.posargs and target.name not in session.posargs):
+            continue
+        if target.missing_toolchains():
+            session.warn(f"{target.name}: {', '.join(target.missing_toolchains())} not on PATH; picture NOT refreshed")
+            continue
+        picture = target.template_dir / "{{cookiecutter.project_dir}}" / README_SCREENSHOT
+        picture.parent.mkdir(parents=True, exist_ok=True)
+        _browser(session, target, f"--readme-screenshot={picture}", "-k", "readme_screenshot")
+
+
+def _register_browser(target: Target) -> None:
+    """Define ``browser-<target>``: the example app's pages in Chromium."""
+
+    @nox.session(name=f"browser-{target.name}")
+    def browser(session: nox.Session) -> None:
+        _browser(session, target, *session.posargs)
+
+    browser.__doc__ = f"Open the {target.framework} example app's pages in Chromium (keyboard, axe-core, brand)."
+
+
+for _target in TARGETS.values():
+    _register_browser(_target)

@@ -13,8 +13,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KitError
@@ -40,8 +41,32 @@ LOGIN_LIMIT_PER_CLIENT_ENV = "{SLUG}_LOGIN_LIMIT_PER_CLIENT"
 Say = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class Suite:
+    """A folder of tests to run against a served example app: the conformance kit, or another suite on it.
+
+    Another suite (the browser tests) reuses the kit's fixtures through ``plugins``
+    and may ask for more copies of the app, each with a few more environment
+    variables (``variants``: a pytest option name, e.g. ``branded-app-url``, and
+    that copy's variables); each copy's URL reaches pytest as ``--<option>=URL``.
+    """
+
+    folder: Path
+    plugins: tuple[str, ...] = ()
+    variants: Callable[[KitPackage], Mapping[str, Mapping[str, str]]] = field(default=lambda _pkg: {})
+
+
+#: The conformance kit itself.
+KIT = Suite(KIT_DIR)
+
+
 def run_kit(
-    package: Path, quiet: bool = False, pytest_args: list[str] | None = None, *, python: str | None = None
+    package: Path,
+    quiet: bool = False,
+    pytest_args: list[str] | None = None,
+    *,
+    python: str | None = None,
+    suite: Suite = KIT,
 ) -> int:
     """Serve ``package``'s example app against its fake and run the kit's tests on it.
 
@@ -49,6 +74,7 @@ def run_kit(
     :param quiet: print no progress lines.
     :param pytest_args: extra arguments for pytest (``-x``, ``-k s01`` ...).
     :param python: the interpreter the registry's ``{python}`` stands for; the running one by default.
+    :param suite: the tests to run; the conformance kit by default.
     :return: pytest's exit code (0 when every test passed).
     :raises KitError: when the package, the fake or the app cannot be set up.
     """
@@ -75,8 +101,14 @@ def run_kit(
         say("starting the example app")
         app, app_url = serve_app(pkg, python, env)
         running.callback(_stopper(app, say))
-        say(f"example app answering at {app_url}; running the conformance tests")
-        code = subprocess.call(pytest_command(pkg, app_url, fake_url, pytest_args or [], quiet=quiet))
+        extra = list(pytest_args or [])
+        for option, variables in suite.variants(pkg).items():
+            say(f"starting another copy of the example app for --{option}")
+            other, other_url = serve_app(pkg, python, {**env, **variables})
+            running.callback(_stopper(other, say))
+            extra.insert(0, f"--{option}={other_url}")
+        say(f"example app answering at {app_url}; running the tests in {suite.folder}")
+        code = subprocess.call(pytest_command(pkg, app_url, fake_url, extra, quiet=quiet, suite=suite))
         if code != 0 and not quiet:
             _show_output(app, say)
         return code
@@ -96,7 +128,9 @@ def app_environment(pkg: KitPackage, fake_url: str) -> dict[str, str]:
     return env
 
 
-def pytest_command(pkg: KitPackage, app_url: str, fake_url: str, extra: list[str], *, quiet: bool) -> list[str]:
+def pytest_command(
+    pkg: KitPackage, app_url: str, fake_url: str, extra: list[str], *, quiet: bool, suite: Suite = KIT
+) -> list[str]:
     """The pytest command line that runs the kit's tests against a served app.
 
     The kit ignores any pytest configuration and conftest.py around it
@@ -110,12 +144,13 @@ def pytest_command(pkg: KitPackage, app_url: str, fake_url: str, extra: list[str
         sys.executable,
         "-m",
         "pytest",
-        str(KIT_DIR),
+        str(suite.folder),
         f"-c={os.devnull}",
-        f"--rootdir={KIT_DIR}",
-        f"--confcutdir={KIT_DIR}",
+        f"--rootdir={suite.folder}",
+        f"--confcutdir={suite.folder}",
         "-p",
         "no:cacheprovider",
+        *(arg for plugin in suite.plugins for arg in ("-p", plugin)),
         "-ra",
         "--tb=short",
         *(["-q"] if quiet else []),

@@ -1,22 +1,23 @@
-{%- macro field(input) -%}
+{#- A form field; the first of a form has the focus when its page opens, as the login form's username. -#}
+{%- macro field(input, first) -%}
 {%- if input.html_type == "email" -%}
 forms.EmailField(
         label={{ input.label | py }},
         max_length=defaults.MAX_INPUT_LENGTH,
-        widget=forms.EmailInput(attrs={"autocomplete": {{ input.autocomplete | py }}}),
+        widget=forms.EmailInput(attrs={"autocomplete": {{ input.autocomplete | py }}{% if first %}, "autofocus": True{% endif %}}),
     )
 {%- elif input.html_type == "password" -%}
 forms.CharField(
         label={{ input.label | py }},
         max_length=defaults.MAX_INPUT_LENGTH,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": {{ input.autocomplete | py }}}),
+        widget=forms.PasswordInput(attrs={"autocomplete": {{ input.autocomplete | py }}{% if first %}, "autofocus": True{% endif %}}),
     )
 {%- else -%}
 forms.CharField(
         label={{ input.label | py }},
         max_length=defaults.MAX_INPUT_LENGTH,
-        widget=forms.TextInput(attrs={"autocomplete": {{ input.autocomplete | py }}}),
+        widget=forms.TextInput(attrs={"autocomplete": {{ input.autocomplete | py }}{% if first %}, "autofocus": True{% endif %}}),
     )
 {%- endif -%}
 {%- endmacro -%}
@@ -89,7 +90,7 @@ class LoginForm(AuthenticationForm):
 class RegisterForm(forms.Form):
     """Create an account at {{ cookiecutter.service_name | pydoc }}."""
 {% for input in cookiecutter.register_inputs %}
-    {{ input.name }} = {{ field(input) }}
+    {{ input.name }} = {{ field(input, loop.first) }}
 {%- endfor %}
 {% endif %}
 {%- if cookiecutter.has_forgot_password %}
@@ -97,6 +98,6 @@ class RegisterForm(forms.Form):
 class ForgotPasswordForm(forms.Form):
     """Ask {{ cookiecutter.service_name | pydoc }} to send a password reset message."""
 {% for input in cookiecutter.forgot_inputs %}
-    {{ input.name }} = {{ field(input) }}
+    {{ input.name }} = {{ field(input, loop.first) }}
 {%- endfor %}
 {% endif %}
