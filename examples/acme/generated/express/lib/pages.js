@@ -72,31 +72,35 @@ function error(locals) {
   ]);
 }
 
-/** A page with a form: the fields, the CSRF token, `next`, an error or a notice. */
+/**
+ * A page with a form: a notice, the error, the fields, the CSRF token, `next`.
+ *
+ * The error element is always there, empty until there is an error, and the
+ * form names it with `aria-describedby`: a screen reader announces it
+ * (`role="alert"`) and reads it again with the form. The first field has the
+ * focus when the page opens, so after an error the focus is back on the form.
+ */
 function form(locals, { button, intro = '', extra = [] }) {
-  const errorId = 'form-error';
-  const parts = [intro];
-  if (locals.error) {
-    parts.push(
-      `<div class="alert danger" role="alert" id="${errorId}">${escapeHtml(locals.error)}</div>`,
-    );
-  }
+  const parts = [];
   if (locals.notice) {
     parts.push(
       `<div class="alert ok" role="status">${escapeHtml(locals.notice)}</div>`,
     );
   }
-  const described = locals.error ? ` aria-describedby="${errorId}"` : '';
+  parts.push(
+    `<div class="alert danger" role="alert" id="form-error">${escapeHtml(locals.error ?? '')}</div>`,
+    intro,
+  );
   const fields = locals.fields.map(
     (field, index) => `<div class="field">
         <label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}</label>
         <input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" type="${escapeHtml(field.type)}"
           autocomplete="${escapeHtml(field.autocomplete)}" value="${escapeHtml(field.value)}" required${
             index === 0 ? ' autofocus' : ''
-          }${described}>
+          }>
       </div>`,
   );
-  parts.push(`<form method="post" action="${escapeHtml(locals.action)}" novalidate>
+  parts.push(`<form method="post" action="${escapeHtml(locals.action)}" aria-describedby="form-error" novalidate>
       <input type="hidden" name="${escapeHtml(locals.csrf.field)}" value="${escapeHtml(locals.csrf.token)}">
       ${locals.next ? `<input type="hidden" name="next" value="${escapeHtml(locals.next)}">` : ''}
       ${fields.join('\n      ')}
@@ -219,9 +223,10 @@ function styles(primary) {
         outline-offset: 2px;
       }
       .alert { margin-bottom: 1rem; padding: 0.75rem 1rem; border-radius: 0.5rem; }
+      .alert:empty { display: none; }
       .danger { color: var(--danger); background: var(--danger-bg); }
       .ok { color: var(--ok); background: var(--ok-bg); }
-      .links { display: flex; flex-direction: column; gap: 0.5rem; align-items: center; margin: 1.5rem 0 0; font-size: 0.9375rem; }
+      .links { display: flex; flex-direction: column; gap: 0.5rem; align-items: center; margin: 1.5rem 0 0; color: var(--muted); }
     `;
 }
 

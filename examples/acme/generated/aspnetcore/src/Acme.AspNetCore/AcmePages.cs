@@ -163,6 +163,7 @@ public class AcmePageRenderer : IAcmePageRenderer
         a { color: var(--primary); }
         .alert { margin: 0 0 1rem; padding: 0.75rem 1rem; border-radius: 8px; background: #fdecea; color: #7a1b12;
           border: 1px solid #f3b8b1; }
+        .alert:empty { display: none; }
         .notice { margin: 0 0 1rem; padding: 0.75rem 1rem; border-radius: 8px; background: #ecfdf3; color: #05603a;
           border: 1px solid #a6f4c5; }
         nav { margin-top: 1.5rem; display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; font-size: 0.95rem; }
@@ -189,14 +190,16 @@ public class AcmePageRenderer : IAcmePageRenderer
             .Append("</head>\n<body>\n<main aria-labelledby=\"page-title\">\n");
         AppendBrand(html, page);
         html.Append("<h1 id=\"page-title\">").Append(Encode(page.Title)).Append("</h1>\n");
-        if (page.Error is not null)
-        {
-            html.Append("<div class=\"alert\" role=\"alert\" id=\"form-error\">").Append(Encode(page.Error)).Append("</div>\n");
-        }
-
         if (page.Notice is not null)
         {
             html.Append("<p class=\"notice\" role=\"status\">").Append(Encode(page.Notice)).Append("</p>\n");
+        }
+
+        // A form's error element is there even while empty (hidden by CSS), so the form can name it with
+        // aria-describedby and a screen reader announces what the server puts in it.
+        if (page.Error is not null || page.FormAction is not null)
+        {
+            html.Append("<div class=\"alert\" role=\"alert\" id=\"form-error\">").Append(Encode(page.Error ?? string.Empty)).Append("</div>\n");
         }
 
         if (page.FormAction is not null)
@@ -240,19 +243,15 @@ public class AcmePageRenderer : IAcmePageRenderer
 
     private static void AppendForm(StringBuilder html, AcmePage page)
     {
-        html.Append("<form method=\"post\" action=\"").Append(Encode(page.FormAction ?? string.Empty)).Append('"');
-        if (page.Error is not null)
-        {
-            html.Append(" aria-describedby=\"form-error\"");
-        }
-
-        html.Append(">\n");
+        html.Append("<form method=\"post\" action=\"").Append(Encode(page.FormAction ?? string.Empty))
+            .Append("\" aria-describedby=\"form-error\">\n");
         foreach (KeyValuePair<string, string> hidden in page.HiddenFields)
         {
             html.Append("<input type=\"hidden\" name=\"").Append(Encode(hidden.Key))
                 .Append("\" value=\"").Append(Encode(hidden.Value)).Append("\">\n");
         }
 
+        bool first = true;
         foreach (AcmeFormField field in page.Fields)
         {
             string id = "field-" + field.Name;
@@ -268,6 +267,12 @@ public class AcmePageRenderer : IAcmePageRenderer
             if (page.Error is not null)
             {
                 html.Append(" aria-invalid=\"true\"");
+            }
+
+            if (first)
+            {
+                html.Append(" autofocus"); // the focus starts on the form, and is back on it after an error
+                first = false;
             }
 
             html.Append(">\n</div>\n");

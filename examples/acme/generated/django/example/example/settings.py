@@ -55,9 +55,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.file"
 # APPLICATION_ID to ACME_APP_ID (required),
 # TIMEOUT, SESSION_TTL, BRAND_NAME, LOGO_URL and PRIMARY_COLOR to ACME_TIMEOUT ...
 # The failed sign-in limits are off: ACME_LOGIN_LIMIT_PER_ACCOUNT=10 (and _PER_CLIENT, _WINDOW) turn them on.
-ACME = {
-    "PRIMARY_COLOR": "#4f46e5",
-}
+# A key set here wins over its variable, e.g. "PRIMARY_COLOR": "#4f46e5"; this example sets none, so
+# ACME_BRAND_NAME, ACME_LOGO_URL and ACME_PRIMARY_COLOR brand its pages.
+ACME: dict[str, str] = {}
 
 ROOT_URLCONF = "example.urls"
 WSGI_APPLICATION = "example.wsgi.application"

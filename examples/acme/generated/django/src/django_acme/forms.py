@@ -68,7 +68,7 @@ class RegisterForm(forms.Form):
     email = forms.EmailField(
         label="Email",
         max_length=defaults.MAX_INPUT_LENGTH,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
         label="Password",
@@ -94,5 +94,5 @@ class ForgotPasswordForm(forms.Form):
     email = forms.EmailField(
         label="Email",
         max_length=defaults.MAX_INPUT_LENGTH,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
