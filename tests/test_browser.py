@@ -45,22 +45,13 @@ def test_the_kit_alone_loads_no_plugin_and_not_the_browser_suite(out: Path) -> N
     assert "generator.kit.conftest" not in command
 
 
-@pytest.mark.parametrize("target", ["flask", "django", "express"])
+@pytest.mark.parametrize("target", ["flask", "django", "express", "spring"])
 def test_the_branded_copy_sets_the_documented_variables(out: Path, target: str) -> None:
     (variables,) = branded(load_package(out / target)).values()
     assert variables == {
         "ACME_BRAND_NAME": BRAND["name"],
         "ACME_LOGO_URL": BRAND["logo_url"],
         "ACME_PRIMARY_COLOR": BRAND["primary_color"],
-    }
-
-
-def test_the_branded_spring_copy_uses_spring_boot_s_names_for_its_branding_properties(out: Path) -> None:
-    (variables,) = branded(load_package(out / "spring")).values()
-    assert variables == {
-        "ACME_BRANDING_NAME": BRAND["name"],
-        "ACME_BRANDING_LOGOURL": BRAND["logo_url"],
-        "ACME_BRANDING_PRIMARYCOLOR": BRAND["primary_color"],
     }
 
 

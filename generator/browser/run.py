@@ -24,17 +24,11 @@ BRAND = {
     "primary_color": "#0a7d38",
 }
 
-#: The variables that set the brand, formatted with the spec's upper-case slug. Spring Boot binds
-#: its ``{slug}.branding.*`` properties from the environment by its relaxed rules, not by these names.
+#: The variables that set the brand, formatted with the spec's upper-case slug: the same in every target.
 BRAND_ENV = {
     "name": "{SLUG}_BRAND_NAME",
     "logo_url": "{SLUG}_LOGO_URL",
     "primary_color": "{SLUG}_PRIMARY_COLOR",
-}
-SPRING_BRAND_ENV = {
-    "name": "{SLUG}_BRANDING_NAME",
-    "logo_url": "{SLUG}_BRANDING_LOGOURL",
-    "primary_color": "{SLUG}_BRANDING_PRIMARYCOLOR",
 }
 
 #: The browser suite: this folder, with the conformance kit's fixtures (app, fake, spec, users).
@@ -43,9 +37,8 @@ SUITE_DIR = Path(__file__).resolve().parent
 
 def branded(pkg: KitPackage) -> Mapping[str, Mapping[str, str]]:
     """The second copy of the app: the same settings, another brand name, logo and colour."""
-    names = SPRING_BRAND_ENV if pkg.target.name == "spring" else BRAND_ENV
     slug = pkg.spec.service.slug.upper()
-    return {"branded-app-url": {names[key].format(SLUG=slug): value for key, value in BRAND.items()}}
+    return {"branded-app-url": {BRAND_ENV[key].format(SLUG=slug): value for key, value in BRAND.items()}}
 
 
 BROWSER_SUITE = Suite(SUITE_DIR, plugins=("generator.kit.conftest",), variants=branded)

@@ -18,10 +18,10 @@ from playwright.sync_api import BrowserContext, Page
 
 from generator.browser.conftest import DESKTOP, PHONE
 from generator.browser.run import BRAND
-from generator.context import form_inputs, login_inputs
 from generator.kit.client import FixtureUser
 from generator.kit.conftest import KitOptions
 from generator.model import Spec
+from generator.plan.forms import form_inputs, login_inputs
 
 #: The pages with a form: the route, the spec operation it needs, its heading and its button.
 FORM_PAGES = {
@@ -166,7 +166,7 @@ def test_page_has_the_shared_labels_focus_and_error_place(page: Page, kit: KitOp
         }))"""
     )
     expected = [
-        {"name": f["name"], "type": f["html_type"], "autocomplete": f["autocomplete"], "labels": [f["label"]]}
+        {"name": f.name, "type": f.html_type, "autocomplete": f.autocomplete, "labels": [f.label]}
         for f in _inputs(spec, name)
     ]
     assert fields == expected, "each field has exactly one label, the one the spec's input gives"
@@ -210,7 +210,7 @@ def test_axe_finds_no_serious_problem(
         page.fill("input[name=password]", "not-the-password")
     elif name == "forgot-sent":
         for field in _inputs(spec, base):
-            page.fill(f"input[name={field['name']}]", plain_user.fields.get(field["name"]) or "someone@example.com")
+            page.fill(f"input[name={field.name}]", plain_user.fields.get(field.name) or "someone@example.com")
     # register-error sends the form empty, past the browser's own checks: the server's errors show.
     if name != base:
         page.evaluate("() => { document.querySelector('form[method=\"post\"]').noValidate = true; }")

@@ -25,8 +25,12 @@ public class {{ N }}EnvironmentPostProcessor implements EnvironmentPostProcessor
     /** Each property, and the environment variable it falls back to. */
     private static final Map<String, String> FALLBACKS = Map.ofEntries(
 {%- for s in cookiecutter.settings %}
-            Map.entry({{ s.property | java }}, {{ s.env | java }}){% if not loop.last %},{% else %});{% endif %}
+            Map.entry({{ s.property | java }}, {{ s.env | java }}),
 {%- endfor %}
+            // The pages' brand, under the names the other targets' packages read too.
+            Map.entry("{{ cookiecutter.slug }}.branding.name", "{{ cookiecutter.config_prefix }}_BRAND_NAME"),
+            Map.entry("{{ cookiecutter.slug }}.branding.logo-url", "{{ cookiecutter.config_prefix }}_LOGO_URL"),
+            Map.entry("{{ cookiecutter.slug }}.branding.primary-color", "{{ cookiecutter.config_prefix }}_PRIMARY_COLOR"));
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

@@ -25,7 +25,11 @@ public class AcmeEnvironmentPostProcessor implements EnvironmentPostProcessor, O
     private static final Map<String, String> FALLBACKS = Map.ofEntries(
             Map.entry("acme.base-url", "ACME_BASE_URL"),
             Map.entry("acme.api-key", "ACME_API_KEY"),
-            Map.entry("acme.application-id", "ACME_APP_ID"));
+            Map.entry("acme.application-id", "ACME_APP_ID"),
+            // The pages' brand, under the names the other targets' packages read too.
+            Map.entry("acme.branding.name", "ACME_BRAND_NAME"),
+            Map.entry("acme.branding.logo-url", "ACME_LOGO_URL"),
+            Map.entry("acme.branding.primary-color", "ACME_PRIMARY_COLOR"));
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
