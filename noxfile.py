@@ -18,6 +18,7 @@ import nox
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
+from generator.kit.scale import SCALE_TARGETS  # noqa: E402  (stdlib only, like the registry)
 from generator.targets import TARGETS, Target  # noqa: E402  (stdlib only: safe before install)
 
 nox.options.reuse_existing_virtualenvs = True
@@ -288,3 +289,31 @@ def _register_browser(target: Target) -> None:
 
 for _target in TARGETS.values():
     _register_browser(_target)
+
+
+# -- several instances on one Redis ------------------------------------------
+
+
+def _scale(session: nox.Session, target: Target) -> None:
+    """Serve two instances of a target's example app on one Redis and run the scale test against them."""
+    missing = target.missing_toolchains() + [c for c in ["redis-server"] if not shutil.which(c)]
+    if missing:
+        session.skip(f"{target.name}: {', '.join(missing)} not on PATH; the scale test did NOT run")
+    session.install("-e", ".[kit]")
+    out = _generate(session, target.name)
+    session.run("python", "-m", "generator.kit.scale", str(out / target.name))
+    shutil.rmtree(out.parent, ignore_errors=True)
+
+
+def _register_scale(target: Target) -> None:
+    @nox.session(name=f"scale-{target.name}")
+    def scale(session: nox.Session) -> None:
+        _scale(session, target)
+
+    scale.__doc__ = (
+        f"Two {target.framework} example apps on one Redis: shared sessions and user cache, 10,000 requests."
+    )
+
+
+for _name in SCALE_TARGETS:
+    _register_scale(TARGETS[_name])

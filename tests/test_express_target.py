@@ -199,7 +199,9 @@ def test_package_json_names_the_package_and_pins_its_dependencies(acme: Path) ->
     assert package["name"] == "express-acme"
     assert package["main"] == "index.js" and package["types"] == "index.d.ts"
     assert package["engines"] == {"node": ">=20"}
-    assert package["peerDependencies"] == {"express": "^5.0.0"}
+    assert package["peerDependencies"] == {"express": "^5.0.0", "connect-redis": "^9.0.0", "redis": "^5.0.0"}
+    # Redis is for several instances only (redisUrl): its packages are peers the app installs when it wants them.
+    assert package["peerDependenciesMeta"] == {"connect-redis": {"optional": True}, "redis": {"optional": True}}
     assert set(package["files"]) == {"index.js", "index.d.ts", "lib/"}
     for name, version in {**package["dependencies"], **package["devDependencies"]}.items():
         assert re.fullmatch(r"\^?\d+\.\d+\.\d+", version), f"{name}: {version} is not a pinned range"

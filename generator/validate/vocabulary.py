@@ -57,6 +57,7 @@ BUILTIN_SETTINGS = (
     "login_limit_per_client",
     "login_limit_window",
     "signed_out_db",
+    "redis_url",
 )
 
 #: The top-level keys of a spec, and those it must have.

@@ -13,9 +13,15 @@ import type { SessionOptions } from 'express-session';
  *
  * @throws {{ '{' }}{{ cookiecutter.slug }}.ConfigurationError} naming every missing or invalid option
  */
-{{ [("options?: " ~ cookiecutter.slug ~ "." ~ cookiecutter.class_name ~ "Options")] | tssignature("declare function " ~ cookiecutter.slug, "Router") }}
+{{ [("options?: " ~ cookiecutter.slug ~ "." ~ cookiecutter.class_name ~ "Options")] | tssignature("declare function " ~ cookiecutter.slug, cookiecutter.slug ~ "." ~ cookiecutter.class_name ~ "Router") }}
 
 declare namespace {{ cookiecutter.slug }} {
+  /** The integration's router, to mount with `app.use()`. */
+  interface {{ cookiecutter.class_name }}Router extends Router {
+    /** Close the Redis client of `redisUrl`, once the server has stopped (a graceful shutdown, tests). */
+    close(): Promise<void>;
+  }
+
   /** The options of {{ cookiecutter.slug }}(); each falls back to the environment variable named. */
   interface {{ cookiecutter.class_name }}Options {
 {%- for s in cookiecutter.settings %}
@@ -42,6 +48,8 @@ declare namespace {{ cookiecutter.slug }} {
     primaryColor?: string;
     /** Signs the session cookie: at least 16 characters, or several to rotate them (SESSION_SECRET). */
     sessionSecret?: string | string[];
+    /** Keep the sessions in this Redis with connect-redis (npm install connect-redis redis), unless `session.store` is given ({{ cookiecutter.config_prefix }}_REDIS_URL). */
+    redisUrl?: string;
     /** More express-session options (a `store` for production), or false when the app mounts its own session middleware. */
     session?: false | Omit<SessionOptions, 'secret'>;
     /** Pages to replace: a view name for `res.render`, or a function of the page's locals. */

@@ -51,6 +51,10 @@ const OPTIONS = Object.freeze({
     env: '{{ cookiecutter.config_prefix }}_PRIMARY_COLOR',
     default: '#4f46e5',
   },
+  redisUrl: {
+    env: '{{ cookiecutter.config_prefix }}_REDIS_URL',
+    default: null,
+  },
   sessionSecret: {
     env: 'SESSION_SECRET',
     default: null,
@@ -84,6 +88,9 @@ const COOKIE_NAME = '{{ cookiecutter.slug }}.sid';
 /** How long a session cookie lives, in milliseconds. */
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
+/** The prefix of the sessions' keys in Redis, when redisUrl is set. */
+const REDIS_SESSION_PREFIX = '{{ cookiecutter.slug }}:sess:';
+
 /** The key of the integration's data in the session: the service's session values and the cached user. */
 const SESSION_KEY = '{{ cookiecutter.slug }}';
 
@@ -116,6 +123,7 @@ module.exports = {
   COOKIE_NAME,
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
+  REDIS_SESSION_PREFIX,
   STRATEGY,
   CSRF_FIELD,
   CSRF_HEADER,

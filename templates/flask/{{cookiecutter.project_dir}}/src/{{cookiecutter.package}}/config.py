@@ -13,6 +13,9 @@ LOGIN_LIMIT_WINDOW = 300
 #: The SQLite file of signed-out sessions, in the app's instance folder unless a setting names another.
 SIGNED_OUT_DB = "{{ cookiecutter.slug }}-signed-out.sqlite3"
 
+#: The prefix of the integration's keys in Redis, when ``{{ cookiecutter.config_prefix }}_REDIS_URL`` is set.
+REDIS_KEY_PREFIX = "{{ cookiecutter.slug }}:"
+
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = {{ cookiecutter.timeout_s | float | py }}
 

@@ -7,6 +7,7 @@ import sqlite3
 
 from flask import Flask
 from flask_login import LoginManager
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -35,8 +36,9 @@ class {{ cookiecutter.class_name }}:
     ``{{ cookiecutter.slug }}.init_app(app)`` in the factory.
 
     ``init_app`` reads and checks the settings (a missing one raises
-    :class:`ConfigurationError` at start-up), opens the record of signed-out
-    sessions (a SQLite file in the instance folder), sets up Flask-Login so
+    :class:`ConfigurationError` at start-up), keeps sessions server-side in
+    Redis with Flask-Session when ``{{ cookiecutter.config_prefix }}_REDIS_URL`` is set, or else opens the
+    record of signed-out sessions (a SQLite file in the instance folder), sets up Flask-Login so
     that ``current_user`` is the service's user, and Flask-WTF's
     ``CSRFProtect`` (each only when the app does not have it already), and
     registers the routes under ``{{ cookiecutter.config_prefix }}_ROUTE_PREFIX``.
@@ -62,8 +64,14 @@ class {{ cookiecutter.class_name }}:
             per_account=settings.login_limit_per_account,
             per_client=settings.login_limit_per_client,
             window=settings.login_limit_window,
+            redis_url=settings.redis_url,
         )
-        app.extensions[config.EXTENSION_KEY] = State(settings, client, _signed_out_sessions(app, settings), throttle)
+        if settings.redis_url:
+            _sessions_in_redis(app, settings.redis_url)
+            signed_out = None
+        else:
+            signed_out = _signed_out_sessions(app, settings)
+        app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle)
         _secure_session_cookie(app)
         _set_up_login(app)
         if "csrf" not in app.extensions:
@@ -83,6 +91,29 @@ class {{ cookiecutter.class_name }}:
     def client(self) -> {{ cookiecutter.class_name }}Client:
         """The current app's client of {{ cookiecutter.service_name | pydoc }}, for calls of your own."""
         return get_state().client
+
+
+def _sessions_in_redis(app: Flask, redis_url: str) -> None:
+    """Keep the sessions in Redis with Flask-Session, so every instance of the app shares them.
+
+    The cookie then holds only the session's id: the user cached in the
+    session is shared too, and logout deletes the session for every instance
+    at once. An app that configured Flask-Session itself keeps its set-up.
+
+    :raises ConfigurationError: when the ``redis`` extra is not installed.
+    """
+    try:
+        from flask_session import Session
+        from redis import Redis
+    except ImportError as err:
+        raise ConfigurationError(
+            f"{{ cookiecutter.config_prefix }}_REDIS_URL is set but {err.name} is not installed: pip install '{{ cookiecutter.distribution }}[redis]'"
+        ) from err
+    if isinstance(app.session_interface, SecureCookieSessionInterface):
+        app.config.setdefault("SESSION_TYPE", "redis")
+        app.config.setdefault("SESSION_REDIS", Redis.from_url(redis_url))
+        app.config.setdefault("SESSION_KEY_PREFIX", f"{config.REDIS_KEY_PREFIX}session:")
+        Session(app)
 
 
 def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:

@@ -52,6 +52,8 @@ class Settings:
     route_prefix: str
     #: The SQLite file of signed-out sessions, None for the app's instance folder (``{{ cookiecutter.config_prefix }}_SIGNED_OUT_DB``).
     signed_out_db: str | None
+    #: The Redis that keeps sessions and sign-in counts for every instance of the app, None for this process alone (``{{ cookiecutter.config_prefix }}_REDIS_URL``).
+    redis_url: str | None
     #: Failed sign-ins for one username before its sign-in is refused; 0 is off (``{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT``).
     login_limit_per_account: int
     #: Failed sign-ins from one client address before its sign-in is refused; 0 is off (``{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT``).
@@ -82,6 +84,7 @@ def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os
         session_ttl=read.seconds("{{ cookiecutter.config_prefix }}_SESSION_TTL", default=config.SESSION_TTL, minimum=0),
         route_prefix=read.route_prefix("{{ cookiecutter.config_prefix }}_ROUTE_PREFIX", default=config.ROUTE_PREFIX),
         signed_out_db=read.optional("{{ cookiecutter.config_prefix }}_SIGNED_OUT_DB"),
+        redis_url=read.optional("{{ cookiecutter.config_prefix }}_REDIS_URL"),
         login_limit_per_account=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT", default=0, minimum=0),
         login_limit_per_client=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT", default=0, minimum=0),
         login_limit_window=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW", default=config.LOGIN_LIMIT_WINDOW, minimum=1),

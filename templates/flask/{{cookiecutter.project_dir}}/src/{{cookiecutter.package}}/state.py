@@ -19,7 +19,8 @@ class State:
 
     settings: Settings
     client: {{ cookiecutter.class_name }}Client
-    signed_out: SignedOutSessions
+    #: None when the sessions are kept server-side (in Redis), where logout deletes the session itself.
+    signed_out: SignedOutSessions | None
     throttle: LoginThrottle
 
 
