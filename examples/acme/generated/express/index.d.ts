@@ -13,9 +13,15 @@ import type { SessionOptions } from 'express-session';
  *
  * @throws {acme.ConfigurationError} naming every missing or invalid option
  */
-declare function acme(options?: acme.AcmeOptions): Router;
+declare function acme(options?: acme.AcmeOptions): acme.AcmeRouter;
 
 declare namespace acme {
+  /** The integration's router, to mount with `app.use()`. */
+  interface AcmeRouter extends Router {
+    /** Close the Redis client of `redisUrl`, once the server has stopped (a graceful shutdown, tests). */
+    close(): Promise<void>;
+  }
+
   /** The options of acme(); each falls back to the environment variable named. */
   interface AcmeOptions {
     /** Root URL of the Acme Identity API (ACME_BASE_URL). */
@@ -44,6 +50,8 @@ declare namespace acme {
     primaryColor?: string;
     /** Signs the session cookie: at least 16 characters, or several to rotate them (SESSION_SECRET). */
     sessionSecret?: string | string[];
+    /** Keep the sessions in this Redis with connect-redis (npm install connect-redis redis), unless `session.store` is given (ACME_REDIS_URL). */
+    redisUrl?: string;
     /** More express-session options (a `store` for production), or false when the app mounts its own session middleware. */
     session?: false | Omit<SessionOptions, 'secret'>;
     /** Pages to replace: a view name for `res.render`, or a function of the page's locals. */

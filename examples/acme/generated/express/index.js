@@ -18,6 +18,7 @@ const session = require('express-session');
 const { AcmeClient } = require('./lib/client');
 const {
   COOKIE_NAME,
+  REDIS_SESSION_PREFIX,
   SESSION_KEY,
   SESSION_MAX_AGE_MS,
 } = require('./lib/config');
@@ -40,6 +41,9 @@ const { renderError } = require('./lib/render');
 const { createRoutes } = require('./lib/routes');
 const { AcmeUser } = require('./lib/user');
 
+/** connect-redis's store, loaded with the client when redisUrl is set (both are optional dependencies). */
+let RedisStore;
+
 /** Where a request finds the integration that handled it. */
 const STATE = Symbol('express-acme');
 /** Where a request keeps the error of a failed refresh of its user. */
@@ -49,7 +53,7 @@ const REFRESH_FAILED = Symbol('express-acme refresh failed');
  * The integration: a router to mount with `app.use()`.
  *
  * @param {object} [options] see the README; each falls back to an environment variable
- * @returns {import('express').Router}
+ * @returns {import('express').Router} with `close()`, which closes the Redis client of `redisUrl`
  * @throws {ConfigurationError} naming every missing or invalid option
  */
 function acme(options = {}) {
@@ -74,13 +78,18 @@ function acme(options = {}) {
     refreshFailed: (req) => req[REFRESH_FAILED] !== undefined,
   });
 
+  const redis =
+    settings.session !== false && !settings.session.store && settings.redisUrl
+      ? redisClient(settings.redisUrl, settings.logger)
+      : null;
+
   const router = express.Router();
   router.use((req, res, next) => {
     req[STATE] = state;
     next();
   });
   if (settings.session !== false) {
-    router.use(sessionMiddleware(settings));
+    router.use(sessionMiddleware(settings, redis));
   }
   router.use((req, res, next) => {
     if (!req.session || typeof req.session.regenerate !== 'function') {
@@ -102,11 +111,22 @@ function acme(options = {}) {
   router.use(prefix || '/', createRoutes(state));
   // Errors of the session store, Passport or the routes: never Express's default page.
   router.use(errorHandler());
+  /** Close the Redis client of `redisUrl`, once the server has stopped (a graceful shutdown, tests). */
+  router.close = async () => {
+    if (redis?.isReady) {
+      await redis.close();
+    } else if (redis?.isOpen) {
+      redis.destroy(); // still connecting or reconnecting: stop trying
+    }
+  };
   return router;
 }
 
-/** express-session with the cookie the contract asks for: HttpOnly, SameSite, Secure over HTTPS. */
-function sessionMiddleware(settings) {
+/**
+ * express-session with the cookie the contract asks for: HttpOnly, SameSite, Secure over HTTPS.
+ * With a Redis client (redisUrl, and no store of the app's own), the sessions live in Redis.
+ */
+function sessionMiddleware(settings, redis) {
   const own = settings.session;
   const cookie = {
     maxAge: SESSION_MAX_AGE_MS,
@@ -115,14 +135,51 @@ function sessionMiddleware(settings) {
     httpOnly: true,
     sameSite: own.cookie?.sameSite === 'strict' ? 'strict' : 'lax',
   };
+  const store =
+    redis === null
+      ? own.store
+      : new RedisStore({ client: redis, prefix: REDIS_SESSION_PREFIX });
   return session({
     name: COOKIE_NAME,
     resave: false,
     saveUninitialized: false,
     ...own,
+    store,
     secret: settings.sessionSecret,
     cookie,
   });
+}
+
+/**
+ * A client of the Redis at `url`, for connect-redis: every instance of the
+ * app then shares the sessions, the cached user included, and a sign-out
+ * deletes the session for all of them at once.
+ *
+ * The client connects in the background and reconnects by itself; until it
+ * is connected, requests that need their session wait for it, and its
+ * errors are logged (an 'error' listener also keeps them from ending the
+ * process). Once connected it does not keep the process alive on its own.
+ */
+function redisClient(url, logger) {
+  let createClient;
+  try {
+    ({ RedisStore } = require('connect-redis'));
+    ({ createClient } = require('redis'));
+  } catch (err) {
+    throw new ConfigurationError([
+      `redisUrl is set but ${err.message.split('\n')[0]}: npm install connect-redis redis`,
+    ]);
+  }
+  const client = createClient({ url });
+  client.on('error', (err) =>
+    logger.warn(`Redis session store: ${err.message}`),
+  );
+  client.connect().then(
+    () => client.unref(),
+    (err) =>
+      logger.warn(`Redis session store: cannot connect (${err.message})`),
+  );
+  return client;
 }
 
 /** The integration that handled `req`; an error when acme() is not mounted before. */

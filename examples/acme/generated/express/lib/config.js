@@ -71,6 +71,10 @@ const OPTIONS = Object.freeze({
     env: 'ACME_PRIMARY_COLOR',
     default: '#4f46e5',
   },
+  redisUrl: {
+    env: 'ACME_REDIS_URL',
+    default: null,
+  },
   sessionSecret: {
     env: 'SESSION_SECRET',
     default: null,
@@ -104,6 +108,9 @@ const COOKIE_NAME = 'acme.sid';
 /** How long a session cookie lives, in milliseconds. */
 const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
+/** The prefix of the sessions' keys in Redis, when redisUrl is set. */
+const REDIS_SESSION_PREFIX = 'acme:sess:';
+
 /** The key of the integration's data in the session: the service's session values and the cached user. */
 const SESSION_KEY = 'acme';
 
@@ -136,6 +143,7 @@ module.exports = {
   COOKIE_NAME,
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
+  REDIS_SESSION_PREFIX,
   STRATEGY,
   CSRF_FIELD,
   CSRF_HEADER,

@@ -63,6 +63,7 @@ function resolveOptions(options = {}, env = process.env) {
       primaryColor: read.color(),
     }),
     session: sessionOptions,
+    redisUrl: read.redisUrl(),
     sessionSecret: sessionOptions === false ? null : read.secret(),
     views: read.views(),
     logger: read.logger(),
@@ -223,6 +224,18 @@ class Reader {
       return OPTIONS.session.default;
     }
     return session === false ? false : Object.freeze({ ...session });
+  }
+
+  redisUrl() {
+    const url = this.value('redisUrl');
+    if (url === undefined) {
+      return null;
+    }
+    if (typeof url !== 'string' || !/^rediss?:\/\/./.test(url)) {
+      this.problem('redisUrl', 'must be a redis:// or rediss:// URL');
+      return null;
+    }
+    return url;
   }
 
   secret() {

@@ -288,10 +288,11 @@ function optionsFor(service, extra = {}) {
   };
 }
 
-/** An app like the example: the integration, `/` and `/admin`, and `/whoami` for S04. */
+/** An app like the example: the integration (`app.integration`, to close), `/` and `/admin`, and `/whoami` for S04. */
 function createApp(options) {
   const app = express();
-  app.use(acme(options));
+  app.integration = acme(options);
+  app.use(app.integration);
   app.get('/', requireLogin(), (req, res) => {
     const message = `Hello ${req.user.first_name ?? req.user.username}`;
     res.format({

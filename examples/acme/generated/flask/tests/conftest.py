@@ -37,8 +37,9 @@ def fresh_service(service: Service) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's apps keep signed-out sessions in a file of their own, and no sign-in limit comes from the shell."""
+    """Each test's apps keep signed-out sessions in a file of their own; no sign-in limit or Redis comes from the shell."""
     monkeypatch.setenv("ACME_SIGNED_OUT_DB", str(tmp_path / "signed-out.sqlite3"))
+    monkeypatch.delenv("ACME_REDIS_URL", raising=False)
     for name in ("PER_ACCOUNT", "PER_CLIENT", "WINDOW"):
         monkeypatch.delenv(f"ACME_LOGIN_LIMIT_{name}", raising=False)
 

@@ -44,10 +44,24 @@ LOGIN_REDIRECT_URL = "/"
 CSRF_FAILURE_VIEW = "django_acme.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = True
 
-# Sessions in files (in the temporary folder): on the server, so the service's tokens never reach the
-# browser, shared by every worker process, and read without a database query. Django's default, the
-# database, costs a query on every signed-in request; the README compares the engines.
-SESSION_ENGINE = "django.contrib.sessions.backends.file"
+# Several instances behind a balancer share one Redis: ACME_REDIS_URL (or REDIS_URL) puts Django's
+# cache there, and with it the cached users, the failed sign-in counts and the sessions, so a session
+# started on one instance works on all, and signing out on one ends it on all at once.
+REDIS_URL = os.environ.get("ACME_REDIS_URL") or os.environ.get("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "acme",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    # One instance: sessions in files (in the temporary folder), on the server so the service's tokens
+    # never reach the browser, shared by every worker process, and read without a database query.
+    # Django's default, the database, costs a query on every signed-in request; the README compares them.
+    SESSION_ENGINE = "django.contrib.sessions.backends.file"
 
 # Every key falls back to an environment variable:
 # BASE_URL to ACME_BASE_URL,

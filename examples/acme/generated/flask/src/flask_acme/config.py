@@ -13,6 +13,9 @@ LOGIN_LIMIT_WINDOW = 300
 #: The SQLite file of signed-out sessions, in the app's instance folder unless a setting names another.
 SIGNED_OUT_DB = "acme-signed-out.sqlite3"
 
+#: The prefix of the integration's keys in Redis, when ``ACME_REDIS_URL`` is set.
+REDIS_KEY_PREFIX = "acme:"
+
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = 5.0
 

@@ -6,6 +6,7 @@ import os
 import sqlite3
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import MethodNotAllowed
@@ -35,8 +36,9 @@ class Acme:
     ``acme.init_app(app)`` in the factory.
 
     ``init_app`` reads and checks the settings (a missing one raises
-    :class:`ConfigurationError` at start-up), opens the record of signed-out
-    sessions (a SQLite file in the instance folder), sets up Flask-Login so
+    :class:`ConfigurationError` at start-up), keeps sessions server-side in
+    Redis with Flask-Session when ``ACME_REDIS_URL`` is set, or else opens the
+    record of signed-out sessions (a SQLite file in the instance folder), sets up Flask-Login so
     that ``current_user`` is the service's user, and Flask-WTF's
     ``CSRFProtect`` (each only when the app does not have it already), and
     registers the routes under ``ACME_ROUTE_PREFIX``.
@@ -62,8 +64,14 @@ class Acme:
             per_account=settings.login_limit_per_account,
             per_client=settings.login_limit_per_client,
             window=settings.login_limit_window,
+            redis_url=settings.redis_url,
         )
-        app.extensions[config.EXTENSION_KEY] = State(settings, client, _signed_out_sessions(app, settings), throttle)
+        if settings.redis_url:
+            _sessions_in_redis(app, settings.redis_url)
+            signed_out = None
+        else:
+            signed_out = _signed_out_sessions(app, settings)
+        app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle)
         _secure_session_cookie(app)
         _set_up_login(app)
         if "csrf" not in app.extensions:
@@ -83,6 +91,29 @@ class Acme:
     def client(self) -> AcmeClient:
         """The current app's client of Acme Identity, for calls of your own."""
         return get_state().client
+
+
+def _sessions_in_redis(app: Flask, redis_url: str) -> None:
+    """Keep the sessions in Redis with Flask-Session, so every instance of the app shares them.
+
+    The cookie then holds only the session's id: the user cached in the
+    session is shared too, and logout deletes the session for every instance
+    at once. An app that configured Flask-Session itself keeps its set-up.
+
+    :raises ConfigurationError: when the ``redis`` extra is not installed.
+    """
+    try:
+        from flask_session import Session
+        from redis import Redis
+    except ImportError as err:
+        raise ConfigurationError(
+            f"ACME_REDIS_URL is set but {err.name} is not installed: pip install 'Flask-Acme[redis]'"
+        ) from err
+    if isinstance(app.session_interface, SecureCookieSessionInterface):
+        app.config.setdefault("SESSION_TYPE", "redis")
+        app.config.setdefault("SESSION_REDIS", Redis.from_url(redis_url))
+        app.config.setdefault("SESSION_KEY_PREFIX", f"{config.REDIS_KEY_PREFIX}session:")
+        Session(app)
 
 
 def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:

@@ -65,14 +65,15 @@ def log_out() -> None:
     """End the session: the user, the cached record and the service's tokens.
 
     The session's id is recorded as signed out, so a copy of the cookie kept
-    from before cannot sign in again. The session is cleared before
+    from before cannot sign in again (with sessions in Redis, clearing the
+    session deletes it there, which does the same). The session is cleared before
     Flask-Login signs out, so signing out never waits for a refresh from the
     service and works while the service is down.
     """
     cached = session.get(config.SESSION_KEY) or {}
-    if "id" in cached:
-        lifetime = current_app.permanent_session_lifetime.total_seconds()
-        get_state().signed_out.add(cached["id"], lifetime)
+    signed_out = get_state().signed_out
+    if signed_out is not None and "id" in cached:
+        signed_out.add(cached["id"], current_app.permanent_session_lifetime.total_seconds())
     session.clear()
     logout_user()
 
@@ -112,7 +113,7 @@ def load_user(user_id: str) -> AcmeUser | None:
         _forget("the cached user is unreadable")
         return None
     state = get_state()
-    if session_id in state.signed_out:
+    if state.signed_out is not None and session_id in state.signed_out:
         _forget("the session was signed out before")
         return None
     if user.get_id() != user_id:

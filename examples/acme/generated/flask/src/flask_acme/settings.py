@@ -55,6 +55,8 @@ class Settings:
     route_prefix: str
     #: The SQLite file of signed-out sessions, None for the app's instance folder (``ACME_SIGNED_OUT_DB``).
     signed_out_db: str | None
+    #: The Redis that keeps sessions and sign-in counts for every instance of the app, None for this process alone (``ACME_REDIS_URL``).
+    redis_url: str | None
     #: Failed sign-ins for one username before its sign-in is refused; 0 is off (``ACME_LOGIN_LIMIT_PER_ACCOUNT``).
     login_limit_per_account: int
     #: Failed sign-ins from one client address before its sign-in is refused; 0 is off (``ACME_LOGIN_LIMIT_PER_CLIENT``).
@@ -79,6 +81,7 @@ def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os
         session_ttl=read.seconds("ACME_SESSION_TTL", default=config.SESSION_TTL, minimum=0),
         route_prefix=read.route_prefix("ACME_ROUTE_PREFIX", default=config.ROUTE_PREFIX),
         signed_out_db=read.optional("ACME_SIGNED_OUT_DB"),
+        redis_url=read.optional("ACME_REDIS_URL"),
         login_limit_per_account=read.count("ACME_LOGIN_LIMIT_PER_ACCOUNT", default=0, minimum=0),
         login_limit_per_client=read.count("ACME_LOGIN_LIMIT_PER_CLIENT", default=0, minimum=0),
         login_limit_window=read.count("ACME_LOGIN_LIMIT_WINDOW", default=config.LOGIN_LIMIT_WINDOW, minimum=1),

@@ -19,7 +19,8 @@ class State:
 
     settings: Settings
     client: AcmeClient
-    signed_out: SignedOutSessions
+    #: None when the sessions are kept server-side (in Redis), where logout deletes the session itself.
+    signed_out: SignedOutSessions | None
     throttle: LoginThrottle
 
 

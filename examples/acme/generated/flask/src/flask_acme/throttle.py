@@ -8,9 +8,10 @@ counts every request to a view and would set itself up on the whole app;
 this counts failures only, on the login route alone.
 
 The counts are kept in a moving window: a limit of 8 in 300 seconds refuses
-every attempt once 8 have failed within the last 300 seconds. They live in
-the memory of the process (the library's default store), so each worker
-process of an app counts the attempts it serves.
+every attempt once 8 have failed within the last 300 seconds. With
+``ACME_REDIS_URL`` set they live in that Redis, shared by every instance of the
+app; without it in the memory of the process (the library's default
+store), so each worker process counts the attempts it serves.
 """
 
 from __future__ import annotations
@@ -19,17 +20,22 @@ import math
 import time
 
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.storage import MemoryStorage
+from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+
+from . import config
 
 
 class LoginThrottle:
     """Counts failed sign-ins by username and by client address, and says when to refuse one."""
 
-    def __init__(self, *, per_account: int, per_client: int, window: int) -> None:
+    def __init__(self, *, per_account: int, per_client: int, window: int, redis_url: str | None = None) -> None:
         self._account = RateLimitItemPerSecond(per_account, window) if per_account else None
         self._client = RateLimitItemPerSecond(per_client, window) if per_client else None
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        storage: Storage = (
+            RedisStorage(redis_url, key_prefix=f"{config.REDIS_KEY_PREFIX}limits") if redis_url else MemoryStorage()
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
 
     def retry_after(self, username: str, client: str) -> int | None:
         """Whole seconds until ``username`` may try again from ``client``; None when it may now."""

@@ -1,0 +1,164 @@
+'use strict';
+
+/**
+ * Several instances of the app on one Redis (redisUrl, ACME_REDIS_URL): a
+ * session started on one works on the other without calling the service,
+ * and signing out on one ends it on both. Each instance is an app of its
+ * own, as in another process. The Redis is real: Debian's redis-server,
+ * started here on a free loopback port, nothing written to disk.
+ */
+
+const assert = require('node:assert/strict');
+const { spawn, spawnSync } = require('node:child_process');
+const net = require('node:net');
+const { after, before, beforeEach, test } = require('node:test');
+const { createClient } = require('redis');
+const request = require('supertest');
+const {
+  Client,
+  Service,
+  USERS,
+  createApp,
+  optionsFor,
+  sleep,
+} = require('./support');
+
+/** Milliseconds redis-server may take to answer. */
+const REDIS_START_TIMEOUT_MS = 10_000;
+
+/** Why the tests are skipped where redis-server is missing. */
+const NO_REDIS =
+  spawnSync('redis-server', ['--version']).error === undefined
+    ? false
+    : 'redis-server is not installed (apt-get install redis-server): the Redis tests did NOT run';
+
+let service;
+let redis;
+let redisUrl;
+let admin;
+
+before(async () => {
+  service = await Service.start();
+  if (NO_REDIS) {
+    return;
+  }
+  const port = await freePort();
+  // prettier-ignore
+  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redisUrl = `redis://127.0.0.1:${port}/0`;
+  admin = createClient({ url: redisUrl });
+  admin.on('error', () => {}); // refused while redis-server starts
+  const deadline = Date.now() + REDIS_START_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await admin.connect();
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw err;
+      }
+      await sleep(50);
+    }
+  }
+});
+
+after(async () => {
+  await Promise.all(integrations.map((integration) => integration.close()));
+  await admin?.close();
+  redis?.kill();
+  await service?.stop();
+});
+
+beforeEach(async () => {
+  if (service.steerable) {
+    await service.reset();
+  }
+  await admin?.flushDb();
+});
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The integrations of the instances made so far, closed at the end. */
+const integrations = [];
+
+/** One instance of the app on the shared Redis. */
+function instance() {
+  const app = createApp(optionsFor(service, { redisUrl }));
+  integrations.push(app.integration);
+  return app;
+}
+
+/** The session cookie a response set, as a Cookie header. */
+function sessionCookie(res) {
+  const cookie = (res.headers['set-cookie'] ?? []).find((c) =>
+    c.startsWith('acme.sid='),
+  );
+  assert.ok(cookie, 'the sign-in set no session cookie');
+  return cookie.split(';')[0];
+}
+
+function me(app, cookie) {
+  return request(app)
+    .get('/auth/me')
+    .set('Accept', 'application/json')
+    .set('Cookie', cookie);
+}
+
+/** Sign out on `app` with the session `cookie`, as an API client: the CSRF token of that session, then the POST. */
+async function logout(app, cookie) {
+  const csrf = await request(app)
+    .get('/auth/csrf')
+    .set('Accept', 'application/json')
+    .set('Cookie', cookie);
+  assert.equal(csrf.status, 200, csrf.text);
+  return request(app)
+    .post('/auth/logout')
+    .set('Accept', 'application/json')
+    .set('Cookie', cookie)
+    .set(csrf.body.header, csrf.body.csrf_token);
+}
+
+test(
+  'a session started on one instance lives in Redis and works on another without calling the service',
+  { skip: NO_REDIS },
+  async (t) => {
+    service.skipUnlessSteerable(t);
+    const [a, b] = [instance(), instance()];
+    const cookie = sessionCookie(await new Client(a).signIn(USERS.user));
+    const sid = decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
+    assert.equal(await admin.exists(`acme:sess:${sid}`), 1);
+    const before = await service.count('get_user');
+    const res = await me(b, cookie);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.username, USERS.user.expected.username);
+    assert.equal(await service.count('get_user'), before);
+  },
+);
+
+test(
+  'signing out on one instance ends the session on every instance at once',
+  { skip: NO_REDIS },
+  async () => {
+    const [a, b] = [instance(), instance()];
+    const cookie = sessionCookie(await new Client(a).signIn(USERS.user));
+    assert.equal((await logout(b, cookie)).status, 204);
+    assert.equal((await me(a, cookie)).status, 401);
+    assert.equal((await me(instance(), cookie)).status, 401);
+  },
+);
+
+test('a redisUrl that is not a redis:// URL is refused at start-up', () => {
+  assert.throws(
+    () => createApp(optionsFor(service, { redisUrl: 'http://127.0.0.1:6379' })),
+    /redisUrl must be a redis:\/\/ or rediss:\/\/ URL/,
+  );
+});
