@@ -164,7 +164,7 @@ def test_redis_sessions_are_optional_and_switched_on_by_a_property(acme: Path) -
     )
     starter = dependency.search((acme / "spring/starter/pom.xml").read_text())
     example = dependency.search((acme / EXAMPLE / "pom.xml").read_text())
-    assert starter is not None and starter.group(1) is not None, "optional in the starter, its version from Boot's parent"
+    assert starter is not None and starter.group(1) is not None, "optional in the starter, version from Boot"
     assert example is not None and example.group(1) is None, "the example app can share a Redis"
     factories = (acme / STARTER / "resources/META-INF/spring.factories").read_text()
     assert (
