@@ -156,6 +156,32 @@ def test_auto_configuration_is_registered_the_spring_boot_way(acme: Path) -> Non
     )
 
 
+def test_redis_sessions_are_optional_and_switched_on_by_a_property(acme: Path) -> None:
+    """Spring Session Data Redis: optional in the starter, in the example, and left out until the property is set."""
+    dependency = re.compile(
+        r"<dependency>\s*<groupId>org.springframework.boot</groupId>\s*"
+        r"<artifactId>spring-boot-starter-session-data-redis</artifactId>\s*(<optional>true</optional>\s*)?</dependency>"
+    )
+    starter = dependency.search((acme / "spring/starter/pom.xml").read_text())
+    example = dependency.search((acme / EXAMPLE / "pom.xml").read_text())
+    assert starter is not None and starter.group(1) is not None, "optional in the starter, version from Boot"
+    assert example is not None and example.group(1) is None, "the example app can share a Redis"
+    factories = (acme / STARTER / "resources/META-INF/spring.factories").read_text()
+    assert (
+        "org.springframework.boot.autoconfigure.AutoConfigurationImportFilter=\\\ncom.acme.auth.AcmeSessionStoreFilter"
+        in factories
+    )
+    post_processor = (acme / PACKAGE / "AcmeEnvironmentPostProcessor.java").read_text()
+    assert 'Map.entry("acme.redis-url", "ACME_REDIS_URL")' in post_processor
+    assert "## Several instances" in (acme / "spring/README.md").read_text()
+
+
+def test_spring_has_a_scale_session() -> None:
+    from generator.kit.scale import SCALE_TARGETS
+
+    assert "spring" in SCALE_TARGETS
+
+
 def test_pages_exist_only_for_operations_in_the_spec(keycloak: Path) -> None:
     pages = {p.name for p in (keycloak / "spring/starter/src/main/resources/templates/keycloak").iterdir()}
     assert pages == {"layout.html", "fields.html", "login.html", "forbidden.html", "error.html"}

@@ -28,6 +28,8 @@ public class {{ N }}EnvironmentPostProcessor implements EnvironmentPostProcessor
             Map.entry({{ s.property | java }}, {{ s.env | java }}),
 {%- endfor %}
             // The pages' brand, under the names the other targets' packages read too.
+            // Several instances: the Redis their sessions are shared through.
+            Map.entry("{{ cookiecutter.slug }}.redis-url", "{{ cookiecutter.config_prefix }}_REDIS_URL"),
             Map.entry("{{ cookiecutter.slug }}.branding.name", "{{ cookiecutter.config_prefix }}_BRAND_NAME"),
             Map.entry("{{ cookiecutter.slug }}.branding.logo-url", "{{ cookiecutter.config_prefix }}_LOGO_URL"),
             Map.entry("{{ cookiecutter.slug }}.branding.primary-color", "{{ cookiecutter.config_prefix }}_PRIMARY_COLOR"));
@@ -41,6 +43,12 @@ public class {{ N }}EnvironmentPostProcessor implements EnvironmentPostProcessor
                 values.put(property, text);
             }
         });
+        // The Redis sessions connect through Boot's spring.data.redis.url, unless the application set that itself.
+        String redisUrl = environment.getProperty("{{ cookiecutter.slug }}.redis-url",
+                (String) values.getOrDefault("{{ cookiecutter.slug }}.redis-url", ""));
+        if (!redisUrl.isBlank() && !environment.containsProperty("spring.data.redis.url")) {
+            values.put("spring.data.redis.url", redisUrl);
+        }
         if (!values.isEmpty()) {
             environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, values));
         }
