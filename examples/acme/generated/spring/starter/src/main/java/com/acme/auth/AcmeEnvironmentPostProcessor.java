@@ -27,6 +27,8 @@ public class AcmeEnvironmentPostProcessor implements EnvironmentPostProcessor, O
             Map.entry("acme.api-key", "ACME_API_KEY"),
             Map.entry("acme.application-id", "ACME_APP_ID"),
             // The pages' brand, under the names the other targets' packages read too.
+            // Several instances: the Redis their sessions are shared through.
+            Map.entry("acme.redis-url", "ACME_REDIS_URL"),
             Map.entry("acme.branding.name", "ACME_BRAND_NAME"),
             Map.entry("acme.branding.logo-url", "ACME_LOGO_URL"),
             Map.entry("acme.branding.primary-color", "ACME_PRIMARY_COLOR"));
@@ -40,6 +42,12 @@ public class AcmeEnvironmentPostProcessor implements EnvironmentPostProcessor, O
                 values.put(property, text);
             }
         });
+        // The Redis sessions connect through Boot's spring.data.redis.url, unless the application set that itself.
+        String redisUrl = environment.getProperty("acme.redis-url",
+                (String) values.getOrDefault("acme.redis-url", ""));
+        if (!redisUrl.isBlank() && !environment.containsProperty("spring.data.redis.url")) {
+            values.put("spring.data.redis.url", redisUrl);
+        }
         if (!values.isEmpty()) {
             environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, values));
         }

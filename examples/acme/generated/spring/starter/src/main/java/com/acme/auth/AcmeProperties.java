@@ -69,6 +69,12 @@ public class AcmeProperties {
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration sessionTtl = Duration.ofMinutes(5);
 
+    /**
+     * The Redis that several instances share their HTTP sessions through, such as redis://127.0.0.1:6379/0; needs
+     * spring-boot-starter-session-data-redis. Unset, sessions stay in the servlet container's memory.
+     */
+    private String redisUrl;
+
     /** Where the routes live: /auth/login, /auth/me and the others with the default. */
     @NotNull
     @Pattern(regexp = "(/[A-Za-z0-9._~-]+)+", message = "must be a path such as /auth, without a trailing slash")
@@ -132,6 +138,14 @@ public class AcmeProperties {
 
     public void setSessionTtl(Duration sessionTtl) {
         this.sessionTtl = sessionTtl;
+    }
+
+    public String getRedisUrl() {
+        return this.redisUrl;
+    }
+
+    public void setRedisUrl(String redisUrl) {
+        this.redisUrl = redisUrl;
     }
 
     public String getRoutePrefix() {

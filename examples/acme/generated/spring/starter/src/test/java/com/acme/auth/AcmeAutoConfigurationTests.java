@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.thymeleaf.autoconfigure.ThymeleafAutoConfiguration;
@@ -14,6 +15,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -100,6 +103,49 @@ class AcmeAutoConfigurationTests {
         assertThat(environment.getProperty("acme.base-url")).isEqualTo("from-the-environment");
         assertThat(environment.getProperty("acme.api-key")).isEqualTo("from-the-environment");
         assertThat(environment.getProperty("acme.application-id")).isEqualTo("from-the-application");
+    }
+
+    @Test
+    void theRedisUrlFallsBackToTheEnvironmentAndConnectsSpringDataRedis() {
+        StandardEnvironment environment = new StandardEnvironment() {
+
+            @Override
+            public Map<String, Object> getSystemEnvironment() {
+                return Map.of("ACME_REDIS_URL", "redis://127.0.0.1:6380/1");
+            }
+
+        };
+        new AcmeEnvironmentPostProcessor().postProcessEnvironment(environment, null);
+        assertThat(environment.getProperty("acme.redis-url")).isEqualTo("redis://127.0.0.1:6380/1");
+        assertThat(environment.getProperty("spring.data.redis.url")).isEqualTo("redis://127.0.0.1:6380/1");
+    }
+
+    @Test
+    void theApplicationsOwnRedisConnectionWins() {
+        MockEnvironment environment = new MockEnvironment()
+            .withProperty("acme.redis-url", "redis://127.0.0.1:6380/1")
+            .withProperty("spring.data.redis.url", "redis://redis.internal:6379/2");
+        new AcmeEnvironmentPostProcessor().postProcessEnvironment(environment, null);
+        assertThat(environment.getProperty("spring.data.redis.url")).isEqualTo("redis://redis.internal:6379/2");
+    }
+
+    @Test
+    void sessionsStayInMemoryUnlessTheRedisUrlIsSet() {
+        String[] candidates = { AcmeSessionStoreFilter.REDIS_SESSIONS,
+                AcmeAutoConfiguration.class.getName() };
+        AcmeSessionStoreFilter filter = new AcmeSessionStoreFilter();
+        filter.setEnvironment(new MockEnvironment());
+        assertThat(filter.match(candidates, null)).containsExactly(false, true);
+        filter.setEnvironment(new MockEnvironment().withProperty("acme.redis-url", " "));
+        assertThat(filter.match(candidates, null)).containsExactly(false, true);
+        filter.setEnvironment(new MockEnvironment().withProperty("acme.redis-url", "redis://127.0.0.1:6379/0"));
+        assertThat(filter.match(candidates, null)).containsExactly(true, true);
+    }
+
+    @Test
+    void theSessionStoreFilterIsRegisteredWithBoot() {
+        assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(AutoConfigurationImportFilter.class))
+            .hasAtLeastOneElementOfType(AcmeSessionStoreFilter.class);
     }
 
     @Test
