@@ -76,7 +76,8 @@ def sign_in(url: str, key: str) -> requests.Response:
 
 @pytest.mark.parametrize("round", ["first sign-ins", "known users"])
 def test_concurrent_sign_ins_all_succeed(served: str, round: str) -> None:
-    keys = [key for key, user in USERS.items() if user["expected"]["active"]]
+    # The two users every mode has who can sign in (a real service's users say nothing of "active").
+    keys = ["admin", "user"]
     with ThreadPoolExecutor(CONCURRENT) as pool:
         answers = list(pool.map(lambda i: sign_in(served, keys[i % len(keys)]), range(CONCURRENT)))
     failed = [(a.status_code, a.headers.get("Content-Type"), a.text[:200]) for a in answers if a.status_code != 200]
