@@ -73,6 +73,8 @@ class {{ N }}LoginLimitTests {
     @DynamicPropertySource
     static void service(DynamicPropertyRegistry registry) {
         {{ N }}SmokeTests.service(registry);
+        // The spec's timeout, not the smoke tests' short one: twenty sign-ins at once keep the fake busy for a while.
+        registry.add("{{ S }}.timeout", IdentityService::specTimeout);
     }
 
     @BeforeEach
