@@ -22,36 +22,23 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: installs a generated package into a virtualenv and serves it (deselect with -m 'not slow')"
     )
-    support.CONFIG = config
     # Hypothesis keeps nothing between runs here (derandomized, no database); what it
     # writes anyway (failure patches) goes to a temporary folder, not the work tree.
     set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "authgen-robust-hypothesis")
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
-    try:
-        return (yield)
-    except (Exception, pytest.fail.Exception) as err:
-        _skip_unless_ready(item, err)
-        raise
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its counts to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["tally"] = dict(support.TALLY)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    try:
-        return (yield)
-    except (Exception, pytest.fail.Exception) as err:
-        _skip_unless_ready(item, err)
-        raise
-
-
-def _skip_unless_ready(item: pytest.Item, err: BaseException) -> None:
-    """A test run for a ``target`` other than Flask that fails: a skip while that target is still being built."""
-    callspec = getattr(item, "callspec", None)
-    target = callspec.params.get("target") if callspec is not None else None
-    if isinstance(target, str) and target != "flask":
-        support.hold_to_the_bar(target, f"{type(err).__name__}: {err}")
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """The controller adds up a finished worker's counts (a pytest-xdist hook)."""
+    for name, value in getattr(node, "workeroutput", {}).get("tally", {}).items():
+        support.count(name, value)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

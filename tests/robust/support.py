@@ -10,7 +10,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import venv
 from collections import Counter
@@ -19,12 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from generator.kit.package import KitPackage, load_package, service_env
 from generator.kit.processes import Process, install_app, serve_app, start_fake
 from generator.render import STAGING_PREFIX
-from generator.targets import TARGETS
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -39,9 +35,6 @@ HOSTILE = HERE / "specs" / "hostile.toml"
 #: What the run tried, by name ("spec examples: library", "kills", "requests: flask"); printed at the end.
 TALLY: Counter[str] = Counter()
 _TALLY_LOCK = threading.Lock()
-
-#: Seconds a target's own test file may take when its readiness is asked.
-READINESS_TIMEOUT = 1500
 
 
 def count(name: str, n: int = 1) -> None:
@@ -64,95 +57,6 @@ def snapshot(root: Path) -> dict[str, str]:
 def staging_leftovers(parent: Path) -> list[str]:
     """Staging folders ``generate`` left beside its output folders in ``parent``."""
     return sorted(p.name for p in parent.glob(STAGING_PREFIX + "*"))
-
-
-# -- which targets may be held to the robustness bar -------------------------------------------------
-
-_READINESS: dict[str, tuple[bool, str]] = {}
-#: The pytest config, for its cache (set by the conftest).
-CONFIG: pytest.Config | None = None
-
-
-def _readiness_key(name: str) -> str:
-    """A hash of everything a target's own tests depend on, so a cached verdict is dropped when it changes."""
-    target = TARGETS[name]
-    digest = hashlib.sha256()
-    parts = [*target.template_roots, ROOT / "generator", ROOT / "tests" / f"test_{name}_target.py"]
-    for part in parts:
-        files = [part] if part.is_file() else sorted(p for p in part.rglob("*") if p.is_file())
-        for path in files:
-            if "__pycache__" in path.parts:
-                continue
-            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def target_readiness(name: str) -> tuple[bool, str]:
-    """Whether a target is ready to be held to the robustness bar, and why not.
-
-    Ready means: its template exists and its own tests (``tests/test_<name>_target.py``)
-    pass.  Flask is the reference target and always counts as ready.  The
-    verdict is cached for the run, and across runs in pytest's cache while
-    nothing it depends on changes.  ``AUTHGEN_ROBUST_READY=flask,django``
-    names the ready targets instead of asking their tests.
-    """
-    if name == "flask":
-        return True, "the reference target"
-    if name in _READINESS:
-        return _READINESS[name]
-    target = TARGETS[name]
-    forced = os.environ.get("AUTHGEN_ROBUST_READY")
-    test_file = ROOT / "tests" / f"test_{name}_target.py"
-    if not target.available:
-        verdict = (False, f"{name}: no template yet")
-    elif forced is not None:
-        ready = name in {n.strip() for n in forced.split(",")}
-        verdict = (ready, f"{name}: {'listed' if ready else 'not listed'} in AUTHGEN_ROBUST_READY")
-    elif not test_file.is_file():
-        verdict = (False, f"{name}: no tests/test_{name}_target.py yet")
-    else:
-        verdict = _cached_verdict(name, test_file)
-    _READINESS[name] = verdict
-    return verdict
-
-
-def _cached_verdict(name: str, test_file: Path) -> tuple[bool, str]:
-    key = f"authgen-robust/readiness/{name}"
-    stamp = _readiness_key(name)
-    cache = getattr(CONFIG, "cache", None)  # None with -p no:cacheprovider
-    if cache is not None:
-        cached = cache.get(key, None)
-        if isinstance(cached, dict) and cached.get("stamp") == stamp:
-            return bool(cached["ready"]), str(cached["why"])
-    verdict = _run_target_tests(name, test_file)
-    if cache is not None:
-        cache.set(key, {"stamp": stamp, "ready": verdict[0], "why": verdict[1]})
-    return verdict
-
-
-def _run_target_tests(name: str, test_file: Path) -> tuple[bool, str]:
-    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", str(test_file)]
-    try:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=READINESS_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        return False, f"{name}: its own tests did not finish in {READINESS_TIMEOUT} s"
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
-    last = lines[-1] if lines else "(no output)"
-    if done.returncode == 0:
-        return True, f"{name}: its own tests pass ({last.strip('= ')})"
-    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
-    return False, f"{name}: its own tests fail ({(failed or [last])[0]})"
-
-
-def hold_to_the_bar(name: str, failure: str) -> None:
-    """Called when a target fails a robustness check: skip, saying why, unless the target is ready.
-
-    A target still being built (its own tests fail) is not held to the bar
-    yet; the skip reason carries what failed, for its author.
-    """
-    ready, why = target_readiness(name)
-    if not ready:
-        pytest.skip(f"{why}; not held to the bar yet. It would fail this check: {failure[:1500]}")
 
 
 # -- a virtualenv for generated Python packages --------------------------------------------------------
