@@ -316,16 +316,22 @@ def ci(provider: str, repo: Path) -> None:
     help="Interpreter to install and serve a Python example app with "
     "(default: this one; use a virtualenv's to keep this environment untouched).",
 )
+@click.option(
+    "--no-install",
+    "no_install",
+    is_flag=True,
+    help="Serve the example app as it is, without its install commands (it was built already).",
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 @_reports_errors
-def kit(package: Path, quiet: bool, python: str | None, pytest_args: tuple[str, ...]) -> None:
+def kit(package: Path, quiet: bool, python: str | None, no_install: bool, pytest_args: tuple[str, ...]) -> None:
     """Run the conformance kit against PACKAGE's example app (e.g. integrations/flask).
 
     Extra arguments go to pytest, e.g. ``authgen kit integrations/flask -k s01``.
     """
     from .kit.runner import run_kit
 
-    sys.exit(run_kit(package, quiet=quiet, pytest_args=list(pytest_args), python=python))
+    sys.exit(run_kit(package, quiet=quiet, pytest_args=list(pytest_args), python=python, install=not no_install))
 
 
 if __name__ == "__main__":  # pragma: no cover

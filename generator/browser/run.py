@@ -49,12 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("package", type=Path, help="a target's folder in an output folder, e.g. integrations/flask")
     parser.add_argument("--python", help="the interpreter that installs and serves a Python example app")
     parser.add_argument("-q", "--quiet", action="store_true", help="print no progress lines")
+    parser.add_argument("--no-install", action="store_true", help="serve the app as an earlier run built it")
     args, pytest_args = parser.parse_known_args(argv)
     if shutil.which("chromium") is None and "--chromium" not in " ".join(pytest_args):
         print("browser: no `chromium` on PATH (apt-get install chromium)", file=sys.stderr)
         return 6
     try:
-        return run_kit(args.package, quiet=args.quiet, pytest_args=pytest_args, python=args.python, suite=BROWSER_SUITE)
+        return run_kit(
+            args.package,
+            quiet=args.quiet,
+            pytest_args=pytest_args,
+            python=args.python,
+            suite=BROWSER_SUITE,
+            install=not args.no_install,
+        )
     except KitError as err:
         print(f"browser: {err}", file=sys.stderr)
         for line in err.hints():

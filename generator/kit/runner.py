@@ -67,6 +67,7 @@ def run_kit(
     *,
     python: str | None = None,
     suite: Suite = KIT,
+    install: bool = True,
 ) -> int:
     """Serve ``package``'s example app against its fake and run the kit's tests on it.
 
@@ -75,6 +76,8 @@ def run_kit(
     :param pytest_args: extra arguments for pytest (``-x``, ``-k s01`` ...).
     :param python: the interpreter the registry's ``{python}`` stands for; the running one by default.
     :param suite: the tests to run; the conformance kit by default.
+    :param install: run the target's install commands first; ``False`` serves the app as an
+        earlier run left it (one build for the package's tests, the kit, the browser and scale).
     :return: pytest's exit code (0 when every test passed).
     :raises KitError: when the package, the fake or the app cannot be set up.
     """
@@ -96,8 +99,9 @@ def run_kit(
         env = app_environment(pkg, fake_url)
         # The app's temporary files (Django's example keeps its sessions there) go with the run.
         env["TMPDIR"] = running.enter_context(tempfile.TemporaryDirectory(prefix="authgen-kit-app-"))
-        say(f"installing the example app in {pkg.root}")
-        install_app(pkg, python, env)
+        if install:
+            say(f"installing the example app in {pkg.root}")
+            install_app(pkg, python, env)
         say("starting the example app")
         app, app_url = serve_app(pkg, python, env)
         running.callback(_stopper(app, say))

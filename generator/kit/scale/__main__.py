@@ -16,9 +16,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("package", type=Path, help="a target's folder in an output folder of `authgen generate`")
     parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument("--no-install", action="store_true", help="serve the app as an earlier run built it")
     args = parser.parse_args(argv)
     try:
-        return run_scale(args.package, quiet=args.quiet)
+        return run_scale(args.package, quiet=args.quiet, install=not args.no_install)
     except AuthgenError as err:
         print(f"scale: {err}", file=sys.stderr)
         for hint in err.hints():

@@ -274,8 +274,10 @@ def usable_users(fake: FakeControl) -> list[FixtureUser]:
     return [u for u in fake.users() if not u.disabled and u.expected.get("active")]
 
 
-def run_scale(package: Path, *, python: str | None = None, quiet: bool = False) -> int:
+def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, install: bool = True) -> int:
     """Run the scale test against ``package``'s example app; 0 when every check held, 1 when one failed.
+
+    ``install=False`` serves the app as an earlier run built it (with its Redis support installed).
 
     :raises KitError: when Redis, the fake or an app cannot be set up.
     """
@@ -297,8 +299,9 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False) 
         env = app_environment(pkg, fake_url)
         env[REDIS_URL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = redis_url
         env["TMPDIR"] = str(workdir)
-        say(f"installing the example app in {pkg.root}")
-        install_app(_with_install(pkg), python, env)
+        if install:
+            say(f"installing the example app in {pkg.root}")
+            install_app(_with_install(pkg), python, env)
         cluster = Cluster(pkg, python, env, FakeControl(fake_url), redis_url)
         running.callback(lambda: [_stopper(app, say)() for app in cluster.apps])
         for name in "AB":
