@@ -176,7 +176,7 @@ def test_spec_strings_are_escaped(awkward: Path) -> None:
 
 def test_generated_tests_pass(acme: Path) -> None:
     """The package's own tests (S1–S17 against the bundled fake), without installing it."""
-    for module in ("flask", "flask_login", "flask_wtf", "cryptography", "requests", "limits"):
+    for module in ("flask", "flask_login", "flask_wtf", "cryptography", "requests", "limits", "redis"):
         if importlib.util.find_spec(module) is None:
             pytest.skip(f"{module} is not installed here; nox -s smoke-flask runs these tests in their own venv")
     env = {**os.environ, "PYTHONPATH": str(acme / "src")}

@@ -129,15 +129,7 @@ def serving(monkeypatch: pytest.MonkeyPatch, command: str) -> None:
 
 
 # -- against the generated Flask package ------------------------------------------
-
-
-@needs_flask
-def test_kit_passes_against_the_flask_example_app(flask_out: Path, app_python: str, tmp_path: Path) -> None:
-    code, results = run_and_report(flask_out / "flask", app_python, tmp_path)
-    failed = sorted(name for name, outcome in results.items() if outcome in ("failed", "error"))
-    assert failed == []
-    assert code == 0
-    assert results["test_s01_anonymous_json_gets_401[/]"] == "passed"
+# (The whole kit passing against it is `nox -s flask`'s job; these break the app on purpose.)
 
 
 @needs_flask
