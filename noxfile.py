@@ -1,16 +1,25 @@
-"""Sessions for authgen itself: `nox` runs them all, `nox -s NAME` one.
+"""Sessions for authgen itself: `nox` runs the default ones, `nox -s NAME` one.
 
-The smoke and kit sessions are parametrised from the one target registry
-(generator/targets.py): a target whose template or toolchain is missing is
+Each target has one default session, named after it (`nox -s flask`): it
+generates the package once, builds it once, and runs on that build the
+package's own tests, the conformance kit, the pages in Chromium and, where the
+example app can share a Redis, the scale test. The same steps exist alone
+(`smoke-<t>`, `kit-<t>`, `browser-<t>`, `scale-<t>`) for a quicker loop on one
+of them; they are not part of a plain `nox`, which would build every package
+four times. All are parametrised from the one target registry
+(generator/targets/): a target whose template or toolchain is missing is
 skipped with the reason, never reported as passing.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -46,14 +55,14 @@ def _generate(session: nox.Session, target: str) -> Path:
 def tests(session: nox.Session) -> None:
     """Run the generator's unit tests."""
     session.install("-e", ".[test]")
-    session.run("pytest", *(session.posargs or ["tests/", "--ignore=tests/robust"]))
+    session.run("pytest", *(session.posargs or ["tests/", "--ignore=tests/robust", "-n", "auto"]))
 
 
 @nox.session
 def robust(session: nox.Session) -> None:
     """Fuzz specs, hostile strings, kill-safety, concurrent load and fault injection."""
     session.install("-e", ".[test]")
-    session.run("pytest", *(session.posargs or ["tests/robust"]))
+    session.run("pytest", *(session.posargs or ["tests/robust", "-n", "auto"]))
 
 
 @nox.session(default=False)
@@ -107,17 +116,30 @@ def _smoke(session: nox.Session, target: Target) -> None:
     """
     session.install("-e", ".")
     package = _generate(session, target.name) / target.name
-    session.chdir(package)
-    if target.language == "python":
-        session.install("-e", ".[test]")
-        session.run("pytest", "-q", *session.posargs)
+    if not target.missing_toolchains():
+        _own_tests(session, target, package)
         return
-    missing = target.missing_toolchains()
-    if not missing:
+    _tier_one(session, target, package)
+
+
+def _own_tests(session: nox.Session, target: Target, package: Path, *extras: str) -> None:
+    """Build ``package`` and run its own tests (S1-S17) in its toolchain.
+
+    :param extras: more extras to install a Python package with, beside ``test``.
+    """
+    with session.chdir(package):
+        if target.language == "python":
+            session.install("-e", f".[{','.join(('test', *extras))}]")
+            session.run("pytest", "-q", *session.posargs)
+            return
         for command in target.test_commands:
             session.run(*shlex.split(command.format(python="python")), external=True)
-        return
-    reason = f"{', '.join(missing)} not on PATH"
+
+
+def _tier_one(session: nox.Session, target: Target, package: Path) -> None:
+    """Without the target's toolchain: its static check when it has one, then a skip saying what did not run."""
+    session.chdir(package)
+    reason = f"{', '.join(target.missing_toolchains())} not on PATH"
     if not target.static_check:
         session.skip(f"{target.name}: {reason}; its build and tests were NOT run")
     session.install("-e", f"{ROOT}[test]")
@@ -139,11 +161,11 @@ def _kit(session: nox.Session, target: Target) -> None:
 def _register(target: Target) -> None:
     """Define ``smoke-<target>`` and ``kit-<target>``, one pair per registered target."""
 
-    @nox.session(name=f"smoke-{target.name}")
+    @nox.session(name=f"smoke-{target.name}", default=False)
     def smoke(session: nox.Session) -> None:
         _smoke(session, target)
 
-    @nox.session(name=f"kit-{target.name}")
+    @nox.session(name=f"kit-{target.name}", default=False)
     def kit(session: nox.Session) -> None:
         _kit(session, target)
 
@@ -172,7 +194,7 @@ REAL_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-@nox.session(name="real-keycloak")
+@nox.session(name="real-keycloak", default=False)
 def real_keycloak(session: nox.Session) -> None:
     """Run the generated packages' own tests against a real Keycloak 26.5.6 (examples/keycloak).
 
@@ -247,6 +269,11 @@ def _browser_ready(session: nox.Session, target: Target) -> Path:
     if missing:
         session.skip(f"{target.name}: {', '.join(missing)} not on PATH; the browser tests did NOT run")
     session.install("-e", ".[kit]", PLAYWRIGHT)
+    return _axe_core(session)
+
+
+def _axe_core(session: nox.Session) -> Path:
+    """axe-core's axe.min.js, installed once into nox's cache folder."""
     axe = Path(session.cache_dir) / "axe"
     if not (axe / "node_modules/axe-core/axe.min.js").is_file():
         session.run("npm", "install", "--prefix", str(axe), "--no-audit", "--no-fund", AXE_CORE, external=True)
@@ -280,7 +307,7 @@ def screenshots(session: nox.Session) -> None:
 def _register_browser(target: Target) -> None:
     """Define ``browser-<target>``: the example app's pages in Chromium."""
 
-    @nox.session(name=f"browser-{target.name}")
+    @nox.session(name=f"browser-{target.name}", default=False)
     def browser(session: nox.Session) -> None:
         _browser(session, target, *session.posargs)
 
@@ -306,7 +333,7 @@ def _scale(session: nox.Session, target: Target) -> None:
 
 
 def _register_scale(target: Target) -> None:
-    @nox.session(name=f"scale-{target.name}")
+    @nox.session(name=f"scale-{target.name}", default=False)
     def scale(session: nox.Session) -> None:
         _scale(session, target)
 
@@ -317,3 +344,127 @@ def _register_scale(target: Target) -> None:
 
 for _name in SCALE_TARGETS:
     _register_scale(TARGETS[_name])
+
+
+# -- everything about one target, on one build (the default run) --------------
+
+
+def _everything(session: nox.Session, target: Target) -> None:
+    """Generate the package once, build it once, and run every suite on that build.
+
+    Its own tests build it (pip, npm ci, mvn verify); the kit installs the example
+    app once more the way a user would (Django migrates there); the browser and
+    the scale test then serve that same build. Chromium and, for a target that
+    can share a Redis, redis-server must be here: a plain `nox` never reports a
+    suite that did not run as passed (`.ci/run` installs both).
+    """
+    if not target.available:
+        session.skip(f"{target.name}: no template in this version of authgen yet")
+    scales = target.name in SCALE_TARGETS
+    session.install("-e", ".[kit,test]", PLAYWRIGHT)
+    out = _generate(session, target.name)
+    package = out / target.name
+    if target.missing_toolchains():
+        _tier_one(session, target, package)
+    needed = ["chromium", "npm"] + (["redis-server"] if scales else [])
+    missing = [tool for tool in needed if not shutil.which(tool)]
+    if missing:
+        session.error(
+            f"{target.name}: {', '.join(missing)} not on PATH, so the browser or scale test cannot run "
+            f"(apt-get install {' '.join(m for m in missing if m != 'npm')}; or run smoke-{target.name} "
+            f"and kit-{target.name} alone)"
+        )
+    axe = _axe_core(session)
+    _own_tests(session, target, package, *(["redis"] if scales and target.language == "python" else []))
+    session.chdir(ROOT)
+    session.run("authgen", "kit", str(package))
+    session.run("python", "-m", "generator.browser", str(package), f"--axe={axe}", "--no-install")
+    if scales:
+        session.run("python", "-m", "generator.kit.scale", str(package), "--no-install")
+    shutil.rmtree(out.parent, ignore_errors=True)
+
+
+def _register_everything(target: Target) -> None:
+    @nox.session(name=target.name, default=False)
+    def everything(session: nox.Session) -> None:
+        _everything(session, target)
+
+    suites = "its own tests, the kit, the pages in Chromium" + (
+        ", two instances on Redis" if target.name in SCALE_TARGETS else ""
+    )
+    everything.__doc__ = f"The {target.framework} package, built once: {suites}."
+
+
+for _target in TARGETS.values():
+    _register_everything(_target)
+
+
+# -- the integrations side by side --------------------------------------------
+
+#: Roughly what each session costs on one core, in seconds, to share them out evenly between lanes.
+COST = {"real-keycloak": 240, "spring": 280, "django": 140, "express": 130, "flask": 115, "aspnetcore": 20}
+
+
+def lanes(sessions: list[str], count: int) -> list[list[str]]:
+    """Share ``sessions`` out among ``count`` lanes, the dearest first, each to the lane with least to do."""
+    shares: list[list[str]] = [[] for _ in range(max(1, min(count, len(sessions))))]
+    for name in sorted(sessions, key=lambda n: -COST.get(n, 100)):
+        min(shares, key=lambda lane: sum(COST.get(n, 100) for n in lane)).append(name)
+    return shares
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's share, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _stream(process: subprocess.Popen[str], label: str, summary: list[str]) -> None:
+    """Print a lane's output as it comes, each line labelled; keep nox's per-session verdicts."""
+    assert process.stdout is not None
+    for line in process.stdout:
+        print(f"[{label}] {line}", end="", flush=True)
+        if line.startswith("nox > * "):
+            summary.append(f"[{label}] {line[len('nox > * ') :].rstrip()}")
+
+
+@nox.session
+def integrations(session: nox.Session) -> None:
+    """Every target's session and the real Keycloak, in lanes side by side, one per core.
+
+    Each lane is a `nox -s ...` of its own (sessions alone keep their own
+    virtualenvs and temporary folders, and every server they start listens on a
+    free port), so the five targets and Keycloak take about half the time on
+    two cores. `nox -s flask` (or any of them) still runs one alone. The lanes'
+    output is labelled line by line; the verdicts, skips included, are repeated
+    at the end, and one failed session fails this one.
+    """
+    names = [name for name in (*TARGETS, "real-keycloak") if not session.posargs or name in session.posargs]
+    shares = lanes(names, _cores())
+    command = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--no-color"]
+    running = []
+    summary: list[str] = []
+    for number, share in enumerate(shares, start=1):
+        label = f"lane {number}"
+        session.log(f"{label}: {', '.join(share)}")
+        process = subprocess.Popen(
+            [*command, "-s", *share], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
+        reader = threading.Thread(target=_stream, args=(process, label, summary), daemon=True)
+        reader.start()
+        running.append((label, process, reader))
+    failed = []
+    try:
+        for label, process, reader in running:
+            if process.wait() != 0:
+                failed.append(label)
+            reader.join()
+    finally:
+        for _label, process, _reader in running:
+            if process.poll() is None:
+                process.terminate()
+    for line in summary:
+        session.log(line)
+    if failed:
+        session.error(f"{' and '.join(failed)} failed (see the labelled lines above)")
