@@ -807,6 +807,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
             if used
         ],
         "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
+        # a rule passes the service's own message through (ServiceRequest.message, withServiceMessage)
+        "service_messages": needs.service_message,
         "java_fixtures": [fixture(spec, u) for u in users],
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),
