@@ -321,3 +321,21 @@ def test_docs_show_every_lifecycle_key_and_kind() -> None:
     assert "## Session lifecycle" in contract
     for route in ("{prefix}/reset", "{prefix}/verify", "{prefix}/password"):
         assert f"| `{route}` |" in contract, route
+
+
+def test_expires_in_is_not_sent_on_to_a_later_step() -> None:
+    two_steps = REFRESH_EXTRACT + (
+        '\n[[operations.refresh.steps]]\nmethod = "POST"\npath = "/v1/audit"\n'
+        'json = { ttl = "${steps.1.expires_in}" }\n'
+    )
+    found = problems(acme_with((REFRESH_EXTRACT, two_steps)))
+    assert any(
+        "${steps.1.expires_in}: expires_in is not sent on to a later step (hint: the integration keeps it" in p
+        for p in found
+    ), found
+
+
+def test_expired_fits_get_user() -> None:
+    get_user_errors = 'errors = { 401 = "invalid_credentials", 404 = "user_not_found" }'
+    spec = parse_spec(acme_with((get_user_errors, 'errors = { 401 = "expired", 404 = "user_not_found" }')))
+    assert spec.operations["get_user"].steps[0].errors[0].kind == "expired"
