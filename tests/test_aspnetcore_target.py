@@ -234,7 +234,8 @@ def test_throttle_uses_the_shared_frameworks_rate_limiter(package: Path) -> None
     assert "using System.Threading.RateLimiting;" in throttle
     assert "new FixedWindowRateLimiter(" in throttle
     assert "services.TryAddSingleton<AcmeLoginThrottle>();" in (src / "AcmeServiceCollectionExtensions.cs").read_text()
-    assert "PackageReference" not in (src / "Acme.AspNetCore.csproj").read_text()
+    project = (src / "Acme.AspNetCore.csproj").read_text()
+    assert "RateLimiting" not in project and project.count("PackageReference") == 2  # the two Redis packages only
     endpoints = (src / "AcmeEndpoints.cs").read_text()
     refused = endpoints.index("throttle.RefusedFor(context, username)")
     assert refused < endpoints.index(".SignInAsync(context, username, password)")
@@ -276,3 +277,67 @@ def test_tier1_reports_a_missing_throttle_setting(package: Path, tmp_path: Path)
     assert text.count("LoginLimitPerClient") == 1
     path.write_text(text.replace("LoginLimitPerClient", "LoginLimitPerAddress"))
     assert any("AcmeOptions has no public property LoginLimitPerClient" in m for m in messages(copy))
+
+
+# -- issue 18: several instances on one Redis --------------------------------------------------------
+
+
+def test_redis_packages_follow_the_frameworks_patch_release(package: Path) -> None:
+    """The Redis session store and key ring come from ASP.NET Core 10.0.x, the test project's release."""
+    from generator.emit.csharp import PACKAGES
+
+    version = PACKAGES["Microsoft.AspNetCore.Mvc.Testing"]
+    assert version.startswith("10.0.")
+    project = (package / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj").read_text()
+    for name in (
+        "Microsoft.Extensions.Caching.StackExchangeRedis",
+        "Microsoft.AspNetCore.DataProtection.StackExchangeRedis",
+    ):  # noqa: E501
+        assert f'<PackageReference Include="{name}" Version="{version}" />' in project
+
+
+def test_redis_url_setting_switches_the_ticket_store_to_redis(package: Path) -> None:
+    """``Acme:RedisUrl`` / ``ACME_REDIS_URL``: the ticket store's cache is then the Redis one; else the app's."""
+    src = package / "src" / "Acme.AspNetCore"
+    assert "public string? RedisUrl { get; set; }" in (src / "AcmeOptions.cs").read_text()
+    setup = (src / "AcmeOptionsSetup.cs").read_text()
+    assert 'options.RedisUrl = Variable(configuration, "ACME_REDIS_URL") ?? options.RedisUrl;' in setup
+    assert "AcmeRedis.TryParseUrl(options.RedisUrl, out _)" in setup
+    services = (src / "AcmeServiceCollectionExtensions.cs").read_text()
+    assert (
+        "new AcmeTicketStore(\n            provider.GetRequiredService<AcmeRedis>().Cache"
+        " ?? provider.GetRequiredService<IDistributedCache>())"
+    ) in services
+    assert "keys.XmlRepository is null" in services and "new RedisXmlRepository(" in services
+    redis = (src / "AcmeRedis.cs").read_text()
+    assert "new RedisCache(new RedisCacheOptions" in redis
+    assert "ConnectionMultiplexerFactory" in redis
+    readme = (package / "README.md").read_text()
+    assert "## Several instances" in readme
+    assert "| `Acme:RedisUrl` | `ACME_REDIS_URL` |" in readme
+
+
+def test_xunit_project_tests_two_instances_on_a_real_redis(package: Path) -> None:
+    tests = package / "tests" / "Acme.AspNetCore.Tests"
+    redis = (tests / "RedisTests.cs").read_text()
+    for name in (
+        "Two_Instances_Share_Sessions_And_The_Cached_User",
+        "Signed_Out_On_One_Instance_Is_Refused_By_The_Other_Also_After_A_Restart",
+        "Without_Redis_Each_Instance_Keeps_Its_Own_Sessions",
+    ):
+        assert f"public async Task {name}()" in redis
+    assert redis.count("[RedisFact]") == 2
+    server = (tests / "RedisServer.cs").read_text()
+    assert 'FindOnPath("redis-server")' in server and '"--bind", "127.0.0.1"' in server
+    assert "Skip = RedisServer.Missing;" in server and "apt-get install redis-server" in server
+    assert "_process.Kill(entireProcessTree: true);" in server
+    startup = (tests / "StartupTests.cs").read_text()
+    assert "public void Invalid_Redis_Url_Stops_Start_Up_Naming_It(" in startup
+    assert "public void Redis_Password_Is_Not_Repeated_In_The_Start_Up_Error()" in startup
+
+
+def test_tier1_reports_a_redis_url_problem_that_would_not_compile(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "AcmeRedis.cs"
+    path.write_text(path.read_text().replace("public static bool TryParseUrl(", "public static bool TryParseUrl((", 1))
+    assert any(m.startswith("src/Acme.AspNetCore/AcmeRedis.cs:") for m in messages(copy))

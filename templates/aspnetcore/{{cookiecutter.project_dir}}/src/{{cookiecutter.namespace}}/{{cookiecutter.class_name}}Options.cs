@@ -82,6 +82,19 @@ public sealed class {{ N }}Options
     /// </summary>
     public string PrimaryColor { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The Redis that keeps sessions (and with them the cached user) for every instance of the application,
+    /// as a URL: <c>redis://[:password@]host[:port][/database]</c>, or <c>rediss://</c> for TLS
+    /// (<c>{{ N }}:RedisUrl</c>, environment variable <c>{{ P }}_REDIS_URL</c>). Not set: sessions stay in this
+    /// process's <c>IDistributedCache</c>, which is right for a single instance.
+    /// </summary>
+    /// <remarks>
+    /// With it set, a signed-out cookie is refused by every instance at once, a refresh of the service's tokens
+    /// runs once per session across instances, and the Data Protection keys that encrypt the cookie are kept in
+    /// the same Redis, unless the application keeps them somewhere of its own (<c>PersistKeysTo...</c>).
+    /// </remarks>
+    public string? RedisUrl { get; set; }
+
     /// <summary>The name of the session cookie (default <c>.{{ N }}.Session</c>).</summary>
     public string CookieName { get; set; } = string.Empty;
 

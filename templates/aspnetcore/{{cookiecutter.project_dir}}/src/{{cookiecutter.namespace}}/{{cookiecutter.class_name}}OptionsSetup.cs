@@ -31,6 +31,7 @@ internal static class {{ N }}OptionsSetup
         options.BrandName = Variable(configuration, "{{ P }}_BRAND_NAME") ?? options.BrandName;
         options.LogoUrl = Variable(configuration, "{{ P }}_LOGO_URL") ?? options.LogoUrl;
         options.PrimaryColor = Variable(configuration, "{{ P }}_PRIMARY_COLOR") ?? options.PrimaryColor;
+        options.RedisUrl = Variable(configuration, "{{ P }}_REDIS_URL") ?? options.RedisUrl;
         options.Timeout = Seconds(configuration, "{{ P }}_TIMEOUT", options) ?? options.Timeout;
         options.SessionTtl = Seconds(configuration, "{{ P }}_SESSION_TTL", options) ?? options.SessionTtl;
         options.LoginLimitPerAccount = Count(configuration, "{{ P }}_LOGIN_LIMIT_PER_ACCOUNT", options) ?? options.LoginLimitPerAccount;
@@ -65,6 +66,11 @@ internal static class {{ N }}OptionsSetup
         if (string.IsNullOrWhiteSpace(options.LogoUrl))
         {
             options.LogoUrl = null;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.RedisUrl))
+        {
+            options.RedisUrl = null;
         }
 
         options.RoutePrefix = string.IsNullOrWhiteSpace(options.RoutePrefix)
@@ -180,6 +186,11 @@ internal sealed partial class {{ N }}OptionsValidator : IValidateOptions<{{ N }}
         if (options.LogoUrl is not null && !IsLogoUrl(options.LogoUrl))
         {
             problems.Add($"{{ N }}:LogoUrl must be an http or https URL or a path starting with '/', not '{options.LogoUrl}'.");
+        }
+
+        if (options.RedisUrl is not null && !{{ N }}Redis.TryParseUrl(options.RedisUrl, out _))
+        {
+            problems.Add({{ N }}Redis.UrlProblem(options.RedisUrl));
         }
 
         if (!CookieNamePattern().IsMatch(options.CookieName))
