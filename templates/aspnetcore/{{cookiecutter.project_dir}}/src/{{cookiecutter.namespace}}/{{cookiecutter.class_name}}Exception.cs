@@ -26,6 +26,21 @@ public enum {{ N }}ErrorKind
 
     /// <summary>The service is down, too slow, or answered something unusable (503).</summary>
     ServiceUnavailable,
+
+    /// <summary>The service session's access token has expired: refresh it, or sign in again (401).</summary>
+    Expired,
+
+    /// <summary>The token of an emailed link is not valid, or was already used (400).</summary>
+    InvalidToken,
+
+    /// <summary>The token of an emailed link has expired (400).</summary>
+    ExpiredToken,
+
+    /// <summary>The new password does not meet the service's password policy (422).</summary>
+    PasswordPolicy,
+
+    /// <summary>The account's email address is not verified yet, so it may not sign in (403).</summary>
+    Unverified,
 }
 
 /// <summary>
@@ -34,6 +49,11 @@ public enum {{ N }}ErrorKind
 /// </summary>
 public class {{ N }}Exception : Exception
 {
+    /// <summary>The longest <see cref="ServiceMessage"/> shown; a longer one is cut.</summary>
+    public const int MaxServiceMessageLength = 300;
+
+    private readonly string? _serviceMessage;
+
     /// <summary>Create a generic failure: the service answered something unexpected.</summary>
     /// <param name="message">What happened, for logs.</param>
     public {{ N }}Exception(string message)
@@ -71,6 +91,11 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.Conflict => "conflict",
         {{ N }}ErrorKind.InvalidInput => "invalid_input",
         {{ N }}ErrorKind.ServiceUnavailable => "service_unavailable",
+        {{ N }}ErrorKind.Expired => "expired",
+        {{ N }}ErrorKind.InvalidToken => "invalid_token",
+        {{ N }}ErrorKind.ExpiredToken => "expired_token",
+        {{ N }}ErrorKind.PasswordPolicy => "password_policy",
+        {{ N }}ErrorKind.Unverified => "unverified",
         _ => "failed",
     };
 
@@ -83,8 +108,25 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.Conflict => 409,
         {{ N }}ErrorKind.InvalidInput => 400,
         {{ N }}ErrorKind.ServiceUnavailable => 503,
+        {{ N }}ErrorKind.Expired => 401,
+        {{ N }}ErrorKind.InvalidToken => 400,
+        {{ N }}ErrorKind.ExpiredToken => 400,
+        {{ N }}ErrorKind.PasswordPolicy => 422,
+        {{ N }}ErrorKind.Unverified => 403,
         _ => 502,
     };
+
+    /// <summary>
+    /// The service's own message for the user, when the spec's error rule points to one (a password policy, say):
+    /// at most <see cref="MaxServiceMessageLength"/> characters, shown escaped. Null when there is none.
+    /// </summary>
+    public string? ServiceMessage
+    {
+        get => _serviceMessage;
+        init => _serviceMessage = string.IsNullOrWhiteSpace(value)
+            ? null
+            : value.Length > MaxServiceMessageLength ? value[..MaxServiceMessageLength] : value;
+    }
 
     /// <summary>The message shown to users; the details stay in <see cref="Exception.Message"/>.</summary>
     public string PublicMessage => Kind switch
@@ -93,34 +135,30 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.AccountDisabled => "This account is disabled.",
         {{ N }}ErrorKind.UserNotFound => "No such user.",
         {{ N }}ErrorKind.Conflict => "An account with these details already exists.",
-        {{ N }}ErrorKind.InvalidInput => "Some of the details are not valid.",
+        {{ N }}ErrorKind.InvalidInput => ServiceMessage ?? "Some of the details are not valid.",
         {{ N }}ErrorKind.ServiceUnavailable => "The identity service is unavailable. Please try again later.",
-        _ => "The identity service could not complete the request.",
+        {{ N }}ErrorKind.Expired => "Your session has expired. Sign in again.",
+        {{ N }}ErrorKind.InvalidToken => "This link is not valid or was already used. Ask for a new one.",
+        {{ N }}ErrorKind.ExpiredToken => "This link has expired. Ask for a new one.",
+        {{ N }}ErrorKind.PasswordPolicy => ServiceMessage ?? "The new password does not meet the password policy.",
+        {{ N }}ErrorKind.Unverified => "Verify your email address first: use the link we sent you.",
+        _ => "The identity service answered something unexpected.",
     };
 
     /// <summary>The exception of a given kind.</summary>
     /// <param name="kind">Why the request failed.</param>
     /// <param name="message">What happened, for logs.</param>
+    /// <param name="serviceMessage">The service's own message for the user, or null.</param>
     /// <returns>An instance of the subclass for <paramref name="kind"/>.</returns>
-    public static {{ N }}Exception For({{ N }}ErrorKind kind, string message) => kind switch
+    public static {{ N }}Exception For({{ N }}ErrorKind kind, string message, string? serviceMessage = null) => kind switch
     {
-        {{ N }}ErrorKind.InvalidCredentials => new {{ N }}InvalidCredentialsException(message),
-        {{ N }}ErrorKind.AccountDisabled => new {{ N }}AccountDisabledException(message),
-        {{ N }}ErrorKind.UserNotFound => new {{ N }}UserNotFoundException(message),
-        {{ N }}ErrorKind.Conflict => new {{ N }}ConflictException(message),
-        {{ N }}ErrorKind.InvalidInput => new {{ N }}InvalidInputException(message),
-        {{ N }}ErrorKind.ServiceUnavailable => new {{ N }}ServiceUnavailableException(message),
-        _ => new {{ N }}Exception(message),
+{%- for kind, doc in cookiecutter.error_kinds %}
+        {{ N }}ErrorKind.{{ kind }} => new {{ N }}{{ kind }}Exception(message) { ServiceMessage = serviceMessage },
+{%- endfor %}
+        _ => new {{ N }}Exception(message) { ServiceMessage = serviceMessage },
     };
 }
-{% for kind, doc in [
-    ("InvalidCredentials", "The username or password is wrong, or the service session has ended."),
-    ("AccountDisabled", "The account exists but may not sign in."),
-    ("UserNotFound", "The service does not know the user (any more)."),
-    ("Conflict", "The account already exists."),
-    ("InvalidInput", "The service rejected the data sent to it."),
-    ("ServiceUnavailable", "The service is down, too slow, or answered something unusable: the integration fails closed."),
-] %}
+{% for kind, doc in cookiecutter.error_kinds %}
 /// <summary>{{ doc }}</summary>
 public sealed class {{ N }}{{ kind }}Exception : {{ N }}Exception
 {
