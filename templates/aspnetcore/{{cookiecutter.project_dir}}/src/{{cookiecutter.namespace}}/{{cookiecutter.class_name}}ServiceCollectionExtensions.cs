@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
@@ -29,10 +28,9 @@ public static class {{ N }}ServiceCollectionExtensions
     /// <see cref="{{ N }}Options"/> is bound from the <c>{{ N }}</c> configuration section, with an
     /// environment variable per setting as a fallback, then <paramref name="configure"/> runs. The
     /// options are validated when the application starts. Map the routes with
-    /// <see cref="{{ N }}EndpointRouteBuilderExtensions.Map{{ N }}Auth"/>. A middleware in front of the
-    /// pipeline answers an exception nothing else handled with a 500 in the integration's error shape
-    /// (no stack trace, whatever the environment), and the developer exception page stays off the
-    /// integration's routes. With <see cref="{{ N }}Options.RedisUrl"/> set, sessions and the Data Protection
+    /// <see cref="{{ N }}EndpointRouteBuilderExtensions.Map{{ N }}Auth"/>. Nothing is added to the application's
+    /// pipeline: call <see cref="{{ N }}ApplicationBuilderExtensions.Use{{ N }}ErrorHandling"/> for the integration's
+    /// answers of last resort. The developer exception page stays off the integration's routes. With <see cref="{{ N }}Options.RedisUrl"/> set, sessions and the Data Protection
     /// keys are kept in that Redis, for several instances of the application.
     /// </remarks>
     /// <param name="services">The application's services.</param>
@@ -54,6 +52,7 @@ public static class {{ N }}ServiceCollectionExtensions
 
         options.PostConfigure({{ N }}OptionsSetup.ApplyDefaults).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<{{ N }}Options>, {{ N }}OptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<{{ N }}Options>, {{ N }}OptionsAttributesValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddDistributedMemoryCache();
@@ -67,7 +66,6 @@ public static class {{ N }}ServiceCollectionExtensions
         services.TryAddScoped<{{ N }}Sessions>();
         services.TryAddScoped<{{ N }}CookieEvents>();
         services.TryAddSingleton<{{ N }}LoginThrottle>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, {{ N }}StartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, {{ N }}DeveloperPageExceptionFilter>());
 
         services.AddHttpClient<{{ N }}Client>((provider, http) =>
