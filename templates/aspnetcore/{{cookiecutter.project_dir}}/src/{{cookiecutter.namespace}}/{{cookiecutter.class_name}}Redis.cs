@@ -37,11 +37,12 @@ internal sealed class {{ N }}Redis : IDisposable
         configuration.ConnectTimeout = (int)settings.Timeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)settings.Timeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)settings.Timeout.TotalMilliseconds;
-        _connection = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(configuration));
+        Lazy<ConnectionMultiplexer> connection = new(() => ConnectionMultiplexer.Connect(configuration));
+        _connection = connection;
         _cache = new RedisCache(new RedisCacheOptions
         {
             InstanceName = KeyPrefix,
-            ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(_connection.Value),
+            ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(connection.Value),
         });
     }
 

@@ -207,12 +207,13 @@ internal sealed class {{ N }}Sessions(
         }
         catch ({{ N }}Exception error) when (error.Kind == {{ N }}ErrorKind.Expired)
         {
-            service = await RefreshOrSignOutAsync(context, {{ N }}TicketStore.KeyOf(result.Properties), service);
-            if (service is null)
+            IReadOnlyDictionary<string, string>? refreshed = await RefreshOrSignOutAsync(context, {{ N }}TicketStore.KeyOf(result.Properties), service);
+            if (refreshed is null)
             {
                 return false;
             }
 
+            service = refreshed;
             await client.ChangePasswordAsync(service, input, context.RequestAborted);
         }
 {%- else %}
