@@ -17,9 +17,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-{%- if cookiecutter.has_forgot_password %}
 using Microsoft.Extensions.Logging;
-{%- endif %}
 
 namespace {{ cookiecutter.namespace }};
 
@@ -191,6 +189,12 @@ internal static class {{ N }}Endpoints
             if (error.Kind is {{ N }}ErrorKind.InvalidCredentials or {{ N }}ErrorKind.AccountDisabled or {{ N }}ErrorKind.Unverified)
             {
                 throttle.Failed(context, username);
+            }
+            else if (error.Kind is {{ N }}ErrorKind.Failed or {{ N }}ErrorKind.ServiceUnavailable)
+            {
+                // What went wrong at the service, for the operator: the operation and the field, never a secret.
+                ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof({{ N }}Endpoints));
+                logger.LogWarning("Sign-in failed at the service ({Code}): {Reason}", error.Code, error.Message);
             }
 
             if (form.AnswerJson)
