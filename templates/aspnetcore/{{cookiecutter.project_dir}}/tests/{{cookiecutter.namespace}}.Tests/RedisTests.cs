@@ -1,6 +1,7 @@
 {% set N = cookiecutter.class_name -%}
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
@@ -81,6 +82,36 @@ public sealed class RedisTests(AppFixture app) : IAsyncLifetime
         Assert.False(await Replay(restarted, session).SignedInAsync());
         Assert.True(await Client(restarted, otherJar).SignedInAsync(), "a session still signed in did not survive the restart");
     }
+
+{%- if cookiecutter.has_refresh %}
+
+    [RedisFact]
+    public async Task S18_Requests_On_Two_Instances_After_Expiry_Cause_One_Refresh()
+    {
+        await using AppFactory a = Instance();
+        await using AppFactory b = Instance();
+        CookieContainer jar = new();
+        Visitor onA = Client(a, jar);
+        Visitor onB = Client(b, jar);
+        await onA.SignInAsync(FixtureUsers.Plain);
+        await app.Fake.ExpireTokensAsync(FixtureUsers.Plain.Key);
+        TimeSpan pastTtl = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1);
+        a.Clock.Advance(pastTtl);
+        b.Clock.Advance(pastTtl);
+        int refreshes = await app.Fake.CountAsync("refresh");
+
+        HttpResponseMessage[] answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? onA : onB).MeAsync()));
+        foreach (HttpResponseMessage answer in answers)
+        {
+            using (answer)
+            {
+                FixtureUsers.Plain.AssertMe(await Visitor.JsonAsync(answer, HttpStatusCode.OK));
+            }
+        }
+
+        Assert.Equal(refreshes + 1, await app.Fake.CountAsync("refresh"));
+    }
+{%- endif %}
 
     [FakeFact]
     public async Task Without_Redis_Each_Instance_Keeps_Its_Own_Sessions()
