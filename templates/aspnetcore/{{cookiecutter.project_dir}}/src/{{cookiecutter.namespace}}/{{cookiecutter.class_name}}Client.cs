@@ -15,12 +15,6 @@
 {{ op.returns | indent(8, true) }}
 {%- endif %}
 {%- endmacro -%}
-{% macro input_locals(op) -%}
-{%- for param, name in op.params %}
-        string {{ param }} = InputValue(input, {{ name | cs }});
-{%- endfor %}
-{%- endmacro -%}
-{% set has_input_ops = cookiecutter.has_reset_password or cookiecutter.has_change_password or cookiecutter.has_verify_email -%}
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -136,93 +130,24 @@ public sealed class {{ N }}Client
 {{- method_body(cookiecutter.ops.forgot_password) }}
     }
 {%- endif %}
-{%- if cookiecutter.has_refresh %}
+{%- for op in cookiecutter.lifecycle_ops %}
 
-    /// <summary>Refresh the service session's tokens, e.g. after the access token expired.</summary>
-    /// <param name="session">The service session: what <see cref="LoginAsync"/> or an earlier refresh returned.</param>
-    /// <param name="cancellationToken">Cancels the requests.</param>
-    /// <returns>The new values, to replace those of <paramref name="session"/> (the others stay).</returns>
-    /// <exception cref="{{ N }}Exception">The service refused the refresh (sign the user out) or cannot be reached.</exception>
-    public async Task<IReadOnlyDictionary<string, string>> RefreshAsync(
-        IReadOnlyDictionary<string, string> session,
+    /// {{ op.doc | join("\n    /// ") }}
+    {{ op.declaration }}(
+{%- for param in op.signature_params %}
+        {{ param }},
+{%- endfor %}
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(session);
-{{- method_body(cookiecutter.ops.refresh) }}
+{%- for line in op.guards %}
+        {{ line }}
+{%- endfor %}
+{%- for local, key in op.input_locals %}
+        string {{ local }} = InputValue(input, {{ key | cs }});
+{%- endfor %}
+{{- method_body(op) }}
     }
-{%- endif %}
-{%- if cookiecutter.has_logout %}
-
-    /// <summary>End the service session, at sign-out.</summary>
-    /// <param name="session">The service session.</param>
-    /// <param name="cancellationToken">Cancels the requests.</param>
-    /// <returns>A task that completes when the service has ended the session.</returns>
-    /// <exception cref="{{ N }}Exception">The service refused the request or cannot be reached.</exception>
-    public async Task LogoutAsync(
-        IReadOnlyDictionary<string, string> session,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-{{- method_body(cookiecutter.ops.logout) }}
-    }
-{%- endif %}
-{%- if cookiecutter.has_reset_password %}
-
-    /// <summary>Set a new password with the token of a password reset email.</summary>
-    /// <param name="input">The <c>token</c> of the email's link and the new <c>password</c>.</param>
-    /// <param name="cancellationToken">Cancels the requests.</param>
-    /// <returns>A task that completes when the service has set the password.</returns>
-    /// <exception cref="{{ N }}Exception">
-    /// The token is not valid (<see cref="{{ N }}ErrorKind.InvalidToken"/>) or has expired, the password does not meet
-    /// the policy, or the service cannot be reached.
-    /// </exception>
-    public async Task ResetPasswordAsync(
-        IReadOnlyDictionary<string, string> input,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-{{- input_locals(cookiecutter.ops.reset_password) }}
-{{- method_body(cookiecutter.ops.reset_password) }}
-    }
-{%- endif %}
-{%- if cookiecutter.has_change_password %}
-
-    /// <summary>Change a signed-in user's password.</summary>
-    /// <param name="session">The user's service session.</param>
-    /// <param name="input">The <c>current_password</c> and the <c>new_password</c>.</param>
-    /// <param name="cancellationToken">Cancels the requests.</param>
-    /// <returns>A task that completes when the service has changed the password.</returns>
-    /// <exception cref="{{ N }}Exception">
-    /// The current password is wrong (<see cref="{{ N }}ErrorKind.InvalidCredentials"/>), the new one does not meet
-    /// the policy, the session's token has expired, or the service cannot be reached.
-    /// </exception>
-    public async Task ChangePasswordAsync(
-        IReadOnlyDictionary<string, string> session,
-        IReadOnlyDictionary<string, string> input,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(input);
-{{- input_locals(cookiecutter.ops.change_password) }}
-{{- method_body(cookiecutter.ops.change_password) }}
-    }
-{%- endif %}
-{%- if cookiecutter.has_verify_email %}
-
-    /// <summary>Verify an email address with the token of a verification email.</summary>
-    /// <param name="input">The <c>token</c> of the email's link.</param>
-    /// <param name="cancellationToken">Cancels the requests.</param>
-    /// <returns>A task that completes when the service has verified the address.</returns>
-    /// <exception cref="{{ N }}Exception">The token is not valid or has expired, or the service cannot be reached.</exception>
-    public async Task VerifyEmailAsync(
-        IReadOnlyDictionary<string, string> input,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-{{- input_locals(cookiecutter.ops.verify_email) }}
-{{- method_body(cookiecutter.ops.verify_email) }}
-    }
-{%- endif %}
+{%- endfor %}
 
     /// <summary>Send one request; return its JSON body or throw the error it maps to.</summary>
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, Outcomes outcomes, CancellationToken cancellationToken)
@@ -280,7 +205,17 @@ public sealed class {{ N }}Client
         {
             if (rule.Matches(status, body))
             {
-                return {{ N }}Exception.For(rule.Kind, $"{what}: {status}", rule.MessageIn(body));
+{%- if "ServiceMessage" in cookiecutter.client_helpers %}
+                {{ N }}Exception error = {{ N }}Exception.For(rule.Kind, $"{what}: {status}");
+                if (rule.Message is not null && body is JsonElement document)
+                {
+                    error.ServiceMessage = ServiceMessage(document, rule.Message);
+                }
+
+                return error;
+{%- else %}
+                return {{ N }}Exception.For(rule.Kind, $"{what}: {status}");
+{%- endif %}
             }
         }
 
@@ -335,6 +270,62 @@ public sealed class {{ N }}Client
         throw new {{ N }}ServiceUnavailableException($"the answer has no value at {(pointer.Length == 0 ? "/" : pointer)}");
     }
 
+{%- if "Deadline" in cookiecutter.client_helpers %}
+    /// <summary>
+    /// The deadline of an access token that lives <c>expires_in</c> seconds (at <paramref name="pointer"/>), in
+    /// epoch seconds, as text. It comes a little early (up to 5 seconds, a tenth of short lifetimes), so that no
+    /// request sets out with a token about to expire.
+    /// </summary>
+    private static string Deadline(JsonElement body, string pointer)
+    {
+        double seconds = double.NaN;
+        if (JsonPointer.TryResolve(body, pointer, out JsonElement value))
+        {
+            if (value.ValueKind == JsonValueKind.Number)
+            {
+                seconds = value.GetDouble();
+            }
+            else if (value.ValueKind == JsonValueKind.String
+                && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+            {
+                seconds = parsed;
+            }
+        }
+
+        if (!double.IsFinite(seconds) || seconds < 0)
+        {
+            throw new {{ N }}ServiceUnavailableException($"the answer has no lifetime in seconds at {(pointer.Length == 0 ? "/" : pointer)}");
+        }
+
+        double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        return ((long)Math.Floor(now + seconds - Math.Min(5, seconds / 10))).ToString(CultureInfo.InvariantCulture);
+    }
+
+{%- endif %}
+{%- if "ServiceMessage" in cookiecutter.client_helpers %}
+    /// <summary>The service's own message for users at <paramref name="pointer"/>, at most 300 characters; null when not text.</summary>
+    private static string? ServiceMessage(JsonElement body, string pointer)
+    {
+        if (!JsonPointer.TryResolve(body, pointer, out JsonElement value)
+            || value.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            return null;
+        }
+
+        string text = value.GetString()!.Trim();
+        return text.Length > 300 ? text[..300] : text;
+    }
+
+{%- endif %}
+{%- if "InputValue" in cookiecutter.client_helpers %}
+    /// <summary>What the user entered under an input name of the spec; the caller must give each.</summary>
+    private static string InputValue(IReadOnlyDictionary<string, string> input, string name) =>
+        input.TryGetValue(name, out string? value)
+            ? value
+            : throw new ArgumentException($"no {name} given", nameof(input));
+
+{%- endif %}
     /// <summary>The user record the service must have sent at <paramref name="pointer"/>.</summary>
     private static JsonElement Record(JsonElement body, string pointer)
     {
@@ -351,14 +342,6 @@ public sealed class {{ N }}Client
         session.TryGetValue(key, out string? value)
             ? value
             : throw new {{ N }}InvalidCredentialsException($"the service session has no {key}");
-{%- if has_input_ops %}
-
-    /// <summary>A value the caller must give in <c>input</c>.</summary>
-    private static string InputValue(IReadOnlyDictionary<string, string> input, string key) =>
-        input.TryGetValue(key, out string? value)
-            ? value
-            : throw new ArgumentException($"input has no {key}", nameof(input));
-{%- endif %}
 
     /// <summary>Standard base64 of the UTF-8 text.</summary>
     private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
@@ -426,18 +409,11 @@ public sealed class {{ N }}Client
         public int Status { get; }
 
         public {{ N }}ErrorKind Kind { get; }
+{%- if "ServiceMessage" in cookiecutter.client_helpers %}
 
-        /// <summary>Where the error body holds the service's own message for the user (a JSON pointer), or null.</summary>
+        /// <summary>Where the error body holds the service's own message for users, if the spec says.</summary>
         public string? Message { get; init; }
-
-        /// <summary>The service's own message in <paramref name="body"/>, when the rule points to one and it is text.</summary>
-        public string? MessageIn(JsonElement? body) =>
-            Message is not null
-            && body is JsonElement document
-            && JsonPointer.TryResolve(document, Message, out JsonElement text)
-            && text.ValueKind == JsonValueKind.String
-                ? text.GetString()
-                : null;
+{%- endif %}
 
         public bool Matches(int status, JsonElement? body)
         {

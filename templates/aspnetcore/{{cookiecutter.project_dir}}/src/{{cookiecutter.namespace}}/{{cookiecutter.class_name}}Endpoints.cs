@@ -53,10 +53,7 @@ internal static class {{ N }}Endpoints
     private const string ResetTokenQuery = {{ cookiecutter.reset_token_query | cs }};
 
     private static readonly {{ N }}FormField[] ResetFields =
-    [
-        new {{ N }}FormField("password", "New password", "password", "new-password"),
-        new {{ N }}FormField("password_confirm", "New password again", "password", "new-password"),
-    ];
+    {{ fields(cookiecutter.reset_inputs) }};
 {%- endif %}
 {%- if cookiecutter.has_verify_email %}
 
@@ -66,11 +63,7 @@ internal static class {{ N }}Endpoints
 {%- if cookiecutter.has_change_password %}
 
     private static readonly {{ N }}FormField[] PasswordFields =
-    [
-        new {{ N }}FormField("current_password", "Current password", "password", "current-password"),
-        new {{ N }}FormField("new_password", "New password", "password", "new-password"),
-        new {{ N }}FormField("new_password_confirm", "New password again", "password", "new-password"),
-    ];
+    {{ fields(cookiecutter.change_password_inputs) }};
 {%- endif %}
 
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)

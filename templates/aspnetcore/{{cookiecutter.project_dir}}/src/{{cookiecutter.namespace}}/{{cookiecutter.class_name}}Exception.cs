@@ -27,10 +27,10 @@ public enum {{ N }}ErrorKind
     /// <summary>The service is down, too slow, or answered something unusable (503).</summary>
     ServiceUnavailable,
 
-    /// <summary>The service session's access token has expired: refresh it, or sign in again (401).</summary>
+    /// <summary>The access token has expired: the integration refreshes the service session and tries again (401).</summary>
     Expired,
 
-    /// <summary>The token of an emailed link is not valid, or was already used (400).</summary>
+    /// <summary>The token of an emailed link is unknown, malformed or already used (400).</summary>
     InvalidToken,
 
     /// <summary>The token of an emailed link has expired (400).</summary>
@@ -49,11 +49,6 @@ public enum {{ N }}ErrorKind
 /// </summary>
 public class {{ N }}Exception : Exception
 {
-    /// <summary>The longest <see cref="ServiceMessage"/> shown; a longer one is cut.</summary>
-    public const int MaxServiceMessageLength = 300;
-
-    private readonly string? _serviceMessage;
-
     /// <summary>Create a generic failure: the service answered something unexpected.</summary>
     /// <param name="message">What happened, for logs.</param>
     public {{ N }}Exception(string message)
@@ -117,30 +112,24 @@ public class {{ N }}Exception : Exception
     };
 
     /// <summary>
-    /// The service's own message for the user, when the spec's error rule points to one (a password policy, say):
-    /// at most <see cref="MaxServiceMessageLength"/> characters, shown escaped. Null when there is none.
+    /// The service's own message for users (a password policy ...), when the spec's rule points at one; shown
+    /// instead of the default <see cref="PublicMessage"/>, escaped like any text.
     /// </summary>
-    public string? ServiceMessage
-    {
-        get => _serviceMessage;
-        init => _serviceMessage = string.IsNullOrWhiteSpace(value)
-            ? null
-            : value.Length > MaxServiceMessageLength ? value[..MaxServiceMessageLength] : value;
-    }
+    public string? ServiceMessage { get; set; }
 
     /// <summary>The message shown to users; the details stay in <see cref="Exception.Message"/>.</summary>
-    public string PublicMessage => Kind switch
+    public string PublicMessage => ServiceMessage ?? Kind switch
     {
         {{ N }}ErrorKind.InvalidCredentials => "Invalid username or password.",
         {{ N }}ErrorKind.AccountDisabled => "This account is disabled.",
         {{ N }}ErrorKind.UserNotFound => "No such user.",
         {{ N }}ErrorKind.Conflict => "An account with these details already exists.",
-        {{ N }}ErrorKind.InvalidInput => ServiceMessage ?? "Some of the details are not valid.",
+        {{ N }}ErrorKind.InvalidInput => "Some of the details are not valid.",
         {{ N }}ErrorKind.ServiceUnavailable => "The identity service is unavailable. Please try again later.",
-        {{ N }}ErrorKind.Expired => "Your session has expired. Sign in again.",
+        {{ N }}ErrorKind.Expired => "Your session has expired. Please sign in again.",
         {{ N }}ErrorKind.InvalidToken => "This link is not valid or was already used. Ask for a new one.",
         {{ N }}ErrorKind.ExpiredToken => "This link has expired. Ask for a new one.",
-        {{ N }}ErrorKind.PasswordPolicy => ServiceMessage ?? "The new password does not meet the password policy.",
+        {{ N }}ErrorKind.PasswordPolicy => "The new password does not meet the password policy.",
         {{ N }}ErrorKind.Unverified => "Verify your email address first: use the link we sent you.",
         _ => "The identity service answered something unexpected.",
     };
@@ -148,17 +137,36 @@ public class {{ N }}Exception : Exception
     /// <summary>The exception of a given kind.</summary>
     /// <param name="kind">Why the request failed.</param>
     /// <param name="message">What happened, for logs.</param>
-    /// <param name="serviceMessage">The service's own message for the user, or null.</param>
     /// <returns>An instance of the subclass for <paramref name="kind"/>.</returns>
-    public static {{ N }}Exception For({{ N }}ErrorKind kind, string message, string? serviceMessage = null) => kind switch
+    public static {{ N }}Exception For({{ N }}ErrorKind kind, string message) => kind switch
     {
-{%- for kind, doc in cookiecutter.error_kinds %}
-        {{ N }}ErrorKind.{{ kind }} => new {{ N }}{{ kind }}Exception(message) { ServiceMessage = serviceMessage },
-{%- endfor %}
-        _ => new {{ N }}Exception(message) { ServiceMessage = serviceMessage },
+        {{ N }}ErrorKind.InvalidCredentials => new {{ N }}InvalidCredentialsException(message),
+        {{ N }}ErrorKind.AccountDisabled => new {{ N }}AccountDisabledException(message),
+        {{ N }}ErrorKind.UserNotFound => new {{ N }}UserNotFoundException(message),
+        {{ N }}ErrorKind.Conflict => new {{ N }}ConflictException(message),
+        {{ N }}ErrorKind.InvalidInput => new {{ N }}InvalidInputException(message),
+        {{ N }}ErrorKind.ServiceUnavailable => new {{ N }}ServiceUnavailableException(message),
+        {{ N }}ErrorKind.Expired => new {{ N }}ExpiredException(message),
+        {{ N }}ErrorKind.InvalidToken => new {{ N }}InvalidTokenException(message),
+        {{ N }}ErrorKind.ExpiredToken => new {{ N }}ExpiredTokenException(message),
+        {{ N }}ErrorKind.PasswordPolicy => new {{ N }}PasswordPolicyException(message),
+        {{ N }}ErrorKind.Unverified => new {{ N }}UnverifiedException(message),
+        _ => new {{ N }}Exception(message),
     };
 }
-{% for kind, doc in cookiecutter.error_kinds %}
+{% for kind, doc in [
+    ("InvalidCredentials", "The username or password is wrong, or the service session has ended."),
+    ("AccountDisabled", "The account exists but may not sign in."),
+    ("UserNotFound", "The service does not know the user (any more)."),
+    ("Conflict", "The account already exists."),
+    ("InvalidInput", "The service rejected the data sent to it."),
+    ("ServiceUnavailable", "The service is down, too slow, or answered something unusable: the integration fails closed."),
+    ("Expired", "The access token has expired: the integration refreshes the service session and tries again."),
+    ("InvalidToken", "The token of an emailed link is unknown, malformed or already used."),
+    ("ExpiredToken", "The token of an emailed link has expired."),
+    ("PasswordPolicy", "The new password does not meet the service's password policy."),
+    ("Unverified", "The account's email address is not verified yet, so it may not sign in."),
+] %}
 /// <summary>{{ doc }}</summary>
 public sealed class {{ N }}{{ kind }}Exception : {{ N }}Exception
 {

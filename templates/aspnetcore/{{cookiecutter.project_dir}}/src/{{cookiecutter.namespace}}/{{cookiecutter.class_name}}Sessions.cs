@@ -39,9 +39,9 @@ internal sealed class {{ N }}Sessions(
 {
     private const string FetchedKey = ".{{ cookiecutter.slug }}.fetched";
     private const string ServiceKey = ".{{ cookiecutter.slug }}.service";
-{%- if cookiecutter.has_refresh %}
+{%- if cookiecutter.session_expires %}
 
-    /// <summary>The session value with the tokens' expiry, in seconds since 1970, when the service gives one.</summary>
+    /// <summary>The session value with the tokens' deadline, in seconds since 1970 (from the service's <c>expires_in</c>).</summary>
     private const string ExpiresAtKey = "expires_at";
 {%- endif %}
 
@@ -90,6 +90,7 @@ internal sealed class {{ N }}Sessions(
 {%- if cookiecutter.has_refresh %}
 
         bool refreshed = false;
+{%- if cookiecutter.session_expires %}
         if (HasExpired(service))
         {
             service = await RefreshOrSignOutAsync(context, service);
@@ -100,6 +101,7 @@ internal sealed class {{ N }}Sessions(
 
             refreshed = true;
         }
+{%- endif %}
 {%- endif %}
 
         {{ N }}User user;
@@ -263,11 +265,17 @@ internal sealed class {{ N }}Sessions(
     private async Task<{{ N }}User> FetchUserAsync(IReadOnlyDictionary<string, string> service, CancellationToken cancellationToken) =>
         {{ N }}User.FromRecord(await client.GetUserAsync(service, cancellationToken));
 
-    /// <summary>Whether the tokens of the session are past the expiry the service gave them.</summary>
-    private bool HasExpired(IReadOnlyDictionary<string, string> service) =>
+{%- if cookiecutter.session_expires %}
+
+    /// <summary>
+    /// Whether the tokens of the session are past their deadline. The client set it on the system clock, so it is
+    /// read on the system clock too, not on the injected <c>TimeProvider</c> (which times the user cache).
+    /// </summary>
+    private static bool HasExpired(IReadOnlyDictionary<string, string> service) =>
         service.TryGetValue(ExpiresAtKey, out string? text)
         && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double expiresAt)
-        && time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0 >= expiresAt;
+        && DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 >= expiresAt;
+{%- endif %}
 
     private async Task<IReadOnlyDictionary<string, string>?> RefreshOrSignOutAsync(
         CookieValidatePrincipalContext context,
