@@ -316,8 +316,8 @@ internal sealed class {{ N }}Sessions(
 
     /// <summary>
     /// The session's values after a refresh: those stored now when another request (or instance) has already
-    /// refreshed them since this request read <paramref name="service"/>, else the service's new values over the
-    /// old ones, stored at once so that the requests waiting for them find them.
+    /// refreshed them since this request read <paramref name="service"/>, else the new service session, stored at
+    /// once so that the requests waiting for it find it.
     /// </summary>
     private async Task<IReadOnlyDictionary<string, string>> RefreshedAsync(string? sessionKey, IReadOnlyDictionary<string, string> service)
     {
@@ -332,13 +332,9 @@ internal sealed class {{ N }}Sessions(
             }
         }
 
-        // Not the request's own cancellation: the requests waiting for this refresh need its result.
-        IReadOnlyDictionary<string, string> fresh = await client.RefreshAsync(service, CancellationToken.None);
-        Dictionary<string, string> values = new(service);
-        foreach (KeyValuePair<string, string> pair in fresh)
-        {
-            values[pair.Key] = pair.Value;
-        }
+        // The complete new service session (what the service does not renew is carried over). Not the request's
+        // own cancellation: the requests waiting for this refresh need its result.
+        IReadOnlyDictionary<string, string> values = await client.RefreshAsync(service, CancellationToken.None);
 
         if (stored is not null)
         {
