@@ -94,7 +94,7 @@ def check_lifecycle(
     session = client.login(username, user["password"])
     if "expires_at" not in session:
         raise Broken("login", "the session values have no expires_at: the spec must extract expires_in")
-    sleep(max(0.0, session["expires_at"] - time.time()) + EXPIRY_MARGIN)
+    sleep(max(0.0, int(session["expires_at"]) - time.time()) + EXPIRY_MARGIN)
     try:
         client.get_user(session)
     except InvalidCredentials:
