@@ -462,6 +462,10 @@ def test_no_middleware_unless_the_app_asks(package: Path) -> None:
     program = (package / "example" / "Program.cs").read_text()
     assert program.index("app.UseAcmeErrorHandling();") < program.index("app.MapAcmeAuth();")
     assert "app.UseAcmeErrorHandling();" in (package / "README.md").read_text()
+    existing = (package / "tests" / "Acme.AspNetCore.Tests" / "ExistingAppTests.cs").read_text()
+    assert "public async Task Existing_App_Keeps_Its_Own_Routes_Middleware_And_Errors()" in existing
+    assert "Assert.Null(boom.Content.Headers.ContentType);" in existing  # the app's own 500, untouched
+    assert "UseAcmeErrorHandling" not in existing.split("// No middleware")[0]
 
 
 def test_accept_is_read_with_the_frameworks_typed_headers(package: Path) -> None:
