@@ -402,7 +402,8 @@ def test_refresh_is_one_flight_per_session_and_a_redis_lock_across_instances(pac
     assert "database.LockReleaseAsync(lockKey, owner)" in flights
     sessions = (src / "AcmeSessions.cs").read_text()
     # S12 holds: nothing is refreshed or fetched within the user cache's TTL.
-    assert sessions.index("age < options.Value.SessionTtl") < sessions.index("if (HasExpired(service))")
+    preemptive = sessions.index("if (HasExpired(service) && !RefreshedLately(context.Properties))")
+    assert sessions.index("age < options.Value.SessionTtl") < preemptive
     assert "when (!refreshed && error.Kind is AcmeErrorKind.Expired or AcmeErrorKind.InvalidCredentials)" in sessions
     # The refresher reads the stored session first: another request or instance may have refreshed it.
     refreshed = sessions[sessions.index("private async Task<IReadOnlyDictionary<string, string>> RefreshedAsync(") :]

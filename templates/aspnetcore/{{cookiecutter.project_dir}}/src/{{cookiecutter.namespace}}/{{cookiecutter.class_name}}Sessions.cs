@@ -43,6 +43,15 @@ internal sealed class {{ N }}Sessions(
 
     /// <summary>The session value with the tokens' deadline, in seconds since 1970 (from the service's <c>expires_in</c>).</summary>
     private const string ExpiresAtKey = "expires_at";
+
+    /// <summary>When the session's tokens were last refreshed (system clock, round-trip format).</summary>
+    private const string RefreshedKey = ".{{ cookiecutter.slug }}.refreshed";
+
+    /// <summary>
+    /// How long after a refresh its deadline is not taken at its word: a deadline in whole seconds, taken a
+    /// little early, can fall due as soon as it is set when tokens live a second or two.
+    /// </summary>
+    private static readonly TimeSpan JustRefreshed = TimeSpan.FromSeconds(1);
 {%- endif %}
 
     /// <summary>
@@ -91,7 +100,7 @@ internal sealed class {{ N }}Sessions(
 
         bool refreshed = false;
 {%- if cookiecutter.session_expires %}
-        if (HasExpired(service))
+        if (HasExpired(service) && !RefreshedLately(context.Properties))
         {
             service = await RefreshOrSignOutAsync(context, service);
             if (service is null)
@@ -275,6 +284,15 @@ internal sealed class {{ N }}Sessions(
         service.TryGetValue(ExpiresAtKey, out string? text)
         && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double expiresAt)
         && DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 >= expiresAt;
+
+    /// <summary>
+    /// Whether this session's tokens were refreshed within <see cref="JustRefreshed"/>: then the fetch of the user
+    /// goes ahead, and a token the service refuses is refreshed then.
+    /// </summary>
+    private static bool RefreshedLately(AuthenticationProperties properties) =>
+        properties.Items.TryGetValue(RefreshedKey, out string? text)
+        && DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset at)
+        && DateTimeOffset.UtcNow - at < JustRefreshed;
 {%- endif %}
 
     private async Task<IReadOnlyDictionary<string, string>?> RefreshOrSignOutAsync(
@@ -286,6 +304,12 @@ internal sealed class {{ N }}Sessions(
         {
             context.RejectPrincipal();
         }
+{%- if cookiecutter.session_expires %}
+        else
+        {
+            context.Properties.Items[RefreshedKey] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        }
+{%- endif %}
 
         return values;
     }
@@ -339,6 +363,9 @@ internal sealed class {{ N }}Sessions(
         if (stored is not null)
         {
             Keep(stored.Properties, values);
+{%- if cookiecutter.session_expires %}
+            stored.Properties.Items[RefreshedKey] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+{%- endif %}
             await store.RenewAsync(sessionKey!, stored);
         }
 
