@@ -484,3 +484,11 @@ def test_single_value_options_checks_are_data_annotations(package: Path) -> None
     assert "GeneratedRegex" not in setup and "GetRetries" not in setup
     services = (src / "AcmeServiceCollectionExtensions.cs").read_text()
     assert "IValidateOptions<AcmeOptions>, AcmeOptionsAttributesValidator>" in services
+
+
+def test_tier1_reports_a_missing_lifecycle_smoke_test(package: Path, tmp_path: Path) -> None:
+    """A package whose client can change passwords needs an S21 test; renaming them away fails tier 1."""
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "tests" / "Acme.AspNetCore.Tests" / "LifecycleTests.cs"
+    path.write_text(path.read_text().replace("public async Task S21_", "public async Task Password_"))
+    assert messages(copy) == ["tests:1: no xUnit test named S21_... for smoke case S21"]
