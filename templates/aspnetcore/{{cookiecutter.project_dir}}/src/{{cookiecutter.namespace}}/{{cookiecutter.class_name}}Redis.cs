@@ -29,11 +29,12 @@ internal sealed class {{ N }}Redis : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         {{ N }}Options settings = options.Value;
-        if (settings.RedisUrl is null || !TryParseUrl(settings.RedisUrl, out ConfigurationOptions? configuration))
+        if (settings.RedisUrl is null || !TryParseUrl(settings.RedisUrl, out ConfigurationOptions? parsed))
         {
             return;
         }
 
+        ConfigurationOptions configuration = parsed;
         configuration.ConnectTimeout = (int)settings.Timeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)settings.Timeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)settings.Timeout.TotalMilliseconds;
