@@ -15,7 +15,9 @@ module checks what can be checked without it, and says so plainly:
 - every public member of the library has an XML doc comment, and every doc
   comment is well-formed XML whose ``param`` tags match the parameters (the
   library builds with ``GenerateDocumentationFile`` and ``-warnaserror``);
-- the xUnit project has a test named for each smoke case S01-S17.
+- the xUnit project has a test named for each smoke case S01-S17, and for each of
+  S18-S22 whose operations the client has (refresh, logout, reset with forgot
+  password, change password, verify email).
 
 It is never a substitute for tier 2 (``dotnet build -warnaserror`` and
 ``dotnet test``): a file that parses can still fail to compile.
@@ -38,6 +40,15 @@ from typing import Any
 
 #: Smoke cases every target's tests implement: S01 ... S17.
 SMOKE_CASES = tuple(f"S{n:02d}" for n in range(1, 18))
+
+#: The session lifecycle's smoke cases, and the client methods a package must have for each to apply.
+LIFECYCLE_CASES = {
+    "S18": ("RefreshAsync",),
+    "S19": ("LogoutAsync",),
+    "S20": ("ResetPasswordAsync", "ForgotPasswordAsync"),
+    "S21": ("ChangePasswordAsync",),
+    "S22": ("VerifyEmailAsync",),
+}
 
 #: Packages the generated xUnit project must reference, with a version each.
 TEST_PACKAGES = ("Microsoft.AspNetCore.Mvc.Testing", "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio")
@@ -95,7 +106,7 @@ class Report:
         """One line for people: what passed, or how many problems."""
         what = f"{self.cs_files} C# files, {self.project_files} project files"
         if self.ok:
-            return f"tier 1 passed ({what}: syntax, project files, public API, doc comments, S01-S17 tests)"
+            return f"tier 1 passed ({what}: syntax, project files, public API, doc comments, smoke case tests)"
         return f"tier 1 FAILED with {len(self.problems)} problem(s) ({what})"
 
 
@@ -514,13 +525,17 @@ def cref_problems(sources: dict[str, bytes], decls: dict[str, list[Declaration]]
 
 
 def smoke_test_problems(decls: dict[str, list[Declaration]]) -> list[Problem]:
-    """A test method named for each smoke case, in the xUnit project."""
+    """A test method named for each smoke case, in the xUnit project; S18-S22 where the client has their operations."""
     names = [
         d.name for path, ds in decls.items() if path.startswith("tests/") for d in ds if d.kind == "method_declaration"
     ]
+    client = {
+        d.name for path, ds in decls.items() if path.endswith("Client.cs") for d in ds if d.kind == "method_declaration"
+    }
+    cases = [*SMOKE_CASES, *(case for case, methods in LIFECYCLE_CASES.items() if client.issuperset(methods))]
     return [
         Problem("tests", 1, f"no xUnit test named {case}_... for smoke case {case}")
-        for case in SMOKE_CASES
+        for case in cases
         if not any(n.startswith(case + "_") for n in names)
     ]
 

@@ -221,8 +221,11 @@ def test_throttle_settings_follow_the_contract(package: Path) -> None:
     setup = (src / "AcmeOptionsSetup.cs").read_text()
     for variable in ("ACME_LOGIN_LIMIT_PER_ACCOUNT", "ACME_LOGIN_LIMIT_PER_CLIENT", "ACME_LOGIN_LIMIT_WINDOW"):
         assert f'"{variable}"' in setup
-    problems = ("LoginLimitPerAccount must be 0", "LoginLimitPerClient must be 0", "LoginLimitWindow must be longer")
-    assert all(problem in setup for problem in problems)
+    assert "LoginLimitWindow must be longer" in setup
+    # Single-value checks are DataAnnotations on the options, checked by a source-generated validator.
+    for problem in ("LoginLimitPerAccount must be 0", "LoginLimitPerClient must be 0"):
+        assert f'[Range(0, int.MaxValue, ErrorMessage = "Acme:{problem} (off) or more.")]' in options
+    assert "[OptionsValidator]\ninternal sealed partial class AcmeOptionsAttributesValidator" in setup
     readme = (package / "README.md").read_text()
     assert "| `Acme:LoginLimitPerAccount` | `ACME_LOGIN_LIMIT_PER_ACCOUNT` |" in readme
 
@@ -234,7 +237,8 @@ def test_throttle_uses_the_shared_frameworks_rate_limiter(package: Path) -> None
     assert "using System.Threading.RateLimiting;" in throttle
     assert "new FixedWindowRateLimiter(" in throttle
     assert "services.TryAddSingleton<AcmeLoginThrottle>();" in (src / "AcmeServiceCollectionExtensions.cs").read_text()
-    assert "PackageReference" not in (src / "Acme.AspNetCore.csproj").read_text()
+    project = (src / "Acme.AspNetCore.csproj").read_text()
+    assert "RateLimiting" not in project and project.count("PackageReference") == 2  # the two Redis packages only
     endpoints = (src / "AcmeEndpoints.cs").read_text()
     refused = endpoints.index("throttle.RefusedFor(context, username)")
     assert refused < endpoints.index(".SignInAsync(context, username, password)")
@@ -273,6 +277,218 @@ def test_tier1_reports_a_missing_throttle_setting(package: Path, tmp_path: Path)
     copy = fresh_copy(package, tmp_path)
     path = copy / "src" / "Acme.AspNetCore" / "AcmeOptions.cs"
     text = path.read_text()
-    assert text.count("LoginLimitPerClient") == 1
-    path.write_text(text.replace("LoginLimitPerClient", "LoginLimitPerAddress"))
+    declaration = "public int LoginLimitPerClient {"
+    assert text.count(declaration) == 1
+    path.write_text(text.replace(declaration, "public int LoginLimitPerAddress {"))
     assert any("AcmeOptions has no public property LoginLimitPerClient" in m for m in messages(copy))
+
+
+# -- issue 18: several instances on one Redis --------------------------------------------------------
+
+
+def test_redis_packages_follow_the_frameworks_patch_release(package: Path) -> None:
+    """The Redis session store and key ring come from ASP.NET Core 10.0.x, the test project's release."""
+    from generator.emit.csharp import PACKAGES
+
+    version = PACKAGES["Microsoft.AspNetCore.Mvc.Testing"]
+    assert version.startswith("10.0.")
+    project = (package / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj").read_text()
+    for name in (
+        "Microsoft.Extensions.Caching.StackExchangeRedis",
+        "Microsoft.AspNetCore.DataProtection.StackExchangeRedis",
+    ):  # noqa: E501
+        assert f'<PackageReference Include="{name}" Version="{version}" />' in project
+
+
+def test_redis_url_setting_switches_the_ticket_store_to_redis(package: Path) -> None:
+    """``Acme:RedisUrl`` / ``ACME_REDIS_URL``: the ticket store's cache is then the Redis one; else the app's."""
+    src = package / "src" / "Acme.AspNetCore"
+    assert "public string? RedisUrl { get; set; }" in (src / "AcmeOptions.cs").read_text()
+    setup = (src / "AcmeOptionsSetup.cs").read_text()
+    assert 'options.RedisUrl = Variable(configuration, "ACME_REDIS_URL") ?? options.RedisUrl;' in setup
+    assert "AcmeRedis.TryParseUrl(options.RedisUrl, out _)" in setup
+    services = (src / "AcmeServiceCollectionExtensions.cs").read_text()
+    assert (
+        "new AcmeTicketStore(\n            provider.GetRequiredService<AcmeRedis>().Cache"
+        " ?? provider.GetRequiredService<IDistributedCache>())"
+    ) in services
+    assert "keys.XmlRepository is null" in services and "new RedisXmlRepository(" in services
+    redis = (src / "AcmeRedis.cs").read_text()
+    assert "new RedisCache(new RedisCacheOptions" in redis
+    assert "ConnectionMultiplexerFactory" in redis
+    readme = (package / "README.md").read_text()
+    assert "## Several instances" in readme
+    assert "| `Acme:RedisUrl` | `ACME_REDIS_URL` |" in readme
+
+
+def test_xunit_project_tests_two_instances_on_a_real_redis(package: Path) -> None:
+    tests = package / "tests" / "Acme.AspNetCore.Tests"
+    redis = (tests / "RedisTests.cs").read_text()
+    for name in (
+        "Two_Instances_Share_Sessions_And_The_Cached_User",
+        "Signed_Out_On_One_Instance_Is_Refused_By_The_Other_Also_After_A_Restart",
+        "Without_Redis_Each_Instance_Keeps_Its_Own_Sessions",
+    ):
+        assert f"public async Task {name}()" in redis
+    assert redis.count("[RedisFact]") == 3  # the S18 refresh across two instances too (Acme has refresh)
+    assert "public async Task S18_Requests_On_Two_Instances_After_Expiry_Cause_One_Refresh()" in redis
+    server = (tests / "RedisServer.cs").read_text()
+    assert 'FindOnPath("redis-server")' in server and '"--bind", "127.0.0.1"' in server
+    assert "Skip = RedisServer.Missing;" in server and "apt-get install redis-server" in server
+    assert "_process.Kill(entireProcessTree: true);" in server
+    startup = (tests / "StartupTests.cs").read_text()
+    assert "public void Invalid_Redis_Url_Stops_Start_Up_Naming_It(" in startup
+    assert "public void Redis_Password_Is_Not_Repeated_In_The_Start_Up_Error()" in startup
+
+
+def test_tier1_reports_a_redis_url_problem_that_would_not_compile(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "AcmeRedis.cs"
+    path.write_text(path.read_text().replace("public static bool TryParseUrl(", "public static bool TryParseUrl((", 1))
+    assert any(m.startswith("src/Acme.AspNetCore/AcmeRedis.cs:") for m in messages(copy))
+
+
+# -- issue 15: the session lifecycle, as far as tier 1 can see it ------------------------------------
+
+LIFECYCLE_ROUTES = {"reset_password": "/reset", "verify_email": "/verify", "change_password": "/password"}
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=[p.parent.name for p in SPECS])
+def test_lifecycle_routes_and_files_exist_only_with_their_operations(spec_path: Path, tmp_path: Path) -> None:
+    spec = load_spec(spec_path)
+    generate(spec_path, tmp_path / "out", ["aspnetcore"])
+    package = tmp_path / "out" / "aspnetcore"
+    name = spec.service.class_name
+    src = package / "src" / f"{spec.service.class_name}.AspNetCore"
+    if not src.is_dir():  # a spec naming its own namespace
+        src = next(p for p in (package / "src").iterdir() if p.is_dir())
+    endpoints = (src / f"{name}Endpoints.cs").read_text()
+    for operation, route in LIFECYCLE_ROUTES.items():
+        assert (f'Get(group, "{route}",' in endpoints) == spec.has(operation), (operation, route)
+        assert (f'Post(group, "{route}",' in endpoints) == spec.has(operation), (operation, route)
+    assert (src / f"{name}RefreshFlights.cs").is_file() == spec.has("refresh")
+    assert ("EndServiceSessionAsync(context)" in endpoints) == spec.has("logout")
+    client = (src / f"{name}Client.cs").read_text()
+    for operation, method in (
+        ("refresh", "RefreshAsync("),
+        ("logout", "LogoutAsync("),
+        ("reset_password", "ResetPasswordAsync("),
+        ("change_password", "ChangePasswordAsync("),
+        ("verify_email", "VerifyEmailAsync("),
+    ):
+        assert (
+            f"public async Task{'<IReadOnlyDictionary<string, string>>' if operation == 'refresh' else ''} {method}"
+            in client
+        ) == spec.has(operation)
+    lifecycle = any(spec.has(op) for op in ("refresh", "logout", *LIFECYCLE_ROUTES))
+    tests = next((package / "tests").glob("*.Tests"))
+    assert (tests / "LifecycleTests.cs").is_file() == lifecycle
+
+
+def test_xunit_project_names_s18_to_s22(package: Path) -> None:
+    text = (package / "tests" / "Acme.AspNetCore.Tests" / "LifecycleTests.cs").read_text()
+    for case in ("S18", "S19", "S20", "S21", "S22"):
+        assert f"public async Task {case}_" in text, case
+    assert text.count("[FakeFact]") + text.count("[FakeTheory]") >= 12  # skipped against a real service
+    assert "S18_Concurrent_Requests_After_Expiry_Cause_One_Refresh" in text
+    assert 'Assert.Equal(refreshes + 1, await app.Fake.CountAsync("refresh"));' in text
+
+
+def test_refresh_is_one_flight_per_session_and_a_redis_lock_across_instances(package: Path) -> None:
+    src = package / "src" / "Acme.AspNetCore"
+    flights = (src / "AcmeRefreshFlights.cs").read_text()
+    assert "_flights.GetOrAdd(sessionKey, key => new(() => LockedAsync(key, refresh)))" in flights
+    assert "database.LockTakeAsync(lockKey, owner, hold)" in flights  # SET NX PX
+    assert "database.LockReleaseAsync(lockKey, owner)" in flights
+    sessions = (src / "AcmeSessions.cs").read_text()
+    # S12 holds: nothing is refreshed or fetched within the user cache's TTL.
+    preemptive = sessions.index("if (HasExpired(service) && !RefreshedLately(context.Properties))")
+    assert sessions.index("age < options.Value.SessionTtl") < preemptive
+    assert "when (!refreshed && error.Kind is AcmeErrorKind.Expired or AcmeErrorKind.InvalidCredentials)" in sessions
+    # The refresher reads the stored session first: another request or instance may have refreshed it.
+    refreshed = sessions[sessions.index("private async Task<IReadOnlyDictionary<string, string>> RefreshedAsync(") :]
+    assert refreshed.index("store.RetrieveAsync(sessionKey)") < refreshed.index(
+        "client.RefreshAsync(service, CancellationToken.None)"
+    )
+    assert refreshed.index("client.RefreshAsync(") < refreshed.index("store.RenewAsync(sessionKey!, stored)")
+
+
+def test_lifecycle_answers_follow_the_contract(package: Path) -> None:
+    src = package / "src" / "Acme.AspNetCore"
+    exception = (src / "AcmeException.cs").read_text()
+    for text in (
+        'AcmeErrorKind.Unverified => "Verify your email address first: use the link we sent you."',
+        'AcmeErrorKind.InvalidToken => "This link is not valid or was already used. Ask for a new one."',
+        'AcmeErrorKind.ExpiredToken => "This link has expired. Ask for a new one."',
+        'AcmeErrorKind.PasswordPolicy => "The new password does not meet the password policy."',
+        '_ => "The identity service answered something unexpected."',
+        "AcmeErrorKind.PasswordPolicy => 422,",
+        "AcmeErrorKind.Unverified => 403,",
+        "public string PublicMessage => ServiceMessage ?? Kind switch",  # the service's words when the rule has them
+    ):
+        assert text in exception, text
+    client = (src / "AcmeClient.cs").read_text()
+    assert 'new ErrorRule(422, AcmeErrorKind.PasswordPolicy) { Message = "/error/message" },' in client
+    endpoints = (src / "AcmeEndpoints.cs").read_text()
+    for text in (
+        '"This link is incomplete. Use the link in the email, or ask for a new one."',
+        '"The two passwords do not match."',
+        '"Your current password is not correct."',
+        '"Your password has been changed. You can sign in now."',
+        '"Your email address is verified. You can sign in now."',
+        '"Your password has been changed."',
+        'new AcmeFormField("current_password", "Current password", "password", "current-password")',
+        'new AcmeFormField("new_password", "New password", "password", "new-password")',
+        'new JsonObject { ["status"] = "reset" }',
+        'new JsonObject { ["status"] = "verified" }',
+        'new JsonObject { ["status"] = "changed" }',
+        "or AcmeErrorKind.Unverified)",  # counted by the sign-in throttle
+    ):
+        assert text in endpoints, text
+    # The service is not asked when the two passwords differ.
+    reset = endpoints[endpoints.index("private static async Task ResetAsync(") :]
+    assert reset.index("PasswordsDiffer") < reset.index(".ResetPasswordAsync(")
+
+
+# -- issue 19: no side effects in an existing app, the framework's own parts ------------------------
+
+
+def test_no_middleware_unless_the_app_asks(package: Path) -> None:
+    """No IStartupFilter: the app adds the error middleware itself with UseAcmeErrorHandling (the example does)."""
+    src = package / "src" / "Acme.AspNetCore"
+    assert not any("IStartupFilter" in p.read_text() for p in src.glob("*.cs"))
+    middleware = (src / "AcmeErrorMiddleware.cs").read_text()
+    assert "public static IApplicationBuilder UseAcmeErrorHandling(this IApplicationBuilder app)" in middleware
+    assert "environment.IsDevelopment() && !context.Request.Path.StartsWithSegments(" in middleware
+    program = (package / "example" / "Program.cs").read_text()
+    assert program.index("app.UseAcmeErrorHandling();") < program.index("app.MapAcmeAuth();")
+    assert "app.UseAcmeErrorHandling();" in (package / "README.md").read_text()
+    existing = (package / "tests" / "Acme.AspNetCore.Tests" / "ExistingAppTests.cs").read_text()
+    assert "public async Task Existing_App_Keeps_Its_Own_Routes_Middleware_And_Errors()" in existing
+    assert "Assert.Null(boom.Content.Headers.ContentType);" in existing  # the app's own 500, untouched
+    assert "UseAcmeErrorHandling" not in existing.split("// No middleware")[0]
+
+
+def test_accept_is_read_with_the_frameworks_typed_headers(package: Path) -> None:
+    content = (package / "src" / "Acme.AspNetCore" / "AcmeContent.cs").read_text()
+    assert "request.GetTypedHeaders().Accept" in content
+    assert "Split(" not in content and "ParseAccept" not in content
+
+
+def test_single_value_options_checks_are_data_annotations(package: Path) -> None:
+    src = package / "src" / "Acme.AspNetCore"
+    options = (src / "AcmeOptions.cs").read_text()
+    assert "using System.ComponentModel.DataAnnotations;" in options
+    assert options.count("[Range(") == 3 and options.count("[RegularExpression(") == 2
+    setup = (src / "AcmeOptionsSetup.cs").read_text()
+    assert "GeneratedRegex" not in setup and "GetRetries" not in setup
+    services = (src / "AcmeServiceCollectionExtensions.cs").read_text()
+    assert "IValidateOptions<AcmeOptions>, AcmeOptionsAttributesValidator>" in services
+
+
+def test_tier1_reports_a_missing_lifecycle_smoke_test(package: Path, tmp_path: Path) -> None:
+    """A package whose client can change passwords needs an S21 test; renaming them away fails tier 1."""
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "tests" / "Acme.AspNetCore.Tests" / "LifecycleTests.cs"
+    path.write_text(path.read_text().replace("public async Task S21_", "public async Task Password_"))
+    assert messages(copy) == ["tests:1: no xUnit test named S21_... for smoke case S21"]

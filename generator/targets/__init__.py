@@ -152,6 +152,7 @@ TARGETS: dict[str, Target] = {
                 "DOTNET_SKIP_FIRST_TIME_EXPERIENCE": "1",
             },
             static_check="{python} -m generator.verify_csharp .",
+            framework_module="aspnetcore",
         ),
     )
 }

@@ -15,6 +15,7 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Services.Add{{ N }}Authentication();
 
 WebApplication app = builder.Build();
+app.Use{{ N }}ErrorHandling();
 app.Map{{ N }}Auth();
 
 app.MapGet("/", (HttpContext context, IAntiforgery antiforgery) =>

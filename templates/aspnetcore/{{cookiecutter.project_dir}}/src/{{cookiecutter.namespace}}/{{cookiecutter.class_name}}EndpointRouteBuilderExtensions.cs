@@ -13,7 +13,8 @@ public static class {{ N }}EndpointRouteBuilderExtensions
     /// <summary>
     /// Map the sign-in routes under <see cref="{{ N }}Options.RoutePrefix"/> (<c>/auth</c>): <c>login</c>
     /// (page, form and JSON), <c>logout</c> (POST, CSRF-protected), <c>me</c>, <c>csrf</c>
-{%- if cookiecutter.has_register %}, <c>register</c>{% endif %}{% if cookiecutter.has_forgot_password %}, <c>forgot</c>{% endif %}.
+{%- if cookiecutter.has_register %}, <c>register</c>{% endif %}{% if cookiecutter.has_forgot_password %}, <c>forgot</c>{% endif %}
+{%- if cookiecutter.has_reset_password %}, <c>reset</c>{% endif %}{% if cookiecutter.has_verify_email %}, <c>verify</c>{% endif %}{% if cookiecutter.has_change_password %}, <c>password</c>{% endif %}.
     /// </summary>
     /// <param name="endpoints">The application, or a route group.</param>
     /// <returns>The group of the routes, to add conventions to all of them.</returns>

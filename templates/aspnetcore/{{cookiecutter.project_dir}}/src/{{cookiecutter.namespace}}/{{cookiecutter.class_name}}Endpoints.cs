@@ -17,9 +17,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-{%- if cookiecutter.has_forgot_password %}
 using Microsoft.Extensions.Logging;
-{%- endif %}
 
 namespace {{ cookiecutter.namespace }};
 
@@ -41,6 +39,32 @@ internal static class {{ N }}Endpoints
     private static readonly {{ N }}FormField[] ForgotFields =
     {{ fields(cookiecutter.forgot_inputs) }};
 {%- endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+    private const string IncompleteLink = "This link is incomplete. Use the link in the email, or ask for a new one.";
+{%- endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+
+    private const string PasswordsDiffer = "The two passwords do not match.";
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+
+    /// <summary>The query parameter of the link in the service's password reset email.</summary>
+    private const string ResetTokenQuery = {{ cookiecutter.reset_token_query | cs }};
+
+    private static readonly {{ N }}FormField[] ResetFields =
+    {{ fields(cookiecutter.reset_inputs) }};
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+
+    /// <summary>The query parameter of the link in the service's verification email.</summary>
+    private const string VerifyTokenQuery = {{ cookiecutter.verify_token_query | cs }};
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+
+    private static readonly {{ N }}FormField[] PasswordFields =
+    {{ fields(cookiecutter.change_password_inputs) }};
+{%- endif %}
 
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
@@ -58,6 +82,18 @@ internal static class {{ N }}Endpoints
 {%- if cookiecutter.has_forgot_password %}
         Get(group, "/forgot", ForgotPageAsync);
         Post(group, "/forgot", ForgotAsync);
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+        Get(group, "/reset", ResetPageAsync);
+        Post(group, "/reset", ResetAsync);
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+        Get(group, "/verify", VerifyPageAsync);
+        Post(group, "/verify", VerifyAsync);
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+        Get(group, "/password", PasswordPageAsync);
+        Post(group, "/password", ChangePasswordAsync);
 {%- endif %}
         return group;
     }
@@ -143,9 +179,15 @@ internal static class {{ N }}Endpoints
         }
         catch ({{ N }}Exception error)
         {
-            if (error.Kind is {{ N }}ErrorKind.InvalidCredentials or {{ N }}ErrorKind.AccountDisabled)
+            if (error.Kind is {{ N }}ErrorKind.InvalidCredentials or {{ N }}ErrorKind.AccountDisabled or {{ N }}ErrorKind.Unverified)
             {
                 throttle.Failed(context, username);
+            }
+            else if (error.Kind is {{ N }}ErrorKind.Failed or {{ N }}ErrorKind.ServiceUnavailable)
+            {
+                // What went wrong at the service, for the operator: the operation and the field, never a secret.
+                ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof({{ N }}Endpoints));
+                logger.LogWarning("Sign-in failed at the service ({Code}): {Reason}", error.Code, error.Message);
             }
 
             if (form.AnswerJson)
@@ -200,6 +242,9 @@ internal static class {{ N }}Endpoints
             return;
         }
 
+{%- if cookiecutter.has_logout %}
+        await context.RequestServices.GetRequiredService<{{ N }}Sessions>().EndServiceSessionAsync(context);
+{%- endif %}
         await context.SignOutAsync({{ N }}Defaults.AuthenticationScheme);
         if (form.AnswerJson)
         {
@@ -431,6 +476,291 @@ internal static class {{ N }}Endpoints
             StatusCodes.Status200OK,
             notice: "If an account exists for these details, a message with a link to reset the password is on its way.");
         await {{ N }}Responses.PageAsync(context, page);
+    }
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+
+    // -- password reset, from the link in the email --------------------------------
+
+    private static Task ResetPageAsync(HttpContext context)
+    {
+        if (context.Request.Negotiate({{ N }}Content.Html) is null)
+        {
+            return {{ N }}Responses.NotAcceptableAsync(context);
+        }
+
+        string? token = context.Request.Query[ResetTokenQuery];
+        return string.IsNullOrEmpty(token)
+            ? ResetPageAsync(context, StatusCodes.Status400BadRequest, IncompleteLink, null)
+            : ResetPageAsync(context, StatusCodes.Status200OK, null, token);
+    }
+
+    /// <summary>The form for a new password; without a usable token, the error and where to ask for a new link.</summary>
+    private static Task ResetPageAsync(HttpContext context, int status, string? error, string? token)
+    {
+        bool usable = !string.IsNullOrEmpty(token) && token.Length <= Submission.MaxInputLength;
+        {{ N }}Page page = {{ N }}Responses.NewPage(
+            context,
+            {{ N }}PageKind.ResetPassword,
+            "Choose a new password",
+            status,
+            usable ? {{ N }}Responses.RoutePath(context, "reset") : null,
+            usable ? ResetFields : null,
+            error: error,
+            submitLabel: "Change password",
+            hidden: usable ? new Dictionary<string, string> { ["token"] = token! } : null);
+        return {{ N }}Responses.PageAsync(context, page);
+    }
+
+    /// <summary>
+    /// Set a new password with the token of the reset email. Nobody is signed in: the user signs in with the
+    /// new password afterwards. The service is not asked when the two passwords differ.
+    /// </summary>
+    private static async Task ResetAsync(HttpContext context)
+    {
+        Submission? form = await Submission.ReadAsync(
+            context,
+            (status, message, values) => ResetPageAsync(context, status, message, values?.GetValueOrDefault("token")));
+        if (form is null)
+        {
+            return;
+        }
+
+        string? token = form["token"];
+        string? password = form["password"];
+        string? confirm = form["password_confirm"];
+        if (string.IsNullOrEmpty(token))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_token", IncompleteLink);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Enter the new password twice.");
+            return;
+        }
+
+        if (password != confirm)
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", PasswordsDiffer);
+            return;
+        }
+
+        try
+        {
+            await context.RequestServices.GetRequiredService<{{ N }}Client>().ResetPasswordAsync(
+                new Dictionary<string, string> { ["token"] = token, ["password"] = password },
+                context.RequestAborted);
+        }
+        catch ({{ N }}Exception error) when (!form.AnswerJson && error.Kind is {{ N }}ErrorKind.InvalidToken or {{ N }}ErrorKind.ExpiredToken)
+        {
+            await ResetPageAsync(context, error.StatusCode, error.PublicMessage, null);
+            return;
+        }
+        catch ({{ N }}Exception error)
+        {
+            await form.RefuseAsync(error);
+            return;
+        }
+
+        if (form.AnswerJson)
+        {
+            await {{ N }}Responses.JsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["status"] = "reset" });
+            return;
+        }
+
+        await {{ N }}Responses.PageAsync(context, {{ N }}Responses.NewPage(
+            context,
+            {{ N }}PageKind.PasswordReset,
+            "Password changed",
+            StatusCodes.Status200OK,
+            notice: "Your password has been changed. You can sign in now."));
+    }
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+
+    // -- email verification, from the link in the email ------------------------------
+
+    /// <summary>
+    /// The page of the verification link: one button. Mail scanners fetch the links in emails, so opening
+    /// the link verifies nothing; the button's POST does.
+    /// </summary>
+    private static Task VerifyPageAsync(HttpContext context)
+    {
+        if (context.Request.Negotiate({{ N }}Content.Html) is null)
+        {
+            return {{ N }}Responses.NotAcceptableAsync(context);
+        }
+
+        string? token = context.Request.Query[VerifyTokenQuery];
+        return string.IsNullOrEmpty(token)
+            ? VerifyPageAsync(context, StatusCodes.Status400BadRequest, IncompleteLink, null)
+            : VerifyPageAsync(context, StatusCodes.Status200OK, null, token);
+    }
+
+    private static Task VerifyPageAsync(HttpContext context, int status, string? error, string? token)
+    {
+        bool usable = !string.IsNullOrEmpty(token) && token.Length <= Submission.MaxInputLength;
+        {{ N }}Page page = {{ N }}Responses.NewPage(
+            context,
+            {{ N }}PageKind.VerifyEmail,
+            "Verify your email address",
+            status,
+            usable ? {{ N }}Responses.RoutePath(context, "verify") : null,
+            error: error,
+            submitLabel: "Verify my email address",
+            hidden: usable ? new Dictionary<string, string> { ["token"] = token! } : null);
+        return {{ N }}Responses.PageAsync(context, page);
+    }
+
+    private static async Task VerifyAsync(HttpContext context)
+    {
+        Submission? form = await Submission.ReadAsync(
+            context,
+            (status, message, values) => VerifyPageAsync(context, status, message, values?.GetValueOrDefault("token")));
+        if (form is null)
+        {
+            return;
+        }
+
+        string? token = form["token"];
+        if (string.IsNullOrEmpty(token))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_token", IncompleteLink);
+            return;
+        }
+
+        try
+        {
+            await context.RequestServices.GetRequiredService<{{ N }}Client>().VerifyEmailAsync(
+                new Dictionary<string, string> { ["token"] = token },
+                context.RequestAborted);
+        }
+        catch ({{ N }}Exception error) when (!form.AnswerJson && error.Kind is {{ N }}ErrorKind.InvalidToken or {{ N }}ErrorKind.ExpiredToken)
+        {
+            await VerifyPageAsync(context, error.StatusCode, error.PublicMessage, null);
+            return;
+        }
+        catch ({{ N }}Exception error)
+        {
+            await form.RefuseAsync(error);
+            return;
+        }
+
+        if (form.AnswerJson)
+        {
+            await {{ N }}Responses.JsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["status"] = "verified" });
+            return;
+        }
+
+        await {{ N }}Responses.PageAsync(context, {{ N }}Responses.NewPage(
+            context,
+            {{ N }}PageKind.EmailVerified,
+            "Email address verified",
+            StatusCodes.Status200OK,
+            notice: "Your email address is verified. You can sign in now."));
+    }
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+
+    // -- change password (signed in) --------------------------------------------------
+
+    private static Task PasswordPageAsync(HttpContext context)
+    {
+        if (context.Get{{ N }}User() is null)
+        {
+            return {{ N }}Responses.ChallengeAsync(context);
+        }
+
+        if (context.Request.Negotiate({{ N }}Content.Html) is null)
+        {
+            return {{ N }}Responses.NotAcceptableAsync(context);
+        }
+
+        return PasswordPageAsync(context, StatusCodes.Status200OK, null);
+    }
+
+    private static Task PasswordPageAsync(HttpContext context, int status, string? error)
+    {
+        {{ N }}Page page = {{ N }}Responses.NewPage(
+            context,
+            {{ N }}PageKind.ChangePassword,
+            "Change your password",
+            status,
+            {{ N }}Responses.RoutePath(context, "password"),
+            PasswordFields,
+            error: error,
+            submitLabel: "Change password");
+        return {{ N }}Responses.PageAsync(context, page);
+    }
+
+    /// <summary>
+    /// Change the signed-in user's password. The user stays signed in, under a new session id. The service
+    /// is not asked when the two new passwords differ.
+    /// </summary>
+    private static async Task ChangePasswordAsync(HttpContext context)
+    {
+        if (context.Get{{ N }}User() is null)
+        {
+            await {{ N }}Responses.ChallengeAsync(context);
+            return;
+        }
+
+        Submission? form = await Submission.ReadAsync(
+            context,
+            (status, message, values) => PasswordPageAsync(context, status, message));
+        if (form is null)
+        {
+            return;
+        }
+
+        string? current = form["current_password"];
+        string? password = form["new_password"];
+        string? confirm = form["new_password_confirm"];
+        if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            return;
+        }
+
+        if (password != confirm)
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", PasswordsDiffer);
+            return;
+        }
+
+        try
+        {
+            if (!await context.RequestServices.GetRequiredService<{{ N }}Sessions>().ChangePasswordAsync(context, current, password))
+            {
+                await {{ N }}Responses.ChallengeAsync(context);
+                return;
+            }
+        }
+        catch ({{ N }}Exception error) when (error.Kind == {{ N }}ErrorKind.InvalidCredentials)
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_credentials", "Your current password is not correct.");
+            return;
+        }
+        catch ({{ N }}Exception error)
+        {
+            await form.RefuseAsync(error);
+            return;
+        }
+
+        if (form.AnswerJson)
+        {
+            await {{ N }}Responses.JsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["status"] = "changed" });
+            return;
+        }
+
+        await {{ N }}Responses.PageAsync(context, {{ N }}Responses.NewPage(
+            context,
+            {{ N }}PageKind.PasswordChanged,
+            "Password changed",
+            StatusCodes.Status200OK,
+            notice: "Your password has been changed."));
     }
 {%- endif %}
 }

@@ -131,7 +131,7 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.ExpiredToken => "This link has expired. Ask for a new one.",
         {{ N }}ErrorKind.PasswordPolicy => "The new password does not meet the password policy.",
         {{ N }}ErrorKind.Unverified => "Verify your email address first: use the link we sent you.",
-        _ => "The identity service could not complete the request.",
+        _ => "The identity service answered something unexpected.",
     };
 
     /// <summary>The exception of a given kind.</summary>

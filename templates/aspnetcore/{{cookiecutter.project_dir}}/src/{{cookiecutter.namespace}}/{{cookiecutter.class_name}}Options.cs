@@ -2,6 +2,7 @@
 {% set P = cookiecutter.config_prefix -%}
 using System;
 using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations;
 
 namespace {{ cookiecutter.namespace }};
 
@@ -14,7 +15,8 @@ namespace {{ cookiecutter.namespace }};
 /// <see cref="{{ N }}ServiceCollectionExtensions.Add{{ N }}Authentication"/>, the <c>{{ N }}</c>
 /// configuration section (<c>appsettings.json</c>, <c>{{ N }}__BaseUrl</c> ...), its own environment
 /// variable (<c>{{ P }}_BASE_URL</c> ...), and its default. The settings are checked when the
-/// application starts: a missing or invalid one stops start-up with a message naming it.
+/// application starts: a missing or invalid one stops start-up with a message naming it. The checks of a
+/// single value are the DataAnnotations attributes on its property.
 /// </remarks>
 public sealed class {{ N }}Options
 {
@@ -44,6 +46,7 @@ public sealed class {{ N }}Options
     /// is refused with 429 until the window ends, whether or not the account exists
     /// (<c>{{ P }}_LOGIN_LIMIT_PER_ACCOUNT</c>; default 0, off).
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "{{ N }}:LoginLimitPerAccount must be 0 (off) or more.")]
     public int LoginLimitPerAccount { get; set; }
 
     /// <summary>
@@ -51,6 +54,7 @@ public sealed class {{ N }}Options
     /// from it is refused with 429 (<c>{{ P }}_LOGIN_LIMIT_PER_CLIENT</c>; default 0, off). The address is
     /// <c>HttpContext.Connection.RemoteIpAddress</c>: behind a proxy, use <c>UseForwardedHeaders</c>.
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "{{ N }}:LoginLimitPerClient must be 0 (off) or more.")]
     public int LoginLimitPerClient { get; set; }
 
     /// <summary>
@@ -62,6 +66,7 @@ public sealed class {{ N }}Options
     /// <summary>
     /// How often a GET that could not connect is tried again. Other requests are never sent twice.
     /// </summary>
+    [Range(0, 10, ErrorMessage = "{{ N }}:GetRetries must be between 0 and 10.")]
     public int GetRetries { get; set; } = 2;
 
     /// <summary>
@@ -80,9 +85,26 @@ public sealed class {{ N }}Options
     /// The colour of buttons, links and focus rings on the pages: a hex colour or a CSS colour name
     /// (<c>{{ P }}_PRIMARY_COLOR</c>; default <c>#4f46e5</c>).
     /// </summary>
+    [RegularExpression(
+        "^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30})$",
+        ErrorMessage = "{{ N }}:PrimaryColor must be a hex colour like '#4f46e5' or a CSS colour name.")]
     public string PrimaryColor { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The Redis that keeps sessions (and with them the cached user) for every instance of the application,
+    /// as a URL: <c>redis://[:password@]host[:port][/database]</c>, or <c>rediss://</c> for TLS
+    /// (<c>{{ N }}:RedisUrl</c>, environment variable <c>{{ P }}_REDIS_URL</c>). Not set: sessions stay in this
+    /// process's <c>IDistributedCache</c>, which is right for a single instance.
+    /// </summary>
+    /// <remarks>
+    /// With it set, a signed-out cookie is refused by every instance at once, a refresh of the service's tokens
+    /// runs once per session across instances, and the Data Protection keys that encrypt the cookie are kept in
+    /// the same Redis, unless the application keeps them somewhere of its own (<c>PersistKeysTo...</c>).
+    /// </remarks>
+    public string? RedisUrl { get; set; }
+
     /// <summary>The name of the session cookie (default <c>.{{ N }}.Session</c>).</summary>
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "{{ N }}:CookieName must be 1 to 64 letters, digits, '.', '_' or '-'.")]
     public string CookieName { get; set; } = string.Empty;
 
     /// <summary>

@@ -3,7 +3,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +30,7 @@ internal static class {{ N }}OptionsSetup
         options.BrandName = Variable(configuration, "{{ P }}_BRAND_NAME") ?? options.BrandName;
         options.LogoUrl = Variable(configuration, "{{ P }}_LOGO_URL") ?? options.LogoUrl;
         options.PrimaryColor = Variable(configuration, "{{ P }}_PRIMARY_COLOR") ?? options.PrimaryColor;
+        options.RedisUrl = Variable(configuration, "{{ P }}_REDIS_URL") ?? options.RedisUrl;
         options.Timeout = Seconds(configuration, "{{ P }}_TIMEOUT", options) ?? options.Timeout;
         options.SessionTtl = Seconds(configuration, "{{ P }}_SESSION_TTL", options) ?? options.SessionTtl;
         options.LoginLimitPerAccount = Count(configuration, "{{ P }}_LOGIN_LIMIT_PER_ACCOUNT", options) ?? options.LoginLimitPerAccount;
@@ -65,6 +65,11 @@ internal static class {{ N }}OptionsSetup
         if (string.IsNullOrWhiteSpace(options.LogoUrl))
         {
             options.LogoUrl = null;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.RedisUrl))
+        {
+            options.RedisUrl = null;
         }
 
         options.RoutePrefix = string.IsNullOrWhiteSpace(options.RoutePrefix)
@@ -115,8 +120,11 @@ internal static class {{ N }}OptionsSetup
     }
 }
 
-/// <summary>Checks <see cref="{{ N }}Options"/> when the application starts, naming every problem at once.</summary>
-internal sealed partial class {{ N }}OptionsValidator : IValidateOptions<{{ N }}Options>
+/// <summary>
+/// Checks <see cref="{{ N }}Options"/> when the application starts, naming every problem at once: what the
+/// environment variables held, required settings, URLs and durations.
+/// </summary>
+internal sealed class {{ N }}OptionsValidator : IValidateOptions<{{ N }}Options>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, {{ N }}Options options)
@@ -146,24 +154,9 @@ internal sealed partial class {{ N }}OptionsValidator : IValidateOptions<{{ N }}
             problems.Add($"{{ N }}:SessionTtl must not be negative, not {options.SessionTtl}.");
         }
 
-        if (options.LoginLimitPerAccount < 0)
-        {
-            problems.Add($"{{ N }}:LoginLimitPerAccount must be 0 (off) or more, not {options.LoginLimitPerAccount}.");
-        }
-
-        if (options.LoginLimitPerClient < 0)
-        {
-            problems.Add($"{{ N }}:LoginLimitPerClient must be 0 (off) or more, not {options.LoginLimitPerClient}.");
-        }
-
         if (options.LoginLimitWindow <= TimeSpan.Zero)
         {
             problems.Add($"{{ N }}:LoginLimitWindow must be longer than zero, not {options.LoginLimitWindow}.");
-        }
-
-        if (options.GetRetries < 0 || options.GetRetries > 10)
-        {
-            problems.Add($"{{ N }}:GetRetries must be between 0 and 10, not {options.GetRetries}.");
         }
 
         if (options.RoutePrefix.Length > 0
@@ -172,19 +165,14 @@ internal sealed partial class {{ N }}OptionsValidator : IValidateOptions<{{ N }}
             problems.Add($"{{ N }}:RoutePrefix must start with a single '/', like '/auth', not '{options.RoutePrefix}'.");
         }
 
-        if (!ColorPattern().IsMatch(options.PrimaryColor))
-        {
-            problems.Add($"{{ N }}:PrimaryColor must be a hex colour like '#4f46e5' or a CSS colour name, not '{options.PrimaryColor}'.");
-        }
-
         if (options.LogoUrl is not null && !IsLogoUrl(options.LogoUrl))
         {
             problems.Add($"{{ N }}:LogoUrl must be an http or https URL or a path starting with '/', not '{options.LogoUrl}'.");
         }
 
-        if (!CookieNamePattern().IsMatch(options.CookieName))
+        if (options.RedisUrl is not null && !{{ N }}Redis.TryParseUrl(options.RedisUrl, out _))
         {
-            problems.Add($"{{ N }}:CookieName must be letters, digits, '.', '_' or '-', not '{options.CookieName}'.");
+            problems.Add({{ N }}Redis.UrlProblem(options.RedisUrl));
         }
 
         if (problems.Count == 0)
@@ -208,10 +196,13 @@ internal sealed partial class {{ N }}OptionsValidator : IValidateOptions<{{ N }}
         return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
     }
+}
 
-    [GeneratedRegex("^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30})$")]
-    private static partial Regex ColorPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex CookieNamePattern();
+/// <summary>
+/// Checks the DataAnnotations attributes of <see cref="{{ N }}Options"/> (ranges, patterns) when the application
+/// starts; generated at compile time, without reflection.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class {{ N }}OptionsAttributesValidator : IValidateOptions<{{ N }}Options>
+{
 }

@@ -137,19 +137,25 @@ internal static class {{ N }}Responses
         string? error = null,
         string? notice = null,
         string submitLabel = "Continue",
-        string? next = null)
+        string? next = null,
+        IReadOnlyDictionary<string, string>? hidden = null)
     {
         {{ N }}Options options = Settings(context);
-        Dictionary<string, string> hidden = new();
+        Dictionary<string, string> hiddenFields = new();
         if (formAction is not null)
         {
             AntiforgeryTokenSet tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-            hidden[tokens.FormFieldName] = tokens.RequestToken ?? string.Empty;
+            hiddenFields[tokens.FormFieldName] = tokens.RequestToken ?? string.Empty;
         }
 
         if (!string.IsNullOrEmpty(next))
         {
-            hidden["next"] = next;
+            hiddenFields["next"] = next;
+        }
+
+        foreach (KeyValuePair<string, string> field in hidden ?? new Dictionary<string, string>())
+        {
+            hiddenFields[field.Key] = field.Value;
         }
 
         return new {{ N }}Page
@@ -166,7 +172,7 @@ internal static class {{ N }}Responses
             SubmitLabel = submitLabel,
             Fields = fields ?? [],
             Values = values ?? new Dictionary<string, string>(),
-            HiddenFields = hidden,
+            HiddenFields = hiddenFields,
             Links = Links(context, kind),
         };
     }
@@ -174,6 +180,15 @@ internal static class {{ N }}Responses
     private static List<{{ N }}PageLink> Links(HttpContext context, {{ N }}PageKind kind)
     {
         List<{{ N }}PageLink> links = [];
+{%- if cookiecutter.has_change_password %}
+        if (kind is {{ N }}PageKind.ChangePassword or {{ N }}PageKind.PasswordChanged)
+        {
+            // The user is signed in: back to the site, not to the login page.
+            links.Add(new {{ N }}PageLink(context.Request.PathBase + "/", "Back to the site"));
+            return links;
+        }
+{%- endif %}
+
         if (kind != {{ N }}PageKind.Login)
         {
             links.Add(new {{ N }}PageLink(LoginPath(context), "Sign in"));
@@ -191,6 +206,13 @@ internal static class {{ N }}Responses
         {
             links.Add(new {{ N }}PageLink(RoutePath(context, "forgot"), "Forgot your password?"));
         }
+{%- if cookiecutter.has_reset_password %}
+
+        if (kind == {{ N }}PageKind.ResetPassword)
+        {
+            links.Add(new {{ N }}PageLink(RoutePath(context, "forgot"), "Ask for a new link"));
+        }
+{%- endif %}
 {%- endif %}
 
         return links;

@@ -4,9 +4,11 @@ using System.Net.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,10 +28,10 @@ public static class {{ N }}ServiceCollectionExtensions
     /// <see cref="{{ N }}Options"/> is bound from the <c>{{ N }}</c> configuration section, with an
     /// environment variable per setting as a fallback, then <paramref name="configure"/> runs. The
     /// options are validated when the application starts. Map the routes with
-    /// <see cref="{{ N }}EndpointRouteBuilderExtensions.Map{{ N }}Auth"/>. A middleware in front of the
-    /// pipeline answers an exception nothing else handled with a 500 in the integration's error shape
-    /// (no stack trace, whatever the environment), and the developer exception page stays off the
-    /// integration's routes.
+    /// <see cref="{{ N }}EndpointRouteBuilderExtensions.Map{{ N }}Auth"/>. Nothing is added to the application's
+    /// pipeline: call <see cref="{{ N }}ApplicationBuilderExtensions.Use{{ N }}ErrorHandling"/> for the integration's
+    /// answers of last resort. The developer exception page stays off the integration's routes. With <see cref="{{ N }}Options.RedisUrl"/> set, sessions and the Data Protection
+    /// keys are kept in that Redis, for several instances of the application.
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets options in code; runs after configuration is bound.</param>
@@ -50,15 +52,20 @@ public static class {{ N }}ServiceCollectionExtensions
 
         options.PostConfigure({{ N }}OptionsSetup.ApplyDefaults).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<{{ N }}Options>, {{ N }}OptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<{{ N }}Options>, {{ N }}OptionsAttributesValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddDistributedMemoryCache();
-        services.TryAddSingleton<{{ N }}TicketStore>();
+        services.TryAddSingleton<{{ N }}Redis>();
+        services.TryAddSingleton(provider => new {{ N }}TicketStore(
+            provider.GetRequiredService<{{ N }}Redis>().Cache ?? provider.GetRequiredService<IDistributedCache>()));
+{%- if cookiecutter.has_refresh %}
+        services.TryAddSingleton<{{ N }}RefreshFlights>();
+{%- endif %}
         services.TryAddSingleton<I{{ N }}PageRenderer, {{ N }}PageRenderer>();
         services.TryAddScoped<{{ N }}Sessions>();
         services.TryAddScoped<{{ N }}CookieEvents>();
         services.TryAddSingleton<{{ N }}LoginThrottle>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, {{ N }}StartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, {{ N }}DeveloperPageExceptionFilter>());
 
         services.AddHttpClient<{{ N }}Client>((provider, http) =>
@@ -68,6 +75,16 @@ public static class {{ N }}ServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             .AddHttpMessageHandler(provider =>
                 new GetRetryHandler(provider.GetRequiredService<IOptions<{{ N }}Options>>().Value.GetRetries));
+
+        // Several instances must read each other's cookies: with Redis configured, the key ring goes there too,
+        // unless the application keeps its keys somewhere of its own.
+        services.AddOptions<KeyManagementOptions>().Configure<{{ N }}Redis>((keys, redis) =>
+        {
+            if (redis.Enabled && keys.XmlRepository is null)
+            {
+                keys.XmlRepository = new RedisXmlRepository(() => redis.Database, {{ N }}Redis.DataProtectionKey);
+            }
+        });
 
         services.AddAntiforgery();
         services.PostConfigure<AntiforgeryOptions>(antiforgery =>

@@ -5,6 +5,9 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+{%- if cookiecutter.has_refresh %}
+using System.Threading;
+{%- endif %}
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -19,11 +22,37 @@ namespace {{ cookiecutter.namespace }};
 /// it was fetched and the service's own session values (its tokens). Within
 /// <see cref="{{ N }}Options.SessionTtl"/> a request is served from the cache without calling the service;
 /// after it, the user is fetched once more, and a user the service has disabled or deleted is signed out.
+{%- if cookiecutter.has_refresh %}
+/// Before that fetch, tokens past their expiry are refreshed (and after a fetch the service refused as
+/// expired, once); a session whose refresh fails is signed out.
+{%- endif %}
 /// </summary>
-internal sealed class {{ N }}Sessions({{ N }}Client client, IOptions<{{ N }}Options> options, TimeProvider time, ILogger<{{ N }}Sessions> logger)
+internal sealed class {{ N }}Sessions(
+    {{ N }}Client client,
+{%- if cookiecutter.has_refresh %}
+    {{ N }}TicketStore store,
+    {{ N }}RefreshFlights flights,
+{%- endif %}
+    IOptions<{{ N }}Options> options,
+    TimeProvider time,
+    ILogger<{{ N }}Sessions> logger)
 {
     private const string FetchedKey = ".{{ cookiecutter.slug }}.fetched";
     private const string ServiceKey = ".{{ cookiecutter.slug }}.service";
+{%- if cookiecutter.session_expires %}
+
+    /// <summary>The session value with the tokens' deadline, in seconds since 1970 (from the service's <c>expires_in</c>).</summary>
+    private const string ExpiresAtKey = "expires_at";
+
+    /// <summary>When the session's tokens were last refreshed (system clock, round-trip format).</summary>
+    private const string RefreshedKey = ".{{ cookiecutter.slug }}.refreshed";
+
+    /// <summary>
+    /// How long after a refresh its deadline is not taken at its word: a deadline in whole seconds, taken a
+    /// little early, can fall due as soon as it is set when tokens live a second or two.
+    /// </summary>
+    private static readonly TimeSpan JustRefreshed = TimeSpan.FromSeconds(1);
+{%- endif %}
 
     /// <summary>
     /// Sign a user in at the service and start a new session for them. Nothing changes until the service
@@ -67,24 +96,62 @@ internal sealed class {{ N }}Sessions({{ N }}Client client, IOptions<{{ N }}Opti
         {
             return;
         }
+{%- if cookiecutter.has_refresh %}
+
+        bool refreshed = false;
+{%- if cookiecutter.session_expires %}
+        if (HasExpired(service) && !RefreshedLately(context.Properties))
+        {
+            service = await RefreshOrSignOutAsync(context, service);
+            if (service is null)
+            {
+                return;
+            }
+
+            refreshed = true;
+        }
+{%- endif %}
+{%- endif %}
 
         {{ N }}User user;
         try
         {
-            user = {{ N }}User.FromRecord(await client.GetUserAsync(service, context.HttpContext.RequestAborted));
+{%- if cookiecutter.has_refresh %}
+            user = await FetchUserAsync(service, context.HttpContext.RequestAborted);
         }
-        catch ({{ N }}Exception error) when (error.Kind is {{ N }}ErrorKind.InvalidCredentials or {{ N }}ErrorKind.UserNotFound or {{ N }}ErrorKind.AccountDisabled)
+        catch ({{ N }}Exception error) when (!refreshed && error.Kind is {{ N }}ErrorKind.Expired or {{ N }}ErrorKind.InvalidCredentials)
         {
-            await RejectAsync(context, $"the service refused the user ({error.Code})");
-            return;
+            // The access token expired before its time (or the service gives none): refresh, and ask once more.
+            service = await RefreshOrSignOutAsync(context, service);
+            if (service is null)
+            {
+                return;
+            }
+
+            try
+            {
+                user = await FetchUserAsync(service, context.HttpContext.RequestAborted);
+            }
+            catch ({{ N }}Exception again)
+            {
+                await FailAsync(context, again);
+                return;
+            }
         }
         catch ({{ N }}Exception error)
         {
-            logger.LogWarning("Could not refresh the signed-in user, failing closed: {Reason}", error.Message);
-            context.HttpContext.Features.Set(new {{ N }}ServiceFailure(error));
-            context.RejectPrincipal();
+            await FailAsync(context, error);
             return;
         }
+{%- else %}
+            user = {{ N }}User.FromRecord(await client.GetUserAsync(service, context.HttpContext.RequestAborted));
+        }
+        catch ({{ N }}Exception error)
+        {
+            await FailAsync(context, error);
+            return;
+        }
+{%- endif %}
 
         if (!user.Active)
         {
@@ -96,6 +163,105 @@ internal sealed class {{ N }}Sessions({{ N }}Client client, IOptions<{{ N }}Opti
         context.ReplacePrincipal(user.ToPrincipal());
         context.ShouldRenew = true;
     }
+{%- if cookiecutter.has_logout %}
+
+    /// <summary>
+    /// End the request's session at the service, before the application signs it out. A failure is logged
+    /// and otherwise ignored: signing out here must never depend on the service.
+    /// </summary>
+    public async Task EndServiceSessionAsync(HttpContext context)
+    {
+        AuthenticateResult result = await context.AuthenticateAsync({{ N }}Defaults.AuthenticationScheme);
+        if (result.Properties is null || Recall(result.Properties, out _) is not { } service)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.LogoutAsync(service, context.RequestAborted);
+        }
+        catch ({{ N }}Exception error)
+        {
+            logger.LogWarning("The service did not end its session at sign-out (logout: {Code}); signed out here anyway", error.Code);
+        }
+    }
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+
+    /// <summary>
+    /// Change the signed-in user's password at the service{% if cookiecutter.has_refresh %} (refreshing the tokens once if the service
+    /// finds them expired){% endif %}, then give the session a new id: the user stays signed in, and a copy of the
+    /// old cookie no longer works.
+    /// </summary>
+    /// <returns>False when the request has no session (any more): the caller answers as to an anonymous request.</returns>
+    /// <exception cref="{{ N }}Exception">The service refused the change or cannot be reached.</exception>
+    public async Task<bool> ChangePasswordAsync(HttpContext context, string currentPassword, string newPassword)
+    {
+        AuthenticateResult result = await context.AuthenticateAsync({{ N }}Defaults.AuthenticationScheme);
+        if (result.Principal is null
+            || result.Properties is null
+            || Recall(result.Properties, out _) is not { } service)
+        {
+            return false;
+        }
+
+        Dictionary<string, string> input = new()
+        {
+            ["current_password"] = currentPassword,
+            ["new_password"] = newPassword,
+        };
+{%- if cookiecutter.has_refresh %}
+        try
+        {
+            await client.ChangePasswordAsync(service, input, context.RequestAborted);
+        }
+        catch ({{ N }}Exception error) when (error.Kind == {{ N }}ErrorKind.Expired)
+        {
+            IReadOnlyDictionary<string, string>? refreshed = await RefreshOrSignOutAsync(context, {{ N }}TicketStore.KeyOf(result.Properties), service);
+            if (refreshed is null)
+            {
+                return false;
+            }
+
+            service = refreshed;
+            await client.ChangePasswordAsync(service, input, context.RequestAborted);
+        }
+{%- else %}
+        await client.ChangePasswordAsync(service, input, context.RequestAborted);
+{%- endif %}
+
+        AuthenticationProperties properties = new(new Dictionary<string, string?>(result.Properties.Items))
+        {
+            IsPersistent = result.Properties.IsPersistent,
+            AllowRefresh = true,
+            IssuedUtc = null,
+            ExpiresUtc = null,
+        };
+        properties.Items.Remove({{ N }}TicketStore.KeyItem);
+        Keep(properties, service);
+        await context.SignInAsync({{ N }}Defaults.AuthenticationScheme, result.Principal, properties);
+        logger.LogInformation("User {UserId} changed their password", context.Get{{ N }}User()?.Id);
+        return true;
+    }
+{%- endif %}
+
+    /// <summary>
+    /// A fetch of the user failed: a user the service no longer accepts is signed out; any other failure
+    /// fails the request closed (503, or 502 for an answer the integration cannot read) and keeps the session.
+    /// </summary>
+    private async Task FailAsync(CookieValidatePrincipalContext context, {{ N }}Exception error)
+    {
+        if (error.Kind is {{ N }}ErrorKind.InvalidCredentials or {{ N }}ErrorKind.UserNotFound or {{ N }}ErrorKind.AccountDisabled or {{ N }}ErrorKind.Expired)
+        {
+            await RejectAsync(context, $"the service refused the user ({error.Code})");
+            return;
+        }
+
+        logger.LogWarning("Could not refresh the signed-in user, failing closed: {Reason}", error.Message);
+        context.HttpContext.Features.Set(new {{ N }}ServiceFailure(error));
+        context.RejectPrincipal();
+    }
 
     private async Task RejectAsync(CookieValidatePrincipalContext context, string reason)
     {
@@ -103,9 +269,138 @@ internal sealed class {{ N }}Sessions({{ N }}Client client, IOptions<{{ N }}Opti
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync({{ N }}Defaults.AuthenticationScheme);
     }
+{%- if cookiecutter.has_refresh %}
+
+    private async Task<{{ N }}User> FetchUserAsync(IReadOnlyDictionary<string, string> service, CancellationToken cancellationToken) =>
+        {{ N }}User.FromRecord(await client.GetUserAsync(service, cancellationToken));
+
+{%- if cookiecutter.session_expires %}
+
+    /// <summary>
+    /// Whether the tokens of the session are past their deadline. The client set it on the system clock, so it is
+    /// read on the system clock too, not on the injected <c>TimeProvider</c> (which times the user cache).
+    /// </summary>
+    private static bool HasExpired(IReadOnlyDictionary<string, string> service) =>
+        service.TryGetValue(ExpiresAtKey, out string? text)
+        && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double expiresAt)
+        && DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0 >= expiresAt;
+
+    /// <summary>
+    /// Whether this session's tokens were refreshed within <see cref="JustRefreshed"/>: then the fetch of the user
+    /// goes ahead, and a token the service refuses is refreshed then.
+    /// </summary>
+    private static bool RefreshedLately(AuthenticationProperties properties) =>
+        properties.Items.TryGetValue(RefreshedKey, out string? text)
+        && DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset at)
+        && DateTimeOffset.UtcNow - at < JustRefreshed;
+{%- endif %}
+
+    private async Task<IReadOnlyDictionary<string, string>?> RefreshOrSignOutAsync(
+        CookieValidatePrincipalContext context,
+        IReadOnlyDictionary<string, string> service)
+    {
+        IReadOnlyDictionary<string, string>? values = await RefreshOrSignOutAsync(context.HttpContext, {{ N }}TicketStore.KeyOf(context.Properties), service);
+        if (values is null)
+        {
+            context.RejectPrincipal();
+        }
+{%- if cookiecutter.session_expires %}
+        else
+        {
+            context.Properties.Items[RefreshedKey] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        }
+{%- endif %}
+
+        return values;
+    }
+
+    /// <summary>
+    /// Refresh the service's tokens of a session, once for all its concurrent requests. A refresh that fails,
+    /// for any reason, signs the session out (null): the user signs in again, rather than meeting errors
+    /// until they do.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>?> RefreshOrSignOutAsync(
+        HttpContext context,
+        string? sessionKey,
+        IReadOnlyDictionary<string, string> service)
+    {
+        try
+        {
+            return sessionKey is null
+                ? await RefreshedAsync(null, service)
+                : await flights.RunAsync(sessionKey, () => RefreshedAsync(sessionKey, service));
+        }
+        catch ({{ N }}Exception error)
+        {
+            logger.LogWarning("Signed out: the tokens could not be refreshed (refresh: {Code})", error.Code);
+            await context.SignOutAsync({{ N }}Defaults.AuthenticationScheme);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The session's values after a refresh: those stored now when another request (or instance) has already
+    /// refreshed them since this request read <paramref name="service"/>, else the new service session, stored at
+    /// once so that the requests waiting for it find it.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> RefreshedAsync(string? sessionKey, IReadOnlyDictionary<string, string> service)
+    {
+        AuthenticationTicket? stored = null;
+        if (sessionKey is not null)
+        {
+            stored = await store.RetrieveAsync(sessionKey)
+                ?? throw new {{ N }}InvalidCredentialsException("the session ended while its tokens were being refreshed");
+            if (Recall(stored.Properties, out _) is { } current && !SameValues(current, service))
+            {
+                return current;
+            }
+        }
+
+        // The complete new service session (what the service does not renew is carried over). Not the request's
+        // own cancellation: the requests waiting for this refresh need its result.
+        IReadOnlyDictionary<string, string> values = await client.RefreshAsync(service, CancellationToken.None);
+
+        if (stored is not null)
+        {
+            Keep(stored.Properties, values);
+{%- if cookiecutter.session_expires %}
+            stored.Properties.Items[RefreshedKey] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+{%- endif %}
+            await store.RenewAsync(sessionKey!, stored);
+        }
+
+        logger.LogInformation("Refreshed the service session's tokens");
+        return values;
+    }
+
+    private static bool SameValues(IReadOnlyDictionary<string, string> one, IReadOnlyDictionary<string, string> other)
+    {
+        if (one.Count != other.Count)
+        {
+            return false;
+        }
+
+        foreach (KeyValuePair<string, string> pair in one)
+        {
+            if (!other.TryGetValue(pair.Key, out string? value) || value != pair.Value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+{%- endif %}
 
     /// <summary>Keep the service session and the time the user was fetched in the (server-side) session.</summary>
     private void Remember(AuthenticationProperties properties, IReadOnlyDictionary<string, string> service)
+    {
+        Keep(properties, service);
+        properties.Items[FetchedKey] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Keep the service session's values in the (server-side) session.</summary>
+    private static void Keep(AuthenticationProperties properties, IReadOnlyDictionary<string, string> service)
     {
         JsonObject values = new();
         foreach (KeyValuePair<string, string> pair in service)
@@ -114,7 +409,6 @@ internal sealed class {{ N }}Sessions({{ N }}Client client, IOptions<{{ N }}Opti
         }
 
         properties.Items[ServiceKey] = values.ToJsonString();
-        properties.Items[FetchedKey] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
     }
 
     /// <summary>What <see cref="Remember"/> kept, or null when the session does not hold it.</summary>

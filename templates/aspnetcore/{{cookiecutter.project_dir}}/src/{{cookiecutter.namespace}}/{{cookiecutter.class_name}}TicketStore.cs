@@ -11,11 +11,15 @@ namespace {{ cookiecutter.namespace }};
 /// <summary>
 /// Keeps sessions on the server, in <see cref="IDistributedCache"/>: the cookie holds only a random
 /// key. Signing out deletes the session, so a copy of the old cookie no longer signs anyone in, and
-/// the service's tokens never leave the server. Register a shared cache (Redis, SQL Server ...) when
-/// the application runs on more than one server.
+/// the service's tokens never leave the server. With <see cref="{{ N }}Options.RedisUrl"/> set the cache is
+/// that Redis, shared by every instance of the application; else the application's
+/// <see cref="IDistributedCache"/> (in memory unless it registers another).
 /// </summary>
 internal sealed class {{ N }}TicketStore(IDistributedCache cache) : ITicketStore
 {
+    /// <summary>The property of a stored session that holds its own key, for the refresh of that session.</summary>
+    internal const string KeyItem = ".{{ cookiecutter.slug }}.key";
+
     private const string KeyPrefix = "{{ cookiecutter.slug }}-session:";
 
     /// <summary>How long a session without an expiry of its own is kept.</summary>
@@ -32,6 +36,8 @@ internal sealed class {{ N }}TicketStore(IDistributedCache cache) : ITicketStore
     /// <inheritdoc />
     public Task RenewAsync(string key, AuthenticationTicket ticket)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ticket.Properties.Items[KeyItem] = key;
         DistributedCacheEntryOptions entry = new();
         DateTimeOffset? expires = ticket.Properties.ExpiresUtc;
         if (expires.HasValue && expires.Value > DateTimeOffset.UtcNow)
@@ -55,4 +61,8 @@ internal sealed class {{ N }}TicketStore(IDistributedCache cache) : ITicketStore
 
     /// <inheritdoc />
     public Task RemoveAsync(string key) => cache.RemoveAsync(KeyPrefix + key);
+
+    /// <summary>The key a session was stored under, from its properties; null for a session not (yet) stored.</summary>
+    internal static string? KeyOf(AuthenticationProperties properties) =>
+        properties.Items.TryGetValue(KeyItem, out string? key) ? key : null;
 }

@@ -44,7 +44,7 @@ public sealed class {{ N }}User
     /// <summary>Build the user from the service's user record.</summary>
     /// <param name="record">The user record, as <see cref="{{ N }}Client.GetUserAsync"/> returns it.</param>
     /// <returns>The user.</returns>
-    /// <exception cref="{{ N }}ServiceUnavailableException">The record lacks a field or has one of the wrong type.</exception>
+    /// <exception cref="{{ N }}Exception">The record lacks a field or has one of the wrong type (<see cref="{{ N }}ErrorKind.Failed"/>, 502).</exception>
     public static {{ N }}User FromRecord(JsonElement record)
     {
         try
@@ -58,7 +58,8 @@ public sealed class {{ N }}User
         }
         catch (FormatException error)
         {
-            throw new {{ N }}ServiceUnavailableException(error.Message, error);
+            // The service answered, but not what the spec says it does: 502 failed, not 503 unavailable.
+            throw new {{ N }}Exception($"get_user: {error.Message}", error);
         }
     }
 

@@ -3,22 +3,30 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace {{ cookiecutter.namespace }};
 
-/// <summary>Puts <see cref="{{ N }}ErrorMiddleware"/> in front of the application's pipeline.</summary>
-internal sealed class {{ N }}StartupFilter : IStartupFilter
+/// <summary>Adds the integration's answers of last resort to an application's pipeline, when it asks for them.</summary>
+public static class {{ N }}ApplicationBuilderExtensions
 {
-    /// <inheritdoc />
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    /// <summary>
+    /// Answer what nothing else answered in the integration's error shape: an unhandled exception becomes a 500
+    /// (JSON or a page, no stack trace, whatever the environment), and the bare 405, 406 and 415 of the
+    /// integration's routes get their JSON error body. Call it first, right after <c>Build()</c>; an exception
+    /// handler of the application's own (<c>UseExceptionHandler</c>) added after it still handles exceptions first.
+    /// Nothing is added to the pipeline unless the application calls this.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application, to chain more calls.</returns>
+    public static IApplicationBuilder Use{{ N }}ErrorHandling(this IApplicationBuilder app)
     {
-        app.UseMiddleware<{{ N }}ErrorMiddleware>();
-        next(app);
-    };
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<{{ N }}ErrorMiddleware>();
+    }
 }
 
 /// <summary>
@@ -28,10 +36,14 @@ internal sealed class {{ N }}StartupFilter : IStartupFilter
 /// integration's routes (from routing, say) get the JSON error body every answer of the integration has.
 /// </summary>
 /// <remarks>
-/// An exception handler the application adds itself (<c>UseExceptionHandler</c>) runs inside this
-/// middleware and so handles exceptions first.
+/// Added by <see cref="{{ N }}ApplicationBuilderExtensions.Use{{ N }}ErrorHandling"/> only. An exception handler the
+/// application adds itself (<c>UseExceptionHandler</c>) runs inside this middleware and so handles exceptions first.
 /// </remarks>
-internal sealed class {{ N }}ErrorMiddleware(RequestDelegate next, IOptions<{{ N }}Options> options, ILogger<{{ N }}ErrorMiddleware> logger)
+internal sealed class {{ N }}ErrorMiddleware(
+    RequestDelegate next,
+    IOptions<{{ N }}Options> options,
+    IHostEnvironment environment,
+    ILogger<{{ N }}ErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -39,7 +51,7 @@ internal sealed class {{ N }}ErrorMiddleware(RequestDelegate next, IOptions<{{ N
         {
             await next(context);
         }
-        catch (Exception error) when (Answerable(context, error))
+        catch (Exception error) when (Answerable(context, error) && !ForTheDeveloperPage(context))
         {
             logger.LogError(error, "Unhandled exception on {Method} {Path}; answered 500 without details", context.Request.Method, context.Request.Path);
             await {{ N }}Responses.UnexpectedErrorAsync(context);
@@ -71,6 +83,13 @@ internal sealed class {{ N }}ErrorMiddleware(RequestDelegate next, IOptions<{{ N
     /// Whether an exception can still be answered: the response has not started, the client is still
     /// there, and it is not a request the server itself refuses with a 4xx of its own (a body too large).
     /// </summary>
+    /// <summary>
+    /// Whether to leave an exception to the developer exception page: on the application's own routes in the
+    /// Development environment, as if this middleware were not there.
+    /// </summary>
+    private bool ForTheDeveloperPage(HttpContext context) =>
+        environment.IsDevelopment() && !context.Request.Path.StartsWithSegments(options.Value.RoutePrefix);
+
     private static bool Answerable(HttpContext context, Exception error) =>
         !context.Response.HasStarted
         && !context.RequestAborted.IsCancellationRequested
