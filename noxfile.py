@@ -240,10 +240,21 @@ def real_keycloak(session: nox.Session) -> None:
         session.log(f"realm {realm.name!r} on {realm.url}; test users from {env['KEYCLOAK_TEST_USERS']}")
         # One sign-in per operation first: a spec wrong about Keycloak fails here, naming the operation.
         session.run("python", str(ROOT / "tests" / "real" / "preflight.py"), env=env)
-        for name, (_, tests) in REAL_TARGETS.items():
-            session.log(f"{name}: the package's own tests against Keycloak ({time.monotonic() - began:.0f} s)")
-            for command in tests:
-                run_in(name, command, env=env)
+        # 60 s of page views across six token lifetimes, as a user of its own: beside the targets' tests.
+        staying = subprocess.Popen(
+            [str(Path(session.bin) / "python"), str(ROOT / "tests" / "real" / "stay_signed_in.py"), str(out / "flask")],
+            env={**os.environ, **env},
+        )
+        try:
+            for name, (_, tests) in REAL_TARGETS.items():
+                session.log(f"{name}: the package's own tests against Keycloak ({time.monotonic() - began:.0f} s)")
+                for command in tests:
+                    run_in(name, command, env=env)
+            if staying.wait(timeout=300) != 0:
+                session.error("tests/real/stay_signed_in.py failed (its lines are above)")
+        finally:
+            if staying.poll() is None:
+                staying.kill()
         for report in sorted(out.glob("spring/*/target/surefire-reports/*Tests.txt")):  # -q hides the counts
             session.log(f"spring: {report.read_text(encoding='utf-8').splitlines()[3]}")
         session.log(f"all targets passed against Keycloak ({time.monotonic() - began:.0f} s)")
