@@ -114,6 +114,34 @@ class Service:
 
     def reset(self) -> None:
         self._control("POST", "reset")
+{%- if cookiecutter.has_refresh %}
+
+    def token_lifetime(self, seconds: float) -> None:
+        """Hand out access tokens that expire after ``seconds`` from now on (``reset`` restores the default)."""
+        self._control("POST", "tokens", json={"ttl": seconds})
+
+    def expire_tokens(self, key: str) -> None:
+        """End the user's current access tokens now, before the deadline the service gave."""
+        self._control("POST", f"users/{key}/expire")
+{%- endif %}
+{%- if cookiecutter.has_logout %}
+
+    def sessions(self) -> dict[str, int]:
+        """The live service sessions of each user, by key."""
+        return self._control("GET", "sessions").json()
+{%- endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+    def mailed_token(self, key: str, kind: str) -> str:
+        """The token of the newest mail of ``kind`` (``reset`` or ``verify``) sent to the user ``key``."""
+        mails = [mail for mail in self._control("GET", "outbox").json() if (mail["user"], mail["kind"]) == (key, kind)]
+        assert mails, f"no {kind} mail was sent to {key}"
+        return mails[-1]["token"]
+
+    def expire_link(self, token: str) -> None:
+        """Make a reset or verification token expired."""
+        self._control("POST", f"tokens/{token}/expire")
+{%- endif %}
 
     def _control(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         if not self.steerable:

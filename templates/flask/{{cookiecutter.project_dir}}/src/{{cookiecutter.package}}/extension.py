@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+{%- if cookiecutter.has_refresh %}
+from typing import TYPE_CHECKING
+{%- endif %}
 
 from flask import Flask
 from flask_login import LoginManager
@@ -18,9 +21,17 @@ from .guards import unauthorized
 from .session import load_user
 from .settings import ConfigurationError, Settings, load_settings
 from .signed_out import SignedOutSessions
+{%- if cookiecutter.has_refresh %}
+from .single_flight import SingleFlight
+{%- endif %}
 from .state import State, get_state
 from .throttle import LoginThrottle
 from .views import blueprint, http_error, service_error
+{%- if cookiecutter.has_refresh %}
+
+if TYPE_CHECKING:
+    from redis import Redis
+{%- endif %}
 
 
 class {{ cookiecutter.class_name }}:
@@ -71,7 +82,17 @@ class {{ cookiecutter.class_name }}:
             signed_out = None
         else:
             signed_out = _signed_out_sessions(app, settings)
+{%- if cookiecutter.has_refresh %}
+        refreshes = SingleFlight(
+            shared=_RedisStore.from_url(settings.redis_url) if settings.redis_url else None,
+            prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
+            keep=config.REFRESH_KEEP,
+            wait=settings.timeout * 2 + 1,
+        )
+        app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle, refreshes)
+{%- else %}
         app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle)
+{%- endif %}
         _secure_session_cookie(app)
         _set_up_login(app)
         if "csrf" not in app.extensions:
@@ -116,6 +137,34 @@ def _sessions_in_redis(app: Flask, redis_url: str) -> None:
         Session(app)
 
 
+{% if cookiecutter.has_refresh -%}
+class _RedisStore:
+    """The app's Redis as the store where instances share refreshes (the API of :class:`.single_flight.SharedStore`)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    @classmethod
+    def from_url(cls, url: str) -> _RedisStore:
+        from redis import Redis
+
+        return cls(Redis.from_url(url, decode_responses=True))
+
+    def add(self, key: str, value: str, timeout: float) -> bool:
+        return bool(self.redis.set(key, value, nx=True, px=max(1, round(timeout * 1000))))
+
+    def get(self, key: str) -> str | None:
+        value = self.redis.get(key)
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str, timeout: float) -> None:
+        self.redis.set(key, value, px=max(1, round(timeout * 1000)))
+
+    def delete(self, key: str) -> None:
+        self.redis.delete(key)
+
+
+{% endif -%}
 def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:
     """The record of signed-out sessions, in the instance folder unless ``{{ cookiecutter.config_prefix }}_SIGNED_OUT_DB`` names a file.
 

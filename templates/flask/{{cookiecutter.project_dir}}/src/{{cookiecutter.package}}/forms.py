@@ -19,11 +19,16 @@ from typing import Any, TypeVar
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import fields
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, {% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}EqualTo, {% endif %}Length
 
 from . import config
 
 FormT = TypeVar("FormT", bound=FlaskForm)
+{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+
+#: What a form whose two new passwords differ is told; the service is not asked.
+PASSWORDS_DIFFER = "The two passwords do not match."
+{%- endif %}
 
 
 class LoginForm(FlaskForm):
@@ -47,6 +52,51 @@ class ForgotPasswordForm(FlaskForm):
 {% for input in cookiecutter.forgot_inputs %}
     {{ input.name }} = {{ field(input) }}
 {%- endfor %}
+{% endif %}
+{%- if cookiecutter.has_reset_password %}
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password with the token of the link in the reset message."""
+
+    token = fields.HiddenField()
+    password = fields.PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_confirm = fields.PasswordField(
+        "New password again",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH), EqualTo("password", message=PASSWORDS_DIFFER)],
+        render_kw={"autocomplete": "new-password"},
+    )
+{% endif %}
+{%- if cookiecutter.has_change_password %}
+
+class ChangePasswordForm(FlaskForm):
+    """Change the signed-in user's password: the current one, and the new one twice."""
+
+    current_password = fields.PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = fields.PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    new_password_confirm = fields.PasswordField(
+        "New password again",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH), EqualTo("new_password", message=PASSWORDS_DIFFER)],
+        render_kw={"autocomplete": "new-password"},
+    )
+{% endif %}
+{%- if cookiecutter.has_verify_email %}
+
+class VerifyEmailForm(FlaskForm):
+    """Confirm an email address with the token of the link in the verification message."""
+
+    token = fields.HiddenField()
 {% endif %}
 
 def from_json(form_class: type[FormT], data: dict[str, Any]) -> FormT:

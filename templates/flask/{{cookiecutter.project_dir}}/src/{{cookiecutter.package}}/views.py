@@ -1,4 +1,4 @@
-"""The blueprint: login, logout, me{% if cookiecutter.has_register %}, register{% endif %}{% if cookiecutter.has_forgot_password %}, forgot password{% endif %}.
+"""The blueprint: login, logout, me{% if cookiecutter.has_register %}, register{% endif %}{% if cookiecutter.has_forgot_password %}, forgot password{% endif %}{% if cookiecutter.has_reset_password %}, reset password{% endif %}{% if cookiecutter.has_verify_email %}, verify email{% endif %}{% if cookiecutter.has_change_password %}, change password{% endif %}.
 
 Each route answers browsers with pages and API clients with JSON, as
 ``Accept`` asks (see :func:`.responses.negotiate`). Posts come as forms with
@@ -13,16 +13,41 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, {% if cookiecutter.has_register %}flash, {% endif %}redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user{% if cookiecutter.has_change_password %}, login_required{% endif %}
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, generate_csrf
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotAcceptable, UnsupportedMediaType
 
 from . import config
 from .errors import {{ cookiecutter.view_error_imports | join(", ") }}
-from .forms import {% if cookiecutter.has_forgot_password %}ForgotPasswordForm, {% endif %}FormT, LoginForm, {% if cookiecutter.has_register %}RegisterForm, {% endif %}from_json
+{%- if cookiecutter.has_verify_email %}
+from .errors import Unverified
+{%- endif %}
+from .forms import (
+{%- if cookiecutter.has_change_password %}
+    ChangePasswordForm,
+{%- endif %}
+{%- if cookiecutter.has_forgot_password %}
+    ForgotPasswordForm,
+{%- endif %}
+    FormT,
+    LoginForm,
+{%- if cookiecutter.has_register %}
+    RegisterForm,
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+    ResetPasswordForm,
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+    VerifyEmailForm,
+{%- endif %}
+    from_json,
+)
+{%- if cookiecutter.has_change_password %}
+from .guards import unauthorized
+{%- endif %}
 from .responses import HTML, JSON, json_error, negotiate, render_page, wants_json
-from .session import log_in, log_out
+from .session import {% if cookiecutter.has_change_password and cookiecutter.has_refresh %}RefreshFailed, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
 from .state import get_state
 
 logger = logging.getLogger(__name__)
@@ -47,6 +72,19 @@ _HTTP_ERROR_CODES = {
 
 #: What a throttled sign-in is told, whether or not the account exists.
 TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later."
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+#: What a link without its token is told.
+INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one."
+
+#: The error codes that say the link's token cannot be used: the page offers no form, only a way to a new link.
+LINK_ERRORS = frozenset({"invalid_token", "expired_token"})
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+
+#: What a password change with a wrong current password is told.
+WRONG_CURRENT_PASSWORD = "Your current password is not correct."
+{%- endif %}
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -70,7 +108,7 @@ def login() -> ResponseReturnValue:
     except {{ cookiecutter.class_name }}Error as err:
         logger.info("Login refused: %s", err.code)
         # Only the service's refusals count: an outage says nothing about who is guessing.
-        if isinstance(err, InvalidCredentials | AccountDisabled):
+        if isinstance(err, InvalidCredentials | AccountDisabled{% if cookiecutter.has_verify_email %} | Unverified{% endif %}):
             throttle.failed(username, address)
         return _refused(err, form, answer, "login.html")
     throttle.succeeded(username)
@@ -151,6 +189,97 @@ def forgot_password() -> ResponseReturnValue:
     if answer == JSON:
         return {"status": "sent"}, 202
     return render_page("forgot.html", form=None, sent=True)
+{% endif %}
+{%- if cookiecutter.has_reset_password %}
+
+@blueprint.route("/reset", methods=["GET", "POST"])
+def reset_password() -> ResponseReturnValue:
+    """Choose a new password, from the link in the reset message. Signs nobody in."""
+    if request.method == "GET":
+        negotiate(HTML)
+        token = request.args.get(config.RESET_TOKEN_QUERY)
+        if not token:
+            return _bad_link("invalid_token", INCOMPLETE_LINK, HTML, "reset.html")
+        return render_page("reset.html", form=ResetPasswordForm(token=token))
+    answer = negotiate(HTML, JSON)
+    form = _posted(ResetPasswordForm)
+    if not form.token.data:
+        return _bad_link("invalid_token", INCOMPLETE_LINK, answer, "reset.html")
+    if not form.validate():
+        return _invalid(form, answer, "reset.html")
+    try:
+        get_state().client.reset_password({"token": form.token.data, "password": form.password.data})
+    except {{ cookiecutter.class_name }}Error as err:
+        logger.info("Password reset refused: %s", err.code)
+        if err.code in LINK_ERRORS:
+            return _bad_link(err.code, err.public_message, answer, "reset.html")
+        return _refused(err, form, answer, "reset.html")
+    if answer == JSON:
+        return {"status": "reset"}
+    return render_page("reset.html", form=None, done=True)
+{% endif %}
+{%- if cookiecutter.has_verify_email %}
+
+@blueprint.route("/verify", methods=["GET", "POST"])
+def verify_email() -> ResponseReturnValue:
+    """Verify an email address, from the link in the verification message.
+
+    The link opens a page with one button: mail scanners open the links of
+    the messages they check, so only the button's post uses the token.
+    """
+    if request.method == "GET":
+        negotiate(HTML)
+        token = request.args.get(config.VERIFY_TOKEN_QUERY)
+        if not token:
+            return _bad_link("invalid_token", INCOMPLETE_LINK, HTML, "verify.html")
+        return render_page("verify.html", form=VerifyEmailForm(token=token))
+    answer = negotiate(HTML, JSON)
+    form = _posted(VerifyEmailForm)
+    if not form.token.data:
+        return _bad_link("invalid_token", INCOMPLETE_LINK, answer, "verify.html")
+    if not form.validate():
+        return _invalid(form, answer, "verify.html")
+    try:
+        get_state().client.verify_email({"token": form.token.data})
+    except {{ cookiecutter.class_name }}Error as err:
+        logger.info("Email verification refused: %s", err.code)
+        if err.code in LINK_ERRORS:
+            return _bad_link(err.code, err.public_message, answer, "verify.html")
+        return _refused(err, form, answer, "verify.html")
+    if answer == JSON:
+        return {"status": "verified"}
+    return render_page("verify.html", form=None, done=True)
+{% endif %}
+{%- if cookiecutter.has_change_password %}
+
+@blueprint.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change the signed-in user's password. The user stays signed in, in a session with a new id."""
+    if request.method == "GET":
+        negotiate(HTML)
+        return render_page("password.html", form=ChangePasswordForm())
+    answer = negotiate(HTML, JSON)
+    form = _posted(ChangePasswordForm)
+    if not form.validate():
+        return _invalid(form, answer, "password.html")
+    try:
+        set_new_password(form.current_password.data, form.new_password.data)
+{%- if cookiecutter.has_refresh %}
+    except RefreshFailed:
+        log_out()
+        return unauthorized()
+{%- endif %}
+    except InvalidCredentials:
+        # Signed in, so the service refused the current password, not the session.
+        logger.info("Password change refused: invalid_credentials")
+        return _error(answer, "password.html", "invalid_credentials", WRONG_CURRENT_PASSWORD, 400, form=form)
+    except {{ cookiecutter.class_name }}Error as err:
+        logger.info("Password change refused: %s", err.code)
+        return _refused(err, form, answer, "password.html")
+    if answer == JSON:
+        return {"status": "changed"}
+    return render_page("password.html", form=None, done=True)
 {% endif %}
 
 @blueprint.errorhandler(CSRFError)
@@ -245,6 +374,18 @@ def _throttled(retry_after: int, form: LoginForm, answer: str) -> ResponseReturn
 
 def _refused(error: {{ cookiecutter.class_name }}Error, form: FlaskForm, answer: str, page: str) -> ResponseReturnValue:
     """The service refused a post: the error's status, with a message that gives nothing away."""
+    return _error(answer, page, error.code, error.public_message, error.status, form=form)
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+
+def _bad_link(code: str, message: str, answer: str, page: str) -> ResponseReturnValue:
+    """A link whose token is missing, unknown, used or expired: 400, and a page without the form."""
+    return _error(answer, page, code, message, 400, form=None)
+{%- endif %}
+
+
+def _error(answer: str, page: str, code: str, message: str, status: int, *, form: FlaskForm | None) -> ResponseReturnValue:
+    """An error as JSON, or as the page again with the message above its form."""
     if answer == JSON:
-        return json_error(error.code, error.public_message, error.status)
-    return render_page(page, error.status, form=form, error=error.public_message)
+        return json_error(code, message, status)
+    return render_page(page, status, form=form, error=message)
