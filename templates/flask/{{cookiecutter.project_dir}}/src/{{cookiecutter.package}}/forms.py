@@ -99,6 +99,15 @@ class VerifyEmailForm(FlaskForm):
     token = fields.HiddenField()
 {% endif %}
 
+def text(field: fields.StringField) -> str:
+    """The text of a field of a form that validated.
+
+    WTForms types ``data`` as ``str | None``; a required field that validated
+    has text, and an optional one left empty reads as "".
+    """
+    return field.data or ""
+
+
 def from_json(form_class: type[FormT], data: dict[str, Any]) -> FormT:
     """Fill a form from a JSON object, for API clients.
 
@@ -107,4 +116,5 @@ def from_json(form_class: type[FormT], data: dict[str, Any]) -> FormT:
     header by ``CSRFProtect``, so the form does not look for one in the body.
     """
     text = MultiDict({name: value for name, value in data.items() if isinstance(value, str)})
-    return form_class(formdata=text, meta={"csrf": False})
+    form: FormT = form_class(formdata=text, meta={"csrf": False})
+    return form

@@ -342,7 +342,8 @@ def _unseal(sealed: str) -> dict[str, Any]:
 
     :raises InvalidToken: when it was not made with this app's secret keys.
     """
-    return json.loads(_cipher().decrypt(sealed.encode("ascii")))
+    values: dict[str, Any] = json.loads(_cipher().decrypt(sealed.encode("ascii")))
+    return values
 
 
 def _cipher() -> MultiFernet:

@@ -38,6 +38,7 @@ def get_state(app: Flask | None = None) -> State:
     """
     app = app or current_app
     try:
-        return app.extensions[config.EXTENSION_KEY]
+        state: State = app.extensions[config.EXTENSION_KEY]
     except KeyError:
         raise RuntimeError("{{ cookiecutter.class_name }} is not initialised on this app: call {{ cookiecutter.class_name }}(app) or init_app(app).") from None
+    return state

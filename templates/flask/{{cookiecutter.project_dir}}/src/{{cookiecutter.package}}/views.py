@@ -42,6 +42,7 @@ from .forms import (
     VerifyEmailForm,
 {%- endif %}
     from_json,
+    text,
 )
 {%- if cookiecutter.has_change_password %}
 from .guards import unauthorized
@@ -49,6 +50,7 @@ from .guards import unauthorized
 from .responses import HTML, JSON, json_error, negotiate, render_page, wants_json
 from .session import {% if cookiecutter.has_change_password and cookiecutter.has_refresh %}RefreshFailed, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
 from .state import get_state
+from .user import {{ cookiecutter.class_name }}User
 
 logger = logging.getLogger(__name__)
 
@@ -97,14 +99,14 @@ def login() -> ResponseReturnValue:
     form = _posted(LoginForm)
     if not form.validate():
         return _invalid(form, answer, "login.html")
-    username, address = form.username.data, request.remote_addr or ""
+    username, address = text(form.username), request.remote_addr or ""
     throttle = get_state().throttle
     retry_after = throttle.retry_after(username, address)
     if retry_after is not None:
         logger.info("Login refused: too_many_attempts")
         return _throttled(retry_after, form, answer)
     try:
-        user = log_in(username, form.password.data)
+        user = log_in(username, text(form.password))
     except {{ cookiecutter.class_name }}Error as err:
         logger.info("Login refused: %s", err.code)
         # Only the service's refusals count: an outage says nothing about who is guessing.
@@ -133,7 +135,8 @@ def me() -> ResponseReturnValue:
     negotiate(JSON)
     if not current_user.is_authenticated:
         return json_error("unauthorized", "Sign in to continue.", 401)
-    return current_user.to_dict()
+    user: {{ cookiecutter.class_name }}User = current_user
+    return user.to_dict()
 
 
 @blueprint.get("/csrf")
@@ -155,7 +158,7 @@ def register() -> ResponseReturnValue:
         return _invalid(form, answer, "register.html")
     try:
         get_state().client.register(
-            {% for input in cookiecutter.register_inputs %}{{ input.name }}=form.{{ input.name }}.data{% if not loop.last %}, {% endif %}{% endfor %}
+            {% for input in cookiecutter.register_inputs %}{{ input.name }}=text(form.{{ input.name }}){% if not loop.last %}, {% endif %}{% endfor %}
         )
     except {{ cookiecutter.class_name }}Error as err:
         logger.info("Registration refused: %s", err.code)
@@ -179,7 +182,7 @@ def forgot_password() -> ResponseReturnValue:
         return _invalid(form, answer, "forgot.html")
     try:
         get_state().client.forgot_password(
-            {% for input in cookiecutter.forgot_inputs %}{{ input.name }}=form.{{ input.name }}.data{% if not loop.last %}, {% endif %}{% endfor %}
+            {% for input in cookiecutter.forgot_inputs %}{{ input.name }}=text(form.{{ input.name }}){% if not loop.last %}, {% endif %}{% endfor %}
         )
     except UserNotFound:
         pass  # answered like a known account, so the page does not tell who has one
@@ -208,7 +211,7 @@ def reset_password() -> ResponseReturnValue:
     if not form.validate():
         return _invalid(form, answer, "reset.html")
     try:
-        get_state().client.reset_password({"token": form.token.data, "password": form.password.data})
+        get_state().client.reset_password({"token": text(form.token), "password": text(form.password)})
     except {{ cookiecutter.class_name }}Error as err:
         logger.info("Password reset refused: %s", err.code)
         if err.code in LINK_ERRORS:
@@ -240,7 +243,7 @@ def verify_email() -> ResponseReturnValue:
     if not form.validate():
         return _invalid(form, answer, "verify.html")
     try:
-        get_state().client.verify_email({"token": form.token.data})
+        get_state().client.verify_email({"token": text(form.token)})
     except {{ cookiecutter.class_name }}Error as err:
         logger.info("Email verification refused: %s", err.code)
         if err.code in LINK_ERRORS:
@@ -264,7 +267,7 @@ def change_password() -> ResponseReturnValue:
     if not form.validate():
         return _invalid(form, answer, "password.html")
     try:
-        set_new_password(form.current_password.data, form.new_password.data)
+        set_new_password(text(form.current_password), text(form.new_password))
 {%- if cookiecutter.has_refresh %}
     except RefreshFailed:
         log_out()
@@ -349,7 +352,8 @@ def _posted(form_class: type[FormT]) -> FormT:
             raise BadRequest("The body is not a valid JSON object.")
         return from_json(form_class, data)
     if request.mimetype in FORM_TYPES:
-        return form_class()
+        form: FormT = form_class()
+        return form
     raise UnsupportedMediaType("Post a form, or JSON with Content-Type: application/json.")
 
 
