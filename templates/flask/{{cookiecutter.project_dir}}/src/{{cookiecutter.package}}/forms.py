@@ -1,7 +1,7 @@
 {%- macro field(input) -%}
 fields.{% if input.html_type == "email" %}EmailField{% elif input.html_type == "password" %}PasswordField{% else %}StringField{% endif %}(
         {{ input.label | py }},
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH){% if input.name.endswith("_confirm") %}, EqualTo({{ input.name[:-8] | py }}, message=PASSWORDS_DIFFER){% endif %}],
         render_kw={"autocomplete": {{ input.autocomplete | py }}},
     )
 {%- endmacro -%}
@@ -59,37 +59,17 @@ class ResetPasswordForm(FlaskForm):
     """Choose a new password with the token of the link in the reset message."""
 
     token = fields.HiddenField()
-    password = fields.PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_confirm = fields.PasswordField(
-        "New password again",
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH), EqualTo("password", message=PASSWORDS_DIFFER)],
-        render_kw={"autocomplete": "new-password"},
-    )
+{%- for input in cookiecutter.reset_inputs %}
+    {{ input.name }} = {{ field(input) }}
+{%- endfor %}
 {% endif %}
 {%- if cookiecutter.has_change_password %}
 
 class ChangePasswordForm(FlaskForm):
     """Change the signed-in user's password: the current one, and the new one twice."""
-
-    current_password = fields.PasswordField(
-        "Current password",
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = fields.PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
-        render_kw={"autocomplete": "new-password"},
-    )
-    new_password_confirm = fields.PasswordField(
-        "New password again",
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH), EqualTo("new_password", message=PASSWORDS_DIFFER)],
-        render_kw={"autocomplete": "new-password"},
-    )
+{% for input in cookiecutter.change_password_inputs %}
+    {{ input.name }} = {{ field(input) }}
+{%- endfor %}
 {% endif %}
 {%- if cookiecutter.has_verify_email %}
 

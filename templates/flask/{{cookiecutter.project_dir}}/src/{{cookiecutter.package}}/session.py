@@ -256,8 +256,8 @@ def _renew(sealed: str) -> dict[str, Any]:
     state = get_state()
 
     def refresh() -> str:
-        tokens = _unseal(sealed)
-        return _seal({**tokens, **state.client.refresh(tokens)})
+        # The client answers the whole new service session: it replaces the old one.
+        return _seal(state.client.refresh(_unseal(sealed)))
 
     # The key is a hash of the sealed values: the same for every copy of this session, and no secret.
     key = hashlib.sha256(sealed.encode("ascii")).hexdigest()
