@@ -12,11 +12,9 @@ from flask import Flask
 from flask_login import LoginManager
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import MethodNotAllowed
 
 from . import config
 from .client import {{ cookiecutter.class_name }}Client
-from .errors import {{ cookiecutter.class_name }}Error
 from .guards import unauthorized
 from .session import load_user
 from .settings import ConfigurationError, Settings, load_settings
@@ -26,7 +24,7 @@ from .single_flight import SingleFlight
 {%- endif %}
 from .state import State, get_state
 from .throttle import LoginThrottle
-from .views import blueprint, http_error, service_error
+from .views import blueprint
 {%- if cookiecutter.has_refresh %}
 
 if TYPE_CHECKING:
@@ -50,9 +48,10 @@ class {{ cookiecutter.class_name }}:
     :class:`ConfigurationError` at start-up), keeps sessions server-side in
     Redis with Flask-Session when ``{{ cookiecutter.config_prefix }}_REDIS_URL`` is set, or else opens the
     record of signed-out sessions (a SQLite file in the instance folder), sets up Flask-Login so
-    that ``current_user`` is the service's user, and Flask-WTF's
-    ``CSRFProtect`` (each only when the app does not have it already), and
-    registers the routes under ``{{ cookiecutter.config_prefix }}_ROUTE_PREFIX``.
+    that ``current_user`` is the service's user (unless the app has a login manager already), and
+    registers the routes under ``{{ cookiecutter.config_prefix }}_ROUTE_PREFIX``. Their posts need a CSRF token; the app's
+    own routes are left as they are, unless ``{{ cookiecutter.config_prefix }}_CSRF_APP_WIDE`` asks for Flask-WTF's
+    ``CSRFProtect`` on the whole app. No error handler is installed beyond the blueprint's.
     """
 
     def __init__(self, app: Flask | None = None) -> None:
@@ -96,12 +95,11 @@ class {{ cookiecutter.class_name }}:
         _secure_session_cookie(app)
         _set_up_login(app)
         if "csrf" not in app.extensions:
-            CSRFProtect(app)
+            if settings.csrf_app_wide:
+                CSRFProtect(app)
+            else:
+                _csrf_settings(app)
         app.register_blueprint(blueprint, url_prefix=settings.route_prefix)
-        app.register_error_handler({{ cookiecutter.class_name }}Error, service_error)
-        if not app.error_handler_spec[None].get(405):
-            # 405 is raised before a blueprint is chosen: only an app handler gives API clients JSON.
-            app.register_error_handler(MethodNotAllowed, http_error)
 
     @property
     def settings(self) -> Settings:
@@ -179,6 +177,17 @@ def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:
             f"cannot keep signed-out sessions in {path} ({err}): set {{ cookiecutter.config_prefix }}_SIGNED_OUT_DB to a file the app can write"
         ) from err
     return signed_out
+
+
+def _csrf_settings(app: Flask) -> None:
+    """Flask-WTF's CSRF settings, at the defaults ``CSRFProtect`` sets, for the blueprint's own check.
+
+    Nothing else of the app changes: its own routes stay as they were.
+    """
+    app.config.setdefault("WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"})
+    app.config.setdefault("WTF_CSRF_FIELD_NAME", "csrf_token")
+    app.config.setdefault("WTF_CSRF_HEADERS", ["X-CSRFToken", "X-CSRF-Token"])
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", True)
 
 
 def _secure_session_cookie(app: Flask) -> None:

@@ -37,7 +37,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app, g, session
+from flask import abort, current_app, g, session
 from flask_login import current_user, login_user, logout_user
 
 from . import config
@@ -46,6 +46,7 @@ from .errors import {{ ["AccountDisabled", cookiecutter.class_name ~ "Error", "S
 from .errors import Expired, InvalidCredentials
 from .single_flight import FlightTimeout
 {%- endif %}
+from .responses import service_error
 from .state import get_state
 from .user import {{ cookiecutter.class_name }}User
 
@@ -206,13 +207,15 @@ def _fetch_again(sealed: str) -> {{ cookiecutter.class_name }}User | None:
 {%- else %}
         user = {{ cookiecutter.class_name }}User.from_record(get_state().client.get_user(tokens))
 {%- endif %}
-    except ServiceUnavailable:
-        # Fail this request; while it is answered (an error page asks for current_user too), the user is anonymous.
-        g.setdefault(_FETCH_FAILED, True)
-        raise
     except {{ cookiecutter.class_name }}Error as err:
-        _forget(f"the service no longer describes the user ({err.code})")
-        return None
+        if not isinstance(err, ServiceUnavailable) and err.code != "failed":
+            _forget(f"the service no longer describes the user ({err.code})")
+            return None
+        # The service is down or answered garbage: fail this request (503, 502), wherever the user was
+        # asked for, without an error handler on the app. While it is answered, the user is anonymous.
+        g.setdefault(_FETCH_FAILED, True)
+        logger.warning("Identity service request failed: %s", err)
+        abort(service_error(err))
     if not user.is_active:
         _forget("the service has disabled the account")
         return None

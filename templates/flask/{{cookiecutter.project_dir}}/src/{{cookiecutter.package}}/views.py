@@ -9,14 +9,23 @@ and an ``X-CSRFToken`` header; ``GET /csrf`` hands API clients a token.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, {% if cookiecutter.has_register %}flash, {% endif %}redirect, request, url_for
+from flask import Blueprint, current_app, {% if cookiecutter.has_register %}flash, {% endif %}g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user{% if cookiecutter.has_change_password %}, login_required{% endif %}
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError, generate_csrf
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotAcceptable, UnsupportedMediaType
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotAcceptable,
+    UnsupportedMediaType,
+)
 
 from . import config
 from .errors import {{ cookiecutter.view_error_imports | join(", ") }}
@@ -47,7 +56,7 @@ from .forms import (
 {%- if cookiecutter.has_change_password %}
 from .guards import unauthorized
 {%- endif %}
-from .responses import HTML, JSON, json_error, negotiate, render_page, wants_json
+from .responses import HTML, JSON, json_error, negotiate, render_page, service_error, wants_json
 from .session import {% if cookiecutter.has_change_password and cookiecutter.has_refresh %}RefreshFailed, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
 from .state import get_state
 from .user import {{ cookiecutter.class_name }}User
@@ -55,6 +64,19 @@ from .user import {{ cookiecutter.class_name }}User
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint(config.BLUEPRINT, __name__, template_folder="templates")
+
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+
+#: The methods every route of the blueprint is registered for. A method the route does not take
+#: then reaches the blueprint, whose 405 answers API clients in JSON: a 405 raised by routing
+#: would reach only an app-wide error handler, and the extension installs none.
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+#: The methods each of the blueprint's endpoints takes.
+_ALLOWED: dict[str, frozenset[str]] = {}
+
+#: Checks the CSRF token of the blueprint's posts, without protecting the whole app (see :func:`check_csrf`).
+_csrf = CSRFProtect()
 
 #: Content types of the form posts browsers send.
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -89,7 +111,42 @@ WRONG_CURRENT_PASSWORD = "Your current password is not correct."
 {%- endif %}
 
 
-@blueprint.route("/login", methods=["GET", "POST"])
+def route(rule: str, methods: list[str]) -> Callable[[View], View]:
+    """Register a view of the blueprint that takes ``methods``; the others get the blueprint's 405."""
+
+    def register(view: View) -> View:
+        allowed = {*methods, "OPTIONS", *(["HEAD"] if "GET" in methods else [])}
+        _ALLOWED[f"{config.BLUEPRINT}.{view.__name__}"] = frozenset(allowed)
+        blueprint.add_url_rule(rule, view_func=view, methods=ANY_METHOD)
+        return view
+
+    return register
+
+
+@blueprint.before_request
+def check_method() -> ResponseReturnValue | None:
+    """Refuse a method the route does not take (405), before anything else; answer ``OPTIONS`` as Flask does."""
+    allowed = _ALLOWED.get(request.endpoint or "")
+    if allowed is None or (request.method in allowed and request.method != "OPTIONS"):
+        return None
+    if request.method == "OPTIONS":
+        return "", 200, {"Allow": ", ".join(sorted(allowed))}
+    raise MethodNotAllowed(valid_methods=sorted(allowed))
+
+
+@blueprint.before_request
+def check_csrf() -> None:
+    """Refuse a post to the integration's routes without a valid CSRF token (403).
+
+    Only the integration's routes: protecting the app's own routes is the
+    app's choice (its own ``CSRFProtect(app)``, or ``{{ cookiecutter.config_prefix }}_CSRF_APP_WIDE``). A
+    request the app's ``CSRFProtect`` has checked already is not checked again.
+    """
+    if current_app.config.get("WTF_CSRF_ENABLED", True) and not g.get("csrf_valid"):
+        _csrf.protect()
+
+
+@route("/login", ["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Sign a user in: the login page, a form post or a JSON post."""
     if request.method == "GET":
@@ -119,7 +176,7 @@ def login() -> ResponseReturnValue:
     return redirect(safe_next(form.next.data or request.args.get("next")) or request.script_root + "/", 303)
 
 
-@blueprint.post("/logout")
+@route("/logout", ["POST"])
 def logout() -> ResponseReturnValue:
     """End the session. POST only, with a CSRF token, so no link or image can sign anyone out."""
     answer = negotiate(HTML, JSON)
@@ -129,7 +186,7 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for(".login"), 303)
 
 
-@blueprint.get("/me")
+@route("/me", ["GET"])
 def me() -> ResponseReturnValue:
     """The signed-in user as JSON: the canonical attributes and every field of the service's record."""
     negotiate(JSON)
@@ -139,14 +196,14 @@ def me() -> ResponseReturnValue:
     return user.to_dict()
 
 
-@blueprint.get("/csrf")
+@route("/csrf", ["GET"])
 def csrf() -> ResponseReturnValue:
     """A CSRF token for API clients, and where to send it: the header of JSON posts, the field of forms."""
     negotiate(JSON)
     return {"csrf_token": generate_csrf(), "header": CSRF_HEADER, "field": CSRF_FIELD}
 {% if cookiecutter.has_register %}
 
-@blueprint.route("/register", methods=["GET", "POST"])
+@route("/register", ["GET", "POST"])
 def register() -> ResponseReturnValue:
     """Create an account at the service; the user signs in afterwards."""
     if request.method == "GET":
@@ -170,7 +227,7 @@ def register() -> ResponseReturnValue:
 {% endif %}
 {%- if cookiecutter.has_forgot_password %}
 
-@blueprint.route("/forgot", methods=["GET", "POST"])
+@route("/forgot", ["GET", "POST"])
 def forgot_password() -> ResponseReturnValue:
     """Start a password reset. The answer is the same whether or not the account exists."""
     if request.method == "GET":
@@ -195,7 +252,7 @@ def forgot_password() -> ResponseReturnValue:
 {% endif %}
 {%- if cookiecutter.has_reset_password %}
 
-@blueprint.route("/reset", methods=["GET", "POST"])
+@route("/reset", ["GET", "POST"])
 def reset_password() -> ResponseReturnValue:
     """Choose a new password, from the link in the reset message. Signs nobody in."""
     if request.method == "GET":
@@ -223,7 +280,7 @@ def reset_password() -> ResponseReturnValue:
 {% endif %}
 {%- if cookiecutter.has_verify_email %}
 
-@blueprint.route("/verify", methods=["GET", "POST"])
+@route("/verify", ["GET", "POST"])
 def verify_email() -> ResponseReturnValue:
     """Verify an email address, from the link in the verification message.
 
@@ -255,7 +312,7 @@ def verify_email() -> ResponseReturnValue:
 {% endif %}
 {%- if cookiecutter.has_change_password %}
 
-@blueprint.route("/password", methods=["GET", "POST"])
+@route("/password", ["GET", "POST"])
 @login_required
 def change_password() -> ResponseReturnValue:
     """Change the signed-in user's password. The user stays signed in, in a session with a new id."""
@@ -295,31 +352,28 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
 
 
 @blueprint.errorhandler(BadRequest)
+@blueprint.errorhandler(MethodNotAllowed)
 @blueprint.errorhandler(NotAcceptable)
 @blueprint.errorhandler(UnsupportedMediaType)
 @blueprint.errorhandler(InternalServerError)
 def http_error(error: HTTPException) -> ResponseReturnValue:
     """A request a route cannot read or answer (400, 405, 406, 415, 500): a JSON error body for API clients.
 
-    The blueprint's handler for 400, 406, 415 and 500 (an unexpected failure,
-    which Flask has logged; the answer names nothing of it); the app's for 405
-    (raised before any blueprint is chosen) unless the app has a 405 handler of its own.
+    A 500 is an unexpected failure, which Flask has logged; the answer names nothing of it.
     """
     if wants_json():
-        return json_error(_HTTP_ERROR_CODES[error.code or 400], error.description or "", error.code or 400)
+        response = json_error(_HTTP_ERROR_CODES[error.code or 400], error.description or "", error.code or 400)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
     return error.get_response()
 
 
-def service_error(error: {{ cookiecutter.class_name }}Error) -> ResponseReturnValue:
-    """Answer a request the service failed, e.g. a refresh while it is down.
-
-    The app's handler for every route: the answer carries the error's status
-    (503 when the service is down), never the page as a signed-in user.
-    """
+@blueprint.errorhandler({{ cookiecutter.class_name }}Error)
+def unexpected_service_error(error: {{ cookiecutter.class_name }}Error) -> ResponseReturnValue:
+    """A failure of the service that a route did not answer itself."""
     logger.warning("Identity service request failed: %s", error)
-    if wants_json():
-        return json_error(error.code, error.public_message, error.status)
-    return render_page("error.html", error.status, title="Something went wrong", message=error.public_message)
+    return service_error(error)
 
 
 def safe_next(target: str | None) -> str | None:
