@@ -67,7 +67,7 @@ blueprint = Blueprint(config.BLUEPRINT, __name__, template_folder="templates")
 
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
 
-#: The methods every route of the blueprint is registered for. A method the route does not take
+#: The methods every route of the blueprint matches at routing. A method the route does not take
 #: then reaches the blueprint, whose 405 answers API clients in JSON: a 405 raised by routing
 #: would reach only an app-wide error handler, and the extension installs none.
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -112,15 +112,15 @@ WRONG_CURRENT_PASSWORD = "Your current password is not correct."
 
 
 def route(rule: str, methods: list[str]) -> Callable[[View], View]:
-    """Register a view of the blueprint that takes ``methods``; the others get the blueprint's 405."""
+    """Add a view to the blueprint that takes ``methods``; the others get the blueprint's 405."""
 
-    def register(view: View) -> View:
+    def add(view: View) -> View:
         allowed = {*methods, "OPTIONS", *(["HEAD"] if "GET" in methods else [])}
         _ALLOWED[f"{config.BLUEPRINT}.{view.__name__}"] = frozenset(allowed)
         blueprint.add_url_rule(rule, view_func=view, methods=ANY_METHOD)
         return view
 
-    return register
+    return add
 
 
 @blueprint.before_request
