@@ -86,6 +86,7 @@ class {{ cookiecutter.class_name }}:
             shared=_RedisStore.from_url(settings.redis_url) if settings.redis_url else None,
             prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
             keep=config.REFRESH_KEEP,
+            # A refresh waits at most the timeout to connect and the timeout for the answer: wait a little longer.
             wait=settings.timeout * 2 + 1,
         )
         app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle, refreshes)
