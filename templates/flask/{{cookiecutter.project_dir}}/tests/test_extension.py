@@ -22,8 +22,10 @@ from support import (
     OWN_METHOD_NOT_ALLOWED,
     OWN_NOT_FOUND,
     PREFIX,
+    SESSION_TTL,
     SETTINGS,
     USERS,
+    Clock,
     Service,
     add_own_routes,
     csrf_token,
@@ -162,6 +164,17 @@ def test_an_existing_apps_error_pages_stay_and_the_integration_keeps_its_json_er
     assert (logout.status_code, error_of(logout)["code"]) == (405, "method_not_allowed")
     assert logout.headers["Allow"] == "OPTIONS, POST"
     assert client.options(f"{PREFIX}/logout").headers["Allow"] == "OPTIONS, POST"
+
+
+def test_an_unexpected_answer_when_the_user_is_fetched_again_is_502_and_signs_nobody_out(
+    client: FlaskClient, service: Service, clock: Clock
+) -> None:
+    sign_in(client)
+    service.fault(operation="get_user", status=418, times=1)
+    clock.advance(SESSION_TTL + 1)
+    response = client.get("/", headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (502, "failed")
+    assert signed_in(client), "the service said nothing about the user: the next request asks again"
 
 
 def test_an_existing_login_manager_is_used(service: Service) -> None:
