@@ -184,7 +184,8 @@ def test_the_session_lifecycle_is_there_when_the_spec_has_it(acme: Path) -> None
 def test_only_refresh_and_logout_for_a_spec_with_only_these(keycloak: Path) -> None:
     package = keycloak / "src" / "flask_keycloak"
     assert (package / "single_flight.py").is_file()
-    assert not any((package / "templates" / "keycloak" / page).exists() for page in ("reset.html", "verify.html", "password.html"))
+    pages = package / "templates" / "keycloak"
+    assert not any((pages / page).exists() for page in ("reset.html", "verify.html", "password.html"))
     for module in ("views.py", "forms.py", "config.py"):
         text = (package / module).read_text(encoding="utf-8")
         for word in ("reset", "verify", "Verify", "change_password", "ChangePassword"):
