@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-{%- if cookiecutter.has_register or cookiecutter.has_forgot_password %}
+{%- if cookiecutter.has_register or cookiecutter.has_forgot_password or cookiecutter.has_reset_password or cookiecutter.has_verify_email or cookiecutter.has_change_password %}
 from django import forms
 {%- endif %}
 from django.contrib.auth.forms import AuthenticationForm
@@ -41,7 +41,7 @@ from django.core.validators import MaxLengthValidator
 
 from . import defaults, throttle
 from .errors import {{ ["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials"] | sort | join(", ") }}
-from .responses import MESSAGES
+from .responses import MESSAGES{% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}, PASSWORDS_DIFFER{% endif %}
 
 
 class LoginForm(AuthenticationForm):
@@ -100,4 +100,66 @@ class ForgotPasswordForm(forms.Form):
 {% for input in cookiecutter.forgot_inputs %}
     {{ input.name }} = {{ field(input, loop.first) }}
 {%- endfor %}
+{% endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+
+class NewPasswordForm(forms.Form):
+    """A form that asks for a new password twice; the second must be the same, checked before the service is asked.
+
+    The password policy is the service's: Django's ``AUTH_PASSWORD_VALIDATORS``
+    are for passwords Django keeps, and the service keeps these.
+    """
+
+    #: The field of the new password, and the field that repeats it.
+    password_fields: tuple[str, str]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        first, second = (cleaned.get(name) for name in self.password_fields)
+        if first and second and first != second:
+            self.add_error(self.password_fields[1], ValidationError(PASSWORDS_DIFFER, code="password_mismatch"))
+        return cleaned
+
+
+def password_field(label: str, autocomplete: str, *, autofocus: bool = False) -> forms.CharField:
+    """A password field: taken as typed (no stripping), with the ``autocomplete`` password managers go by."""
+    attrs: dict[str, Any] = {"autocomplete": autocomplete}
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.CharField(
+        label=label, max_length=defaults.MAX_INPUT_LENGTH, strip=False, widget=forms.PasswordInput(attrs=attrs)
+    )
+{% endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+def token_field() -> forms.CharField:
+    """The token of a link in the service's email, carried from the link's page to its form post."""
+    return forms.CharField(max_length=defaults.MAX_INPUT_LENGTH, widget=forms.HiddenInput)
+{% endif %}
+{%- if cookiecutter.has_reset_password %}
+
+class ResetPasswordForm(NewPasswordForm):
+    """Choose a new password with the token of the link in the password reset message."""
+
+    token = token_field()
+    password = password_field("New password", "new-password", autofocus=True)
+    password_confirm = password_field("Confirm new password", "new-password")
+    password_fields = ("password", "password_confirm")
+{% endif %}
+{%- if cookiecutter.has_verify_email %}
+
+class VerifyEmailForm(forms.Form):
+    """Confirm an email address with the token of the link in the verification message."""
+
+    token = token_field()
+{% endif %}
+{%- if cookiecutter.has_change_password %}
+
+class ChangePasswordForm(NewPasswordForm):
+    """Change the signed-in user's password: the current one, then the new one twice."""
+
+    current_password = password_field("Current password", "current-password", autofocus=True)
+    new_password = password_field("New password", "new-password")
+    new_password_confirm = password_field("Confirm new password", "new-password")
+    password_fields = ("new_password", "new_password_confirm")
 {% endif %}

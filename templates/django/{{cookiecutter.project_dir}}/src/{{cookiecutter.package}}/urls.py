@@ -17,4 +17,13 @@ urlpatterns = [
 {%- if cookiecutter.has_forgot_password %}
     path("forgot", views.ForgotPasswordView.as_view(), name="forgot"),
 {%- endif %}
+{%- if cookiecutter.has_reset_password %}
+    path("reset", views.ResetPasswordView.as_view(), name="reset"),
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+    path("verify", views.VerifyEmailView.as_view(), name="verify"),
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+    path("password", views.ChangePasswordView.as_view(), name="password"),
+{%- endif %}
 ]
