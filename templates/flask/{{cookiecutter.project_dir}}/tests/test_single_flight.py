@@ -1,0 +1,1 @@
+{% include "test_single_flight.py" %}
