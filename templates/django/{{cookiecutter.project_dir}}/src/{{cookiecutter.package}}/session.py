@@ -12,39 +12,40 @@ the request (503) rather than trusting a stale user.
 Before that fetch, tokens past their expiry are renewed at the service
 (``refresh``){% if cookiecutter.django_expiry %}, and so are tokens the service says have ended{% else %} when the service says they have ended{% endif %}; the
 user is then fetched once more. One request per session renews them: the
-others of the same session wait for it and take its tokens (:func:`renew`).
+others of the same session wait for it and take its tokens (:func:`renew`),
+in this process and in every other that shares Django's cache.
 A refresh the service refuses, or cannot answer, signs the user out.
 {%- endif %}
 """
 
 from __future__ import annotations
 
+{%- if cookiecutter.has_refresh %}
+import hashlib
+import json
+{%- endif %}
 import logging
 import time
-{%- if cookiecutter.has_refresh %}
-import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from threading import Lock
-from typing import Any
-from weakref import WeakValueDictionary
-{%- else %}
 from collections.abc import Mapping
-from typing import Any
+{%- if cookiecutter.has_refresh %}
+from functools import partial
 {%- endif %}
+from typing import Any
 
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser
-{%- if cookiecutter.has_refresh %}
-from django.core.cache import caches
-{%- endif %}
 from django.http import HttpRequest
 
 from . import defaults
 from .conf import get_settings
 from .errors import {{ cookiecutter.django_session_errors | join(", ") }}
 from .records import read_record
+{%- if cookiecutter.has_refresh %}
+from .single_flight import FlightTimeout
+from .state import get_client, get_refreshes
+{%- else %}
 from .state import get_client
+{%- endif %}
 from .sync import deactivate, sync_user
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,6 @@ logger = logging.getLogger(__name__)
 #: The attribute, on the user the backend returns, that hands the service session on to ``login()``.
 SERVICE_SESSION_ATTR = "_{{ cookiecutter.slug }}_service_session"
 {%- if cookiecutter.has_refresh %}
-
-#: The cache that holds the refresh lock of a session, so that processes sharing it (Redis) renew tokens once.
-CACHE_ALIAS = "default"
 
 
 class SignedOut(Exception):
@@ -231,106 +229,34 @@ def has_expired(service_session: Mapping[str, Any]) -> bool:
 
 
 def renew(request: HttpRequest, stale: dict[str, Any]) -> dict[str, Any]:
-    """New tokens for the ``stale`` ones of this session, stored in it, from the service or from another request.
+    """New tokens for the ``stale`` ones of this session, stored in it: from the service, or from another request.
 
     Concurrent requests of one session would all find the tokens expired; the
     service rotates the refresh token at each refresh, so only the first
     refresh would succeed and the others would sign the user out. So one
-    request at a time renews a session's tokens (:func:`single_flight`), and
-    saves the session at once; a request that waited finds new tokens in the
-    session store and takes them without asking the service.
+    request per service session asks the service, and the others (in this
+    process, or in others sharing Django's cache) wait for it and take its
+    tokens (:func:`.state.get_refreshes`).
 
     :raises SignedOut: when the service refuses or cannot be asked; the session is cleared.
     """
-    with single_flight(request.session.session_key):
-        current = _stored_service_session(request)
-        if current is None:
-            _sign_out(request, "the session ended while its tokens were renewed")
-            raise SignedOut()
-        if current != stale:  # another request renewed them while this one waited
-            service_session = current
-        else:
-            try:
-                service_session = {**stale, **get_client().refresh(stale)}
-            except {{ cookiecutter.class_name }}Error as err:
-                _sign_out(request, f"the service did not renew the tokens (refresh: {err.code})")
-                raise SignedOut() from None
-        cached = request.session.get(defaults.SESSION_KEY) or {}
-        request.session[defaults.SESSION_KEY] = {**cached, "service": service_session}
-        request.session.save()  # before the lock opens: the requests waiting for it read the store
+    key = hashlib.sha256(json.dumps(stale, sort_keys=True).encode()).hexdigest()  # never a token in a cache key
+    try:
+        service_session = json.loads(get_refreshes().run(key, partial(_refresh, stale)))
+    except {{ cookiecutter.class_name }}Error as err:
+        _sign_out(request, f"the service did not renew the tokens (refresh: {err.code})")
+        raise SignedOut() from None
+    except FlightTimeout:
+        _sign_out(request, "the tokens were not renewed in time (refresh: waited for another request)")
+        raise SignedOut() from None
+    cached = request.session.get(defaults.SESSION_KEY) or {}
+    request.session[defaults.SESSION_KEY] = {**cached, "service": service_session}
     return service_session
 
 
-def _stored_service_session(request: HttpRequest) -> dict[str, Any] | None:
-    """The service session as the session store holds it now, which another request may have changed."""
-    session_key = request.session.session_key
-    if session_key is None:
-        return None
-    stored = type(request.session)(session_key=session_key).get(defaults.SESSION_KEY)
-    try:
-        return dict(stored["service"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-#: One lock per session key, for the threads of this process; a lock goes when no request holds it.
-_session_locks: WeakValueDictionary[str, Any] = WeakValueDictionary()
-_session_locks_guard = Lock()
-
-
-@contextmanager
-def single_flight(session_key: str | None) -> Iterator[None]:
-    """Hold the session's refresh lock: in this process, then in the cache every process shares.
-
-    The threads of one process queue on a lock of their own. Processes that
-    share Django's ``default`` cache (Redis, Memcached, the database) queue on
-    a key in it: ``cache.add()`` sets a key only when it is not there (Redis'
-    ``SET NX``), and the key expires by itself should its holder die. A cache
-    that is down, or a holder that takes too long, does not stop the request.
-    """
-    with _session_locks_guard:
-        lock = _session_locks.get(session_key or "")
-        if lock is None:
-            lock = _session_locks[session_key or ""] = Lock()
-    with lock:
-        key = f"{defaults.URL_NAMESPACE}:refresh-lock:{session_key}"
-        token = uuid.uuid4().hex
-        held = _acquire(key, token)
-        try:
-            yield
-        finally:
-            if held:
-                _release(key, token)
-
-
-def _acquire(key: str, token: str) -> bool:
-    """Wait until this request holds the cache key ``key``; False when it went on without it."""
-    timeout = get_settings().timeout
-    # The key outlives a refresh that takes the whole timeout, a little more than it for a waiting request.
-    expiry = 2 * timeout + 1
-    deadline = time.monotonic() + expiry
-    cache = caches[CACHE_ALIAS]
-    while True:
-        try:
-            if cache.add(key, token, expiry):
-                return True
-        except Exception:
-            logger.warning("The refresh lock cannot be taken in the cache; renewing without it", exc_info=True)
-            return False
-        if time.monotonic() >= deadline:
-            logger.warning("Another request holds the refresh lock too long; renewing without it")
-            return False
-        time.sleep(0.02)
-
-
-def _release(key: str, token: str) -> None:
-    """Give the cache key back, unless it expired and another request has it now."""
-    cache = caches[CACHE_ALIAS]
-    try:
-        if cache.get(key) == token:
-            cache.delete(key)
-    except Exception:
-        logger.warning("The refresh lock cannot be given back; it expires by itself", exc_info=True)
+def _refresh(stale: dict[str, Any]) -> str:
+    """Ask the service for new tokens: the session's values with the new ones in place of the old, as JSON."""
+    return json.dumps({**stale, **get_client().refresh(stale)})
 {%- endif %}
 
 
