@@ -40,6 +40,9 @@ def served(service: Service, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     env = {k: v for k, v in os.environ.items() if k not in KEYS.values() and k != "DJANGO_SETTINGS_MODULE"}
     env.update({KEYS[key]: str(value) for key, value in SETTINGS.items()})
     env.update({KEYS["BASE_URL"]: service.url, "DJANGO_DATABASE": str(folder / "db.sqlite3")})
+{%- if cookiecutter.has_refresh %}
+    env[KEYS["SESSION_TTL"]] = "0"  # every request asks the service for the user, with the session's tokens
+{%- endif %}
     manage = [sys.executable, "example/manage.py"]
     subprocess.run([*manage, "migrate", "--noinput"], cwd=PACKAGE_ROOT, env=env, check=True, capture_output=True)
     port = free_port()
@@ -67,11 +70,15 @@ def served(service: Service, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def sign_in(url: str, key: str) -> requests.Response:
     """One API client's whole sign-in: the CSRF token, then the JSON post."""
     with requests.Session() as client:
-        client.headers["Accept"] = JSON
-        csrf = client.get(f"{url}/auth/csrf", timeout=30).json()
-        user = USERS[key]
-        credentials = {"username": user["username"], "password": user["password"]}
-        return client.post(f"{url}/auth/login", json=credentials, headers={csrf["header"]: csrf["csrf_token"]}, timeout=30)
+        return sign_in_with(client, url, key)
+
+
+def sign_in_with(client: requests.Session, url: str, key: str) -> requests.Response:
+    client.headers["Accept"] = JSON
+    csrf = client.get(f"{url}/auth/csrf", timeout=30).json()
+    user = USERS[key]
+    credentials = {"username": user["username"], "password": user["password"]}
+    return client.post(f"{url}/auth/login", json=credentials, headers={csrf["header"]: csrf["csrf_token"]}, timeout=30)
 
 
 @pytest.mark.parametrize("round", ["first sign-ins", "known users"])
@@ -82,3 +89,23 @@ def test_concurrent_sign_ins_all_succeed(served: str, round: str) -> None:
         answers = list(pool.map(lambda i: sign_in(served, keys[i % len(keys)]), range(CONCURRENT)))
     failed = [(a.status_code, a.headers.get("Content-Type"), a.text[:200]) for a in answers if a.status_code != 200]
     assert not failed, f"{len(failed)} of {CONCURRENT} sign-ins failed, the first: {failed[0]}"
+{%- if cookiecutter.has_refresh %}
+
+
+def test_s18_concurrent_requests_after_expiry_refresh_once(served: str, service: Service) -> None:
+    with requests.Session() as client:
+        assert sign_in_with(client, served, "user").status_code == 200
+        cookies = client.cookies.get_dict()
+    service.expire_tokens("user")
+    before = service.count("refresh")
+
+    def me(_: int) -> requests.Response:
+        with requests.Session() as tab:  # a tab of the same browser: the same session cookie
+            tab.cookies.update(cookies)
+            return tab.get(f"{served}/auth/me", headers={"Accept": JSON}, timeout=30)
+
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        answers = list(pool.map(me, range(CONCURRENT)))
+    assert [a.status_code for a in answers] == [200] * CONCURRENT, [a.text[:200] for a in answers if a.status_code != 200]
+    assert service.count("refresh") - before == 1, "one refresh for the session; the other requests took its tokens"
+{%- endif %}
