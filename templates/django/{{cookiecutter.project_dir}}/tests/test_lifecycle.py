@@ -23,6 +23,9 @@ from typing import Any
 {%- endif %}
 
 import pytest
+{%- if passwords %}
+from django.views.debug import SafeExceptionReporterFilter
+{%- endif %}
 
 from support import {% if flows %}USERS, {% endif %}Agent{% if lifecycle %}, Service, error_code{% endif %}{% if flows %}, is_html{% endif %}{% if flows or cookiecutter.has_refresh %}, route{% endif %}{% if cookiecutter.has_change_password %}, session_key{% endif %}
 
@@ -34,6 +37,8 @@ NEW_PASSWORD = "New-pass-2 +&%"
 SHORT_PASSWORD = "short"
 #: What the service says of a password its policy refuses.
 POLICY_MESSAGE = "Password must be at least 8 characters."
+#: What Django's error reports show of a sensitive field.
+HIDDEN = SafeExceptionReporterFilter.cleansed_substitute
 {%- endif %}
 {%- if flows %}
 
@@ -218,6 +223,8 @@ def test_s20_password_reset_from_the_emailed_link(browser: Agent, service: Servi
     assert html.count('autocomplete="new-password"') == 2 and "<label" in html
     done = reset(browser, token, NEW_PASSWORD)
     assert is_html(done, 200) and b"Your password has been changed. You can sign in now." in done.content
+    hidden = SafeExceptionReporterFilter().get_post_parameters(done.wsgi_request)
+    assert hidden["password"] == hidden["password_confirm"] == HIDDEN, "error reports hide the passwords"
     assert not browser.signed_in(), "a reset signs nobody in"
     assert signs_in("user", NEW_PASSWORD)
     assert not signs_in("user", USERS["user"]["password"])
@@ -346,6 +353,8 @@ def test_s21_change_password_page(browser: Agent, service: Service) -> None:
     assert html.count('autocomplete="new-password"') == 2 and html.count('autocomplete="current-password"') == 1
     done = change(browser, USERS["user"]["password"], NEW_PASSWORD)
     assert is_html(done, 200) and b"Your password has been changed." in done.content
+    hidden = SafeExceptionReporterFilter().get_post_parameters(done.wsgi_request)
+    assert {hidden[name] for name in ("current_password", "new_password")} == {HIDDEN}, "error reports hide the passwords"
     assert browser.signed_in()
 
 

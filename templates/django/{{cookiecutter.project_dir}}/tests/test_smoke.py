@@ -500,6 +500,15 @@ def test_s16_passwords_never_reach_the_logs(
     assert user["password"] not in caplog.text
     hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert hidden["password"] != user["password"], "error reports hide the password"
+{%- if cookiecutter.has_register %}
+
+
+def test_s16_error_reports_hide_the_password_of_a_new_account(browser: Agent) -> None:
+    values, _ = new_account()
+    response = browser.post(route("register"), values)
+    hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert {hidden[name] for name in values if "password" in name} == {SafeExceptionReporterFilter.cleansed_substitute}
+{%- endif %}
 
 
 # -- S17: tokens and cookies --------------------------------------------------

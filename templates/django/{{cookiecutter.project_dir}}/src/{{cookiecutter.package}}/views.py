@@ -33,6 +33,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views import defaults as django_defaults
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 {%- if cookiecutter.django_form_views %}
 from django.views.generic import FormView
 {%- endif %}
@@ -99,8 +100,6 @@ class RouteMixin:
 
     #: The types each method answers with, preferred first; any other method is a 405.
     answers: dict[str, tuple[str, ...]] = {}
-    #: Whether the posted fields are hidden from error reports (they hold a password).
-    sensitive = False
     #: The type this request is answered with, chosen from :attr:`answers`.
     answer_type = HTML
 
@@ -131,11 +130,8 @@ class RouteMixin:
             self.answer_type = negotiate(request, *self.answers[method])
         except NotAcceptable:
             return error_response(request, "not_acceptable", 406)
-        if method == "POST":
-            if self.sensitive:
-                request.sensitive_post_parameters = "__ALL__"
-            if not _is_form_or_json(request):
-                return error_response(request, "unsupported_media_type", 415)
+        if method == "POST" and not _is_form_or_json(request):
+            return error_response(request, "unsupported_media_type", 415)
         try:
             return _csrf_checked(request, super().dispatch, *args, **kwargs)  # type: ignore[misc]
         except InvalidBody:
@@ -168,6 +164,7 @@ class RouteMixin:
         return {name: value for name, value in data.items() if isinstance(value, str)}
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")  # the posted fields hold a password
 class LoginView(RouteMixin, auth_views.LoginView):
     """Sign in: Django's ``LoginView`` with the {{ cookiecutter.service_name | pydoc }} backend.
 
@@ -178,7 +175,6 @@ class LoginView(RouteMixin, auth_views.LoginView):
     """
 
     answers = {"GET": (HTML,), "POST": (HTML, JSON)}
-    sensitive = True
     template_name = f"{defaults.TEMPLATE_FOLDER}/login.html"
     authentication_form = LoginForm
 
@@ -305,10 +301,10 @@ class FormRouteView(RouteMixin, FormView):
 {% endif %}
 {%- if cookiecutter.has_register %}
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class RegisterView(FormRouteView):
     """Create an account at {{ cookiecutter.service_name | pydoc }}; the user signs in afterwards."""
 
-    sensitive = True
     form_class = RegisterForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/register.html"
 
@@ -386,6 +382,7 @@ class TokenLinkView(FormRouteView):
 {% endif %}
 {%- if cookiecutter.has_reset_password %}
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ResetPasswordView(TokenLinkView):
     """Choose a new password from the link in the reset message of {{ cookiecutter.service_name | pydoc }}: ``reset?{{ cookiecutter.reset_token_query }}=...``.
 
@@ -394,7 +391,6 @@ class ResetPasswordView(TokenLinkView):
     service's email must link to this route (a setting of the service).
     """
 
-    sensitive = True
     token_query = {{ cookiecutter.reset_token_query | py }}
     form_class = ResetPasswordForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/reset.html"
@@ -434,6 +430,7 @@ class VerifyEmailView(TokenLinkView):
 {% endif %}
 {%- if cookiecutter.has_change_password %}
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class ChangePasswordView(FormRouteView):
     """Change the signed-in user's password at {{ cookiecutter.service_name | pydoc }}: the current one, then the new one twice.
 
@@ -441,7 +438,6 @@ class ChangePasswordView(FormRouteView):
     clients get ``401``. The user stays signed in, in a session with a new key.
     """
 
-    sensitive = True
     form_class = ChangePasswordForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/password.html"
 
