@@ -5,6 +5,7 @@ Each route answers with and without a trailing slash (``login`` and
 the form without one. Both are answered, not redirected, so a POST stays a POST.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import URLPattern, re_path
@@ -14,7 +15,7 @@ from . import views
 app_name = {{ cookiecutter.slug | py }}
 
 
-def route(pattern: str, view: Any, *, name: str) -> URLPattern:
+def route(pattern: str, view: Callable[..., Any], *, name: str) -> URLPattern:
     """The route ``pattern``, with or without a trailing slash."""
     return re_path(rf"^{pattern}/?$", view, name=name)
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import {% if cookiecutter.django_form_views %}TYPE_CHECKING, {% endif %}Any, cast
 
 from django.conf import settings
 from django.contrib import auth{% if cookiecutter.has_register %}, messages{% endif %}
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.base_user import AbstractBaseUser
 {%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
 from django.contrib.auth.views import redirect_to_login
@@ -71,6 +72,14 @@ from .session import {% if cookiecutter.has_refresh %}SignedOut, {% endif %}chan
 from .state import get_client
 {%- endif %}
 
+{%- if cookiecutter.django_form_views %}
+
+if TYPE_CHECKING:
+    FormViewBase = FormView[Form]
+else:  # FormView takes no type parameter at run time
+    FormViewBase = FormView
+{%- endif %}
+
 logger = logging.getLogger(__name__)
 
 #: Content types a POST may have besides JSON: HTML forms.
@@ -84,7 +93,8 @@ class InvalidBody(Exception):
 @csrf_protect
 def _csrf_checked(request: HttpRequest, view: Any, *args: Any, **kwargs: Any) -> HttpResponse:
     """Run ``view`` behind Django's CSRF check, as ``CsrfViewMiddleware`` would."""
-    return view(request, *args, **kwargs)
+    response: HttpResponse = view(request, *args, **kwargs)
+    return response
 
 
 class RouteMixin:
@@ -194,21 +204,22 @@ class LoginView(RouteMixin, auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         if self.next_page:
             return resolve_url(self.next_page)
-        if settings.is_overridden("LOGIN_REDIRECT_URL"):
+        if settings.is_overridden("LOGIN_REDIRECT_URL"):  # type: ignore[misc]  # django-stubs lacks it
             return resolve_url(settings.LOGIN_REDIRECT_URL)
         return "/"
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         request = self.request
         if auth.SESSION_KEY in request.session:
             request.session.cycle_key()  # login() keeps the key when the same user signs in again
         auth.login(request, form.get_user())
-        throttle.succeeded(form.posted_username())
+        throttle.succeeded(cast(LoginForm, form).posted_username())
         if self.answers_json:
             return JsonResponse({"user": user_data(form.get_user()), "csrf_token": get_token(request)})
         return _see_other(self.get_success_url())
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        form = cast(LoginForm, form)  # the authentication_form
         if form.retry_after is not None:
             response = self._refused(form, "too_many_attempts", 429, MESSAGES["too_many_attempts"])
             response["Retry-After"] = str(form.retry_after)
@@ -264,7 +275,7 @@ class CsrfView(RouteMixin, View):
         return JsonResponse({"csrf_token": get_token(request), "header": csrf_header(), "field": defaults.CSRF_FIELD})
 {%- if cookiecutter.django_form_views %}
 
-class FormRouteView(RouteMixin, FormView):
+class FormRouteView(RouteMixin, FormViewBase):
     """A route with a form page: the form is posted by browsers, or sent as JSON by API clients.
 
     JSON posts are checked by the same form, so both get the same rules. A
@@ -308,7 +319,7 @@ class RegisterView(FormRouteView):
     form_class = RegisterForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/register.html"
 
-    def form_valid(self, form: RegisterForm) -> HttpResponse:
+    def form_valid(self, form: Form) -> HttpResponse:
         try:
             get_client().register(**form.cleaned_data)
         except {{ cookiecutter.class_name }}Error as err:
@@ -330,7 +341,7 @@ class ForgotPasswordView(FormRouteView):
     form_class = ForgotPasswordForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/forgot.html"
 
-    def form_valid(self, form: ForgotPasswordForm) -> HttpResponse:
+    def form_valid(self, form: Form) -> HttpResponse:
         try:
             get_client().forgot_password(**form.cleaned_data)
         except UserNotFound:
@@ -395,7 +406,7 @@ class ResetPasswordView(TokenLinkView):
     form_class = ResetPasswordForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/reset.html"
 
-    def form_valid(self, form: ResetPasswordForm) -> HttpResponse:
+    def form_valid(self, form: Form) -> HttpResponse:
         try:
             get_client().reset_password({"token": form.cleaned_data["token"], "password": form.cleaned_data["password"]})
         except {{ cookiecutter.class_name }}Error as err:
@@ -403,7 +414,7 @@ class ResetPasswordView(TokenLinkView):
         logger.info("Password reset at the service")
         return self.done({"status": "reset"})
 
-    def form_invalid(self, form: ResetPasswordForm) -> HttpResponse:
+    def form_invalid(self, form: Form) -> HttpResponse:
         if form.has_error("password_confirm", "password_mismatch"):
             return self.refused(form, "invalid_input", 400, PASSWORDS_DIFFER)
         return super().form_invalid(form)
@@ -420,7 +431,7 @@ class VerifyEmailView(TokenLinkView):
     form_class = VerifyEmailForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/verify.html"
 
-    def form_valid(self, form: VerifyEmailForm) -> HttpResponse:
+    def form_valid(self, form: Form) -> HttpResponse:
         try:
             get_client().verify_email({"token": form.cleaned_data["token"]})
         except {{ cookiecutter.class_name }}Error as err:
@@ -447,7 +458,7 @@ class ChangePasswordView(FormRouteView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return refusal(request, ()) or super().post(request, *args, **kwargs)
 
-    def form_valid(self, form: ChangePasswordForm) -> HttpResponse:
+    def form_valid(self, form: Form) -> HttpResponse:
         request = self.request
         service_session = service_session_of(request)
         if service_session is None:  # signed in by another backend: the service keeps no password for this user
@@ -469,7 +480,7 @@ class ChangePasswordView(FormRouteView):
         logger.info("User %s changed their password at the service", request.user.pk)
         return self.done({"status": "changed"})
 
-    def form_invalid(self, form: ChangePasswordForm) -> HttpResponse:
+    def form_invalid(self, form: Form) -> HttpResponse:
         if form.has_error("new_password_confirm", "password_mismatch"):
             return self.refused(form, "invalid_input", 400, PASSWORDS_DIFFER)
         return super().form_invalid(form)
@@ -500,7 +511,8 @@ def user_data(user: AbstractBaseUser) -> dict[str, Any]:
     """
     profile = getattr(user, "{{ cookiecutter.slug }}_profile", None)
     if profile is not None:
-        return profile.to_dict()
+        data: dict[str, Any] = profile.to_dict()
+        return data
     groups = getattr(user, "groups", None)
     return {
         "id": str(user.pk),
