@@ -26,7 +26,6 @@ def context(spec: Spec) -> dict[str, Any]:
     """The Django part of the template context."""
     return {
         "django_columns": django_columns(spec),
-        "django_expiry": has_expiry(spec),
         "django_ended": {op: ended_errors(spec, op) for op in ("get_user", "logout", "change_password")},
         "django_session_errors": session_errors(spec),
         "django_view_errors": view_errors(spec),
@@ -34,20 +33,6 @@ def context(spec: Spec) -> dict[str, Any]:
         "django_pages": pages(spec),
         "django_form_views": any(spec.has(op) for name, op in PAGES if op is not None),
         "django_form_classes": form_classes(spec),
-        # TEMPORARY (h-django): until h-life-spec's context has these keys.
-        **_lifecycle_stub(spec),
-    }
-
-
-def _lifecycle_stub(spec: Spec) -> dict[str, Any]:
-    return {
-        "has_refresh": spec.has("refresh"),
-        "has_logout": spec.has("logout"),
-        "has_reset_password": spec.has("reset_password"),
-        "has_change_password": spec.has("change_password"),
-        "has_verify_email": spec.has("verify_email"),
-        "reset_token_query": "token",
-        "verify_token_query": "token",
     }
 
 
@@ -90,11 +75,6 @@ ENDED_KINDS = ("expired", "invalid_credentials")
 CHANGE_PASSWORD_ENDED_KINDS = ("expired",)
 #: The refusals of a sign-in that the sign-in throttle counts (a service that is down counts for nothing).
 COUNTED_KINDS = ("invalid_credentials", "account_disabled", "unverified")
-
-
-def has_expiry(spec: Spec) -> bool:
-    """Whether the tokens carry a deadline (login extracts ``expires_in``) that the integration renews them at."""
-    return spec.has("refresh") and "expires_in" in spec.operations["login"].extracts
 
 
 def _kinds(spec: Spec, operation: str) -> set[str]:

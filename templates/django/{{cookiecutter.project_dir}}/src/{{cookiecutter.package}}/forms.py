@@ -114,21 +114,11 @@ class NewPasswordForm(forms.Form):
     password_fields: tuple[str, str]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = self.cleaned_data
         first, second = (cleaned.get(name) for name in self.password_fields)
         if first and second and first != second:
             self.add_error(self.password_fields[1], ValidationError(PASSWORDS_DIFFER, code="password_mismatch"))
         return cleaned
-
-
-def password_field(label: str, autocomplete: str, *, autofocus: bool = False) -> forms.CharField:
-    """A password field: taken as typed (no stripping), with the ``autocomplete`` password managers go by."""
-    attrs: dict[str, Any] = {"autocomplete": autocomplete}
-    if autofocus:
-        attrs["autofocus"] = True
-    return forms.CharField(
-        label=label, max_length=defaults.MAX_INPUT_LENGTH, strip=False, widget=forms.PasswordInput(attrs=attrs)
-    )
 {% endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
 
@@ -142,8 +132,9 @@ class ResetPasswordForm(NewPasswordForm):
     """Choose a new password with the token of the link in the password reset message."""
 
     token = token_field()
-    password = password_field("New password", "new-password", autofocus=True)
-    password_confirm = password_field("Confirm new password", "new-password")
+{%- for input in cookiecutter.reset_inputs %}
+    {{ input.name }} = {{ field(input, loop.first) }}
+{%- endfor %}
     password_fields = ("password", "password_confirm")
 {% endif %}
 {%- if cookiecutter.has_verify_email %}
@@ -158,8 +149,8 @@ class VerifyEmailForm(forms.Form):
 class ChangePasswordForm(NewPasswordForm):
     """Change the signed-in user's password: the current one, then the new one twice."""
 
-    current_password = password_field("Current password", "current-password", autofocus=True)
-    new_password = password_field("New password", "new-password")
-    new_password_confirm = password_field("Confirm new password", "new-password")
+{%- for input in cookiecutter.change_password_inputs %}
+    {{ input.name }} = {{ field(input, loop.first) }}
+{%- endfor %}
     password_fields = ("new_password", "new_password_confirm")
 {% endif %}

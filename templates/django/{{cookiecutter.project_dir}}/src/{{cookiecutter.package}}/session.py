@@ -1,4 +1,4 @@
-"""The service's own session (its tokens), kept in the Django session, and the refresh after the TTL{% if cookiecutter.has_refresh %}, with new tokens when they expire{% endif %}{% if cookiecutter.has_logout %}; the sign-out at the service{% endif %}.
+"""The service's own session (its tokens), kept in the Django session: the refresh after the TTL{% if cookiecutter.has_refresh %}, new tokens{% endif %}{% if cookiecutter.has_logout %}, the sign-out{% endif %}.
 
 The Django session lives on the server (database, cache or files; the
 system checks refuse the signed-cookie engine), so the tokens never reach
@@ -10,7 +10,7 @@ the request (503) rather than trusting a stale user.
 {%- if cookiecutter.has_refresh %}
 
 Before that fetch, tokens past their expiry are renewed at the service
-(``refresh``){% if cookiecutter.django_expiry %}, and so are tokens the service says have ended{% else %} when the service says they have ended{% endif %}; the
+(``refresh``){% if cookiecutter.session_expires %}, and so are tokens the service says have ended{% else %} when the service says they have ended{% endif %}; the
 user is then fetched once more. One request per session renews them: the
 others of the same session wait for it and take its tokens (:func:`renew`),
 in this process and in every other that shares Django's cache.
@@ -95,7 +95,7 @@ def end_service_session(sender: type, request: HttpRequest | None, user: Abstrac
         try:
             client.logout(service_session)
         except {{ cookiecutter.django_ended.logout }}:  # the tokens it sends have ended: renew them, once
-            client.logout({**service_session, **client.refresh(service_session)})
+            client.logout(client.refresh(service_session))
 {%- else %}
         client.logout(service_session)
 {%- endif %}
@@ -109,10 +109,8 @@ def end_service_session(sender: type, request: HttpRequest | None, user: Abstrac
 def service_session_of(request: HttpRequest) -> dict[str, Any] | None:
     """The service session the Django session holds; None for one the service did not make."""
     cached = request.session.get(defaults.SESSION_KEY)
-    try:
-        return dict(cached["service"])
-    except (KeyError, TypeError, ValueError):
-        return None
+    service_session = cached.get("service") if isinstance(cached, dict) else None
+    return dict(service_session) if isinstance(service_session, dict) else None
 {%- endif %}
 
 {%- if cookiecutter.has_change_password %}
@@ -129,7 +127,7 @@ def change_password(request: HttpRequest, service_session: dict[str, Any], value
 {%- endif %}
     """
     client = get_client()
-{%- if cookiecutter.django_expiry %}
+{%- if cookiecutter.session_expires %}
     if has_expired(service_session):
         service_session = renew(request, service_session)
 {%- endif %}
@@ -203,7 +201,7 @@ def _fetch_user(request: HttpRequest, service_session: dict[str, Any]) -> tuple[
     :raises SignedOut: when the tokens had to be renewed and the service would not.
     """
     client = get_client()
-{%- if cookiecutter.django_expiry %}
+{%- if cookiecutter.session_expires %}
     if has_expired(service_session):
         service_session = renew(request, service_session)
 {%- endif %}
@@ -216,7 +214,7 @@ def _fetch_user(request: HttpRequest, service_session: dict[str, Any]) -> tuple[
 {%- else %}
     return service_session, client.get_user(service_session)
 {%- endif %}
-{%- if cookiecutter.django_expiry %}
+{%- if cookiecutter.session_expires %}
 
 
 def has_expired(service_session: Mapping[str, Any]) -> bool:
@@ -242,7 +240,7 @@ def renew(request: HttpRequest, stale: dict[str, Any]) -> dict[str, Any]:
     """
     key = hashlib.sha256(json.dumps(stale, sort_keys=True).encode()).hexdigest()  # never a token in a cache key
     try:
-        service_session = json.loads(get_refreshes().run(key, partial(_refresh, stale)))
+        service_session: dict[str, Any] = json.loads(get_refreshes().run(key, partial(_refresh, stale)))
     except {{ cookiecutter.class_name }}Error as err:
         _sign_out(request, f"the service did not renew the tokens (refresh: {err.code})")
         raise SignedOut() from None
@@ -255,8 +253,8 @@ def renew(request: HttpRequest, stale: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refresh(stale: dict[str, Any]) -> str:
-    """Ask the service for new tokens: the session's values with the new ones in place of the old, as JSON."""
-    return json.dumps({**stale, **get_client().refresh(stale)})
+    """Ask the service for new tokens: the whole new service session, as JSON."""
+    return json.dumps(get_client().refresh(stale))
 {%- endif %}
 
 
