@@ -446,17 +446,16 @@ class ChangePasswordView(FormRouteView):
     """Change the signed-in user's password at {{ cookiecutter.service_name | pydoc }}: the current one, then the new one twice.
 
     Signed-in users only: anonymous browsers are sent to the login page, API
-    clients get ``401``. The user stays signed in, in a session with a new key.
+    clients get ``401``, before anything else is checked. The user stays
+    signed in, in a session with a new key.
     """
 
     form_class = ChangePasswordForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/password.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return refusal(request, ()) or super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return refusal(request, ()) or super().post(request, *args, **kwargs)
+    def _checked_dispatch(self, request: HttpRequest, method: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The guard first, as login_required: an anonymous API client gets 401 whatever it accepts.
+        return refusal(request, ()) or super()._checked_dispatch(request, method, *args, **kwargs)
 
     def form_valid(self, form: Form) -> HttpResponse:
         request = self.request
