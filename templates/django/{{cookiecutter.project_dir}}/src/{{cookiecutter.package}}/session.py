@@ -1,4 +1,4 @@
-"""The service's own session (its tokens), kept in the Django session: the refresh after the TTL{% if cookiecutter.has_refresh %}, new tokens{% endif %}{% if cookiecutter.has_logout %}, the sign-out{% endif %}.
+"""The service's own session (its tokens), kept in the Django session, and the refresh after the TTL{% if cookiecutter.has_refresh %}; the tokens renewed as they expire{% endif %}{% if cookiecutter.has_logout %}; the sign-out at the service{% endif %}.
 
 The Django session lives on the server (database, cache or files; the
 system checks refuse the signed-cookie engine), so the tokens never reach
