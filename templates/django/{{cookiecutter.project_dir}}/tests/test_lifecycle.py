@@ -23,6 +23,9 @@ from typing import Any
 {%- endif %}
 
 import pytest
+{%- if cookiecutter.has_verify_email %}
+from django.core.cache import caches
+{%- endif %}
 {%- if passwords %}
 from django.views.debug import SafeExceptionReporterFilter
 {%- endif %}
@@ -91,6 +94,24 @@ def test_s18_tokens_the_service_has_ended_are_renewed_once_and_the_user_asked_ag
     assert after["get_user"] - before["get_user"] == 2, "get_user refused, then asked once more with the new token"
     assert api.me().status_code == 200
     assert service.count("refresh") == after["refresh"], "the new tokens are kept in the session"
+
+
+{%- if cookiecutter.session_expires %}
+
+
+def test_s18_a_token_past_its_deadline_is_renewed_before_the_user_is_asked(
+    api: Agent, service: Service, settings: Any
+) -> None:
+    service.token_ttl(TOKEN_TTL)
+    settings.{{ cookiecutter.config_prefix }} = {**settings.{{ cookiecutter.config_prefix }}, "SESSION_TTL": 0}
+    api.sign_in("user")
+    time.sleep(TOKEN_TTL + 0.1)
+    before = service.calls()
+    assert api.me().status_code == 200
+    after = service.calls()
+    assert after.get("refresh", 0) - before.get("refresh", 0) == 1
+    assert after["get_user"] - before["get_user"] == 1, "no request with a token past its deadline"
+{%- endif %}
 
 
 def test_s18_within_the_ttl_an_expired_token_costs_no_call(api: Agent, service: Service) -> None:
@@ -455,6 +476,17 @@ def test_s22_the_emailed_link_verifies_and_then_sign_in_works(
     done = verify(browser, token)
     assert is_html(done, 200) and b"Your email address is verified. You can sign in now." in done.content
     assert browser.login(unverified["username"], unverified["password"]).status_code == 303
+
+
+def test_s22_refused_unverified_sign_ins_count_as_failed_sign_ins(
+    api: Agent, unverified: dict[str, Any], settings: Any
+) -> None:
+    caches["default"].clear()  # the counts live in the default cache
+    settings.{{ cookiecutter.config_prefix }} = {**settings.{{ cookiecutter.config_prefix }}, "LOGIN_LIMIT_PER_ACCOUNT": 2, "LOGIN_LIMIT_WINDOW": 60}
+    for _ in range(2):
+        assert error_code(api.login(unverified["username"], unverified["password"]), 403) == "unverified"
+    assert error_code(api.login(unverified["username"], unverified["password"]), 429) == "too_many_attempts"
+    caches["default"].clear()
 
 
 def test_s22_verify_as_json(api: Agent, service: Service, unverified: dict[str, Any]) -> None:
