@@ -21,6 +21,7 @@ from generator.targets import TARGETS
 ROOT = Path(__file__).resolve().parent.parent
 ACME = ROOT / "examples" / "acme" / "identity.toml"
 KEYCLOAK = ROOT / "examples" / "keycloak" / "identity.toml"
+OKTA = ROOT / "examples" / "okta" / "identity.toml"
 TEMPLATE = TARGETS["flask"].template_dir / "{{cookiecutter.project_dir}}"
 PAGES = TEMPLATE / "src" / "{{cookiecutter.package}}" / "templates" / "{{cookiecutter.slug}}"
 
@@ -47,6 +48,12 @@ def keycloak(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def okta(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A spec without any operation of the session's life (refresh, logout, reset, verify, change)."""
+    return render(OKTA, tmp_path_factory.mktemp("okta"))
+
+
+@pytest.fixture(scope="module")
 def awkward(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("awkward")
     text = ACME.read_text(encoding="utf-8")
@@ -62,7 +69,7 @@ def ruff(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([find_ruff_bin(), *args], cwd=cwd, capture_output=True, text=True, check=False)
 
 
-@pytest.mark.parametrize("package", ["acme", "keycloak", "awkward"])
+@pytest.mark.parametrize("package", ["acme", "keycloak", "okta", "awkward"])
 def test_output_passes_ruff(package: str, request: pytest.FixtureRequest) -> None:
     root = request.getfixturevalue(package)
     checked = ruff("check", "--no-cache", ".", cwd=root)
@@ -90,11 +97,11 @@ def test_layout(acme: Path) -> None:
 
 
 def test_pages_are_copied_verbatim(acme: Path) -> None:
-    """Flask's own Jinja pages must not be rendered by cookiecutter."""
-    pages = sorted(PAGES.iterdir())
-    assert {page.name for page in pages} >= {"base.html", "login.html", "register.html", "forgot.html"}
-    for page in pages:
-        assert (acme / "src" / "flask_acme" / "templates" / "acme" / page.name).read_bytes() == page.read_bytes()
+    """Flask's own Jinja pages must not be rendered by cookiecutter (only the names of conditional ones are)."""
+    pages = {re.sub(r"\{%.*?%\}", "", page.name): page for page in PAGES.iterdir()}
+    assert set(pages) >= {"base.html", "login.html", "register.html", "forgot.html", "reset.html", "verify.html"}
+    for name, page in pages.items():
+        assert (acme / "src" / "flask_acme" / "templates" / "acme" / name).read_bytes() == page.read_bytes()
 
 
 def test_pyproject(acme: Path) -> None:
@@ -160,6 +167,42 @@ def test_no_code_for_operations_the_spec_lacks(keycloak: Path) -> None:
     smoke = (keycloak / "tests" / "test_smoke.py").read_text(encoding="utf-8")
     assert "def test_s14_register_is_absent" in smoke
     assert "def test_s15_forgot_password_is_absent" in smoke
+
+
+def test_the_session_lifecycle_is_there_when_the_spec_has_it(acme: Path) -> None:
+    package = acme / "src" / "flask_acme"
+    assert (package / "single_flight.py").is_file()
+    for page in ("reset.html", "verify.html", "password.html"):
+        assert (package / "templates" / "acme" / page).is_file(), page
+    views = (package / "views.py").read_text(encoding="utf-8")
+    for route in ('"/reset"', '"/verify"', '"/password"'):
+        assert route in views, route
+    lifecycle = (acme / "tests" / "test_lifecycle.py").read_text(encoding="utf-8")
+    assert {int(n) for n in re.findall(r"^def test_s(\d\d)_", lifecycle, re.MULTILINE)} == set(range(18, 23))
+
+
+def test_only_refresh_and_logout_for_a_spec_with_only_these(keycloak: Path) -> None:
+    package = keycloak / "src" / "flask_keycloak"
+    assert (package / "single_flight.py").is_file()
+    assert not any((package / "templates" / "keycloak" / page).exists() for page in ("reset.html", "verify.html", "password.html"))
+    for module in ("views.py", "forms.py", "config.py"):
+        text = (package / module).read_text(encoding="utf-8")
+        for word in ("reset", "verify", "Verify", "change_password", "ChangePassword"):
+            assert word not in text, f"{word} in {module}"
+    lifecycle = (keycloak / "tests" / "test_lifecycle.py").read_text(encoding="utf-8")
+    assert {int(n) for n in re.findall(r"^def test_s(\d\d)_", lifecycle, re.MULTILINE)} == {18, 19}
+
+
+def test_no_lifecycle_code_for_a_spec_without_it(okta: Path) -> None:
+    package = okta / "src" / "flask_okta"
+    assert not (package / "single_flight.py").exists()
+    assert not (okta / "tests" / "test_lifecycle.py").exists()
+    assert not (okta / "tests" / "test_single_flight.py").exists()
+    session = (package / "session.py").read_text(encoding="utf-8")
+    for word in ("client.refresh", "_renew", "client.logout", "set_new_password"):
+        assert word not in session, word
+    for module in ("extension.py", "state.py", "config.py"):
+        assert "SingleFlight" not in (package / module).read_text(encoding="utf-8"), module
 
 
 def test_spec_strings_are_escaped(awkward: Path) -> None:

@@ -2,7 +2,7 @@ def real_users(config: str) -> dict[str, dict[str, Any]]:
     """The users of a real deployment, from ``{{ cookiecutter.config_prefix }}_TEST_USERS``: JSON, or the path of a JSON file.
 
     Keys say what each user is for: ``admin`` has the role that guards
-    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account{% if cookiecutter.fixtures | length > 3 %}, ``staff`` is optional{% endif %}.
+    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account{% if cookiecutter.fixtures | length > 3 %}, ``staff`` is optional{% endif %}{% if cookiecutter.has_verify_email %}; ``unverified``, optional, is an account whose email address is not verified yet{% endif %}.
     Each gives ``username`` and ``password``; ``roles``, the roles the user must
     have at least (the service may add its own); and optionally ``id``, ``email``,
     ``first_name`` or ``last_name`` to check exactly. For example::

@@ -18,7 +18,7 @@ from {{ cookiecutter.package }} import {{ cookiecutter.class_name }}, roles_requ
 
 app = Flask(__name__)
 app.config.from_prefixed_env()  # FLASK_SECRET_KEY -> SECRET_KEY; the package reads {{ cookiecutter.config_prefix }}_* from the environment itself
-{{ cookiecutter.class_name }}(app)  # /auth/login, /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}
+{{ cookiecutter.class_name }}(app)  # /auth/login, /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}{% if cookiecutter.has_reset_password %}, /auth/reset{% endif %}{% if cookiecutter.has_verify_email %}, /auth/verify{% endif %}{% if cookiecutter.has_change_password %}, /auth/password{% endif %}
 
 
 @app.get("/")
@@ -45,6 +45,9 @@ def reply(message: str) -> ResponseReturnValue:
         return {"message": message}
     return (
         f"<!doctype html><title>Example</title><p>{escape(message)}</p>"
+{%- if cookiecutter.has_change_password %}
+        f'<p><a href="{url_for("{{ cookiecutter.slug }}.change_password")}">Change your password</a></p>'
+{%- endif %}
         f'<form method="post" action="{url_for("{{ cookiecutter.slug }}.logout")}">'
         f'<input type="hidden" name="csrf_token" value="{generate_csrf()}"><button>Sign out</button></form>'
     )

@@ -114,6 +114,34 @@ class Service:
 
     def reset(self) -> None:
         self._control("POST", "reset")
+{%- if cookiecutter.has_refresh %}
+
+    def token_lifetime(self, seconds: float) -> None:
+        """Hand out access tokens that expire after ``seconds`` from now on (``reset`` restores the default)."""
+        self._control("POST", "tokens", json={"ttl": seconds})
+
+    def expire_tokens(self, key: str) -> None:
+        """End the user's current access tokens now, before the deadline the service gave."""
+        self._control("POST", f"users/{key}/expire")
+{%- endif %}
+{%- if cookiecutter.has_logout %}
+
+    def sessions(self) -> dict[str, int]:
+        """The live service sessions of each user, by key."""
+        return self._control("GET", "sessions").json()
+{%- endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+    def mailed_token(self, key: str, kind: str) -> str:
+        """The token of the newest mail of ``kind`` (``reset`` or ``verify``) sent to the user ``key``."""
+        mails = [mail for mail in self._control("GET", "outbox").json() if (mail["user"], mail["kind"]) == (key, kind)]
+        assert mails, f"no {kind} mail was sent to {key}"
+        return mails[-1]["token"]
+
+    def expire_link(self, token: str) -> None:
+        """Make a reset or verification token expired."""
+        self._control("POST", f"tokens/{token}/expire")
+{%- endif %}
 
     def _control(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         if not self.steerable:
@@ -136,8 +164,18 @@ class Clock:
         self.now += seconds
 
 
-def make_app(service: Service, *, instance_path: Path | None = None, **config: Any) -> Flask:
-    """The app of the README: a page for signed-in users and one for the guard role."""
+#: What the existing app's own error pages say: the integration must leave them in place.
+OWN_NOT_FOUND = "Not here (the app's own 404 page)"
+OWN_METHOD_NOT_ALLOWED = "Not like this (the app's own 405 page)"
+
+
+def make_app(service: Service, *, instance_path: Path | None = None, existing: bool = False, **config: Any) -> Flask:
+    """The app of the README: a page for signed-in users and one for the guard role.
+
+    ``existing``: the integration is added to an app that already has routes
+    and error pages of its own: a form post without a CSRF token, its own
+    404 and 405 pages. They must work as before.
+    """
     app = Flask(__name__, instance_path=str(instance_path) if instance_path else None)
     app.config.update(
         SECRET_KEY="test-secret-key",
@@ -147,6 +185,8 @@ def make_app(service: Service, *, instance_path: Path | None = None, **config: A
         **SETTINGS,
     )
     app.config.update(config)
+    if existing:
+        add_own_routes(app)
     {{ cookiecutter.class_name }}(app)
 
     @app.get("/")
@@ -161,6 +201,22 @@ def make_app(service: Service, *, instance_path: Path | None = None, **config: A
         return "secret"
 
     return app
+
+
+def add_own_routes(app: Flask) -> None:
+    """What an app had before the integration: a form that posts without a CSRF token, its own error pages."""
+
+    @app.post("/notes")
+    def notes() -> Any:
+        return {"saved": request.form.get("text", "")}, 201
+
+    @app.errorhandler(404)
+    def not_found(error: Exception) -> Any:
+        return OWN_NOT_FOUND, 404
+
+    @app.errorhandler(405)
+    def method_not_allowed(error: Exception) -> Any:
+        return OWN_METHOD_NOT_ALLOWED, 405
 
 
 def assert_user(seen: dict[str, Any], user: dict[str, Any]) -> None:

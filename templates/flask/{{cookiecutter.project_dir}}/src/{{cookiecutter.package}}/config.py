@@ -19,6 +19,21 @@ REDIS_KEY_PREFIX = "{{ cookiecutter.slug }}:"
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = {{ cookiecutter.timeout_s | float | py }}
 
+{% if cookiecutter.has_refresh -%}
+#: Seconds the result of a refresh is handed to requests that still carry the session from before it.
+REFRESH_KEEP = 30.0
+
+{% endif -%}
+{% if cookiecutter.has_reset_password -%}
+#: The query parameter of the reset link that carries the token: ``/auth/reset?{{ cookiecutter.reset_token_query }}=...``.
+RESET_TOKEN_QUERY = {{ cookiecutter.reset_token_query | py }}
+
+{% endif -%}
+{% if cookiecutter.has_verify_email -%}
+#: The query parameter of the verification link that carries the token: ``/auth/verify?{{ cookiecutter.verify_token_query }}=...``.
+VERIFY_TOKEN_QUERY = {{ cookiecutter.verify_token_query | py }}
+
+{% endif -%}
 #: The URL prefix of the integration's routes: ``/auth/login``, ``/auth/me`` ...
 ROUTE_PREFIX = "/auth"
 

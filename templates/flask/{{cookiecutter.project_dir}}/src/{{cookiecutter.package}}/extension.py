@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import os
 import sqlite3
+{%- if cookiecutter.has_refresh %}
+from typing import TYPE_CHECKING
+{%- endif %}
 
 from flask import Flask
 from flask_login import LoginManager
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import MethodNotAllowed
 
 from . import config
 from .client import {{ cookiecutter.class_name }}Client
-from .errors import {{ cookiecutter.class_name }}Error
 from .guards import unauthorized
 from .session import load_user
 from .settings import ConfigurationError, Settings, load_settings
 from .signed_out import SignedOutSessions
+{%- if cookiecutter.has_refresh %}
+from .single_flight import SingleFlight
+{%- endif %}
 from .state import State, get_state
 from .throttle import LoginThrottle
-from .views import blueprint, http_error, service_error
+from .views import blueprint
+{%- if cookiecutter.has_refresh %}
+
+if TYPE_CHECKING:
+    from redis import Redis
+{%- endif %}
 
 
 class {{ cookiecutter.class_name }}:
@@ -39,9 +48,10 @@ class {{ cookiecutter.class_name }}:
     :class:`ConfigurationError` at start-up), keeps sessions server-side in
     Redis with Flask-Session when ``{{ cookiecutter.config_prefix }}_REDIS_URL`` is set, or else opens the
     record of signed-out sessions (a SQLite file in the instance folder), sets up Flask-Login so
-    that ``current_user`` is the service's user, and Flask-WTF's
-    ``CSRFProtect`` (each only when the app does not have it already), and
-    registers the routes under ``{{ cookiecutter.config_prefix }}_ROUTE_PREFIX``.
+    that ``current_user`` is the service's user (unless the app has a login manager already), and
+    registers the routes under ``{{ cookiecutter.config_prefix }}_ROUTE_PREFIX``. Their posts need a CSRF token; the app's
+    own routes are left as they are, unless ``{{ cookiecutter.config_prefix }}_CSRF_APP_WIDE`` asks for Flask-WTF's
+    ``CSRFProtect`` on the whole app. No error handler is installed beyond the blueprint's.
     """
 
     def __init__(self, app: Flask | None = None) -> None:
@@ -71,16 +81,25 @@ class {{ cookiecutter.class_name }}:
             signed_out = None
         else:
             signed_out = _signed_out_sessions(app, settings)
+{%- if cookiecutter.has_refresh %}
+        refreshes = SingleFlight(
+            shared=_RedisStore.from_url(settings.redis_url) if settings.redis_url else None,
+            prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
+            keep=config.REFRESH_KEEP,
+            wait=settings.timeout * 2 + 1,
+        )
+        app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle, refreshes)
+{%- else %}
         app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle)
+{%- endif %}
         _secure_session_cookie(app)
         _set_up_login(app)
         if "csrf" not in app.extensions:
-            CSRFProtect(app)
+            if settings.csrf_app_wide:
+                CSRFProtect(app)
+            else:
+                _csrf_settings(app)
         app.register_blueprint(blueprint, url_prefix=settings.route_prefix)
-        app.register_error_handler({{ cookiecutter.class_name }}Error, service_error)
-        if not app.error_handler_spec[None].get(405):
-            # 405 is raised before a blueprint is chosen: only an app handler gives API clients JSON.
-            app.register_error_handler(MethodNotAllowed, http_error)
 
     @property
     def settings(self) -> Settings:
@@ -116,6 +135,34 @@ def _sessions_in_redis(app: Flask, redis_url: str) -> None:
         Session(app)
 
 
+{% if cookiecutter.has_refresh -%}
+class _RedisStore:
+    """The app's Redis as the store where instances share refreshes (the API of :class:`.single_flight.SharedStore`)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    @classmethod
+    def from_url(cls, url: str) -> _RedisStore:
+        from redis import Redis
+
+        return cls(Redis.from_url(url, decode_responses=True))
+
+    def add(self, key: str, value: str, timeout: float) -> bool:
+        return bool(self.redis.set(key, value, nx=True, px=max(1, round(timeout * 1000))))
+
+    def get(self, key: str) -> str | None:
+        value = self.redis.get(key)
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str, timeout: float) -> None:
+        self.redis.set(key, value, px=max(1, round(timeout * 1000)))
+
+    def delete(self, key: str) -> None:
+        self.redis.delete(key)
+
+
+{% endif -%}
 def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:
     """The record of signed-out sessions, in the instance folder unless ``{{ cookiecutter.config_prefix }}_SIGNED_OUT_DB`` names a file.
 
@@ -130,6 +177,17 @@ def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:
             f"cannot keep signed-out sessions in {path} ({err}): set {{ cookiecutter.config_prefix }}_SIGNED_OUT_DB to a file the app can write"
         ) from err
     return signed_out
+
+
+def _csrf_settings(app: Flask) -> None:
+    """Flask-WTF's CSRF settings, at the defaults ``CSRFProtect`` sets, for the blueprint's own check.
+
+    Nothing else of the app changes: its own routes stay as they were.
+    """
+    app.config.setdefault("WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"})
+    app.config.setdefault("WTF_CSRF_FIELD_NAME", "csrf_token")
+    app.config.setdefault("WTF_CSRF_HEADERS", ["X-CSRFToken", "X-CSRF-Token"])
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", True)
 
 
 def _secure_session_cookie(app: Flask) -> None:

@@ -1,7 +1,7 @@
 {%- macro field(input) -%}
 fields.{% if input.html_type == "email" %}EmailField{% elif input.html_type == "password" %}PasswordField{% else %}StringField{% endif %}(
         {{ input.label | py }},
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH){% if input.name.endswith("_confirm") %}, EqualTo({{ input.name[:-8] | py }}, message=PASSWORDS_DIFFER){% endif %}],
         render_kw={"autocomplete": {{ input.autocomplete | py }}},
     )
 {%- endmacro -%}
@@ -19,11 +19,16 @@ from typing import Any, TypeVar
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import fields
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, {% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}EqualTo, {% endif %}Length
 
 from . import config
 
 FormT = TypeVar("FormT", bound=FlaskForm)
+{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+
+#: What a form whose two new passwords differ is told; the service is not asked.
+PASSWORDS_DIFFER = "The two passwords do not match."
+{%- endif %}
 
 
 class LoginForm(FlaskForm):
@@ -48,6 +53,40 @@ class ForgotPasswordForm(FlaskForm):
     {{ input.name }} = {{ field(input) }}
 {%- endfor %}
 {% endif %}
+{%- if cookiecutter.has_reset_password %}
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password with the token of the link in the reset message."""
+
+    token = fields.HiddenField()
+{%- for input in cookiecutter.reset_inputs %}
+    {{ input.name }} = {{ field(input) }}
+{%- endfor %}
+{% endif %}
+{%- if cookiecutter.has_change_password %}
+
+class ChangePasswordForm(FlaskForm):
+    """Change the signed-in user's password: the current one, and the new one twice."""
+{% for input in cookiecutter.change_password_inputs %}
+    {{ input.name }} = {{ field(input) }}
+{%- endfor %}
+{% endif %}
+{%- if cookiecutter.has_verify_email %}
+
+class VerifyEmailForm(FlaskForm):
+    """Confirm an email address with the token of the link in the verification message."""
+
+    token = fields.HiddenField()
+{% endif %}
+
+def text(field: fields.StringField) -> str:
+    """The text of a field of a form that validated.
+
+    WTForms types ``data`` as ``str | None``; a required field that validated
+    has text, and an optional one left empty reads as "".
+    """
+    return field.data or ""
+
 
 def from_json(form_class: type[FormT], data: dict[str, Any]) -> FormT:
     """Fill a form from a JSON object, for API clients.
@@ -57,4 +96,5 @@ def from_json(form_class: type[FormT], data: dict[str, Any]) -> FormT:
     header by ``CSRFProtect``, so the form does not look for one in the body.
     """
     text = MultiDict({name: value for name, value in data.items() if isinstance(value, str)})
-    return form_class(formdata=text, meta={"csrf": False})
+    form: FormT = form_class(formdata=text, meta={"csrf": False})
+    return form

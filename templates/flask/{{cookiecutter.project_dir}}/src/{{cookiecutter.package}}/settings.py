@@ -60,6 +60,8 @@ class Settings:
     login_limit_per_client: int
     #: Seconds the failed sign-ins are counted for (``{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW``).
     login_limit_window: int
+    #: Protect every POST of the app with Flask-WTF's ``CSRFProtect``, not only the integration's (``{{ cookiecutter.config_prefix }}_CSRF_APP_WIDE``).
+    csrf_app_wide: bool
     #: Brand name, logo and colour of the pages (``{{ cookiecutter.config_prefix }}_BRAND_NAME``, ``{{ cookiecutter.config_prefix }}_LOGO_URL``, ``{{ cookiecutter.config_prefix }}_PRIMARY_COLOR``).
     branding: Branding
 
@@ -88,6 +90,7 @@ def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os
         login_limit_per_account=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT", default=0, minimum=0),
         login_limit_per_client=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT", default=0, minimum=0),
         login_limit_window=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW", default=config.LOGIN_LIMIT_WINDOW, minimum=1),
+        csrf_app_wide=read.flag("{{ cookiecutter.config_prefix }}_CSRF_APP_WIDE", default=False),
         branding=Branding(
             name=read.text("{{ cookiecutter.config_prefix }}_BRAND_NAME", default=config.BRAND_NAME),
             logo_url=read.optional("{{ cookiecutter.config_prefix }}_LOGO_URL"),
@@ -159,6 +162,20 @@ class _Reader:
             self.problems.append(f"{key} must be a whole number of at least {minimum}, not {value!r}")
             return default
         return count
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        value = self.value(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        self.problems.append(f"{key} must be true or false, not {value!r}")
+        return default
 
     def route_prefix(self, key: str, *, default: str) -> str:
         prefix = self.text(key, default=default).rstrip("/")

@@ -10,6 +10,9 @@ from . import config
 from .client import {{ cookiecutter.class_name }}Client
 from .settings import Settings
 from .signed_out import SignedOutSessions
+{%- if cookiecutter.has_refresh %}
+from .single_flight import SingleFlight
+{%- endif %}
 from .throttle import LoginThrottle
 
 
@@ -22,6 +25,10 @@ class State:
     #: None when the sessions are kept server-side (in Redis), where logout deletes the session itself.
     signed_out: SignedOutSessions | None
     throttle: LoginThrottle
+{%- if cookiecutter.has_refresh %}
+    #: One refresh of a service session at a time, shared with the other instances through Redis when it is set.
+    refreshes: SingleFlight
+{%- endif %}
 
 
 def get_state(app: Flask | None = None) -> State:
@@ -31,6 +38,7 @@ def get_state(app: Flask | None = None) -> State:
     """
     app = app or current_app
     try:
-        return app.extensions[config.EXTENSION_KEY]
+        state: State = app.extensions[config.EXTENSION_KEY]
     except KeyError:
         raise RuntimeError("{{ cookiecutter.class_name }} is not initialised on this app: call {{ cookiecutter.class_name }}(app) or init_app(app).") from None
+    return state
