@@ -206,6 +206,7 @@ def test_lifecycle_routes_and_pages_follow_the_spec(rendered: Path, tmp_path: Pa
     assert "TokenLinkView" not in views and "ChangePasswordView" not in views
     tests = (tmp_path / "okta" / "django" / "tests" / "test_lifecycle.py").read_text()
     assert tests.count("because_the_service_has") == 5
+    assert_ruff_clean(tmp_path / "okta" / "django")
 
 
 def test_refresh_and_logout_without_the_account_pages(tmp_path: Path) -> None:
@@ -215,12 +216,15 @@ def test_refresh_and_logout_without_the_account_pages(tmp_path: Path) -> None:
     assert "def renew(" in session and "def end_service_session(" in session
     assert "def change_password(" not in session
     assert 'route("reset", ' not in (package / "urls.py").read_text()
+    assert_ruff_clean(tmp_path / "kc" / "django")
+
+
+def assert_ruff_clean(package: Path) -> None:
+    """The generated package passes ruff with its own settings."""
     from ruff.__main__ import find_ruff_bin
 
     for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        done = subprocess.run(
-            [find_ruff_bin(), *command], cwd=tmp_path / "kc" / "django", capture_output=True, text=True
-        )
+        done = subprocess.run([find_ruff_bin(), *command], cwd=package, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -239,3 +243,9 @@ def test_the_errors_each_module_catches_follow_the_rules() -> None:
     assert okta["django_ended"] == {"get_user": "", "logout": "", "change_password": ""}
     assert okta["django_counted_errors"] == ["InvalidCredentials", "AccountDisabled"]
     assert "Expired" not in okta["django_session_errors"]
+
+
+def test_an_optional_list_is_read_as_the_json_column_gives_it_back() -> None:
+    """A tuple never equals the list the database returns: the profile would be rewritten at every sign-in."""
+    columns = {c["name"]: c for c in django_columns(load_spec(EXAMPLES / "okta" / "identity.toml"))}
+    assert columns["app_roles"]["read"].startswith("_list_or_none(")

@@ -26,6 +26,7 @@ def context(spec: Spec) -> dict[str, Any]:
     """The Django part of the template context."""
     return {
         "django_columns": django_columns(spec),
+        "django_optional_lists": any(f.type == "list<string>" and f.optional for f in spec.user),
         "django_ended": {op: ended_errors(spec, op) for op in ("get_user", "logout", "change_password")},
         "django_session_errors": session_errors(spec),
         "django_view_errors": view_errors(spec),
@@ -244,8 +245,8 @@ def django_columns(spec: Spec) -> list[dict]:
             field = source if canonical else fields[attr.name]
             column = _django_column(attr.name, taken)
             declaration = django_field(field.type, field.optional, field.values)
-            if field.type == "list<string>" and not field.optional:
-                read = f"list({attr.read})"
+            if field.type == "list<string>":  # a JSON column gives lists back, so compare lists
+                read = f"_list_or_none({attr.read})" if field.optional else f"list({attr.read})"
         taken.add(column)
         out.append(
             {

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from serving import served_example, sign_in_with
-from support import JSON, Service
+from support import {% if cookiecutter.has_refresh %}JSON, {% endif %}Service
 
 #: Requests sent at the same moment.
 CONCURRENT = 20
