@@ -167,3 +167,85 @@ def test_readme_documents_the_sign_in_limits_and_sqlite_settings(rendered: Path)
     assert 'handler500 = "django_acme.views.server_error"' in readme
     settings = (rendered / "django" / "example" / "example" / "settings.py").read_text(encoding="utf-8")
     assert '"transaction_mode": "IMMEDIATE"' in settings and "journal_mode=WAL" in settings
+
+
+# -- the session lifecycle (issue 15) ---------------------------------------------
+
+EXAMPLES = ACME.parent.parent
+
+
+def test_lifecycle_smoke_tests_are_named_for_every_case(rendered: Path) -> None:
+    tests = (rendered / "django" / "tests" / "test_lifecycle.py").read_text()
+    for number in range(18, 23):
+        assert f"def test_s{number}_" in tests, f"no test for S{number}"
+    assert "because_the_service_has" not in tests, "Acme has every lifecycle operation"
+    assert (
+        "def test_s18_concurrent_requests_after_expiry_refresh_once"
+        in (rendered / "django/tests/test_served.py").read_text()
+    )
+
+
+def test_lifecycle_routes_and_pages_follow_the_spec(rendered: Path, tmp_path: Path) -> None:
+    urls = (rendered / PACKAGE / "urls.py").read_text()
+    for name in ("reset", "verify", "password"):
+        assert f'route("{name}", ' in urls
+        page = (rendered / PACKAGE / "templates" / "acme" / f"{name}.html").read_text()
+        assert page.startswith("{% extends layout %}") and "{% raw %}" not in page and "{% csrf_token %}" in page
+    assert (rendered / PACKAGE / "single_flight.py").is_file()
+    generate(EXAMPLES / "okta" / "identity.toml", tmp_path / "okta", ["django"])
+    package = tmp_path / "okta" / "django" / "src" / "django_okta"
+    urls = (package / "urls.py").read_text()
+    assert not any(f'route("{name}", ' in urls for name in ("reset", "verify", "password"))
+    assert not any(
+        (package / "templates" / "okta" / f"{name}.html").exists() for name in ("reset", "verify", "password")
+    )
+    assert not (package / "single_flight.py").exists()
+    session = (package / "session.py").read_text()
+    assert "def renew(" not in session and "def end_service_session(" not in session
+    views = (package / "views.py").read_text()
+    assert "TokenLinkView" not in views and "ChangePasswordView" not in views
+    tests = (tmp_path / "okta" / "django" / "tests" / "test_lifecycle.py").read_text()
+    assert tests.count("because_the_service_has") == 5
+    assert_ruff_clean(tmp_path / "okta" / "django")
+
+
+def test_refresh_and_logout_without_the_account_pages(tmp_path: Path) -> None:
+    generate(EXAMPLES / "keycloak" / "identity.toml", tmp_path / "kc", ["django"])
+    package = tmp_path / "kc" / "django" / "src" / "django_keycloak"
+    session = (package / "session.py").read_text()
+    assert "def renew(" in session and "def end_service_session(" in session
+    assert "def change_password(" not in session
+    assert 'route("reset", ' not in (package / "urls.py").read_text()
+    assert_ruff_clean(tmp_path / "kc" / "django")
+
+
+def assert_ruff_clean(package: Path) -> None:
+    """The generated package passes ruff with its own settings."""
+    from ruff.__main__ import find_ruff_bin
+
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        done = subprocess.run([find_ruff_bin(), *command], cwd=package, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_errors_each_module_catches_follow_the_rules() -> None:
+    from generator.targets.django import context
+
+    acme = context(load_spec(ACME))
+    assert acme["django_ended"] == {
+        "get_user": "InvalidCredentials",
+        "logout": "InvalidCredentials",
+        "change_password": "Expired",
+    }
+    assert acme["django_counted_errors"] == ["InvalidCredentials", "AccountDisabled", "Unverified"]
+    assert "Unverified" in acme["django_view_errors"] and "Expired" in acme["django_session_errors"]
+    okta = context(load_spec(EXAMPLES / "okta" / "identity.toml"))
+    assert okta["django_ended"] == {"get_user": "", "logout": "", "change_password": ""}
+    assert okta["django_counted_errors"] == ["InvalidCredentials", "AccountDisabled"]
+    assert "Expired" not in okta["django_session_errors"]
+
+
+def test_an_optional_list_is_read_as_the_json_column_gives_it_back() -> None:
+    """A tuple never equals the list the database returns: the profile would be rewritten at every sign-in."""
+    columns = {c["name"]: c for c in django_columns(load_spec(EXAMPLES / "okta" / "identity.toml"))}
+    assert columns["app_roles"]["read"].startswith("_list_or_none(")

@@ -1,10 +1,14 @@
-"""What only the Django target needs: the columns of its profile model.
+"""What only the Django target needs: the columns of its profile model, and the errors its modules name.
 
 Flask keeps the user in the session; Django stores a profile row beside its
 own ``User``, so each user attribute needs a typed model field, a column name
 Django allows, and the expressions that fill it and read it back for ``me``.
 The Python syntax comes from :mod:`generator.lang.python`; the attributes
 themselves from the Python emitter, as Flask's user class has them.
+
+The session lifecycle (refresh, logout, change_password) decides which
+errors each module catches, so that no ``except`` waits for an error the
+spec's rules never raise and no import goes unused.
 """
 
 from __future__ import annotations
@@ -15,11 +19,120 @@ from typing import Any
 from ..emit.python import Attribute, attributes
 from ..lang.python import fresh_name, string
 from ..model import Spec
+from ..plan.errors import ERROR_CLASSES
 
 
 def context(spec: Spec) -> dict[str, Any]:
     """The Django part of the template context."""
-    return {"django_columns": django_columns(spec)}
+    return {
+        "django_columns": django_columns(spec),
+        "django_optional_lists": any(f.type == "list<string>" and f.optional for f in spec.user),
+        "django_ended": {op: ended_errors(spec, op) for op in ("get_user", "logout", "change_password")},
+        "django_session_errors": session_errors(spec),
+        "django_view_errors": view_errors(spec),
+        "django_counted_errors": counted_errors(spec),
+        "django_pages": pages(spec),
+        "django_form_views": any(spec.has(op) for name, op in PAGES if op is not None),
+        "django_form_classes": form_classes(spec),
+    }
+
+
+#: The form of each page, by the operation it needs.
+FORMS = (
+    ("ForgotPasswordForm", "forgot_password"),
+    ("RegisterForm", "register"),
+    ("ResetPasswordForm", "reset_password"),
+    ("VerifyEmailForm", "verify_email"),
+    ("ChangePasswordForm", "change_password"),
+)
+
+
+def form_classes(spec: Spec) -> list[str]:
+    """The form classes :mod:`views` imports, in the order ruff sorts them."""
+    return sorted(["LoginForm", *(name for name, op in FORMS if spec.has(op))])
+
+
+#: The integration's routes with a page, by URL name, and the operation each needs (None: always there).
+PAGES = (
+    ("login", None),
+    ("logout", None),
+    ("register", "register"),
+    ("forgot", "forgot_password"),
+    ("reset", "reset_password"),
+    ("verify", "verify_email"),
+    ("password", "change_password"),
+)
+
+
+def pages(spec: Spec) -> list[str]:
+    """The URL names of the integration's routes that the pages link to, for the spec's operations."""
+    return [name for name, operation in PAGES if operation is None or spec.has(operation)]
+
+
+#: The error kinds that say a request's tokens have ended, so that new ones are worth asking for.
+ENDED_KINDS = ("expired", "invalid_credentials")
+#: The error kinds of ``change_password`` that say the tokens have ended (its ``invalid_credentials`` is the
+#: current password).
+CHANGE_PASSWORD_ENDED_KINDS = ("expired",)
+#: The refusals of a sign-in that the sign-in throttle counts (a service that is down counts for nothing).
+COUNTED_KINDS = ("invalid_credentials", "account_disabled", "unverified")
+
+
+def _kinds(spec: Spec, operation: str) -> set[str]:
+    """The error kinds an operation's rules map responses to."""
+    if not spec.has(operation):
+        return set()
+    return {rule.kind for step in spec.operations[operation].steps for rule in step.errors}
+
+
+def _except(kinds: set[str]) -> str:
+    """An ``except`` clause's expression for the error classes of ``kinds`` ("" for none)."""
+    names = sorted(ERROR_CLASSES[kind] for kind in kinds)
+    return names[0] if len(names) == 1 else "(" + ", ".join(names) + ")" if names else ""
+
+
+def ended_errors(spec: Spec, operation: str) -> str:
+    """The errors of ``operation`` after which the integration renews the tokens and tries once more ("" for none).
+
+    Only with a ``refresh`` operation, and only those kinds the operation's
+    rules can raise, so that no ``except`` waits for an error that never comes.
+    """
+    if not spec.has("refresh"):
+        return ""
+    wanted = CHANGE_PASSWORD_ENDED_KINDS if operation == "change_password" else ENDED_KINDS
+    return _except(_kinds(spec, operation) & set(wanted))
+
+
+def _names(spec: Spec, kinds: set[str], *extra: str) -> list[str]:
+    """The error classes of ``kinds`` and ``extra``, in the order ruff sorts an import."""
+    return sorted({ERROR_CLASSES[kind] for kind in kinds} | set(extra))
+
+
+def session_errors(spec: Spec) -> list[str]:
+    """The error classes :mod:`session` names."""
+    kinds = set()
+    for operation in ("get_user", "logout"):
+        if ended_errors(spec, operation):
+            kinds |= _kinds(spec, operation) & set(ENDED_KINDS)
+    if ended_errors(spec, "change_password"):
+        kinds.add("expired")
+    base = ("account_disabled", "service_unavailable", "user_not_found")
+    return _names(spec, kinds | set(base), f"{spec.service.class_name}Error")
+
+
+def counted_errors(spec: Spec) -> list[str]:
+    """The error classes of the sign-in refusals the throttle counts: those login's rules have, and the two
+    the backend raises itself."""
+    kinds = (_kinds(spec, "login") & set(COUNTED_KINDS)) | {"invalid_credentials", "account_disabled"}
+    return [ERROR_CLASSES[kind] for kind in COUNTED_KINDS if kind in kinds]
+
+
+def view_errors(spec: Spec) -> list[str]:
+    """The error classes :mod:`views` names."""
+    kinds = {ERROR_KIND[name] for name in counted_errors(spec)}
+    if spec.has("forgot_password"):
+        kinds.add("user_not_found")
+    return _names(spec, kinds, f"{spec.service.class_name}Error")
 
 
 #: Names a column of the Django profile model cannot take: attributes of every
@@ -61,6 +174,10 @@ DJANGO_RESERVED = frozenset(
         "validate_unique",
     }
 )
+
+
+#: The error kind of each generated error class.
+ERROR_KIND = {name: kind for kind, name in ERROR_CLASSES.items()}
 
 
 def django_field(ftype: str, optional: bool, values: tuple[str, ...] = ()) -> str:
@@ -128,8 +245,8 @@ def django_columns(spec: Spec) -> list[dict]:
             field = source if canonical else fields[attr.name]
             column = _django_column(attr.name, taken)
             declaration = django_field(field.type, field.optional, field.values)
-            if field.type == "list<string>" and not field.optional:
-                read = f"list({attr.read})"
+            if field.type == "list<string>":  # a JSON column gives lists back, so compare lists
+                read = f"_list_or_none({attr.read})" if field.optional else f"list({attr.read})"
         taken.add(column)
         out.append(
             {

@@ -40,8 +40,8 @@ class SharedStore(Protocol):
     def set(self, key: str, value: str, timeout: float) -> None:
         """Store ``value`` at ``key`` for ``timeout`` seconds."""
 
-    def delete(self, key: str) -> None:
-        """Remove ``key``."""
+    def delete(self, key: str) -> object:
+        """Remove ``key`` (what it returns is not used: Django's cache answers whether the key was there)."""
 
 
 class FlightTimeout(RuntimeError):

@@ -106,13 +106,47 @@ class Service:
 
     def reset(self) -> None:
         self._control("POST", "reset")
+{%- if cookiecutter.has_refresh %}
 
-    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+    def token_ttl(self, seconds: float) -> None:
+        """Access tokens issued from now on live ``seconds`` (until the next reset)."""
+        self._control("POST", "tokens", json={"ttl": seconds})
+{%- endif %}
+{%- if cookiecutter.has_refresh or cookiecutter.has_change_password %}
+
+    def expire_tokens(self, key: str) -> None:
+        """The user's current access tokens expire now."""
+        self._control("POST", f"users/{key}/expire")
+{%- endif %}
+{%- if cookiecutter.has_logout %}
+
+    def sessions(self, key: str) -> int:
+        """The user's live sessions at the service."""
+        return int(self._control("GET", "sessions").get(key, 0))
+{%- endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+    def mailed_token(self, key: str, kind: str) -> str:
+        """The token of the newest mail of ``kind`` (``reset``, ``verify``) the service sent the user."""
+        mails = [mail for mail in self._control("GET", "outbox") if mail["user"] == key and mail["kind"] == kind]
+        assert mails, f"the service sent {key} no {kind} mail"
+        return str(mails[-1]["token"])
+
+    def expire_token(self, token: str) -> None:
+        """A reset or verify token expires now."""
+        self._control("POST", f"tokens/{token}/expire")
+{%- endif %}
+
+    def require_fake(self) -> None:
+        """Skip a test that changes what the service keeps and needs the fake's reset to restore it."""
         if not self.steerable:
             pytest.skip("needs the bundled fake service")
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+        self.require_fake()
         response = requests.request(method, f"{self.url}/__fake__/{path}", timeout=10, **kwargs)
         response.raise_for_status()
-        return response.json()
+        return response.json() if response.content else None
 
 
 class Agent:
@@ -192,3 +226,21 @@ def assert_user(me: dict[str, Any], user: dict[str, Any]) -> None:
 def route(name: str) -> str:
     """The path of one of the integration's routes: ``route("login")`` is ``/auth/login``."""
     return reverse(f"{{ cookiecutter.slug }}:{name}")
+
+
+def error_code(response: Any, status: int) -> str:
+    """The ``error.code`` of a JSON error answer with ``status``."""
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    return body["error"]["code"]
+
+
+def is_html(response: Any, status: int) -> bool:
+    return response.status_code == status and response["Content-Type"].startswith("text/html")
+
+
+def session_key(agent: Agent) -> str | None:
+    cookie = agent.client.cookies.get("sessionid")
+    return cookie.value if cookie else None

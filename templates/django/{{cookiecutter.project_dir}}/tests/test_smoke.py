@@ -20,7 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.views.debug import SafeExceptionReporterFilter
 
-from support import FAKE, FIELDS, TIMEOUT, USERS, Agent, Service, assert_user, route
+from support import FAKE, FIELDS, TIMEOUT, USERS, Agent, Service, assert_user, error_code, is_html, route, session_key
 from {{ cookiecutter.package }} import defaults
 from {{ cookiecutter.package }}.models import {{ cookiecutter.class_name }}Profile
 
@@ -49,19 +49,6 @@ JSON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def error_code(response: Any, status: int) -> str:
-    """The ``error.code`` of a JSON error answer with ``status``."""
-    assert response.status_code == status, response.content[:300]
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    return body["error"]["code"]
-
-
-def is_html(response: Any, status: int) -> bool:
-    return response.status_code == status and response["Content-Type"].startswith("text/html")
-
-
 def session_store() -> SessionBase:
     """A store of the project's session engine (the example keeps sessions in files)."""
     return import_module(django_settings.SESSION_ENGINE).SessionStore()
@@ -74,11 +61,6 @@ def expire_cache(agent: Agent) -> None:
     cached["fetched_at"] = 0
     session[defaults.SESSION_KEY] = cached
     session.save()
-
-
-def session_key(agent: Agent) -> str | None:
-    cookie = agent.client.cookies.get("sessionid")
-    return cookie.value if cookie else None
 
 
 # -- S1: anonymous users ------------------------------------------------------
@@ -518,6 +500,15 @@ def test_s16_passwords_never_reach_the_logs(
     assert user["password"] not in caplog.text
     hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert hidden["password"] != user["password"], "error reports hide the password"
+{%- if cookiecutter.has_register %}
+
+
+def test_s16_error_reports_hide_the_password_of_a_new_account(browser: Agent) -> None:
+    values, _ = new_account()
+    response = browser.post(route("register"), values)
+    hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert {hidden[name] for name in values if "password" in name} == {SafeExceptionReporterFilter.cleansed_substitute}
+{%- endif %}
 
 
 # -- S17: tokens and cookies --------------------------------------------------

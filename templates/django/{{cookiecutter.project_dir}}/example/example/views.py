@@ -35,5 +35,8 @@ def _answer(request: HttpRequest, message: str) -> HttpResponse:
         "message": message,
         "profile": getattr(request.user, "{{ cookiecutter.slug }}_profile", None),
         "logout_url": reverse("{{ cookiecutter.slug }}:logout"),
+{%- if cookiecutter.has_change_password %}
+        "password_url": reverse("{{ cookiecutter.slug }}:password"),
+{%- endif %}
     }
     return render(request, "home.html", context)

@@ -14,7 +14,7 @@ class {{ cookiecutter.class_name }}Config(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in{% if cookiecutter.has_logout %}, user_logged_out{% endif %}
         from django.core import checks
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
@@ -26,6 +26,9 @@ class {{ cookiecutter.class_name }}Config(AppConfig):
         checks.register({{ cookiecutter.slug }}_checks.check_settings)
         checks.register({{ cookiecutter.slug }}_checks.check_setup)
         user_logged_in.connect(session.keep_service_session, dispatch_uid="{{ cookiecutter.package }}.session")
+{%- if cookiecutter.has_logout %}
+        user_logged_out.connect(session.end_service_session, dispatch_uid="{{ cookiecutter.package }}.session")
+{%- endif %}
         setting_changed.connect(conf.reload, dispatch_uid="{{ cookiecutter.package }}.conf")
         setting_changed.connect(state.reload, dispatch_uid="{{ cookiecutter.package }}.state")
         # A saved or deleted user or profile is dropped from the user cache.

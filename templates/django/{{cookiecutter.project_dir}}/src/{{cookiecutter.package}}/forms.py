@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import Any
 
-{%- if cookiecutter.has_register or cookiecutter.has_forgot_password %}
+{%- if cookiecutter.has_register or cookiecutter.has_forgot_password or cookiecutter.has_reset_password or cookiecutter.has_verify_email or cookiecutter.has_change_password %}
 from django import forms
 {%- endif %}
 from django.contrib.auth.forms import AuthenticationForm
@@ -41,7 +41,7 @@ from django.core.validators import MaxLengthValidator
 
 from . import defaults, throttle
 from .errors import {{ ["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials"] | sort | join(", ") }}
-from .responses import MESSAGES
+from .responses import MESSAGES{% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}, PASSWORDS_DIFFER{% endif %}
 
 
 class LoginForm(AuthenticationForm):
@@ -100,4 +100,57 @@ class ForgotPasswordForm(forms.Form):
 {% for input in cookiecutter.forgot_inputs %}
     {{ input.name }} = {{ field(input, loop.first) }}
 {%- endfor %}
+{% endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+
+class NewPasswordForm(forms.Form):
+    """A form that asks for a new password twice; the second must be the same, checked before the service is asked.
+
+    The password policy is the service's: Django's ``AUTH_PASSWORD_VALIDATORS``
+    are for passwords Django keeps, and the service keeps these.
+    """
+
+    #: The field of the new password, and the field that repeats it.
+    password_fields: tuple[str, str]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        first, second = (cleaned.get(name) for name in self.password_fields)
+        if first and second and first != second:
+            self.add_error(self.password_fields[1], ValidationError(PASSWORDS_DIFFER, code="password_mismatch"))
+        return cleaned
+{% endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+def token_field() -> forms.CharField:
+    """The token of a link in the service's email, carried from the link's page to its form post."""
+    return forms.CharField(max_length=defaults.MAX_INPUT_LENGTH, widget=forms.HiddenInput)
+{% endif %}
+{%- if cookiecutter.has_reset_password %}
+
+class ResetPasswordForm(NewPasswordForm):
+    """Choose a new password with the token of the link in the password reset message."""
+
+    token = token_field()
+{%- for input in cookiecutter.reset_inputs %}
+    {{ input.name }} = {{ field(input, loop.first) }}
+{%- endfor %}
+    password_fields = ("password", "password_confirm")
+{% endif %}
+{%- if cookiecutter.has_verify_email %}
+
+class VerifyEmailForm(forms.Form):
+    """Confirm an email address with the token of the link in the verification message."""
+
+    token = token_field()
+{% endif %}
+{%- if cookiecutter.has_change_password %}
+
+class ChangePasswordForm(NewPasswordForm):
+    """Change the signed-in user's password: the current one, then the new one twice."""
+
+{%- for input in cookiecutter.change_password_inputs %}
+    {{ input.name }} = {{ field(input, loop.first) }}
+{%- endfor %}
+    password_fields = ("new_password", "new_password_confirm")
 {% endif %}

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 
 #: Roles that make a user an administrator (``is_admin``, Django's ``is_superuser``).
-ADMIN_ROLES = frozenset({{ cookiecutter.admin_roles | py }})
+ADMIN_ROLES: frozenset[str] = frozenset({{ cookiecutter.admin_roles | py }})
 #: Roles that make a user staff (``is_staff``).
-STAFF_ROLES = frozenset({{ cookiecutter.staff_roles | py }})
+STAFF_ROLES: frozenset[str] = frozenset({{ cookiecutter.staff_roles | py }})
 
 
 class {{ cookiecutter.class_name }}Profile(models.Model):

@@ -21,7 +21,12 @@ def read_record(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-{% include "readers.py" %}{% if "_datetime" in cookiecutter.converters %}
+{% include "readers.py" %}{% if cookiecutter.django_optional_lists %}
+def _list_or_none(values: tuple[str, ...] | None) -> list[str] | None:
+    """An optional list as its JSON column gives it back: a list, or None."""
+    return None if values is None else list(values)
+
+{% endif %}{% if "_datetime" in cookiecutter.converters %}
 def _datetime(value: object) -> datetime:
     """An aware date-time: one without an offset is taken as UTC, as Django stores it."""
     if not isinstance(value, str):

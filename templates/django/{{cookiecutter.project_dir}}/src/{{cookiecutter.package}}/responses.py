@@ -26,6 +26,21 @@ MESSAGES = {
     "failed": "Something went wrong on our side. Please try again later.",
     "too_many_attempts": "Too many failed sign-in attempts. Try again later.",
 }
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+#: A link from the service's email without its token (code ``invalid_token``).
+INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one."
+{%- endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+
+#: A new password typed differently the second time (code ``invalid_input``); the service is not asked.
+PASSWORDS_DIFFER = "The two passwords do not match."
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+
+#: The service refused the current password of a password change (code ``invalid_credentials``).
+WRONG_CURRENT_PASSWORD = "Your current password is not correct."
+{%- endif %}
 
 
 class NotAcceptable(Exception):
@@ -95,7 +110,7 @@ def page_context() -> dict[str, Any]:
 def links() -> dict[str, str]:
     """The integration's pages, for the links between them (those the project's URLconf includes)."""
     out = {}
-    for name in ("login", "logout", "register", "forgot"):
+    for name in ({{ cookiecutter.django_pages | map("py") | join(", ") }}):
         try:
             out[name] = reverse(f"{defaults.URL_NAMESPACE}:{name}")
         except NoReverseMatch:

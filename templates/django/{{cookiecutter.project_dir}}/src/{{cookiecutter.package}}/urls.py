@@ -1,20 +1,43 @@
-"""The integration's routes, to ``include()`` under a prefix: ``path("auth/", include("{{ cookiecutter.package }}.urls"))``."""
+"""The integration's routes, to ``include()`` under a prefix: ``path("auth/", include("{{ cookiecutter.package }}.urls"))``.
 
-from django.urls import path
+Each route answers with and without a trailing slash (``login`` and
+``login/``), so the habit of Django projects works too; ``reverse()`` gives
+the form without one. Both are answered, not redirected, so a POST stays a POST.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import URLPattern, re_path
 
 from . import views
 
 app_name = {{ cookiecutter.slug | py }}
 
+
+def route(pattern: str, view: Callable[..., Any], *, name: str) -> URLPattern:
+    """The route ``pattern``, with or without a trailing slash."""
+    return re_path(rf"^{pattern}/?$", view, name=name)
+
+
 urlpatterns = [
-    path("login", views.LoginView.as_view(), name="login"),
-    path("logout", views.LogoutView.as_view(), name="logout"),
-    path("me", views.MeView.as_view(), name="me"),
-    path("csrf", views.CsrfView.as_view(), name="csrf"),
+    route("login", views.LoginView.as_view(), name="login"),
+    route("logout", views.LogoutView.as_view(), name="logout"),
+    route("me", views.MeView.as_view(), name="me"),
+    route("csrf", views.CsrfView.as_view(), name="csrf"),
 {%- if cookiecutter.has_register %}
-    path("register", views.RegisterView.as_view(), name="register"),
+    route("register", views.RegisterView.as_view(), name="register"),
 {%- endif %}
 {%- if cookiecutter.has_forgot_password %}
-    path("forgot", views.ForgotPasswordView.as_view(), name="forgot"),
+    route("forgot", views.ForgotPasswordView.as_view(), name="forgot"),
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+    route("reset", views.ResetPasswordView.as_view(), name="reset"),
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+    route("verify", views.VerifyEmailView.as_view(), name="verify"),
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+    route("password", views.ChangePasswordView.as_view(), name="password"),
 {%- endif %}
 ]
