@@ -16,11 +16,11 @@ const { createClient } = require('redis');
 const request = require('supertest');
 const {
   Client,
-  Service,
   USERS,
   createApp,
   optionsFor,
   sleep,
+  useService,
 } = require('./support');
 
 /** Milliseconds redis-server may take to answer. */
@@ -32,13 +32,12 @@ const NO_REDIS =
     ? false
     : 'redis-server is not installed (apt-get install redis-server): the Redis tests did NOT run';
 
-let service;
+const service = useService();
 let redis;
 let redisUrl;
 let admin;
 
 before(async () => {
-  service = await Service.start();
   if (NO_REDIS) {
     return;
   }
@@ -66,13 +65,9 @@ after(async () => {
   await Promise.all(integrations.map((integration) => integration.close()));
   await admin?.close();
   redis?.kill();
-  await service?.stop();
 });
 
 beforeEach(async () => {
-  if (service.steerable) {
-    await service.reset();
-  }
   await admin?.flushDb();
 });
 

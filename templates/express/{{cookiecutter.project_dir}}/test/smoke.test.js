@@ -7,7 +7,7 @@
  */
 
 const assert = require('node:assert/strict');
-const { after, before, beforeEach, describe, test } = require('node:test');
+const { beforeEach, describe, test } = require('node:test');
 const request = require('supertest');
 const session = require('express-session');
 const { FORMS } = require('../lib/forms');
@@ -16,7 +16,6 @@ const {
   Client,
   MemoryLogger,
   SERVICE_TIMEOUT_SECONDS,
-  Service,
   USERS,
   assertUser,
   createApp,
@@ -24,6 +23,7 @@ const {
   optionsFor,
   setCookies,
   sleep,
+  useService,
 } = require('./support');
 
 /** A `next` that leads off the site; sign-in must go to `/` instead. */
@@ -38,23 +38,12 @@ const EVIL_NEXT = [
 /** The TTL of the cached user in these tests, in seconds. */
 const TTL = 1;
 
-let service;
+const service = useService();
 let app;
 let store;
 let logger;
 
-before(async () => {
-  service = await Service.start();
-});
-
-after(async () => {
-  await service?.stop();
-});
-
-beforeEach(async () => {
-  if (service.steerable) {
-    await service.reset();
-  }
+beforeEach(() => {
   store = new session.MemoryStore();
   logger = new MemoryLogger();
   app = createApp(
