@@ -59,7 +59,28 @@ declare namespace {{ cookiecutter.slug }} {
   }
 
   /** The pages the `views` option can replace. */
+{%- if not (cookiecutter.has_reset_password or cookiecutter.has_verify_email or cookiecutter.has_change_password) %}
   type PageName = 'login' | 'register' | 'forgot' | 'forgotSent' | 'error';
+{%- else %}
+  type PageName =
+    | 'login'
+    | 'register'
+    | 'forgot'
+    | 'forgotSent'
+{%- if cookiecutter.has_reset_password %}
+    | 'reset'
+    | 'resetDone'
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+    | 'verify'
+    | 'verifyDone'
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+    | 'password'
+    | 'passwordChanged'
+{%- endif %}
+    | 'error';
+{%- endif %}
 
   /** A replacement page: a view name for `res.render`, or a function returning HTML. */
   type View = string | ((locals: PageLocals) => string);
@@ -69,7 +90,20 @@ declare namespace {{ cookiecutter.slug }} {
     brand: { name: string; logoUrl: string | null; primaryColor: string };
     title: string;
     user: {{ cookiecutter.class_name }}User | null;
-    links: { login: string; register: string | null; forgot: string | null };
+    links: {
+      login: string;
+      register: string | null;
+      forgot: string | null;
+{%- if cookiecutter.has_reset_password %}
+      reset: string;
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+      verify: string;
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+      password: string;
+{%- endif %}
+    };
     csrf: { field: string; token: string };
     /** Form pages: where the form posts, its fields, the page to go to after sign-in. */
     action?: string;
@@ -81,6 +115,10 @@ declare namespace {{ cookiecutter.slug }} {
       value: string;
     }>;
     next?: string | null;
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+    /** The pages of an emailed link: its token, null when the link cannot be used. */
+    token?: string | null;
+{%- endif %}
     error?: string | null;
     notice?: string | null;
     /** The error page: the status and what went wrong. */
@@ -104,9 +142,22 @@ declare namespace {{ cookiecutter.slug }} {
   class {{ cookiecutter.class_name }}Client {
     constructor(options: Record<string, string | number | null>);
     /** Sign a user in; what it returns stays in the server-side session. */
+{%- if cookiecutter.has_refresh %}
+    login(
+      username: string,
+      password: string,
+    ): Promise<Record<string, string | number>>;
+{%- else %}
     login(username: string, password: string): Promise<Record<string, string>>;
+{%- endif %}
     /** The signed-in user's record, with what login returned. */
+{%- if cookiecutter.has_refresh %}
+    getUser(
+      session: Record<string, string | number>,
+    ): Promise<Record<string, unknown>>;
+{%- else %}
     getUser(session: Record<string, string>): Promise<Record<string, unknown>>;
+{%- endif %}
 {%- if cookiecutter.has_register %}
     /** Create an account. */
     register(input: Record<string, string>): Promise<void>;
@@ -114,6 +165,31 @@ declare namespace {{ cookiecutter.slug }} {
 {%- if cookiecutter.has_forgot_password %}
     /** Ask the service to send a password reset. */
     forgotPassword(input: Record<string, string>): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_refresh %}
+    /** New values for the session (fresh tokens) from what it holds; they replace the old ones. */
+    refresh(
+      session: Record<string, string | number>,
+    ): Promise<Record<string, string | number>>;
+{%- endif %}
+{%- if cookiecutter.has_logout %}
+    /** End the session at the service. */
+    logout(session: Record<string, string | number>): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+    /** Set a new password with the token of a reset email. */
+    resetPassword(input: { token: string; password: string }): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+    /** Change the signed-in user's password. */
+    changePassword(
+      session: Record<string, string | number>,
+      input: { current_password: string; new_password: string },
+    ): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+    /** Verify an email address with the token of a verification email. */
+    verifyEmail(input: { token: string }): Promise<void>;
 {%- endif %}
   }
 
@@ -132,7 +208,11 @@ declare namespace {{ cookiecutter.slug }} {
   class {{ cookiecutter.class_name }}Error extends Error {
     constructor(
       message: string,
-      details?: { serviceStatus?: number; cause?: unknown },
+      details?: {
+        serviceStatus?: number;
+        serviceMessage?: string;
+        cause?: unknown;
+      },
     );
     /** The error kind, as JSON error bodies name it. */
     readonly code: string;
@@ -140,12 +220,18 @@ declare namespace {{ cookiecutter.slug }} {
     readonly status: number;
     /** The status the service answered with, when it answered. */
     readonly serviceStatus: number | null;
+    /** What the service said, for users (a password policy), when the spec points at it. */
+    readonly serviceMessage: string | null;
   }
   class InvalidCredentials extends {{ cookiecutter.class_name }}Error {}
   class AccountDisabled extends {{ cookiecutter.class_name }}Error {}
   class UserNotFound extends {{ cookiecutter.class_name }}Error {}
   class Conflict extends {{ cookiecutter.class_name }}Error {}
   class InvalidInput extends {{ cookiecutter.class_name }}Error {}
+{%- for error in cookiecutter.lifecycle_errors %}
+  /** {{ error.doc }} */
+  class {{ error.name }} extends {{ cookiecutter.class_name }}Error {}
+{%- endfor %}
   class ServiceUnavailable extends {{ cookiecutter.class_name }}Error {}
   class UnexpectedResponse extends {{ cookiecutter.class_name }}Error {}
   /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */

@@ -9,7 +9,7 @@
  *
  * `{{ cookiecutter.slug }}(options)` checks its options, then returns a router that mounts
  * express-session, Passport and the routes (`/auth/login`, `/auth/logout`,
- * `/auth/me`, `/auth/csrf`{% if cookiecutter.has_register %}, `/auth/register`{% endif %}{% if cookiecutter.has_forgot_password %}, `/auth/forgot`{% endif %}). `req.user` and
+ * `/auth/me`, `/auth/csrf`{% if cookiecutter.has_register %}, `/auth/register`{% endif %}{% if cookiecutter.has_forgot_password %}, `/auth/forgot`{% endif %}{% if cookiecutter.has_reset_password %}, `/auth/reset`{% endif %}{% if cookiecutter.has_verify_email %}, `/auth/verify`{% endif %}{% if cookiecutter.has_change_password %}, `/auth/password`{% endif %}). `req.user` and
  * `res.locals.user` are then the signed-in {{ cookiecutter.class_name }}User, or undefined and null.
  */
 
@@ -23,10 +23,14 @@ const {
   SESSION_MAX_AGE_MS,
 } = require('./lib/config');
 const { createCsrf } = require('./lib/csrf');
-{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "ServiceUnavailable", "UnexpectedResponse", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
-const { negotiate, safeNext, sendError, wantsJson } = require('./lib/http');
+{{ cookiecutter.error_classes | jsimport("require('./lib/errors')") }}
+const { refreshFailed, signInFirst } = require('./lib/guards');
+const { negotiate, sendError, wantsJson } = require('./lib/http');
 const { createPassport, restoreUser } = require('./lib/auth');
 const { resolveOptions } = require('./lib/options');
+{%- if cookiecutter.has_refresh %}
+const { Refresher } = require('./lib/refresh');
+{%- endif %}
 const { renderError } = require('./lib/render');
 const { createRoutes } = require('./lib/routes');
 const { {{ cookiecutter.class_name }}User } = require('./lib/user');
@@ -51,16 +55,33 @@ function {{ cookiecutter.slug }}(options = {}) {
   const client = new {{ cookiecutter.class_name }}Client(settings.service);
   const csrf = createCsrf();
   const prefix = settings.routePrefix;
+{%- if cookiecutter.has_refresh %}
+  const refresher = new Refresher(client, settings.logger);
+{%- endif %}
   const state = Object.freeze({
     settings,
     client,
     csrf,
+{%- if cookiecutter.has_refresh %}
+    refresher,
+    passport: createPassport({ client, settings, csrf, refresher }),
+{%- else %}
     passport: createPassport({ client, settings, csrf }),
+{%- endif %}
     logger: settings.logger,
     links: Object.freeze({
       login: `${prefix}/login`,
       register: {% if cookiecutter.has_register %}`${prefix}/register`{% else %}null{% endif %},
       forgot: {% if cookiecutter.has_forgot_password %}`${prefix}/forgot`{% else %}null{% endif %},
+{%- if cookiecutter.has_reset_password %}
+      reset: `${prefix}/reset`,
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+      verify: `${prefix}/verify`,
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+      password: `${prefix}/password`,
+{%- endif %}
     }),
     sessionKey: SESSION_KEY,
     cookieName: COOKIE_NAME,
@@ -181,39 +202,6 @@ function stateOf(req) {
     );
   }
   return state;
-}
-
-/** 503 when the user could not be refreshed: fail closed. */
-function refreshFailed(state, req, res) {
-  if (wantsJson(req)) {
-    sendError(
-      res,
-      503,
-      'service_unavailable',
-      'The identity service cannot be reached. Please try again in a moment.',
-    );
-  } else {
-    renderError(
-      state,
-      req,
-      res,
-      503,
-      'Please try again',
-      'The identity service cannot be reached right now. Please try again in a moment.',
-    );
-  }
-}
-
-/** 401 for API clients, a redirect to the login page (and back) for browsers. */
-function signInFirst(state, req, res) {
-  if (wantsJson(req)) {
-    sendError(res, 401, 'unauthorized', 'Sign in first.');
-    return;
-  }
-  // Back to where the browser was, unless sign-in would not follow it there (too long, say).
-  const back = safeNext(req.originalUrl) === req.originalUrl;
-  const next = back ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
-  res.redirect(302, `${state.links.login}${next}`);
 }
 
 /**
@@ -400,6 +388,9 @@ module.exports.AccountDisabled = AccountDisabled;
 module.exports.UserNotFound = UserNotFound;
 module.exports.Conflict = Conflict;
 module.exports.InvalidInput = InvalidInput;
+{%- for error in cookiecutter.lifecycle_errors %}
+module.exports.{{ error.name }} = {{ error.name }};
+{%- endfor %}
 module.exports.ServiceUnavailable = ServiceUnavailable;
 module.exports.UnexpectedResponse = UnexpectedResponse;
 module.exports.ConfigurationError = ConfigurationError;

@@ -15,7 +15,10 @@
 const { Passport } = require('passport');
 const { Strategy: LocalStrategy } = require('passport-local');
 const { SERVICE_NAME, SESSION_KEY, STRATEGY } = require('./config');
-{{ [cookiecutter.class_name ~ "Error", "AccountDisabled", "InvalidCredentials", "ServiceUnavailable", "UserNotFound"] | jsimport("require('./errors')") }}
+{{ cookiecutter.auth_imports | jsimport("require('./errors')") }}
+{%- if cookiecutter.has_refresh %}
+const { SignedOut } = require('./refresh');
+{%- endif %}
 {{ [cookiecutter.class_name ~ "User"] | jsimport("require('./user')") }}
 
 /** Sign in with the service: login, then get_user; only an active user gets through. */
@@ -38,11 +41,11 @@ function cached(user) {
  * A Passport of the integration's own (the app's `passport` is left alone),
  * with the local strategy and the session's (de)serialization.
  */
-function createPassport({ client, settings, csrf }) {
+function createPassport({ client, settings, csrf{% if cookiecutter.has_refresh %}, refresher{% endif %} }) {
   const passport = new Passport();
   /** Sign-ins on their way from the strategy to serializeUser. */
   const signingIn = new WeakMap();
-  /** Refreshes under way, by session id, so parallel requests share one. */
+  /** Look-ups of the user under way, by session id, so parallel requests share one. */
   const refreshing = new Map();
 
   passport.use(
@@ -59,7 +62,14 @@ function createPassport({ client, settings, csrf }) {
             err instanceof UserNotFound
           ) {
             done(null, false, { error: new InvalidCredentials(err.message) });
+{%- if cookiecutter.login_unverified %}
+          } else if (
+            err instanceof AccountDisabled ||
+            err instanceof Unverified
+          ) {
+{%- else %}
           } else if (err instanceof AccountDisabled) {
+{%- endif %}
             done(null, false, { error: err });
           } else {
             done(err);
@@ -98,20 +108,33 @@ function createPassport({ client, settings, csrf }) {
     }
     let refresh = refreshing.get(req.sessionID);
     if (refresh === undefined) {
-      refresh = fetchUser(client, saved.service).finally(() => {
+{%- if cookiecutter.has_refresh %}
+      refresh = currentUser(client, saved.service, refresher, req.sessionID);
+{%- else %}
+      refresh = currentUser(client, saved.service);
+{%- endif %}
+      refresh = refresh.finally(() => {
         refreshing.delete(req.sessionID);
       });
       refreshing.set(req.sessionID, refresh);
     }
     refresh.then(
-      (user) => {
+      ({ service, user, error }) => {
+        if (error !== null) {
+{%- if cookiecutter.has_refresh %}
+          // Fail closed, but keep what a refresh brought: the old refresh token is spent.
+          req.session[SESSION_KEY] = { ...saved, service };
+{%- endif %}
+          done(error);
+          return;
+        }
         if (user === null || user.id !== id) {
           delete req.session[SESSION_KEY];
           done(null, false);
           return;
         }
         req.session[SESSION_KEY] = {
-          ...saved,
+          service,
           user: cached(user),
           refreshedAt: Date.now(),
         };
@@ -123,24 +146,62 @@ function createPassport({ client, settings, csrf }) {
 
   return passport;
 }
+{%- if cookiecutter.has_refresh %}
+
+/** get_user's error kinds that say the access token is no longer good: refresh it, ask again. */
+const STALE_TOKEN = new Set(['expired', 'invalid_credentials']);
+{%- endif %}
 
 /**
- * The user as the service has it now; null when the service no longer
- * accepts the session or has disabled the user.
+ * The user as the service has it now: `{ service, user, error }`.
+{%- if cookiecutter.has_refresh %}
  *
- * @throws {ServiceUnavailable} when the service cannot say
+ * The session's service values are refreshed first when their `expires_at`
+ * has passed, or when get_user says the access token is no longer good
+ * (get_user is then asked once more); `service` holds the values to keep.
+{%- endif %}
+ *
+ * `user` is null when the service no longer accepts the session{% if cookiecutter.has_refresh %} (a
+ * failed refresh signs the user out){% endif %} or has disabled the user. `error`
+ * is the ServiceUnavailable of a service that cannot say: fail closed.
  */
-async function fetchUser(client, service) {
+{%- if cookiecutter.has_refresh %}
+async function currentUser(client, service, refresher, sessionId) {
+  let values = service;
+  try {
+    const due = refresher.due(values);
+    if (due) {
+      values = await refresher.refresh(sessionId, values);
+    }
+    let record;
+    try {
+      record = await client.getUser(values);
+    } catch (err) {
+      if (due || !STALE_TOKEN.has(err?.code)) {
+        throw err;
+      }
+      values = await refresher.refresh(sessionId, values);
+      record = await client.getUser(values);
+    }
+    const user = {{ cookiecutter.class_name }}User.fromRecord(record);
+    return { service: values, user: user.active ? user : null, error: null };
+  } catch (err) {
+    if (err instanceof SignedOut) {
+      return { service: null, user: null, error: null };
+    }
+{%- else %}
+async function currentUser(client, service) {
   try {
     const record = await client.getUser(service);
     const user = {{ cookiecutter.class_name }}User.fromRecord(record);
-    return user.active ? user : null;
+    return { service, user: user.active ? user : null, error: null };
   } catch (err) {
+{%- endif %}
     if (err instanceof ServiceUnavailable) {
-      throw err;
+      return { service{% if cookiecutter.has_refresh %}: values{% endif %}, user: null, error: err };
     }
     if (err instanceof {{ cookiecutter.class_name }}Error) {
-      return null;
+      return { service{% if cookiecutter.has_refresh %}: values{% endif %}, user: null, error: null };
     }
     throw err;
   }

@@ -82,7 +82,17 @@ class {{ cookiecutter.class_name }}Client {
     );
     const message = `${describe} answered ${response.status}`;
     if (rule) {
+{%- if cookiecutter.service_messages %}
+      throw new rule.error(message, {
+        serviceStatus: response.status,
+        serviceMessage:
+          rule.message === undefined
+            ? undefined
+            : serviceMessage(body, rule.message),
+      });
+{%- else %}
       throw new rule.error(message, { serviceStatus: response.status });
+{%- endif %}
     }
     const Unexpected =
       response.status >= 500 ? ServiceUnavailable : UnexpectedResponse;
@@ -180,6 +190,25 @@ function lookup(doc, pointer) {
   }
   return current;
 }
+
+{%- if cookiecutter.service_messages %}
+
+/** The longest message of the service's own shown to users. */
+const MAX_SERVICE_MESSAGE = 300;
+
+/**
+ * The service's own message at a JSON pointer of an error answer (a password
+ * policy, say), cut to MAX_SERVICE_MESSAGE characters; undefined when there
+ * is no text there, and the user then gets the integration's own message.
+ */
+function serviceMessage(body, pointer) {
+  const value = lookup(body, pointer);
+  if (typeof value !== 'string' || value.trim() === '') {
+    return undefined;
+  }
+  return value.trim().slice(0, MAX_SERVICE_MESSAGE);
+}
+{%- endif %}
 
 /** The text at a JSON pointer of an answer: a token, an id, a link. */
 function text(body, pointer) {

@@ -79,6 +79,18 @@ const VIEWS = Object.freeze([
   'register',
   'forgot',
   'forgotSent',
+{%- if cookiecutter.has_reset_password %}
+  'reset',
+  'resetDone',
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+  'verify',
+  'verifyDone',
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+  'password',
+  'passwordChanged',
+{%- endif %}
   'error',
 ]);
 
@@ -93,6 +105,17 @@ const REDIS_SESSION_PREFIX = '{{ cookiecutter.slug }}:sess:';
 
 /** The key of the integration's data in the session: the service's session values and the cached user. */
 const SESSION_KEY = '{{ cookiecutter.slug }}';
+
+{%- if cookiecutter.has_reset_password %}
+
+/** The query parameter of the reset link in the service's email that holds its token. */
+{{ cookiecutter.reset_token_query | jsconst("RESET_TOKEN_QUERY") }}
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+
+/** The query parameter of the verification link in the service's email that holds its token. */
+{{ cookiecutter.verify_token_query | jsconst("VERIFY_TOKEN_QUERY") }}
+{%- endif %}
 
 /** The name of the Passport strategy. */
 const STRATEGY = '{{ cookiecutter.slug }}';
@@ -124,6 +147,12 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+{%- if cookiecutter.has_reset_password %}
+  RESET_TOKEN_QUERY,
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+  VERIFY_TOKEN_QUERY,
+{%- endif %}
   STRATEGY,
   CSRF_FIELD,
   CSRF_HEADER,

@@ -15,13 +15,18 @@ const { SERVICE_NAME } = require('./config');
 class {{ cookiecutter.class_name }}Error extends Error {
   /**
    * @param {string} message what went wrong, without secrets
-   * @param {{ '{{' }} serviceStatus?: number, cause?: unknown }} [details]
+   * @param {{ '{{' }} serviceStatus?: number, serviceMessage?: string, cause?: unknown }} [details]
    */
-  constructor(message, { serviceStatus, cause } = {}) {
+  constructor(message, { serviceStatus, serviceMessage, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     /** The status the service answered with, when it answered. */
     this.serviceStatus = serviceStatus ?? null;
+    /**
+     * What the service said, for the user (a password policy), when the
+     * spec's error rule points at it; shown escaped, never logged.
+     */
+    this.serviceMessage = serviceMessage ?? null;
   }
 
   /** The error kind, as JSON error bodies name it. */
@@ -90,6 +95,20 @@ class InvalidInput extends {{ cookiecutter.class_name }}Error {
   }
 }
 
+{%- for error in cookiecutter.lifecycle_errors %}
+
+/** {{ error.doc }} */
+class {{ error.name }} extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return '{{ error.code }}';
+  }
+
+  get status() {
+    return {{ error.status }};
+  }
+}
+{%- endfor %}
+
 /**
  * The service is down, slow, or answered something the integration cannot
  * read. The integration fails closed on it: a 503, never a signed-in session.
@@ -121,6 +140,9 @@ module.exports = {
   UserNotFound,
   Conflict,
   InvalidInput,
+{%- for error in cookiecutter.lifecycle_errors %}
+  {{ error.name }},
+{%- endfor %}
   ServiceUnavailable,
   UnexpectedResponse,
   ConfigurationError,

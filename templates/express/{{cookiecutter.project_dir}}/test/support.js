@@ -269,6 +269,40 @@ class Service {
   remove(key) {
     return this.control('DELETE', `users/${key}`);
   }
+{%- if cookiecutter.has_refresh %}
+
+  /** The lifetime, in seconds, of the access tokens the fake hands out from now on. */
+  tokenLifetime(ttl) {
+    return this.control('POST', 'tokens', { ttl });
+  }
+
+  /** The current access tokens of the user `key` expire now. */
+  expireTokens(key) {
+    return this.control('POST', `users/${key}/expire`);
+  }
+{%- endif %}
+{%- if cookiecutter.has_logout %}
+
+  /** How many sessions at the service each user has: `{ <user key>: <count> }`. */
+  sessions() {
+    return this.control('GET', 'sessions');
+  }
+{%- endif %}
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+  /** The token of the newest mail of `kind` ('reset' or 'verify') sent to the user `key`. */
+  async mailedToken(key, kind) {
+    const outbox = await this.control('GET', 'outbox');
+    const mail = outbox.findLast((m) => m.user === key && m.kind === kind);
+    assert.ok(mail, `no ${kind} mail for ${key} in the outbox`);
+    return mail.token;
+  }
+
+  /** The reset or verification token `token` expires now. */
+  expireLinkToken(token) {
+    return this.control('POST', `tokens/${encodeURIComponent(token)}/expire`);
+  }
+{%- endif %}
 }
 
 /**
