@@ -82,6 +82,7 @@ def context(spec: Spec) -> dict[str, Any]:
         "error_classes": classes,
         "routes_config_imports": routes_config_imports(spec),
         "routes_errors": routes_errors(spec),
+        "link_forms": [form for form, op in (("reset", "reset_password"), ("verify", "verify_email")) if spec.has(op)],
         "lifecycle_errors": [asdict(error) for error in errors],
         "express_forms": {form: [asdict(field) for field in fields] for form, fields in forms.items()},
         "auth_imports": auth_imports,

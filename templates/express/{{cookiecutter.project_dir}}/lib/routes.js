@@ -87,14 +87,7 @@ const TITLES = Object.freeze({
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
 
 /** The forms of the pages an emailed link leads to, which carry its token. */
-const LINK_FORMS = Object.freeze([
-{%- if cookiecutter.has_reset_password %}
-  'reset',
-{%- endif %}
-{%- if cookiecutter.has_verify_email %}
-  'verify',
-{%- endif %}
-]);
+const LINK_FORMS = Object.freeze({{ cookiecutter.link_forms | js }});
 {%- endif %}
 
 /** Whether the client asked for JSON rather than a page. */
@@ -383,18 +376,14 @@ function createRoutes(state) {
   }
 
   /**
-   * The link's token could not be used: missing, made up, used or expired.
-   * The page then says so without the form (`token` null): a new link is needed.
+   * The link's token could not be used (`reason`: incomplete_link,
+   * invalid_token, expired_token). The page says so without the form
+   * (`token` null): a new link is needed.
    */
-  function linkFailed(req, res, form, code) {
-    const message =
-      code === 'invalid_token' || code === 'expired_token'
-        ? MESSAGES[code]
-        : MESSAGES.incomplete_link;
-    fail(req, res, form, 400, code === 'expired_token' ? code : 'invalid_token', {
-      message,
-      token: null,
-    });
+  function linkFailed(req, res, form, reason) {
+    const code = reason === 'expired_token' ? reason : 'invalid_token';
+    const message = MESSAGES[reason];
+    fail(req, res, form, 400, code, { message, token: null });
   }
 
   /**
