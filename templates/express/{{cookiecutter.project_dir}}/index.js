@@ -55,8 +55,17 @@ function {{ cookiecutter.slug }}(options = {}) {
   const client = new {{ cookiecutter.class_name }}Client(settings.service);
   const csrf = createCsrf();
   const prefix = settings.routePrefix;
+  const redis =
+    settings.session !== false && !settings.session.store && settings.redisUrl
+      ? redisClient(settings.redisUrl, settings.logger)
+      : null;
 {%- if cookiecutter.has_refresh %}
-  const refresher = new Refresher(client, settings.logger);
+  const refresher = new Refresher(
+    client,
+    settings.logger,
+    redis,
+    settings.service.timeoutMs,
+  );
 {%- endif %}
   const state = Object.freeze({
     settings,
@@ -88,11 +97,6 @@ function {{ cookiecutter.slug }}(options = {}) {
     ownsSession: settings.session !== false,
     refreshFailed: (req) => req[REFRESH_FAILED] !== undefined,
   });
-
-  const redis =
-    settings.session !== false && !settings.session.store && settings.redisUrl
-      ? redisClient(settings.redisUrl, settings.logger)
-      : null;
 
   const router = express.Router();
   router.use((req, res, next) => {

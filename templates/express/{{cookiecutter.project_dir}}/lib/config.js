@@ -102,6 +102,11 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
 /** The prefix of the sessions' keys in Redis, when redisUrl is set. */
 const REDIS_SESSION_PREFIX = '{{ cookiecutter.slug }}:sess:';
+{%- if cookiecutter.has_refresh %}
+
+/** The prefix of the keys in Redis that share a session's refresh between instances. */
+const REDIS_REFRESH_PREFIX = '{{ cookiecutter.slug }}:refresh:';
+{%- endif %}
 
 /** The key of the integration's data in the session: the service's session values and the cached user. */
 const SESSION_KEY = '{{ cookiecutter.slug }}';
@@ -147,6 +152,9 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+{%- if cookiecutter.has_refresh %}
+  REDIS_REFRESH_PREFIX,
+{%- endif %}
 {%- if cookiecutter.has_reset_password %}
   RESET_TOKEN_QUERY,
 {%- endif %}

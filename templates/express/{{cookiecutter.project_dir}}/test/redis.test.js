@@ -86,8 +86,8 @@ function freePort() {
 const integrations = [];
 
 /** One instance of the app on the shared Redis. */
-function instance() {
-  const app = createApp(optionsFor(service, { redisUrl }));
+function instance(extra = {}) {
+  const app = createApp(optionsFor(service, { redisUrl, ...extra }));
   integrations.push(app.integration);
   return app;
 }
@@ -152,6 +152,35 @@ test(
     assert.equal((await me(instance(), cookie)).status, 401);
   },
 );
+
+{%- if cookiecutter.has_refresh %}
+
+test(
+  'S18 requests at once on several instances after expiry share one refresh',
+  { skip: NO_REDIS },
+  async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    await service.tokenLifetime(1);
+    const apps = [1, 2, 3].map(() => instance({ sessionTtlSeconds: 1 }));
+    const cookie = sessionCookie(await new Client(apps[0]).signIn(USERS.user));
+    await sleep(1200); // the access token and the cached user have expired
+    const answers = await Promise.all(
+      [...apps, ...apps].map((app) => me(app, cookie)),
+    );
+    assert.deepEqual(
+      answers.map((res) => res.status),
+      Array(6).fill(200),
+    );
+    assert.equal(await service.count('refresh'), 1);
+    // Whichever instance saved the session last, it holds the new tokens.
+    await sleep(1200);
+    assert.equal((await me(apps[1], cookie)).status, 200);
+    assert.equal(await service.count('refresh'), 2);
+  },
+);
+{%- endif %}
 
 test('a redisUrl that is not a redis:// URL is refused at start-up', () => {
   assert.throws(
