@@ -401,7 +401,7 @@ function createRoutes(state) {
     } else if (err.code === 'invalid_token' || err.code === 'expired_token') {
       linkFailed(req, res, form, err.code);
     } else {
-      const message = err.serviceMessage ?? undefined;
+      const message = err.serviceMessage; // null: the code's own message
       fail(req, res, form, err.status, err.code, { ...options, message });
     }
   }
@@ -524,7 +524,7 @@ function createRoutes(state) {
     } catch (err) {
 {%- if cookiecutter.has_refresh %}
       if (err instanceof SignedOut) {
-        await signOut(req, res);
+        await signOut(req);
         signInFirst(state, req, res);
         return;
       }
@@ -537,7 +537,7 @@ function createRoutes(state) {
         fail(req, res, 'password', 400, 'invalid_credentials', { message });
       } else if (err.code === 'expired') {
         // The service no longer takes the session's token{% if cookiecutter.has_refresh %}, even refreshed{% endif %}: signed out.
-        await signOut(req, res);
+        await signOut(req);
         signInFirst(state, req, res);
       } else {
         serviceFailed(req, res, 'password', err);
@@ -592,7 +592,7 @@ function createRoutes(state) {
   }
 
   /** Sign the user out here: the service no longer takes the session. */
-  async function signOut(req, res) {
+  async function signOut(req) {
     delete req.session[state.sessionKey];
     await promisify(req.logout.bind(req))();
     req.user = undefined;

@@ -942,6 +942,27 @@ describe('smoke', () => {
     assert.equal((await api().login(user.username, NEW_PASSWORD)).status, 200);
   });
 
+{%- if cookiecutter.has_refresh %}
+
+  test('S21 change password with an access token the service calls expired: refreshed, then changed', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const client = api();
+    await client.signIn(USERS.user);
+    await service.expireTokens(USERS.user.key);
+    const res = await client.submit('/auth/password', {
+      current_password: USERS.user.password,
+      new_password: NEW_PASSWORD,
+      new_password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(await service.count('refresh'), 1);
+    const again = await api().login(USERS.user.username, NEW_PASSWORD);
+    assert.equal(again.status, 200);
+  });
+{%- endif %}
+
   test('S21 browsers get a page once the password has changed', async (t) => {
     if (service.skipUnlessSteerable(t)) {
       return;
