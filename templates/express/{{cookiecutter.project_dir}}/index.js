@@ -71,6 +71,7 @@ function {{ cookiecutter.slug }}(options = {}) {
     settings,
     client,
     csrf,
+    redis,
 {%- if cookiecutter.has_refresh %}
     refresher,
     passport: createPassport({ client, settings, csrf, refresher }),

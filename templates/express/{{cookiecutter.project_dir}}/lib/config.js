@@ -102,6 +102,9 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
 /** The prefix of the sessions' keys in Redis, when redisUrl is set. */
 const REDIS_SESSION_PREFIX = '{{ cookiecutter.slug }}:sess:';
+
+/** The prefix of the failed sign-in counts' keys in Redis, when redisUrl is set. */
+const REDIS_THROTTLE_PREFIX = '{{ cookiecutter.slug }}:throttle:';
 {%- if cookiecutter.has_refresh %}
 
 /** The prefix of the keys in Redis that share a session's refresh between instances. */
@@ -152,6 +155,7 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+  REDIS_THROTTLE_PREFIX,
 {%- if cookiecutter.has_refresh %}
   REDIS_REFRESH_PREFIX,
 {%- endif %}

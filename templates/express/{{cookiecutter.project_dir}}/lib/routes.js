@@ -120,7 +120,7 @@ function safeNextOrNull(next) {
 function createRoutes(state) {
   const router = express.Router();
   const { client, csrf, links, logger, passport{% if cookiecutter.has_change_password and cookiecutter.has_refresh %}, refresher{% endif %} } = state;
-  const throttle = new Throttle(state.settings.loginLimit);
+  const throttle = new Throttle(state.settings.loginLimit, state.redis);
 
   /** Show a form page: the fields with what was typed (never a password), an error or a notice. */
   function renderForm(req, res, form, options = {}, status = 200) {

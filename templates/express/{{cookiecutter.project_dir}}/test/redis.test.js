@@ -182,6 +182,26 @@ test(
 );
 {%- endif %}
 
+test(
+  'failed sign-ins count on every instance: the limit holds across them',
+  { skip: NO_REDIS },
+  async () => {
+    const limits = { loginLimitPerAccount: 2, loginLimitWindowSeconds: 60 };
+    const [a, b] = [instance(limits), instance(limits)];
+    const { username, password } = USERS.user;
+    const wrong = `${password}-wrong`;
+    assert.equal((await new Client(a).login(username, wrong)).status, 401);
+    assert.equal((await new Client(b).login(username, wrong)).status, 401);
+    for (const app of [a, b, instance(limits)]) {
+      const res = await new Client(app).login(username, password);
+      assert.equal(res.status, 429, res.text);
+      assert.match(res.headers['retry-after'] ?? '', /^\d+$/);
+    }
+    const keys = await admin.keys('{{ cookiecutter.slug }}:throttle:account:*');
+    assert.equal(keys.length, 1, 'the count lives in Redis');
+  },
+);
+
 test('a redisUrl that is not a redis:// URL is refused at start-up', () => {
   assert.throws(
     () => createApp(optionsFor(service, { redisUrl: 'http://127.0.0.1:6379' })),
