@@ -291,28 +291,25 @@ function csrfToken(req) {
 function csrfProtection() {
   return (req, res, next) => {
     const state = stateOf(req);
-    if (
-      ['GET', 'HEAD', 'OPTIONS'].includes(req.method) ||
-      state.csrf.verify(req)
-    ) {
-      next();
-    } else if (wantsJson(req)) {
-      sendError(
-        res,
-        403,
-        'csrf_failed',
-        'This form has expired. Please try again.',
-      );
-    } else {
-      renderError(
-        state,
-        req,
-        res,
-        403,
-        'Session expired',
-        'This form has expired. Please try again.',
-      );
-    }
+    state.csrf.protect(req, res, next, () => {
+      if (wantsJson(req)) {
+        sendError(
+          res,
+          403,
+          'csrf_failed',
+          'This form has expired. Please try again.',
+        );
+      } else {
+        renderError(
+          state,
+          req,
+          res,
+          403,
+          'Session expired',
+          'This form has expired. Please try again.',
+        );
+      }
+    });
   };
 }
 

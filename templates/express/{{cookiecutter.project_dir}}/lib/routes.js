@@ -167,10 +167,8 @@ function createRoutes(state) {
 
   /** The CSRF check of a POST route (`form` null for logout): 403 without the token. */
   function checkCsrf(form) {
-    return (req, res, next) => {
-      if (csrf.verify(req)) {
-        next();
-      } else if (json(req)) {
+    const refuse = (req, res) => {
+      if (json(req)) {
         sendError(res, 403, 'csrf_failed', MESSAGES.csrf_failed);
       } else if (form === null) {
         const title = 'Session expired';
@@ -178,6 +176,9 @@ function createRoutes(state) {
       } else {
         fail(req, res, form, 403, 'csrf_failed');
       }
+    };
+    return (req, res, next) => {
+      csrf.protect(req, res, next, () => refuse(req, res));
     };
   }
 
