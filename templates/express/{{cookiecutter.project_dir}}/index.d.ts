@@ -5,6 +5,8 @@ import type {
   Router,
 } from 'express';
 import type { SessionOptions } from 'express-session';
+import type { PassportStatic } from 'passport';
+import type { Strategy as LocalStrategy } from 'passport-local';
 
 /**
  * Sign users in to an Express app with {{ cookiecutter.service_name | jscomment }}: mounts
@@ -52,6 +54,8 @@ declare namespace {{ cookiecutter.slug }} {
     redisUrl?: string;
     /** More express-session options (a `store` for production), or false when the app mounts its own session middleware. */
     session?: false | Omit<SessionOptions, 'secret'>;
+    /** The app's own Passport: the integration's strategy and serializers join the app's. */
+    passport?: PassportStatic;
     /** Pages to replace: a view name for `res.render`, or a function of the page's locals. */
     views?: Partial<Record<PageName, View>>;
     /** Where warnings go (the service failing): `console` by default. */
@@ -191,6 +195,11 @@ declare namespace {{ cookiecutter.slug }} {
     /** Verify an email address with the token of a verification email. */
     verifyEmail(input: { token: string }): Promise<void>;
 {%- endif %}
+  }
+
+  /** The Passport strategy `'{{ cookiecutter.slug }}'`: a username and a password, checked by the service. */
+  class {{ cookiecutter.class_name }}Strategy extends LocalStrategy {
+    constructor(client: {{ cookiecutter.class_name }}Client);
   }
 
   /** A guard: only signed-in users get through (401 for API clients, the login page for browsers). */

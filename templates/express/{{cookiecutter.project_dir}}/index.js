@@ -15,6 +15,7 @@
 
 const express = require('express');
 const session = require('express-session');
+const { Passport } = require('passport');
 const { {{ cookiecutter.class_name }}Client } = require('./lib/client');
 const {
   COOKIE_NAME,
@@ -26,7 +27,7 @@ const { createCsrf } = require('./lib/csrf');
 {{ cookiecutter.error_classes | jsimport("require('./lib/errors')") }}
 const { refreshFailed, signInFirst } = require('./lib/guards');
 const { negotiate, sendError, wantsJson } = require('./lib/http');
-const { createPassport, restoreUser } = require('./lib/auth');
+{{ [cookiecutter.class_name ~ "Strategy", "createPassport", "restoreUser"] | jsimport("require('./lib/auth')") }}
 const { resolveOptions } = require('./lib/options');
 {%- if cookiecutter.has_refresh %}
 const { Refresher } = require('./lib/refresh');
@@ -74,10 +75,18 @@ function {{ cookiecutter.slug }}(options = {}) {
     redis,
 {%- if cookiecutter.has_refresh %}
     refresher,
-    passport: createPassport({ client, settings, csrf, refresher }),
-{%- else %}
-    passport: createPassport({ client, settings, csrf }),
 {%- endif %}
+    passport: createPassport({
+      client,
+      settings,
+      csrf,
+      // The app's Passport gets the strategy beside its own; else one of the integration's.
+      passport: settings.passport ?? new Passport(),
+      shared: settings.passport !== null,
+{%- if cookiecutter.has_refresh %}
+      refresher,
+{%- endif %}
+    }),
     logger: settings.logger,
     links: Object.freeze({
       login: `${prefix}/login`,
@@ -384,6 +393,7 @@ module.exports.csrfProtection = csrfProtection;
 module.exports.errorHandler = errorHandler;
 module.exports.{{ cookiecutter.class_name }}User = {{ cookiecutter.class_name }}User;
 module.exports.{{ cookiecutter.class_name }}Client = {{ cookiecutter.class_name }}Client;
+module.exports.{{ cookiecutter.class_name }}Strategy = {{ cookiecutter.class_name }}Strategy;
 module.exports.{{ cookiecutter.class_name }}Error = {{ cookiecutter.class_name }}Error;
 module.exports.InvalidCredentials = InvalidCredentials;
 module.exports.AccountDisabled = AccountDisabled;

@@ -4,6 +4,10 @@
  * Passport for {{ cookiecutter.service_name | jscomment }}: a local strategy that signs in
  * with the service, and the user cached in the session.
  *
+ * The integration uses a Passport of its own, or the app's (the `passport`
+ * option): then its strategy is one more beside the app's (Google, say), and
+ * its (de)serializers pass on the users of the app's strategies.
+ *
  * Only the user's id is serialized (Passport's `session.passport.user`).
  * Beside it, the server-side session keeps what the service's login returned
  * (its tokens never reach the browser: the cookie holds only the signed
@@ -12,7 +16,6 @@
  * the service disabled or deleted is signed out.
  */
 
-const { Passport } = require('passport');
 const { Strategy: LocalStrategy } = require('passport-local');
 const { SERVICE_NAME, SESSION_KEY, STRATEGY } = require('./config');
 {{ cookiecutter.auth_imports | jsimport("require('./errors')") }}
@@ -37,20 +40,21 @@ function cached(user) {
   return JSON.parse(JSON.stringify(user));
 }
 
-/**
- * A Passport of the integration's own (the app's `passport` is left alone),
- * with the local strategy and the session's (de)serialization.
- */
-function createPassport({ client, settings, csrf{% if cookiecutter.has_refresh %}, refresher{% endif %} }) {
-  const passport = new Passport();
-  /** Sign-ins on their way from the strategy to serializeUser. */
-  const signingIn = new WeakMap();
-  /** Look-ups of the user under way, by session id, so parallel requests share one. */
-  const refreshing = new Map();
+/** Sign-ins on their way from the strategy to serializeUser: the user, and what login returned. */
+const signingIn = new WeakMap();
 
-  passport.use(
-    STRATEGY,
-    new LocalStrategy((username, password, done) => {
+/**
+ * The Passport strategy `'{{ cookiecutter.slug }}'`: a username and a password (form fields
+ * or JSON members `username`, `password`), checked by the service. A refused
+ * sign-in fails with `{ error }`, the {{ cookiecutter.class_name }}Error saying why.
+ *
+ * `{{ cookiecutter.slug }}()` adds one to its Passport (the app's, with the `passport`
+ * option), with the serializers that keep the service's tokens in the session.
+ */
+class {{ cookiecutter.class_name }}Strategy extends LocalStrategy {
+  /** @param {{ '{' }}{{ cookiecutter.class_name }}Client} client the client of the service */
+  constructor(client) {
+    super((username, password, done) => {
       signIn(client, username, password).then(
         ({ user, service }) => {
           signingIn.set(user, service);
@@ -76,14 +80,32 @@ function createPassport({ client, settings, csrf{% if cookiecutter.has_refresh %
           }
         },
       );
-    }),
-  );
+    });
+    this.name = STRATEGY;
+  }
+}
+
+/**
+ * The strategy and the session's (de)serialization, on `passport`: the
+ * integration's own Passport, or the app's (`shared`), whose other users the
+ * (de)serializers leave to the app's own.
+ */
+function createPassport({ passport, shared, ...state }) {
+  const { client, settings, csrf{% if cookiecutter.has_refresh %}, refresher{% endif %} } = state;
+  /** Look-ups of the user under way, by session id, so parallel requests share one. */
+  const refreshing = new Map();
+
+  passport.use(new {{ cookiecutter.class_name }}Strategy(client));
 
   // Runs in the new session Passport starts at sign-in (session fixation).
   passport.serializeUser((req, user, done) => {
     const service = signingIn.get(user);
     if (service === undefined) {
-      done(new Error('serializeUser got a user that did not just sign in'));
+      if (shared) {
+        done('pass'); // a user of one of the app's strategies
+      } else {
+        done(new Error('serializeUser got a user that did not just sign in'));
+      }
       return;
     }
     req.session[SESSION_KEY] = {
@@ -97,6 +119,10 @@ function createPassport({ client, settings, csrf{% if cookiecutter.has_refresh %
 
   passport.deserializeUser((req, id, done) => {
     const saved = req.session[SESSION_KEY];
+    if (shared && saved === undefined) {
+      done('pass'); // signed in with one of the app's strategies
+      return;
+    }
     if (!saved?.service || saved.user?.id !== id) {
       delete req.session[SESSION_KEY];
       done(null, false);
@@ -230,4 +256,4 @@ function restoreUser(passport, logger, failed) {
   };
 }
 
-module.exports = { createPassport, restoreUser };
+module.exports = { {{ cookiecutter.class_name }}Strategy, createPassport, restoreUser };

@@ -63,6 +63,10 @@ const OPTIONS = Object.freeze({
     env: null,
     default: {},
   },
+  passport: {
+    env: null,
+    default: null,
+  },
   views: {
     env: null,
     default: {},
