@@ -146,22 +146,9 @@ declare namespace {{ cookiecutter.slug }} {
   class {{ cookiecutter.class_name }}Client {
     constructor(options: Record<string, string | number | null>);
     /** Sign a user in; what it returns stays in the server-side session. */
-{%- if cookiecutter.has_refresh %}
-    login(
-      username: string,
-      password: string,
-    ): Promise<Record<string, string | number>>;
-{%- else %}
     login(username: string, password: string): Promise<Record<string, string>>;
-{%- endif %}
     /** The signed-in user's record, with what login returned. */
-{%- if cookiecutter.has_refresh %}
-    getUser(
-      session: Record<string, string | number>,
-    ): Promise<Record<string, unknown>>;
-{%- else %}
     getUser(session: Record<string, string>): Promise<Record<string, unknown>>;
-{%- endif %}
 {%- if cookiecutter.has_register %}
     /** Create an account. */
     register(input: Record<string, string>): Promise<void>;
@@ -171,29 +158,27 @@ declare namespace {{ cookiecutter.slug }} {
     forgotPassword(input: Record<string, string>): Promise<void>;
 {%- endif %}
 {%- if cookiecutter.has_refresh %}
-    /** New values for the session (fresh tokens) from what it holds; they replace the old ones. */
-    refresh(
-      session: Record<string, string | number>,
-    ): Promise<Record<string, string | number>>;
+    /** Renew an expired service session; the new one (values the service does not renew are kept). */
+    refresh(session: Record<string, string>): Promise<Record<string, string>>;
 {%- endif %}
 {%- if cookiecutter.has_logout %}
-    /** End the session at the service. */
-    logout(session: Record<string, string | number>): Promise<void>;
+    /** End the service session at the service. */
+    logout(session: Record<string, string>): Promise<void>;
 {%- endif %}
 {%- if cookiecutter.has_reset_password %}
-    /** Set a new password with the token of a reset email. */
-    resetPassword(input: { token: string; password: string }): Promise<void>;
+    /** Set a new password with the token from the reset email (`token`, `password`). */
+    resetPassword(input: Record<string, string>): Promise<void>;
 {%- endif %}
 {%- if cookiecutter.has_change_password %}
-    /** Change the signed-in user's password. */
+    /** Change the signed-in user's password (`current_password`, `new_password`). */
     changePassword(
-      session: Record<string, string | number>,
-      input: { current_password: string; new_password: string },
+      session: Record<string, string>,
+      input: Record<string, string>,
     ): Promise<void>;
 {%- endif %}
 {%- if cookiecutter.has_verify_email %}
-    /** Verify an email address with the token of a verification email. */
-    verifyEmail(input: { token: string }): Promise<void>;
+    /** Confirm the user's email address with the token from the verification email (`token`). */
+    verifyEmail(input: Record<string, string>): Promise<void>;
 {%- endif %}
   }
 
@@ -229,7 +214,7 @@ declare namespace {{ cookiecutter.slug }} {
     readonly status: number;
     /** The status the service answered with, when it answered. */
     readonly serviceStatus: number | null;
-    /** What the service said, for users (a password policy), when the spec points at it. */
+    /** The service's own message for users (a password policy ...), when the spec points at one. */
     readonly serviceMessage: string | null;
   }
   class InvalidCredentials extends {{ cookiecutter.class_name }}Error {}
@@ -237,10 +222,11 @@ declare namespace {{ cookiecutter.slug }} {
   class UserNotFound extends {{ cookiecutter.class_name }}Error {}
   class Conflict extends {{ cookiecutter.class_name }}Error {}
   class InvalidInput extends {{ cookiecutter.class_name }}Error {}
-{%- for error in cookiecutter.lifecycle_errors %}
-  /** {{ error.doc }} */
-  class {{ error.name }} extends {{ cookiecutter.class_name }}Error {}
-{%- endfor %}
+  class Expired extends {{ cookiecutter.class_name }}Error {}
+  class InvalidToken extends {{ cookiecutter.class_name }}Error {}
+  class ExpiredToken extends {{ cookiecutter.class_name }}Error {}
+  class PasswordPolicy extends {{ cookiecutter.class_name }}Error {}
+  class Unverified extends {{ cookiecutter.class_name }}Error {}
   class ServiceUnavailable extends {{ cookiecutter.class_name }}Error {}
   class UnexpectedResponse extends {{ cookiecutter.class_name }}Error {}
   /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */

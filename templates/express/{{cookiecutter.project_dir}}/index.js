@@ -24,7 +24,7 @@ const {
   SESSION_MAX_AGE_MS,
 } = require('./lib/config');
 const { createCsrf } = require('./lib/csrf');
-{{ cookiecutter.error_classes | jsimport("require('./lib/errors')") }}
+{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "Expired", "InvalidToken", "ExpiredToken", "PasswordPolicy", "Unverified", "ServiceUnavailable", "UnexpectedResponse", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
 const { refreshFailed, signInFirst } = require('./lib/guards');
 const { negotiate, sendError, wantsJson } = require('./lib/http');
 {{ [cookiecutter.class_name ~ "Strategy", "createPassport", "restoreUser"] | jsimport("require('./lib/auth')") }}
@@ -400,9 +400,11 @@ module.exports.AccountDisabled = AccountDisabled;
 module.exports.UserNotFound = UserNotFound;
 module.exports.Conflict = Conflict;
 module.exports.InvalidInput = InvalidInput;
-{%- for error in cookiecutter.lifecycle_errors %}
-module.exports.{{ error.name }} = {{ error.name }};
-{%- endfor %}
+module.exports.Expired = Expired;
+module.exports.InvalidToken = InvalidToken;
+module.exports.ExpiredToken = ExpiredToken;
+module.exports.PasswordPolicy = PasswordPolicy;
+module.exports.Unverified = Unverified;
 module.exports.ServiceUnavailable = ServiceUnavailable;
 module.exports.UnexpectedResponse = UnexpectedResponse;
 module.exports.ConfigurationError = ConfigurationError;

@@ -82,7 +82,7 @@ class {{ cookiecutter.class_name }}Client {
     );
     const message = `${describe} answered ${response.status}`;
     if (rule) {
-{%- if cookiecutter.service_messages %}
+{%- if "serviceMessage" in cookiecutter.helpers %}
       throw new rule.error(message, {
         serviceStatus: response.status,
         serviceMessage:
@@ -191,25 +191,6 @@ function lookup(doc, pointer) {
   return current;
 }
 
-{%- if cookiecutter.service_messages %}
-
-/** The longest message of the service's own shown to users. */
-const MAX_SERVICE_MESSAGE = 300;
-
-/**
- * The service's own message at a JSON pointer of an error answer (a password
- * policy, say), cut to MAX_SERVICE_MESSAGE characters; undefined when there
- * is no text there, and the user then gets the integration's own message.
- */
-function serviceMessage(body, pointer) {
-  const value = lookup(body, pointer);
-  if (typeof value !== 'string' || value.trim() === '') {
-    return undefined;
-  }
-  return value.trim().slice(0, MAX_SERVICE_MESSAGE);
-}
-{%- endif %}
-
 /** The text at a JSON pointer of an answer: a token, an id, a link. */
 function text(body, pointer) {
   const value = lookup(body, pointer);
@@ -234,6 +215,41 @@ function record(body, pointer) {
   }
   return value;
 }
+{%- if "deadline" in cookiecutter.helpers %}
+
+/**
+ * The deadline of an access token that lives `expires_in` seconds (at a JSON
+ * pointer of an answer), in epoch seconds, as text. It comes a little early (up
+ * to 5 seconds, a tenth of short lifetimes), so that no request sets out with a
+ * token about to expire.
+ */
+function deadline(body, pointer) {
+  const value = lookup(body, pointer);
+  const seconds =
+    typeof value === 'number' ||
+    (typeof value === 'string' && value.trim() !== '')
+      ? Number(value)
+      : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new ServiceUnavailable(
+      `the service's answer has no lifetime in seconds at ${pointer || '/'}`,
+    );
+  }
+  const now = Date.now() / 1000;
+  return String(Math.floor(now + seconds - Math.min(5, seconds / 10)));
+}
+{%- endif %}
+{%- if "serviceMessage" in cookiecutter.helpers %}
+
+/** The service's own message for users at a JSON pointer of an error answer, at most 300 characters. */
+function serviceMessage(body, pointer) {
+  const value = lookup(body, pointer);
+  if (typeof value !== 'string' || value.trim() === '') {
+    return undefined;
+  }
+  return value.trim().slice(0, 300);
+}
+{%- endif %}
 {%- if "urlencode" in cookiecutter.helpers %}
 
 /** Percent-encode text for a URL path segment, a query or a form. */

@@ -23,8 +23,8 @@ class {{ cookiecutter.class_name }}Error extends Error {
     /** The status the service answered with, when it answered. */
     this.serviceStatus = serviceStatus ?? null;
     /**
-     * What the service said, for the user (a password policy), when the
-     * spec's error rule points at it; shown escaped, never logged.
+     * The service's own message for users (a password policy ...), when the
+     * spec's rule points at one: show it escaped instead of the default.
      */
     this.serviceMessage = serviceMessage ?? null;
   }
@@ -95,19 +95,60 @@ class InvalidInput extends {{ cookiecutter.class_name }}Error {
   }
 }
 
-{%- for error in cookiecutter.lifecycle_errors %}
-
-/** {{ error.doc }} */
-class {{ error.name }} extends {{ cookiecutter.class_name }}Error {
+/** The access token has expired: the integration refreshes the session and tries again. */
+class Expired extends {{ cookiecutter.class_name }}Error {
   get code() {
-    return '{{ error.code }}';
+    return 'expired';
   }
 
   get status() {
-    return {{ error.status }};
+    return 401;
   }
 }
-{%- endfor %}
+
+/** The token of an emailed link is unknown, malformed or already used. */
+class InvalidToken extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'invalid_token';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/** The token of an emailed link has expired. */
+class ExpiredToken extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'expired_token';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/** The new password does not meet the service's password policy. */
+class PasswordPolicy extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'password_policy';
+  }
+
+  get status() {
+    return 422;
+  }
+}
+
+/** The account's email address is not verified yet, so it may not sign in. */
+class Unverified extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'unverified';
+  }
+
+  get status() {
+    return 403;
+  }
+}
 
 /**
  * The service is down, slow, or answered something the integration cannot
@@ -140,9 +181,11 @@ module.exports = {
   UserNotFound,
   Conflict,
   InvalidInput,
-{%- for error in cookiecutter.lifecycle_errors %}
-  {{ error.name }},
-{%- endfor %}
+  Expired,
+  InvalidToken,
+  ExpiredToken,
+  PasswordPolicy,
+  Unverified,
   ServiceUnavailable,
   UnexpectedResponse,
   ConfigurationError,

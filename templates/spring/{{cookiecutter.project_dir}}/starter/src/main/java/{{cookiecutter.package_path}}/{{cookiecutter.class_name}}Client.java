@@ -123,6 +123,30 @@ public class {{ N }}Client {
 {%- endfor %}
     }
 {%- endif %}
+{%- for op in cookiecutter.lifecycle_ops %}
+
+    /**
+{%- for line in op.doc %}
+     * {{ line }}
+{%- endfor %}
+     */
+    {{ op.signature }} {
+{%- for local, key in op.session_locals %}
+        String {{ local }} = session.value({{ key | java }});
+{%- endfor %}
+{%- for local, key in op.input_locals %}
+        String {{ local }} = required(input, {{ key | java }});
+{%- endfor %}
+{%- for step in op.steps %}
+{%- for line in step.lines %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+{%- for line in op.return_lines %}
+        {{ line }}
+{%- endfor %}
+    }
+{%- endfor %}
 
     /**
      * Send one request; return its JSON body (an empty object when it has none) or throw the error it means.
@@ -217,6 +241,46 @@ public class {{ N }}Client {
         }
         return value;
     }
+{%- if "deadline" in cookiecutter.helpers %}
+
+    /**
+     * The deadline of an access token that lives {@code expires_in} seconds (at a JSON pointer), in epoch seconds, as
+     * text. It comes a little early (up to 5 seconds, a tenth of short lifetimes), so that no request sets out with a
+     * token about to expire.
+     */
+    private static String deadline(JsonNode body, String pointer) {
+        JsonNode value = body.at(pointer);
+        double seconds = Double.NaN;
+        if (value.isNumber()) {
+            seconds = value.asDouble();
+        }
+        else if (value.isString()) {
+            try {
+                seconds = Double.parseDouble(value.asString().trim());
+            }
+            catch (NumberFormatException ex) {
+                seconds = Double.NaN;
+            }
+        }
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            throw new ServiceUnavailable(
+                    "the response has no lifetime in seconds at " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        double now = System.currentTimeMillis() / 1000.0;
+        return Long.toString((long) Math.floor(now + seconds - Math.min(5, seconds / 10)));
+    }
+{%- endif %}
+{%- if "required" in cookiecutter.helpers %}
+
+    /** What the user entered under an input name of the spec; the caller must give each. */
+    private static String required(Map<String, String> input, String name) {
+        String value = input.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("No " + name + " given");
+        }
+        return value;
+    }
+{%- endif %}
 {%- if "percentEncode" in cookiecutter.helpers %}
 
     /** Percent-encode a value for one URL path segment or form field. */
