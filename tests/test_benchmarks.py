@@ -176,7 +176,12 @@ def test_scaled_steps_chain_each_step_to_the_one_before():
     assert steps[0]["path"] == "/v1/sessions"
     assert steps[0]["extract"] == {"hop": "/hop"}
     assert "${steps.1.hop}" in steps[1]["path"]
-    assert steps[-1]["extract"] == {"token": "/token", "user_id": "/user/id"}
+    assert steps[-1]["extract"] == {
+        "token": "/token",
+        "refresh_token": "/refresh_token",
+        "expires_in": "/expires_in",
+        "user_id": "/user/id",
+    }
 
 
 def test_scaling_does_not_change_the_base_spec_data():

@@ -305,3 +305,37 @@ def test_validate_prints_file_line_and_hint_for_a_misuse(tmp_path: Path) -> None
     assert f"identity.toml:{number}: operations.logout.token_query:" in result.output
     assert "hint: token_query belongs to reset_password and verify_email" in result.output
     assert "Traceback" not in result.output
+
+
+def test_docs_show_every_lifecycle_key_and_kind() -> None:
+    from generator.model import KIND_OPERATIONS, TOKEN_LINK_OPERATIONS
+
+    doc = (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
+    for name in ("refresh", "logout", "reset_password", "change_password", "verify_email"):
+        assert f"[operations.{name}]" in doc, f"docs/spec.md shows no example of {name}"
+    for kind in KIND_OPERATIONS:
+        assert f"| `{kind}` |" in doc, f"docs/spec.md's kinds table lacks {kind}"
+    assert 'token_query = "sptoken"' in doc and all(op in doc for op in TOKEN_LINK_OPERATIONS)
+    assert 'message = "/error/message"' in doc and "expires_in" in doc
+    contract = (ROOT / "docs" / "http-contract.md").read_text(encoding="utf-8")
+    assert "## Session lifecycle" in contract
+    for route in ("{prefix}/reset", "{prefix}/verify", "{prefix}/password"):
+        assert f"| `{route}` |" in contract, route
+
+
+def test_expires_in_is_not_sent_on_to_a_later_step() -> None:
+    two_steps = REFRESH_EXTRACT + (
+        '\n[[operations.refresh.steps]]\nmethod = "POST"\npath = "/v1/audit"\n'
+        'json = { ttl = "${steps.1.expires_in}" }\n'
+    )
+    found = problems(acme_with((REFRESH_EXTRACT, two_steps)))
+    assert any(
+        "${steps.1.expires_in}: expires_in is not sent on to a later step (hint: the integration keeps it" in p
+        for p in found
+    ), found
+
+
+def test_expired_fits_get_user() -> None:
+    get_user_errors = 'errors = { 401 = "invalid_credentials", 404 = "user_not_found" }'
+    spec = parse_spec(acme_with((get_user_errors, 'errors = { 401 = "expired", 404 = "user_not_found" }')))
+    assert spec.operations["get_user"].steps[0].errors[0].kind == "expired"

@@ -29,7 +29,15 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES
 from ..plan.helpers import client_needs
-from ..plan.operations import ARGUMENTS, LIFECYCLE, ClientMethod, SessionValue, client_method, session_keys
+from ..plan.operations import (
+    ARGUMENTS,
+    LIFECYCLE,
+    ClientMethod,
+    SessionValue,
+    client_method,
+    login_session,
+    session_keys,
+)
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -323,7 +331,6 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         session_locals.append((cs, key))
     steps = []
     returns = ""
-    login_values: list[tuple[str, str]] = []
     renewed = method.returns if method else ()
     last = len(op.steps)
     for number_, step in enumerate(op.steps, 1):
@@ -341,7 +348,6 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             cs = fresh_name(ident(name), taken)
             locals_[f"steps.{number_}.{key}"] = cs
             extracts.append(f"string {cs} = {read}(body, {string(str(pointer))});")
-            login_values.append((name, cs))
         wants_body = bool(extracts) or returned_here or (op.name == "get_user" and number_ == len(op.steps))
         lines = [f"// {step.method} {_describe_path(step)}"]
         lines += _request(spec, step, names, outcomes_name, wants_body)
@@ -349,7 +355,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         outcomes = _outcomes(outcomes_name, step, spec.service.class_name)
         steps.append(EmittedStep(lines[0][3:], "\n".join(lines), outcomes_name, outcomes))
     if op.name == "login":
-        members = [f"[{string(k)}] = {v}," for k, v in login_values]
+        members = [f"[{string(v.name)}] = {locals_[v.source]}," for v in login_session(op)]
         returns = "\n".join(["return new Dictionary<string, string>", "{", *indent(members), "};"])
     elif renewed:
         members = [f"[{string(v.name)}] = {_renewed(v, locals_, last)}," for v in renewed]
@@ -383,7 +389,7 @@ def _renewed(value: SessionValue, locals_: dict[str, str], last: int) -> str:
         return f"SessionValue(session, {string(value.name)})"
     if value.step == last:
         return f"{'Deadline' if value.deadline else 'Text'}(body, {string(str(value.pointer))})"
-    return locals_[f"steps.{value.step}.{EXPIRES_IN if value.deadline else value.name}"]
+    return locals_[value.source]
 
 
 def _doc(method: ClientMethod, prefix: str) -> tuple[str, ...]:

@@ -40,7 +40,15 @@ from ..lang.names import fresh
 from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import ARGUMENTS, LIFECYCLE, ClientMethod, SessionValue, client_method, session_keys
+from ..plan.operations import (
+    ARGUMENTS,
+    LIFECYCLE,
+    ClientMethod,
+    SessionValue,
+    client_method,
+    login_session,
+    session_keys,
+)
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
 
@@ -256,7 +264,6 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     steps = []
     declared = False
     returns_record = False
-    login_values: list[tuple[str, str]] = []
     renewed = method.returns if method else ()
     last = len(op.steps)
     for number, step in enumerate(op.steps, 1):
@@ -274,7 +281,6 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
             java = fresh(ident(name), taken)
             locals_[f"steps.{number}.{key}"] = java
             after.append(f"String {java} = {read}(response, {string(str(pointer))});")
-            login_values.append((name, java))
         if (after or returned_here) and not declared:
             prefix, declared = "JsonNode response = ", True
         elif after or returned_here:
@@ -296,6 +302,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
         steps.append(EmittedStep(label, (*lines, *after)))
     returns = ""
     if op.name == "login":
+        login_values = [(v.name, locals_[v.source]) for v in login_session(op)]
         returns = _session_map(login_values, len(INDENT + f"return new {spec.service.class_name}ServiceSession("))
     if method is None:
         return EmittedOperation(
@@ -329,7 +336,7 @@ def _renewed(value: SessionValue, locals_: dict[str, str], last: int) -> Code:
         return Apply("session.value", (string(value.name),))
     if value.step == last:
         return Apply("deadline" if value.deadline else "text", ("response", string(str(value.pointer))))
-    return locals_[f"steps.{value.step}.{EXPIRES_IN if value.deadline else value.name}"]
+    return locals_[value.source]
 
 
 def _signature(method: ClientMethod, session_type: str) -> str:
@@ -807,6 +814,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
             if used
         ],
         "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
+        # a rule passes the service's own message through (ServiceRequest.message, withServiceMessage)
+        "service_messages": needs.service_message,
         "java_fixtures": [fixture(spec, u) for u in users],
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),

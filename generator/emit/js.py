@@ -31,7 +31,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import LIFECYCLE, SUMMARIES, ClientMethod, SessionValue, client_method
+from ..plan.operations import LIFECYCLE, SUMMARIES, ClientMethod, SessionValue, client_method, login_session
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -204,7 +204,6 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         taken |= {f"body{n}" for n in range(1, len(op.steps) + 1)}
     lines: list[str] = []
     errors = []
-    returned: list[tuple[str, str]] = []
     pad = " " * METHOD_DEPTH
     method = client_method(spec, op.name) if op.name in LIFECYCLE else None
     renewed = method.returns if method else ()
@@ -228,9 +227,9 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             local = fresh_name(ident(EXPIRES_AT if name == EXPIRES_IN else name), taken)
             locals_[f"steps.{number_}.{name}"] = local
             lines += layout(read, METHOD_DEPTH, f"const {local} = ", ";")
-            returned.append((EXPIRES_AT if name == EXPIRES_IN else name, local))
     if op.name == "login":
-        lines += layout(Members(tuple((key(k), v) for k, v in returned)), METHOD_DEPTH, "return ", ";")
+        returned = tuple((key(v.name), locals_[v.source]) for v in login_session(op))
+        lines += layout(Members(returned), METHOD_DEPTH, "return ", ";")
     elif renewed:
         members = tuple((key(v.name), _renewed(v, locals_, last, many)) for v in renewed)
         lines += layout(Members(members), METHOD_DEPTH, "return ", ";")
@@ -250,7 +249,7 @@ def _renewed(value: SessionValue, locals_: dict[str, str], last: int, many: bool
     if value.step == last:
         body = f"body{last}" if many else "body"
         return Call("deadline" if value.deadline else "text", (body, string(str(value.pointer))))
-    return locals_[f"steps.{value.step}.{EXPIRES_IN if value.deadline else value.name}"]
+    return locals_[value.source]
 
 
 def _describe_path(step: Step) -> str:

@@ -13,7 +13,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, client_method, session_keys
+from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, client_method, login_session, session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -184,11 +184,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         )
     returns = ""
     if op.name == "login":
-        login_values = [
-            (EXPIRES_AT if key == EXPIRES_IN else key, locals_[f"steps.{n}.{key}"])
-            for n, s in enumerate(op.steps, 1)
-            for key, _ in s.extract
-        ]
+        login_values = [(v.name, locals_[v.source]) for v in login_session(op)]
         returns = "return {" + ", ".join(f"{string(k)}: {v}" for k, v in login_values) + "}"
     elif returned:
         returns = _session_returned(returned, locals_, last)
@@ -227,7 +223,7 @@ def _session_returned(values: tuple[SessionValue, ...], locals_: dict[str, str],
             read = "_expires_at" if v.deadline else "_text"
             code = f"{read}(body, {string(str(v.pointer))})"
         else:
-            code = locals_[f"steps.{v.step}.{EXPIRES_IN if v.deadline else v.name}"]
+            code = locals_[v.source]
         members.append(f"{string(v.name)}: {code}")
     return "return {" + ", ".join(members) + "}"
 

@@ -51,6 +51,11 @@ class SessionValue:
     #: ``expires_at``: the deadline computed from the token's lifetime (``expires_in``) at ``pointer``
     deadline: bool = False
 
+    @property
+    def source(self) -> str:
+        """The reference to the extract it comes from, ``steps.<n>.<name>`` (``expires_in`` for a deadline)."""
+        return f"steps.{self.step}.{EXPIRES_IN if self.deadline else self.name}"
+
 
 @dataclass(frozen=True)
 class ClientMethod:

@@ -29,16 +29,18 @@ from .errors import (
 class _Rule:
     """A response status, and values in the error body, that mean one error."""
 
+{%- if "_service_message" in cookiecutter.helpers %}
     def __init__(
         self,
         status: int,
         error: type[{{ cookiecutter.class_name }}Error],
         match: Mapping[str, object] | None = None,
-{%- if "_service_message" in cookiecutter.helpers %}
         *,
         message: str | None = None,
-{%- endif %}
     ) -> None:
+{%- else %}
+    def __init__(self, status: int, error: type[{{ cookiecutter.class_name }}Error], match: Mapping[str, object] | None = None) -> None:
+{%- endif %}
         self.status = status
         self.error = error
         self.match = dict(match or {})

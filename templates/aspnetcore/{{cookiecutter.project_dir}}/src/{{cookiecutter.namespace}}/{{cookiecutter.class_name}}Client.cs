@@ -270,7 +270,7 @@ public sealed class {{ N }}Client
         throw new {{ N }}ServiceUnavailableException($"the answer has no value at {(pointer.Length == 0 ? "/" : pointer)}");
     }
 
-{%- if "Deadline" in cookiecutter.client_helpers %}
+{% if "Deadline" in cookiecutter.client_helpers -%}
     /// <summary>
     /// The deadline of an access token that lives <c>expires_in</c> seconds (at <paramref name="pointer"/>), in
     /// epoch seconds, as text. It comes a little early (up to 5 seconds, a tenth of short lifetimes), so that no
@@ -301,8 +301,8 @@ public sealed class {{ N }}Client
         return ((long)Math.Floor(now + seconds - Math.Min(5, seconds / 10))).ToString(CultureInfo.InvariantCulture);
     }
 
-{%- endif %}
-{%- if "ServiceMessage" in cookiecutter.client_helpers %}
+{% endif -%}
+{% if "ServiceMessage" in cookiecutter.client_helpers -%}
     /// <summary>The service's own message for users at <paramref name="pointer"/>, at most 300 characters; null when not text.</summary>
     private static string? ServiceMessage(JsonElement body, string pointer)
     {
@@ -317,16 +317,15 @@ public sealed class {{ N }}Client
         return text.Length > 300 ? text[..300] : text;
     }
 
-{%- endif %}
-{%- if "InputValue" in cookiecutter.client_helpers %}
+{% endif -%}
+{% if "InputValue" in cookiecutter.client_helpers -%}
     /// <summary>What the user entered under an input name of the spec; the caller must give each.</summary>
     private static string InputValue(IReadOnlyDictionary<string, string> input, string name) =>
         input.TryGetValue(name, out string? value)
             ? value
             : throw new ArgumentException($"no {name} given", nameof(input));
 
-{%- endif %}
-    /// <summary>The user record the service must have sent at <paramref name="pointer"/>.</summary>
+{% endif %}    /// <summary>The user record the service must have sent at <paramref name="pointer"/>.</summary>
     private static JsonElement Record(JsonElement body, string pointer)
     {
         if (JsonPointer.TryResolve(body, pointer, out JsonElement value) && value.ValueKind == JsonValueKind.Object)

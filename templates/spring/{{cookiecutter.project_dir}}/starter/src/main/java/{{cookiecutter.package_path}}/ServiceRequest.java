@@ -128,15 +128,16 @@ final class ServiceRequest {
 
     /** What a status means. */
     ServiceRequest on(int status, Function<String, {{ N }}ServiceException> error) {
-        this.rules.add(new Rule(status, null, error, null));
+        this.rules.add(new Rule(status, null, error{% if cookiecutter.service_messages %}, null{% endif %}));
         return this;
     }
 
     /** What a status means when the error body holds the given values. */
     ServiceRequest on(int status, Match match, Function<String, {{ N }}ServiceException> error) {
-        this.rules.add(new Rule(status, match, error, null));
+        this.rules.add(new Rule(status, match, error{% if cookiecutter.service_messages %}, null{% endif %}));
         return this;
     }
+{%- if cookiecutter.service_messages %}
 
     /** Where the error body of the last rule holds the service's own message for users (a password policy ...). */
     ServiceRequest message(String pointer) {
@@ -144,6 +145,7 @@ final class ServiceRequest {
         this.rules.add(new Rule(last.status(), last.match(), last.error(), pointer));
         return this;
     }
+{%- endif %}
 
     /** Whether the request may be sent again: only GET requests are. */
     boolean idempotent() {
@@ -172,8 +174,12 @@ final class ServiceRequest {
         String message = describe() + ": " + status;
         for (Rule rule : this.rules) {
             if (rule.status() == status && (rule.match() == null || rule.match().matches(body))) {
+{%- if cookiecutter.service_messages %}
                 {{ N }}ServiceException error = rule.error().apply(message);
                 return rule.message() == null ? error : error.withServiceMessage(serviceMessage(body, rule.message()));
+{%- else %}
+                return rule.error().apply(message);
+{%- endif %}
             }
         }
         if (status >= 500 || status < 400) {
@@ -218,6 +224,8 @@ final class ServiceRequest {
         return joined.toString();
     }
 
+{%- if cookiecutter.service_messages %}
+
     /** The service's own message at a JSON pointer of an error body, at most 300 characters; null when not text. */
     private static String serviceMessage(JsonNode body, String pointer) {
         if (body == null || !body.at(pointer).isString() || body.at(pointer).asString().isBlank()) {
@@ -230,6 +238,11 @@ final class ServiceRequest {
     /** A status (and values in the error body) that mean one error; {@code message} points at the service's words. */
     private record Rule(int status, Match match, Function<String, {{ N }}ServiceException> error, String message) {
     }
+{%- else %}
+
+    private record Rule(int status, Match match, Function<String, {{ N }}ServiceException> error) {
+    }
+{%- endif %}
 
     /** Values an error body must hold, by JSON pointer, for a rule to apply. */
     static final class Match {

@@ -20,8 +20,10 @@ public class {{ N }}ServiceException extends RuntimeException {
     private final int status;
 
     private final String publicMessage;
+{%- if cookiecutter.service_messages %}
 
     private String serviceMessage;
+{%- endif %}
 
     /**
      * A failure of no known kind: the service answered a status the spec does not map.
@@ -54,6 +56,8 @@ public class {{ N }}ServiceException extends RuntimeException {
         return this.status;
     }
 
+{%- if cookiecutter.service_messages %}
+
     /**
      * The message shown to users: it gives nothing away. For the kinds whose rule in the spec points at the service's
      * own message (a password policy ...), that message when the service sent one; escape it like any text.
@@ -72,6 +76,16 @@ public class {{ N }}ServiceException extends RuntimeException {
         this.serviceMessage = message;
         return this;
     }
+{%- else %}
+
+    /**
+     * The message shown to users: it gives nothing away.
+     * @return the message
+     */
+    public String getPublicMessage() {
+        return this.publicMessage;
+    }
+{%- endif %}
 
     /** The username or password is wrong, or the service session has ended. */
     public static class InvalidCredentials extends {{ N }}ServiceException {
