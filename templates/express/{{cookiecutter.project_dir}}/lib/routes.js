@@ -650,7 +650,7 @@ function createRoutes(state) {
 {%- if cookiecutter.has_change_password %}
   router
     .route('/password')
-    .get(page, signedIn, (req, res) => renderForm(req, res, 'password'))
+    .get(signedIn, page, (req, res) => renderForm(req, res, 'password'))
     .post(post, signedIn, checkCsrf('password'), changePassword)
     .all(methodNotAllowed('GET', 'POST'));
 {%- endif %}

@@ -870,6 +870,9 @@ describe('smoke', () => {
     });
     assert.equal(json.status, 401);
     assert.equal(errorCode(json), 'unauthorized');
+    const asked = await api().get('/auth/password');
+    assert.equal(asked.status, 401);
+    assert.equal(errorCode(asked), 'unauthorized');
   });
 
   test('S21 the change password page asks for the current password and the new one twice', async () => {
