@@ -225,6 +225,7 @@ SCHEMA_REFUSES = (
     "get_with_json_body",
     "header_value_unsendable",
     "json_and_form",
+    "lifecycle_misuse",
     "missing_base_url",
     "missing_schema",
     "path_without_slash",
