@@ -2,8 +2,8 @@
 
 /**
  * The pages: login, register, forgot password, its confirmation{% if cookiecutter.has_reset_password %}, the
- * reset link's page{% endif %}{% if cookiecutter.has_verify_email %}, the verification link's page{% endif %}{% if cookiecutter.has_change_password %}, changing
- * the password{% endif %}, and errors.
+ * page of the reset link{% endif %}{% if cookiecutter.has_verify_email %}, the page of the verification link{% endif %}{% if cookiecutter.has_change_password %},
+ * change password{% endif %}, and errors.
  *
  * Each is a function of its locals that returns a whole HTML document with
  * its styles inline: no external assets, nothing to build. An app replaces
@@ -65,8 +65,8 @@ function forgotSent(locals) {
     `<p class="links"><a href="${escapeHtml(locals.links.login)}">Back to sign in</a></p>`,
   ]);
 }
-
 {%- if cookiecutter.has_reset_password %}
+
 function reset(locals) {
   const { links } = locals;
   const extra = [
@@ -90,8 +90,9 @@ function resetDone(locals) {
     `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`,
   );
 }
-{% endif %}
+{%- endif %}
 {%- if cookiecutter.has_verify_email %}
+
 function verify(locals) {
   const extra = [
     `<a href="${escapeHtml(locals.links.login)}">Back to sign in</a>`,
@@ -112,8 +113,9 @@ function verifyDone(locals) {
     `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`,
   );
 }
-{% endif %}
+{%- endif %}
 {%- if cookiecutter.has_change_password %}
+
 function password(locals) {
   const extra = ['<a href="/">Back to the home page</a>'];
   return form(locals, { button: 'Change password', extra });
@@ -126,8 +128,9 @@ function passwordChanged(locals) {
     '<a href="/">Go to the home page</a>',
   );
 }
-{% endif %}
+{%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
 /** The page of an emailed link that cannot be used (incomplete, used, expired): why, and where to go. */
 function linkFailed(locals, extra) {
   return page(locals, [
@@ -135,8 +138,9 @@ function linkFailed(locals, extra) {
     `<p class="links">${extra.filter(Boolean).join('')}</p>`,
   ]);
 }
-{% endif %}
+{%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email or cookiecutter.has_change_password %}
+
 /** The page after a form did what it asked: a notice, and a link on. */
 function done(locals, notice, link) {
   return page(locals, [
@@ -144,7 +148,8 @@ function done(locals, notice, link) {
     `<p class="links">${link}</p>`,
   ]);
 }
-{% endif %}
+{%- endif %}
+
 function error(locals) {
   const back = locals.user
     ? '<a href="/">Go to the home page</a>'
