@@ -1,6 +1,6 @@
 """The Express target: what its template renders, for the bundled spec and for awkward ones.
 
-The package's own smoke tests (``npm ci && npm test``, S01-S17) run in the
+The package's own smoke tests (``npm ci && npm test``, S01-S22) run in the
 ``smoke-express`` nox session; here the generated files are checked as files:
 they parse, they are laid out as Prettier lays them out, they escape what the
 spec says, and they package cleanly.
@@ -199,9 +199,10 @@ def test_package_json_names_the_package_and_pins_its_dependencies(acme: Path) ->
     assert package["name"] == "express-acme"
     assert package["main"] == "index.js" and package["types"] == "index.d.ts"
     assert package["engines"] == {"node": ">=20"}
-    assert package["peerDependencies"] == {"express": "^5.0.0", "connect-redis": "^9.0.0", "redis": "^5.0.0"}
+    redis = {"connect-redis": "^9.0.0", "redis": "^5.0.0", "rate-limit-redis": "^6.0.0"}
+    assert package["peerDependencies"] == {"express": "^5.0.0", **redis}
     # Redis is for several instances only (redisUrl): its packages are peers the app installs when it wants them.
-    assert package["peerDependenciesMeta"] == {"connect-redis": {"optional": True}, "redis": {"optional": True}}
+    assert package["peerDependenciesMeta"] == {name: {"optional": True} for name in redis}
     assert set(package["files"]) == {"index.js", "index.d.ts", "lib/"}
     for name, version in {**package["dependencies"], **package["devDependencies"]}.items():
         assert re.fullmatch(r"\^?\d+\.\d+\.\d+", version), f"{name}: {version} is not a pinned range"
@@ -241,16 +242,38 @@ def test_fake_is_copied_beside_the_tests(acme: Path) -> None:
 
 
 def test_routes_exist_only_for_operations_in_the_spec(acme: Path, keycloak: Path) -> None:
-    assert "route('/register')" in (acme / "lib" / "routes.js").read_text()
+    routes = (acme / "lib" / "routes.js").read_text()
+    for route in ("/register", "/forgot", "/reset", "/verify", "/password"):
+        assert f"route('{route}')" in routes, route
     routes = (keycloak / "lib" / "routes.js").read_text()
-    assert "/register" not in routes and "/forgot" not in routes
+    for route in ("/register", "/forgot", "/reset", "/verify", "/password"):
+        assert route not in routes, route
     smoke = (keycloak / "test" / "smoke.test.js").read_text()
-    assert "test.skip('S14" in smoke and "test.skip('S15" in smoke
+    for case in ("S14", "S15", "S20", "S21", "S22"):
+        assert f"test.skip('{case}" in smoke, case
+    for case in ("S18", "S19"):  # Keycloak's spec has refresh and logout
+        assert f"test('{case}" in smoke, case
 
 
-def test_smoke_tests_are_named_s01_to_s17(acme: Path) -> None:
+def test_lifecycle_code_exists_only_for_operations_in_the_spec(acme: Path, keycloak: Path, okta: Path) -> None:
+    """Refresh (its module, the Redis lock), logout at the service, the link pages: only when the spec has them."""
+    assert (acme / "lib" / "refresh.js").is_file() and (keycloak / "lib" / "refresh.js").is_file()
+    assert not (okta / "lib" / "refresh.js").exists()
+    okta_code = "\n".join(p.read_text() for p in sorted((okta / "lib").glob("*.js"))) + (okta / "index.js").read_text()
+    for name in ("Refresher", "logoutAtService", "RESET_TOKEN_QUERY", "resetPage", "changePassword", "Unverified ||"):
+        assert name not in okta_code, name
+    keycloak_routes = (keycloak / "lib" / "routes.js").read_text()
+    assert "logoutAtService" in keycloak_routes and "LINK_FORMS" not in keycloak_routes
+    pages = (acme / "lib" / "pages.js").read_text()
+    assert 'autocomplete="${escapeHtml(field.autocomplete)}"' in pages
+    forms = (acme / "lib" / "forms.js").read_text()
+    assert forms.count("'new-password'") >= 4 and "'current-password'" in forms
+
+
+def test_smoke_tests_are_named_s01_to_s22(acme: Path) -> None:
     names = re.findall(r"test(?:\.skip)?\('(S\d\d)\b", (acme / "test" / "smoke.test.js").read_text())
-    assert sorted(set(names)) == [f"S{n:02d}" for n in range(1, 18)]
+    assert sorted(set(names)) == [f"S{n:02d}" for n in range(1, 23)]
+    assert "test.skip('S" not in (acme / "test" / "smoke.test.js").read_text(), "the Acme spec has every operation"
 
 
 def test_readme_starts_with_the_five_minutes(acme: Path) -> None:

@@ -116,6 +116,7 @@ TARGETS: dict[str, Target] = {
             kit_install=("npm ci --no-audit --no-fund",),
             kit_serve="env PORT={port} node example/app.js",
             kit_env={"SESSION_SECRET": "kit-session-secret-0123456789"},
+            framework_module="express",
         ),
         Target(
             "spring",

@@ -5,6 +5,8 @@ import type {
   Router,
 } from 'express';
 import type { SessionOptions } from 'express-session';
+import type { PassportStatic } from 'passport';
+import type { Strategy as LocalStrategy } from 'passport-local';
 
 /**
  * Sign users in to an Express app with {{ cookiecutter.service_name | jscomment }}: mounts
@@ -52,6 +54,8 @@ declare namespace {{ cookiecutter.slug }} {
     redisUrl?: string;
     /** More express-session options (a `store` for production), or false when the app mounts its own session middleware. */
     session?: false | Omit<SessionOptions, 'secret'>;
+    /** The app's own Passport: the integration's strategy and serializers join the app's. */
+    passport?: PassportStatic;
     /** Pages to replace: a view name for `res.render`, or a function of the page's locals. */
     views?: Partial<Record<PageName, View>>;
     /** Where warnings go (the service failing): `console` by default. */
@@ -59,7 +63,28 @@ declare namespace {{ cookiecutter.slug }} {
   }
 
   /** The pages the `views` option can replace. */
+{%- if not (cookiecutter.has_reset_password or cookiecutter.has_verify_email or cookiecutter.has_change_password) %}
   type PageName = 'login' | 'register' | 'forgot' | 'forgotSent' | 'error';
+{%- else %}
+  type PageName =
+    | 'login'
+    | 'register'
+    | 'forgot'
+    | 'forgotSent'
+{%- if cookiecutter.has_reset_password %}
+    | 'reset'
+    | 'resetDone'
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+    | 'verify'
+    | 'verifyDone'
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+    | 'password'
+    | 'passwordChanged'
+{%- endif %}
+    | 'error';
+{%- endif %}
 
   /** A replacement page: a view name for `res.render`, or a function returning HTML. */
   type View = string | ((locals: PageLocals) => string);
@@ -69,7 +94,20 @@ declare namespace {{ cookiecutter.slug }} {
     brand: { name: string; logoUrl: string | null; primaryColor: string };
     title: string;
     user: {{ cookiecutter.class_name }}User | null;
-    links: { login: string; register: string | null; forgot: string | null };
+    links: {
+      login: string;
+      register: string | null;
+      forgot: string | null;
+{%- if cookiecutter.has_reset_password %}
+      reset: string;
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+      verify: string;
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+      password: string;
+{%- endif %}
+    };
     csrf: { field: string; token: string };
     /** Form pages: where the form posts, its fields, the page to go to after sign-in. */
     action?: string;
@@ -81,6 +119,10 @@ declare namespace {{ cookiecutter.slug }} {
       value: string;
     }>;
     next?: string | null;
+{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+    /** The pages of an emailed link: its token, null when the link cannot be used. */
+    token?: string | null;
+{%- endif %}
     error?: string | null;
     notice?: string | null;
     /** The error page: the status and what went wrong. */
@@ -138,6 +180,11 @@ declare namespace {{ cookiecutter.slug }} {
     /** Confirm the user's email address with the token from the verification email (`token`). */
     verifyEmail(input: Record<string, string>): Promise<void>;
 {%- endif %}
+  }
+
+  /** The Passport strategy `'{{ cookiecutter.slug }}'`: a username and a password, checked by the service. */
+  class {{ cookiecutter.class_name }}Strategy extends LocalStrategy {
+    constructor(client: {{ cookiecutter.class_name }}Client);
   }
 
   /** A guard: only signed-in users get through (401 for API clients, the login page for browsers). */

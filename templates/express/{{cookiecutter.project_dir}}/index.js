@@ -9,12 +9,13 @@
  *
  * `{{ cookiecutter.slug }}(options)` checks its options, then returns a router that mounts
  * express-session, Passport and the routes (`/auth/login`, `/auth/logout`,
- * `/auth/me`, `/auth/csrf`{% if cookiecutter.has_register %}, `/auth/register`{% endif %}{% if cookiecutter.has_forgot_password %}, `/auth/forgot`{% endif %}). `req.user` and
+ * `/auth/me`, `/auth/csrf`{% if cookiecutter.has_register %}, `/auth/register`{% endif %}{% if cookiecutter.has_forgot_password %}, `/auth/forgot`{% endif %}{% if cookiecutter.has_reset_password %}, `/auth/reset`{% endif %}{% if cookiecutter.has_verify_email %}, `/auth/verify`{% endif %}{% if cookiecutter.has_change_password %}, `/auth/password`{% endif %}). `req.user` and
  * `res.locals.user` are then the signed-in {{ cookiecutter.class_name }}User, or undefined and null.
  */
 
 const express = require('express');
 const session = require('express-session');
+const { Passport } = require('passport');
 const { {{ cookiecutter.class_name }}Client } = require('./lib/client');
 const {
   COOKIE_NAME,
@@ -24,9 +25,13 @@ const {
 } = require('./lib/config');
 const { createCsrf } = require('./lib/csrf');
 {{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "Expired", "InvalidToken", "ExpiredToken", "PasswordPolicy", "Unverified", "ServiceUnavailable", "UnexpectedResponse", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
-const { negotiate, safeNext, sendError, wantsJson } = require('./lib/http');
-const { createPassport, restoreUser } = require('./lib/auth');
+const { refreshFailed, signInFirst } = require('./lib/guards');
+const { negotiate, sendError, wantsJson } = require('./lib/http');
+{{ [cookiecutter.class_name ~ "Strategy", "createPassport", "restoreUser"] | jsimport("require('./lib/auth')") }}
 const { resolveOptions } = require('./lib/options');
+{%- if cookiecutter.has_refresh %}
+const { Refresher } = require('./lib/refresh');
+{%- endif %}
 const { renderError } = require('./lib/render');
 const { createRoutes } = require('./lib/routes');
 const { {{ cookiecutter.class_name }}User } = require('./lib/user');
@@ -51,27 +56,57 @@ function {{ cookiecutter.slug }}(options = {}) {
   const client = new {{ cookiecutter.class_name }}Client(settings.service);
   const csrf = createCsrf();
   const prefix = settings.routePrefix;
+  const redis =
+    settings.session !== false && !settings.session.store && settings.redisUrl
+      ? redisClient(settings.redisUrl, settings.logger)
+      : null;
+{%- if cookiecutter.has_refresh %}
+  const refresher = new Refresher(
+    client,
+    settings.logger,
+    redis,
+    settings.service.timeoutMs,
+  );
+{%- endif %}
   const state = Object.freeze({
     settings,
     client,
     csrf,
-    passport: createPassport({ client, settings, csrf }),
+    redis,
+{%- if cookiecutter.has_refresh %}
+    refresher,
+{%- endif %}
+    passport: createPassport({
+      client,
+      settings,
+      csrf,
+      // The app's Passport gets the strategy beside its own; else one of the integration's.
+      passport: settings.passport ?? new Passport(),
+      shared: settings.passport !== null,
+{%- if cookiecutter.has_refresh %}
+      refresher,
+{%- endif %}
+    }),
     logger: settings.logger,
     links: Object.freeze({
       login: `${prefix}/login`,
       register: {% if cookiecutter.has_register %}`${prefix}/register`{% else %}null{% endif %},
       forgot: {% if cookiecutter.has_forgot_password %}`${prefix}/forgot`{% else %}null{% endif %},
+{%- if cookiecutter.has_reset_password %}
+      reset: `${prefix}/reset`,
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+      verify: `${prefix}/verify`,
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+      password: `${prefix}/password`,
+{%- endif %}
     }),
     sessionKey: SESSION_KEY,
     cookieName: COOKIE_NAME,
     ownsSession: settings.session !== false,
     refreshFailed: (req) => req[REFRESH_FAILED] !== undefined,
   });
-
-  const redis =
-    settings.session !== false && !settings.session.store && settings.redisUrl
-      ? redisClient(settings.redisUrl, settings.logger)
-      : null;
 
   const router = express.Router();
   router.use((req, res, next) => {
@@ -183,39 +218,6 @@ function stateOf(req) {
   return state;
 }
 
-/** 503 when the user could not be refreshed: fail closed. */
-function refreshFailed(state, req, res) {
-  if (wantsJson(req)) {
-    sendError(
-      res,
-      503,
-      'service_unavailable',
-      'The identity service cannot be reached. Please try again in a moment.',
-    );
-  } else {
-    renderError(
-      state,
-      req,
-      res,
-      503,
-      'Please try again',
-      'The identity service cannot be reached right now. Please try again in a moment.',
-    );
-  }
-}
-
-/** 401 for API clients, a redirect to the login page (and back) for browsers. */
-function signInFirst(state, req, res) {
-  if (wantsJson(req)) {
-    sendError(res, 401, 'unauthorized', 'Sign in first.');
-    return;
-  }
-  // Back to where the browser was, unless sign-in would not follow it there (too long, say).
-  const back = safeNext(req.originalUrl) === req.originalUrl;
-  const next = back ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
-  res.redirect(302, `${state.links.login}${next}`);
-}
-
 /**
  * A guard: only signed-in users get through.
  *
@@ -298,28 +300,25 @@ function csrfToken(req) {
 function csrfProtection() {
   return (req, res, next) => {
     const state = stateOf(req);
-    if (
-      ['GET', 'HEAD', 'OPTIONS'].includes(req.method) ||
-      state.csrf.verify(req)
-    ) {
-      next();
-    } else if (wantsJson(req)) {
-      sendError(
-        res,
-        403,
-        'csrf_failed',
-        'This form has expired. Please try again.',
-      );
-    } else {
-      renderError(
-        state,
-        req,
-        res,
-        403,
-        'Session expired',
-        'This form has expired. Please try again.',
-      );
-    }
+    state.csrf.protect(req, res, next, () => {
+      if (wantsJson(req)) {
+        sendError(
+          res,
+          403,
+          'csrf_failed',
+          'This form has expired. Please try again.',
+        );
+      } else {
+        renderError(
+          state,
+          req,
+          res,
+          403,
+          'Session expired',
+          'This form has expired. Please try again.',
+        );
+      }
+    });
   };
 }
 
@@ -394,6 +393,7 @@ module.exports.csrfProtection = csrfProtection;
 module.exports.errorHandler = errorHandler;
 module.exports.{{ cookiecutter.class_name }}User = {{ cookiecutter.class_name }}User;
 module.exports.{{ cookiecutter.class_name }}Client = {{ cookiecutter.class_name }}Client;
+module.exports.{{ cookiecutter.class_name }}Strategy = {{ cookiecutter.class_name }}Strategy;
 module.exports.{{ cookiecutter.class_name }}Error = {{ cookiecutter.class_name }}Error;
 module.exports.InvalidCredentials = InvalidCredentials;
 module.exports.AccountDisabled = AccountDisabled;

@@ -18,7 +18,7 @@ const { requireLogin, requireRoles, csrfToken } = {{ cookiecutter.slug }};
 {{ cookiecutter.guard_role | jsconst("ADMIN_ROLE") }}
 
 const app = express();
-app.use({{ cookiecutter.slug }}()); // /auth/login, /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}
+app.use({{ cookiecutter.slug }}()); // /auth/login, /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}{% if cookiecutter.has_reset_password %}, /auth/reset{% endif %}{% if cookiecutter.has_verify_email %}, /auth/verify{% endif %}{% if cookiecutter.has_change_password %}, /auth/password{% endif %}
 
 app.get('/', requireLogin(), (req, res) => {
   const message = `Hello ${req.user.first_name ?? req.user.username}`;
@@ -63,7 +63,7 @@ function page(req, message) {
   <body>
     <main>
       <h1>${escapeHtml(message)}</h1>
-      <p><a href="/">Home</a> · <a href="/admin">Admin area</a></p>
+      <p><a href="/">Home</a> · <a href="/admin">Admin area</a>{% if cookiecutter.has_change_password %} · <a href="/auth/password">Change password</a>{% endif %}</p>
       <form method="post" action="/auth/logout">
         <input type="hidden" name="_csrf" value="${escapeHtml(csrfToken(req))}">
         <button type="submit">Sign out</button>

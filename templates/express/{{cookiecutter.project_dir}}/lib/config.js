@@ -63,6 +63,10 @@ const OPTIONS = Object.freeze({
     env: null,
     default: {},
   },
+  passport: {
+    env: null,
+    default: null,
+  },
   views: {
     env: null,
     default: {},
@@ -79,6 +83,18 @@ const VIEWS = Object.freeze([
   'register',
   'forgot',
   'forgotSent',
+{%- if cookiecutter.has_reset_password %}
+  'reset',
+  'resetDone',
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+  'verify',
+  'verifyDone',
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+  'password',
+  'passwordChanged',
+{%- endif %}
   'error',
 ]);
 
@@ -91,8 +107,27 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 /** The prefix of the sessions' keys in Redis, when redisUrl is set. */
 const REDIS_SESSION_PREFIX = '{{ cookiecutter.slug }}:sess:';
 
+/** The prefix of the failed sign-in counts' keys in Redis, when redisUrl is set. */
+const REDIS_THROTTLE_PREFIX = '{{ cookiecutter.slug }}:throttle:';
+{%- if cookiecutter.has_refresh %}
+
+/** The prefix of the keys in Redis that share a session's refresh between instances. */
+const REDIS_REFRESH_PREFIX = '{{ cookiecutter.slug }}:refresh:';
+{%- endif %}
+
 /** The key of the integration's data in the session: the service's session values and the cached user. */
 const SESSION_KEY = '{{ cookiecutter.slug }}';
+
+{%- if cookiecutter.has_reset_password %}
+
+/** The query parameter of the reset link in the service's email that holds its token. */
+{{ cookiecutter.reset_token_query | jsconst("RESET_TOKEN_QUERY") }}
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+
+/** The query parameter of the verification link in the service's email that holds its token. */
+{{ cookiecutter.verify_token_query | jsconst("VERIFY_TOKEN_QUERY") }}
+{%- endif %}
 
 /** The name of the Passport strategy. */
 const STRATEGY = '{{ cookiecutter.slug }}';
@@ -124,6 +159,16 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+  REDIS_THROTTLE_PREFIX,
+{%- if cookiecutter.has_refresh %}
+  REDIS_REFRESH_PREFIX,
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+  RESET_TOKEN_QUERY,
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+  VERIFY_TOKEN_QUERY,
+{%- endif %}
   STRATEGY,
   CSRF_FIELD,
   CSRF_HEADER,

@@ -8,7 +8,7 @@
 const { MAX_INPUT_LENGTH } = require('./config');
 
 /** Each form's fields: name, label, input type and autocomplete token. */
-{{ {"login": cookiecutter.login_inputs, "register": cookiecutter.register_inputs, "forgot": cookiecutter.forgot_inputs} | jsforms }}
+{{ cookiecutter.express_forms | jsforms }}
 
 /**
  * Read a form's fields out of a request body (a form or a JSON object).
@@ -16,7 +16,7 @@ const { MAX_INPUT_LENGTH } = require('./config');
  * Every field is required text of at most MAX_INPUT_LENGTH characters;
  * passwords are kept as typed, other fields are trimmed.
  *
- * @param {string} form 'login', 'register' or 'forgot'
+ * @param {string} form a form of FORMS: 'login', 'register', 'forgot'...
  * @param {Record<string, unknown>} body the parsed body
  * @returns {{ '{{' }} values: Record<string, string>, invalid: string[] }} the values, and the labels of the fields that are missing or invalid
  */

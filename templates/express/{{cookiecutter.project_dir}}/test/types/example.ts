@@ -1,5 +1,6 @@
 // A typed app: `npm run typecheck` (tsc --noEmit -p test/types) checks index.d.ts against it.
 import express from 'express';
+import passport from 'passport';
 import {{ cookiecutter.slug }} = require('../..');
 
 type User = {{ cookiecutter.slug }}.{{ cookiecutter.class_name }}User;
@@ -81,4 +82,14 @@ async function signIn(client: Client): Promise<string> {
 // @ts-expect-error: requireRoles() needs at least one role
 requireRoles();
 
-export { app, signIn };
+// An app already on Passport: the strategy joins the app's own.
+const StrategyClass = {{ cookiecutter.slug }}.{{ cookiecutter.class_name }}Strategy;
+const ClientClass = {{ cookiecutter.slug }}.{{ cookiecutter.class_name }}Client;
+const secret = 'a session secret of 16+ characters';
+const existing = express();
+existing.use({{ cookiecutter.slug }}({ passport, sessionSecret: secret }));
+existing.post('/sign-in', passport.authenticate('{{ cookiecutter.slug }}'));
+const client = new ClientClass({ baseUrl: 'http://127.0.0.1:1' });
+const strategy: passport.Strategy = new StrategyClass(client);
+
+export { app, existing, signIn, strategy };
