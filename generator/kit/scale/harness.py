@@ -270,8 +270,8 @@ def check_load(cluster: Cluster, users: list[FixtureUser], say: Say) -> None:
 
 
 def usable_users(fake: FakeControl) -> list[FixtureUser]:
-    """The fixture users that can sign in: enabled at the service and active in their record."""
-    return [u for u in fake.users() if not u.disabled and u.expected.get("active")]
+    """The fixture users that can sign in: enabled at the service, active in their record, and verified."""
+    return [u for u in fake.users() if not u.disabled and not u.unverified and u.expected.get("active")]
 
 
 def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, install: bool = True) -> int:
@@ -301,7 +301,7 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, 
         env["TMPDIR"] = str(workdir)
         if install:
             say(f"installing the example app in {pkg.root}")
-            install_app(_with_install(pkg), python, env)
+            install_app(with_redis_install(pkg), python, env)
         cluster = Cluster(pkg, python, env, FakeControl(fake_url), redis_url)
         running.callback(lambda: [_stopper(app, say)() for app in cluster.apps])
         for name in "AB":
@@ -328,7 +328,7 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, 
         return 0
 
 
-def _with_install(pkg: KitPackage) -> KitPackage:
+def with_redis_install(pkg: KitPackage) -> KitPackage:
     """``pkg`` with the target's install commands for its Redis support, where they differ from the kit's."""
     commands = SCALE_INSTALL.get(pkg.target.name)
     return pkg if commands is None else replace(pkg, target=replace(pkg.target, kit_install=commands))
