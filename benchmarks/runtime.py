@@ -218,7 +218,7 @@ def measure_target(
     from generator.kit.package import load_package
     from generator.kit.processes import install_app, start, start_fake, wait_until_answering
     from generator.kit.runner import SESSION_TTL_ENV, app_environment
-    from generator.kit.scale.harness import REDIS_URL_ENV, with_redis_install, start_redis
+    from generator.kit.scale.harness import REDIS_URL_ENV, start_redis, with_redis_install
     from generator.targets import TARGETS, probe
 
     store = "redis" if redis else "process"
