@@ -773,6 +773,37 @@ every value the fake handed out.{% endfilter %}
         }
     }
 
+    /**
+     * Sign-in reads the username, the password and {@code next} from the body only: a query string (a link anyone can
+     * send, which also lands in logs and history) neither fills a missing field nor replaces one the form has.
+     */
+    @Test
+    void loginReadsItsFieldsFromTheBodyNeverTheQueryString() {
+        String credentials = "?username=" + URLEncoder.encode(USER.username(), StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(USER.password(), StandardCharsets.UTF_8);
+        for (AppClient client : List.of(api(), browser())) {
+            AppClient.Answer fromQuery = client.submitTo(client.route("login") + credentials, Map.of(), client.csrf());
+            if (client.isBrowser()) {
+                assertHtml(fromQuery, 400);
+            }
+            else {
+                assertError(fromQuery, 400, "invalid_input");
+            }
+            assertThat(client.signedIn()).as("credentials in the query string sign no one in").isFalse();
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("username", USER.username());
+            fields.put("password", USER.password() + "-wrong");
+            AppClient.Answer overridden = client.submitTo(client.route("login") + credentials, fields, client.csrf());
+            assertThat(overridden.status()).as("the body's password counts").isEqualTo(401);
+            assertThat(client.signedIn()).isFalse();
+        }
+        AppClient browser = browser();
+        Map<String, String> fields = Map.of("username", USER.username(), "password", USER.password());
+        AppClient.Answer answer = browser.submitTo(browser.route("login") + "?next=%2Fadmin", fields, browser.csrf());
+        assertThat(answer.status()).isEqualTo(303);
+        assertThat(answer.header("Location")).as("next from the query string of a post").isEqualTo("/");
+    }
+
     @Test
     void anAcceptNoRouteCanProduceIs406WithoutInternals() {
         AppClient admin = api();

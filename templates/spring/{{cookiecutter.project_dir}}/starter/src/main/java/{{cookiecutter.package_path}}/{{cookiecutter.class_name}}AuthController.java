@@ -422,7 +422,10 @@ public class {{ N }}AuthController {
         return answer;
     }
 
-    /** The fields of a post, from a form or a JSON object; absent fields are left out. */
+    /**
+     * The fields of a post, from a form's body or a JSON object, never from the query string; absent fields are left
+     * out.
+     */
     private static Map<String, String> read(HttpServletRequest request, List<FormField> fields, String... extra) {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(fields.stream().map(FormField::getName).toList());
@@ -442,8 +445,9 @@ public class {{ N }}AuthController {
             return values;
         }
         if (Negotiation.isForm(request)) {
+            BodyParameters body = new BodyParameters(request);
             for (String name : names) {
-                String value = request.getParameter(name);
+                String value = body.getParameter(name);
                 if (value != null) {
                     values.put(name, value);
                 }
