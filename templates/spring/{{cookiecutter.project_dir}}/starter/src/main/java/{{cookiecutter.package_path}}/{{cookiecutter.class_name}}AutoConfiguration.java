@@ -84,6 +84,15 @@ public class {{ N }}AutoConfiguration {
         return new {{ N }}AuthenticationProvider(client, clock.getIfUnique(Clock::systemUTC));
     }
 
+{%- if cookiecutter.has_refresh %}
+
+    @Bean
+    @ConditionalOnMissingBean
+    public {{ N }}SessionRefresher {{ S }}SessionRefresher({{ N }}Client client) {
+        return new {{ N }}SessionRefresher(client);
+    }
+{%- endif %}
+
     @Bean
     @ConditionalOnMissingBean
     public CsrfTokenRepository {{ S }}CsrfTokenRepository() {
@@ -143,11 +152,12 @@ public class {{ N }}AutoConfiguration {
     public {{ N }}AuthController {{ S }}AuthController({{ N }}Properties properties,
             {{ N }}Client client, {{ N }}AuthenticationProvider provider,
             ObjectProvider<AuthenticationEventPublisher> events, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages) {
+            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages{% if cookiecutter.has_change_password and cookiecutter.has_refresh %},
+            {{ N }}SessionRefresher refresher{% endif %}) {
         ProviderManager authenticationManager = new ProviderManager(provider);
         events.ifUnique(authenticationManager::setAuthenticationEventPublisher);
         return new {{ N }}AuthController(properties, client, authenticationManager, securityContextRepository,
-                csrfTokens, throttle, pages);
+                csrfTokens, throttle, pages{% if cookiecutter.has_change_password and cookiecutter.has_refresh %}, refresher{% endif %});
     }
 
     /**
@@ -161,7 +171,10 @@ public class {{ N }}AutoConfiguration {
             .whenHasName(() -> environment.getProperty("server.servlet.session.cookie.name", "JSESSIONID"));
     }
 
-    /** The integration's routes: open to everyone, with CSRF protection and the signed-in user kept current. */
+    /**
+     * The integration's routes: open to everyone{% if cookiecutter.has_change_password %} (changing the password to signed-in users){% endif %}, with CSRF protection and the signed-in
+     * user kept current.
+     */
     @Bean(name = ROUTES_FILTER_CHAIN)
     @Order(ROUTES_FILTER_CHAIN_ORDER)
     @ConditionalOnMissingBean(name = ROUTES_FILTER_CHAIN)
@@ -169,7 +182,14 @@ public class {{ N }}AutoConfiguration {
             {{ N }}Properties properties, CsrfTokenRepository csrfTokens, CsrfTokenRequestHandler csrfRequests,
             SecurityContextRepository securityContextRepository) {
         http.securityMatcher(properties.getRoutePrefix() + "/**")
+{%- if cookiecutter.has_change_password %}
+            .authorizeHttpRequests((requests) -> requests
+                // changing the password needs a signed-in user (anyone else is sent to sign in first)
+                .requestMatchers(properties.getRoutePrefix() + "/password").authenticated()
+                .anyRequest().permitAll())
+{%- else %}
             .authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+{%- endif %}
             .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfRequests))
             .securityContext((context) -> context.securityContextRepository(securityContextRepository))
             .logout(AbstractHttpConfigurer::disable)

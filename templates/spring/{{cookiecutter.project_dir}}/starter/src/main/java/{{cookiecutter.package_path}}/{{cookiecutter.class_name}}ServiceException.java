@@ -15,6 +15,9 @@ public class {{ N }}ServiceException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The longest message of the service's own shown to users. */
+    public static final int MAX_SERVICE_MESSAGE = 300;
+
     private final String code;
 
     private final int status;
@@ -34,6 +37,21 @@ public class {{ N }}ServiceException extends RuntimeException {
         this.code = code;
         this.status = status;
         this.publicMessage = publicMessage;
+    }
+
+    /**
+     * The service's own message when it sent one as text, at most {@value #MAX_SERVICE_MESSAGE} characters; the
+     * default otherwise. Pages and JSON escape it like any text.
+     */
+    private static String shown(String serviceMessage, String fallback) {
+        if (serviceMessage == null || serviceMessage.isBlank()) {
+            return fallback;
+        }
+        String text = serviceMessage.strip();
+        if (text.codePointCount(0, text.length()) <= MAX_SERVICE_MESSAGE) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, MAX_SERVICE_MESSAGE));
     }
 
     /**
@@ -115,7 +133,86 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public InvalidInput(String message) {
-            super(message, "invalid_input", 400, "Some of the details are not valid.");
+            this(message, null);
+        }
+
+        /**
+         * Rejected data, with what the service says about it.
+         * @param message what failed, for logs
+         * @param serviceMessage the service's own message, shown to the user; null when it sent none
+         */
+        public InvalidInput(String message, String serviceMessage) {
+            super(message, "invalid_input", 400, shown(serviceMessage, "Some of the details are not valid."));
+        }
+
+    }
+
+    /** The service session's access token has expired: a refresh may renew it. */
+    public static class Expired extends {{ N }}ServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public Expired(String message) {
+            super(message, "expired", 401, "Your session has expired. Sign in again.");
+        }
+
+    }
+
+    /** The account's email address is not verified yet, so it may not sign in. */
+    public static class Unverified extends {{ N }}ServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public Unverified(String message) {
+            super(message, "unverified", 403, "Verify your email address first: use the link we sent you.");
+        }
+
+    }
+
+    /** The token of an emailed link is not known, or was already used. */
+    public static class InvalidToken extends {{ N }}ServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public InvalidToken(String message) {
+            super(message, "invalid_token", 400, "This link is not valid or was already used. Ask for a new one.");
+        }
+
+    }
+
+    /** The token of an emailed link has expired. */
+    public static class ExpiredToken extends {{ N }}ServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public ExpiredToken(String message) {
+            super(message, "expired_token", 400, "This link has expired. Ask for a new one.");
+        }
+
+    }
+
+    /** The new password does not meet the service's password policy. */
+    public static class PasswordPolicy extends {{ N }}ServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public PasswordPolicy(String message) {
+            this(message, null);
+        }
+
+        /**
+         * A refused password, with what the service says about it.
+         * @param message what failed, for logs
+         * @param serviceMessage the service's own message, shown to the user; null when it sent none
+         */
+        public PasswordPolicy(String message, String serviceMessage) {
+            super(message, "password_policy", 422,
+                    shown(serviceMessage, "The new password does not meet the password policy."));
         }
 
     }
