@@ -33,7 +33,6 @@ import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
@@ -54,12 +53,14 @@ security filter chain of their own, and a default chain that requires a signed-i
 backs off when the application defines a {@link SecurityFilterChain} of its own, which then adds
 {@code .with({{ N }}SecurityConfigurer.{{ S }}(), Customizer.withDefaults())}. Every other bean backs off when the
 application defines one of the same type.{% endfilter %}
+ * <p>
+ * It does not enable web security itself: Spring Boot's security auto-configuration does that, unless the application
+ * does with an {@code @EnableWebSecurity} of its own.
  */
 @AutoConfiguration(before = { SecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
         ServletWebSecurityAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties({{ N }}Properties.class)
-@EnableWebSecurity
 public class {{ N }}AutoConfiguration {
 
     /** The name of the security filter chain of the integration's own routes. */
