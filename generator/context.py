@@ -18,7 +18,8 @@ from . import __version__
 from .emit import language
 from .fake.fixtures import fixture_users, test_settings
 from .model import Spec
-from .plan.forms import form_inputs, login_inputs
+from .plan.forms import form_inputs, lifecycle_inputs, login_inputs
+from .plan.operations import LIFECYCLE
 from .plan.roles import guard_role
 from .targets import Target
 
@@ -41,6 +42,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "authgen_version": __version__,
         "has_register": spec.has("register"),
         "has_forgot_password": spec.has("forgot_password"),
+        **lifecycle(spec),
         "login_inputs": _plain(login_inputs(spec)),
         "register_inputs": _plain(form_inputs(spec, "register")),
         "forgot_inputs": _plain(form_inputs(spec, "forgot_password")),
@@ -61,6 +63,26 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         (f"the {target.language} emitter", printed),
         (f"the {target.name} module", framework),
     )
+
+
+def lifecycle(spec: Spec) -> dict[str, Any]:
+    """What the templates need to know about the session lifecycle operations the spec has.
+
+    ``has_<operation>`` for each; the query parameter of the emailed reset
+    and verification links; whether the service session carries a deadline
+    (``expires_at``, from an extracted ``expires_in``).
+    """
+    out: dict[str, Any] = {f"has_{name}": spec.has(name) for name in LIFECYCLE}
+    out["reset_token_query"] = _token_query(spec, "reset_password")
+    out["verify_token_query"] = _token_query(spec, "verify_email")
+    out["session_expires"] = any(spec.operations[name].expires for name in ("login", "refresh") if spec.has(name))
+    out["reset_inputs"] = _plain(lifecycle_inputs(spec, "reset_password"))
+    out["change_password_inputs"] = _plain(lifecycle_inputs(spec, "change_password"))
+    return out
+
+
+def _token_query(spec: Spec, name: str) -> str | None:
+    return spec.operations[name].token_query if spec.has(name) else None
 
 
 class DuplicateContextKeyError(ValueError):

@@ -18,17 +18,67 @@ ERROR_KINDS = (
     "conflict",
     "invalid_input",
     "service_unavailable",
+    "expired",
+    "invalid_token",
+    "expired_token",
+    "password_policy",
+    "unverified",
 )
+
+#: The operations each of the lifecycle error kinds fits; the other kinds fit every operation.
+KIND_OPERATIONS = {
+    "expired": ("get_user", "change_password"),
+    "invalid_token": ("reset_password", "verify_email"),
+    "expired_token": ("reset_password", "verify_email"),
+    "password_policy": ("reset_password", "change_password", "register"),
+    "unverified": ("login",),
+}
+
+#: The error kinds whose rules may carry the service's own message (``message = "<pointer>"``).
+MESSAGE_KINDS = ("invalid_input", "password_policy")
 
 #: Field types of ``[user]`` entries.
 FIELD_TYPES = ("string", "email", "int", "float", "bool", "datetime", "enum", "list<string>")
 
 #: Operations a spec may describe; the first two are required.
-OPERATIONS = ("login", "get_user", "register", "forgot_password")
+OPERATIONS = (
+    "login",
+    "get_user",
+    "register",
+    "forgot_password",
+    "refresh",
+    "logout",
+    "reset_password",
+    "change_password",
+    "verify_email",
+)
 REQUIRED_OPERATIONS = ("login", "get_user")
 
 #: Inputs the login operation is given by every integration.
 LOGIN_INPUTS = ("username", "password")
+
+#: The inputs of the operations whose form every integration fixes, by operation; each must be sent.
+FIXED_INPUTS = {
+    "login": LOGIN_INPUTS,
+    "reset_password": ("token", "password"),
+    "change_password": ("current_password", "new_password"),
+    "verify_email": ("token",),
+}
+
+#: Operations that run with the service session (``${session.<name>}``) login made.
+SESSION_OPERATIONS = ("get_user", "refresh", "logout", "change_password")
+
+#: Operations whose token comes from a link in an email, and so have ``token_query``.
+TOKEN_LINK_OPERATIONS = ("reset_password", "verify_email")
+
+#: The query parameter of the emailed link, when the spec does not name one.
+DEFAULT_TOKEN_QUERY = "token"
+
+#: The extract name of an access token's lifetime in seconds (login and refresh).
+EXPIRES_IN = "expires_in"
+
+#: The session value the integration computes from ``expires_in``: the deadline, in epoch seconds.
+EXPIRES_AT = "expires_at"
 
 #: The extract name that holds the user record.
 USER_EXTRACT = "user"
@@ -88,6 +138,8 @@ class ErrorRule:
     status: int
     kind: str
     match: tuple[tuple[Pointer, object], ...] = ()
+    #: where the error body holds the service's own message for users (invalid_input, password_policy)
+    message: Pointer | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +183,8 @@ class Step:
 class Operation:
     name: str
     steps: tuple[Step, ...]
+    #: the query parameter of the emailed link that carries the token (reset_password, verify_email)
+    token_query: str | None = None
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -146,6 +200,11 @@ class Operation:
     def extracts(self) -> tuple[str, ...]:
         """Every name the steps extract, in order."""
         return tuple(name for step in self.steps for name, _ in step.extract)
+
+    @property
+    def expires(self) -> bool:
+        """True when a step extracts ``expires_in``: the session then carries ``expires_at``."""
+        return EXPIRES_IN in self.extracts
 
 
 @dataclass(frozen=True)

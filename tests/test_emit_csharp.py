@@ -190,3 +190,21 @@ def test_error_rules_with_body_matches_are_json_literals() -> None:
     login = cs.operation(spec, spec.operations["login"])
     assert 'new ErrorRule(400, HyperErrorKind.AccountDisabled, ("/code", "7101"))' in login.steps[0].outcomes
     assert 'Base64($"{username}:{password}")' in login.steps[0].code
+
+
+def test_lifecycle_methods_are_async_over_the_session_dictionary() -> None:
+    spec = load_spec(ROOT / "examples" / "acme" / "identity.toml")
+    ops = {op.name: op for op in cs.context(spec, {})["lifecycle_ops"]}
+    declared = {name: (op.declaration, op.signature_params) for name, op in ops.items()}
+    session = "IReadOnlyDictionary<string, string>"
+    assert declared == {
+        "refresh": (f"public async Task<{session}> RefreshAsync", (f"{session} session",)),
+        "logout": ("public async Task LogoutAsync", (f"{session} session",)),
+        "reset_password": ("public async Task ResetPasswordAsync", (f"{session} input",)),
+        "change_password": ("public async Task ChangePasswordAsync", (f"{session} session", f"{session} input")),
+        "verify_email": ("public async Task VerifyEmailAsync", (f"{session} input",)),
+    }
+    assert '["expires_at"] = Deadline(body, "/expires_in"),' in ops["refresh"].returns
+    assert '["user_id"] = SessionValue(session, "user_id"),' in ops["refresh"].returns
+    outcomes = ops["reset_password"].steps[0].outcomes
+    assert 'new ErrorRule(422, AcmeErrorKind.PasswordPolicy) { Message = "/error/message" },' in outcomes

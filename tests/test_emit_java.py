@@ -232,7 +232,14 @@ def test_login_sends_json_and_keeps_what_it_extracts() -> None:
     )
     assert ".expect(201)" in code and ".on(401, InvalidCredentials::new)" in code
     assert 'String userId = text(response, "/user/id");' in code
-    assert login.returns == 'Map.of("token", token, "user_id", userId)'
+    assert 'String expiresAt = deadline(response, "/expires_in");' in code
+    assert login.returns == (
+        "Map.ofEntries(\n"
+        '                Map.entry("token", token),\n'
+        '                Map.entry("refresh_token", refreshToken),\n'
+        '                Map.entry("expires_at", expiresAt),\n'
+        '                Map.entry("user_id", userId))'
+    ), "one entry a line when the map does not fit on the return line"
 
 
 def test_get_user_reads_the_session_and_returns_the_record() -> None:
@@ -322,8 +329,29 @@ def test_client_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
     context = java.context(spec, test_settings(spec.data))
     # the bundled spec posts a JSON object and puts a reference in a path; it matches no body values
     assert (context["uses_object"], context["uses_array"]) == (True, False)
-    assert context["helpers"] == ["percentEncode"]
+    assert context["helpers"] == ["percentEncode", "deadline", "required"]
     jdk, libraries, own = context["client_imports"]
     assert "java.util.Base64" not in jdk and "tools.jackson.databind.node.ArrayNode" not in libraries
-    assert own == [f"com.acme.auth.AcmeServiceException.{name}" for name in java.error_classes(spec)]
-    assert "com.acme.auth.ServiceRequest.Match" not in own  # no error rule of the bundled spec matches body values
+    assert own[:-1] == [f"com.acme.auth.AcmeServiceException.{name}" for name in java.error_classes(spec)]
+    assert own[-1] == "com.acme.auth.ServiceRequest.Match"  # login tells unverified from disabled by the body
+
+
+def test_lifecycle_methods_use_the_service_session_type() -> None:
+    ops = {op.name: op for op in context("acme")["lifecycle_ops"]}
+    assert {name: op.signature for name, op in ops.items()} == {
+        "refresh": "public AcmeServiceSession refresh(AcmeServiceSession session)",
+        "logout": "public void logout(AcmeServiceSession session)",
+        "reset_password": "public void resetPassword(Map<String, String> input)",
+        "change_password": "public void changePassword(AcmeServiceSession session, Map<String, String> input)",
+        "verify_email": "public void verifyEmail(Map<String, String> input)",
+    }
+    assert ops["refresh"].return_lines == (
+        "return new AcmeServiceSession(Map.ofEntries(",
+        '        Map.entry("token", text(response, "/token")),',
+        '        Map.entry("refresh_token", text(response, "/refresh_token")),',
+        '        Map.entry("expires_at", deadline(response, "/expires_in")),',
+        '        Map.entry("user_id", session.value("user_id"))));',
+    )
+    reset = "\n".join(ops["reset_password"].steps[0].lines)
+    assert '.on(422, PasswordPolicy::new)\n                .message("/error/message"))' in reset
+    assert all(len("        " + line) <= 120 for op in ops.values() for s in op.steps for line in s.lines)

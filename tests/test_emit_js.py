@@ -138,6 +138,7 @@ def test_error_rules_break_like_prettier() -> None:
     assert login.errors == (
         "const LOGIN_ERRORS = [\n"
         "  { status: 401, error: InvalidCredentials },\n"
+        "  { status: 403, match: { '/error/code': 'unverified' }, error: Unverified },\n"
         "  { status: 403, error: AccountDisabled },\n"
         "  { status: 429, error: ServiceUnavailable },\n"
         "];",
@@ -154,7 +155,11 @@ def test_login_is_straight_line_requests_returning_what_it_extracted() -> None:
     assert "        login: username," in body
     assert "        password," in body, "shorthand where the names agree"
     assert "        application: this.#options.applicationId," in body
-    assert body.endswith("    return {\n      token,\n      user_id: userId,\n    };")
+    assert "    const expiresAt = deadline(body, '/expires_in');" in body, "expires_in becomes a deadline"
+    assert body.endswith(
+        "    return {\n      token,\n      refresh_token: refreshToken,\n      expires_at: expiresAt,\n"
+        "      user_id: userId,\n    };"
+    )
 
 
 def test_the_user_reads_every_field_and_maps_the_canonical_ones() -> None:
@@ -182,7 +187,7 @@ def test_context_names_every_setting_with_its_option_and_variable() -> None:
     assert settings["application_id"]["env"] == "ACME_APP_ID"
     assert settings["api_key"]["secret"] and settings["api_key"]["test_value"] == "test-api-key"
     assert "guard_role" not in context  # one shared definition: generator.plan.roles
-    assert context["helpers"] == ["urlencode"]
+    assert context["helpers"] == ["urlencode", "deadline", "serviceMessage"]
 
 
 def test_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
@@ -191,7 +196,7 @@ def test_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
     login = spec.operations["login"]
     step = dataclasses.replace(login.steps[0], headers=(*login.steps[0].headers, ("X-Note", note)))
     spec = dataclasses.replace(spec, operations={**spec.operations, "login": dataclasses.replace(login, steps=(step,))})
-    assert js.context(spec, {})["helpers"] == ["urlencode"]
+    assert js.context(spec, {})["helpers"] == ["urlencode", "deadline", "serviceMessage"]
 
 
 def test_routes_import_what_the_forgot_route_needs_only_with_one() -> None:
@@ -202,3 +207,24 @@ def test_routes_import_what_the_forgot_route_needs_only_with_one() -> None:
     )
     without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
     assert js.routes_error_imports(without) == ["AcmeError", "InvalidCredentials", "ServiceUnavailable"]
+
+
+def test_lifecycle_methods_are_named_and_take_what_the_contract_says() -> None:
+    spec = load_spec(ACME)
+    ops = {name: js.operation(spec, op) for name, op in spec.operations.items()}
+    methods = {name: f"{op.method}({op.params})" for name, op in ops.items() if name not in ("login", "get_user")}
+    assert methods == {
+        "register": "register(input)",
+        "forgot_password": "forgotPassword(input)",
+        "refresh": "refresh(session)",
+        "logout": "logout(session)",
+        "reset_password": "resetPassword(input)",
+        "change_password": "changePassword(session, input)",
+        "verify_email": "verifyEmail(input)",
+    }
+    refresh = "\n".join(ops["refresh"].lines)
+    assert refresh.endswith(
+        "    return {\n      token: text(body, '/token'),\n      refresh_token: text(body, '/refresh_token'),\n"
+        "      expires_at: deadline(body, '/expires_in'),\n      user_id: session.user_id,\n    };"
+    )
+    assert "message: '/error/message'" in ops["reset_password"].errors[0]

@@ -12,6 +12,7 @@ import pytest
 from generator import expr
 from generator.emit import python as py
 from generator.model import Auth, Credentials, Step
+from generator.plan.helpers import client_needs
 from generator.spec import load_spec, parse_spec
 
 from .conftest import ACME
@@ -111,3 +112,42 @@ def test_views_import_user_not_found_only_for_a_forgot_password_route() -> None:
     assert py.view_error_imports(spec) == ["AccountDisabled", "AcmeError", "InvalidCredentials", "UserNotFound"]
     without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
     assert py.view_error_imports(without) == ["AccountDisabled", "AcmeError", "InvalidCredentials"]
+
+
+# -- session lifecycle methods (S18-S22) ----------------------------------------------------
+
+
+def test_lifecycle_methods_take_a_session_and_an_input_mapping() -> None:
+    spec = load_spec(ACME)
+    ops = py.context(spec, {})["lifecycle_ops"]
+    signatures = {op.name: (op.signature, op.returns_type) for op in ops}
+    assert signatures == {
+        "refresh": ("self, session: Mapping[str, str]", "dict[str, str]"),
+        "logout": ("self, session: Mapping[str, str]", "None"),
+        "reset_password": ("self, input: Mapping[str, str]", "None"),
+        "change_password": ("self, session: Mapping[str, str], input: Mapping[str, str]", "None"),
+        "verify_email": ("self, input: Mapping[str, str]", "None"),
+    }
+    change = next(op for op in ops if op.name == "change_password")
+    assert change.input_locals == (("current_password", "current_password"), ("new_password", "new_password"))
+    assert change.session_locals == (("user_id", "user_id"), ("token", "token"))
+
+
+def test_refresh_returns_the_new_session_and_login_its_deadline() -> None:
+    spec = load_spec(ACME)
+    refresh = py.operation(spec, spec.operations["refresh"])
+    assert refresh.returns == (
+        'return {"token": _text(body, "/token"), "refresh_token": _text(body, "/refresh_token"), '
+        '"expires_at": _expires_at(body, "/expires_in"), "user_id": session["user_id"]}'
+    )
+    assert refresh.steps[0].extracts == (), "read straight into the returned session"
+    login = py.operation(spec, spec.operations["login"])
+    assert 'expires_at = _expires_at(body, "/expires_in")' in login.steps[0].extracts
+    assert '"expires_at": expires_at' in login.returns
+
+
+def test_a_rule_with_message_carries_its_pointer() -> None:
+    spec = load_spec(ACME)
+    (step,) = py.operation(spec, spec.operations["reset_password"]).steps
+    assert '_Rule(422, PasswordPolicy, message="/error/message")' in step.definition
+    assert py.helpers(client_needs(spec)) == ["_quote", "_expires_at", "_service_message"]

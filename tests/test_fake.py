@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -19,7 +20,6 @@ import requests
 from generator import expr
 from generator.fake import FakeService, fixture_users, start, test_settings
 from generator.fake.unify import Bindings, Rejected, unify_text
-from generator.spec import load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 ACME = ROOT / "examples" / "acme" / "identity.toml"
@@ -37,7 +37,8 @@ TIMEOUT = 5
 
 
 def spec_data(path: Path) -> dict:
-    return load_spec(path).data
+    """The raw spec, as the fake gets it (``fake/spec.json`` holds the data ``tomllib`` reads)."""
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 @contextmanager
@@ -187,16 +188,18 @@ def test_fixture_records_hold_every_field_at_its_pointer(path):
         assert user["username"] == str(user["expected"]["username"])
 
 
-def test_fixture_users_are_an_admin_a_user_a_disabled_user_and_staff():
+def test_fixture_users_are_an_admin_a_user_a_disabled_user_staff_and_an_unverified_user():
     by_key = {user["key"]: user for user in fixture_users(spec_data(ACME))}
-    assert list(by_key) == ["admin", "user", "disabled", "staff"]
+    assert list(by_key) == ["admin", "user", "disabled", "staff", "unverified"]
     assert by_key["admin"]["expected"]["is_admin"] and by_key["admin"]["expected"]["is_staff"]
     assert by_key["staff"]["expected"]["is_staff"] and not by_key["staff"]["expected"]["is_admin"]
     assert by_key["user"]["expected"]["roles"] == ["users"]
     assert by_key["disabled"]["expected"]["active"] is False
     assert by_key["disabled"]["record"]["status"] == "LOCKED"
     assert by_key["user"]["record"]["profile"]["lastName"] == "Jørgensen"
-    assert len({user["password"] for user in by_key.values()}) == 4
+    assert by_key["unverified"]["expected"]["active"] is True
+    assert by_key["unverified"]["expected"]["roles"] == ["users"]
+    assert len({user["password"] for user in by_key.values()}) == 5
 
 
 def test_fixture_users_without_staff_roles_are_three():
@@ -358,7 +361,7 @@ def test_register_then_login_as_the_new_user(acme):
     assert record["email"] == "new@example.com"
     assert record["profile"] == {"firstName": "Nia", "lastName": "Ōta"}
     assert record["status"] == "ACTIVE"
-    assert users(acme)["registered-5"]["expected"]["first_name"] == "Nia"
+    assert users(acme)["registered-6"]["expected"]["first_name"] == "Nia"
 
 
 def test_register_an_existing_username_is_conflict(acme):
@@ -405,6 +408,7 @@ def test_calls_count_operations_and_list_requests(acme):
     }
     assert [(i["value"], i["name"]) for i in counts["issued"]] == [
         (session["token"], "token"),
+        (session["refresh_token"], "refresh_token"),
         (session["user"]["id"], "user_id"),
     ]
     assert [(r["operation"], r["status"]) for r in counts["requests"]] == [
@@ -437,7 +441,7 @@ def test_reset_restores_users_sessions_counts_and_faults(acme):
     assert call(acme, "POST", "/__fake__/reset").json() == {"ok": True}
     assert calls(acme)["login"] == 0
     assert acme_get_user(acme, session).status_code == 401
-    assert list(users(acme)) == ["admin", "user", "disabled", "staff"]
+    assert list(users(acme)) == ["admin", "user", "disabled", "staff", "unverified"]
     assert acme_login(acme, "admin").status_code == 201
     known = call(acme, "POST", "/v1/password-resets", json={"email": "user@example.com"}, headers=ACME_SERVICE)
     assert known.status_code == 202
@@ -446,7 +450,7 @@ def test_reset_restores_users_sessions_counts_and_faults(acme):
 def test_control_errors_are_json(acme):
     assert call(acme, "POST", "/__fake__/users/nobody/disable").status_code == 404
     assert call(acme, "GET", "/__fake__/reset").status_code == 405
-    assert call(acme, "POST", "/__fake__/faults", json={"operation": "logout", "status": 500}).status_code == 400
+    assert call(acme, "POST", "/__fake__/faults", json={"operation": "delete_user", "status": 500}).status_code == 400
     assert call(acme, "POST", "/__fake__/faults", json={"operation": "login"}).status_code == 400
     assert call(acme, "POST", "/__fake__/faults", json={"status": True}).status_code == 400
 
@@ -458,7 +462,9 @@ def test_status_fault_answers_that_status_with_the_rule_body(acme):
     fault(acme, operation="login", status=403)
     response = acme_login(acme)
     assert response.status_code == 403
-    assert response.json()["error"] == "account_disabled"
+    assert response.json()["error"] == {"code": "unverified"}  # the first rule for 403 in the spec
+    fault(acme, operation="login", status=429)
+    assert acme_login(acme).json()["error"] == "service_unavailable"
     fault(acme, operation="login", status=503)
     assert acme_login(acme).status_code == 503
 

@@ -34,3 +34,33 @@ def test_only_django_gets_the_profile_columns_from_its_framework_module() -> Non
     assert TARGETS["django"].framework_module == "django"
     assert "django_columns" in build_context(spec, TARGETS["django"])
     assert "django_columns" not in build_context(spec, TARGETS["flask"])
+
+
+def test_templates_learn_which_lifecycle_operations_the_spec_has() -> None:
+    context = build_context(load_spec(ACME), TARGETS["flask"])
+    for name in ("refresh", "logout", "reset_password", "change_password", "verify_email"):
+        assert context[f"has_{name}"] is True, name
+    assert (context["reset_token_query"], context["verify_token_query"]) == ("token", "token")
+    assert context["session_expires"] is True
+    assert [f["name"] for f in context["reset_inputs"]] == ["password", "password_confirm"]
+    assert [f["autocomplete"] for f in context["change_password_inputs"]] == [
+        "current-password",
+        "new-password",
+        "new-password",
+    ]
+    assert [op["name"] for op in context["lifecycle_ops"]] == [
+        "refresh",
+        "logout",
+        "reset_password",
+        "change_password",
+        "verify_email",
+    ]
+
+
+def test_a_spec_without_them_gets_no_lifecycle_routes() -> None:
+    okta = load_spec(ROOT / "examples" / "okta" / "identity.toml")
+    context = build_context(okta, TARGETS["flask"])
+    assert not any(context[f"has_{name}"] for name in ("refresh", "logout", "reset_password"))
+    assert context["reset_token_query"] is None and context["session_expires"] is False
+    assert context["reset_inputs"] == [] and context["lifecycle_ops"] == []
+    assert list(build_context(okta, TARGETS["express"])["ops"]) == ["login", "get_user", "register", "forgot_password"]

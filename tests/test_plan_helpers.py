@@ -25,7 +25,8 @@ def _get(path: str, **kwargs: object) -> Step:
 
 
 def test_the_bundled_spec_needs_percent_encoding_and_json_objects() -> None:
-    assert client_needs(load_spec(ACME)) == ClientNeeds(urlencode=True, json_objects=True)
+    needs = ClientNeeds(urlencode=True, json_objects=True, error_matches=True, deadline=True, service_message=True)
+    assert client_needs(load_spec(ACME)) == needs
 
 
 def test_a_plain_spec_needs_nothing() -> None:

@@ -126,14 +126,14 @@ REGISTER_JSON = 'json = { email = "${input.email}", password = "${input.password
 ONE_PROBLEM = {
     "session in register": (
         (REGISTER_JSON, 'json = { email = "${session.token}", password = "${input.password}", profile'),
-        "37: operations.register.steps[0].json.email: ${session.token}: register runs without a session",
+        "42: operations.register.steps[0].json.email: ${session.token}: register runs without a session",
     ),
     "user extracted by login": (
         (
-            'extract = { token = "/token", user_id = "/user/id" }',
-            'extract = { token = "/token", user_id = "/user/id", user = "/user" }',
+            'expires_in = "/expires_in", user_id = "/user/id" }',
+            'expires_in = "/expires_in", user_id = "/user/id", user = "/user" }',
         ),
-        "22: operations.login.steps[0].extract.user: login cannot extract 'user'",
+        "27: operations.login.steps[0].extract.user: login cannot extract 'user'",
     ),
     "config name used as service": (
         (
@@ -145,7 +145,7 @@ ONE_PROBLEM = {
     ),
     "query in the path": (
         ('path = "/v1/password-resets"', 'path = "/v1/password-resets?lang=en"'),
-        "47: operations.forgot_password.steps[0].path: path '/v1/password-resets?lang=en' holds a query",
+        "52: operations.forgot_password.steps[0].path: path '/v1/password-resets?lang=en' holds a query",
     ),
     "full URL as path": (
         ('path = "/v1/password-resets"', 'path = "https://id.acme.example/v1/password-resets"'),
@@ -153,18 +153,18 @@ ONE_PROBLEM = {
     ),
     "URL from input": (
         ('path = "/v1/password-resets"', 'path = "${input.next}"'),
-        "47: operations.forgot_password.steps[0].path: a URL cannot come from user input",
+        "52: operations.forgot_password.steps[0].path: a URL cannot come from user input",
     ),
     "wildcard extract": (
         ('user_id = "/user/id"', 'user_id = "/users/*/id"'),
-        "22: operations.login.steps[0].extract.user_id: an extract is one text value",
+        "27: operations.login.steps[0].extract.user_id: an extract is one text value",
     ),
     "wildcard on a text field": (
         (
             'given_name = { type = "string", from = "/profile/firstName"',
             'given_name = { type = "string", from = "/names/*"',
         ),
-        "56: user.given_name.from: a '*' pointer gives a list, but the field is of type string",
+        "115: user.given_name.from: a '*' pointer gives a list, but the field is of type string",
     ),
     "login without password": (
         ('password = "${input.password}", application', "application"),
@@ -180,11 +180,11 @@ ONE_PROBLEM = {
     ),
     "enum value listed twice": (
         ('values = ["ACTIVE", "LOCKED"]', 'values = ["ACTIVE", "LOCKED", "ACTIVE"]'),
-        "59: user.status.values: 'ACTIVE' is listed twice",
+        "118: user.status.values: 'ACTIVE' is listed twice",
     ),
     "key of another table": (
         ('staff_roles = ["staff"]', 'staff_roles = ["staff"]\nenabled = ["flask"]'),
-        "72: mapping.enabled: unknown key 'enabled' (hint: 'enabled' belongs in [targets]; is its header missing?)",
+        "131: mapping.enabled: unknown key 'enabled' (hint: 'enabled' belongs in [targets]; is its header missing?)",
     ),
     "slug None as a class name": (
         ('slug = "acme"', 'slug = "none"'),
@@ -192,38 +192,41 @@ ONE_PROBLEM = {
     ),
     "optional id": (
         ('id = { type = "string", from = "/id" }', 'id = { type = "string", from = "/id", optional = true }'),
-        "63: mapping.id: id maps to 'id', which is optional",
+        "122: mapping.id: id maps to 'id', which is optional",
     ),
     "bool field for active": (
         ('active = { field = "status", equals = "ACTIVE" }', 'active = "status"'),
-        "69: mapping.active: active maps to 'status', a field of type enum",
+        "128: mapping.active: active maps to 'status', a field of type enum",
     ),
     "status as text key": (
         ('errors = { 404 = "user_not_found" }', 'errors = { "4o4" = "user_not_found" }'),
-        "51: operations.forgot_password.steps[0].errors.4o4: '4o4' is not an HTTP status code",
+        "56: operations.forgot_password.steps[0].errors.4o4: '4o4' is not an HTTP status code",
     ),
     "success code in errors list": (
         ("{ status = 409, kind", "{ status = 201, kind"),
-        "40: operations.register.steps[0].errors[0].status: status 201 is not an error",
+        "45: operations.register.steps[0].errors[0].status: status 201 is not an error",
     ),
     "match with a wildcard": (
         (
             '{ status = 422, kind = "invalid_input" }',
             '{ status = 422, match = { "/errors/*/code" = 1 }, kind = "invalid_input" }',
         ),
-        "41: operations.register.steps[0].errors[1].match.\"/errors/*/code\": a match pointer cannot hold '*'",
+        "46: operations.register.steps[0].errors[1].match.\"/errors/*/code\": a match pointer cannot hold '*'",
     ),
     "npm package name": (
         ('aspnetcore = { namespace = "Acme.AspNetCore" }', 'express = { package = "Express Acme" }'),
-        "76: targets.express.package: 'Express Acme' is not an npm package name",
+        "135: targets.express.package: 'Express Acme' is not an npm package name",
     ),
     "misspelt user extract": (
         ('extract = { user = "" }', 'extract = { usr = "" }'),
-        "30: operations.get_user.steps[0].extract.usr: the last step of get_user must extract 'user'",
+        "35: operations.get_user.steps[0].extract.usr: the last step of get_user must extract 'user'",
     ),
     "misspelt auth kind": (
-        ('auth = { bearer = "${session.token}" }', 'auth = { berer = "${session.token}" }'),
-        "28: operations.get_user.steps[0].auth.berer: unknown auth kind 'berer' (hint: did you mean 'bearer'?)",
+        (
+            'auth = { bearer = "${session.token}" }\nerrors = { 401 = "invalid_credentials", 404',
+            'auth = { berer = "${session.token}" }\nerrors = { 401 = "invalid_credentials", 404',
+        ),
+        "33: operations.get_user.steps[0].auth.berer: unknown auth kind 'berer' (hint: did you mean 'bearer'?)",
     ),
     "misspelt credentials": (
         ("credentials = {", "credentails = {"),
@@ -239,11 +242,11 @@ ONE_PROBLEM = {
     ),
     "misspelt mapping key": (
         ('email = "email"\nfirst_name', 'emial = "email"\nfirst_name'),
-        "65: mapping.emial: unknown key 'emial' (hint: did you mean 'email'?)",
+        "124: mapping.emial: unknown key 'emial' (hint: did you mean 'email'?)",
     ),
     "unknown target option": (
         ('aspnetcore = { namespace = "Acme.AspNetCore" }', 'aspnetcore = { namepsace = "Acme.AspNetCore" }'),
-        "76: targets.aspnetcore.namepsace: unknown key 'namepsace' (hint: did you mean 'namespace'?)",
+        "135: targets.aspnetcore.namepsace: unknown key 'namepsace' (hint: did you mean 'namespace'?)",
     ),
 }
 
@@ -306,8 +309,10 @@ def test_acme_login(acme) -> None:
     assert (step.method, step.path, step.ok) == ("POST", expr.parse_template("/v1/sessions"), (201,))
     assert isinstance(step.json, expr.Obj)
     assert dict(step.json.items)["login"] == expr.Template((expr.Ref("input", "username"),))
-    assert step.errors[:2] == (ErrorRule(401, "invalid_credentials"), ErrorRule(403, "account_disabled"))
-    assert step.extract == (("token", expr.Pointer(("token",))), ("user_id", expr.Pointer(("user", "id"))))
+    unverified = ErrorRule(403, "unverified", ((expr.Pointer(("error", "code")), "unverified"),))
+    assert step.errors[:3] == (ErrorRule(401, "invalid_credentials"), unverified, ErrorRule(403, "account_disabled"))
+    assert [name for name, _ in step.extract] == ["token", "refresh_token", "expires_in", "user_id"]
+    assert acme.operations["login"].expires
     assert acme.operations["login"].inputs == ("username", "password")
 
 

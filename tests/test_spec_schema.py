@@ -28,7 +28,15 @@ from generator import expr
 from generator.cli import main
 from generator.errors import SpecError
 from generator.lines import format_path
-from generator.model import ERROR_KINDS, FIELD_TYPES, OPERATIONS, REQUIRED_OPERATIONS
+from generator.model import (
+    DEFAULT_TOKEN_QUERY,
+    ERROR_KINDS,
+    FIELD_TYPES,
+    MESSAGE_KINDS,
+    OPERATIONS,
+    REQUIRED_OPERATIONS,
+    TOKEN_LINK_OPERATIONS,
+)
 from generator.spec import build_spec, load_spec
 from generator.targets import TARGETS
 from generator.validate import mapping, operations, service, targets, user, values
@@ -292,6 +300,7 @@ TABLES: dict[str, tuple[Callable[[dict], dict], tuple[str | int, ...], tuple[str
     "credentials": (_as_is, ("service", "credentials"), ("properties", "service", "properties", "credentials")),
     "operations": (_as_is, ("operations",), ("properties", "operations")),
     "operation": (_as_is, ("operations", "login"), ("$defs", "operation")),
+    "operation with an emailed link": (_as_is, ("operations", "reset_password"), ("$defs", "token_operation")),
     "step": (_as_is, ("operations", "login", "steps", 0), ("$defs", "step")),
     "basic auth": (
         _with_basic_auth,
@@ -365,6 +374,11 @@ WRONG: dict[str, tuple[tuple[str | int, ...], Any]] = {
     "ok of an error": (("operations", "login", "steps", 0, "ok"), [404]),
     "errors as text": (("operations", "login", "steps", 0, "errors"), "401"),
     "extract with a wildcard": (("operations", "login", "steps", 0, "extract", "token"), "/tokens/*"),
+    "token_query as a number": (("operations", "verify_email", "token_query"), 5),
+    "token_query that needs encoding": (("operations", "reset_password", "token_query"), "sp token"),
+    "token_query on logout": (("operations", "logout", "token_query"), "token"),
+    "message on a kind with its own": (("operations", "reset_password", "steps", 0, "errors", 0, "message"), "/m"),
+    "message with a wildcard": (("operations", "reset_password", "steps", 0, "errors", 2, "message"), "/errors/*"),
     "user as an array": (("user",), []),
     "optional as text": (("user", "id", "optional"), "no"),
     "values on a string": (("user", "id", "values"), ["a"]),
@@ -424,6 +438,9 @@ def test_credentials_kinds_and_the_keys_each_needs() -> None:
 def test_operations_and_step_keys() -> None:
     node = schema_at("properties", "operations")
     assert sorted(node["properties"]) == sorted(OPERATIONS)
+    with_links = sorted(name for name, op in node["properties"].items() if op["$ref"] == "#/$defs/token_operation")
+    assert with_links == sorted(TOKEN_LINK_OPERATIONS)
+    assert schema_at("$defs", "token_operation", "properties", "token_query")["default"] == DEFAULT_TOKEN_QUERY
     assert sorted(node["required"]) == sorted(REQUIRED_OPERATIONS)
     step = schema_at("$defs", "step")
     assert sorted(step["properties"]) == sorted(STEP_KEYS)
@@ -451,6 +468,7 @@ def test_auth_words_and_kinds() -> None:
 
 def test_error_kinds_field_types_and_transforms() -> None:
     assert schema_at("$defs", "error_kind")["enum"] == list(ERROR_KINDS)
+    assert schema_at("$defs", "error_rule")["then"]["properties"]["kind"]["enum"] == list(MESSAGE_KINDS)
     assert schema_at("$defs", "field", "properties", "type")["enum"] == list(FIELD_TYPES)
     assert sorted(schema_at("$defs", "transform")["properties"]) == sorted(expr.TRANSFORMS)
     assert sorted(schema_at("$defs", "transform_shape")["propertyNames"]["enum"]) == sorted(expr.TRANSFORMS)

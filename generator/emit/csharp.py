@@ -26,9 +26,10 @@ from ..lang.csharp import (
     string,
 )
 from ..lang.scalars import interpolated, plain_text
-from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES
-from ..plan.operations import session_keys
+from ..plan.helpers import client_needs
+from ..plan.operations import ARGUMENTS, LIFECYCLE, ClientMethod, SessionValue, client_method, session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -52,7 +53,15 @@ METHODS = {
     "get_user": "GetUserAsync",
     "register": "RegisterAsync",
     "forgot_password": "ForgotPasswordAsync",
+    "refresh": "RefreshAsync",
+    "logout": "LogoutAsync",
+    "reset_password": "ResetPasswordAsync",
+    "change_password": "ChangePasswordAsync",
+    "verify_email": "VerifyEmailAsync",
 }
+
+#: The type of the service session login returns and the other methods take.
+SESSION_TYPE = "IReadOnlyDictionary<string, string>"
 
 #: C# types of [user] field types (enum fields get an enum type of their own).
 TYPES = {
@@ -286,18 +295,27 @@ class EmittedOperation:
     steps: tuple[EmittedStep, ...]
     #: the statement ending the method (login's session values, get_user's record), or ""
     returns: str
+    #: lifecycle methods: the XML doc lines, the declaration up to ``(``, the parameters before the
+    #: cancellation token, the argument checks, and (C# local, input name) read from ``input`` first
+    doc: tuple[str, ...] = ()
+    declaration: str = ""
+    signature_params: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+    input_locals: tuple[tuple[str, str], ...] = ()
 
 
 def operation(spec: Spec, op: Operation) -> EmittedOperation:
     """Emit the body of one client method: straight-line requests, no interpreter."""
     nullable = frozenset(s.name for s in spec.service.settings if not s.required and s.default is None)
+    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
     locals_: dict[str, str] = {}
-    taken: set[str] = {"body", "request", "session", "cancellationToken", "value"}
+    taken: set[str] = {"body", "request", "session", "cancellationToken", "value", "input"}
     params = []
-    for name in op.inputs:
+    input_locals = []
+    for name in method.inputs if method else op.inputs:
         cs = fresh_name(ident(name), taken)
         locals_[f"input.{name}"] = cs
-        params.append((cs, name))
+        (input_locals if method else params).append((cs, name))
     session_locals = []
     for key in session_keys(op):
         cs = fresh_name(ident(key), taken)
@@ -306,20 +324,25 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     steps = []
     returns = ""
     login_values: list[tuple[str, str]] = []
+    renewed = method.returns if method else ()
+    last = len(op.steps)
     for number_, step in enumerate(op.steps, 1):
         names = Names(dict(locals_), nullable)
         outcomes_name = pascal(op.name) + (f"Step{number_}" if len(op.steps) > 1 else "") + "Outcomes"
         extracts = []
-        for key, pointer in step.extract:
+        # refresh returns what its last step extracts straight from the response
+        returned_here = number_ == last and any(v.step == last for v in renewed)
+        for key, pointer in () if returned_here else step.extract:
             if key == USER_EXTRACT:
                 if op.name == "get_user":
                     returns = f"return Record(body, {string(str(pointer))});"
                 continue
-            cs = fresh_name(ident(key), taken)
+            name, read = (EXPIRES_AT, "Deadline") if key == EXPIRES_IN else (key, "Text")
+            cs = fresh_name(ident(name), taken)
             locals_[f"steps.{number_}.{key}"] = cs
-            extracts.append(f"string {cs} = Text(body, {string(str(pointer))});")
-            login_values.append((key, cs))
-        wants_body = bool(extracts) or (op.name == "get_user" and number_ == len(op.steps))
+            extracts.append(f"string {cs} = {read}(body, {string(str(pointer))});")
+            login_values.append((name, cs))
+        wants_body = bool(extracts) or returned_here or (op.name == "get_user" and number_ == len(op.steps))
         lines = [f"// {step.method} {_describe_path(step)}"]
         lines += _request(spec, step, names, outcomes_name, wants_body)
         lines += ["", *extracts] if extracts else []
@@ -328,10 +351,60 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     if op.name == "login":
         members = [f"[{string(k)}] = {v}," for k, v in login_values]
         returns = "\n".join(["return new Dictionary<string, string>", "{", *indent(members), "};"])
+    elif renewed:
+        members = [f"[{string(v.name)}] = {_renewed(v, locals_, last)}," for v in renewed]
+        returns = "\n".join(["return new Dictionary<string, string>", "{", *indent(members), "};"])
     reads_body = any(s.extract for s in op.steps) or op.name == "get_user"
+    if method is None:
+        return EmittedOperation(
+            op.name, METHODS[op.name], tuple(params), tuple(session_locals), reads_body, tuple(steps), returns
+        )
+    args = (["session"] if method.takes_session else []) + (["input"] if method.inputs else [])
+    returned = f"Task<{SESSION_TYPE}>" if method.returns else "Task"
     return EmittedOperation(
-        op.name, METHODS[op.name], tuple(params), tuple(session_locals), reads_body, tuple(steps), returns
+        op.name,
+        METHODS[op.name],
+        (),
+        tuple(session_locals),
+        reads_body,
+        tuple(steps),
+        returns,
+        doc=_doc(method, spec.service.class_name),
+        declaration=f"public async {returned} {METHODS[op.name]}",
+        signature_params=tuple(f"{SESSION_TYPE} {arg}" for arg in args),
+        guards=tuple(f"ArgumentNullException.ThrowIfNull({arg});" for arg in args),
+        input_locals=tuple(input_locals),
     )
+
+
+def _renewed(value: SessionValue, locals_: dict[str, str], last: int) -> str:
+    """One value of the service session refresh returns: from the last response, an earlier one, or the old session."""
+    if value.step is None:
+        return f"SessionValue(session, {string(value.name)})"
+    if value.step == last:
+        return f"{'Deadline' if value.deadline else 'Text'}(body, {string(str(value.pointer))})"
+    return locals_[f"steps.{value.step}.{EXPIRES_IN if value.deadline else value.name}"]
+
+
+def _doc(method: ClientMethod, prefix: str) -> tuple[str, ...]:
+    """The XML documentation of a lifecycle method, line by line (without ``///``)."""
+    lines = [f"<summary>{method.summary}</summary>"]  # authgen's own words: nothing to escape
+    if method.takes_session:
+        lines.append(
+            '<param name="session">The service session <see cref="LoginAsync"/> (or a refresh) returned.</param>'
+        )
+    if method.inputs:
+        names = ", ".join(f"<c>{name}</c>" for name in method.inputs)
+        lines.append(f'<param name="input">{ARGUMENTS["input"][:1].upper() + ARGUMENTS["input"][1:]}: {names}.</param>')
+    lines.append('<param name="cancellationToken">Cancels the requests.</param>')
+    if method.returns:
+        lines.append("<returns>The new service session. It is a secret: keep it server-side.</returns>")
+    else:
+        lines.append("<returns>A task that completes when the service has done it.</returns>")
+    lines.append(
+        f'<exception cref="{prefix}Exception">The service refused the request or cannot be reached.</exception>'
+    )
+    return tuple(lines)
 
 
 def _describe_path(step: Step) -> str:
@@ -383,7 +456,8 @@ def _outcomes(name: str, step: Step, cls: str) -> str:
     for rule in step.errors:
         args = [str(rule.status), f"{cls}ErrorKind.{ERROR_CLASSES[rule.kind]}"]
         args += [f"({string(str(p))}, {json_literal(v)})" for p, v in rule.match]
-        rules.append(f"new ErrorRule({', '.join(args)}),")
+        message = "" if rule.message is None else f" {{ Message = {string(str(rule.message))} }}"
+        rules.append(f"new ErrorRule({', '.join(args)}){message},")
     if not rules:
         return f"private static readonly Outcomes {name} = new({ok}, []);"
     return "\n".join(
@@ -791,6 +865,16 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "claims_code": claims_code(props),
         "ops": ops,
         "outcomes": [step.outcomes for op in ops.values() for step in op.steps],
+        "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
+        "client_helpers": [
+            name
+            for name, used in (
+                ("Deadline", client_needs(spec).deadline),
+                ("ServiceMessage", client_needs(spec).service_message),
+                ("InputValue", any(op.input_locals for op in ops.values())),
+            )
+            if used
+        ],
         "admin_policy_roles": admin_roles,
         "staff_policy_roles": staff_roles,
         "test_users": test_users(spec, users),

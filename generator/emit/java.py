@@ -37,15 +37,25 @@ from ..lang.java import (
     xml,
 )
 from ..lang.names import fresh
-from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import session_keys
+from ..plan.operations import ARGUMENTS, LIFECYCLE, ClientMethod, SessionValue, client_method, session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
 
 #: Client method names, by operation.
-METHODS = {"login": "login", "get_user": "getUser", "register": "register", "forgot_password": "forgotPassword"}
+METHODS = {
+    "login": "login",
+    "get_user": "getUser",
+    "register": "register",
+    "forgot_password": "forgotPassword",
+    "refresh": "refresh",
+    "logout": "logout",
+    "reset_password": "resetPassword",
+    "change_password": "changePassword",
+    "verify_email": "verifyEmail",
+}
 
 #: ``ServiceRequest`` factory methods, by HTTP method.
 FACTORIES = {"GET": "get", "POST": "post", "PUT": "put", "PATCH": "patch", "DELETE": "delete"}
@@ -106,7 +116,9 @@ USER_TYPES = frozenset(
 )
 
 #: Names the generated client methods use for themselves.
-CLIENT_TAKEN = frozenset({"response", "session", "request", "send", "object", "array", "text", "record", "timeout"})
+CLIENT_TAKEN = frozenset(
+    {"response", "session", "request", "send", "object", "array", "text", "record", "timeout", "input", "deadline"}
+)
 
 # -- values ----------------------------------------------------------------------
 
@@ -212,6 +224,11 @@ class EmittedOperation:
     returns: str
     #: whether the method returns the user record.
     returns_record: bool
+    #: lifecycle methods: the declaration, its javadoc lines, the inputs read first, the closing statement's lines
+    signature: str = ""
+    doc: tuple[str, ...] = ()
+    input_locals: tuple[tuple[str, str], ...] = ()
+    return_lines: tuple[str, ...] = ()
 
 
 def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOperation:
@@ -219,13 +236,18 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
 
     :param fields: the client's fields by setting name (``base_url`` -> ``baseUrl``).
     """
+    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
     locals_: dict[str, str] = {}
     taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
     params = []
-    for name in op.inputs:
+    input_locals = []
+    for name in method.inputs if method else op.inputs:
         java = fresh(ident(name), taken)
         locals_[f"input.{name}"] = java
-        params.append(Param(name, java))
+        if method:
+            input_locals.append((java, name))
+        else:
+            params.append(Param(name, java))
     session_locals = []
     for key in session_keys(op):
         java = fresh(ident(key), taken)
@@ -235,22 +257,27 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     declared = False
     returns_record = False
     login_values: list[tuple[str, str]] = []
+    renewed = method.returns if method else ()
+    last = len(op.steps)
     for number, step in enumerate(op.steps, 1):
         names = Names(dict(locals_), fields)
         after: list[str] = []
-        for key, pointer in step.extract:
+        # refresh returns what its last step extracts straight from the response
+        returned_here = number == last and any(v.step == last for v in renewed)
+        for key, pointer in () if returned_here else step.extract:
             if key == USER_EXTRACT:
                 if op.name == "get_user":
                     after.append(f"return record(response, {string(str(pointer))});")
                     returns_record = True
                 continue
-            java = fresh(ident(key), taken)
+            name, read = (EXPIRES_AT, "deadline") if key == EXPIRES_IN else (key, "text")
+            java = fresh(ident(name), taken)
             locals_[f"steps.{number}.{key}"] = java
-            after.append(f"String {java} = text(response, {string(str(pointer))});")
-            login_values.append((key, java))
-        if after and not declared:
+            after.append(f"String {java} = {read}(response, {string(str(pointer))});")
+            login_values.append((name, java))
+        if (after or returned_here) and not declared:
             prefix, declared = "JsonNode response = ", True
-        elif after:
+        elif after or returned_here:
             prefix = "response = "
         else:
             prefix = ""
@@ -269,19 +296,79 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
         steps.append(EmittedStep(label, (*lines, *after)))
     returns = ""
     if op.name == "login":
-        returns = _session_of(login_values)
+        returns = _session_map(login_values, len(INDENT + f"return new {spec.service.class_name}ServiceSession("))
+    if method is None:
+        return EmittedOperation(
+            op.name, METHODS[op.name], tuple(params), tuple(session_locals), tuple(steps), returns, returns_record
+        )
+    session_type = f"{spec.service.class_name}ServiceSession"
+    return_lines: tuple[str, ...] = ()
+    if renewed:
+        head = f"return new {session_type}("
+        values = [(value.name, flat(_renewed(value, locals_, last))) for value in renewed]
+        statement = head + _session_map(values, len(INDENT + head)) + ");"
+        return_lines = tuple(line.removeprefix(INDENT) for line in statement.split("\n"))
     return EmittedOperation(
-        op.name, METHODS[op.name], tuple(params), tuple(session_locals), tuple(steps), returns, returns_record
+        op.name,
+        METHODS[op.name],
+        (),
+        tuple(session_locals),
+        tuple(steps),
+        "",
+        False,
+        signature=_signature(method, session_type),
+        doc=_javadoc(method, spec.service.class_name),
+        input_locals=tuple(input_locals),
+        return_lines=return_lines,
     )
 
 
-def _session_of(values: list[tuple[str, str]]) -> str:
-    """``return new AcmeServiceSession(Map.of(...));`` with the login's extracted values."""
+def _renewed(value: SessionValue, locals_: dict[str, str], last: int) -> Code:
+    """One value of the service session refresh returns: from the last response, an earlier one, or the old session."""
+    if value.step is None:
+        return Apply("session.value", (string(value.name),))
+    if value.step == last:
+        return Apply("deadline" if value.deadline else "text", ("response", string(str(value.pointer))))
+    return locals_[f"steps.{value.step}.{EXPIRES_IN if value.deadline else value.name}"]
+
+
+def _signature(method: ClientMethod, session_type: str) -> str:
+    """``public AcmeServiceSession refresh(AcmeServiceSession session)``."""
+    params = [f"{session_type} session"] if method.takes_session else []
+    params += ["Map<String, String> input"] if method.inputs else []
+    returns = session_type if method.returns else "void"
+    return f"public {returns} {METHODS[method.operation]}({', '.join(params)})"
+
+
+def _javadoc(method: ClientMethod, prefix: str) -> tuple[str, ...]:
+    """The javadoc of a lifecycle method, line by line (without the leading ``*``)."""
+    lines = [method.summary]  # authgen's own words: no spec text to escape
+    if method.takes_session:
+        lines.append(f"@param session {ARGUMENTS['session']}")
+    if method.inputs:
+        names = ", ".join("{@code " + name + "}" for name in method.inputs)
+        lines.append(f"@param input {ARGUMENTS['input']}: {names}")
+    if method.returns:
+        lines.append("@return the new service session: secrets, to keep server-side")
+    lines.append(f"@throws {prefix}ServiceException when the service refuses, or fails")
+    return tuple(lines)
+
+
+def _session_map(values: list[tuple[str, str]], column: int) -> str:
+    """The values of a service session as a map: ``Map.of(...)`` on one line, else one ``Map.entry`` a line.
+
+    :param column: where the map starts; ``);`` follows it.
+    """
     if len(values) <= 10:
         pairs = ", ".join(f"{string(k)}, {v}" for k, v in values)
-        return f"Map.of({pairs})"
-    entries = ", ".join(f"Map.entry({string(k)}, {v})" for k, v in values)
-    return f"Map.ofEntries({entries})"
+        if column + len(f"Map.of({pairs})") + 2 <= WIDTH:
+            return f"Map.of({pairs})"
+    entries = [f"Map.entry({string(k)}, {v})" for k, v in values]
+    flat_entries = f"Map.ofEntries({', '.join(entries)})"
+    if column + len(flat_entries) + 2 <= WIDTH:
+        return flat_entries
+    inner = INDENT + CONTINUATION
+    return "Map.ofEntries(\n" + ",\n".join(inner + entry for entry in entries) + ")"
 
 
 def _request(spec: Spec, step: Step, names: Names) -> Call:
@@ -312,6 +399,8 @@ def _request(spec: Spec, step: Step, names: Names) -> Call:
                 match = match.then("and", string(str(pointer)), literal(expected))
             args.insert(1, match)
         chain = chain.then("on", *args)
+        if rule.message is not None:
+            chain = chain.then("message", string(str(rule.message)))
     return chain
 
 
@@ -707,7 +796,17 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,
-        "helpers": [name for name, used in (("base64", needs.base64), ("percentEncode", needs.urlencode)) if used],
+        "helpers": [
+            name
+            for name, used in (
+                ("base64", needs.base64),
+                ("percentEncode", needs.urlencode),
+                ("deadline", needs.deadline),
+                ("required", any(op.input_locals for op in ops.values())),
+            )
+            if used
+        ],
+        "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
         "java_fixtures": [fixture(spec, u) for u in users],
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),

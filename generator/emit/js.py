@@ -28,9 +28,10 @@ from ..lang.js import (
     ts_property,
 )
 from ..lang.scalars import interpolated, plain_text
-from ..model import USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.operations import LIFECYCLE, SUMMARIES, ClientMethod, SessionValue, client_method
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -40,6 +41,11 @@ METHODS = {
     "get_user": "getUser",
     "register": "register",
     "forgot_password": "forgotPassword",
+    "refresh": "refresh",
+    "logout": "logout",
+    "reset_password": "resetPassword",
+    "change_password": "changePassword",
+    "verify_email": "verifyEmail",
 }
 
 #: What each operation's method takes: login gets the two inputs, get_user what login returned.
@@ -70,7 +76,21 @@ CONVERTERS = {
 
 #: Names the emitted method bodies use themselves.
 TAKEN = frozenset(
-    {"body", "input", "session", "username", "password", "text", "record", "base64", "basic", "bearer", "urlencode"}
+    {
+        "body",
+        "input",
+        "session",
+        "username",
+        "password",
+        "text",
+        "record",
+        "base64",
+        "basic",
+        "bearer",
+        "urlencode",
+        "deadline",
+        "serviceMessage",
+    }
 )
 
 # -- values -------------------------------------------------------------------
@@ -169,6 +189,7 @@ DOCS = {
     "get_user": "Fetch the signed-in user's record with what login returned.",
     "register": "Create an account.",
     "forgot_password": "Ask the service to send a password reset to the user.",
+    **SUMMARIES,
 }
 
 
@@ -185,6 +206,9 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     errors = []
     returned: list[tuple[str, str]] = []
     pad = " " * METHOD_DEPTH
+    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
+    renewed = method.returns if method else ()
+    last = len(op.steps)
     for number_, step in enumerate(op.steps, 1):
         const = f"{op.name.upper()}_ERRORS" + (f"_{number_}" if many else "")
         errors.append("\n".join(layout(_rules(step), 0, f"const {const} = ", ";")))
@@ -197,13 +221,36 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             if name == USER_EXTRACT:
                 lines += layout(Call("record", read.args), METHOD_DEPTH, "return ", ";")
                 continue
-            local = fresh_name(ident(name), taken)
+            if number_ == last and any(v.step == last for v in renewed):
+                continue  # refresh returns what its last step extracts straight from the response
+            if name == EXPIRES_IN:
+                read = Call("deadline", read.args)
+            local = fresh_name(ident(EXPIRES_AT if name == EXPIRES_IN else name), taken)
             locals_[f"steps.{number_}.{name}"] = local
             lines += layout(read, METHOD_DEPTH, f"const {local} = ", ";")
-            returned.append((name, local))
+            returned.append((EXPIRES_AT if name == EXPIRES_IN else name, local))
     if op.name == "login":
         lines += layout(Members(tuple((key(k), v) for k, v in returned)), METHOD_DEPTH, "return ", ";")
-    return EmittedOperation(op.name, METHODS[op.name], PARAMS[op.name], tuple(lines), tuple(errors), DOCS[op.name])
+    elif renewed:
+        members = tuple((key(v.name), _renewed(v, locals_, last, many)) for v in renewed)
+        lines += layout(Members(members), METHOD_DEPTH, "return ", ";")
+    params = PARAMS[op.name] if method is None else _params(method)
+    return EmittedOperation(op.name, METHODS[op.name], params, tuple(lines), tuple(errors), DOCS[op.name])
+
+
+def _params(method: ClientMethod) -> str:
+    """A lifecycle method's parameters: the service session and/or what the user entered."""
+    return ", ".join((["session"] if method.takes_session else []) + (["input"] if method.inputs else []))
+
+
+def _renewed(value: SessionValue, locals_: dict[str, str], last: int, many: bool) -> Node:
+    """One value of the service session refresh returns: from the last response, an earlier one, or the old session."""
+    if value.step is None:
+        return f"session.{value.name}"
+    if value.step == last:
+        body = f"body{last}" if many else "body"
+        return Call("deadline" if value.deadline else "text", (body, string(str(value.pointer))))
+    return locals_[f"steps.{value.step}.{EXPIRES_IN if value.deadline else value.name}"]
 
 
 def _describe_path(step: Step) -> str:
@@ -249,6 +296,8 @@ def _rules(step: Step) -> Items:
         if rule.match:
             parts.append(("match", Members(tuple((key(str(p)), literal(v)) for p, v in rule.match), expanded=False)))
         parts.append(("error", ERROR_CLASSES[rule.kind]))
+        if rule.message is not None:
+            parts.append(("message", string(str(rule.message))))
         rules.append(Members(tuple(parts), expanded=False))
     return Items(tuple(rules))
 
@@ -428,6 +477,8 @@ def helpers(needs: ClientNeeds) -> list[str]:
         "basic": needs.basic_auth,
         "bearer": needs.computed_bearer,
         "urlencode": needs.urlencode,
+        "deadline": needs.deadline,
+        "serviceMessage": needs.service_message,
     }
     return [name for name, used in wanted.items() if used]
 

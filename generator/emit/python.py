@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from .. import expr
 from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
 from ..lang.scalars import interpolated, plain_text
-from ..model import USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import session_keys
+from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, client_method, session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -129,23 +129,36 @@ class EmittedOperation:
     session_locals: tuple[tuple[str, str], ...]
     steps: tuple[EmittedStep, ...]
     returns: str
+    #: lifecycle methods: the parameters after ``self``, the return annotation and the docstring
+    signature: str = ""
+    returns_type: str = "None"
+    doc: str = ""
+    #: lifecycle methods: (Python local, input name) read from ``input`` before the first step
+    input_locals: tuple[tuple[str, str], ...] = ()
 
 
 def operation(spec: Spec, op: Operation) -> EmittedOperation:
     """Emit the body of one client method: straight-line requests, no interpreter."""
+    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
     locals_: dict[str, str] = {}
-    taken: set[str] = {"self", "response", "body", "session", "headers"}
+    taken: set[str] = {"self", "response", "body", "session", "headers"} | ({"input"} if method else set())
     params = []
-    for name in op.inputs:
-        py = ident(name)
+    input_locals = []
+    for name in method.inputs if method else op.inputs:
+        py = fresh_name(ident(name), taken) if method else ident(name)
         locals_[f"input.{name}"] = py
         taken.add(py)
-        params.append(py)
+        if method:
+            input_locals.append((py, name))
+        else:
+            params.append(py)
     session_locals = []
     for key in session_keys(op):
         py = fresh_name(ident(key), taken)
         locals_[f"session.{key}"] = py
         session_locals.append((py, key))
+    returned = method.returns if method else ()
+    last = len(op.steps)
     steps = []
     for number, step in enumerate(op.steps, 1):
         constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
@@ -154,9 +167,12 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             if key == USER_EXTRACT:
                 extracts.append(f"return _record(body, {string(str(pointer))})")
                 continue
-            py = fresh_name(ident(key), taken)
+            if number == last and any(v.step == last for v in returned):
+                continue  # refresh returns what its last step extracts straight from the response
+            name, read = (EXPIRES_AT, "_expires_at") if key == EXPIRES_IN else (key, "_text")
+            py = fresh_name(ident(name), taken)
             locals_[f"steps.{number}.{key}"] = py
-            extracts.append(f"{py} = _text(body, {string(str(pointer))})")
+            extracts.append(f"{py} = {read}(body, {string(str(pointer))})")
         steps.append(
             EmittedStep(
                 comment=f"{step.method} {_describe_path(step)}",
@@ -168,9 +184,52 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         )
     returns = ""
     if op.name == "login":
-        login_values = [(key, locals_[f"steps.{n}.{key}"]) for n, s in enumerate(op.steps, 1) for key, _ in s.extract]
+        login_values = [
+            (EXPIRES_AT if key == EXPIRES_IN else key, locals_[f"steps.{n}.{key}"])
+            for n, s in enumerate(op.steps, 1)
+            for key, _ in s.extract
+        ]
         returns = "return {" + ", ".join(f"{string(k)}: {v}" for k, v in login_values) + "}"
-    return EmittedOperation(op.name, tuple(params), tuple(session_locals), tuple(steps), returns)
+    elif returned:
+        returns = _session_returned(returned, locals_, last)
+    if method is None:
+        return EmittedOperation(op.name, tuple(params), tuple(session_locals), tuple(steps), returns)
+    return EmittedOperation(
+        op.name,
+        (),
+        tuple(session_locals),
+        tuple(steps),
+        returns,
+        signature=_signature(method),
+        returns_type="dict[str, str]" if method.returns else "None",
+        doc=docstring(method.summary),
+        input_locals=tuple(input_locals),
+    )
+
+
+def _signature(method: ClientMethod) -> str:
+    """The parameters of a lifecycle method: ``self``, then the session and/or the input mapping."""
+    params = ["self"]
+    if method.takes_session:
+        params.append("session: Mapping[str, str]")
+    if method.inputs:
+        params.append("input: Mapping[str, str]")
+    return ", ".join(params)
+
+
+def _session_returned(values: tuple[SessionValue, ...], locals_: dict[str, str], last: int) -> str:
+    """``return {...}``: the new service session, read from the last response, earlier locals or the old session."""
+    members = []
+    for v in values:
+        if v.step is None:
+            code = f"session[{string(v.name)}]"
+        elif v.step == last:
+            read = "_expires_at" if v.deadline else "_text"
+            code = f"{read}(body, {string(str(v.pointer))})"
+        else:
+            code = locals_[f"steps.{v.step}.{EXPIRES_IN if v.deadline else v.name}"]
+        members.append(f"{string(v.name)}: {code}")
+    return "return {" + ", ".join(members) + "}"
 
 
 def _describe_path(step: Step) -> str:
@@ -215,6 +274,8 @@ def _definition(step: Step) -> str:
         args = [str(rule.status), ERROR_CLASSES[rule.kind]]
         if rule.match:
             args.append("{" + ", ".join(f"{string(str(p))}: {literal(v)}" for p, v in rule.match) + "}")
+        if rule.message is not None:
+            args.append(f"message={string(str(rule.message))}")
         rules.append("_Rule(" + ", ".join(args) + ")")
     errors = "(" + ", ".join(rules) + ("," if len(rules) == 1 else "") + ")" if rules else "()"
     args = [string(step.method), string(_describe_path(step)), f"ok={literal(tuple(step.ok))}", f"errors={errors}"]
@@ -354,6 +415,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     ]
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
     return {
+        "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
         "settings": settings,
         "fields": [
             {"name": f.name, "type": f.type, "py_type": field_type(f), "optional": f.optional} for f in spec.user
@@ -387,7 +449,12 @@ def helpers(needs: ClientNeeds) -> list[str]:
     Basic credentials and computed bearer tokens need none: ``requests``
     builds the Basic header, and ``"Bearer " + ...`` is plain Python.
     """
-    wanted = {"_base64": needs.base64, "_quote": needs.urlencode}
+    wanted = {
+        "_base64": needs.base64,
+        "_quote": needs.urlencode,
+        "_expires_at": needs.deadline,
+        "_service_message": needs.service_message,
+    }
     return [name for name, used in wanted.items() if used]
 
 

@@ -26,6 +26,7 @@ PEOPLE = {
     "user": ("Alan", "Jørgensen", "user pass+2&:%"),
     "disabled": ("Dana", "Scully", "disabled-pass-3"),
     "staff": ("Grace", "Hopper", "staff-pass-4"),
+    "unverified": ("Rosalind", "Franklin", "unverified-pass-5"),
 }
 
 #: Names given to a registered user the register request says nothing about.
@@ -86,9 +87,11 @@ test_settings.__test__ = False  # type: ignore[attr-defined]  # not a test, thou
 
 
 def fixture_users(spec: dict) -> list[dict]:
-    """The fixture users: an admin, a plain user, a disabled user, and staff when the spec has staff roles."""
+    """The fixture users: an admin, a plain user, a disabled user, staff when the spec has staff
+    roles, and a user whose email address is not verified yet when the spec has verify_email."""
     mapping = spec["mapping"]
     keys = ["admin", "user", "disabled"] + (["staff"] if mapping.get("staff_roles") else [])
+    keys += ["unverified"] if "verify_email" in spec["operations"] else []
     users = []
     for number, key in enumerate(keys, start=1):
         first, last, password = PEOPLE[key]

@@ -99,6 +99,8 @@ class FixtureUser:
     fields: dict[str, Any]
     #: whether the service refuses the user (a spec may have no way to say so in the record)
     disabled: bool = False
+    #: whether the service refuses the user until the email address is verified (S22)
+    unverified: bool = False
 
 
 class AppClient:
@@ -229,7 +231,15 @@ class FakeControl:
     def users(self) -> list[FixtureUser]:
         """The users the fake knows, fixtures first, as ``GET /__fake__/users`` lists them by key."""
         return [
-            FixtureUser(key, u["username"], u["password"], u["expected"], u["fields"], bool(u.get("disabled")))
+            FixtureUser(
+                key,
+                u["username"],
+                u["password"],
+                u["expected"],
+                u["fields"],
+                bool(u.get("disabled")),
+                bool(u.get("unverified")),
+            )
             for key, u in self._call("GET", "users").json().items()
         ]
 
@@ -259,3 +269,28 @@ class FakeControl:
 
     def delete(self, key: str) -> None:
         self._call("DELETE", f"users/{key}")
+
+    # -- the session lifecycle (S18-S22) ---------------------------------------------
+
+    def token_ttl(self, seconds: float) -> None:
+        """Make the access tokens handed out from now on last ``seconds`` (until the next reset)."""
+        self._call("POST", "tokens", json={"ttl": seconds})
+
+    def expire(self, key: str | None = None) -> None:
+        """Make the current access tokens of user ``key`` (None: of everyone) expire now."""
+        self._call("POST", f"users/{key}/expire" if key is not None else "expire")
+
+    def sessions(self, key: str) -> int:
+        """How many live service sessions user ``key`` has: login opens one, logout ends it."""
+        return int(self._call("GET", "sessions").json().get(key, 0))
+
+    def mailed_token(self, key: str, kind: str) -> str:
+        """The token of the newest ``kind`` mail ("reset" or "verify") the service sent to user ``key``."""
+        tokens = [m["token"] for m in self._call("GET", "outbox").json() if m["user"] == key and m["kind"] == kind]
+        if not tokens:
+            raise AssertionError(f"the service sent user {key!r} no {kind} mail")
+        return tokens[-1]
+
+    def expire_mailed_token(self, token: str) -> None:
+        """Make a reset or verification token expire: its next use answers ``expired_token``."""
+        self._call("POST", f"tokens/{token}/expire")

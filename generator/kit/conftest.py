@@ -185,8 +185,8 @@ def fixture_users(fake: FakeControl) -> list[FixtureUser]:
 
 
 def _usable(user: FixtureUser) -> bool:
-    """Whether the user can sign in: enabled at the service and active in its record."""
-    return not user.disabled and bool(user.expected["active"])
+    """Whether the user can sign in: enabled and verified at the service, and active in its record."""
+    return not user.disabled and not user.unverified and bool(user.expected["active"])
 
 
 def _pick(users: list[FixtureUser], what: str, test: Callable[[FixtureUser], bool]) -> FixtureUser:
@@ -220,6 +220,12 @@ def admin_user(fixture_users: list[FixtureUser], admin_role: str) -> FixtureUser
 def disabled_user(fixture_users: list[FixtureUser]) -> FixtureUser:
     """A user the service refuses as disabled (the fake says which, whether or not the record can)."""
     return _pick(fixture_users, "disabled user", lambda u: u.disabled)
+
+
+@pytest.fixture(scope="session")
+def unverified_user(fixture_users: list[FixtureUser], verify_email: Operation) -> FixtureUser:
+    """A user the service refuses until the email address is verified (specs with verify_email)."""
+    return _pick(fixture_users, "user with an unverified email address", lambda u: u.unverified)
 
 
 # -- simulated clients ---------------------------------------------------------
@@ -287,3 +293,33 @@ def register(spec: Spec) -> Operation:
 def forgot_password(spec: Spec) -> Operation:
     """The spec's forgot_password operation (S15 runs only when it has one)."""
     return _operation(spec, "forgot_password")
+
+
+@pytest.fixture(scope="session")
+def refresh(spec: Spec) -> Operation:
+    """The spec's refresh operation (S18 runs only when it has one)."""
+    return _operation(spec, "refresh")
+
+
+@pytest.fixture(scope="session")
+def service_logout(spec: Spec) -> Operation:
+    """The spec's logout operation (S19 runs only when it has one)."""
+    return _operation(spec, "logout")
+
+
+@pytest.fixture(scope="session")
+def reset_password(spec: Spec) -> Operation:
+    """The spec's reset_password operation (S20 runs only when it has one)."""
+    return _operation(spec, "reset_password")
+
+
+@pytest.fixture(scope="session")
+def change_password(spec: Spec) -> Operation:
+    """The spec's change_password operation (S21 runs only when it has one)."""
+    return _operation(spec, "change_password")
+
+
+@pytest.fixture(scope="session")
+def verify_email(spec: Spec) -> Operation:
+    """The spec's verify_email operation (S22 runs only when it has one)."""
+    return _operation(spec, "verify_email")

@@ -1,9 +1,14 @@
-"""Signing out: S7, a POST that ends the session for good."""
+"""Signing out: S7, a POST that ends the session for good; S19, at the service too."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from generator.kit.checks import assert_json_error, assert_redirect, assert_status
-from generator.kit.client import AppClient
+from generator.kit.client import AppClient, FakeControl, FixtureUser
+from generator.model import Operation
 
 
 def test_s07_logout_json_is_204_and_ends_the_session(signed_in: AppClient) -> None:
@@ -26,4 +31,32 @@ def test_s07_old_session_cookie_no_longer_works(signed_in: AppClient) -> None:
     """Replaying the cookies from before sign-out must not sign anyone in."""
     saved = signed_in.cookies()
     assert_status(signed_in.logout(), 204)
+    assert not signed_in.with_cookies(saved).signed_in(), "the signed-out session's cookies still sign in"
+
+
+# -- S19: signing out at the service too (specs with a logout operation) ---------------------
+
+#: Ways the service's logout can fail; the local sign-out must happen anyway.
+LOGOUT_FAILURES: dict[str, dict[str, Any]] = {"status-503": {"status": 503}, "dropped-connection": {"drop": True}}
+
+
+def test_s19_sign_out_ends_the_session_at_the_service(
+    either_client: AppClient, fake: FakeControl, plain_user: FixtureUser, service_logout: Operation
+) -> None:
+    either_client.sign_in(plain_user)
+    assert fake.sessions(plain_user.key) == 1
+    assert_status(either_client.logout(), *((302, 303) if either_client.browser else (204,)))
+    assert fake.sessions(plain_user.key) == 0, "the service session outlived the sign-out"
+    assert fake.count("logout") == 1
+    assert not either_client.signed_in()
+
+
+@pytest.mark.parametrize("fault", LOGOUT_FAILURES.values(), ids=LOGOUT_FAILURES.keys())
+def test_s19_logout_failing_at_the_service_still_signs_out(
+    signed_in: AppClient, fake: FakeControl, service_logout: Operation, fault: dict[str, Any]
+) -> None:
+    saved = signed_in.cookies()
+    fake.fault("logout", **fault)
+    assert_status(signed_in.logout(), 204)
+    assert_json_error(signed_in.me(), 401, "unauthorized")
     assert not signed_in.with_cookies(saved).signed_in(), "the signed-out session's cookies still sign in"

@@ -1,8 +1,10 @@
 """The inputs of the HTML forms: which fields, labelled how, typed how.
 
-Every target renders the same three forms; deciding their fields here keeps
+Every target renders the same forms; deciding their fields here keeps
 the Flask, Django, Express and ASP.NET Core pages asking for the same things
-with the same labels and browser autocomplete hints.
+with the same labels and browser autocomplete hints.  The login, password
+reset and change-password forms are fixed by the HTTP contract; the register
+and forgot-password forms ask for what the spec's steps send.
 """
 
 from __future__ import annotations
@@ -44,6 +46,31 @@ def login_inputs(spec: Spec) -> tuple[FormInput, ...]:
         FormInput("username", "Email" if by_email else "Username", "email" if by_email else "text", "username"),
         FormInput("password", "Password", "password", "current-password"),
     )
+
+
+#: The visible fields of the password reset page (the token rides in a hidden field), per the HTTP contract.
+RESET_FORM = (
+    FormInput("password", "New password", "password", "new-password"),
+    FormInput("password_confirm", "New password, again", "password", "new-password"),
+)
+
+#: The fields of the change-password page, per the HTTP contract.
+CHANGE_PASSWORD_FORM = (
+    FormInput("current_password", "Current password", "password", "current-password"),
+    FormInput("new_password", "New password", "password", "new-password"),
+    FormInput("new_password_confirm", "New password, again", "password", "new-password"),
+)
+
+
+def lifecycle_inputs(spec: Spec, operation: str) -> tuple[FormInput, ...]:
+    """The fields of the reset_password or change_password page; none when the spec lacks the operation.
+
+    The ``*_confirm`` field is checked by the integration (the two passwords
+    must match) and never sent to the service.
+    """
+    if not spec.has(operation):
+        return ()
+    return {"reset_password": RESET_FORM, "change_password": CHANGE_PASSWORD_FORM}[operation]
 
 
 def form_inputs(spec: Spec, operation: str) -> tuple[FormInput, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import expr
-from ..model import Spec, Step
+from ..model import EXPIRES_IN, Spec, Step
 from .requests import BasicAuth, BearerAuth, request_auth
 
 
@@ -34,6 +34,10 @@ class ClientNeeds:
     json_arrays: bool = False
     #: an error rule looks at values in the response body, not only its status.
     error_matches: bool = False
+    #: a step extracts ``expires_in``: the client computes the session's deadline, ``expires_at``.
+    deadline: bool = False
+    #: an error rule passes the service's own message through (``message = "<pointer>"``).
+    service_message: bool = False
 
 
 def client_needs(spec: Spec) -> ClientNeeds:
@@ -50,6 +54,8 @@ def client_needs(spec: Spec) -> ClientNeeds:
         json_objects=any(isinstance(node, expr.Obj) for node in nodes),
         json_arrays=any(isinstance(node, expr.Arr) for node in nodes),
         error_matches=any(rule.match for step in steps for rule in step.errors),
+        deadline=any(name == EXPIRES_IN for step in steps for name, _ in step.extract),
+        service_message=any(rule.message is not None for step in steps for rule in step.errors),
     )
 
 

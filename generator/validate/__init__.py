@@ -51,6 +51,7 @@ class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, Mappi
     def __init__(self, raw: dict, name: str, lines: LineIndex) -> None:
         super().__init__(name, lines)
         self.raw = raw
+        self.token_queries = {}
 
     def build(self) -> Spec | None:
         """The model, or None when the spec has problems (they are in ``problems``)."""
@@ -65,7 +66,7 @@ class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, Mappi
         targets, options = self.targets(top.get("targets", {}))
         if self.problems or service is None or mapping is None:
             return None
-        return Spec(SCHEMA, service, build_operations(drafts), user, mapping, targets, options)
+        return Spec(SCHEMA, service, build_operations(drafts, self.token_queries), user, mapping, targets, options)
 
     def schema(self, top: dict) -> None:
         if "schema" not in top:

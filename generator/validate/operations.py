@@ -14,8 +14,20 @@ from typing import Any
 
 from .. import expr
 from ..lines import KeyPath
-from ..model import ERROR_KINDS, OPERATIONS, REQUIRED_OPERATIONS, Auth, ErrorRule, Operation, Step
-from .report import closest, did_you_mean, kind_of, snake_case
+from ..model import (
+    DEFAULT_TOKEN_QUERY,
+    ERROR_KINDS,
+    KIND_OPERATIONS,
+    MESSAGE_KINDS,
+    OPERATIONS,
+    REQUIRED_OPERATIONS,
+    TOKEN_LINK_OPERATIONS,
+    Auth,
+    ErrorRule,
+    Operation,
+    Step,
+)
+from .report import closest, did_you_mean, kind_of, listed, snake_case
 from .values import ValueChecks
 from .vocabulary import FIELD, STEP_KEYS
 
@@ -23,6 +35,8 @@ _STATUS = re.compile(r"[1-5][0-9][0-9]\Z")
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _AUTH_WORDS = ("none", "service")
 _AUTH_HINT = 'use "none", "service", { bearer = "..." } or { basic = { username = "...", password = "..." } }'
+#: A query parameter name that needs no percent-encoding in a link.
+_QUERY_NAME = re.compile(r"[A-Za-z0-9._~-]+\Z")
 #: What every HTTP client sends in a header value: tab, printable ASCII and printable Latin-1.
 _HEADER_TEXT = re.compile(r"[^\t\x20-\x7e\xa0-\xff]")
 HEADER_TEXT_HINT = "header values can hold only printable Latin-1 text; put other text in the body"
@@ -64,10 +78,18 @@ class Draft:
 Drafts = dict[str, list[Draft] | None]
 
 
-def build_operations(drafts: Drafts) -> dict[str, Operation]:
-    """The operations whose every step was built without a problem."""
+def build_operations(drafts: Drafts, token_queries: dict[str, str] | None = None) -> dict[str, Operation]:
+    """The operations whose every step was built without a problem.
+
+    :param token_queries: the ``token_query`` of the operations that wrote one.
+    """
+    queries = token_queries or {}
     return {
-        name: Operation(name, tuple(d.step for d in steps))  # type: ignore[misc]
+        name: Operation(
+            name,
+            tuple(d.step for d in steps),  # type: ignore[misc]
+            queries.get(name, DEFAULT_TOKEN_QUERY) if name in TOKEN_LINK_OPERATIONS else None,
+        )
         for name, steps in drafts.items()
         if steps and all(d.step for d in steps)
     }
@@ -76,24 +98,46 @@ def build_operations(drafts: Drafts) -> dict[str, Operation]:
 class OperationChecks(ValueChecks):
     """The ``[operations]`` table: steps, values, auth, success codes, errors and extracts."""
 
+    #: the ``token_query`` each operation with an emailed link wrote
+    token_queries: dict[str, str]
+
     def operations(self, value: Any) -> Drafts:
         """Each operation's steps as drafts: the references between them are checked before they become the model."""
         path = ("operations",)
+        self.token_queries = {}
         t = self.table(value, path, OPERATIONS, REQUIRED_OPERATIONS)
         return {name: self.operation(name, t[name]) for name in OPERATIONS if name in t}
 
     def operation(self, name: str, value: Any) -> list[Draft] | None:
         path = ("operations", name)
-        t = self.table(value, path, ("steps",), ("steps",), f"write [[operations.{name}.steps]] tables")
+        keys = ("steps", "token_query") if name in TOKEN_LINK_OPERATIONS else ("steps",)
+        if isinstance(value, dict) and "token_query" in value and name not in TOKEN_LINK_OPERATIONS:
+            where = " and ".join(TOKEN_LINK_OPERATIONS)
+            message = f"{name} has no emailed link, so no token_query"
+            self.problem((*path, "token_query"), message, f"token_query belongs to {where}; remove it here")
+            value = {k: v for k, v in value.items() if k != "token_query"}
+        t = self.table(value, path, keys, ("steps",), f"write [[operations.{name}.steps]] tables")
+        if "token_query" in t:
+            self.token_query(name, t["token_query"], (*path, "token_query"))
         if "steps" not in t:
             return None
         steps = t["steps"]
         if not isinstance(steps, list) or not steps:
             self.problem((*path, "steps"), "expected one or more steps", f"write [[operations.{name}.steps]] tables")
             return None
-        return [self.step(raw, (*path, "steps", i)) for i, raw in enumerate(steps)]
+        return [self.step(raw, (*path, "steps", i), name) for i, raw in enumerate(steps)]
 
-    def step(self, value: Any, path: KeyPath) -> Draft:
+    def token_query(self, op: str, value: Any, path: KeyPath) -> None:
+        """The query parameter of the link in the service's email that holds the token (``?sptoken=...``)."""
+        hint = f'the parameter of the link in the email, e.g. token_query = "sptoken" (default "{DEFAULT_TOKEN_QUERY}")'
+        if self.typed(value, path, str, "text", hint) is None:
+            return
+        if not _QUERY_NAME.match(value):
+            self.problem(path, f"{value!r} is not a query parameter name", "use letters, digits, '.', '_', '~' or '-'")
+            return
+        self.token_queries[op] = value
+
+    def step(self, value: Any, path: KeyPath, op: str = "") -> Draft:
         draft = Draft(path)
         t = self.table(value, path, STEP_KEYS, ("method", "path"))
         if not isinstance(value, dict) or t.misspelt - {"method", "ok", "errors"}:
@@ -111,7 +155,7 @@ class OperationChecks(ValueChecks):
         json, form = self.body(t, path, method, draft)
         auth = self.auth(t["auth"], (*path, "auth"), draft) if "auth" in t else Auth("none")
         ok = self.ok(t, path, method)
-        errors = self.errors(t["errors"], (*path, "errors")) if "errors" in t else ()
+        errors = self.errors(t["errors"], (*path, "errors"), op) if "errors" in t else ()
         extract = self.extract(t, path, draft)
         if len(self.problems) == before and method is not None and url is not None:
             draft.step = Step(method, url, query, headers, json, form, auth, ok, errors, extract)
@@ -263,11 +307,11 @@ class OperationChecks(ValueChecks):
             return tuple(raw)
         return default
 
-    def errors(self, value: Any, path: KeyPath) -> tuple[ErrorRule, ...]:
+    def errors(self, value: Any, path: KeyPath, op: str = "") -> tuple[ErrorRule, ...]:
         if isinstance(value, dict):
-            rules = [self.error_entry(status, kind, (*path, status)) for status, kind in value.items()]
+            rules = [self.error_entry(status, kind, (*path, status), op) for status, kind in value.items()]
         elif isinstance(value, list):
-            rules = [self.error_rule(item, (*path, i)) for i, item in enumerate(value)]
+            rules = [self.error_rule(item, (*path, i), op) for i, item in enumerate(value)]
             self.check_shadowed(rules, path)
         else:
             hint = 'e.g. errors = { 401 = "invalid_credentials" }'
@@ -275,23 +319,24 @@ class OperationChecks(ValueChecks):
             return ()
         return tuple(r for r in rules if r is not None)
 
-    def error_entry(self, status: str, kind: Any, path: KeyPath) -> ErrorRule | None:
+    def error_entry(self, status: str, kind: Any, path: KeyPath, op: str = "") -> ErrorRule | None:
         """``401 = "invalid_credentials"``."""
         code = self.error_status(int(status) if _STATUS.match(status) else status, path)
-        if self.error_kind(kind, path) and code is not None:
+        if self.error_kind(kind, path, op) and code is not None:
             return ErrorRule(code, kind)
         return None
 
-    def error_rule(self, value: Any, path: KeyPath) -> ErrorRule | None:
+    def error_rule(self, value: Any, path: KeyPath, op: str = "") -> ErrorRule | None:
         """``{ status = 400, match = { "/code" = 7101 }, kind = "account_disabled" }``."""
         hint = 'write { status = 400, kind = "invalid_input" }'
-        t = self.table(value, path, ("status", "match", "kind"), ("status", "kind"), hint)
+        t = self.table(value, path, ("status", "match", "kind", "message"), ("status", "kind"), hint)
         code = self.error_status(t["status"], (*path, "status")) if "status" in t else None
-        kind = self.error_kind(t["kind"], (*path, "kind")) if "kind" in t else False
+        kind = self.error_kind(t["kind"], (*path, "kind"), op) if "kind" in t else False
         match = self.error_match(t["match"], (*path, "match")) if "match" in t else ()
-        if code is None or not kind or match is None:
+        message = self.error_message(t["message"], (*path, "message"), t.get("kind")) if "message" in t else None
+        if code is None or not kind or match is None or message is False:
             return None
-        return ErrorRule(code, t["kind"], match)
+        return ErrorRule(code, t["kind"], match, message or None)
 
     def error_status(self, status: Any, path: KeyPath) -> int | None:
         if not _is_status(status):
@@ -302,11 +347,30 @@ class OperationChecks(ValueChecks):
             return None
         return status
 
-    def error_kind(self, kind: Any, path: KeyPath) -> bool:
-        if kind in ERROR_KINDS:
-            return True
-        self.problem(path, f"unknown error kind {kind!r}", did_you_mean(kind, ERROR_KINDS))
-        return False
+    def error_kind(self, kind: Any, path: KeyPath, op: str = "") -> bool:
+        if kind not in ERROR_KINDS:
+            self.problem(path, f"unknown error kind {kind!r}", did_you_mean(kind, ERROR_KINDS))
+            return False
+        fits = KIND_OPERATIONS.get(kind)
+        if op and fits and op not in fits:
+            where = listed(fits)
+            self.problem(path, f"error kind {kind!r} does not fit {op}", f"{kind!r} is for {where} only")
+            return False
+        return True
+
+    def error_message(self, value: Any, path: KeyPath, kind: Any) -> expr.Pointer | bool:
+        """``message = "/error/message"``: where the error body holds the service's message; False on a problem."""
+        if kind in ERROR_KINDS and kind not in MESSAGE_KINDS:
+            kinds = " and ".join(MESSAGE_KINDS)
+            self.problem(path, f"{kind!r} errors show their own message, not the service's", f"message is for {kinds}")
+            return False
+        pointer = self.pointer(value, path)
+        if pointer is None:
+            return False
+        if pointer.has_wildcard:
+            self.problem(path, "a message pointer cannot hold '*'", "point at one text of the error body")
+            return False
+        return pointer
 
     def error_match(self, value: Any, path: KeyPath) -> tuple[tuple[expr.Pointer, object], ...] | None:
         """``match = { "/code" = 7101 }``: values the error body must hold at JSON pointers."""

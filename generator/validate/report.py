@@ -152,6 +152,11 @@ def did_you_mean(word: Any, choices: tuple[str, ...]) -> str:
     return f"did you mean {close!r}?" if close else f"use one of {', '.join(choices)}"
 
 
+def listed(names: tuple[str, ...]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: names in a sentence."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def snake_case(name: str) -> str:
     """``first_name`` for ``firstName`` or ``First-Name``: a suggestion for a bad name."""
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()

@@ -9,6 +9,8 @@ a POST is never sent twice. Anything unexpected fails closed, as
 from __future__ import annotations
 
 {% if "_base64" in cookiecutter.helpers %}import base64
+{% endif %}{% if "_expires_at" in cookiecutter.helpers %}import math
+import time
 {% endif %}from collections.abc import Mapping
 from typing import Any
 {% if "_quote" in cookiecutter.helpers %}from urllib.parse import quote
@@ -27,10 +29,23 @@ from .errors import (
 class _Rule:
     """A response status, and values in the error body, that mean one error."""
 
-    def __init__(self, status: int, error: type[{{ cookiecutter.class_name }}Error], match: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        error: type[{{ cookiecutter.class_name }}Error],
+        match: Mapping[str, object] | None = None,
+{%- if "_service_message" in cookiecutter.helpers %}
+        *,
+        message: str | None = None,
+{%- endif %}
+    ) -> None:
         self.status = status
         self.error = error
         self.match = dict(match or {})
+{%- if "_service_message" in cookiecutter.helpers %}
+        #: where the error body holds the service's own message for users
+        self.message = message
+{%- endif %}
 
     def matches(self, status: int, body: object) -> bool:
         return status == self.status and all(_pointer(body, p) == v for p, v in self.match.items())
@@ -121,7 +136,26 @@ class {{ cookiecutter.class_name }}Client:
         {{ line }}
 {%- endfor %}
 {%- endfor %}
-{% endif %}
+{% endif %}{% for op in cookiecutter.lifecycle_ops %}
+    def {{ op.name }}({{ op.signature }}) -> {{ op.returns_type }}:
+        """{{ op.doc }}"""
+{%- for local, key in op.session_locals %}
+        {{ local }} = session[{{ key | py }}]
+{%- endfor %}
+{%- for local, key in op.input_locals %}
+        {{ local }} = input[{{ key | py }}]
+{%- endfor %}
+{%- for step in op.steps %}
+        # {{ step.comment }}
+        {{ step.call }}
+{%- for line in step.extracts %}
+        {{ line }}
+{%- endfor %}
+{%- endfor %}
+{%- if op.returns %}
+        {{ op.returns }}
+{%- endif %}
+{% endfor %}
     def _send(self, step: _Step, url: str, **kwargs: Any) -> Any:
         """Send one request; return its JSON body or raise the error its status maps to."""
         try:
@@ -148,6 +182,11 @@ def _error_for(step: _Step, response: requests.Response) -> {{ cookiecutter.clas
         body = None
     for rule in step.errors:
         if rule.matches(response.status_code, body):
+{%- if "_service_message" in cookiecutter.helpers %}
+            if rule.message is not None:
+                public = _service_message(body, rule.message)
+                return rule.error(f"{step}: {response.status_code}", public_message=public)
+{%- endif %}
             return rule.error(f"{step}: {response.status_code}")
     if response.status_code >= 500:
         return ServiceUnavailable(f"{step}: {response.status_code}")
@@ -186,7 +225,33 @@ def _record(body: object, pointer: str) -> dict[str, Any]:
     return value
 
 
-{% if "_quote" in cookiecutter.helpers %}
+{% if "_expires_at" in cookiecutter.helpers %}
+def _expires_at(body: object, pointer: str) -> str:
+    """The deadline of an access token that lives ``expires_in`` seconds, in epoch seconds (as text).
+
+    The deadline comes a little early (up to 5 seconds, a tenth of short
+    lifetimes), so that no request sets out with a token about to expire.
+    """
+    value = _pointer(body, pointer)
+    seconds = math.nan
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        try:
+            seconds = float(value)  # a JSON number, or its text
+        except ValueError:
+            pass
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ServiceUnavailable(f"the response has no lifetime in seconds at {pointer or '/'}")
+    return str(int(time.time() + seconds - min(5.0, seconds / 10)))
+
+{% endif %}{% if "_service_message" in cookiecutter.helpers %}
+def _service_message(body: object, pointer: str) -> str | None:
+    """The service's own message for users at ``pointer``, at most 300 characters; None when there is no text."""
+    value = _pointer(body, pointer)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()[:300]
+
+{% endif %}{% if "_quote" in cookiecutter.helpers %}
 def _quote(value: str) -> str:
     """Percent-encode a value for one URL path segment or form field."""
     return quote(value, safe="")

@@ -244,6 +244,17 @@ def provision(url: str, realm_file: Path = REALM_FILE) -> Realm:
     return Realm(url, name, client["clientId"], client["secret"])
 
 
+def user_sessions(url: str, realm: str, username: str) -> int:
+    """How many sessions Keycloak's admin API lists for ``username`` in ``realm`` (what sign-out must end)."""
+    admin = _Admin(url)
+    base = f"/admin/realms/{urllib.parse.quote(realm, safe='')}"
+    query = urllib.parse.urlencode({"exact": "true", "username": username})
+    found = admin.call("GET", f"{base}/users?{query}", what=f"find the user {username!r}")
+    if len(found) != 1:
+        raise KeycloakError(f"the realm {realm!r} has {len(found)} users named {username!r}, not 1")
+    return len(admin.call("GET", f"{base}/users/{found[0]['id']}/sessions", what=f"list {username!r}'s sessions"))
+
+
 class _Admin:
     """The admin REST API with a token of the bootstrap administrator."""
 

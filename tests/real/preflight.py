@@ -6,6 +6,10 @@ userinfo") then fails at once with the name of the operation that broke and why,
 instead of as dozens of 503s in four test suites. Every target is generated from
 the same spec, so one client is enough to tell.
 
+It also runs the session lifecycle once (about 11 s: it waits for an access token
+to expire): a refresh after the token expired gives a working token, and after
+logout Keycloak's admin API lists no session of that user.
+
 Reads the environment ``keycloak.settings()`` gives the packages' tests.
 """
 
@@ -14,11 +18,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from flask_keycloak.client import KeycloakClient
 from flask_keycloak.errors import AccountDisabled, InvalidCredentials, KeycloakError
 from flask_keycloak.user import KeycloakUser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script: tests.real is not importable
+from tests.real import keycloak  # noqa: E402
+
+#: Seconds waited past the session's stored expiry, which is up to 1 s early on a 10 s lifespan.
+EXPIRY_MARGIN = 2.0
 
 
 class Broken(Exception):
@@ -64,6 +76,61 @@ def check(client: KeycloakClient, users: dict) -> list[str]:
     ]
 
 
+def check_lifecycle(
+    client: KeycloakClient,
+    user: dict,
+    sessions_of: Callable[[str], int],
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[str]:
+    """Refresh after the access token expired, then logout; raises :class:`Broken` naming what does not work.
+
+    :param user: a test user no one else signs in as before this check (its sessions are counted).
+    :param sessions_of: how many sessions Keycloak lists for a username.
+    """
+    username = user["username"]
+    for operation in ("refresh", "logout"):
+        if not hasattr(client, operation):
+            raise Broken(operation, f"the spec has no [operations.{operation}] (examples/keycloak must have it)")
+    session = client.login(username, user["password"])
+    if "expires_at" not in session:
+        raise Broken("login", "the session values have no expires_at: the spec must extract expires_in")
+    sleep(max(0.0, int(session["expires_at"]) - time.time()) + EXPIRY_MARGIN)
+    try:
+        client.get_user(session)
+    except InvalidCredentials:
+        pass  # expired, as the realm's 10 s lifespan says: what refresh is for
+    except KeycloakError as error:
+        raise Broken(
+            "get_user", f"an expired token is {type(error).__name__} ({error}), not InvalidCredentials"
+        ) from None
+    else:
+        raise Broken("get_user", "the access token still works after its lifespan: is the realm's lifespan 10 s?")
+    try:
+        session = {**session, **client.refresh(session)}
+    except KeycloakError as error:
+        raise Broken("refresh", f"{type(error).__name__}: {error}") from None
+    try:
+        refreshed = KeycloakUser.from_record(client.get_user(session))
+    except KeycloakError as error:
+        raise Broken(
+            "refresh", f"the refreshed token does not work for get_user: {type(error).__name__}: {error}"
+        ) from None
+    before = sessions_of(username)
+    if before < 1:
+        raise Broken("login", f"Keycloak lists no session of the signed-in {username}: the session count is wrong")
+    try:
+        client.logout(session)
+    except KeycloakError as error:
+        raise Broken("logout", f"{type(error).__name__}: {error}") from None
+    after = sessions_of(username)
+    if after:
+        raise Broken("logout", f"Keycloak still lists {after} session(s) of {username} after logout")
+    return [
+        f"refresh: after the access token expired, a refresh gave {refreshed.username} a working one",
+        f"logout: ended {username}'s Keycloak session ({before} listed before, 0 after)",
+    ]
+
+
 def main() -> int:
     env = os.environ
     users = json.loads(Path(env["KEYCLOAK_TEST_USERS"]).read_text(encoding="utf-8"))
@@ -74,8 +141,10 @@ def main() -> int:
         client_secret=env["KEYCLOAK_TEST_CLIENT_SECRET"],
         timeout=10,
     )
+    url, realm = env["KEYCLOAK_TEST_BASE_URL"], env["KEYCLOAK_TEST_REALM"]
     try:
         lines = check(client, users)
+        lines += check_lifecycle(client, users["user"], lambda username: keycloak.user_sessions(url, realm, username))
     except Broken as broken:
         print(f"the spec does not work against Keycloak: {broken}", file=sys.stderr)
         return 1

@@ -115,6 +115,29 @@ declare namespace {{ cookiecutter.slug }} {
     /** Ask the service to send a password reset. */
     forgotPassword(input: Record<string, string>): Promise<void>;
 {%- endif %}
+{%- if cookiecutter.has_refresh %}
+    /** Renew an expired service session; the new one (values the service does not renew are kept). */
+    refresh(session: Record<string, string>): Promise<Record<string, string>>;
+{%- endif %}
+{%- if cookiecutter.has_logout %}
+    /** End the service session at the service. */
+    logout(session: Record<string, string>): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+    /** Set a new password with the token from the reset email (`token`, `password`). */
+    resetPassword(input: Record<string, string>): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+    /** Change the signed-in user's password (`current_password`, `new_password`). */
+    changePassword(
+      session: Record<string, string>,
+      input: Record<string, string>,
+    ): Promise<void>;
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+    /** Confirm the user's email address with the token from the verification email (`token`). */
+    verifyEmail(input: Record<string, string>): Promise<void>;
+{%- endif %}
   }
 
   /** A guard: only signed-in users get through (401 for API clients, the login page for browsers). */
@@ -132,7 +155,11 @@ declare namespace {{ cookiecutter.slug }} {
   class {{ cookiecutter.class_name }}Error extends Error {
     constructor(
       message: string,
-      details?: { serviceStatus?: number; cause?: unknown },
+      details?: {
+        serviceStatus?: number;
+        serviceMessage?: string;
+        cause?: unknown;
+      },
     );
     /** The error kind, as JSON error bodies name it. */
     readonly code: string;
@@ -140,12 +167,19 @@ declare namespace {{ cookiecutter.slug }} {
     readonly status: number;
     /** The status the service answered with, when it answered. */
     readonly serviceStatus: number | null;
+    /** The service's own message for users (a password policy ...), when the spec points at one. */
+    readonly serviceMessage: string | null;
   }
   class InvalidCredentials extends {{ cookiecutter.class_name }}Error {}
   class AccountDisabled extends {{ cookiecutter.class_name }}Error {}
   class UserNotFound extends {{ cookiecutter.class_name }}Error {}
   class Conflict extends {{ cookiecutter.class_name }}Error {}
   class InvalidInput extends {{ cookiecutter.class_name }}Error {}
+  class Expired extends {{ cookiecutter.class_name }}Error {}
+  class InvalidToken extends {{ cookiecutter.class_name }}Error {}
+  class ExpiredToken extends {{ cookiecutter.class_name }}Error {}
+  class PasswordPolicy extends {{ cookiecutter.class_name }}Error {}
+  class Unverified extends {{ cookiecutter.class_name }}Error {}
   class ServiceUnavailable extends {{ cookiecutter.class_name }}Error {}
   class UnexpectedResponse extends {{ cookiecutter.class_name }}Error {}
   /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */

@@ -23,7 +23,7 @@ const {
   SESSION_MAX_AGE_MS,
 } = require('./lib/config');
 const { createCsrf } = require('./lib/csrf');
-{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "ServiceUnavailable", "UnexpectedResponse", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
+{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "Expired", "InvalidToken", "ExpiredToken", "PasswordPolicy", "Unverified", "ServiceUnavailable", "UnexpectedResponse", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
 const { negotiate, safeNext, sendError, wantsJson } = require('./lib/http');
 const { createPassport, restoreUser } = require('./lib/auth');
 const { resolveOptions } = require('./lib/options');
@@ -400,6 +400,11 @@ module.exports.AccountDisabled = AccountDisabled;
 module.exports.UserNotFound = UserNotFound;
 module.exports.Conflict = Conflict;
 module.exports.InvalidInput = InvalidInput;
+module.exports.Expired = Expired;
+module.exports.InvalidToken = InvalidToken;
+module.exports.ExpiredToken = ExpiredToken;
+module.exports.PasswordPolicy = PasswordPolicy;
+module.exports.Unverified = Unverified;
 module.exports.ServiceUnavailable = ServiceUnavailable;
 module.exports.UnexpectedResponse = UnexpectedResponse;
 module.exports.ConfigurationError = ConfigurationError;

@@ -82,7 +82,17 @@ class {{ cookiecutter.class_name }}Client {
     );
     const message = `${describe} answered ${response.status}`;
     if (rule) {
+{%- if "serviceMessage" in cookiecutter.helpers %}
+      throw new rule.error(message, {
+        serviceStatus: response.status,
+        serviceMessage:
+          rule.message === undefined
+            ? undefined
+            : serviceMessage(body, rule.message),
+      });
+{%- else %}
       throw new rule.error(message, { serviceStatus: response.status });
+{%- endif %}
     }
     const Unexpected =
       response.status >= 500 ? ServiceUnavailable : UnexpectedResponse;
@@ -205,6 +215,41 @@ function record(body, pointer) {
   }
   return value;
 }
+{%- if "deadline" in cookiecutter.helpers %}
+
+/**
+ * The deadline of an access token that lives `expires_in` seconds (at a JSON
+ * pointer of an answer), in epoch seconds, as text. It comes a little early (up
+ * to 5 seconds, a tenth of short lifetimes), so that no request sets out with a
+ * token about to expire.
+ */
+function deadline(body, pointer) {
+  const value = lookup(body, pointer);
+  const seconds =
+    typeof value === 'number' ||
+    (typeof value === 'string' && value.trim() !== '')
+      ? Number(value)
+      : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new ServiceUnavailable(
+      `the service's answer has no lifetime in seconds at ${pointer || '/'}`,
+    );
+  }
+  const now = Date.now() / 1000;
+  return String(Math.floor(now + seconds - Math.min(5, seconds / 10)));
+}
+{%- endif %}
+{%- if "serviceMessage" in cookiecutter.helpers %}
+
+/** The service's own message for users at a JSON pointer of an error answer, at most 300 characters. */
+function serviceMessage(body, pointer) {
+  const value = lookup(body, pointer);
+  if (typeof value !== 'string' || value.trim() === '') {
+    return undefined;
+  }
+  return value.trim().slice(0, 300);
+}
+{%- endif %}
 {%- if "urlencode" in cookiecutter.helpers %}
 
 /** Percent-encode text for a URL path segment, a query or a form. */

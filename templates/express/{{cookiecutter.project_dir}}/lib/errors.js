@@ -15,13 +15,18 @@ const { SERVICE_NAME } = require('./config');
 class {{ cookiecutter.class_name }}Error extends Error {
   /**
    * @param {string} message what went wrong, without secrets
-   * @param {{ '{{' }} serviceStatus?: number, cause?: unknown }} [details]
+   * @param {{ '{{' }} serviceStatus?: number, serviceMessage?: string, cause?: unknown }} [details]
    */
-  constructor(message, { serviceStatus, cause } = {}) {
+  constructor(message, { serviceStatus, serviceMessage, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     /** The status the service answered with, when it answered. */
     this.serviceStatus = serviceStatus ?? null;
+    /**
+     * The service's own message for users (a password policy ...), when the
+     * spec's rule points at one: show it escaped instead of the default.
+     */
+    this.serviceMessage = serviceMessage ?? null;
   }
 
   /** The error kind, as JSON error bodies name it. */
@@ -90,6 +95,61 @@ class InvalidInput extends {{ cookiecutter.class_name }}Error {
   }
 }
 
+/** The access token has expired: the integration refreshes the session and tries again. */
+class Expired extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'expired';
+  }
+
+  get status() {
+    return 401;
+  }
+}
+
+/** The token of an emailed link is unknown, malformed or already used. */
+class InvalidToken extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'invalid_token';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/** The token of an emailed link has expired. */
+class ExpiredToken extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'expired_token';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/** The new password does not meet the service's password policy. */
+class PasswordPolicy extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'password_policy';
+  }
+
+  get status() {
+    return 422;
+  }
+}
+
+/** The account's email address is not verified yet, so it may not sign in. */
+class Unverified extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'unverified';
+  }
+
+  get status() {
+    return 403;
+  }
+}
+
 /**
  * The service is down, slow, or answered something the integration cannot
  * read. The integration fails closed on it: a 503, never a signed-in session.
@@ -121,6 +181,11 @@ module.exports = {
   UserNotFound,
   Conflict,
   InvalidInput,
+  Expired,
+  InvalidToken,
+  ExpiredToken,
+  PasswordPolicy,
+  Unverified,
   ServiceUnavailable,
   UnexpectedResponse,
   ConfigurationError,

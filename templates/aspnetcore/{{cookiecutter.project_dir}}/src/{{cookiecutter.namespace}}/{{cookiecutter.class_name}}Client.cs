@@ -130,6 +130,24 @@ public sealed class {{ N }}Client
 {{- method_body(cookiecutter.ops.forgot_password) }}
     }
 {%- endif %}
+{%- for op in cookiecutter.lifecycle_ops %}
+
+    /// {{ op.doc | join("\n    /// ") }}
+    {{ op.declaration }}(
+{%- for param in op.signature_params %}
+        {{ param }},
+{%- endfor %}
+        CancellationToken cancellationToken = default)
+    {
+{%- for line in op.guards %}
+        {{ line }}
+{%- endfor %}
+{%- for local, key in op.input_locals %}
+        string {{ local }} = InputValue(input, {{ key | cs }});
+{%- endfor %}
+{{- method_body(op) }}
+    }
+{%- endfor %}
 
     /// <summary>Send one request; return its JSON body or throw the error it maps to.</summary>
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, Outcomes outcomes, CancellationToken cancellationToken)
@@ -187,7 +205,17 @@ public sealed class {{ N }}Client
         {
             if (rule.Matches(status, body))
             {
+{%- if "ServiceMessage" in cookiecutter.client_helpers %}
+                {{ N }}Exception error = {{ N }}Exception.For(rule.Kind, $"{what}: {status}");
+                if (rule.Message is not null && body is JsonElement document)
+                {
+                    error.ServiceMessage = ServiceMessage(document, rule.Message);
+                }
+
+                return error;
+{%- else %}
                 return {{ N }}Exception.For(rule.Kind, $"{what}: {status}");
+{%- endif %}
             }
         }
 
@@ -242,6 +270,62 @@ public sealed class {{ N }}Client
         throw new {{ N }}ServiceUnavailableException($"the answer has no value at {(pointer.Length == 0 ? "/" : pointer)}");
     }
 
+{%- if "Deadline" in cookiecutter.client_helpers %}
+    /// <summary>
+    /// The deadline of an access token that lives <c>expires_in</c> seconds (at <paramref name="pointer"/>), in
+    /// epoch seconds, as text. It comes a little early (up to 5 seconds, a tenth of short lifetimes), so that no
+    /// request sets out with a token about to expire.
+    /// </summary>
+    private static string Deadline(JsonElement body, string pointer)
+    {
+        double seconds = double.NaN;
+        if (JsonPointer.TryResolve(body, pointer, out JsonElement value))
+        {
+            if (value.ValueKind == JsonValueKind.Number)
+            {
+                seconds = value.GetDouble();
+            }
+            else if (value.ValueKind == JsonValueKind.String
+                && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+            {
+                seconds = parsed;
+            }
+        }
+
+        if (!double.IsFinite(seconds) || seconds < 0)
+        {
+            throw new {{ N }}ServiceUnavailableException($"the answer has no lifetime in seconds at {(pointer.Length == 0 ? "/" : pointer)}");
+        }
+
+        double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        return ((long)Math.Floor(now + seconds - Math.Min(5, seconds / 10))).ToString(CultureInfo.InvariantCulture);
+    }
+
+{%- endif %}
+{%- if "ServiceMessage" in cookiecutter.client_helpers %}
+    /// <summary>The service's own message for users at <paramref name="pointer"/>, at most 300 characters; null when not text.</summary>
+    private static string? ServiceMessage(JsonElement body, string pointer)
+    {
+        if (!JsonPointer.TryResolve(body, pointer, out JsonElement value)
+            || value.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            return null;
+        }
+
+        string text = value.GetString()!.Trim();
+        return text.Length > 300 ? text[..300] : text;
+    }
+
+{%- endif %}
+{%- if "InputValue" in cookiecutter.client_helpers %}
+    /// <summary>What the user entered under an input name of the spec; the caller must give each.</summary>
+    private static string InputValue(IReadOnlyDictionary<string, string> input, string name) =>
+        input.TryGetValue(name, out string? value)
+            ? value
+            : throw new ArgumentException($"no {name} given", nameof(input));
+
+{%- endif %}
     /// <summary>The user record the service must have sent at <paramref name="pointer"/>.</summary>
     private static JsonElement Record(JsonElement body, string pointer)
     {
@@ -325,6 +409,11 @@ public sealed class {{ N }}Client
         public int Status { get; }
 
         public {{ N }}ErrorKind Kind { get; }
+{%- if "ServiceMessage" in cookiecutter.client_helpers %}
+
+        /// <summary>Where the error body holds the service's own message for users, if the spec says.</summary>
+        public string? Message { get; init; }
+{%- endif %}
 
         public bool Matches(int status, JsonElement? body)
         {

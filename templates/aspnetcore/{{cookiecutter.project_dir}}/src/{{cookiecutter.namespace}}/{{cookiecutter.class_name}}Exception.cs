@@ -26,6 +26,21 @@ public enum {{ N }}ErrorKind
 
     /// <summary>The service is down, too slow, or answered something unusable (503).</summary>
     ServiceUnavailable,
+
+    /// <summary>The access token has expired: the integration refreshes the service session and tries again (401).</summary>
+    Expired,
+
+    /// <summary>The token of an emailed link is unknown, malformed or already used (400).</summary>
+    InvalidToken,
+
+    /// <summary>The token of an emailed link has expired (400).</summary>
+    ExpiredToken,
+
+    /// <summary>The new password does not meet the service's password policy (422).</summary>
+    PasswordPolicy,
+
+    /// <summary>The account's email address is not verified yet, so it may not sign in (403).</summary>
+    Unverified,
 }
 
 /// <summary>
@@ -71,6 +86,11 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.Conflict => "conflict",
         {{ N }}ErrorKind.InvalidInput => "invalid_input",
         {{ N }}ErrorKind.ServiceUnavailable => "service_unavailable",
+        {{ N }}ErrorKind.Expired => "expired",
+        {{ N }}ErrorKind.InvalidToken => "invalid_token",
+        {{ N }}ErrorKind.ExpiredToken => "expired_token",
+        {{ N }}ErrorKind.PasswordPolicy => "password_policy",
+        {{ N }}ErrorKind.Unverified => "unverified",
         _ => "failed",
     };
 
@@ -83,11 +103,22 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.Conflict => 409,
         {{ N }}ErrorKind.InvalidInput => 400,
         {{ N }}ErrorKind.ServiceUnavailable => 503,
+        {{ N }}ErrorKind.Expired => 401,
+        {{ N }}ErrorKind.InvalidToken => 400,
+        {{ N }}ErrorKind.ExpiredToken => 400,
+        {{ N }}ErrorKind.PasswordPolicy => 422,
+        {{ N }}ErrorKind.Unverified => 403,
         _ => 502,
     };
 
+    /// <summary>
+    /// The service's own message for users (a password policy ...), when the spec's rule points at one; shown
+    /// instead of the default <see cref="PublicMessage"/>, escaped like any text.
+    /// </summary>
+    public string? ServiceMessage { get; set; }
+
     /// <summary>The message shown to users; the details stay in <see cref="Exception.Message"/>.</summary>
-    public string PublicMessage => Kind switch
+    public string PublicMessage => ServiceMessage ?? Kind switch
     {
         {{ N }}ErrorKind.InvalidCredentials => "Invalid username or password.",
         {{ N }}ErrorKind.AccountDisabled => "This account is disabled.",
@@ -95,6 +126,11 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.Conflict => "An account with these details already exists.",
         {{ N }}ErrorKind.InvalidInput => "Some of the details are not valid.",
         {{ N }}ErrorKind.ServiceUnavailable => "The identity service is unavailable. Please try again later.",
+        {{ N }}ErrorKind.Expired => "Your session has expired. Please sign in again.",
+        {{ N }}ErrorKind.InvalidToken => "This link is not valid or was already used. Ask for a new one.",
+        {{ N }}ErrorKind.ExpiredToken => "This link has expired. Ask for a new one.",
+        {{ N }}ErrorKind.PasswordPolicy => "The new password does not meet the password policy.",
+        {{ N }}ErrorKind.Unverified => "Verify your email address first: use the link we sent you.",
         _ => "The identity service could not complete the request.",
     };
 
@@ -110,6 +146,11 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.Conflict => new {{ N }}ConflictException(message),
         {{ N }}ErrorKind.InvalidInput => new {{ N }}InvalidInputException(message),
         {{ N }}ErrorKind.ServiceUnavailable => new {{ N }}ServiceUnavailableException(message),
+        {{ N }}ErrorKind.Expired => new {{ N }}ExpiredException(message),
+        {{ N }}ErrorKind.InvalidToken => new {{ N }}InvalidTokenException(message),
+        {{ N }}ErrorKind.ExpiredToken => new {{ N }}ExpiredTokenException(message),
+        {{ N }}ErrorKind.PasswordPolicy => new {{ N }}PasswordPolicyException(message),
+        {{ N }}ErrorKind.Unverified => new {{ N }}UnverifiedException(message),
         _ => new {{ N }}Exception(message),
     };
 }
@@ -120,6 +161,11 @@ public class {{ N }}Exception : Exception
     ("Conflict", "The account already exists."),
     ("InvalidInput", "The service rejected the data sent to it."),
     ("ServiceUnavailable", "The service is down, too slow, or answered something unusable: the integration fails closed."),
+    ("Expired", "The access token has expired: the integration refreshes the service session and tries again."),
+    ("InvalidToken", "The token of an emailed link is unknown, malformed or already used."),
+    ("ExpiredToken", "The token of an emailed link has expired."),
+    ("PasswordPolicy", "The new password does not meet the service's password policy."),
+    ("Unverified", "The account's email address is not verified yet, so it may not sign in."),
 ] %}
 /// <summary>{{ doc }}</summary>
 public sealed class {{ N }}{{ kind }}Exception : {{ N }}Exception

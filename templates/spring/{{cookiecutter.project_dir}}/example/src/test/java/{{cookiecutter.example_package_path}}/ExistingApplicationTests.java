@@ -7,10 +7,11 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -88,8 +89,11 @@ class ExistingApplicationTests {
         assertThat(browser.get("/private").status()).isEqualTo(200);
     }
 
-    /** The application as it was before the starter: its security rules and its controller. */
-    @SpringBootConfiguration(proxyBeanMethods = false)
+    /**
+     * The application as it was before the starter: its security rules and its controller. A test configuration, so
+     * that the example application's component scan in the other tests leaves it out.
+     */
+    @TestConfiguration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     @Import(Notes.class)
     static class ExistingApplication {
@@ -108,6 +112,7 @@ class ExistingApplicationTests {
     }
 
     @RestController
+    @TestComponent
     static class Notes {
 
         @PostMapping("/notes")

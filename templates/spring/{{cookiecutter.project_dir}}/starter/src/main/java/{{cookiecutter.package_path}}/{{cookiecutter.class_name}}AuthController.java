@@ -137,15 +137,16 @@ public class {{ N }}AuthController {
 {%- if cookiecutter.has_reset_password %}
 
     private static final List<FormField> RESET_FIELDS = List.of(
-            new FormField("password", "New password", "password", "new-password"),
-            new FormField("password_confirm", "New password again", "password", "new-password"));
+{%- for input in cookiecutter.reset_inputs %}
+            new FormField({{ input.name | java }}, {{ input.label | java }}, {{ input.html_type | java }}, {{ input.autocomplete | java }}){% if not loop.last %},{% else %});{% endif %}
+{%- endfor %}
 {%- endif %}
 {%- if cookiecutter.has_change_password %}
 
     private static final List<FormField> PASSWORD_FIELDS = List.of(
-            new FormField("current_password", "Current password", "password", "current-password"),
-            new FormField("new_password", "New password", "password", "new-password"),
-            new FormField("new_password_confirm", "New password again", "password", "new-password"));
+{%- for input in cookiecutter.change_password_inputs %}
+            new FormField({{ input.name | java }}, {{ input.label | java }}, {{ input.html_type | java }}, {{ input.autocomplete | java }}){% if not loop.last %},{% else %});{% endif %}
+{%- endfor %}
 {%- endif %}
 
     private static final Log logger = LogFactory.getLog({{ N }}AuthController.class);

@@ -123,98 +123,30 @@ public class {{ N }}Client {
 {%- endfor %}
     }
 {%- endif %}
-{%- if cookiecutter.has_refresh %}
-{%- set refresh = cookiecutter.ops.refresh %}
+{%- for op in cookiecutter.lifecycle_ops %}
 
     /**
-     * Renew a service session whose access token has expired.
-     * @param session the service session
-     * @return the values the refresh gave, which replace those of the same name in the session
-     * @throws {{ N }}ServiceException when the service refuses (the session has ended), or fails
+{%- for line in op.doc %}
+     * {{ line }}
+{%- endfor %}
      */
-    public Map<String, String> refresh({{ N }}ServiceSession session) {
-{%- for local, key in refresh.session_locals %}
+    {{ op.signature }} {
+{%- for local, key in op.session_locals %}
         String {{ local }} = session.value({{ key | java }});
 {%- endfor %}
-{%- for step in refresh.steps %}
+{%- for local, key in op.input_locals %}
+        String {{ local }} = required(input, {{ key | java }});
+{%- endfor %}
+{%- for step in op.steps %}
 {%- for line in step.lines %}
         {{ line }}
 {%- endfor %}
 {%- endfor %}
-        return {{ refresh.returns }};
-    }
-{%- endif %}
-{%- if cookiecutter.has_logout %}
-{%- set logout = cookiecutter.ops.logout %}
-
-    /**
-     * End a service session at the service, at sign-out.
-     * @param session the service session
-     * @throws {{ N }}ServiceException when the service refuses, or fails
-     */
-    public void logout({{ N }}ServiceSession session) {
-{%- for local, key in logout.session_locals %}
-        String {{ local }} = session.value({{ key | java }});
-{%- endfor %}
-{%- for step in logout.steps %}
-{%- for line in step.lines %}
+{%- for line in op.return_lines %}
         {{ line }}
 {%- endfor %}
-{%- endfor %}
     }
-{%- endif %}
-{%- if cookiecutter.has_reset_password %}
-{%- set reset = cookiecutter.ops.reset_password %}
-
-    /**
-     * Set a new password with the token of a reset link.
-     * @param input {@code token}, from the link, and {@code password}, the new password
-{% filter javawrap("     * ") %}@throws {{ N }}ServiceException when the service refuses (e.g. {@link {{ N }}ServiceException.InvalidToken}, {@link {{ N }}ServiceException.PasswordPolicy}), or fails{% endfilter %}
-     */
-    public void resetPassword(Map<String, String> input) {
-{%- for step in reset.steps %}
-{%- for line in step.lines %}
-        {{ line }}
 {%- endfor %}
-{%- endfor %}
-    }
-{%- endif %}
-{%- if cookiecutter.has_change_password %}
-{%- set change = cookiecutter.ops.change_password %}
-
-    /**
-     * Change the password of a signed-in user.
-     * @param session the user's service session
-     * @param input {@code current_password} and {@code new_password}
-{% filter javawrap("     * ") %}@throws {{ N }}ServiceException when the service refuses (e.g. {@link {{ N }}ServiceException.InvalidCredentials} for a wrong current password), or fails{% endfilter %}
-     */
-    public void changePassword({{ N }}ServiceSession session, Map<String, String> input) {
-{%- for local, key in change.session_locals %}
-        String {{ local }} = session.value({{ key | java }});
-{%- endfor %}
-{%- for step in change.steps %}
-{%- for line in step.lines %}
-        {{ line }}
-{%- endfor %}
-{%- endfor %}
-    }
-{%- endif %}
-{%- if cookiecutter.has_verify_email %}
-{%- set verify = cookiecutter.ops.verify_email %}
-
-    /**
-     * Verify an email address with the token of a verification link.
-     * @param input {@code token}, from the link
-     * @throws {{ N }}ServiceException when the service refuses (e.g. {@link {{ N }}ServiceException.ExpiredToken}), or fails
-     */
-    public void verifyEmail(Map<String, String> input) {
-{%- for step in verify.steps %}
-{%- for line in step.lines %}
-        {{ line }}
-{%- endfor %}
-{%- endfor %}
-    }
-{%- endif %}
 
     /**
      * Send one request; return its JSON body (an empty object when it has none) or throw the error it means.
@@ -309,6 +241,46 @@ public class {{ N }}Client {
         }
         return value;
     }
+{%- if "deadline" in cookiecutter.helpers %}
+
+    /**
+     * The deadline of an access token that lives {@code expires_in} seconds (at a JSON pointer), in epoch seconds, as
+     * text. It comes a little early (up to 5 seconds, a tenth of short lifetimes), so that no request sets out with a
+     * token about to expire.
+     */
+    private static String deadline(JsonNode body, String pointer) {
+        JsonNode value = body.at(pointer);
+        double seconds = Double.NaN;
+        if (value.isNumber()) {
+            seconds = value.asDouble();
+        }
+        else if (value.isString()) {
+            try {
+                seconds = Double.parseDouble(value.asString().trim());
+            }
+            catch (NumberFormatException ex) {
+                seconds = Double.NaN;
+            }
+        }
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            throw new ServiceUnavailable(
+                    "the response has no lifetime in seconds at " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        double now = System.currentTimeMillis() / 1000.0;
+        return Long.toString((long) Math.floor(now + seconds - Math.min(5, seconds / 10)));
+    }
+{%- endif %}
+{%- if "required" in cookiecutter.helpers %}
+
+    /** What the user entered under an input name of the spec; the caller must give each. */
+    private static String required(Map<String, String> input, String name) {
+        String value = input.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("No " + name + " given");
+        }
+        return value;
+    }
+{%- endif %}
 {%- if "percentEncode" in cookiecutter.helpers %}
 
     /** Percent-encode a value for one URL path segment or form field. */

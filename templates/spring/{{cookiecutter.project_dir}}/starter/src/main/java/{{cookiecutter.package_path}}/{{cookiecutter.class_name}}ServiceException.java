@@ -15,14 +15,13 @@ public class {{ N }}ServiceException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** The longest message of the service's own shown to users. */
-    public static final int MAX_SERVICE_MESSAGE = 300;
-
     private final String code;
 
     private final int status;
 
     private final String publicMessage;
+
+    private String serviceMessage;
 
     /**
      * A failure of no known kind: the service answered a status the spec does not map.
@@ -37,21 +36,6 @@ public class {{ N }}ServiceException extends RuntimeException {
         this.code = code;
         this.status = status;
         this.publicMessage = publicMessage;
-    }
-
-    /**
-     * The service's own message when it sent one as text, at most {@value #MAX_SERVICE_MESSAGE} characters; the
-     * default otherwise. Pages and JSON escape it like any text.
-     */
-    private static String shown(String serviceMessage, String fallback) {
-        if (serviceMessage == null || serviceMessage.isBlank()) {
-            return fallback;
-        }
-        String text = serviceMessage.strip();
-        if (text.codePointCount(0, text.length()) <= MAX_SERVICE_MESSAGE) {
-            return text;
-        }
-        return text.substring(0, text.offsetByCodePoints(0, MAX_SERVICE_MESSAGE));
     }
 
     /**
@@ -71,11 +55,22 @@ public class {{ N }}ServiceException extends RuntimeException {
     }
 
     /**
-     * The message shown to users: it gives nothing away.
+     * The message shown to users: it gives nothing away. For the kinds whose rule in the spec points at the service's
+     * own message (a password policy ...), that message when the service sent one; escape it like any text.
      * @return the message
      */
     public String getPublicMessage() {
-        return this.publicMessage;
+        return this.serviceMessage != null ? this.serviceMessage : this.publicMessage;
+    }
+
+    /**
+     * Show users the service's own message instead of the default one.
+     * @param message the service's message, or null to keep the default
+     * @return this exception
+     */
+    {{ N }}ServiceException withServiceMessage(String message) {
+        this.serviceMessage = message;
+        return this;
     }
 
     /** The username or password is wrong, or the service session has ended. */
@@ -133,45 +128,24 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public InvalidInput(String message) {
-            this(message, null);
-        }
-
-        /**
-         * Rejected data, with what the service says about it.
-         * @param message what failed, for logs
-         * @param serviceMessage the service's own message, shown to the user; null when it sent none
-         */
-        public InvalidInput(String message, String serviceMessage) {
-            super(message, "invalid_input", 400, shown(serviceMessage, "Some of the details are not valid."));
+            super(message, "invalid_input", 400, "Some of the details are not valid.");
         }
 
     }
 
-    /** The service session's access token has expired: a refresh may renew it. */
+    /** The access token has expired: the integration refreshes the service session and tries again. */
     public static class Expired extends {{ N }}ServiceException {
 
         @Serial
         private static final long serialVersionUID = 1L;
 
         public Expired(String message) {
-            super(message, "expired", 401, "Your session has expired. Sign in again.");
+            super(message, "expired", 401, "Your session has expired. Please sign in again.");
         }
 
     }
 
-    /** The account's email address is not verified yet, so it may not sign in. */
-    public static class Unverified extends {{ N }}ServiceException {
-
-        @Serial
-        private static final long serialVersionUID = 1L;
-
-        public Unverified(String message) {
-            super(message, "unverified", 403, "Verify your email address first: use the link we sent you.");
-        }
-
-    }
-
-    /** The token of an emailed link is not known, or was already used. */
+    /** The token of an emailed link is unknown, malformed or already used. */
     public static class InvalidToken extends {{ N }}ServiceException {
 
         @Serial
@@ -202,17 +176,19 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public PasswordPolicy(String message) {
-            this(message, null);
+            super(message, "password_policy", 422, "The new password does not meet the password policy.");
         }
 
-        /**
-         * A refused password, with what the service says about it.
-         * @param message what failed, for logs
-         * @param serviceMessage the service's own message, shown to the user; null when it sent none
-         */
-        public PasswordPolicy(String message, String serviceMessage) {
-            super(message, "password_policy", 422,
-                    shown(serviceMessage, "The new password does not meet the password policy."));
+    }
+
+    /** The account's email address is not verified yet, so it may not sign in. */
+    public static class Unverified extends {{ N }}ServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public Unverified(String message) {
+            super(message, "unverified", 403, "Verify your email address first: use the link we sent you.");
         }
 
     }

@@ -3,9 +3,8 @@ package {{ cookiecutter.package }};
 
 import java.io.Serial;
 import java.io.Serializable;
-{%- if cookiecutter.has_refresh %}
+{%- if cookiecutter.session_expires %}
 import java.time.Instant;
-import java.util.HashMap;
 {%- endif %}
 import java.util.Map;
 import java.util.TreeSet;
@@ -21,9 +20,9 @@ need, such as a token.{% endfilter %}
 {%- endif %}
  */
 public final class {{ N }}ServiceSession implements Serializable {
-{%- if cookiecutter.has_refresh %}
+{%- if cookiecutter.session_expires %}
 
-    /** The value that holds when the access token expires, in epoch seconds, when the service says. */
+    /** The value that holds when the access token expires, in epoch seconds, as the client computed it. */
     public static final String EXPIRES_AT = "expires_at";
 {%- endif %}
 
@@ -54,7 +53,7 @@ public final class {{ N }}ServiceSession implements Serializable {
         }
         return value;
     }
-{%- if cookiecutter.has_refresh %}
+{%- if cookiecutter.session_expires %}
 
     /**
      * Whether the access token has expired, as the deadline the service gave ({@code expires_in}) says.
@@ -65,17 +64,8 @@ public final class {{ N }}ServiceSession implements Serializable {
         String deadline = this.values.get(EXPIRES_AT);
         return deadline != null && now.getEpochSecond() >= Long.parseLong(deadline);
     }
-
-    /**
-     * The session a refresh made: its values replace those of the same name, the others stay.
-     * @param refreshed the values the refresh extracted
-     * @return a new service session
-     */
-    public {{ N }}ServiceSession renewedWith(Map<String, String> refreshed) {
-        Map<String, String> values = new HashMap<>(this.values);
-        values.putAll(refreshed);
-        return new {{ N }}ServiceSession(values);
-    }
+{%- endif %}
+{%- if cookiecutter.has_refresh %}
 
     @Override
     public boolean equals(Object other) {

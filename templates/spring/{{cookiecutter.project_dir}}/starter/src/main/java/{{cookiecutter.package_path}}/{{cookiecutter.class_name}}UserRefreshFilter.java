@@ -97,9 +97,11 @@ public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
 {%- if cookiecutter.has_refresh %}
             {{ N }}ServiceSession session = token.getServiceSession();
             try {
+{%- if cookiecutter.session_expires %}
                 if (session.hasExpired(now)) {
                     session = renew(session);
                 }
+{%- endif %}
                 JsonNode record;
                 try {
                     record = this.client.getUser(session);
