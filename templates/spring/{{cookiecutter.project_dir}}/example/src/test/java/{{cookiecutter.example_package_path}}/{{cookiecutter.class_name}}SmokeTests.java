@@ -868,7 +868,9 @@ every value the fake handed out.{% endfilter %}
     void s20PasswordResetCompletedFromTheEmailedToken() {
         String token = resetToken(USER);
         AppClient browser = browser();
-        String page = assertHtml(browser.get(RESET_LINK + URLEncoder.encode(token, StandardCharsets.UTF_8)), 200);
+        AppClient.Answer link = browser.get(RESET_LINK + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        assertThat(link.header("Referrer-Policy")).as("the token stays out of Referer headers").isEqualTo("no-referrer");
+        String page = assertHtml(link, 200);
         assertThat(page).contains("name=\"password_confirm\"", "autocomplete=\"new-password\"",
                 "value=\"" + token + "\"");
         String changed = assertHtml(browser.submit("reset", resetFields(token, NEW_PASSWORD_S20, NEW_PASSWORD_S20),
@@ -1009,7 +1011,9 @@ every value the fake handed out.{% endfilter %}
         String token = this.service.mailedToken(UNVERIFIED.key(), "verify");
         String link = "/auth/verify?" + {{ N }}AuthController.VERIFY_TOKEN_PARAMETER + "="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        assertThat(assertHtml(browser.get(link), 200)).contains("Verify my email address");
+        AppClient.Answer opened = browser.get(link);
+        assertThat(opened.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(assertHtml(opened, 200)).contains("Verify my email address");
         assertError(api().login(UNVERIFIED.username(), UNVERIFIED.password(), null), 403, "unverified");
         AppClient.Answer verified = api().submit("verify", Map.of("token", token), true);
         assertThat(verified.status()).isEqualTo(200);

@@ -462,11 +462,13 @@ public class {{ N }}AuthController {
      * The page the reset link in the service's email opens: the new password, twice.
      * @param token the link's token; the page says when it is missing
      * @param request the request
+     * @param response the response, which keeps the token out of {@code Referer} headers
      * @return the page
      */
     @GetMapping(path = "/reset", produces = MediaType.TEXT_HTML_VALUE)
     public ModelAndView resetPage(@RequestParam(name = RESET_TOKEN_PARAMETER, required = false) String token,
-            HttpServletRequest request) {
+            HttpServletRequest request, HttpServletResponse response) {
+        noReferrer(response);
         Map<String, Object> model = linkModel(RESET_FIELDS, Map.of(), Map.of(), token);
         if (!isToken(token)) {
             return linkRefused(Negotiation.Answer.HTML, request, this.properties.getPages().getReset(), model);
@@ -523,11 +525,13 @@ public class {{ N }}AuthController {
      * verifies nothing, since mail scanners open links to look at them.
      * @param token the link's token; the page says when it is missing
      * @param request the request
+     * @param response the response, which keeps the token out of {@code Referer} headers
      * @return the page
      */
     @GetMapping(path = "/verify", produces = MediaType.TEXT_HTML_VALUE)
     public ModelAndView verifyPage(@RequestParam(name = VERIFY_TOKEN_PARAMETER, required = false) String token,
-            HttpServletRequest request) {
+            HttpServletRequest request, HttpServletResponse response) {
+        noReferrer(response);
         Map<String, Object> model = linkModel(List.of(), Map.of(), Map.of(), token);
         if (!isToken(token)) {
             return linkRefused(Negotiation.Answer.HTML, request, this.properties.getPages().getVerify(), model);
@@ -568,6 +572,14 @@ public class {{ N }}AuthController {
     }
 {%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+
+    /**
+     * The page's address holds the link's token: the browser must not send it on as {@code Referer}, e.g. to a logo
+     * at another site.
+     */
+    private static void noReferrer(HttpServletResponse response) {
+        response.setHeader("Referrer-Policy", "no-referrer");
+    }
 
     /** Whether a link's token is there at all (the service says whether it is valid). */
     private static boolean isToken(String token) {
