@@ -139,7 +139,7 @@ class Routes:
         self.steps = tuple(step for steps in self.operations.values() for step in steps)
         self._links = {self._link_origin(step) for step in self.steps if step.absolute}
         refresh = self.operations.get("refresh", ())
-        sent = {ref.name for step in refresh for ref in step_refs(step) if ref.ns == "session"}
+        sent = {ref.name for step in refresh for ref in _step_refs(step) if ref.ns == "session"}
         extracted = {name for step in refresh for name, _ in step.extract} - {EXPIRES_IN, USER}
         #: session values refresh sends and hands out anew: refresh tokens, used once each.
         self.rotating = frozenset(extracted & sent)
@@ -168,7 +168,8 @@ class Routes:
 
         A session value comes from login, or from the refresh that replaced it.
         """
-        found = {(step.operation, step.number, ref.name) for step in [self.origin(ref, operation)]}
+        origin = self.origin(ref, operation)
+        found = {(origin.operation, origin.number, ref.name)}
         if ref.ns == "session":
             found |= {
                 (step.operation, step.number, ref.name)
@@ -207,7 +208,7 @@ def _read_step(operation: str, number: int, raw: dict) -> Step:
     )
 
 
-def step_refs(step: Step) -> list[expr.Ref]:
+def _step_refs(step: Step) -> list[expr.Ref]:
     """Every reference the step's request is built from: path, query, headers, auth and body."""
     values: list[expr.Value] = [
         step.path,

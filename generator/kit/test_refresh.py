@@ -44,18 +44,21 @@ def sign_in_with_short_tokens(client: AppClient, fake: FakeControl, user: Fixtur
 def test_s18_signed_in_across_several_token_lifetimes(
     api: AppClient, fake: FakeControl, plain_user: FixtureUser, refresh: Operation, session_ttl: float
 ) -> None:
-    """Page views for two user-cache periods, each ending long after the token expired: all 200, never a new sign-in."""
+    """Page views until the app has refreshed twice (two user-cache periods, each ending after the
+    token expired) and at least three token lifetimes have passed: all 200, never a new sign-in."""
     sign_in_with_short_tokens(api, fake, plain_user)
     logins = fake.count("login")
-    deadline = time.monotonic() + 2 * (session_ttl + MARGIN)
+    began = time.monotonic()
+    give_up = began + 3 * (session_ttl + MARGIN)  # a slow machine gets a third cache period
     views = 0
-    while time.monotonic() < deadline:
+    while time.monotonic() < give_up and (fake.count("refresh") < 2 or time.monotonic() - began < 3 * TOKEN_TTL):
         assert_json(api.me(), 200)
         assert_json(api.get("/"), 200)
         views += 1
         time.sleep(VIEW_INTERVAL)
     assert fake.count("login") == logins, "the app signed in again instead of refreshing"
-    assert fake.count("refresh") >= 2, f"{views} page views over {2 * (session_ttl + MARGIN):.0f} s needed 2 refreshes"
+    seconds = time.monotonic() - began
+    assert fake.count("refresh") >= 2, f"{views} page views over {seconds:.0f} s, {TOKEN_TTL} s tokens: not 2 refreshes"
 
 
 def test_s18_token_refused_by_the_service_is_refreshed_and_get_user_retried(

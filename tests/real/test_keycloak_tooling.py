@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -135,3 +136,76 @@ def test_the_fake_ends_the_session_of_a_user_disabled_since_as_keycloak_does() -
         assert requests.get(f"{realm}/userinfo", headers=bearer, timeout=10).status_code == 200
         requests.post(f"{fake.url}/__fake__/users/user/disable", timeout=10).raise_for_status()
         assert requests.get(f"{realm}/userinfo", headers=bearer, timeout=10).status_code == 401
+
+
+# -- preflight's lifecycle check, run with the generated Flask client against the fake --------------
+
+#: Runs preflight.check_lifecycle in the app's interpreter: argv is the fake's URL, the settings and the user.
+LIFECYCLE_CHECK = """
+import json, sys, urllib.request
+sys.path.insert(0, {root!r})
+from flask_keycloak.client import KeycloakClient
+from tests.real import preflight
+
+url, settings, user = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+client = KeycloakClient(
+    base_url=url, realm=settings["realm"], client_id=settings["client_id"],
+    client_secret=settings["client_secret"], timeout=5,
+)
+def control(path):
+    with urllib.request.urlopen(url + "/__fake__/" + path, timeout=5) as response:
+        return json.load(response)
+def sessions_of(username):
+    key = next(key for key, u in control("users").items() if u["username"] == username)
+    return control("sessions")[key]
+try:
+    print("\\n".join(preflight.check_lifecycle(client, user, sessions_of)))
+except preflight.Broken as broken:
+    print(f"broken: {{broken}}")
+    sys.exit(1)
+"""
+
+
+@pytest.fixture(scope="module")
+def keycloak_flask_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An interpreter with the Flask package generated from examples/keycloak installed."""
+    from generator.render import generate
+
+    out = tmp_path_factory.mktemp("keycloak") / "out"
+    generate(ROOT / "examples" / "keycloak" / "identity.toml", out, ["flask"])
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "-q", "-e", str(out / "flask")], check=True, timeout=600)
+    return python
+
+
+def run_lifecycle_check(python: str, fault: dict | None = None) -> subprocess.CompletedProcess:
+    spec = load_spec(ROOT / "examples" / "keycloak" / "identity.toml").data
+    settings = test_settings(spec)
+    user = next(u for u in fixture_users(spec) if u["key"] == "user")
+    with start({"spec": spec, "settings": settings}) as fake:
+        requests.post(f"{fake.url}/__fake__/tokens", json={"ttl": 1}, timeout=10).raise_for_status()
+        if fault:
+            requests.post(f"{fake.url}/__fake__/faults", json=fault, timeout=10).raise_for_status()
+        args = [
+            fake.url,
+            json.dumps(settings),
+            json.dumps({"username": user["username"], "password": user["password"]}),
+        ]
+        script = LIFECYCLE_CHECK.format(root=str(ROOT))
+        return subprocess.run([python, "-c", script, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_preflight_lifecycle_check_passes_against_the_fake(keycloak_flask_python: str) -> None:
+    result = run_lifecycle_check(keycloak_flask_python)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "refresh: after the access token expired, a refresh gave user a working one" in result.stdout
+    assert "logout: ended user's Keycloak session (1 listed before, 0 after)" in result.stdout
+
+
+@pytest.mark.parametrize("operation", ["refresh", "logout"])
+def test_preflight_lifecycle_check_names_the_operation_that_fails(keycloak_flask_python: str, operation: str) -> None:
+    result = run_lifecycle_check(keycloak_flask_python, {"operation": operation, "status": 400})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.startswith(f"broken: {operation}: "), result.stdout
