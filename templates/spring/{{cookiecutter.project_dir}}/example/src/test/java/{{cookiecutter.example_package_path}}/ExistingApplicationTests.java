@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 its own answer to anonymous requests, a form route of its own that takes no CSRF token) and its own controller: adding
 the starter changes none of it, and the starter's routes still sign users in with {{ cookiecutter.service_name | javadoc }}.{% endfilter %}
  */
-@SpringBootTest(classes = ExistingApplicationTests.ExistingApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = ExistingApplicationTests.ExistingApplication.class,
+        webEnvironment = WebEnvironment.RANDOM_PORT)
 class ExistingApplicationTests {
 
     /** What the application answers anonymous requests to its private pages: not the starter's 401 or redirect. */

@@ -93,8 +93,8 @@ class {{ N }}SmokeTests {
     /** The session TTL the tests run with, and the time the clock jumps to see it pass. */
     private static final Duration TTL = Duration.ofMinutes(1);
 {% for f in cookiecutter.java_fixtures %}
-    private static final Fixture {{ f.key | upper }} = fixture(new Fixture({{ f.key | java }}, {{ f.username | java }}, {{ f.password | java }},
-            {{ f.email | java }}, """
+    private static final Fixture {{ f.key | upper }} = fixture(new Fixture({{ f.key | java }},
+            {{ f.username | java }}, {{ f.password | java }}, {{ f.email | java }}, """
 {{ f.me_json | javatext | indent(12, true) }}"""));
 {% endfor %}
     /** The role {@code /admin} requires. */
@@ -869,7 +869,8 @@ every value the fake handed out.{% endfilter %}
         String token = resetToken(USER);
         AppClient browser = browser();
         AppClient.Answer link = browser.get(RESET_LINK + URLEncoder.encode(token, StandardCharsets.UTF_8));
-        assertThat(link.header("Referrer-Policy")).as("the token stays out of Referer headers").isEqualTo("no-referrer");
+        assertThat(link.header("Referrer-Policy")).as("the token stays out of Referer headers")
+            .isEqualTo("no-referrer");
         String page = assertHtml(link, 200);
         assertThat(page).contains("name=\"password_confirm\"", "autocomplete=\"new-password\"",
                 "value=\"" + token + "\"");
@@ -956,8 +957,10 @@ every value the fake handed out.{% endfilter %}
     void s21ChangePassword() {
         AppClient api = api();
         api.signIn(USER.username(), USER.password());
-        assertThat(assertError(api.submit("password", passwordFields(USER.password() + "-wrong", NEW_PASSWORD_S21,
-                NEW_PASSWORD_S21), true), 400, "invalid_credentials")).isEqualTo("Your current password is not correct.");
+        String wrong = USER.password() + "-wrong";
+        Map<String, String> wrongCurrent = passwordFields(wrong, NEW_PASSWORD_S21, NEW_PASSWORD_S21);
+        assertThat(assertError(api.submit("password", wrongCurrent, true), 400, "invalid_credentials"))
+            .isEqualTo("Your current password is not correct.");
         assertError(api.submit("password", passwordFields(USER.password(), NEW_PASSWORD_S21, "other"), true), 400,
                 "invalid_input");
         assertError(api.submit("password", passwordFields(USER.password(), "short", "short"), true), 422,

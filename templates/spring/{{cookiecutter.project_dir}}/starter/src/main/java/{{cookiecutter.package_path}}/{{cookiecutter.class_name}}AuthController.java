@@ -92,7 +92,8 @@ public class {{ N }}AuthController {
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
 
     /** What a link without its token is told. */
-    public static final String INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one.";
+    public static final String INCOMPLETE_LINK =
+            "This link is incomplete. Use the link in the email, or ask for a new one.";
 {%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
 
@@ -687,7 +688,8 @@ public class {{ N }}AuthController {
 {%- if cookiecutter.has_refresh %}
         if (!session.equals(token.getServiceSession())) {
             SecurityContext context = this.holder.createEmptyContext();
-            context.setAuthentication(new {{ N }}AuthenticationToken(token.getPrincipal(), session, token.getLoadedAt()));
+            context.setAuthentication(
+                    new {{ N }}AuthenticationToken(token.getPrincipal(), session, token.getLoadedAt()));
             this.holder.setContext(context);
             this.securityContextRepository.saveContext(context, request, response);
         }

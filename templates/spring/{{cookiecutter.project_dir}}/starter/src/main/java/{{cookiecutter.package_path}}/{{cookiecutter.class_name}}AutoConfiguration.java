@@ -173,8 +173,12 @@ public class {{ N }}AutoConfiguration {
     }
 
     /**
-     * The integration's routes: open to everyone{% if cookiecutter.has_change_password %} (changing the password to signed-in users){% endif %}, with CSRF protection and the signed-in
-     * user kept current.
+{%- if cookiecutter.has_change_password %}
+     * The integration's routes: open to everyone (changing the password to signed-in users), with CSRF protection
+     * and the signed-in user kept current.
+{%- else %}
+     * The integration's routes: open to everyone, with CSRF protection and the signed-in user kept current.
+{%- endif %}
      */
     @Bean(name = ROUTES_FILTER_CHAIN)
     @Order(ROUTES_FILTER_CHAIN_ORDER)

@@ -69,7 +69,8 @@ public final class {{ N }}ServiceSession implements Serializable {
 
     @Override
     public boolean equals(Object other) {
-        return this == other || (other instanceof {{ N }}ServiceSession session && this.values.equals(session.values));
+        return this == other
+                || (other instanceof {{ N }}ServiceSession session && this.values.equals(session.values));
     }
 
     @Override

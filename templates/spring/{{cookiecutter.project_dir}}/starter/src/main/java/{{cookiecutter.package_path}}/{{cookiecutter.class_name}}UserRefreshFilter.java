@@ -42,8 +42,9 @@ import {{ cookiecutter.package }}.{{ N }}ServiceException.ServiceUnavailable;
  * <p>
  * Before fetching the user, an access token whose deadline has passed is renewed with the service's refresh
  * operation; a token the service refuses anyway is renewed once and the user fetched again. Concurrent requests of
- * one user share one renewal ({@link {{ N }}SessionRefresher}). When the renewal fails, for whatever reason, the user
- * is signed out and the request goes on anonymous: a browser is sent to the login page, an API client gets 401.
+ * one user share one renewal ({@link {{ N }}SessionRefresher}). When the renewal fails, for whatever reason,
+ * the user is signed out and the request goes on anonymous: a browser is sent to the login page, an API client gets
+ * 401.
 {%- endif %}
  */
 public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
@@ -126,8 +127,8 @@ public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
                 this.logger.warn("Refreshing the signed-in user failed: " + ex.getMessage());
                 if (!session.equals(token.getServiceSession())) {
                     // keep the renewed session (the old refresh token may no longer work), with the user still stale
-                    save(new {{ N }}AuthenticationToken(token.getPrincipal(), session, token.getLoadedAt()), request,
-                            response);
+                    {{ N }}User user = token.getPrincipal();
+                    save(new {{ N }}AuthenticationToken(user, session, token.getLoadedAt()), request, response);
                 }
                 failClosed(request, response, ex);
                 return;
