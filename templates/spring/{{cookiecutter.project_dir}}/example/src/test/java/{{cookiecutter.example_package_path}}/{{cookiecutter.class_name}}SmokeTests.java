@@ -982,6 +982,28 @@ every value the fake handed out.{% endfilter %}
                 USER.password()), true), 200)).contains("Your password has been changed.");
         assertThat(browser.signedIn()).isTrue();
     }
+{%- if cookiecutter.has_refresh %}
+
+    @Test
+    void s21ChangingThePasswordRenewsAnExpiredSessionOrSignsOut() {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        this.service.expireTokens(USER.key());
+        int refreshes = this.service.count("refresh");
+        Map<String, String> fields = passwordFields(USER.password(), NEW_PASSWORD_S21, NEW_PASSWORD_S21);
+        assertThat(api.submit("password", fields, true).status()).isEqualTo(200);
+        assertThat(this.service.count("refresh") - refreshes).as("refresh calls").isEqualTo(1);
+        assertThat(api.signedIn()).isTrue();
+        api().signIn(USER.username(), NEW_PASSWORD_S21);
+        AppClient other = api();
+        other.signIn(USER.username(), NEW_PASSWORD_S21);
+        this.service.expireTokens(USER.key());
+        this.service.fault("refresh", Map.of("status", 401));
+        Map<String, String> back = passwordFields(NEW_PASSWORD_S21, USER.password(), USER.password());
+        assertError(other.submit("password", back, true), 401, "unauthorized");
+        assertThat(other.signedIn()).as("signed out when the session could not be renewed").isFalse();
+    }
+{%- endif %}
 {%- else %}
 
     @Test

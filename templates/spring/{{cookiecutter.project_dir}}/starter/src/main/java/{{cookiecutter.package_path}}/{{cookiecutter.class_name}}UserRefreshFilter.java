@@ -96,25 +96,12 @@ public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
         if (authentication instanceof {{ N }}AuthenticationToken token
                 && token.isStale(now, this.properties.getSessionTtl()) && !isLogout(request)) {
 {%- if cookiecutter.has_refresh %}
-            {{ N }}ServiceSession session = token.getServiceSession();
             try {
-{%- if cookiecutter.session_expires %}
-                if (session.hasExpired(now)) {
-                    session = renew(session);
-                }
-{%- endif %}
-                JsonNode record;
-                try {
-                    record = this.client.getUser(session);
-                }
-                catch (Expired | InvalidCredentials ex) {
-                    // refused before its deadline (or the service gives none): renew it, and ask once more
-                    session = renew(session);
-                    record = this.client.getUser(session);
-                }
-                {{ N }}User user = {{ N }}User.fromRecord(record);
+                // the requests of this session that arrive together share one update
+                Update update = this.refresher.update(token.getServiceSession(), () -> update(token, now));
+                {{ N }}User user = {{ N }}User.fromRecord(update.record());
                 if (user.isActive()) {
-                    save(new {{ N }}AuthenticationToken(user, session, now), request, response);
+                    save(new {{ N }}AuthenticationToken(user, update.session(), now), request, response);
                 }
                 else {
                     signOut(request, response, authentication, "the account is disabled");
@@ -123,13 +110,16 @@ public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
             catch (RenewalFailed ex) {
                 signOut(request, response, authentication, "refresh: " + ex.getCause().getCode());
             }
+            catch (UnavailableAfterRenewal ex) {
+                this.logger.warn("Refreshing the signed-in user failed: " + ex.getMessage());
+                // keep the renewed session (the old refresh token may no longer work), with the user still stale
+                {{ N }}User user = token.getPrincipal();
+                save(new {{ N }}AuthenticationToken(user, ex.session, token.getLoadedAt()), request, response);
+                failClosed(request, response, ex.getCause());
+                return;
+            }
             catch (ServiceUnavailable ex) {
                 this.logger.warn("Refreshing the signed-in user failed: " + ex.getMessage());
-                if (!session.equals(token.getServiceSession())) {
-                    // keep the renewed session (the old refresh token may no longer work), with the user still stale
-                    {{ N }}User user = token.getPrincipal();
-                    save(new {{ N }}AuthenticationToken(user, session, token.getLoadedAt()), request, response);
-                }
                 failClosed(request, response, ex);
                 return;
             }
@@ -158,6 +148,35 @@ public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
     }
 
 {%- if cookiecutter.has_refresh %}
+
+    /**
+     * Fetch the user, renewing the service session first when its deadline has passed, and once more when the
+     * service refuses it anyway.
+     */
+    private Update update({{ N }}AuthenticationToken token, Instant now) {
+        {{ N }}ServiceSession session = token.getServiceSession();
+{%- if cookiecutter.session_expires %}
+        if (session.hasExpired(now)) {
+            session = renew(session);
+        }
+{%- endif %}
+        try {
+            try {
+                return new Update(session, this.client.getUser(session));
+            }
+            catch (Expired | InvalidCredentials ex) {
+                // refused before its deadline (or the service gives none): renew it, and ask once more
+                session = renew(session);
+                return new Update(session, this.client.getUser(session));
+            }
+        }
+        catch (ServiceUnavailable ex) {
+            if (session.equals(token.getServiceSession())) {
+                throw ex;
+            }
+            throw new UnavailableAfterRenewal(session, ex);
+        }
+    }
 
     /** Renew the service session; any failure, the service being down included, ends the sign-in. */
     private {{ N }}ServiceSession renew({{ N }}ServiceSession session) {
@@ -200,6 +219,31 @@ public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
         JsonAnswers.write(response, ex.getStatus(), JsonAnswers.error(ex.getCode(), ex.getPublicMessage()));
     }
 {%- if cookiecutter.has_refresh %}
+
+    /** What an update gave: the service session (renewed or not), and the user record fetched with it. */
+    private record Update({{ N }}ServiceSession session, JsonNode record) {
+    }
+
+    /** The service failed after the session was renewed: the renewed session is kept all the same. */
+    private static final class UnavailableAfterRenewal extends RuntimeException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @SuppressWarnings("serial") // never serialized: it lives for one request
+        private final {{ N }}ServiceSession session;
+
+        UnavailableAfterRenewal({{ N }}ServiceSession session, ServiceUnavailable cause) {
+            super(cause.getMessage(), cause);
+            this.session = session;
+        }
+
+        @Override
+        public synchronized ServiceUnavailable getCause() {
+            return (ServiceUnavailable) super.getCause();
+        }
+
+    }
 
     /** The service session could not be renewed: the user is signed out, never answered 503 again and again. */
     private static final class RenewalFailed extends RuntimeException {
