@@ -70,6 +70,39 @@ def _adopt_session_id(response):
     return response
 """
 
+#: Appended to the Flask example app to sign out only locally (S19): the service session outlives it.
+SIGN_OUT_LOCALLY_ONLY = """
+
+# Broken on purpose by authgen's tests: sign-out forgets the user here and never tells the service.
+from flask import redirect, session  # noqa: E402
+from flask_login import logout_user  # noqa: E402
+
+
+@app.before_request
+def _sign_out_locally_only():
+    if request.path == "/auth/logout" and request.method == "POST":
+        logout_user()
+        session.clear()
+        return ("", 204) if request.accept_mimetypes.best == "application/json" else redirect("/auth/login", 303)
+"""
+
+#: Appended to the Flask example app to verify an email address as soon as the link is opened (S22):
+#: a mail scanner's GET then uses the token up.
+VERIFY_ON_GET = """
+
+# Broken on purpose by authgen's tests: opening the verification link already verifies.
+import os  # noqa: E402
+
+import requests  # noqa: E402
+
+
+@app.before_request
+def _verify_on_get():
+    if request.path == "/auth/verify" and request.method == "GET" and request.args.get("token"):
+        url = os.environ["ACME_BASE_URL"] + "/v1/email-verifications/" + request.args["token"]
+        requests.post(url, headers={"Authorization": "Bearer " + os.environ["ACME_API_KEY"]}, timeout=5)
+"""
+
 needs_flask = pytest.mark.skipif(not TARGETS["flask"].available, reason="authgen has no Flask template yet")
 
 
@@ -188,6 +221,31 @@ def test_kit_fails_against_an_app_that_adopts_a_planted_session_id(
         "test_s10_planted_session_cookie_never_signs_in[json]",
         "test_s10_planted_session_cookie_never_signs_in[form]",
     }
+
+
+@needs_flask
+def test_kit_fails_against_an_app_that_signs_out_only_locally(flask_out: Path, app_python: str, tmp_path: Path) -> None:
+    """S19: the app forgets the user, yet the service session lives on."""
+    package = break_flask(flask_out, tmp_path, SIGN_OUT_LOCALLY_ONLY)
+    code, results = run_and_report(package, app_python, tmp_path, "-k", "s19_sign_out")
+    assert code != 0
+    failed = {name for name, outcome in results.items() if outcome == "failed"}
+    assert failed == {
+        "test_s19_sign_out_ends_the_session_at_the_service[json]",
+        "test_s19_sign_out_ends_the_session_at_the_service[form]",
+    }
+
+
+@needs_flask
+def test_kit_fails_against_an_app_that_verifies_when_the_link_is_opened(
+    flask_out: Path, app_python: str, tmp_path: Path
+) -> None:
+    """S22: a GET on the verification link uses the token up."""
+    package = break_flask(flask_out, tmp_path, VERIFY_ON_GET)
+    code, results = run_and_report(package, app_python, tmp_path, "-k", "s22_opening")
+    assert code != 0
+    failed = {name for name, outcome in results.items() if outcome == "failed"}
+    assert failed == {"test_s22_opening_the_link_verifies_nothing"}
 
 
 # -- when the kit cannot run ------------------------------------------------------------
