@@ -191,6 +191,41 @@ def test_pages_exist_only_for_operations_in_the_spec(keycloak: Path) -> None:
     assert '"/register"' not in controller and '"/forgot"' not in controller
 
 
+def test_lifecycle_routes_and_pages_exist_only_for_the_specs_operations(acme: Path, keycloak: Path) -> None:
+    """Acme has every lifecycle operation; Keycloak only refresh and logout: no reset, verify or password route."""
+    pages = {p.name for p in (acme / STARTER / "resources/templates/acme").iterdir()}
+    assert {"reset.html", "verify.html", "password.html"} <= pages
+    controller = (acme / PACKAGE / "AcmeAuthController.java").read_text()
+    for route in ('"/reset"', '"/verify"', '"/password"', "this.client.logout("):
+        assert route in controller
+    assert "AcmeAuthenticationProvider.UnverifiedException" in controller
+    keycloak_package = keycloak / "spring/starter/src/main/java/com/example/keycloak/auth"
+    controller = (keycloak_package / "KeycloakAuthController.java").read_text()
+    for route in ('"/reset"', '"/verify"', '"/password"', "UnverifiedException", "PASSWORDS_DIFFER"):
+        assert route not in controller
+    assert "this.client.logout(" in controller
+    assert (keycloak_package / "KeycloakSessionRefresher.java").is_file()
+    filter_ = (keycloak_package / "KeycloakUserRefreshFilter.java").read_text()
+    assert "this.refresher" in filter_
+
+
+def test_no_refresh_machinery_without_a_refresh_operation(tmp_path: Path) -> None:
+    """A spec without refresh and expires_in gets no refresher, no deadline check and no S18 tests."""
+    text = ACME.read_text(encoding="utf-8")
+    start = text.index("[operations.refresh]")
+    text = text[:start] + text[text.index("[operations.logout]") :]
+    text = text.replace(', refresh_token = "/refresh_token", expires_in = "/expires_in"', "")
+    spec = tmp_path / "identity.toml"
+    spec.write_text(text, encoding="utf-8")
+    out = render(spec, tmp_path / "out")
+    assert not (out / PACKAGE / "AcmeSessionRefresher.java").exists()
+    for name in ("AcmeUserRefreshFilter.java", "AcmeServiceSession.java", "AcmeAuthController.java"):
+        source = (out / PACKAGE / name).read_text()
+        assert "refresher" not in source and "hasExpired" not in source, name
+    tests = (out / EXAMPLE / "src/test/java/com/acme/example/AcmeSmokeTests.java").read_text()
+    assert "void s18" not in tests and "void s19" in tests
+
+
 def test_the_login_limit_has_its_own_tests_and_settings(acme: Path, awkward: Path) -> None:
     tests = (acme / EXAMPLE / "src/test/java/com/acme/example/AcmeLoginLimitTests.java").read_text()
     assert '"acme.login-limit.per-account=3"' in tests and "void twentyConcurrentSignInsAllSucceed()" in tests
@@ -208,7 +243,7 @@ def test_csrf_tokens_are_read_from_the_body_or_the_header_only(acme: Path) -> No
     assert "new FormBodyCsrfTokenRequestHandler()" in configuration
 
 
-def test_smoke_tests_are_named_s01_to_s17(acme: Path, keycloak: Path) -> None:
+def test_smoke_tests_are_named_s01_to_s22(acme: Path, keycloak: Path) -> None:
     for root, name in (
         (acme, "com/acme/example/AcmeSmokeTests"),
         (keycloak, "com/example/keycloak/example/KeycloakSmokeTests"),
@@ -216,6 +251,9 @@ def test_smoke_tests_are_named_s01_to_s17(acme: Path, keycloak: Path) -> None:
         tests = (root / EXAMPLE / f"src/test/java/{name}.java").read_text()
         for number in range(1, 18):
             assert re.search(rf"@Test\s+void s{number:02d}[A-Z]", tests), f"no test for S{number} in {name}"
+        # Keycloak's spec has refresh and logout only
+        for number in range(18, 23) if root == acme else (18, 19):
+            assert re.search(rf"@Test\s+void s{number}[A-Z]", tests), f"no test for S{number} in {name}"
 
 
 def test_no_template_syntax_is_left(acme: Path) -> None:

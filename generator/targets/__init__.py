@@ -4,7 +4,7 @@ Each entry says where its template lives, which toolchain it needs (and how
 to ask that toolchain for its version), how its generated tests run, how the
 conformance kit installs and serves its example app, and which module of this
 package (if any) adds what only that framework needs to the template context
-(``django``: the profile model's columns).
+(``django``: the profile model's columns; ``spring``: the sign-in's refusals).
 
 Only the standard library is imported here: ``noxfile.py`` reads the registry
 before authgen's dependencies are installed, so framework modules are named,
@@ -133,6 +133,7 @@ TARGETS: dict[str, Target] = {
             fake_dir="example/src/test/fake",
             kit_install=("mvn -q -B -DskipTests package",),
             kit_serve="java -jar example/target/example.jar --server.port={port} --server.address=127.0.0.1",
+            framework_module="spring",
         ),
         Target(
             "aspnetcore",

@@ -1,11 +1,17 @@
 {%- set N = cookiecutter.class_name -%}
 package {{ cookiecutter.package }};
 
+{%- if "unverified" in cookiecutter.spring_login_kinds %}
+import java.io.Serial;
+{%- endif %}
 import java.time.Clock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+{%- if "unverified" in cookiecutter.spring_login_kinds %}
+import org.springframework.security.authentication.AccountStatusException;
+{%- endif %}
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -16,13 +22,17 @@ import org.springframework.security.core.AuthenticationException;
 
 import {{ cookiecutter.package }}.{{ N }}ServiceException.AccountDisabled;
 import {{ cookiecutter.package }}.{{ N }}ServiceException.InvalidCredentials;
+{%- if "unverified" in cookiecutter.spring_login_kinds %}
+import {{ cookiecutter.package }}.{{ N }}ServiceException.Unverified;
+{%- endif %}
 import {{ cookiecutter.package }}.{{ N }}ServiceException.UserNotFound;
 
 /**
 {% filter javawrap %}Signs a username and password in at {{ cookiecutter.service_name | javadoc }}, then fetches the user.{% endfilter %}
  * <p>
  * A wrong username and a wrong password fail alike ({@link BadCredentialsException}); a disabled account fails with
- * {@link DisabledException}; a service that is down, slow or confused fails closed with an
+ * {@link DisabledException};{% if "unverified" in cookiecutter.spring_login_kinds %} an account whose email address is not verified yet with
+ * {@link UnverifiedException};{% endif %} a service that is down, slow or confused fails closed with an
  * {@link AuthenticationServiceException} whose cause is the {@link {{ N }}ServiceException}. Nothing here logs the
  * password.
  */
@@ -69,6 +79,12 @@ public class {{ N }}AuthenticationProvider implements AuthenticationProvider {
             logger.debug("Sign-in refused: " + ex.getCode());
             throw new DisabledException("This account is disabled.", ex);
         }
+{%- if "unverified" in cookiecutter.spring_login_kinds %}
+        catch (Unverified ex) {
+            logger.debug("Sign-in refused: " + ex.getCode());
+            throw new UnverifiedException(ex.getPublicMessage(), ex);
+        }
+{%- endif %}
         catch ({{ N }}ServiceException ex) {
             logger.warn("Sign-in failed: " + ex.getMessage());
             throw new AuthenticationServiceException(ex.getPublicMessage(), ex);
@@ -79,5 +95,24 @@ public class {{ N }}AuthenticationProvider implements AuthenticationProvider {
     public boolean supports(Class<?> authentication) {
         return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
     }
+{%- if "unverified" in cookiecutter.spring_login_kinds %}
+
+    /** The account's email address is not verified yet: the user must follow the link the service sent first. */
+    public static class UnverifiedException extends AccountStatusException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A sign-in refused until the email address is verified.
+         * @param message what the user is told
+         * @param cause the service's refusal
+         */
+        public UnverifiedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+    }
+{%- endif %}
 
 }

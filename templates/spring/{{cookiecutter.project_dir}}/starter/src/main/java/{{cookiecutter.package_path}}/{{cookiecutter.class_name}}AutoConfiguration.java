@@ -33,7 +33,6 @@ import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
@@ -54,12 +53,14 @@ security filter chain of their own, and a default chain that requires a signed-i
 backs off when the application defines a {@link SecurityFilterChain} of its own, which then adds
 {@code .with({{ N }}SecurityConfigurer.{{ S }}(), Customizer.withDefaults())}. Every other bean backs off when the
 application defines one of the same type.{% endfilter %}
+ * <p>
+ * It does not enable web security itself: Spring Boot's security auto-configuration does that, unless the application
+ * does with an {@code @EnableWebSecurity} of its own.
  */
 @AutoConfiguration(before = { SecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
         ServletWebSecurityAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties({{ N }}Properties.class)
-@EnableWebSecurity
 public class {{ N }}AutoConfiguration {
 
     /** The name of the security filter chain of the integration's own routes. */
@@ -83,6 +84,15 @@ public class {{ N }}AutoConfiguration {
             ObjectProvider<Clock> clock) {
         return new {{ N }}AuthenticationProvider(client, clock.getIfUnique(Clock::systemUTC));
     }
+
+{%- if cookiecutter.has_refresh %}
+
+    @Bean
+    @ConditionalOnMissingBean
+    public {{ N }}SessionRefresher {{ S }}SessionRefresher({{ N }}Client client) {
+        return new {{ N }}SessionRefresher(client);
+    }
+{%- endif %}
 
     @Bean
     @ConditionalOnMissingBean
@@ -143,11 +153,12 @@ public class {{ N }}AutoConfiguration {
     public {{ N }}AuthController {{ S }}AuthController({{ N }}Properties properties,
             {{ N }}Client client, {{ N }}AuthenticationProvider provider,
             ObjectProvider<AuthenticationEventPublisher> events, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages) {
+            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages{% if cookiecutter.has_change_password and cookiecutter.has_refresh %},
+            {{ N }}SessionRefresher refresher{% endif %}) {
         ProviderManager authenticationManager = new ProviderManager(provider);
         events.ifUnique(authenticationManager::setAuthenticationEventPublisher);
         return new {{ N }}AuthController(properties, client, authenticationManager, securityContextRepository,
-                csrfTokens, throttle, pages);
+                csrfTokens, throttle, pages{% if cookiecutter.has_change_password and cookiecutter.has_refresh %}, refresher{% endif %});
     }
 
     /**
@@ -161,7 +172,14 @@ public class {{ N }}AutoConfiguration {
             .whenHasName(() -> environment.getProperty("server.servlet.session.cookie.name", "JSESSIONID"));
     }
 
-    /** The integration's routes: open to everyone, with CSRF protection and the signed-in user kept current. */
+    /**
+{%- if cookiecutter.has_change_password %}
+     * The integration's routes: open to everyone (changing the password to signed-in users), with CSRF protection
+     * and the signed-in user kept current.
+{%- else %}
+     * The integration's routes: open to everyone, with CSRF protection and the signed-in user kept current.
+{%- endif %}
+     */
     @Bean(name = ROUTES_FILTER_CHAIN)
     @Order(ROUTES_FILTER_CHAIN_ORDER)
     @ConditionalOnMissingBean(name = ROUTES_FILTER_CHAIN)
@@ -169,7 +187,14 @@ public class {{ N }}AutoConfiguration {
             {{ N }}Properties properties, CsrfTokenRepository csrfTokens, CsrfTokenRequestHandler csrfRequests,
             SecurityContextRepository securityContextRepository) {
         http.securityMatcher(properties.getRoutePrefix() + "/**")
+{%- if cookiecutter.has_change_password %}
+            .authorizeHttpRequests((requests) -> requests
+                // changing the password needs a signed-in user (anyone else is sent to sign in first)
+                .requestMatchers(properties.getRoutePrefix() + "/password").authenticated()
+                .anyRequest().permitAll())
+{%- else %}
             .authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+{%- endif %}
             .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfRequests))
             .securityContext((context) -> context.securityContextRepository(securityContextRepository))
             .logout(AbstractHttpConfigurer::disable)

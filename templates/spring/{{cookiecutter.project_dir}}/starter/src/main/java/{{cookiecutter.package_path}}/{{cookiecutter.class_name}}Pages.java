@@ -24,7 +24,8 @@ import org.springframework.web.servlet.support.RequestContextUtils;
  * {@code file:} (see {@link {{ N }}Properties.Pages}).
  * <p>
  * Every page gets {@code brand} (name, logo URL and primary colour from {@code {{ cookiecutter.slug }}.branding.*}) and
- * {@code links} (login, logout, home{% if cookiecutter.has_register %}, register{% endif %}{% if cookiecutter.has_forgot_password %}, forgot{% endif %}, csrf), on top of what the page itself needs.
+ * {@code links} (login, logout, home{% if cookiecutter.has_register %}, register{% endif %}{% if cookiecutter.has_forgot_password %}, forgot{% endif %}{% if cookiecutter.has_reset_password %}, reset{% endif %}{% if cookiecutter.has_verify_email %}, verify{% endif %}{% if cookiecutter.has_change_password %}, password{% endif %}, csrf),
+ * on top of what the page itself needs.
  */
 public class {{ N }}Pages {
 
@@ -101,6 +102,15 @@ public class {{ N }}Pages {
 {%- endif %}
 {%- if cookiecutter.has_forgot_password %}
         links.put("forgot", base + "/forgot");
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+        links.put("reset", base + "/reset");
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+        links.put("verify", base + "/verify");
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+        links.put("password", base + "/password");
 {%- endif %}
         links.put("csrf", base + "/csrf");
         Map<String, Object> model = new LinkedHashMap<>();

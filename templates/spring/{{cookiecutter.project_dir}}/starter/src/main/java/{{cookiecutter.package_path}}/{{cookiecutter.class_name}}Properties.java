@@ -264,6 +264,24 @@ same name, {@code templates/{{ S }}/login.html}.{% endfilter %}
         @NotBlank
         private String forgot = {{ (S ~ "/forgot") | java }};
 {%- endif %}
+{%- if cookiecutter.has_reset_password %}
+
+        /** The page the reset link in the service's email opens, which sets a new password. */
+        @NotBlank
+        private String reset = {{ (S ~ "/reset") | java }};
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+
+        /** The page the verification link in the service's email opens, which verifies the address. */
+        @NotBlank
+        private String verify = {{ (S ~ "/verify") | java }};
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+
+        /** The page where a signed-in user changes the password. */
+        @NotBlank
+        private String password = {{ (S ~ "/password") | java }};
+{%- endif %}
 
         /** The page of a signed-in user who lacks the role a page needs. */
         @NotBlank
@@ -298,6 +316,36 @@ same name, {@code templates/{{ S }}/login.html}.{% endfilter %}
 
         public void setForgot(String forgot) {
             this.forgot = forgot;
+        }
+{%- endif %}
+{%- if cookiecutter.has_reset_password %}
+
+        public String getReset() {
+            return this.reset;
+        }
+
+        public void setReset(String reset) {
+            this.reset = reset;
+        }
+{%- endif %}
+{%- if cookiecutter.has_verify_email %}
+
+        public String getVerify() {
+            return this.verify;
+        }
+
+        public void setVerify(String verify) {
+            this.verify = verify;
+        }
+{%- endif %}
+{%- if cookiecutter.has_change_password %}
+
+        public String getPassword() {
+            return this.password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
         }
 {%- endif %}
 

@@ -52,8 +52,14 @@ public class {{ N }}SecurityConfigurer
         {{ N }}Properties properties = context.getBean({{ N }}Properties.class);
         SecurityContextRepository repository = context.getBean(SecurityContextRepository.class);
         {{ N }}Pages pages = context.getBean({{ N }}Pages.class);
+{%- if cookiecutter.has_refresh %}
+        {{ N }}SessionRefresher refresher = context.getBean({{ N }}SessionRefresher.class);
+        http.addFilterBefore(new {{ N }}UserRefreshFilter(client, properties, clock, repository, pages, refresher),
+                AnonymousAuthenticationFilter.class);
+{%- else %}
         http.addFilterBefore(new {{ N }}UserRefreshFilter(client, properties, clock, repository, pages),
                 AnonymousAuthenticationFilter.class);
+{%- endif %}
     }
 
 }

@@ -3,6 +3,9 @@ package {{ cookiecutter.package }};
 
 import java.io.Serial;
 import java.io.Serializable;
+{%- if cookiecutter.session_expires %}
+import java.time.Instant;
+{%- endif %}
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -12,8 +15,16 @@ need, such as a token.{% endfilter %}
  * <p>
  * It lives in the server-side session only, never in a cookie, and {@link #toString()} names the values without
  * showing them.
+{%- if cookiecutter.has_refresh %} Two service sessions with the same values are equal, so that requests holding the
+ * same expired session share one refresh (see {@link {{ N }}SessionRefresher}).
+{%- endif %}
  */
 public final class {{ N }}ServiceSession implements Serializable {
+{%- if cookiecutter.session_expires %}
+
+    /** The value that holds when the access token expires, in epoch seconds, as the client computed it. */
+    public static final String EXPIRES_AT = "expires_at";
+{%- endif %}
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -42,6 +53,31 @@ public final class {{ N }}ServiceSession implements Serializable {
         }
         return value;
     }
+{%- if cookiecutter.session_expires %}
+
+    /**
+     * Whether the access token has expired, as the deadline the service gave ({@code expires_in}) says.
+     * @param now the current instant
+     * @return false when the service gave no deadline: then only a refused request tells
+     */
+    public boolean hasExpired(Instant now) {
+        String deadline = this.values.get(EXPIRES_AT);
+        return deadline != null && now.getEpochSecond() >= Long.parseLong(deadline);
+    }
+{%- endif %}
+{%- if cookiecutter.has_refresh %}
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other
+                || (other instanceof {{ N }}ServiceSession session && this.values.equals(session.values));
+    }
+
+    @Override
+    public int hashCode() {
+        return this.values.hashCode();
+    }
+{%- endif %}
 
     @Override
     public String toString() {
