@@ -110,6 +110,8 @@ class Step:
     ok: tuple[int, ...] = (200,)
     errors: tuple[ErrorRule, ...] = ()
     extract: tuple[tuple[str, Pointer], ...] = ()
+    #: extract names marked ``public = true``: ids and links, not secrets (S17 does not look for them in cookies).
+    public: tuple[str, ...] = ()
 
     @property
     def absolute(self) -> bool:
@@ -131,6 +133,8 @@ class Step:
 class Operation:
     name: str
     steps: tuple[Step, ...]
+    #: inputs marked ``optional = true`` in ``inputs``: a form field the user may leave empty.
+    optional_inputs: tuple[str, ...] = ()
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -157,6 +161,8 @@ class Field:
     pointer: Pointer
     optional: bool = False
     values: tuple[str, ...] = ()  # for enum
+    #: a value transform applied to the text read (:data:`generator.expr.VALUE_TRANSFORMS`), e.g. ``last_segment``.
+    transform: str | None = None
 
 
 @dataclass(frozen=True)

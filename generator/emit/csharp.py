@@ -798,4 +798,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "register_username": register_username,
         "forgot_values": forgot_values(spec, users),
         "operation_names": list(spec.operations),
+        # JsonPointer gets the *[member=value] list filter only when a field uses one.
+        "pointer_filters": any(f.pointer.where for f in spec.user),
     }

@@ -711,4 +711,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "java_fixtures": [fixture(spec, u) for u in users],
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),
+        # UserRecords gets the *[member=value] list filter only when a field uses one.
+        "pointer_filters": any(f.pointer.where for f in spec.user),
     }

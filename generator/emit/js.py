@@ -434,7 +434,10 @@ def helpers(needs: ClientNeeds) -> list[str]:
 
 def converters(spec: Spec) -> list[str]:
     """The converters of ``lib/user.js`` this spec's fields use, so no unused one is generated."""
-    return sorted({CONVERTERS[f.type] for f in spec.user})
+    used = {CONVERTERS[f.type] for f in spec.user}
+    if any(f.pointer.where for f in spec.user):
+        used.add("where")  # the list filter of resolve(), *[member=value]
+    return sorted(used)
 
 
 #: Jinja filters this module gives templates.

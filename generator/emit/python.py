@@ -396,6 +396,8 @@ def converters(spec: Spec) -> list[str]:
     used = {CONVERTERS[f.type] for f in spec.user}
     if used & {"_enum", "_str_tuple"}:
         used.add("_str")
+    if any(f.pointer.where for f in spec.user):
+        used.add("_where")  # the readers' list filter, *[member=value]
     return sorted(used)
 
 

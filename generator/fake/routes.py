@@ -166,7 +166,7 @@ def _read_step(operation: str, number: int, raw: dict) -> Step:
         auth=_read_auth(raw.get("auth", "none")),
         ok=tuple(raw.get("ok", DEFAULT_OK.get(method, DEFAULT_OK_WITH_BODY))),
         errors=_read_errors(raw.get("errors", {})),
-        extract=tuple((name, expr.parse_pointer(pointer)) for name, pointer in raw.get("extract", {}).items()),
+        extract=tuple((name, expr.parse_pointer(_from(pointer))) for name, pointer in raw.get("extract", {}).items()),
     )
 
 
@@ -187,6 +187,16 @@ def _read_errors(raw: dict | list) -> tuple[Rule, ...]:
     if isinstance(raw, dict):
         return tuple(Rule(int(status), kind) for status, kind in raw.items())
     return tuple(
-        Rule(item["status"], item["kind"], tuple((expr.parse_pointer(p), v) for p, v in item.get("match", {}).items()))
+        Rule(item["status"], item["kind"], tuple((expr.parse_pointer(p), _matched(v)) for p, v in item.get("match", {}).items()))
         for item in raw
     )
+
+
+def _from(extract: str | dict) -> str:
+    """An extract's pointer: the text, or the ``from`` of ``{ from = "...", public = true }``."""
+    return extract["from"] if isinstance(extract, dict) else extract
+
+
+def _matched(value: object) -> object:
+    """A match value: as written, or the text of ``{ text = "7101" }``."""
+    return value["text"] if isinstance(value, dict) else value

@@ -65,7 +65,7 @@ class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, Mappi
         targets, options = self.targets(top.get("targets", {}))
         if self.problems or service is None or mapping is None:
             return None
-        return Spec(SCHEMA, service, build_operations(drafts), user, mapping, targets, options)
+        return Spec(SCHEMA, service, build_operations(drafts, self.optional_inputs), user, mapping, targets, options)
 
     def schema(self, top: dict) -> None:
         if "schema" not in top:

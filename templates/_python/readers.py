@@ -17,9 +17,17 @@ def _read(record: object, pointer: str, convert: Callable[[object], Any], *, opt
 
 def _resolve(doc: object, tokens: list[str]) -> object:
     for i, token in enumerate(tokens):
+{%- if "_where" in cookiecutter.converters %}
+        if token == "*" or token.startswith("*["):
+            if not isinstance(doc, list):
+                return _MISSING
+            if token != "*":
+                doc = [item for item in doc if _kept(item, token)]
+{%- else %}
         if token == "*":
             if not isinstance(doc, list):
                 return _MISSING
+{%- endif %}
             items = [_resolve(item, tokens[i + 1 :]) for item in doc]
             return _MISSING if _MISSING in items else items
         token = token.replace("~1", "/").replace("~0", "~")
@@ -31,7 +39,14 @@ def _resolve(doc: object, tokens: list[str]) -> object:
             return _MISSING
     return doc
 
+{% if "_where" in cookiecutter.converters %}
 
+def _kept(item: object, token: str) -> bool:
+    """Whether an array element passes a ``*[member=value]`` filter: its member is exactly that text."""
+    member, _, value = (part.replace("~1", "/").replace("~0", "~") for part in token[2:-1].partition("="))
+    return isinstance(item, dict) and isinstance(item.get(member), str) and item[member] == value
+
+{% endif %}
 {% if "_str" in cookiecutter.converters %}
 def _str(value: object) -> str:
     if isinstance(value, (str, int)) and not isinstance(value, bool):

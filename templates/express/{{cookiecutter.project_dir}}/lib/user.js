@@ -113,6 +113,18 @@ const MISSING = Symbol('missing');
 function resolve(doc, tokens) {
   let current = doc;
   for (const [index, raw] of tokens.entries()) {
+{%- if "where" in cookiecutter.converters %}
+    if (raw === '*' || raw.startsWith('*[')) {
+      if (!Array.isArray(current)) {
+        return MISSING;
+      }
+      const rest = tokens.slice(index + 1);
+      const kept =
+        raw === '*' ? current : current.filter((item) => passes(item, raw));
+      const items = kept.map((item) => resolve(item, rest));
+      return items.includes(MISSING) ? MISSING : items;
+    }
+{%- else %}
     if (raw === '*') {
       if (!Array.isArray(current)) {
         return MISSING;
@@ -121,6 +133,7 @@ function resolve(doc, tokens) {
       const items = current.map((item) => resolve(item, rest));
       return items.includes(MISSING) ? MISSING : items;
     }
+{%- endif %}
     const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     if (Array.isArray(current) && /^(?:0|[1-9][0-9]*)$/.test(token)) {
       current =
@@ -140,6 +153,26 @@ function resolve(doc, tokens) {
   }
   return current;
 }
+{%- if "where" in cookiecutter.converters %}
+
+/**
+ * Whether an array element passes a `*[member=value]` filter: its member is
+ * exactly that text (a number or null never is).
+ */
+function passes(item, token) {
+  const unescape = (part) => part.replaceAll('~1', '/').replaceAll('~0', '~');
+  const split = token.indexOf('=');
+  const member = unescape(token.slice(2, split));
+  const value = unescape(token.slice(split + 1, -1));
+  return (
+    item !== null &&
+    typeof item === 'object' &&
+    Object.hasOwn(item, member) &&
+    typeof item[member] === 'string' &&
+    item[member] === value
+  );
+}
+{%- endif %}
 {%- if "string" in cookiecutter.converters or "oneOf" in cookiecutter.converters or "strings" in cookiecutter.converters %}
 
 function string(value) {

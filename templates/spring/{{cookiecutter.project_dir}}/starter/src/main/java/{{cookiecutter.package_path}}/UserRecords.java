@@ -160,12 +160,21 @@ final class UserRecords {
             if (current == null) {
                 return null;
             }
+{%- if cookiecutter.pointer_filters %}
+            if ("*".equals(tokens[i]) || tokens[i].startsWith("*[")) {
+{%- else %}
             if ("*".equals(tokens[i])) {
+{%- endif %}
                 if (!current.isArray()) {
                     return null;
                 }
                 List<JsonNode> items = new ArrayList<>();
                 for (JsonNode item : current.values()) {
+{%- if cookiecutter.pointer_filters %}
+                    if (!"*".equals(tokens[i]) && !keeps(item, tokens[i])) {
+                        continue;
+                    }
+{%- endif %}
                     JsonNode found = resolve(item, tokens, i + 1);
                     if (found == null) {
                         return null;
@@ -180,6 +189,21 @@ final class UserRecords {
         return (current == null || current.isNull() || current.isMissingNode()) ? null : current;
     }
 
+{%- if cookiecutter.pointer_filters %}
+    /** Whether an array element passes a {@code *[member=value]} filter: its member is exactly that text. */
+    private static boolean keeps(JsonNode item, String filter) {
+        int split = filter.indexOf('=');
+        String member = unescape(filter.substring(2, split));
+        String expected = unescape(filter.substring(split + 1, filter.length() - 1));
+        JsonNode value = item.isObject() ? item.get(member) : null;
+        return value != null && value.isString() && expected.equals(value.stringValue());
+    }
+
+    private static String unescape(String token) {
+        return token.replace("~1", "/").replace("~0", "~");
+    }
+
+{% endif %}
     private static JsonNode element(JsonNode array, String token) {
         if (!token.matches("[0-9]{1,9}")) {
             return null;

@@ -1,0 +1,207 @@
+"""Issue 15 item 4, the value language gaps found with Stormpath: list filters, value transforms,
+optional inputs, public extracts, typed match; each key validated with a hint, and the example spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import expr
+from generator.spec import load_spec, parse_spec
+
+from .test_spec import acme_with, problems
+
+ROOT = Path(__file__).resolve().parent.parent
+STORMPATH = ROOT / "examples" / "stormpath" / "identity.toml"
+
+GROUPS = 'groups = { type = "list<string>", from = "/groups/*/name" }'
+LOGIN_EXTRACT = 'extract = { token = "/token", user_id = "/user/id" }'
+REGISTER_ERRORS = '{ status = 409, kind = "conflict" }'
+
+
+def test_the_stormpath_example_uses_every_feature() -> None:
+    spec = load_spec(STORMPATH)
+    fields = {f.name: f for f in spec.user}
+    assert fields["groups"].pointer.where == expr.Where("status", "ENABLED")
+    assert fields["id"].transform == "last_segment"
+    assert spec.operations["login"].steps[0].public == ("account",)
+    assert spec.operations["register"].optional_inputs == ("username",)
+    (rule, *_) = spec.operations["login"].steps[0].errors
+    assert rule.match == ((expr.parse_pointer("/code"), 7101),)
+
+
+def test_acme_uses_none_of_them() -> None:
+    spec = load_spec(ROOT / "examples" / "acme" / "identity.toml")
+    assert not any(f.transform or f.pointer.where for f in spec.user)
+    assert not any(op.optional_inputs for op in spec.operations.values())
+    assert not any(step.public for op in spec.operations.values() for step in op.steps)
+
+
+# -- list filters ---------------------------------------------------------------------
+
+
+def test_a_list_filter_on_a_list_field_validates() -> None:
+    spec = parse_spec(acme_with((GROUPS, GROUPS.replace("/*/", "/*[status=ENABLED]/"))), "spec.toml")
+    assert str(next(f for f in spec.user if f.name == "groups").pointer) == "/groups/*[status=ENABLED]/name"
+
+
+FILTER_PROBLEMS = {
+    "filter at the end": (
+        (GROUPS, GROUPS.replace("/*/name", "/*[status=ENABLED]")),
+        "user.groups.from: the filter *[status=ENABLED] keeps whole objects, not text",
+        "point at a member",
+    ),
+    "filter without a value": (
+        (GROUPS, GROUPS.replace("/*/", "/*[status]/")),
+        "user.groups.from: JSON pointer '/groups/*[status]/name': '*[status]' is not a filter",
+        "*[member=value]",
+    ),
+    "filter in an extract": (
+        (LOGIN_EXTRACT, LOGIN_EXTRACT.replace("/user/id", "/users/*[kind=me]/id")),
+        "operations.login.steps[0].extract.user_id: an extract is one text value",
+        "point at one value",
+    ),
+    "filter on a text field": (
+        ('email = { type = "email", from = "/email" }', 'email = { type = "email", from = "/emails/*[primary=yes]/value" }'),
+        "user.email.from: a '*' pointer gives a list, but the field is of type email",
+        "list<string>",
+    ),
+}
+
+# -- value transforms -----------------------------------------------------------------
+
+TRANSFORM_PROBLEMS = {
+    "unknown transform": (
+        ('id = { type = "string", from = "/id" }', 'id = { type = "string", from = "/id", transform = "last_segmnt" }'),
+        "user.id.transform: unknown transform 'last_segmnt'",
+        "did you mean 'last_segment'?",
+    ),
+    "transform on a list": (
+        (GROUPS, GROUPS.replace(" }", ', transform = "last_segment" }')),
+        "user.groups.transform: transform 'last_segment' makes text, but the field is of type list<string>",
+        'type = "string"',
+    ),
+}
+
+
+def test_last_segment_is_the_id_at_the_end_of_an_href() -> None:
+    href = "https://api.stormpath.com/v1/accounts/3apenYvL0Z9v9spdzpFfey"
+    assert expr.apply_transform("last_segment", href) == "3apenYvL0Z9v9spdzpFfey"
+    assert expr.apply_transform("last_segment", expr.unapply_transform("last_segment", "u1")) == "u1"
+
+
+# -- public extracts ------------------------------------------------------------------
+
+
+def test_a_public_login_extract_validates() -> None:
+    spec = parse_spec(
+        acme_with((LOGIN_EXTRACT, 'extract = { token = "/token", user_id = { from = "/user/id", public = true } }')),
+        "spec.toml",
+    )
+    (step,) = spec.operations["login"].steps
+    assert step.public == ("user_id",)
+    assert dict(step.extract)["user_id"] == expr.parse_pointer("/user/id")
+
+
+PUBLIC_PROBLEMS = {
+    "public not a boolean": (
+        (LOGIN_EXTRACT, 'extract = { token = "/token", user_id = { from = "/user/id", public = "yes" } }'),
+        "operations.login.steps[0].extract.user_id.public: expected true or false",
+        "",
+    ),
+    "misspelt public": (
+        (LOGIN_EXTRACT, 'extract = { token = "/token", user_id = { from = "/user/id", pubic = true } }'),
+        "operations.login.steps[0].extract.user_id.pubic: unknown key 'pubic'",
+        "did you mean 'public'?",
+    ),
+    "extract table without from": (
+        (LOGIN_EXTRACT, 'extract = { token = "/token", user_id = { public = true } }'),
+        "operations.login.steps[0].extract.user_id",
+        "from",
+    ),
+    "public outside login": (
+        ('extract = { user = "" }', 'extract = { user = { from = "", public = true } }'),
+        "operations.get_user.steps[0].extract.user.public: public marks a session value, but get_user makes none",
+        "only what login extracts",
+    ),
+}
+
+# -- optional inputs ------------------------------------------------------------------
+
+REGISTER_HEADER = "[operations.register]\n"
+
+
+def test_an_optional_register_input_validates() -> None:
+    spec = parse_spec(
+        acme_with((REGISTER_HEADER, REGISTER_HEADER + "inputs = { first_name = { optional = true } }\n")), "spec.toml"
+    )
+    assert spec.operations["register"].optional_inputs == ("first_name",)
+    assert spec.operations["forgot_password"].optional_inputs == ()
+
+
+INPUT_PROBLEMS = {
+    "input the steps never send": (
+        (REGISTER_HEADER, REGISTER_HEADER + "inputs = { frist_name = { optional = true } }\n"),
+        "operations.register.inputs.frist_name: register never sends ${input.frist_name}",
+        "did you mean 'first_name'?",
+    ),
+    "inputs on login": (
+        ("[operations.login]\n", '[operations.login]\ninputs = { username = { optional = true } }\n'),
+        "operations.login.inputs: login has no form inputs to mark optional",
+        "inputs applies to register and forgot_password",
+    ),
+    "optional not a boolean": (
+        (REGISTER_HEADER, REGISTER_HEADER + 'inputs = { first_name = { optional = "yes" } }\n'),
+        "operations.register.inputs.first_name.optional: expected true or false",
+        "",
+    ),
+}
+
+
+def test_an_optional_input_must_be_a_whole_member_it_can_be_left_out_of() -> None:
+    data = acme_with(
+        (REGISTER_HEADER, REGISTER_HEADER + "inputs = { first_name = { optional = true } }\n"),
+        ('firstName = "${input.first_name}"', 'firstName = "Dr ${input.first_name}"'),
+    )
+    (found,) = problems(data)
+    assert "json.profile.firstName: optional input 'first_name' must be the whole value of a JSON member" in found
+    assert 'write firstName = "${input.first_name}"' in found
+
+
+# -- typed match ----------------------------------------------------------------------
+
+
+def test_match_refuses_a_quoted_number_with_a_hint() -> None:
+    # A service sending {"code": 7101} never equals the text "7101": refuse instead of never matching.
+    (found,) = problems(acme_with((REGISTER_ERRORS, '{ status = 409, match = { "/code" = "7101" }, kind = "conflict" }')))
+    assert "match.\"/code\": '7101' is text that looks like a number; match compares types" in found
+    assert 'write "/code" = 7101' in found
+    assert "{ text = \"7101\" }" in found
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("7101", 7101), ('{ text = "7101" }', "7101"), ('"E7101"', "E7101"), ("true", True)],
+)
+def test_match_values_keep_their_type(written: str, value: object) -> None:
+    spec = parse_spec(
+        acme_with((REGISTER_ERRORS, f'{{ status = 409, match = {{ "/code" = {written} }}, kind = "conflict" }}')),
+        "spec.toml",
+    )
+    rule = spec.operations["register"].steps[0].errors[0]
+    assert rule.match == ((expr.parse_pointer("/code"), value),)
+    assert type(rule.match[0][1]) is type(value)
+
+
+# -- one problem each, with its hint -------------------------------------------------
+
+ALL_PROBLEMS = {**FILTER_PROBLEMS, **TRANSFORM_PROBLEMS, **PUBLIC_PROBLEMS, **INPUT_PROBLEMS}
+
+
+@pytest.mark.parametrize(("replacement", "message", "hint"), ALL_PROBLEMS.values(), ids=ALL_PROBLEMS.keys())
+def test_one_misuse_is_one_problem_with_a_hint(replacement: tuple[str, str], message: str, hint: str) -> None:
+    found = problems(acme_with(replacement))
+    assert len(found) == 1, found
+    assert message in found[0]
+    assert "(hint: " in found[0] and hint in found[0].split("(hint: ", 1)[1]
