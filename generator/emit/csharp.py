@@ -463,7 +463,14 @@ def record_reader(spec: Spec, field: Field) -> str:
             return f"Optional{enum.parse}(UserRecord.OptionalText(record, {pointer}))"
         return f"{enum.parse}(UserRecord.Text(record, {pointer}))"
     required, optional = RECORD_READERS[field.type]
-    return f"UserRecord.{optional if field.optional else required}(record, {pointer})"
+    return transformed(field, f"UserRecord.{optional if field.optional else required}(record, {pointer})")
+
+
+def transformed(field: Field, read: str) -> str:
+    """``read`` with the field's value transform applied (``UserRecord.LastSegment(...)``), if it has one."""
+    if field.transform is None:
+        return read
+    return f"UserRecord.{pascal(field.transform)}({read})"
 
 
 def _enum_of(spec: Spec, field: Field) -> Enum:
@@ -507,7 +514,7 @@ def properties(spec: Spec) -> list[Property]:
                 "string?" if optional else "string",
                 not optional,
                 f"{doc} From field <c>{comment(field.name)}</c>.",
-                f"UserRecord.{reader}(record, {pointer})",
+                transformed(field, f"UserRecord.{reader}(record, {pointer})"),
                 f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
                 add,
                 name,
@@ -800,4 +807,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "operation_names": list(spec.operations),
         # JsonPointer gets the *[member=value] list filter only when a field uses one.
         "pointer_filters": any(f.pointer.where for f in spec.user),
+        # ... and UserRecord the value transforms the fields use (LastSegment)
+        "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

@@ -378,7 +378,14 @@ def enums(spec: Spec) -> list[EnumType]:
 def reader(f: Field) -> str:
     """The expression that reads ``f`` out of ``record``, with its Java type."""
     method = READERS[f.type][1 if f.optional else 0]
-    return f"UserRecords.{method}(record, {string(str(f.pointer))})"
+    return transformed(f, f"UserRecords.{method}(record, {string(str(f.pointer))})")
+
+
+def transformed(f: Field, read: str) -> str:
+    """``read`` with the field's value transform applied (``UserRecords.lastSegment(...)``), if it has one."""
+    if f.transform is None:
+        return read
+    return f"UserRecords.{camel(f.transform)}({read})"
 
 
 def attributes(spec: Spec) -> list[Attribute]:
@@ -415,7 +422,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             continue
         f = fields[source]
         method = "optionalString" if f.optional else "string"
-        read = f"UserRecords.{method}(record, {string(str(f.pointer))})"
+        read = transformed(f, f"UserRecords.{method}(record, {string(str(f.pointer))})")
         out.append(
             Attribute(
                 name,
@@ -681,6 +688,11 @@ def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[l
     return [jdk, libraries, own]
 
 
+def public_values(spec: Spec) -> set[str]:
+    """The session values login marks ``public = true``: ids and links, not secrets."""
+    return {name for step in spec.operations["login"].steps for name in step.public}
+
+
 def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The Java part of a target's context: names, settings, the user type, client methods, test data."""
     names = spring_names(spec)
@@ -703,7 +715,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "enums": enums(spec),
         "ops": ops,
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
-        "session_values": sorted({name for op in ops.values() for _, name in op.session_locals}),
+        # (values login marks public = true, an id or a link, are no secrets: S17 skips them)
+        "session_values": sorted({name for op in ops.values() for _, name in op.session_locals} - public_values(spec)),
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,
@@ -713,4 +726,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "register_username": register_username(spec),
         # UserRecords gets the *[member=value] list filter only when a field uses one.
         "pointer_filters": any(f.pointer.where for f in spec.user),
+        # ... and the value transforms the fields use (lastSegment)
+        "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

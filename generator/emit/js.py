@@ -272,7 +272,7 @@ def ts_type(field: Field) -> str:
 
 def reader(field: Field) -> Call:
     """The call that reads ``field`` out of ``record``, converted to its type."""
-    convert: Node = CONVERTERS[field.type]
+    convert: Node = "lastSegment" if field.transform == "last_segment" else CONVERTERS[field.type]
     if field.type == "enum":
         convert = Call("oneOf", tuple(string(v) for v in field.values))
     args: tuple[Node, ...] = ("record", string(str(field.pointer)), convert)
@@ -434,7 +434,8 @@ def helpers(needs: ClientNeeds) -> list[str]:
 
 def converters(spec: Spec) -> list[str]:
     """The converters of ``lib/user.js`` this spec's fields use, so no unused one is generated."""
-    used = {CONVERTERS[f.type] for f in spec.user}
+    used = {CONVERTERS[f.type] for f in spec.user if not f.transform}
+    used |= {"lastSegment", "string"} if any(f.transform == "last_segment" for f in spec.user) else set()
     if any(f.pointer.where for f in spec.user):
         used.add("where")  # the list filter of resolve(), *[member=value]
     return sorted(used)

@@ -314,7 +314,7 @@ def attributes(spec: Spec) -> list[Attribute]:
 
 def reader(field: Field) -> str:
     """The expression that reads ``field`` out of ``record``, converted to its type."""
-    convert = CONVERTERS[field.type]
+    convert = "_last_segment" if field.transform == "last_segment" else CONVERTERS[field.type]
     if field.type == "enum":
         convert += "(" + ", ".join(string(v) for v in field.values) + ")"
     optional = ", optional=True" if field.optional else ""
@@ -393,8 +393,9 @@ def helpers(needs: ClientNeeds) -> list[str]:
 
 def converters(spec: Spec) -> list[str]:
     """The converters of the generated user module this spec's fields use."""
-    used = {CONVERTERS[f.type] for f in spec.user}
-    if used & {"_enum", "_str_tuple"}:
+    used = {CONVERTERS[f.type] for f in spec.user if not f.transform}
+    used |= {f"_{f.transform}" for f in spec.user if f.transform}
+    if used & {"_enum", "_str_tuple", "_last_segment"}:
         used.add("_str")
     if any(f.pointer.where for f in spec.user):
         used.add("_where")  # the readers' list filter, *[member=value]

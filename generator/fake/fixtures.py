@@ -146,7 +146,10 @@ def assemble(spec: dict, key: str, password: str | None, values: dict[str, objec
     mapping = spec["mapping"]
     for name, field in spec["user"].items():
         pointer = expr.parse_pointer(field["from"])
-        expr.assign(record, pointer, values[name])
+        value = values[name]
+        if "transform" in field:  # the record holds what the transform turns into the value (an href for its id)
+            value = expr.unapply_transform(field["transform"], str(value))
+        expr.assign(record, pointer, value)
         # Behind a list filter, an element the filter leaves out: an admin role in a disabled group.
         expr.add_excluded(record, pointer, (mapping.get("admin_roles") or [FALLBACK_ADMIN_ROLE])[0])
     return {

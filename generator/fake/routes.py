@@ -66,6 +66,8 @@ class Step:
     ok: tuple[int, ...] = (200,)
     errors: tuple[Rule, ...] = ()
     extract: tuple[tuple[str, expr.Pointer], ...] = ()
+    #: extract names the spec marks public = true (ids and links, not secrets)
+    public: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -167,6 +169,7 @@ def _read_step(operation: str, number: int, raw: dict) -> Step:
         ok=tuple(raw.get("ok", DEFAULT_OK.get(method, DEFAULT_OK_WITH_BODY))),
         errors=_read_errors(raw.get("errors", {})),
         extract=tuple((name, expr.parse_pointer(_from(pointer))) for name, pointer in raw.get("extract", {}).items()),
+        public=tuple(name for name, item in raw.get("extract", {}).items() if isinstance(item, dict) and item.get("public")),
     )
 
 

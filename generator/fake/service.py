@@ -225,7 +225,8 @@ class IdentityService:
                 value: object = copy.deepcopy(record) if record is not None else {}
             else:
                 link = self.base_url + LINKS if self.routes.is_link(step, name) else None
-                value = self.state.issue(Handle(step.operation, step.number, name, run, user), link)
+                handle = Handle(step.operation, step.number, name, run, user, public=name in step.public)
+                value = self.state.issue(handle, link)
             body = _place(body, pointer, value)
         return body
 

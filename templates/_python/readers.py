@@ -53,6 +53,11 @@ def _str(value: object) -> str:
         return str(value)
     raise TypeError(f"expected text, got {type(value).__name__}")
 
+{% endif %}{% if "_last_segment" in cookiecutter.converters %}
+def _last_segment(value: object) -> str:
+    """The text after the last ``/``: the id at the end of an href."""
+    return _str(value).rsplit("/", 1)[-1]
+
 {% endif %}{% if "_int" in cookiecutter.converters %}
 def _int(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):

@@ -185,6 +185,14 @@ function string(value) {
   throw new TypeError(`expected text, got ${typeof value}`);
 }
 {%- endif %}
+{%- if "lastSegment" in cookiecutter.converters %}
+
+/** The text after the last `/`: the id at the end of an href. */
+function lastSegment(value) {
+  const text = string(value);
+  return text.slice(text.lastIndexOf('/') + 1);
+}
+{%- endif %}
 {%- if "integer" in cookiecutter.converters %}
 
 function integer(value) {

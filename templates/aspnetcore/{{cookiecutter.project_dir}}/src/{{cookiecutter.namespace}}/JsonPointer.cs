@@ -13,9 +13,11 @@ internal static class JsonPointer
         TryResolve(document, Tokens(pointer), 0, out value);
 
     /// <summary>
-    /// The values at a pointer with one <c>*</c> token, one per array element{% if cookiecutter.pointer_filters %} (a <c>*[member=value]</c>
-    /// token: per element it keeps){% endif %}; or the elements of the array at a pointer without one. Null when
-    /// the document does not have them.
+    /// The values at a pointer with one <c>*</c> token, one per array element; or the elements of the
+    /// array at a pointer without one. Null when the document does not have them.
+{%- if cookiecutter.pointer_filters %} A <c>*[member=value]</c> token
+    /// keeps only the elements whose member is that text.
+{%- endif %}
     /// </summary>
     public static List<JsonElement>? ResolveAll(JsonElement document, string pointer)
     {
@@ -49,8 +51,7 @@ internal static class JsonPointer
             {
                 continue;
             }
-
-{%- endif %}
+{% endif %}
             if (!TryResolve(item, tokens, star + 1, out JsonElement value))
             {
                 return null;
@@ -61,8 +62,8 @@ internal static class JsonPointer
 
         return values;
     }
-
 {%- if cookiecutter.pointer_filters %}
+
     /// <summary>
     /// Whether an array element passes a <c>*[member=value]</c> filter: its member is exactly that text
     /// (a number or null never is).
@@ -77,8 +78,8 @@ internal static class JsonPointer
             && value.ValueKind == JsonValueKind.String
             && value.GetString() == expected;
     }
+{%- endif %}
 
-{% endif %}
     private static string[] Tokens(string pointer)
     {
         if (pointer.Length == 0)

@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+{%- if "last_segment" in cookiecutter.value_transforms %}
+using System.Diagnostics.CodeAnalysis;
+{%- endif %}
 using System.Globalization;
 using System.Text.Json;
 
@@ -164,6 +167,12 @@ internal static class UserRecord
 
         return texts;
     }
+{%- if "last_segment" in cookiecutter.value_transforms %}
+
+    /// <summary>The text after the last <c>/</c>: the id at the end of an href; null stays null.</summary>
+    [return: NotNullIfNotNull(nameof(text))]
+    public static string? LastSegment(string? text) => text?[(text.LastIndexOf('/') + 1)..];
+{%- endif %}
 
     /// <summary>The value at <paramref name="pointer"/>, unless it is missing or JSON null.</summary>
     private static bool Find(JsonElement record, string pointer, out JsonElement value) =>

@@ -142,6 +142,13 @@ final class UserRecords {
         }
         return List.copyOf(items);
     }
+{%- if "last_segment" in cookiecutter.value_transforms %}
+
+    /** The text after the last {@code /}: the id at the end of an href; null stays null. */
+    static String lastSegment(String text) {
+        return (text == null) ? null : text.substring(text.lastIndexOf('/') + 1);
+    }
+{%- endif %}
 
     /** A date-time as ISO 8601 text with its offset, as {@code me} answers it. */
     static String iso(OffsetDateTime value) {
@@ -188,8 +195,8 @@ final class UserRecords {
         }
         return (current == null || current.isNull() || current.isMissingNode()) ? null : current;
     }
-
 {%- if cookiecutter.pointer_filters %}
+
     /** Whether an array element passes a {@code *[member=value]} filter: its member is exactly that text. */
     private static boolean keeps(JsonNode item, String filter) {
         int split = filter.indexOf('=');
@@ -202,8 +209,8 @@ final class UserRecords {
     private static String unescape(String token) {
         return token.replace("~1", "/").replace("~0", "~");
     }
+{%- endif %}
 
-{% endif %}
     private static JsonNode element(JsonNode array, String token) {
         if (!token.matches("[0-9]{1,9}")) {
             return null;
