@@ -182,6 +182,8 @@ class Names:
     locals: dict[str, str]
     #: option properties that may be null, by setting name
     nullable: frozenset[str] = frozenset()
+    #: references of inputs the spec marks optional: left out of a JSON body when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -224,13 +226,22 @@ def value(node: expr.Value, names: Names) -> str:
         return literal(node.value)
     if isinstance(node, expr.Obj):
         members = [f"[{string(k)}] = {value(v, names)}," for k, v in node.items]
-        return "\n".join(["new JsonObject", "{", *indent(members), "}"])
+        body = "\n".join(["new JsonObject", "{", *indent(members), "}"])
+        optional = [k for k, v in node.items if isinstance(v, expr.Template) and str(v.single_ref) in names.optional]
+        if not optional:
+            return body
+        # optional inputs the user left empty are left out, not sent as ""
+        return f"WithoutEmpty(\n{_indented(body)},\n" + ",\n".join(_indented(string(k)) for k in optional) + ")"
     if isinstance(node, expr.Arr):
         if not node.items:
             return "new JsonArray()"
         items = [value(v, names) + ("," if i < len(node.items) - 1 else "") for i, v in enumerate(node.items)]
         return "\n".join(["new JsonArray(", *indent(items), ")"]).replace("\n)", ")")
     raise TypeError(node)
+
+
+def _indented(code: str) -> str:
+    return "\n".join(indent(code.split("\n")))
 
 
 def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> str:
@@ -307,7 +318,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     returns = ""
     login_values: list[tuple[str, str]] = []
     for number_, step in enumerate(op.steps, 1):
-        names = Names(dict(locals_), nullable)
+        names = Names(dict(locals_), nullable, frozenset(f"input.{name}" for name in op.optional_inputs))
         outcomes_name = pascal(op.name) + (f"Step{number_}" if len(op.steps) > 1 else "") + "Outcomes"
         extracts = []
         for key, pointer in step.extract:
@@ -807,6 +818,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "operation_names": list(spec.operations),
         # JsonPointer gets the *[member=value] list filter only when a field uses one.
         "pointer_filters": any(f.pointer.where for f in spec.user),
+        # the client's WithoutEmpty only when an operation has optional inputs
+        "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
         # ... and UserRecord the value transforms the fields use (LastSegment)
         "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

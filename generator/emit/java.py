@@ -117,6 +117,8 @@ class Names:
 
     locals: dict[str, str]
     fields: dict[str, str]
+    #: references of inputs the spec marks optional: left out of a JSON body when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -155,7 +157,11 @@ def value(node: expr.Value, names: Names) -> Code:
     if isinstance(node, expr.Obj):
         chain = Call("object()")
         for key, item in node.items:
-            if isinstance(item, (expr.Obj, expr.Arr)):
+            ref = item.single_ref if isinstance(item, expr.Template) else None
+            if ref is not None and str(ref) in names.optional:
+                # an optional input the user left empty is left out, not sent as ""
+                chain = chain.then("setAll", Apply("unlessEmpty", (string(key), names.of(ref))))
+            elif isinstance(item, (expr.Obj, expr.Arr)):
                 chain = chain.then("set", string(key), value(item, names))
             else:
                 chain = chain.then("put", string(key), value(item, names))
@@ -236,7 +242,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     returns_record = False
     login_values: list[tuple[str, str]] = []
     for number, step in enumerate(op.steps, 1):
-        names = Names(dict(locals_), fields)
+        names = Names(dict(locals_), fields, frozenset(f"input.{name}" for name in op.optional_inputs))
         after: list[str] = []
         for key, pointer in step.extract:
             if key == USER_EXTRACT:
@@ -726,6 +732,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "register_username": register_username(spec),
         # UserRecords gets the *[member=value] list filter only when a field uses one.
         "pointer_filters": any(f.pointer.where for f in spec.user),
+        # the client's unlessEmpty only when an operation has optional inputs
+        "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
         # ... and the value transforms the fields use (lastSegment)
         "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .. import expr
 from ..lang.js import (
+    SPREAD,
     Call,
     Items,
     Members,
@@ -81,6 +82,8 @@ class Names:
     """How each reference reads in the generated method."""
 
     locals: dict[str, str]
+    #: references of inputs the spec marks optional: left out of the request when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -122,7 +125,7 @@ def value(node: expr.Value, names: Names) -> Node:
     if isinstance(node, expr.Const):
         return literal(node.value)
     if isinstance(node, expr.Obj):
-        return Members(tuple((key(k), value(v, names)) for k, v in node.items))
+        return Members(tuple(_member(k, v, names) for k, v in node.items))
     if isinstance(node, expr.Arr):
         return Items(tuple(value(v, names) for v in node.items))
     raise TypeError(node)
@@ -130,7 +133,16 @@ def value(node: expr.Value, names: Names) -> Node:
 
 def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> Members:
     """Query parameters, headers or form fields: an object, one member a line."""
-    return Members(tuple((key(k), value(v, names)) for k, v in items))
+    return Members(tuple(_member(k, v, names) for k, v in items))
+
+
+def _member(name: str, item: expr.Value, names: Names) -> tuple[str, Node]:
+    """One member of an object; one holding an optional input is spread in only when the input is not empty."""
+    ref = item.single_ref if isinstance(item, expr.Template) else None
+    if ref is not None and str(ref) in names.optional:
+        code = names.of(ref)
+        return SPREAD, f"...({code} ? {{ {key(name)}: {code} }} : {{}})"
+    return key(name), value(item, names)
 
 
 def url(step: Step, names: Names) -> str:
@@ -191,7 +203,8 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         body = f"body{number_}" if many else "body"
         lines.append(f"{pad}// {step.method} {_describe_path(step)}")
         head = f"const {body} = await " if step.extract else "await "
-        lines += layout(_request(spec, step, Names(dict(locals_)), const), METHOD_DEPTH, head, ";")
+        names = Names(dict(locals_), frozenset(f"input.{name}" for name in op.optional_inputs))
+        lines += layout(_request(spec, step, names, const), METHOD_DEPTH, head, ";")
         for name, pointer in step.extract:
             read = Call("text", (body, string(str(pointer))))
             if name == USER_EXTRACT:
@@ -388,7 +401,8 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
     """``const FORMS = Object.freeze({...});``: the fields of each form, from the context's form inputs.
 
     :param inputs: form name -> fields (``name``, ``label``, ``html_type``,
-        ``autocomplete``); forms without fields are left out.
+        ``autocomplete``, ``required``); forms without fields are left out. An
+        optional field says ``optional: true``.
     """
     members = []
     for form, fields in inputs.items():
@@ -401,6 +415,7 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
                     ("label", string(f["label"])),
                     ("type", string(f["html_type"])),
                     ("autocomplete", string(f["autocomplete"])),
+                    *((("optional", "true"),) if not f.get("required", True) else ()),
                 )
             )
             for f in fields

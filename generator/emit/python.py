@@ -48,6 +48,8 @@ class Names:
     """How each reference reads in the generated method: locals and attributes."""
 
     locals: dict[str, str]
+    #: references of inputs the spec marks optional: left out of the request when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -86,10 +88,23 @@ def value(node: expr.Value, names: Names) -> str:
     if isinstance(node, expr.Const):
         return literal(node.value)
     if isinstance(node, expr.Obj):
-        return "{" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in node.items) + "}"
+        return members(node.items, names)
     if isinstance(node, expr.Arr):
         return "[" + ", ".join(value(v, names) for v in node.items) + "]"
     raise TypeError(node)
+
+
+def members(items: tuple[tuple[str, expr.Value], ...], names: Names) -> str:
+    """A dict literal; a member holding an optional input is there only when the input is not empty."""
+    parts = []
+    for key, item in items:
+        ref = item.single_ref if isinstance(item, expr.Template) else None
+        if ref is not None and str(ref) in names.optional:
+            code = names.of(ref)
+            parts.append(f"**({{{string(key)}: {code}}} if {code} else {{}})")
+        else:
+            parts.append(f"{string(key)}: {value(item, names)}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def url(step: Step, names: Names) -> str:
@@ -146,6 +161,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         py = fresh_name(ident(key), taken)
         locals_[f"session.{key}"] = py
         session_locals.append((py, key))
+    optional = frozenset(f"input.{name}" for name in op.optional_inputs)
     steps = []
     for number, step in enumerate(op.steps, 1):
         constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
@@ -160,7 +176,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         steps.append(
             EmittedStep(
                 comment=f"{step.method} {_describe_path(step)}",
-                call=_call(spec, step, Names(dict(locals_)), constant, bool(step.extract)),
+                call=_call(spec, step, Names(dict(locals_), optional), constant, bool(step.extract)),
                 extracts=tuple(extracts),
                 constant=constant,
                 definition=_definition(step),
@@ -190,7 +206,7 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     elif isinstance(how, HeaderAuth):
         headers.append((string(how.header), template(how.value, names)))
     if step.query:
-        args.append("params={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.query) + "}")
+        args.append("params=" + members(step.query, names))
     if headers:
         args.append("headers={" + ", ".join(f"{k}: {v}" for k, v in headers) + "}")
     if auth:
@@ -198,7 +214,7 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if step.json is not None:
         args.append(f"json={value(step.json, names)}")
     if step.form is not None:
-        args.append("data={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.form) + "}")
+        args.append("data=" + members(step.form, names))
     return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
 
 

@@ -68,6 +68,8 @@ class Step:
     extract: tuple[tuple[str, expr.Pointer], ...] = ()
     #: extract names the spec marks public = true (ids and links, not secrets)
     public: tuple[str, ...] = ()
+    #: inputs the spec marks optional = true: their JSON members are sent only when not empty
+    optional_inputs: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -119,7 +121,10 @@ class Routes:
         raw = spec["operations"]
         #: operation name -> its steps, in order.
         self.operations: dict[str, tuple[Step, ...]] = {
-            name: tuple(_read_step(name, number, step) for number, step in enumerate(raw[name]["steps"], start=1))
+            name: tuple(
+                _read_step(name, number, step, _optional_inputs(raw[name]))
+                for number, step in enumerate(raw[name]["steps"], start=1)
+            )
             for name in OPERATIONS
             if name in raw
         }
@@ -153,9 +158,10 @@ class Routes:
         return origin.operation, origin.number, ref.name
 
 
-def _read_step(operation: str, number: int, raw: dict) -> Step:
+def _read_step(operation: str, number: int, raw: dict, optional_inputs: frozenset[str] = frozenset()) -> Step:
     method = raw["method"].upper()
     return Step(
+        optional_inputs=optional_inputs,
         operation=operation,
         number=number,
         method=method,
@@ -203,3 +209,8 @@ def _from(extract: str | dict) -> str:
 def _matched(value: object) -> object:
     """A match value: as written, or the text of ``{ text = "7101" }``."""
     return value["text"] if isinstance(value, dict) else value
+
+
+def _optional_inputs(operation: dict) -> frozenset[str]:
+    """The inputs an operation marks ``optional = true``."""
+    return frozenset(name for name, item in operation.get("inputs", {}).items() if item.get("optional"))

@@ -21,8 +21,8 @@ from .vocabulary import FIELD, STEP_KEYS
 
 #: Operations whose extracts become session values, which public = true may mark.
 _SESSION_OPERATIONS = ("login", "refresh")
-#: Where an optional input may be used: as the whole value of a member that can be left out.
-_OMITTABLE = ("json", "form", "query")
+#: Where an optional input may be used: as the whole value of a JSON body member, which can be left out.
+_OMITTABLE = ("json",)
 #: Text that reads as a JSON number.
 _NUMBER = re.compile(r"\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*\Z")
 _STATUS = re.compile(r"[1-5][0-9][0-9]\Z")
@@ -118,7 +118,7 @@ class OperationChecks(ValueChecks):
         """``inputs = { username = { optional = true } }``: form inputs the user may leave empty.
 
         An optional input left empty is left out of the request, so it must be
-        the whole value of a JSON member, a form field or a query parameter.
+        the whole value of a member of a JSON body.
         """
         if operation not in _INPUT_OPERATIONS:
             where = " and ".join(_INPUT_OPERATIONS)
@@ -150,7 +150,7 @@ class OperationChecks(ValueChecks):
             if not (whole and len(vpath) >= 2 and isinstance(vpath[-1], str) and any(k in vpath for k in _OMITTABLE)):
                 self.problem(
                     vpath,
-                    f"optional input {name!r} must be the whole value of a JSON member, form field or query parameter",
+                    f"optional input {name!r} must be the whole value of a JSON body member",
                     f'an empty input is left out of the request: write {vpath[-1]} = "${{input.{name}}}"',
                 )
                 return False

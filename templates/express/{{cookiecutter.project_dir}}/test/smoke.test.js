@@ -603,8 +603,12 @@ function forgotValues(user) {
 function registerValues(email, password) {
   // Unique text values too: a real service may refuse a second 'Test' username.
   const text = `Test ${Date.now()}`;
+{%- if cookiecutter.register_inputs | rejectattr("required") | list %}
+  // Optional fields stay empty: the integration leaves them out of the request.
+  const fields = FORMS.register.filter((field) => !field.optional);
+{%- endif %}
   return Object.fromEntries(
-    FORMS.register.map((field) => {
+    {% if cookiecutter.register_inputs | rejectattr("required") | list %}fields{% else %}FORMS.register{% endif %}.map((field) => {
       if (field.type === 'password') {
         return [field.name, password];
       }
