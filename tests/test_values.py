@@ -165,7 +165,7 @@ def test_an_optional_input_must_be_a_whole_member_it_can_be_left_out_of() -> Non
         ('firstName = "${input.first_name}"', 'firstName = "Dr ${input.first_name}"'),
     )
     (found,) = problems(data)
-    assert "json.profile.firstName: optional input 'first_name' must be the whole value of a JSON member" in found
+    assert "json.profile.firstName: optional input 'first_name' must be the whole value of a JSON body member" in found
     assert 'write firstName = "${input.first_name}"' in found
 
 
@@ -205,3 +205,126 @@ def test_one_misuse_is_one_problem_with_a_hint(replacement: tuple[str, str], mes
     assert len(found) == 1, found
     assert message in found[0]
     assert "(hint: " in found[0] and hint in found[0].split("(hint: ", 1)[1]
+
+
+# -- the generated code of each language ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stormpath():
+    return load_spec(STORMPATH)
+
+
+def test_python_reads_the_id_through_last_segment_and_filters_groups(stormpath) -> None:
+    from generator.emit import python
+
+    read = {a.name: a.read for a in python.attributes(stormpath)}
+    assert read["id"] == '_read(record, "/href", _last_segment)'
+    assert read["roles"] == '_read(record, "/groups/items/*[status=ENABLED]/name", _str_tuple)'
+    assert {"_last_segment", "_where", "_str"} <= set(python.converters(stormpath))
+
+
+def test_python_leaves_an_empty_optional_input_out_of_the_body(stormpath) -> None:
+    from generator.emit import python
+
+    (step,) = python.operation(stormpath, stormpath.operations["register"]).steps
+    assert '"surname": last_name, **({"username": username} if username else {})}' in step.call
+
+
+def test_javascript_spreads_an_optional_input_in_only_when_it_has_text(stormpath) -> None:
+    from generator.emit import js
+
+    lines = "\n".join(js.operation(stormpath, stormpath.operations["register"]).lines)
+    assert "...(input.username ? { username: input.username } : {})," in lines
+    assert "read(record, '/href', lastSegment)" in js.user_code(stormpath)["read_fields"]
+    assert {"lastSegment", "where"} <= set(js.converters(stormpath))
+
+
+def test_java_and_csharp_leave_an_empty_optional_input_out(stormpath) -> None:
+    from generator.emit import csharp, java
+
+    fields = {"base_url": "this.baseUrl", "application_id": "this.applicationId"}
+    fields |= {"api_username": "this.apiUsername", "api_password": "this.apiPassword"}
+    (step,) = java.operation(stormpath, stormpath.operations["register"], fields).steps
+    assert '.setAll(unlessEmpty("username", username))' in "\n".join(step.lines)
+    (cs,) = csharp.operation(stormpath, stormpath.operations["register"]).steps
+    assert '"username"));' in cs.code and "JsonBody(WithoutEmpty(" in cs.code
+
+
+def test_java_and_csharp_read_the_id_through_last_segment(stormpath) -> None:
+    from generator.emit import csharp, java
+
+    java_ids = [a.read for a in java.attributes(stormpath) if a.name == "id"]
+    assert java_ids == ['UserRecords.lastSegment(UserRecords.string(record, "/href"))']
+    cs_ids = [p.from_record for p in csharp.properties(stormpath) if p.name == "Id"]
+    assert cs_ids == ['UserRecord.LastSegment(UserRecord.Text(record, "/href"))']
+
+
+def test_acme_emits_no_filter_transform_or_optional_helper() -> None:
+    from generator.emit import csharp, java, js, python
+
+    acme = load_spec(ROOT / "examples" / "acme" / "identity.toml")
+    assert not {"_where", "_last_segment"} & set(python.converters(acme))
+    assert not {"where", "lastSegment"} & set(js.converters(acme))
+    for module in (java, csharp):
+        context = module.context(acme, {})
+        assert not context["pointer_filters"] and not context["value_transforms"] and not context["optional_inputs"]
+
+
+# -- the fake service serves the Stormpath example -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def fake(stormpath):
+    from generator.fake import start, test_settings
+
+    with start({"spec": stormpath.data, "settings": test_settings(stormpath.data)}) as service:
+        yield service
+
+
+def _fake(fake, method: str, path: str, **kwargs):
+    import requests
+
+    return requests.request(method, fake.url + path, timeout=5, **kwargs)
+
+
+SERVICE_AUTH = ("test-api-username", "test-api-password")
+APP = "/v1/applications/test-application-id"
+
+
+def test_fake_records_hold_the_id_in_an_href_and_a_disabled_admin_group(fake) -> None:
+    _fake(fake, "POST", "/__fake__/reset")
+    users = _fake(fake, "GET", "/__fake__/users").json()
+    record = users["user"]["record"]
+    assert expr.apply_transform("last_segment", record["href"]) == users["user"]["expected"]["id"]
+    # The plain user is in a disabled Administrators group: only the filter keeps them from being admin.
+    assert {"name": "Administrators", "status": "NOT-ENABLED"} in record["groups"]["items"]
+    assert resolve_groups(record) == users["user"]["expected"]["roles"]
+    assert users["user"]["expected"]["is_admin"] is False
+
+
+def resolve_groups(record: dict) -> list:
+    return expr.resolve(record, expr.parse_pointer("/groups/items/*[status=ENABLED]/name"))  # type: ignore[return-value]
+
+
+def test_fake_does_not_list_a_public_login_value_as_issued(fake) -> None:
+    import base64
+
+    _fake(fake, "POST", "/__fake__/reset")
+    user = _fake(fake, "GET", "/__fake__/users").json()["user"]
+    value = base64.b64encode(f"{user['username']}:{user['password']}".encode()).decode()
+    login = _fake(fake, "POST", f"{APP}/loginAttempts", json={"type": "basic", "value": value}, auth=SERVICE_AUTH)
+    assert login.status_code == 200, login.text
+    href = login.json()["account"]["href"]
+    issued = [item["value"] for item in _fake(fake, "GET", "/__fake__/calls").json()["issued"]]
+    assert href not in issued  # public = true: an account link, not a secret S17 looks for
+
+
+@pytest.mark.parametrize(("username", "status"), [(None, 201), ("", 400), ("new-user", 201)])
+def test_fake_register_takes_an_optional_input_left_out_but_never_empty(fake, username, status) -> None:
+    _fake(fake, "POST", "/__fake__/reset")
+    body = {"email": f"n{status}{username}@example.com", "password": "pw-12345678", "givenName": "N", "surname": "U"}
+    if username is not None:
+        body["username"] = username
+    answer = _fake(fake, "POST", f"{APP}/accounts", json=body, auth=SERVICE_AUTH)
+    assert answer.status_code == status, answer.text
