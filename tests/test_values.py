@@ -219,8 +219,8 @@ def test_python_reads_the_id_through_last_segment_and_filters_groups(stormpath) 
     from generator.emit import python
 
     read = {a.name: a.read for a in python.attributes(stormpath)}
-    assert read["id"] == '_read(record, "/href", _last_segment)'
-    assert read["roles"] == '_read(record, "/groups/items/*[status=ENABLED]/name", _str_tuple)'
+    assert read["id"] == '_read(record, "id", "/href", _last_segment)'
+    assert read["roles"] == '_read(record, "groups", "/groups/items/*[status=ENABLED]/name", _str_tuple)'
     assert {"_last_segment", "_where", "_str"} <= set(python.converters(stormpath))
 
 
@@ -328,3 +328,60 @@ def test_fake_register_takes_an_optional_input_left_out_but_never_empty(fake, us
         body["username"] = username
     answer = _fake(fake, "POST", f"{APP}/accounts", json=body, auth=SERVICE_AUTH)
     assert answer.status_code == status, answer.text
+
+
+# -- the Python readers at run time (flask and django include templates/_python/readers.py) --
+
+
+def python_readers(spec) -> dict:
+    """The readers module rendered for ``spec`` and executed, beside the errors it raises."""
+    from collections.abc import Callable
+    from typing import Any
+
+    import jinja2
+
+    from generator.emit import python
+
+    source = (ROOT / "templates" / "_python" / "readers.py").read_text(encoding="utf-8")
+    cookiecutter = {"class_name": spec.service.class_name, "converters": python.converters(spec)}
+    code = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(source).render(cookiecutter=cookiecutter)
+
+    class ServiceError(Exception):
+        code = "failed"
+        status = 502
+
+    class ServiceUnavailable(ServiceError):
+        code = "service_unavailable"
+        status = 503
+
+    namespace = {"Callable": Callable, "Any": Any, "ServiceUnavailable": ServiceUnavailable}
+    namespace[f"{spec.service.class_name}Error"] = ServiceError
+    exec(compile(code, "readers.py", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("record", [{"href": "https://x/v1/accounts/a1"}, {"href": "https://x/a1", "email": None}])
+def test_s03_a_required_field_missing_or_null_is_failed_naming_operation_and_field(stormpath, record) -> None:
+    readers = python_readers(stormpath)
+    with pytest.raises(Exception) as err:
+        readers["_read"](record, "email", "/email", readers["_str"])
+    assert (err.value.code, err.value.status) == ("failed", 502)  # not 503 service_unavailable
+    assert str(err.value) == "get_user: field 'email' (/email) is missing or null"
+    assert readers["_read"](record, "email", "/email", readers["_str"], optional=True) is None
+
+
+def test_s05_the_python_filter_keeps_only_enabled_groups_and_last_segment_is_the_id(stormpath) -> None:
+    readers = python_readers(stormpath)
+    record = {
+        "href": "https://api.stormpath.com/v1/accounts/3apen",
+        "groups": {
+            "items": [
+                {"name": "Administrators", "status": "DISABLED"},
+                {"name": "Support", "status": "ENABLED"},
+                {"name": "Escaped/Name", "status": 1},
+            ]
+        },
+    }
+    pointer = "/groups/items/*[status=ENABLED]/name"
+    assert readers["_read"](record, "groups", pointer, readers["_str_tuple"]) == ("Support",)
+    assert readers["_read"](record, "id", "/href", readers["_last_segment"]) == "3apen"

@@ -334,7 +334,7 @@ def reader(field: Field) -> str:
     if field.type == "enum":
         convert += "(" + ", ".join(string(v) for v in field.values) + ")"
     optional = ", optional=True" if field.optional else ""
-    return f"_read(record, {string(str(field.pointer))}, {convert}{optional})"
+    return f"_read(record, {string(field.name)}, {string(str(field.pointer))}, {convert}{optional})"
 
 
 def _active(spec: Spec) -> str:

@@ -2,13 +2,17 @@
 _MISSING = object()
 
 
-def _read(record: object, pointer: str, convert: Callable[[object], Any], *, optional: bool = False) -> Any:
-    """Read and convert the value at a JSON pointer (``*`` maps over an array)."""
+def _read(record: object, field: str, pointer: str, convert: Callable[[object], Any], *, optional: bool = False) -> Any:
+    """Read and convert the value of a field at its JSON pointer (``*`` maps over an array).
+
+    A required field that is missing or null is the service answering
+    something unexpected (``failed``, 502), named in the log by field.
+    """
     value = _resolve(record, pointer.split("/")[1:] if pointer else [])
     if value is _MISSING or value is None:
         if optional:
             return None
-        raise ServiceUnavailable(f"the user record has no value at {pointer}")
+        raise {{ cookiecutter.class_name }}Error(f"get_user: field {field!r} ({pointer or '/'}) is missing or null")
     try:
         return convert(value)
     except (TypeError, ValueError) as err:
