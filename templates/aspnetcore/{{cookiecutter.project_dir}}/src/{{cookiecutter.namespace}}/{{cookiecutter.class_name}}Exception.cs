@@ -95,7 +95,7 @@ public class {{ N }}Exception : Exception
         {{ N }}ErrorKind.Conflict => "An account with these details already exists.",
         {{ N }}ErrorKind.InvalidInput => "Some of the details are not valid.",
         {{ N }}ErrorKind.ServiceUnavailable => "The identity service is unavailable. Please try again later.",
-        _ => "The identity service could not complete the request.",
+        _ => "The identity service answered something unexpected.",
     };
 
     /// <summary>The exception of a given kind.</summary>
