@@ -236,7 +236,7 @@ def test_javascript_spreads_an_optional_input_in_only_when_it_has_text(stormpath
 
     lines = "\n".join(js.operation(stormpath, stormpath.operations["register"]).lines)
     assert "...(input.username ? { username: input.username } : {})," in lines
-    assert "read(record, '/href', lastSegment)" in js.user_code(stormpath)["read_fields"]
+    assert "read(record, 'id', '/href', lastSegment)" in js.user_code(stormpath)["read_fields"]
     assert {"lastSegment", "where"} <= set(js.converters(stormpath))
 
 

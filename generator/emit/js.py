@@ -288,7 +288,7 @@ def reader(field: Field) -> Call:
     convert: Node = "lastSegment" if field.transform == "last_segment" else CONVERTERS[field.type]
     if field.type == "enum":
         convert = Call("oneOf", tuple(string(v) for v in field.values))
-    args: tuple[Node, ...] = ("record", string(str(field.pointer)), convert)
+    args: tuple[Node, ...] = ("record", string(field.name), string(str(field.pointer)), convert)
     return Call("read", args + (("OPTIONAL",) if field.optional else ()))
 
 
@@ -432,7 +432,7 @@ def error_imports(spec: Spec) -> list[str]:
 
 def routes_error_imports(spec: Spec) -> list[str]:
     """The error classes ``lib/routes.js`` names: the forgot route also tells unknown users from other failures."""
-    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable"]
+    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable", "UnexpectedAnswer"]
     return names + (["UnexpectedResponse", "UserNotFound"] if spec.has("forgot_password") else [])
 
 

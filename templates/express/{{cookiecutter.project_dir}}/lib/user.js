@@ -9,7 +9,7 @@
  * is what `/auth/me` answers.
  */
 
-const { ServiceUnavailable } = require('./errors');
+const { ServiceUnavailable, UnexpectedAnswer } = require('./errors');
 
 /** Roles that make a user an administrator (`is_admin`). */
 {{ cookiecutter.user_code.admin_roles }}
@@ -32,7 +32,8 @@ class {{ cookiecutter.class_name }}User {
    *
    * @param {object} record the user record get_user returned
    * @returns {{ '{' }}{{ cookiecutter.class_name }}User}
-   * @throws {ServiceUnavailable} when a field is missing or has the wrong type
+   * @throws {UnexpectedAnswer} when a required field is missing or null
+   * @throws {ServiceUnavailable} when a field has the wrong type
    */
   static fromRecord(record) {
 {{ cookiecutter.user_code.read_fields }}
@@ -84,11 +85,13 @@ class {{ cookiecutter.class_name }}User {
 }
 
 /**
- * Read the value at a JSON pointer (`*` maps over an array) and convert it.
+ * Read the value of a field at its JSON pointer (`*` maps over an array) and
+ * convert it.
  *
- * @throws {ServiceUnavailable} when the value is missing or has the wrong type
+ * @throws {UnexpectedAnswer} when a required field is missing or null
+ * @throws {ServiceUnavailable} when the value has the wrong type
  */
-function read(record, pointer, convert, optional = false) {
+function read(record, field, pointer, convert, optional = false) {
   const value = resolve(
     record,
     pointer === '' ? [] : pointer.split('/').slice(1),
@@ -97,7 +100,9 @@ function read(record, pointer, convert, optional = false) {
     if (optional) {
       return null;
     }
-    throw new ServiceUnavailable(`the user record has no value at ${pointer}`);
+    throw new UnexpectedAnswer(
+      `get_user: field '${field}' (${pointer || '/'}) is missing or null`,
+    );
   }
   try {
     return convert(value);
