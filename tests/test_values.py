@@ -255,9 +255,9 @@ def test_java_and_csharp_read_the_id_through_last_segment(stormpath) -> None:
     from generator.emit import csharp, java
 
     java_ids = [a.read for a in java.attributes(stormpath) if a.name == "id"]
-    assert java_ids == ['UserRecords.lastSegment(UserRecords.string(record, "/href"))']
+    assert java_ids == ['UserRecords.lastSegment(UserRecords.string(record, "id", "/href"))']
     cs_ids = [p.from_record for p in csharp.properties(stormpath) if p.name == "Id"]
-    assert cs_ids == ['UserRecord.LastSegment(UserRecord.Text(record, "/href"))']
+    assert cs_ids == ['UserRecord.LastSegment(UserRecord.Text(record, "id", "/href"))']
 
 
 def test_acme_emits_no_filter_transform_or_optional_helper() -> None:

@@ -472,9 +472,15 @@ def record_reader(spec: Spec, field: Field) -> str:
         enum = _enum_of(spec, field)
         if field.optional:
             return f"Optional{enum.parse}(UserRecord.OptionalText(record, {pointer}))"
-        return f"{enum.parse}(UserRecord.Text(record, {pointer}))"
+        return f"{enum.parse}(UserRecord.Text(record, {_required(field)}))"
     required, optional = RECORD_READERS[field.type]
-    return transformed(field, f"UserRecord.{optional if field.optional else required}(record, {pointer})")
+    args = pointer if field.optional else _required(field)
+    return transformed(field, f"UserRecord.{optional if field.optional else required}(record, {args})")
+
+
+def _required(field: Field) -> str:
+    """A required reader's arguments after the record: the field's name (for the error), then its pointer."""
+    return f"{string(field.name)}, {string(str(field.pointer))}"
 
 
 def transformed(field: Field, read: str) -> str:
@@ -525,7 +531,7 @@ def properties(spec: Spec) -> list[Property]:
                 "string?" if optional else "string",
                 not optional,
                 f"{doc} From field <c>{comment(field.name)}</c>.",
-                transformed(field, f"UserRecord.{reader}(record, {pointer})"),
+                transformed(field, f"UserRecord.{reader}(record, {pointer if optional else _required(field)})"),
                 f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
                 add,
                 name,
@@ -536,7 +542,8 @@ def properties(spec: Spec) -> list[Property]:
         roles_read = "[]"
     else:
         reader = "TextListOrEmpty" if roles.optional else "TextList"
-        roles_read = f"UserRecord.{reader}(record, {string(str(roles.pointer))})"
+        args = string(str(roles.pointer)) if roles.optional else _required(roles)
+        roles_read = f"UserRecord.{reader}(record, {args})"
     out.append(
         Property(
             "Roles",
@@ -635,7 +642,7 @@ def _active(spec: Spec) -> str:
     if rule.equals is None:
         if field.optional:
             return f"UserRecord.OptionalFlag(record, {pointer}) == true"
-        return f"UserRecord.Flag(record, {pointer})"
+        return f"UserRecord.Flag(record, {_required(field)})"
     return f"UserRecord.ScalarText(record, {pointer}) == {string(rule.equals)}"
 
 

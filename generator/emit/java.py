@@ -384,7 +384,13 @@ def enums(spec: Spec) -> list[EnumType]:
 def reader(f: Field) -> str:
     """The expression that reads ``f`` out of ``record``, with its Java type."""
     method = READERS[f.type][1 if f.optional else 0]
-    return transformed(f, f"UserRecords.{method}(record, {string(str(f.pointer))})")
+    return transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
+
+
+def _field_and_pointer(f: Field) -> str:
+    """The reader's arguments after the record: a required field's name (for the error), then its pointer."""
+    pointer = string(str(f.pointer))
+    return pointer if f.optional else f"{string(f.name)}, {pointer}"
 
 
 def transformed(f: Field, read: str) -> str:
@@ -428,7 +434,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             continue
         f = fields[source]
         method = "optionalString" if f.optional else "string"
-        read = transformed(f, f"UserRecords.{method}(record, {string(str(f.pointer))})")
+        read = transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
         out.append(
             Attribute(
                 name,
