@@ -197,8 +197,13 @@ def test_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
 def test_routes_import_what_the_forgot_route_needs_only_with_one() -> None:
     spec = load_spec(ACME)
     assert js.context(spec, {})["routes_imports"] == (
-        "const {\n  AcmeError,\n  InvalidCredentials,\n  ServiceUnavailable,\n  UnexpectedAnswer,\n  UnexpectedResponse,\n"
-        "  UserNotFound,\n} = require('./errors');"
+        "const {\n  AcmeError,\n  InvalidCredentials,\n  ServiceUnavailable,\n  UnexpectedAnswer,\n"
+        "  UnexpectedResponse,\n  UserNotFound,\n} = require('./errors');"
     )
     without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
-    assert js.routes_error_imports(without) == ["AcmeError", "InvalidCredentials", "ServiceUnavailable", "UnexpectedAnswer"]
+    assert js.routes_error_imports(without) == [
+        "AcmeError",
+        "InvalidCredentials",
+        "ServiceUnavailable",
+        "UnexpectedAnswer",
+    ]

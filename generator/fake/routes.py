@@ -175,7 +175,9 @@ def _read_step(operation: str, number: int, raw: dict, optional_inputs: frozense
         ok=tuple(raw.get("ok", DEFAULT_OK.get(method, DEFAULT_OK_WITH_BODY))),
         errors=_read_errors(raw.get("errors", {})),
         extract=tuple((name, expr.parse_pointer(_from(pointer))) for name, pointer in raw.get("extract", {}).items()),
-        public=tuple(name for name, item in raw.get("extract", {}).items() if isinstance(item, dict) and item.get("public")),
+        public=tuple(
+            name for name, item in raw.get("extract", {}).items() if isinstance(item, dict) and item.get("public")
+        ),
     )
 
 
@@ -196,7 +198,11 @@ def _read_errors(raw: dict | list) -> tuple[Rule, ...]:
     if isinstance(raw, dict):
         return tuple(Rule(int(status), kind) for status, kind in raw.items())
     return tuple(
-        Rule(item["status"], item["kind"], tuple((expr.parse_pointer(p), _matched(v)) for p, v in item.get("match", {}).items()))
+        Rule(
+            item["status"],
+            item["kind"],
+            tuple((expr.parse_pointer(p), _matched(v)) for p, v in item.get("match", {}).items()),
+        )
         for item in raw
     )
 

@@ -104,7 +104,11 @@ def unify_text(value: expr.Value, text: str, found: Bindings, where: str) -> Non
 
 
 def unify_json(
-    value: expr.Value, doc: object, found: Bindings, tokens: tuple[str, ...] = (), optional: frozenset[str] = frozenset()
+    value: expr.Value,
+    doc: object,
+    found: Bindings,
+    tokens: tuple[str, ...] = (),
+    optional: frozenset[str] = frozenset(),
 ) -> None:
     """Match a JSON document against a described body; members the spec does not name are allowed.
 

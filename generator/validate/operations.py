@@ -397,7 +397,8 @@ class OperationChecks(ValueChecks):
             self.problem(
                 path,
                 f"{expected!r} is text that looks like a number; match compares types, so it never matches the number",
-                f'to match the JSON number write "{ptr}" = {expected}; to match text write "{ptr}" = {{ text = "{expected}" }}',
+                f'to match the JSON number write "{ptr}" = {expected}; '
+                f'to match text write "{ptr}" = {{ text = "{expected}" }}',
             )
         else:
             return pointer, expected
@@ -438,10 +439,11 @@ class OperationChecks(ValueChecks):
                 out.append((key, pointer))
         return tuple(out)
 
-
     def extract_table(self, raw: dict, path: KeyPath, key: str, draft: Draft) -> Any:
         """``{ from = "/account/href", public = true }``: the pointer, after noting a public value."""
-        t = self.table(raw, path, ("from", "public"), ("from",), f'write {key} = {{ from = "/pointer", public = true }}')
+        t = self.table(
+            raw, path, ("from", "public"), ("from",), f'write {key} = {{ from = "/pointer", public = true }}'
+        )
         public = self.typed(t.get("public", False), (*path, "public"), bool, "true or false")
         if public and path[1] not in _SESSION_OPERATIONS:
             hint = "only what login extracts is kept in the session; remove public"
