@@ -40,7 +40,7 @@ from ..lang.names import fresh
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import session_keys
+from ..plan.operations import public_values, session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
 
@@ -700,11 +700,6 @@ def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[l
     return [jdk, libraries, own]
 
 
-def public_values(spec: Spec) -> set[str]:
-    """The session values login marks ``public = true``: ids and links, not secrets."""
-    return {name for step in spec.operations["login"].steps for name in step.public}
-
-
 def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The Java part of a target's context: names, settings, the user type, client methods, test data."""
     names = spring_names(spec)
@@ -728,7 +723,9 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ops": ops,
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
         # (values login marks public = true, an id or a link, are no secrets: S17 skips them)
-        "session_values": sorted({name for op in ops.values() for _, name in op.session_locals} - public_values(spec)),
+        "session_values": sorted(
+            {name for op in ops.values() for _, name in op.session_locals} - set(public_values(spec))
+        ),
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,

@@ -13,7 +13,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import session_keys
+from ..plan.operations import public_values, session_keys
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -381,6 +381,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "view_error_imports": view_error_imports(spec),
         "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
+        # session values the spec marks public (ids, links): S17 does not count them as secrets
+        "public_values": public_values(spec),
     }
 
 

@@ -7,7 +7,7 @@ the steps first use them, and Spring's S17 test looks for them in cookies.
 
 from __future__ import annotations
 
-from ..model import Operation
+from ..model import Operation, Spec
 
 
 def session_keys(op: Operation) -> tuple[str, ...]:
@@ -18,3 +18,8 @@ def session_keys(op: Operation) -> tuple[str, ...]:
             if ref.ns == "session":
                 seen.setdefault(ref.name)
     return tuple(seen)
+
+
+def public_values(spec: Spec) -> list[str]:
+    """The session values login marks ``public = true`` (ids, links): no secrets, so S17 does not count them."""
+    return sorted({name for step in spec.operations["login"].steps for name in step.public})
