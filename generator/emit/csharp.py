@@ -28,7 +28,7 @@ from ..lang.csharp import (
 from ..lang.scalars import interpolated, plain_text
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES
-from ..plan.operations import session_keys
+from ..plan.operations import session_keys, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -827,6 +827,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "pointer_filters": any(f.pointer.where for f in spec.user),
         # the client's WithoutEmpty only when an operation has optional inputs
         "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
+        # False when every service session value is public: the fake then issues no token for S17 to look for
+        "session_secrets": session_secrets(spec),
         # ... and UserRecord the value transforms the fields use (LastSegment)
         "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

@@ -40,7 +40,7 @@ from ..lang.names import fresh
 from ..model import CANONICAL, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import public_values, session_keys
+from ..plan.operations import public_values, session_keys, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
 
@@ -737,6 +737,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "pointer_filters": any(f.pointer.where for f in spec.user),
         # the client's unlessEmpty only when an operation has optional inputs
         "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
+        # False when every service session value is public: the fake then issues no token for S17 to look for
+        "session_secrets": session_secrets(spec),
         # ... and the value transforms the fields use (lastSegment)
         "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

@@ -13,7 +13,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import public_values, session_keys
+from ..plan.operations import public_values, session_keys, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -383,6 +383,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "converters": converters(spec),
         # session values the spec marks public (ids, links): S17 does not count them as secrets
         "public_values": public_values(spec),
+        "session_secrets": session_secrets(spec),
     }
 
 
