@@ -82,8 +82,8 @@ class {{ N }}SmokeTests {
     /** The session TTL the tests run with, and the time the clock jumps to see it pass. */
     private static final Duration TTL = Duration.ofMinutes(1);
 {% for f in cookiecutter.java_fixtures %}
-    private static final Fixture {{ f.key | upper }} = fixture(new Fixture({{ f.key | java }}, {{ f.username | java }}, {{ f.password | java }},
-            {{ f.email | java }}, """
+    private static final Fixture {{ f.key | upper }} = fixture(new Fixture({{ f.key | java }},
+            {{ f.username | java }}, {{ f.password | java }}, {{ f.email | java }}, """
 {{ f.me_json | javatext | indent(12, true) }}"""));
 {% endfor %}
     /** The role {@code /admin} requires. */
