@@ -162,6 +162,8 @@ class Step:
     ok: tuple[int, ...] = (200,)
     errors: tuple[ErrorRule, ...] = ()
     extract: tuple[tuple[str, Pointer], ...] = ()
+    #: extract names marked ``public = true``: ids and links, not secrets (S17 does not look for them in cookies).
+    public: tuple[str, ...] = ()
 
     @property
     def absolute(self) -> bool:
@@ -185,6 +187,8 @@ class Operation:
     steps: tuple[Step, ...]
     #: the query parameter of the emailed link that carries the token (reset_password, verify_email)
     token_query: str | None = None
+    #: inputs marked ``optional = true`` in ``inputs``: a form field the user may leave empty.
+    optional_inputs: tuple[str, ...] = ()
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -216,6 +220,8 @@ class Field:
     pointer: Pointer
     optional: bool = False
     values: tuple[str, ...] = ()  # for enum
+    #: a value transform applied to the text read (:data:`generator.expr.VALUE_TRANSFORMS`), e.g. ``last_segment``.
+    transform: str | None = None
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def test_the_user_has_canonical_then_spec_properties() -> None:
     assert "email" in attrs and list(attrs).count("email") == 1
     assert attrs["status"].type == "Status" and attrs["status"].read.startswith("Status.of(")
     assert attrs["created"].type == "OffsetDateTime" and attrs["created"].nullable
-    assert attrs["active"].read == '"ACTIVE".equals(UserRecords.string(record, "/status"))'
+    assert attrs["active"].read == '"ACTIVE".equals(UserRecords.string(record, "status", "/status"))'
 
 
 def test_optional_roles_default_to_none() -> None:

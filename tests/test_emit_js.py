@@ -164,8 +164,8 @@ def test_login_is_straight_line_requests_returning_what_it_extracted() -> None:
 
 def test_the_user_reads_every_field_and_maps_the_canonical_ones() -> None:
     code = js.user_code(load_spec(ACME))
-    assert "      groups: read(record, '/groups/*/name', strings)," in code["read_fields"]
-    assert "      status: read(record, '/status', oneOf('ACTIVE', 'LOCKED'))," in code["read_fields"]
+    assert "      groups: read(record, 'groups', '/groups/*/name', strings)," in code["read_fields"]
+    assert "      status: read(record, 'status', '/status', oneOf('ACTIVE', 'LOCKED'))," in code["read_fields"]
     assert "      active: fields.status === 'ACTIVE'," in code["build"]
     assert "      first_name: fields.given_name," in code["build"]
     assert code["date_fields"] == "const DATE_FIELDS = Object.freeze(['created']);"
@@ -202,11 +202,16 @@ def test_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
 def test_routes_import_what_the_forgot_route_needs_only_with_one() -> None:
     spec = load_spec(ACME)
     assert js.context(spec, {})["routes_imports"] == (
-        "const {\n  AcmeError,\n  InvalidCredentials,\n  ServiceUnavailable,\n  UnexpectedResponse,\n"
-        "  UserNotFound,\n} = require('./errors');"
+        "const {\n  AcmeError,\n  InvalidCredentials,\n  ServiceUnavailable,\n  UnexpectedAnswer,\n"
+        "  UnexpectedResponse,\n  UserNotFound,\n} = require('./errors');"
     )
     without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
-    assert js.routes_error_imports(without) == ["AcmeError", "InvalidCredentials", "ServiceUnavailable"]
+    assert js.routes_error_imports(without) == [
+        "AcmeError",
+        "InvalidCredentials",
+        "ServiceUnavailable",
+        "UnexpectedAnswer",
+    ]
 
 
 def test_lifecycle_methods_are_named_and_take_what_the_contract_says() -> None:

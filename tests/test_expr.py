@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator.expr import (
@@ -14,6 +16,8 @@ from generator.expr import (
     Ref,
     Template,
     Transform,
+    Where,
+    add_excluded,
     assign,
     parse_pointer,
     parse_ref,
@@ -338,3 +342,66 @@ def test_what_assign_places_resolve_reads(pointer: str, value: object) -> None:
     doc: dict = {}
     assign(doc, parse_pointer(pointer), value)
     assert resolve(doc, parse_pointer(pointer)) == value
+
+
+# -- list filters: *[member=value] ---------------------------------------------------
+
+GROUPS = {
+    "groups": [
+        {"name": "admins", "status": "DISABLED"},
+        {"name": "users", "status": "ENABLED"},
+        {"name": "staff"},
+        {"name": "ops", "status": None},
+        {"name": "numbers", "status": 1},
+    ]
+}
+
+
+def test_a_filter_keeps_only_elements_whose_member_is_the_text() -> None:
+    # Security relevant: a member of a disabled admins group is not admin.
+    assert resolve(GROUPS, parse_pointer("/groups/*[status=ENABLED]/name")) == ["users"]
+
+
+def test_a_filter_never_matches_a_number_with_text() -> None:
+    assert resolve(GROUPS, parse_pointer("/groups/*[status=1]/name")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("/groups/*[status=ENABLED]/name", Where("status", "ENABLED")),
+        ("/a/*[x~1y=p~0q]/b", Where("x/y", "p~q")),
+        ("/a/*[kind=a=b]]/b", Where("kind", "a=b]")),
+        ("/a/*[kind=]/b", Where("kind", "")),
+    ],
+)
+def test_filters_parse_and_print_back(text: str, where: Where) -> None:
+    pointer = parse_pointer(text)
+    assert pointer.where == where
+    assert pointer.has_wildcard
+    assert str(pointer) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "hint"),
+    [
+        ("/a/*[status]/b", "is not a filter", "*[member=value]"),
+        ("/a/*[status=x/b", "is not a filter", "*[member=value]"),
+        ("/a/*[=x]/b", "names no member", "*[member=value]"),
+        ("/a/*[s=x]/*/b", "more than one '*'", "one array only"),
+    ],
+)
+def test_bad_filters(text: str, message: str, hint: str) -> None:
+    with pytest.raises(ExprError, match=re.escape(message)) as err:
+        parse_pointer(text)
+    assert hint in err.value.hint
+
+
+def test_assign_behind_a_filter_sets_the_member_so_resolve_reads_it_back() -> None:
+    doc: dict = {}
+    pointer = parse_pointer("/groups/*[status=ENABLED]/name")
+    assign(doc, pointer, ["admins", "users"])
+    assert doc == {"groups": [{"status": "ENABLED", "name": "admins"}, {"status": "ENABLED", "name": "users"}]}
+    add_excluded(doc, pointer, "admins")
+    assert doc["groups"][-1] == {"status": "NOT-ENABLED", "name": "admins"}
+    assert resolve(doc, pointer) == ["admins", "users"]

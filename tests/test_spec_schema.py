@@ -301,6 +301,7 @@ TABLES: dict[str, tuple[Callable[[dict], dict], tuple[str | int, ...], tuple[str
     "credentials": (_as_is, ("service", "credentials"), ("properties", "service", "properties", "credentials")),
     "operations": (_as_is, ("operations",), ("properties", "operations")),
     "operation": (_as_is, ("operations", "login"), ("$defs", "operation")),
+    "operation with a form": (_as_is, ("operations", "register"), ("$defs", "input_operation")),
     "operation with an emailed link": (_as_is, ("operations", "reset_password"), ("$defs", "token_operation")),
     "step": (_as_is, ("operations", "login", "steps", 0), ("$defs", "step")),
     "basic auth": (

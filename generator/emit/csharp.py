@@ -37,6 +37,7 @@ from ..plan.operations import (
     client_method,
     login_session,
     session_keys,
+    session_secrets,
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
@@ -199,6 +200,8 @@ class Names:
     locals: dict[str, str]
     #: option properties that may be null, by setting name
     nullable: frozenset[str] = frozenset()
+    #: references of inputs the spec marks optional: left out of a JSON body when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -241,13 +244,22 @@ def value(node: expr.Value, names: Names) -> str:
         return literal(node.value)
     if isinstance(node, expr.Obj):
         members = [f"[{string(k)}] = {value(v, names)}," for k, v in node.items]
-        return "\n".join(["new JsonObject", "{", *indent(members), "}"])
+        body = "\n".join(["new JsonObject", "{", *indent(members), "}"])
+        optional = [k for k, v in node.items if isinstance(v, expr.Template) and str(v.single_ref) in names.optional]
+        if not optional:
+            return body
+        # optional inputs the user left empty are left out, not sent as ""
+        return f"WithoutEmpty(\n{_indented(body)},\n" + ",\n".join(_indented(string(k)) for k in optional) + ")"
     if isinstance(node, expr.Arr):
         if not node.items:
             return "new JsonArray()"
         items = [value(v, names) + ("," if i < len(node.items) - 1 else "") for i, v in enumerate(node.items)]
         return "\n".join(["new JsonArray(", *indent(items), ")"]).replace("\n)", ")")
     raise TypeError(node)
+
+
+def _indented(code: str) -> str:
+    return "\n".join(indent(code.split("\n")))
 
 
 def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> str:
@@ -334,7 +346,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     renewed = method.returns if method else ()
     last = len(op.steps)
     for number_, step in enumerate(op.steps, 1):
-        names = Names(dict(locals_), nullable)
+        names = Names(dict(locals_), nullable, frozenset(f"input.{name}" for name in op.optional_inputs))
         outcomes_name = pascal(op.name) + (f"Step{number_}" if len(op.steps) > 1 else "") + "Outcomes"
         extracts = []
         # refresh returns what its last step extracts straight from the response
@@ -541,9 +553,22 @@ def record_reader(spec: Spec, field: Field) -> str:
         enum = _enum_of(spec, field)
         if field.optional:
             return f"Optional{enum.parse}(UserRecord.OptionalText(record, {pointer}))"
-        return f"{enum.parse}(UserRecord.Text(record, {pointer}))"
+        return f"{enum.parse}(UserRecord.Text(record, {_required(field)}))"
     required, optional = RECORD_READERS[field.type]
-    return f"UserRecord.{optional if field.optional else required}(record, {pointer})"
+    args = pointer if field.optional else _required(field)
+    return transformed(field, f"UserRecord.{optional if field.optional else required}(record, {args})")
+
+
+def _required(field: Field) -> str:
+    """A required reader's arguments after the record: the field's name (for the error), then its pointer."""
+    return f"{string(field.name)}, {string(str(field.pointer))}"
+
+
+def transformed(field: Field, read: str) -> str:
+    """``read`` with the field's value transform applied (``UserRecord.LastSegment(...)``), if it has one."""
+    if field.transform is None:
+        return read
+    return f"UserRecord.{pascal(field.transform)}({read})"
 
 
 def _enum_of(spec: Spec, field: Field) -> Enum:
@@ -587,7 +612,7 @@ def properties(spec: Spec) -> list[Property]:
                 "string?" if optional else "string",
                 not optional,
                 f"{doc} From field <c>{comment(field.name)}</c>.",
-                f"UserRecord.{reader}(record, {pointer})",
+                transformed(field, f"UserRecord.{reader}(record, {pointer if optional else _required(field)})"),
                 f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
                 add,
                 name,
@@ -598,7 +623,8 @@ def properties(spec: Spec) -> list[Property]:
         roles_read = "[]"
     else:
         reader = "TextListOrEmpty" if roles.optional else "TextList"
-        roles_read = f"UserRecord.{reader}(record, {string(str(roles.pointer))})"
+        args = string(str(roles.pointer)) if roles.optional else _required(roles)
+        roles_read = f"UserRecord.{reader}(record, {args})"
     out.append(
         Property(
             "Roles",
@@ -697,7 +723,7 @@ def _active(spec: Spec) -> str:
     if rule.equals is None:
         if field.optional:
             return f"UserRecord.OptionalFlag(record, {pointer}) == true"
-        return f"UserRecord.Flag(record, {pointer})"
+        return f"UserRecord.Flag(record, {_required(field)})"
     return f"UserRecord.ScalarText(record, {pointer}) == {string(rule.equals)}"
 
 
@@ -888,4 +914,12 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "register_username": register_username,
         "forgot_values": forgot_values(spec, users),
         "operation_names": list(spec.operations),
+        # JsonPointer gets the *[member=value] list filter only when a field uses one.
+        "pointer_filters": any(f.pointer.where for f in spec.user),
+        # the client's WithoutEmpty only when an operation has optional inputs
+        "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
+        # False when every service session value is public: the fake then issues no token for S17 to look for
+        "session_secrets": session_secrets(spec),
+        # ... and UserRecord the value transforms the fields use (LastSegment)
+        "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

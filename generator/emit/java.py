@@ -47,7 +47,9 @@ from ..plan.operations import (
     SessionValue,
     client_method,
     login_session,
+    public_values,
     session_keys,
+    session_secrets,
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..targets import TARGETS
@@ -137,6 +139,8 @@ class Names:
 
     locals: dict[str, str]
     fields: dict[str, str]
+    #: references of inputs the spec marks optional: left out of a JSON body when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -175,7 +179,11 @@ def value(node: expr.Value, names: Names) -> Code:
     if isinstance(node, expr.Obj):
         chain = Call("object()")
         for key, item in node.items:
-            if isinstance(item, (expr.Obj, expr.Arr)):
+            ref = item.single_ref if isinstance(item, expr.Template) else None
+            if ref is not None and str(ref) in names.optional:
+                # an optional input the user left empty is left out, not sent as ""
+                chain = chain.then("setAll", Apply("unlessEmpty", (string(key), names.of(ref))))
+            elif isinstance(item, (expr.Obj, expr.Arr)):
                 chain = chain.then("set", string(key), value(item, names))
             else:
                 chain = chain.then("put", string(key), value(item, names))
@@ -267,7 +275,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     renewed = method.returns if method else ()
     last = len(op.steps)
     for number, step in enumerate(op.steps, 1):
-        names = Names(dict(locals_), fields)
+        names = Names(dict(locals_), fields, frozenset(f"input.{name}" for name in op.optional_inputs))
         after: list[str] = []
         # refresh returns what its last step extracts straight from the response
         returned_here = number == last and any(v.step == last for v in renewed)
@@ -474,7 +482,20 @@ def enums(spec: Spec) -> list[EnumType]:
 def reader(f: Field) -> str:
     """The expression that reads ``f`` out of ``record``, with its Java type."""
     method = READERS[f.type][1 if f.optional else 0]
-    return f"UserRecords.{method}(record, {string(str(f.pointer))})"
+    return transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
+
+
+def _field_and_pointer(f: Field) -> str:
+    """The reader's arguments after the record: a required field's name (for the error), then its pointer."""
+    pointer = string(str(f.pointer))
+    return pointer if f.optional else f"{string(f.name)}, {pointer}"
+
+
+def transformed(f: Field, read: str) -> str:
+    """``read`` with the field's value transform applied (``UserRecords.lastSegment(...)``), if it has one."""
+    if f.transform is None:
+        return read
+    return f"UserRecords.{camel(f.transform)}({read})"
 
 
 def attributes(spec: Spec) -> list[Attribute]:
@@ -511,7 +532,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             continue
         f = fields[source]
         method = "optionalString" if f.optional else "string"
-        read = f"UserRecords.{method}(record, {string(str(f.pointer))})"
+        read = transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
         out.append(
             Attribute(
                 name,
@@ -799,7 +820,10 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "enums": enums(spec),
         "ops": ops,
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
-        "session_values": sorted({name for op in ops.values() for _, name in op.session_locals}),
+        # (values login marks public = true, an id or a link, are no secrets: S17 skips them)
+        "session_values": sorted(
+            {name for op in ops.values() for _, name in op.session_locals} - set(public_values(spec))
+        ),
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,
@@ -819,4 +843,12 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "java_fixtures": [fixture(spec, u) for u in users],
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),
+        # UserRecords gets the *[member=value] list filter only when a field uses one.
+        "pointer_filters": any(f.pointer.where for f in spec.user),
+        # the client's unlessEmpty only when an operation has optional inputs
+        "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
+        # False when every service session value is public: the fake then issues no token for S17 to look for
+        "session_secrets": session_secrets(spec),
+        # ... and the value transforms the fields use (lastSegment)
+        "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
     }

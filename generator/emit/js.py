@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .. import expr
 from ..lang.js import (
+    SPREAD,
     Call,
     Items,
     Members,
@@ -31,7 +32,15 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import LIFECYCLE, SUMMARIES, ClientMethod, SessionValue, client_method, login_session
+from ..plan.operations import (
+    LIFECYCLE,
+    SUMMARIES,
+    ClientMethod,
+    SessionValue,
+    client_method,
+    login_session,
+    public_values,
+)
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -101,6 +110,8 @@ class Names:
     """How each reference reads in the generated method."""
 
     locals: dict[str, str]
+    #: references of inputs the spec marks optional: left out of the request when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -142,7 +153,7 @@ def value(node: expr.Value, names: Names) -> Node:
     if isinstance(node, expr.Const):
         return literal(node.value)
     if isinstance(node, expr.Obj):
-        return Members(tuple((key(k), value(v, names)) for k, v in node.items))
+        return Members(tuple(_member(k, v, names) for k, v in node.items))
     if isinstance(node, expr.Arr):
         return Items(tuple(value(v, names) for v in node.items))
     raise TypeError(node)
@@ -150,7 +161,16 @@ def value(node: expr.Value, names: Names) -> Node:
 
 def pairs(items: tuple[tuple[str, expr.Value], ...], names: Names) -> Members:
     """Query parameters, headers or form fields: an object, one member a line."""
-    return Members(tuple((key(k), value(v, names)) for k, v in items))
+    return Members(tuple(_member(k, v, names) for k, v in items))
+
+
+def _member(name: str, item: expr.Value, names: Names) -> tuple[str, Node]:
+    """One member of an object; one holding an optional input is spread in only when the input is not empty."""
+    ref = item.single_ref if isinstance(item, expr.Template) else None
+    if ref is not None and str(ref) in names.optional:
+        code = names.of(ref)
+        return SPREAD, f"...({code} ? {{ {key(name)}: {code} }} : {{}})"
+    return key(name), value(item, names)
 
 
 def url(step: Step, names: Names) -> str:
@@ -214,7 +234,8 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         body = f"body{number_}" if many else "body"
         lines.append(f"{pad}// {step.method} {_describe_path(step)}")
         head = f"const {body} = await " if step.extract else "await "
-        lines += layout(_request(spec, step, Names(dict(locals_)), const), METHOD_DEPTH, head, ";")
+        names = Names(dict(locals_), frozenset(f"input.{name}" for name in op.optional_inputs))
+        lines += layout(_request(spec, step, names, const), METHOD_DEPTH, head, ";")
         for name, pointer in step.extract:
             read = Call("text", (body, string(str(pointer))))
             if name == USER_EXTRACT:
@@ -320,10 +341,10 @@ def ts_type(field: Field) -> str:
 
 def reader(field: Field) -> Call:
     """The call that reads ``field`` out of ``record``, converted to its type."""
-    convert: Node = CONVERTERS[field.type]
+    convert: Node = "lastSegment" if field.transform == "last_segment" else CONVERTERS[field.type]
     if field.type == "enum":
         convert = Call("oneOf", tuple(string(v) for v in field.values))
-    args: tuple[Node, ...] = ("record", string(str(field.pointer)), convert)
+    args: tuple[Node, ...] = ("record", string(field.name), string(str(field.pointer)), convert)
     return Call("read", args + (("OPTIONAL",) if field.optional else ()))
 
 
@@ -436,7 +457,8 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
     """``const FORMS = Object.freeze({...});``: the fields of each form, from the context's form inputs.
 
     :param inputs: form name -> fields (``name``, ``label``, ``html_type``,
-        ``autocomplete``); forms without fields are left out.
+        ``autocomplete``, ``required``); forms without fields are left out. An
+        optional field says ``optional: true``.
     """
     members = []
     for form, fields in inputs.items():
@@ -449,6 +471,7 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
                     ("label", string(f["label"])),
                     ("type", string(f["html_type"])),
                     ("autocomplete", string(f["autocomplete"])),
+                    *((("optional", "true"),) if not f.get("required", True) else ()),
                 )
             )
             for f in fields
@@ -465,7 +488,7 @@ def error_imports(spec: Spec) -> list[str]:
 
 def routes_error_imports(spec: Spec) -> list[str]:
     """The error classes ``lib/routes.js`` names: the forgot route also tells unknown users from other failures."""
-    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable"]
+    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable", "UnexpectedAnswer"]
     return names + (["UnexpectedResponse", "UserNotFound"] if spec.has("forgot_password") else [])
 
 
@@ -484,7 +507,11 @@ def helpers(needs: ClientNeeds) -> list[str]:
 
 def converters(spec: Spec) -> list[str]:
     """The converters of ``lib/user.js`` this spec's fields use, so no unused one is generated."""
-    return sorted({CONVERTERS[f.type] for f in spec.user})
+    used = {CONVERTERS[f.type] for f in spec.user if not f.transform}
+    used |= {"lastSegment", "string"} if any(f.transform == "last_segment" for f in spec.user) else set()
+    if any(f.pointer.where for f in spec.user):
+        used.add("where")  # the list filter of resolve(), *[member=value]
+    return sorted(used)
 
 
 #: Jinja filters this module gives templates.
@@ -527,4 +554,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "routes_imports": destructure(routes_error_imports(spec), "require('./errors')"),
         "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
+        # session values the spec marks public (ids, links): S17 does not count them as secrets
+        "public_values": public_values(spec),
     }

@@ -13,7 +13,16 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, client_method, login_session, session_keys
+from ..plan.operations import (
+    LIFECYCLE,
+    ClientMethod,
+    SessionValue,
+    client_method,
+    login_session,
+    public_values,
+    session_keys,
+    session_secrets,
+)
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -48,6 +57,8 @@ class Names:
     """How each reference reads in the generated method: locals and attributes."""
 
     locals: dict[str, str]
+    #: references of inputs the spec marks optional: left out of the request when empty
+    optional: frozenset[str] = frozenset()
 
     def of(self, ref: expr.Ref) -> str:
         if ref.ns in ("config", "service"):
@@ -86,10 +97,23 @@ def value(node: expr.Value, names: Names) -> str:
     if isinstance(node, expr.Const):
         return literal(node.value)
     if isinstance(node, expr.Obj):
-        return "{" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in node.items) + "}"
+        return members(node.items, names)
     if isinstance(node, expr.Arr):
         return "[" + ", ".join(value(v, names) for v in node.items) + "]"
     raise TypeError(node)
+
+
+def members(items: tuple[tuple[str, expr.Value], ...], names: Names) -> str:
+    """A dict literal; a member holding an optional input is there only when the input is not empty."""
+    parts = []
+    for key, item in items:
+        ref = item.single_ref if isinstance(item, expr.Template) else None
+        if ref is not None and str(ref) in names.optional:
+            code = names.of(ref)
+            parts.append(f"**({{{string(key)}: {code}}} if {code} else {{}})")
+        else:
+            parts.append(f"{string(key)}: {value(item, names)}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def url(step: Step, names: Names) -> str:
@@ -159,6 +183,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         session_locals.append((py, key))
     returned = method.returns if method else ()
     last = len(op.steps)
+    optional = frozenset(f"input.{name}" for name in op.optional_inputs)
     steps = []
     for number, step in enumerate(op.steps, 1):
         constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
@@ -176,7 +201,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         steps.append(
             EmittedStep(
                 comment=f"{step.method} {_describe_path(step)}",
-                call=_call(spec, step, Names(dict(locals_)), constant, bool(step.extract)),
+                call=_call(spec, step, Names(dict(locals_), optional), constant, bool(step.extract)),
                 extracts=tuple(extracts),
                 constant=constant,
                 definition=_definition(step),
@@ -245,7 +270,7 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     elif isinstance(how, HeaderAuth):
         headers.append((string(how.header), template(how.value, names)))
     if step.query:
-        args.append("params={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.query) + "}")
+        args.append("params=" + members(step.query, names))
     if headers:
         args.append("headers={" + ", ".join(f"{k}: {v}" for k, v in headers) + "}")
     if auth:
@@ -253,7 +278,7 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if step.json is not None:
         args.append(f"json={value(step.json, names)}")
     if step.form is not None:
-        args.append("data={" + ", ".join(f"{string(k)}: {value(v, names)}" for k, v in step.form) + "}")
+        args.append("data=" + members(step.form, names))
     return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
 
 
@@ -371,11 +396,11 @@ def attributes(spec: Spec) -> list[Attribute]:
 
 def reader(field: Field) -> str:
     """The expression that reads ``field`` out of ``record``, converted to its type."""
-    convert = CONVERTERS[field.type]
+    convert = "_last_segment" if field.transform == "last_segment" else CONVERTERS[field.type]
     if field.type == "enum":
         convert += "(" + ", ".join(string(v) for v in field.values) + ")"
     optional = ", optional=True" if field.optional else ""
-    return f"_read(record, {string(str(field.pointer))}, {convert}{optional})"
+    return f"_read(record, {string(field.name)}, {string(str(field.pointer))}, {convert}{optional})"
 
 
 def _active(spec: Spec) -> str:
@@ -423,6 +448,9 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "view_error_imports": view_error_imports(spec),
         "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
+        # session values the spec marks public (ids, links): S17 does not count them as secrets
+        "public_values": public_values(spec),
+        "session_secrets": session_secrets(spec),
     }
 
 
@@ -456,9 +484,12 @@ def helpers(needs: ClientNeeds) -> list[str]:
 
 def converters(spec: Spec) -> list[str]:
     """The converters of the generated user module this spec's fields use."""
-    used = {CONVERTERS[f.type] for f in spec.user}
-    if used & {"_enum", "_str_tuple"}:
+    used = {CONVERTERS[f.type] for f in spec.user if not f.transform}
+    used |= {f"_{f.transform}" for f in spec.user if f.transform}
+    if used & {"_enum", "_str_tuple", "_last_segment"}:
         used.add("_str")
+    if any(f.pointer.where for f in spec.user):
+        used.add("_where")  # the readers' list filter, *[member=value]
     return sorted(used)
 
 

@@ -146,9 +146,15 @@ def fields_from_inputs(spec: dict, inputs: dict[str, str], places: dict[str, str
 def assemble(spec: dict, key: str, password: str | None, values: dict[str, object]) -> dict:
     """Build a user dict from its field values: the record, the canonical user, and login details."""
     record: dict = {}
-    for name, field in spec["user"].items():
-        expr.assign(record, expr.parse_pointer(field["from"]), values[name])
     mapping = spec["mapping"]
+    for name, field in spec["user"].items():
+        pointer = expr.parse_pointer(field["from"])
+        value = values[name]
+        if "transform" in field:  # the record holds what the transform turns into the value (an href for its id)
+            value = expr.unapply_transform(field["transform"], str(value))
+        expr.assign(record, pointer, value)
+        # Behind a list filter, an element the filter leaves out: an admin role in a disabled group.
+        expr.add_excluded(record, pointer, (mapping.get("admin_roles") or [FALLBACK_ADMIN_ROLE])[0])
     return {
         "key": key,
         "username": str(values[mapping["username"]]),

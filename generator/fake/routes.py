@@ -81,6 +81,10 @@ class Step:
     ok: tuple[int, ...] = (200,)
     errors: tuple[Rule, ...] = ()
     extract: tuple[tuple[str, expr.Pointer], ...] = ()
+    #: extract names the spec marks public = true (ids and links, not secrets)
+    public: tuple[str, ...] = ()
+    #: inputs the spec marks optional = true: their JSON members are sent only when not empty
+    optional_inputs: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -132,7 +136,10 @@ class Routes:
         raw = spec["operations"]
         #: operation name -> its steps, in order.
         self.operations: dict[str, tuple[Step, ...]] = {
-            name: tuple(_read_step(name, number, step) for number, step in enumerate(raw[name]["steps"], start=1))
+            name: tuple(
+                _read_step(name, number, step, _optional_inputs(raw[name]))
+                for number, step in enumerate(raw[name]["steps"], start=1)
+            )
             for name in OPERATIONS
             if name in raw
         }
@@ -189,9 +196,10 @@ class Routes:
         return origin.operation, origin.number, ref.name
 
 
-def _read_step(operation: str, number: int, raw: dict) -> Step:
+def _read_step(operation: str, number: int, raw: dict, optional_inputs: frozenset[str] = frozenset()) -> Step:
     method = raw["method"].upper()
     return Step(
+        optional_inputs=optional_inputs,
         operation=operation,
         number=number,
         method=method,
@@ -204,7 +212,10 @@ def _read_step(operation: str, number: int, raw: dict) -> Step:
         auth=_read_auth(raw.get("auth", "none")),
         ok=tuple(raw.get("ok", DEFAULT_OK.get(method, DEFAULT_OK_WITH_BODY))),
         errors=_read_errors(raw.get("errors", {})),
-        extract=tuple((name, expr.parse_pointer(pointer)) for name, pointer in raw.get("extract", {}).items()),
+        extract=tuple((name, expr.parse_pointer(_from(pointer))) for name, pointer in raw.get("extract", {}).items()),
+        public=tuple(
+            name for name, item in raw.get("extract", {}).items() if isinstance(item, dict) and item.get("public")
+        ),
     )
 
 
@@ -242,8 +253,23 @@ def _read_errors(raw: dict | list) -> tuple[Rule, ...]:
         Rule(
             item["status"],
             item["kind"],
-            tuple((expr.parse_pointer(p), v) for p, v in item.get("match", {}).items()),
+            tuple((expr.parse_pointer(p), _matched(v)) for p, v in item.get("match", {}).items()),
             expr.parse_pointer(item["message"]) if "message" in item else None,
         )
         for item in raw
     )
+
+
+def _from(extract: str | dict) -> str:
+    """An extract's pointer: the text, or the ``from`` of ``{ from = "...", public = true }``."""
+    return extract["from"] if isinstance(extract, dict) else extract
+
+
+def _matched(value: object) -> object:
+    """A match value: as written, or the text of ``{ text = "7101" }``."""
+    return value["text"] if isinstance(value, dict) else value
+
+
+def _optional_inputs(operation: dict) -> frozenset[str]:
+    """The inputs an operation marks ``optional = true``."""
+    return frozenset(name for name, item in operation.get("inputs", {}).items() if item.get("optional"))

@@ -282,7 +282,8 @@ class IdentityService:
             else:
                 link = self.base_url + LINKS if self.routes.is_link(step, name) else None
                 expires = step.operation in ("login", "refresh") and name in self.routes.expiring
-                value = self.state.issue(Handle(step.operation, step.number, name, run, user), link, expires=expires)
+                handle = Handle(step.operation, step.number, name, run, user, public=name in step.public)
+                value = self.state.issue(handle, link, expires=expires)
             body = _place(body, pointer, value)
         return body
 

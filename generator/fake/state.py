@@ -46,6 +46,8 @@ class Handle:
     name: str
     run: int  # one execution of an operation: a login session, a registration ...
     user: str | None
+    #: marked public = true in the spec: an id or a link, not a secret, so not listed as issued for S17
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,7 @@ class State:
             issued = [
                 {"value": value, "operation": h.operation, "step": h.step, "name": h.name}
                 for value, h in self.handles.items()
+                if not h.public
             ]
             return {
                 **self.counts,

@@ -187,10 +187,14 @@ def flat(node: Node) -> str | None:
     return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
 
 
+#: The "key" of a member that is a spread, ``...(expression)``, written as it is.
+SPREAD = "..."
+
+
 def _member_flat(name: str, node: Node) -> str | None:
     text = flat(node)
-    if text is None:
-        return None
+    if text is None or name == SPREAD:
+        return text
     return name if text == name and _IDENTIFIER.match(name) else f"{name}: {text}"
 
 
@@ -243,6 +247,8 @@ def _breaks_after(prefix: str) -> bool:
 
 def _member(name: str, node: Node, depth: int) -> list[str]:
     pad = " " * depth
+    if name == SPREAD:
+        return layout(node, depth, "", ",")
     text = flat(node)
     if text is not None and text == name and _IDENTIFIER.match(name):
         return [pad + name + ","]

@@ -9,7 +9,7 @@ and forgot-password forms ask for what the spec's steps send.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Spec
 
@@ -37,6 +37,9 @@ class FormInput:
     html_type: str
     #: the ``autocomplete`` attribute, so password managers fill the right field.
     autocomplete: str
+    #: False for an input the spec marks ``optional = true``: the page renders it without ``required``,
+    #: and the client leaves it out of the request when it is empty.
+    required: bool = True
 
 
 def login_inputs(spec: Spec) -> tuple[FormInput, ...]:
@@ -80,7 +83,9 @@ def form_inputs(spec: Spec, operation: str) -> tuple[FormInput, ...]:
     """
     if not spec.has(operation):
         return ()
-    return tuple(_input(name, new=operation == "register") for name in spec.operations[operation].inputs)
+    op = spec.operations[operation]
+    fields = (_input(name, new=operation == "register") for name in op.inputs)
+    return tuple(replace(f, required=False) if f.name in op.optional_inputs else f for f in fields)
 
 
 def _input(name: str, *, new: bool) -> FormInput:

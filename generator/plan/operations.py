@@ -143,3 +143,13 @@ def client_methods(spec: Spec) -> tuple[ClientMethod, ...]:
 def step_pointers(values: tuple[SessionValue, ...], step: int) -> tuple[SessionValue, ...]:
     """The values of ``values`` read from step ``step``'s response, in order."""
     return tuple(v for v in values if v.step == step)
+
+
+def public_values(spec: Spec) -> list[str]:
+    """The session values login marks ``public = true`` (ids, links): no secrets, so S17 does not count them."""
+    return sorted({name for step in spec.operations["login"].steps for name in step.public})
+
+
+def session_secrets(spec: Spec) -> bool:
+    """Whether login keeps a value that is not public: something S17 can look for in cookies."""
+    return any(name not in step.public for step in spec.operations["login"].steps for name, _ in step.extract)

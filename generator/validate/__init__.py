@@ -52,6 +52,7 @@ class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, Mappi
         super().__init__(name, lines)
         self.raw = raw
         self.token_queries = {}
+        self.optional_inputs = {}
 
     def build(self) -> Spec | None:
         """The model, or None when the spec has problems (they are in ``problems``)."""
@@ -66,7 +67,8 @@ class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, Mappi
         targets, options = self.targets(top.get("targets", {}))
         if self.problems or service is None or mapping is None:
             return None
-        return Spec(SCHEMA, service, build_operations(drafts, self.token_queries), user, mapping, targets, options)
+        operations = build_operations(drafts, token_queries=self.token_queries, optional_inputs=self.optional_inputs)
+        return Spec(SCHEMA, service, operations, user, mapping, targets, options)
 
     def schema(self, top: dict) -> None:
         if "schema" not in top:

@@ -31,6 +31,12 @@ from .report import closest, did_you_mean, kind_of, listed, snake_case
 from .values import ValueChecks
 from .vocabulary import FIELD, STEP_KEYS
 
+#: Operations whose extracts become session values, which public = true may mark.
+_SESSION_OPERATIONS = ("login", "refresh")
+#: Where an optional input may be used: as the whole value of a JSON body member, which can be left out.
+_OMITTABLE = ("json",)
+#: Text that reads as a JSON number.
+_NUMBER = re.compile(r"\s*-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*\Z")
 _STATUS = re.compile(r"[1-5][0-9][0-9]\Z")
 _METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _AUTH_WORDS = ("none", "service")
@@ -66,6 +72,8 @@ class Draft:
     values: list[tuple[KeyPath, expr.Value]] = field(default_factory=list)
     #: extract names with their key paths
     extracts: dict[str, KeyPath] = field(default_factory=dict)
+    #: extract names marked public = true
+    public: list[str] = field(default_factory=list)
     #: False when the step's values or extracts could not all be read
     complete: bool = True
     step: Step | None = None
@@ -78,17 +86,29 @@ class Draft:
 Drafts = dict[str, list[Draft] | None]
 
 
-def build_operations(drafts: Drafts, token_queries: dict[str, str] | None = None) -> dict[str, Operation]:
+#: Operations whose form inputs a spec may mark optional (login's two inputs are always required).
+_INPUT_OPERATIONS = ("register", "forgot_password")
+_INPUTS_HINT = "write inputs = { <input name> = { optional = true } }"
+
+
+def build_operations(
+    drafts: Drafts,
+    token_queries: dict[str, str] | None = None,
+    optional_inputs: dict[str, tuple[str, ...]] | None = None,
+) -> dict[str, Operation]:
     """The operations whose every step was built without a problem.
 
     :param token_queries: the ``token_query`` of the operations that wrote one.
+    :param optional_inputs: each operation's inputs marked ``optional = true``.
     """
     queries = token_queries or {}
+    optional = optional_inputs or {}
     return {
         name: Operation(
             name,
             tuple(d.step for d in steps),  # type: ignore[misc]
-            queries.get(name, DEFAULT_TOKEN_QUERY) if name in TOKEN_LINK_OPERATIONS else None,
+            token_query=queries.get(name, DEFAULT_TOKEN_QUERY) if name in TOKEN_LINK_OPERATIONS else None,
+            optional_inputs=optional.get(name, ()),
         )
         for name, steps in drafts.items()
         if steps and all(d.step for d in steps)
@@ -100,22 +120,33 @@ class OperationChecks(ValueChecks):
 
     #: the ``token_query`` each operation with an emailed link wrote
     token_queries: dict[str, str]
+    #: each operation's inputs marked ``optional = true``
+    optional_inputs: dict[str, tuple[str, ...]]
 
     def operations(self, value: Any) -> Drafts:
         """Each operation's steps as drafts: the references between them are checked before they become the model."""
         path = ("operations",)
         self.token_queries = {}
+        self.optional_inputs = {}
         t = self.table(value, path, OPERATIONS, REQUIRED_OPERATIONS)
         return {name: self.operation(name, t[name]) for name in OPERATIONS if name in t}
 
     def operation(self, name: str, value: Any) -> list[Draft] | None:
         path = ("operations", name)
-        keys = ("steps", "token_query") if name in TOKEN_LINK_OPERATIONS else ("steps",)
+        keys = (
+            "steps",
+            *(("inputs",) if name in _INPUT_OPERATIONS else ()),
+            *(("token_query",) if name in TOKEN_LINK_OPERATIONS else ()),
+        )
         if isinstance(value, dict) and "token_query" in value and name not in TOKEN_LINK_OPERATIONS:
             where = " and ".join(TOKEN_LINK_OPERATIONS)
             message = f"{name} has no emailed link, so no token_query"
             self.problem((*path, "token_query"), message, f"token_query belongs to {where}; remove it here")
             value = {k: v for k, v in value.items() if k != "token_query"}
+        if isinstance(value, dict) and "inputs" in value and name not in _INPUT_OPERATIONS:
+            where = " and ".join(_INPUT_OPERATIONS)
+            self.problem((*path, "inputs"), f"{name} has no form inputs to mark optional", f"inputs applies to {where}")
+            value = {k: v for k, v in value.items() if k != "inputs"}
         t = self.table(value, path, keys, ("steps",), f"write [[operations.{name}.steps]] tables")
         if "token_query" in t:
             self.token_query(name, t["token_query"], (*path, "token_query"))
@@ -125,7 +156,48 @@ class OperationChecks(ValueChecks):
         if not isinstance(steps, list) or not steps:
             self.problem((*path, "steps"), "expected one or more steps", f"write [[operations.{name}.steps]] tables")
             return None
-        return [self.step(raw, (*path, "steps", i), name) for i, raw in enumerate(steps)]
+        drafts = [self.step(raw, (*path, "steps", i), name) for i, raw in enumerate(steps)]
+        if "inputs" in t:
+            self.inputs(name, t["inputs"], (*path, "inputs"), drafts)
+        return drafts
+
+    def inputs(self, operation: str, value: Any, path: KeyPath, drafts: list[Draft]) -> None:
+        """``inputs = { username = { optional = true } }``: form inputs the user may leave empty.
+
+        An optional input left empty is left out of the request, so it must be
+        the whole value of a member of a JSON body.
+        """
+        if self.typed(value, path, dict, "a table of input name = { optional = true }", _INPUTS_HINT) is None:
+            return
+        uses: dict[str, list[tuple[KeyPath, expr.Value]]] = {}
+        for draft in drafts:
+            for vpath, parsed in draft.values:
+                for ref in expr.refs_of(parsed):
+                    if ref.ns == "input":
+                        uses.setdefault(ref.name, []).append((vpath, parsed))
+        optional = []
+        for name, item in value.items():
+            ipath = (*path, name)
+            t = self.table(item, ipath, ("optional",), ("optional",), _INPUTS_HINT)
+            flag = self.typed(t.get("optional", False), (*ipath, "optional"), bool, "true or false")
+            if name not in uses:
+                self.problem(ipath, f"{operation} never sends ${{input.{name}}}", did_you_mean(name, tuple(uses)))
+            elif flag and self.omittable(name, uses[name]):
+                optional.append(name)
+        self.optional_inputs[operation] = tuple(optional)
+
+    def omittable(self, name: str, uses: list[tuple[KeyPath, expr.Value]]) -> bool:
+        """Whether every use of an optional input can be left out of its request when it is empty."""
+        for vpath, parsed in uses:
+            whole = isinstance(parsed, expr.Template) and parsed.single_ref is not None
+            if not (whole and len(vpath) >= 2 and isinstance(vpath[-1], str) and any(k in vpath for k in _OMITTABLE)):
+                self.problem(
+                    vpath,
+                    f"optional input {name!r} must be the whole value of a JSON body member",
+                    f'an empty input is left out of the request: write {vpath[-1]} = "${{input.{name}}}"',
+                )
+                return False
+        return True
 
     def token_query(self, op: str, value: Any, path: KeyPath) -> None:
         """The query parameter of the link in the service's email that holds the token (``?sptoken=...``)."""
@@ -158,7 +230,7 @@ class OperationChecks(ValueChecks):
         errors = self.errors(t["errors"], (*path, "errors"), op) if "errors" in t else ()
         extract = self.extract(t, path, draft)
         if len(self.problems) == before and method is not None and url is not None:
-            draft.step = Step(method, url, query, headers, json, form, auth, ok, errors, extract)
+            draft.step = Step(method, url, query, headers, json, form, auth, ok, errors, extract, tuple(draft.public))
         return draft
 
     def value(self, raw: Any, path: KeyPath, draft: Draft, *, body: bool = False) -> expr.Value | None:
@@ -389,8 +461,18 @@ class OperationChecks(ValueChecks):
             return None
         if pointer.has_wildcard:
             self.problem(path, "a match pointer cannot hold '*'", "point at one value of the error body")
+        elif isinstance(expected, dict) and set(expected) == {"text"} and isinstance(expected["text"], str):
+            return pointer, expected["text"]  # { text = "7101" }: the service sends the number as text
         elif not isinstance(expected, (str, int, float, bool)):
             self.problem(path, f"expected text, a number or a boolean, got {kind_of(expected)}", 'e.g. "/code" = 7101')
+        elif isinstance(expected, str) and _NUMBER.match(expected):
+            # match is typed: the text "7101" never equals the JSON number 7101, so this would silently never match.
+            self.problem(
+                path,
+                f"{expected!r} is text that looks like a number; match compares types, so it never matches the number",
+                f'to match the JSON number write "{ptr}" = {expected}; '
+                f'to match text write "{ptr}" = {{ text = "{expected}" }}',
+            )
         else:
             return pointer, expected
         return None
@@ -419,12 +501,29 @@ class OperationChecks(ValueChecks):
                 self.problem(epath, f"extract name {key!r} is not snake_case", f"rename it, e.g. {snake_case(key)!r}")
                 continue
             draft.extracts[key] = epath
+            if isinstance(raw, dict):
+                raw, epath = self.extract_table(raw, epath, key, draft), (*epath, "from")
+                if raw is None:
+                    continue
             pointer = self.pointer(raw, epath)
             if pointer is not None and pointer.has_wildcard:
                 self.problem(epath, "an extract is one text value; a '*' pointer gives a list", "point at one value")
             elif pointer is not None:
                 out.append((key, pointer))
         return tuple(out)
+
+    def extract_table(self, raw: dict, path: KeyPath, key: str, draft: Draft) -> Any:
+        """``{ from = "/account/href", public = true }``: the pointer, after noting a public value."""
+        t = self.table(
+            raw, path, ("from", "public"), ("from",), f'write {key} = {{ from = "/pointer", public = true }}'
+        )
+        public = self.typed(t.get("public", False), (*path, "public"), bool, "true or false")
+        if public and path[1] not in _SESSION_OPERATIONS:
+            hint = "only what login extracts is kept in the session; remove public"
+            self.problem((*path, "public"), f"public marks a session value, but {path[1]} makes none", hint)
+        elif public:
+            draft.public.append(key)
+        return t.get("from")
 
 
 def _is_transform(raw: Any) -> bool:

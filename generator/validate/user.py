@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import expr
 from ..lines import KeyPath
 from ..model import FIELD_TYPES, Field
 from .report import did_you_mean, snake_case
 from .values import ValueChecks
 from .vocabulary import FIELD, RESERVED, RESERVED_FIELDS
 
-_FIELD_KEYS = ("type", "from", "optional", "values", "description")
+_FIELD_KEYS = ("type", "from", "optional", "values", "description", "transform")
 #: Canonical attributes computed from others: no spec field may take their names.
 _COMPUTED = ("is_staff", "is_admin")
 
@@ -40,6 +41,7 @@ class UserChecks(ValueChecks):
         values = self.enum_values(t, path, ftype)
         optional = self.typed(t.get("optional", False), (*path, "optional"), bool, "true or false")
         self.typed(t.get("description", ""), (*path, "description"), str, "text")
+        transform = self.field_transform(t["transform"], (*path, "transform"), ftype) if "transform" in t else None
         if pointer is not None and pointer.has_wildcard and ftype not in (None, "list<string>"):
             self.problem(
                 (*path, "from"),
@@ -47,9 +49,31 @@ class UserChecks(ValueChecks):
                 'use type = "list<string>", or a pointer without *',
             )
             return None
-        if not named or ftype is None or pointer is None or values is None:
+        if pointer is not None and pointer.where is not None and pointer.tokens[-1] == pointer.where:
+            self.problem(
+                (*path, "from"),
+                f"the filter {pointer.where} keeps whole objects, not text",
+                f"point at a member of the elements it keeps, e.g. {str(pointer)!r} + '/name'",
+            )
             return None
-        return Field(name, ftype, pointer, bool(optional), values)
+        if not named or ftype is None or pointer is None or values is None or transform is False:
+            return None
+        return Field(name, ftype, pointer, bool(optional), values, transform or None)
+
+    def field_transform(self, value: Any, path: KeyPath, ftype: str | None) -> str | bool:
+        """A value transform of a text field; False when it is wrong."""
+        names = tuple(expr.VALUE_TRANSFORMS)
+        if value not in expr.VALUE_TRANSFORMS:
+            self.problem(path, f"unknown transform {value!r}", did_you_mean(value, names))
+            return False
+        if ftype not in (None, "string"):
+            self.problem(
+                path,
+                f"transform {value!r} makes text, but the field is of type {ftype}",
+                'use it on a type = "string" field',
+            )
+            return False
+        return str(value)
 
     def field_name(self, name: str, path: KeyPath) -> bool:
         if not FIELD.match(name):

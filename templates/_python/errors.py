@@ -15,7 +15,7 @@ class {{ cookiecutter.class_name }}Error(Exception):
     #: The HTTP status the integration answers with.
     status = 502
     #: The message shown to users; details stay in the exception text.
-    public_message = "The identity service could not complete the request."
+    public_message = "The identity service answered something unexpected."
 
     def __init__(self, *args: object, public_message: str | None = None) -> None:
         super().__init__(*args)

@@ -163,6 +163,20 @@ class ServiceUnavailable extends {{ cookiecutter.class_name }}Error {}
  */
 class UnexpectedResponse extends {{ cookiecutter.class_name }}Error {}
 
+/**
+ * The service answered, but without something the integration needs, such
+ * as a required field of the user record: a 502 `failed`, never a session.
+ */
+class UnexpectedAnswer extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'failed';
+  }
+
+  get status() {
+    return 502;
+  }
+}
+
 /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */
 class ConfigurationError extends Error {
   /** @param {string[]} problems one sentence each, naming the option and its variable */
@@ -188,5 +202,6 @@ module.exports = {
   Unverified,
   ServiceUnavailable,
   UnexpectedResponse,
+  UnexpectedAnswer,
   ConfigurationError,
 };

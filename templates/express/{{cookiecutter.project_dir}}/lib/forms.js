@@ -27,6 +27,11 @@ function readForm(form, body) {
     const raw = Object.hasOwn(body, field.name) ? body[field.name] : undefined;
     const value =
       field.type === 'password' || typeof raw !== 'string' ? raw : raw.trim();
+{%- if (cookiecutter.register_inputs + cookiecutter.forgot_inputs) | rejectattr("required") | list %}
+    if (field.optional && (value === undefined || value === '')) {
+      continue; // left empty: the client leaves it out of the request
+    }
+{%- endif %}
     if (
       typeof value !== 'string' ||
       value === '' ||

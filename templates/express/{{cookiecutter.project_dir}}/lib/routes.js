@@ -223,7 +223,11 @@ function createRoutes(state) {
     const { err, user, info } = await authenticate(req, res);
     if (err instanceof {{ cookiecutter.class_name }}Error) {
       logger.warn(`${SERVICE_NAME}: sign-in failed: ${err.message}`);
-      fail(req, res, 'login', 503, 'service_unavailable');
+      if (err instanceof UnexpectedAnswer) {
+        fail(req, res, 'login', 502, 'failed');
+      } else {
+        fail(req, res, 'login', 503, 'service_unavailable');
+      }
     } else if (err) {
       throw err;
     } else if (!user) {

@@ -9,7 +9,7 @@
  * is what `/auth/me` answers.
  */
 
-const { ServiceUnavailable } = require('./errors');
+const { ServiceUnavailable, UnexpectedAnswer } = require('./errors');
 
 /** Roles that make a user an administrator (`is_admin`). */
 {{ cookiecutter.user_code.admin_roles }}
@@ -32,7 +32,8 @@ class {{ cookiecutter.class_name }}User {
    *
    * @param {object} record the user record get_user returned
    * @returns {{ '{' }}{{ cookiecutter.class_name }}User}
-   * @throws {ServiceUnavailable} when a field is missing or has the wrong type
+   * @throws {UnexpectedAnswer} when a required field is missing or null
+   * @throws {ServiceUnavailable} when a field has the wrong type
    */
   static fromRecord(record) {
 {{ cookiecutter.user_code.read_fields }}
@@ -84,11 +85,13 @@ class {{ cookiecutter.class_name }}User {
 }
 
 /**
- * Read the value at a JSON pointer (`*` maps over an array) and convert it.
+ * Read the value of a field at its JSON pointer (`*` maps over an array) and
+ * convert it.
  *
- * @throws {ServiceUnavailable} when the value is missing or has the wrong type
+ * @throws {UnexpectedAnswer} when a required field is missing or null
+ * @throws {ServiceUnavailable} when the value has the wrong type
  */
-function read(record, pointer, convert, optional = false) {
+function read(record, field, pointer, convert, optional = false) {
   const value = resolve(
     record,
     pointer === '' ? [] : pointer.split('/').slice(1),
@@ -97,7 +100,9 @@ function read(record, pointer, convert, optional = false) {
     if (optional) {
       return null;
     }
-    throw new ServiceUnavailable(`the user record has no value at ${pointer}`);
+    throw new UnexpectedAnswer(
+      `get_user: field '${field}' (${pointer || '/'}) is missing or null`,
+    );
   }
   try {
     return convert(value);
@@ -113,6 +118,18 @@ const MISSING = Symbol('missing');
 function resolve(doc, tokens) {
   let current = doc;
   for (const [index, raw] of tokens.entries()) {
+{%- if "where" in cookiecutter.converters %}
+    if (raw === '*' || raw.startsWith('*[')) {
+      if (!Array.isArray(current)) {
+        return MISSING;
+      }
+      const rest = tokens.slice(index + 1);
+      const kept =
+        raw === '*' ? current : current.filter((item) => passes(item, raw));
+      const items = kept.map((item) => resolve(item, rest));
+      return items.includes(MISSING) ? MISSING : items;
+    }
+{%- else %}
     if (raw === '*') {
       if (!Array.isArray(current)) {
         return MISSING;
@@ -121,6 +138,7 @@ function resolve(doc, tokens) {
       const items = current.map((item) => resolve(item, rest));
       return items.includes(MISSING) ? MISSING : items;
     }
+{%- endif %}
     const token = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     if (Array.isArray(current) && /^(?:0|[1-9][0-9]*)$/.test(token)) {
       current =
@@ -140,6 +158,26 @@ function resolve(doc, tokens) {
   }
   return current;
 }
+{%- if "where" in cookiecutter.converters %}
+
+/**
+ * Whether an array element passes a `*[member=value]` filter: its member is
+ * exactly that text (a number or null never is).
+ */
+function passes(item, token) {
+  const unescape = (part) => part.replaceAll('~1', '/').replaceAll('~0', '~');
+  const split = token.indexOf('=');
+  const member = unescape(token.slice(2, split));
+  const value = unescape(token.slice(split + 1, -1));
+  return (
+    item !== null &&
+    typeof item === 'object' &&
+    Object.hasOwn(item, member) &&
+    typeof item[member] === 'string' &&
+    item[member] === value
+  );
+}
+{%- endif %}
 {%- if "string" in cookiecutter.converters or "oneOf" in cookiecutter.converters or "strings" in cookiecutter.converters %}
 
 function string(value) {
@@ -150,6 +188,14 @@ function string(value) {
     return String(value);
   }
   throw new TypeError(`expected text, got ${typeof value}`);
+}
+{%- endif %}
+{%- if "lastSegment" in cookiecutter.converters %}
+
+/** The text after the last `/`: the id at the end of an href. */
+function lastSegment(value) {
+  const text = string(value);
+  return text.slice(text.lastIndexOf('/') + 1);
 }
 {%- endif %}
 {%- if "integer" in cookiecutter.converters %}

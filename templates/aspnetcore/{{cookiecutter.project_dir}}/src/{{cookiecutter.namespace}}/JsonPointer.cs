@@ -15,11 +15,18 @@ internal static class JsonPointer
     /// <summary>
     /// The values at a pointer with one <c>*</c> token, one per array element; or the elements of the
     /// array at a pointer without one. Null when the document does not have them.
+{%- if cookiecutter.pointer_filters %} A <c>*[member=value]</c> token
+    /// keeps only the elements whose member is that text.
+{%- endif %}
     /// </summary>
     public static List<JsonElement>? ResolveAll(JsonElement document, string pointer)
     {
         string[] tokens = Tokens(pointer);
+{%- if cookiecutter.pointer_filters %}
+        int star = Array.FindIndex(tokens, token => token == "*" || token.StartsWith("*[", StringComparison.Ordinal));
+{%- else %}
         int star = Array.IndexOf(tokens, "*");
+{%- endif %}
         JsonElement array;
         if (star < 0)
         {
@@ -39,6 +46,12 @@ internal static class JsonPointer
         List<JsonElement> values = [];
         foreach (JsonElement item in array.EnumerateArray())
         {
+{%- if cookiecutter.pointer_filters %}
+            if (tokens[star] != "*" && !Keeps(item, tokens[star]))
+            {
+                continue;
+            }
+{% endif %}
             if (!TryResolve(item, tokens, star + 1, out JsonElement value))
             {
                 return null;
@@ -49,6 +62,23 @@ internal static class JsonPointer
 
         return values;
     }
+{%- if cookiecutter.pointer_filters %}
+
+    /// <summary>
+    /// Whether an array element passes a <c>*[member=value]</c> filter: its member is exactly that text
+    /// (a number or null never is).
+    /// </summary>
+    private static bool Keeps(JsonElement item, string filter)
+    {
+        int split = filter.IndexOf('=', StringComparison.Ordinal);
+        string member = filter[2..split];
+        string expected = filter[(split + 1)..^1];
+        return item.ValueKind == JsonValueKind.Object
+            && item.TryGetProperty(member, out JsonElement value)
+            && value.ValueKind == JsonValueKind.String
+            && value.GetString() == expected;
+    }
+{%- endif %}
 
     private static string[] Tokens(string pointer)
     {

@@ -348,6 +348,22 @@ public sealed class {{ N }}Client
     /// <summary>A JSON request body.</summary>
     private static StringContent JsonBody(JsonNode body) =>
         new(body.ToJsonString(), Encoding.UTF8, "application/json");
+{%- if cookiecutter.optional_inputs %}
+
+    /// <summary>The object without the named members that hold no text: optional inputs the user left empty.</summary>
+    private static JsonObject WithoutEmpty(JsonObject body, params string[] names)
+    {
+        foreach (string name in names)
+        {
+            if (body[name] is null || body[name]!.GetValue<string>().Length == 0)
+            {
+                body.Remove(name);
+            }
+        }
+
+        return body;
+    }
+{%- endif %}
 
     /// <summary>A form request body (<c>application/x-www-form-urlencoded</c>).</summary>
     private static FormUrlEncodedContent FormBody(params (string Name, string Value)[] fields) =>

@@ -62,7 +62,18 @@ internal sealed class {{ N }}Sessions(
     public async Task<{{ N }}User> SignInAsync(HttpContext context, string username, string password)
     {
         IReadOnlyDictionary<string, string> service = await client.LoginAsync(username, password, context.RequestAborted);
-        {{ N }}User user = {{ N }}User.FromRecord(await client.GetUserAsync(service, context.RequestAborted));
+        {{ N }}User user;
+        try
+        {
+            user = {{ N }}User.FromRecord(await client.GetUserAsync(service, context.RequestAborted));
+        }
+        catch ({{ N }}Exception error) when (error.Kind == {{ N }}ErrorKind.Failed)
+        {
+            // What was unexpected (a field of the user record, a status); never a password or a token.
+            logger.LogWarning("Sign-in failed: {Reason}", error.Message);
+            throw;
+        }
+
         if (!user.Active)
         {
             throw new {{ N }}AccountDisabledException("the service describes the account as not active");

@@ -3,6 +3,9 @@
 {%- if input.html_type == "email" -%}
 forms.EmailField(
         label={{ input.label | py }},
+{%- if input.required is defined and not input.required %}
+        required=False,
+{%- endif %}
         max_length=defaults.MAX_INPUT_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": {{ input.autocomplete | py }}{% if first %}, "autofocus": True{% endif %}}),
     )
@@ -16,6 +19,9 @@ forms.CharField(
 {%- else -%}
 forms.CharField(
         label={{ input.label | py }},
+{%- if input.required is defined and not input.required %}
+        required=False,
+{%- endif %}
         max_length=defaults.MAX_INPUT_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": {{ input.autocomplete | py }}{% if first %}, "autofocus": True{% endif %}}),
     )

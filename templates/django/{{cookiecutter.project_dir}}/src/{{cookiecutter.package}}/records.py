@@ -6,7 +6,7 @@ from collections.abc import Callable
 {% if "_datetime" in cookiecutter.converters %}from datetime import datetime, timezone
 {% endif %}from typing import Any
 
-from .errors import ServiceUnavailable
+from .errors import {{ [cookiecutter.class_name ~ "Error", "ServiceUnavailable"] | sort | join(", ") }}
 
 
 def read_record(record: dict[str, Any]) -> dict[str, Any]:

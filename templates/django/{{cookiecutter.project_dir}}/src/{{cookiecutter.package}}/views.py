@@ -233,6 +233,8 @@ class LoginView(RouteMixin, auth_views.LoginView):
             return self._refused(form, "invalid_input", 400, MESSAGES["invalid_input"])
         if isinstance(error, ({{ cookiecutter.django_counted_errors | join(", ") }})):
             throttle.failed(self.request, form.posted_username())
+        # What failed (a request, or a field of the user record); never a password or a token.
+        logger.info("Sign-in refused by the service: %s", error)
         return self._refused(form, error.code, error.status, error.public_message)
 
     def _refused(self, form: LoginForm, code: str, status: int, message: str) -> HttpResponse:

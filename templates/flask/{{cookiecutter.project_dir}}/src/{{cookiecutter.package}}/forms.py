@@ -1,7 +1,7 @@
 {%- macro field(input) -%}
 fields.{% if input.html_type == "email" %}EmailField{% elif input.html_type == "password" %}PasswordField{% else %}StringField{% endif %}(
         {{ input.label | py }},
-        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH){% if input.name.endswith("_confirm") %}, EqualTo({{ input.name[:-8] | py }}, message=PASSWORDS_DIFFER){% endif %}],
+        validators=[{% if input.required is not defined or input.required %}DataRequired(){% else %}Optional(){% endif %}, Length(max=config.MAX_INPUT_LENGTH){% if input.name.endswith("_confirm") %}, EqualTo({{ input.name[:-8] | py }}, message=PASSWORDS_DIFFER){% endif %}],
         render_kw={"autocomplete": {{ input.autocomplete | py }}},
     )
 {%- endmacro -%}
@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import fields
-from wtforms.validators import DataRequired, {% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}EqualTo, {% endif %}Length
+from wtforms.validators import DataRequired, {% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}EqualTo, {% endif %}Length{% if (cookiecutter.register_inputs + cookiecutter.forgot_inputs) | rejectattr("required") | list %}, Optional{% endif %}
 
 from . import config
 

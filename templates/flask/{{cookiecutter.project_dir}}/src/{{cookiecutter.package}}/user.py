@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask_login import UserMixin
 
-from .errors import ServiceUnavailable
+from .errors import {{ [cookiecutter.class_name ~ "Error", "ServiceUnavailable"] | sort | join(", ") }}
 {% for alias, definition in cookiecutter.enums %}
 {{ alias }} = {{ definition }}
 {%- endfor %}

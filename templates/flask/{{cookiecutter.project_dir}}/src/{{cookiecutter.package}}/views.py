@@ -165,7 +165,8 @@ def login() -> ResponseReturnValue:
     try:
         user = log_in(username, text(form.password))
     except {{ cookiecutter.class_name }}Error as err:
-        logger.info("Login refused: %s", err.code)
+        # The message names the request or field that failed; it never holds a password or a token.
+        logger.info("Login refused: %s: %s", err.code, err)
         # Only the service's refusals count: an outage says nothing about who is guessing.
         if isinstance(err, InvalidCredentials | AccountDisabled{% if cookiecutter.has_verify_email %} | Unverified{% endif %}):
             throttle.failed(username, address)

@@ -19,16 +19,16 @@ import {{ cookiecutter.package }}.{{ N }}ServiceException.ServiceUnavailable;
  * Typed readers of the service's user record, by JSON pointer; a {@code *} in a pointer maps the rest of it over every
  * element of an array.
  * <p>
- * A value that is missing where it is required, or of the wrong type, fails closed as {@link ServiceUnavailable}: the
- * integration never signs in a user it cannot read.
+ * A required value that is missing fails as {@code failed} (502), one of the wrong type as
+ * {@link ServiceUnavailable}: either way the integration never signs in a user it cannot read.
  */
 final class UserRecords {
 
     private UserRecords() {
     }
 
-    static String string(JsonNode record, String pointer) {
-        return required(optionalString(record, pointer), pointer);
+    static String string(JsonNode record, String field, String pointer) {
+        return required(optionalString(record, pointer), field, pointer);
     }
 
     static String optionalString(JsonNode record, String pointer) {
@@ -36,8 +36,8 @@ final class UserRecords {
         return (value == null) ? null : text(value, pointer);
     }
 
-    static long integer(JsonNode record, String pointer) {
-        return required(optionalInteger(record, pointer), pointer);
+    static long integer(JsonNode record, String field, String pointer) {
+        return required(optionalInteger(record, pointer), field, pointer);
     }
 
     static Long optionalInteger(JsonNode record, String pointer) {
@@ -59,8 +59,8 @@ final class UserRecords {
         throw wrong(pointer, "an integer", value);
     }
 
-    static double number(JsonNode record, String pointer) {
-        return required(optionalNumber(record, pointer), pointer);
+    static double number(JsonNode record, String field, String pointer) {
+        return required(optionalNumber(record, pointer), field, pointer);
     }
 
     static Double optionalNumber(JsonNode record, String pointer) {
@@ -82,8 +82,8 @@ final class UserRecords {
         throw wrong(pointer, "a number", value);
     }
 
-    static boolean bool(JsonNode record, String pointer) {
-        return required(optionalBool(record, pointer), pointer);
+    static boolean bool(JsonNode record, String field, String pointer) {
+        return required(optionalBool(record, pointer), field, pointer);
     }
 
     static Boolean optionalBool(JsonNode record, String pointer) {
@@ -97,8 +97,8 @@ final class UserRecords {
         return value.booleanValue();
     }
 
-    static OffsetDateTime dateTime(JsonNode record, String pointer) {
-        return required(optionalDateTime(record, pointer), pointer);
+    static OffsetDateTime dateTime(JsonNode record, String field, String pointer) {
+        return required(optionalDateTime(record, pointer), field, pointer);
     }
 
     /** An ISO 8601 date-time; one without an offset is read as UTC. */
@@ -124,8 +124,8 @@ final class UserRecords {
         throw wrong(pointer, "an ISO 8601 date-time", value);
     }
 
-    static List<String> strings(JsonNode record, String pointer) {
-        return required(optionalStrings(record, pointer), pointer);
+    static List<String> strings(JsonNode record, String field, String pointer) {
+        return required(optionalStrings(record, pointer), field, pointer);
     }
 
     static List<String> optionalStrings(JsonNode record, String pointer) {
@@ -142,6 +142,13 @@ final class UserRecords {
         }
         return List.copyOf(items);
     }
+{%- if "last_segment" in cookiecutter.value_transforms %}
+
+    /** The text after the last {@code /}: the id at the end of an href; null stays null. */
+    static String lastSegment(String text) {
+        return (text == null) ? null : text.substring(text.lastIndexOf('/') + 1);
+    }
+{%- endif %}
 
     /** A date-time as ISO 8601 text with its offset, as {@code me} answers it. */
     static String iso(OffsetDateTime value) {
@@ -160,12 +167,21 @@ final class UserRecords {
             if (current == null) {
                 return null;
             }
+{%- if cookiecutter.pointer_filters %}
+            if ("*".equals(tokens[i]) || tokens[i].startsWith("*[")) {
+{%- else %}
             if ("*".equals(tokens[i])) {
+{%- endif %}
                 if (!current.isArray()) {
                     return null;
                 }
                 List<JsonNode> items = new ArrayList<>();
                 for (JsonNode item : current.values()) {
+{%- if cookiecutter.pointer_filters %}
+                    if (!"*".equals(tokens[i]) && !keeps(item, tokens[i])) {
+                        continue;
+                    }
+{%- endif %}
                     JsonNode found = resolve(item, tokens, i + 1);
                     if (found == null) {
                         return null;
@@ -179,6 +195,21 @@ final class UserRecords {
         }
         return (current == null || current.isNull() || current.isMissingNode()) ? null : current;
     }
+{%- if cookiecutter.pointer_filters %}
+
+    /** Whether an array element passes a {@code *[member=value]} filter: its member is exactly that text. */
+    private static boolean keeps(JsonNode item, String filter) {
+        int split = filter.indexOf('=');
+        String member = unescape(filter.substring(2, split));
+        String expected = unescape(filter.substring(split + 1, filter.length() - 1));
+        JsonNode value = item.isObject() ? item.get(member) : null;
+        return value != null && value.isString() && expected.equals(value.stringValue());
+    }
+
+    private static String unescape(String token) {
+        return token.replace("~1", "/").replace("~0", "~");
+    }
+{%- endif %}
 
     private static JsonNode element(JsonNode array, String token) {
         if (!token.matches("[0-9]{1,9}")) {
@@ -194,9 +225,11 @@ final class UserRecords {
         throw wrong(pointer, "text", value);
     }
 
-    private static <T> T required(T value, String pointer) {
+    /** A required field's value; missing or null, the service answered something unexpected (502 {@code failed}). */
+    private static <T> T required(T value, String field, String pointer) {
         if (value == null) {
-            throw new ServiceUnavailable("the user record has no value at " + (pointer.isEmpty() ? "/" : pointer));
+            throw new {{ N }}ServiceException(
+                    "get_user: field '" + field + "' (" + (pointer.isEmpty() ? "/" : pointer) + ") is missing or null");
         }
         return value;
     }

@@ -217,6 +217,13 @@ public class {{ N }}Client {
         return this.mapper.createObjectNode();
     }
 {%- endif %}
+{%- if cookiecutter.optional_inputs %}
+
+    /** An object holding {@code name} only when {@code value} has text: an optional input left empty is left out. */
+    private ObjectNode unlessEmpty(String name, String value) {
+        return (value == null || value.isEmpty()) ? object() : object().put(name, value);
+    }
+{%- endif %}
 {%- if cookiecutter.uses_array %}
 
     private ArrayNode array() {

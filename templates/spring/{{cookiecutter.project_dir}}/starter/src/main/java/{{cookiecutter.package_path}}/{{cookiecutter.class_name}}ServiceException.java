@@ -30,7 +30,7 @@ public class {{ N }}ServiceException extends RuntimeException {
      * @param message what failed, for logs
      */
     public {{ N }}ServiceException(String message) {
-        this(message, "failed", 502, "The identity service could not complete the request.");
+        this(message, "failed", 502, "The identity service answered something unexpected.");
     }
 
     protected {{ N }}ServiceException(String message, String code, int status, String publicMessage) {
