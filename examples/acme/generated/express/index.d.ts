@@ -5,6 +5,8 @@ import type {
   Router,
 } from 'express';
 import type { SessionOptions } from 'express-session';
+import type { PassportStatic } from 'passport';
+import type { Strategy as LocalStrategy } from 'passport-local';
 
 /**
  * Sign users in to an Express app with Acme Identity: mounts
@@ -54,6 +56,8 @@ declare namespace acme {
     redisUrl?: string;
     /** More express-session options (a `store` for production), or false when the app mounts its own session middleware. */
     session?: false | Omit<SessionOptions, 'secret'>;
+    /** The app's own Passport: the integration's strategy and serializers join the app's. */
+    passport?: PassportStatic;
     /** Pages to replace: a view name for `res.render`, or a function of the page's locals. */
     views?: Partial<Record<PageName, View>>;
     /** Where warnings go (the service failing): `console` by default. */
@@ -61,7 +65,18 @@ declare namespace acme {
   }
 
   /** The pages the `views` option can replace. */
-  type PageName = 'login' | 'register' | 'forgot' | 'forgotSent' | 'error';
+  type PageName =
+    | 'login'
+    | 'register'
+    | 'forgot'
+    | 'forgotSent'
+    | 'reset'
+    | 'resetDone'
+    | 'verify'
+    | 'verifyDone'
+    | 'password'
+    | 'passwordChanged'
+    | 'error';
 
   /** A replacement page: a view name for `res.render`, or a function returning HTML. */
   type View = string | ((locals: PageLocals) => string);
@@ -71,7 +86,14 @@ declare namespace acme {
     brand: { name: string; logoUrl: string | null; primaryColor: string };
     title: string;
     user: AcmeUser | null;
-    links: { login: string; register: string | null; forgot: string | null };
+    links: {
+      login: string;
+      register: string | null;
+      forgot: string | null;
+      reset: string;
+      verify: string;
+      password: string;
+    };
     csrf: { field: string; token: string };
     /** Form pages: where the form posts, its fields, the page to go to after sign-in. */
     action?: string;
@@ -83,6 +105,8 @@ declare namespace acme {
       value: string;
     }>;
     next?: string | null;
+    /** The pages of an emailed link: its token, null when the link cannot be used. */
+    token?: string | null;
     error?: string | null;
     notice?: string | null;
     /** The error page: the status and what went wrong. */
@@ -140,6 +164,24 @@ declare namespace acme {
     register(input: Record<string, string>): Promise<void>;
     /** Ask the service to send a password reset. */
     forgotPassword(input: Record<string, string>): Promise<void>;
+    /** Renew an expired service session; the new one (values the service does not renew are kept). */
+    refresh(session: Record<string, string>): Promise<Record<string, string>>;
+    /** End the service session at the service. */
+    logout(session: Record<string, string>): Promise<void>;
+    /** Set a new password with the token from the reset email (`token`, `password`). */
+    resetPassword(input: Record<string, string>): Promise<void>;
+    /** Change the signed-in user's password (`current_password`, `new_password`). */
+    changePassword(
+      session: Record<string, string>,
+      input: Record<string, string>,
+    ): Promise<void>;
+    /** Confirm the user's email address with the token from the verification email (`token`). */
+    verifyEmail(input: Record<string, string>): Promise<void>;
+  }
+
+  /** The Passport strategy `'acme'`: a username and a password, checked by the service. */
+  class AcmeStrategy extends LocalStrategy {
+    constructor(client: AcmeClient);
   }
 
   /** A guard: only signed-in users get through (401 for API clients, the login page for browsers). */
@@ -157,7 +199,11 @@ declare namespace acme {
   class AcmeError extends Error {
     constructor(
       message: string,
-      details?: { serviceStatus?: number; cause?: unknown },
+      details?: {
+        serviceStatus?: number;
+        serviceMessage?: string;
+        cause?: unknown;
+      },
     );
     /** The error kind, as JSON error bodies name it. */
     readonly code: string;
@@ -165,12 +211,19 @@ declare namespace acme {
     readonly status: number;
     /** The status the service answered with, when it answered. */
     readonly serviceStatus: number | null;
+    /** The service's own message for users (a password policy ...), when the spec points at one. */
+    readonly serviceMessage: string | null;
   }
   class InvalidCredentials extends AcmeError {}
   class AccountDisabled extends AcmeError {}
   class UserNotFound extends AcmeError {}
   class Conflict extends AcmeError {}
   class InvalidInput extends AcmeError {}
+  class Expired extends AcmeError {}
+  class InvalidToken extends AcmeError {}
+  class ExpiredToken extends AcmeError {}
+  class PasswordPolicy extends AcmeError {}
+  class Unverified extends AcmeError {}
   class ServiceUnavailable extends AcmeError {}
   class UnexpectedResponse extends AcmeError {}
   /** An option is missing or invalid; thrown by acme() when the app starts. */

@@ -9,12 +9,13 @@
  *
  * `acme(options)` checks its options, then returns a router that mounts
  * express-session, Passport and the routes (`/auth/login`, `/auth/logout`,
- * `/auth/me`, `/auth/csrf`, `/auth/register`, `/auth/forgot`). `req.user` and
+ * `/auth/me`, `/auth/csrf`, `/auth/register`, `/auth/forgot`, `/auth/reset`, `/auth/verify`, `/auth/password`). `req.user` and
  * `res.locals.user` are then the signed-in AcmeUser, or undefined and null.
  */
 
 const express = require('express');
 const session = require('express-session');
+const { Passport } = require('passport');
 const { AcmeClient } = require('./lib/client');
 const {
   COOKIE_NAME,
@@ -30,13 +31,20 @@ const {
   UserNotFound,
   Conflict,
   InvalidInput,
+  Expired,
+  InvalidToken,
+  ExpiredToken,
+  PasswordPolicy,
+  Unverified,
   ServiceUnavailable,
   UnexpectedResponse,
   ConfigurationError,
 } = require('./lib/errors');
-const { negotiate, safeNext, sendError, wantsJson } = require('./lib/http');
-const { createPassport, restoreUser } = require('./lib/auth');
+const { refreshFailed, signInFirst } = require('./lib/guards');
+const { negotiate, sendError, wantsJson } = require('./lib/http');
+const { AcmeStrategy, createPassport, restoreUser } = require('./lib/auth');
 const { resolveOptions } = require('./lib/options');
+const { Refresher } = require('./lib/refresh');
 const { renderError } = require('./lib/render');
 const { createRoutes } = require('./lib/routes');
 const { AcmeUser } = require('./lib/user');
@@ -61,27 +69,45 @@ function acme(options = {}) {
   const client = new AcmeClient(settings.service);
   const csrf = createCsrf();
   const prefix = settings.routePrefix;
+  const redis =
+    settings.session !== false && !settings.session.store && settings.redisUrl
+      ? redisClient(settings.redisUrl, settings.logger)
+      : null;
+  const refresher = new Refresher(
+    client,
+    settings.logger,
+    redis,
+    settings.service.timeoutMs,
+  );
   const state = Object.freeze({
     settings,
     client,
     csrf,
-    passport: createPassport({ client, settings, csrf }),
+    redis,
+    refresher,
+    passport: createPassport({
+      client,
+      settings,
+      csrf,
+      // The app's Passport gets the strategy beside its own; else one of the integration's.
+      passport: settings.passport ?? new Passport(),
+      shared: settings.passport !== null,
+      refresher,
+    }),
     logger: settings.logger,
     links: Object.freeze({
       login: `${prefix}/login`,
       register: `${prefix}/register`,
       forgot: `${prefix}/forgot`,
+      reset: `${prefix}/reset`,
+      verify: `${prefix}/verify`,
+      password: `${prefix}/password`,
     }),
     sessionKey: SESSION_KEY,
     cookieName: COOKIE_NAME,
     ownsSession: settings.session !== false,
     refreshFailed: (req) => req[REFRESH_FAILED] !== undefined,
   });
-
-  const redis =
-    settings.session !== false && !settings.session.store && settings.redisUrl
-      ? redisClient(settings.redisUrl, settings.logger)
-      : null;
 
   const router = express.Router();
   router.use((req, res, next) => {
@@ -193,39 +219,6 @@ function stateOf(req) {
   return state;
 }
 
-/** 503 when the user could not be refreshed: fail closed. */
-function refreshFailed(state, req, res) {
-  if (wantsJson(req)) {
-    sendError(
-      res,
-      503,
-      'service_unavailable',
-      'The identity service cannot be reached. Please try again in a moment.',
-    );
-  } else {
-    renderError(
-      state,
-      req,
-      res,
-      503,
-      'Please try again',
-      'The identity service cannot be reached right now. Please try again in a moment.',
-    );
-  }
-}
-
-/** 401 for API clients, a redirect to the login page (and back) for browsers. */
-function signInFirst(state, req, res) {
-  if (wantsJson(req)) {
-    sendError(res, 401, 'unauthorized', 'Sign in first.');
-    return;
-  }
-  // Back to where the browser was, unless sign-in would not follow it there (too long, say).
-  const back = safeNext(req.originalUrl) === req.originalUrl;
-  const next = back ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
-  res.redirect(302, `${state.links.login}${next}`);
-}
-
 /**
  * A guard: only signed-in users get through.
  *
@@ -308,28 +301,25 @@ function csrfToken(req) {
 function csrfProtection() {
   return (req, res, next) => {
     const state = stateOf(req);
-    if (
-      ['GET', 'HEAD', 'OPTIONS'].includes(req.method) ||
-      state.csrf.verify(req)
-    ) {
-      next();
-    } else if (wantsJson(req)) {
-      sendError(
-        res,
-        403,
-        'csrf_failed',
-        'This form has expired. Please try again.',
-      );
-    } else {
-      renderError(
-        state,
-        req,
-        res,
-        403,
-        'Session expired',
-        'This form has expired. Please try again.',
-      );
-    }
+    state.csrf.protect(req, res, next, () => {
+      if (wantsJson(req)) {
+        sendError(
+          res,
+          403,
+          'csrf_failed',
+          'This form has expired. Please try again.',
+        );
+      } else {
+        renderError(
+          state,
+          req,
+          res,
+          403,
+          'Session expired',
+          'This form has expired. Please try again.',
+        );
+      }
+    });
   };
 }
 
@@ -404,12 +394,18 @@ module.exports.csrfProtection = csrfProtection;
 module.exports.errorHandler = errorHandler;
 module.exports.AcmeUser = AcmeUser;
 module.exports.AcmeClient = AcmeClient;
+module.exports.AcmeStrategy = AcmeStrategy;
 module.exports.AcmeError = AcmeError;
 module.exports.InvalidCredentials = InvalidCredentials;
 module.exports.AccountDisabled = AccountDisabled;
 module.exports.UserNotFound = UserNotFound;
 module.exports.Conflict = Conflict;
 module.exports.InvalidInput = InvalidInput;
+module.exports.Expired = Expired;
+module.exports.InvalidToken = InvalidToken;
+module.exports.ExpiredToken = ExpiredToken;
+module.exports.PasswordPolicy = PasswordPolicy;
+module.exports.Unverified = Unverified;
 module.exports.ServiceUnavailable = ServiceUnavailable;
 module.exports.UnexpectedResponse = UnexpectedResponse;
 module.exports.ConfigurationError = ConfigurationError;

@@ -18,7 +18,9 @@ from flask_acme import Acme, roles_required
 
 app = Flask(__name__)
 app.config.from_prefixed_env()  # FLASK_SECRET_KEY -> SECRET_KEY; the package reads ACME_* from the environment itself
-Acme(app)  # /auth/login, /auth/logout, /auth/me, /auth/register, /auth/forgot
+Acme(
+    app
+)  # /auth/login, /auth/logout, /auth/me, /auth/register, /auth/forgot, /auth/reset, /auth/verify, /auth/password
 
 
 @app.get("/")
@@ -45,6 +47,7 @@ def reply(message: str) -> ResponseReturnValue:
         return {"message": message}
     return (
         f"<!doctype html><title>Example</title><p>{escape(message)}</p>"
+        f'<p><a href="{url_for("acme.change_password")}">Change your password</a></p>'
         f'<form method="post" action="{url_for("acme.logout")}">'
         f'<input type="hidden" name="csrf_token" value="{generate_csrf()}"><button>Sign out</button></form>'
     )

@@ -14,6 +14,7 @@ WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
 builder.Services.AddAcmeAuthentication();
 
 WebApplication app = builder.Build();
+app.UseAcmeErrorHandling();
 app.MapAcmeAuth();
 
 app.MapGet("/", (HttpContext context, IAntiforgery antiforgery) =>

@@ -175,6 +175,39 @@ FAKE_USERS: dict[str, dict[str, Any]] = {
             "created": "2024-03-04T09:30:00Z",
         },
     },
+    "unverified": {
+        "key": "unverified",
+        "username": "unverified@example.com",
+        "password": "unverified-pass-5",
+        "record": {
+            "id": "usr-0005",
+            "email": "unverified@example.com",
+            "profile": {"firstName": "Rosalind", "lastName": "Franklin"},
+            "groups": [{"name": "users"}],
+            "status": "ACTIVE",
+            "created": "2024-03-05T09:30:00Z",
+        },
+        "expected": {
+            "id": "usr-0005",
+            "username": "unverified@example.com",
+            "email": "unverified@example.com",
+            "first_name": "Rosalind",
+            "last_name": "Franklin",
+            "roles": ["users"],
+            "active": True,
+            "is_staff": False,
+            "is_admin": False,
+        },
+        "fields": {
+            "id": "usr-0005",
+            "email": "unverified@example.com",
+            "given_name": "Rosalind",
+            "family_name": "Franklin",
+            "groups": ["users"],
+            "status": "ACTIVE",
+            "created": "2024-03-05T09:30:00Z",
+        },
+    },
 }
 
 
@@ -182,7 +215,7 @@ def real_users(config: str) -> dict[str, dict[str, Any]]:
     """The users of a real deployment, from ``ACME_TEST_USERS``: JSON, or the path of a JSON file.
 
     Keys say what each user is for: ``admin`` has the role that guards
-    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account, ``staff`` is optional.
+    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account, ``staff`` is optional; ``unverified``, optional, is an account whose email address is not verified yet.
     Each gives ``username`` and ``password``; ``roles``, the roles the user must
     have at least (the service may add its own); and optionally ``id``, ``email``,
     ``first_name`` or ``last_name`` to check exactly. For example::
@@ -265,12 +298,38 @@ class Service:
     def reset(self) -> None:
         self._control("POST", "reset")
 
-    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+    def token_ttl(self, seconds: float) -> None:
+        """Access tokens issued from now on live ``seconds`` (until the next reset)."""
+        self._control("POST", "tokens", json={"ttl": seconds})
+
+    def expire_tokens(self, key: str) -> None:
+        """The user's current access tokens expire now."""
+        self._control("POST", f"users/{key}/expire")
+
+    def sessions(self, key: str) -> int:
+        """The user's live sessions at the service."""
+        return int(self._control("GET", "sessions").get(key, 0))
+
+    def mailed_token(self, key: str, kind: str) -> str:
+        """The token of the newest mail of ``kind`` (``reset``, ``verify``) the service sent the user."""
+        mails = [mail for mail in self._control("GET", "outbox") if mail["user"] == key and mail["kind"] == kind]
+        assert mails, f"the service sent {key} no {kind} mail"
+        return str(mails[-1]["token"])
+
+    def expire_token(self, token: str) -> None:
+        """A reset or verify token expires now."""
+        self._control("POST", f"tokens/{token}/expire")
+
+    def require_fake(self) -> None:
+        """Skip a test that changes what the service keeps and needs the fake's reset to restore it."""
         if not self.steerable:
             pytest.skip("needs the bundled fake service")
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+        self.require_fake()
         response = requests.request(method, f"{self.url}/__fake__/{path}", timeout=10, **kwargs)
         response.raise_for_status()
-        return response.json()
+        return response.json() if response.content else None
 
 
 class Agent:
@@ -350,3 +409,21 @@ def assert_user(me: dict[str, Any], user: dict[str, Any]) -> None:
 def route(name: str) -> str:
     """The path of one of the integration's routes: ``route("login")`` is ``/auth/login``."""
     return reverse(f"acme:{name}")
+
+
+def error_code(response: Any, status: int) -> str:
+    """The ``error.code`` of a JSON error answer with ``status``."""
+    assert response.status_code == status, response.content[:300]
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    return body["error"]["code"]
+
+
+def is_html(response: Any, status: int) -> bool:
+    return response.status_code == status and response["Content-Type"].startswith("text/html")
+
+
+def session_key(agent: Agent) -> str | None:
+    cookie = agent.client.cookies.get("sessionid")
+    return cookie.value if cookie else None

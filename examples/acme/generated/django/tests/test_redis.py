@@ -12,19 +12,23 @@ import runpy
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from django_acme.usercache import cache_key
-from support import USERS, Agent, Service
+from serving import served_example, sign_in_with
+from support import JSON, USERS, Agent, Service
 
 #: The example project's settings module.
 EXAMPLE_SETTINGS = Path(__file__).resolve().parent.parent / "example" / "example" / "settings.py"
@@ -142,3 +146,31 @@ def test_failed_sign_ins_are_counted_in_redis(redis: Redis, service_settings: di
         assert Agent(browser=False).login(USERS["user"]["username"], "wrong password").status_code == 401
     assert redis_keys(redis, "*")
     assert Agent(browser=False).login(USERS["user"]["username"], USERS["user"]["password"]).status_code == 429
+
+
+def test_s18_instances_on_one_redis_renew_a_sessions_tokens_once(
+    redis_url: str, service: Service, tmp_path: Path
+) -> None:
+    environ = {"ACME_REDIS_URL": redis_url, "ACME_SESSION_TTL": "0"}
+    with served_example(service, tmp_path, instances=2, environ=environ) as urls:
+        with requests.Session() as client:
+            assert sign_in_with(client, urls[0], "user").status_code == 200
+            for url in urls:  # both instances know the session, and have loaded what a signed-in request needs
+                assert client.get(f"{url}/auth/me", timeout=30).status_code == 200
+            cookies = client.cookies.get_dict()
+        service.expire_tokens("user")
+        before = service.count("refresh")
+        gate = threading.Barrier(10)
+
+        def me(number: int) -> requests.Response:
+            with requests.Session() as tab:  # tabs of one browser, each request to another instance
+                tab.cookies.update(cookies)
+                gate.wait()
+                return tab.get(f"{urls[number % len(urls)]}/auth/me", headers={"Accept": JSON}, timeout=30)
+
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(pool.map(me, range(10)))
+    assert [a.status_code for a in answers] == [200] * 10, [a.text[:200] for a in answers if a.status_code != 200]
+    assert service.count("refresh") - before == 1, (
+        "one refresh in all: the instances share its lock and result in Redis"
+    )

@@ -141,3 +141,19 @@ def test_a_csrf_token_only_in_the_query_string_is_refused(as_browser: bool) -> N
     else:
         assert_json_error(agent.client.post(url, credentials, content_type=JSON), 403, "csrf_failed")
     assert not agent.signed_in()
+
+
+# -- trailing slashes ---------------------------------------------------------
+
+
+def test_routes_answer_with_a_trailing_slash_too(api: Agent, browser: Agent) -> None:
+    assert route("login") == "/auth/login", "reverse() gives the form without a slash"
+    assert browser.get("/auth/login/").status_code == 200
+    csrf = api.client.get("/auth/csrf/").json()
+    user = USERS["user"]
+    credentials = {"username": user["username"], "password": user["password"]}
+    signed_in = api.client.post(
+        "/auth/login/", credentials, content_type=JSON, headers={csrf["header"]: csrf["csrf_token"]}
+    )
+    assert signed_in.status_code == 200, "a POST is answered, not redirected"
+    assert api.client.get("/auth/me/").json()["username"] == user["expected"]["username"]

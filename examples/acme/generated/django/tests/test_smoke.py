@@ -20,7 +20,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from django_acme import defaults
 from django_acme.models import AcmeProfile
-from support import FAKE, FIELDS, TIMEOUT, USERS, Agent, Service, assert_user, route
+from support import FAKE, FIELDS, TIMEOUT, USERS, Agent, Service, assert_user, error_code, is_html, route, session_key
 
 pytestmark = pytest.mark.django_db
 
@@ -47,19 +47,6 @@ JSON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def error_code(response: Any, status: int) -> str:
-    """The ``error.code`` of a JSON error answer with ``status``."""
-    assert response.status_code == status, response.content[:300]
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    return body["error"]["code"]
-
-
-def is_html(response: Any, status: int) -> bool:
-    return response.status_code == status and response["Content-Type"].startswith("text/html")
-
-
 def session_store() -> SessionBase:
     """A store of the project's session engine (the example keeps sessions in files)."""
     return import_module(django_settings.SESSION_ENGINE).SessionStore()
@@ -72,11 +59,6 @@ def expire_cache(agent: Agent) -> None:
     cached["fetched_at"] = 0
     session[defaults.SESSION_KEY] = cached
     session.save()
-
-
-def session_key(agent: Agent) -> str | None:
-    cookie = agent.client.cookies.get("sessionid")
-    return cookie.value if cookie else None
 
 
 # -- S1: anonymous users ------------------------------------------------------
@@ -506,6 +488,13 @@ def test_s16_passwords_never_reach_the_logs(
     assert user["password"] not in caplog.text
     hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
     assert hidden["password"] != user["password"], "error reports hide the password"
+
+
+def test_s16_error_reports_hide_the_password_of_a_new_account(browser: Agent) -> None:
+    values, _ = new_account()
+    response = browser.post(route("register"), values)
+    hidden = SafeExceptionReporterFilter().get_post_parameters(response.wsgi_request)
+    assert {hidden[name] for name in values if "password" in name} == {SafeExceptionReporterFilter.cleansed_substitute}
 
 
 # -- S17: tokens and cookies --------------------------------------------------

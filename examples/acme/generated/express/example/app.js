@@ -18,7 +18,7 @@ const { requireLogin, requireRoles, csrfToken } = acme;
 const ADMIN_ROLE = 'admins';
 
 const app = express();
-app.use(acme()); // /auth/login, /auth/logout, /auth/me, /auth/register, /auth/forgot
+app.use(acme()); // /auth/login, /auth/logout, /auth/me, /auth/register, /auth/forgot, /auth/reset, /auth/verify, /auth/password
 
 app.get('/', requireLogin(), (req, res) => {
   const message = `Hello ${req.user.first_name ?? req.user.username}`;
@@ -63,7 +63,7 @@ function page(req, message) {
   <body>
     <main>
       <h1>${escapeHtml(message)}</h1>
-      <p><a href="/">Home</a> · <a href="/admin">Admin area</a></p>
+      <p><a href="/">Home</a> · <a href="/admin">Admin area</a> · <a href="/auth/password">Change password</a></p>
       <form method="post" action="/auth/logout">
         <input type="hidden" name="_csrf" value="${escapeHtml(csrfToken(req))}">
         <button type="submit">Sign out</button>

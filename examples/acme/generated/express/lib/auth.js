@@ -4,6 +4,10 @@
  * Passport for Acme Identity: a local strategy that signs in
  * with the service, and the user cached in the session.
  *
+ * The integration uses a Passport of its own, or the app's (the `passport`
+ * option): then its strategy is one more beside the app's (Google, say), and
+ * its (de)serializers pass on the users of the app's strategies.
+ *
  * Only the user's id is serialized (Passport's `session.passport.user`).
  * Beside it, the server-side session keeps what the service's login returned
  * (its tokens never reach the browser: the cookie holds only the signed
@@ -12,7 +16,6 @@
  * the service disabled or deleted is signed out.
  */
 
-const { Passport } = require('passport');
 const { Strategy: LocalStrategy } = require('passport-local');
 const { SERVICE_NAME, SESSION_KEY, STRATEGY } = require('./config');
 const {
@@ -20,8 +23,10 @@ const {
   AccountDisabled,
   InvalidCredentials,
   ServiceUnavailable,
+  Unverified,
   UserNotFound,
 } = require('./errors');
+const { SignedOut } = require('./refresh');
 const { AcmeUser } = require('./user');
 
 /** Sign in with the service: login, then get_user; only an active user gets through. */
@@ -40,20 +45,21 @@ function cached(user) {
   return JSON.parse(JSON.stringify(user));
 }
 
-/**
- * A Passport of the integration's own (the app's `passport` is left alone),
- * with the local strategy and the session's (de)serialization.
- */
-function createPassport({ client, settings, csrf }) {
-  const passport = new Passport();
-  /** Sign-ins on their way from the strategy to serializeUser. */
-  const signingIn = new WeakMap();
-  /** Refreshes under way, by session id, so parallel requests share one. */
-  const refreshing = new Map();
+/** Sign-ins on their way from the strategy to serializeUser: the user, and what login returned. */
+const signingIn = new WeakMap();
 
-  passport.use(
-    STRATEGY,
-    new LocalStrategy((username, password, done) => {
+/**
+ * The Passport strategy `'acme'`: a username and a password (form fields
+ * or JSON members `username`, `password`), checked by the service. A refused
+ * sign-in fails with `{ error }`, the AcmeError saying why.
+ *
+ * `acme()` adds one to its Passport (the app's, with the `passport`
+ * option), with the serializers that keep the service's tokens in the session.
+ */
+class AcmeStrategy extends LocalStrategy {
+  /** @param {AcmeClient} client the client of the service */
+  constructor(client) {
+    super((username, password, done) => {
       signIn(client, username, password).then(
         ({ user, service }) => {
           signingIn.set(user, service);
@@ -65,21 +71,42 @@ function createPassport({ client, settings, csrf }) {
             err instanceof UserNotFound
           ) {
             done(null, false, { error: new InvalidCredentials(err.message) });
-          } else if (err instanceof AccountDisabled) {
+          } else if (
+            err instanceof AccountDisabled ||
+            err instanceof Unverified
+          ) {
             done(null, false, { error: err });
           } else {
             done(err);
           }
         },
       );
-    }),
-  );
+    });
+    this.name = STRATEGY;
+  }
+}
+
+/**
+ * The strategy and the session's (de)serialization, on `passport`: the
+ * integration's own Passport, or the app's (`shared`), whose other users the
+ * (de)serializers leave to the app's own.
+ */
+function createPassport({ passport, shared, ...state }) {
+  const { client, settings, csrf, refresher } = state;
+  /** Look-ups of the user under way, by session id, so parallel requests share one. */
+  const refreshing = new Map();
+
+  passport.use(new AcmeStrategy(client));
 
   // Runs in the new session Passport starts at sign-in (session fixation).
   passport.serializeUser((req, user, done) => {
     const service = signingIn.get(user);
     if (service === undefined) {
-      done(new Error('serializeUser got a user that did not just sign in'));
+      if (shared) {
+        done('pass'); // a user of one of the app's strategies
+      } else {
+        done(new Error('serializeUser got a user that did not just sign in'));
+      }
       return;
     }
     req.session[SESSION_KEY] = {
@@ -93,6 +120,10 @@ function createPassport({ client, settings, csrf }) {
 
   passport.deserializeUser((req, id, done) => {
     const saved = req.session[SESSION_KEY];
+    if (shared && saved === undefined) {
+      done('pass'); // signed in with one of the app's strategies
+      return;
+    }
     if (!saved?.service || saved.user?.id !== id) {
       delete req.session[SESSION_KEY];
       done(null, false);
@@ -104,20 +135,27 @@ function createPassport({ client, settings, csrf }) {
     }
     let refresh = refreshing.get(req.sessionID);
     if (refresh === undefined) {
-      refresh = fetchUser(client, saved.service).finally(() => {
+      refresh = currentUser(client, saved.service, refresher, req.sessionID);
+      refresh = refresh.finally(() => {
         refreshing.delete(req.sessionID);
       });
       refreshing.set(req.sessionID, refresh);
     }
     refresh.then(
-      (user) => {
+      ({ service, user, error }) => {
+        if (error !== null) {
+          // Fail closed, but keep what a refresh brought: the old refresh token is spent.
+          req.session[SESSION_KEY] = { ...saved, service };
+          done(error);
+          return;
+        }
         if (user === null || user.id !== id) {
           delete req.session[SESSION_KEY];
           done(null, false);
           return;
         }
         req.session[SESSION_KEY] = {
-          ...saved,
+          service,
           user: cached(user),
           refreshedAt: Date.now(),
         };
@@ -130,23 +168,48 @@ function createPassport({ client, settings, csrf }) {
   return passport;
 }
 
+/** get_user's error kinds that say the access token is no longer good: refresh it, ask again. */
+const STALE_TOKEN = new Set(['expired', 'invalid_credentials']);
+
 /**
- * The user as the service has it now; null when the service no longer
- * accepts the session or has disabled the user.
+ * The user as the service has it now: `{ service, user, error }`.
  *
- * @throws {ServiceUnavailable} when the service cannot say
+ * The session's service values are refreshed first when their `expires_at`
+ * has passed, or when get_user says the access token is no longer good
+ * (get_user is then asked once more); `service` holds the values to keep.
+ *
+ * `user` is null when the service no longer accepts the session (a
+ * failed refresh signs the user out) or has disabled the user. `error`
+ * is the ServiceUnavailable of a service that cannot say: fail closed.
  */
-async function fetchUser(client, service) {
+async function currentUser(client, service, refresher, sessionId) {
+  let values = service;
   try {
-    const record = await client.getUser(service);
+    const due = refresher.due(values);
+    if (due) {
+      values = await refresher.refresh(sessionId, values);
+    }
+    let record;
+    try {
+      record = await client.getUser(values);
+    } catch (err) {
+      if (due || !STALE_TOKEN.has(err?.code)) {
+        throw err;
+      }
+      values = await refresher.refresh(sessionId, values);
+      record = await client.getUser(values);
+    }
     const user = AcmeUser.fromRecord(record);
-    return user.active ? user : null;
+    return { service: values, user: user.active ? user : null, error: null };
   } catch (err) {
+    if (err instanceof SignedOut) {
+      return { service: null, user: null, error: null };
+    }
     if (err instanceof ServiceUnavailable) {
-      throw err;
+      return { service: values, user: null, error: err };
     }
     if (err instanceof AcmeError) {
-      return null;
+      return { service: values, user: null, error: null };
     }
     throw err;
   }
@@ -175,4 +238,4 @@ function restoreUser(passport, logger, failed) {
   };
 }
 
-module.exports = { createPassport, restoreUser };
+module.exports = { AcmeStrategy, createPassport, restoreUser };

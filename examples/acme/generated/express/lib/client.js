@@ -12,15 +12,21 @@
 const {
   AccountDisabled,
   Conflict,
+  Expired,
+  ExpiredToken,
   InvalidCredentials,
   InvalidInput,
+  InvalidToken,
+  PasswordPolicy,
   ServiceUnavailable,
   UnexpectedResponse,
+  Unverified,
   UserNotFound,
 } = require('./errors');
 
 const LOGIN_ERRORS = [
   { status: 401, error: InvalidCredentials },
+  { status: 403, match: { '/error/code': 'unverified' }, error: Unverified },
   { status: 403, error: AccountDisabled },
   { status: 429, error: ServiceUnavailable },
 ];
@@ -33,6 +39,22 @@ const REGISTER_ERRORS = [
   { status: 422, error: InvalidInput },
 ];
 const FORGOT_PASSWORD_ERRORS = [{ status: 404, error: UserNotFound }];
+const REFRESH_ERRORS = [{ status: 401, error: InvalidCredentials }];
+const LOGOUT_ERRORS = [{ status: 401, error: InvalidCredentials }];
+const RESET_PASSWORD_ERRORS = [
+  { status: 404, error: InvalidToken },
+  { status: 410, error: ExpiredToken },
+  { status: 422, error: PasswordPolicy, message: '/error/message' },
+];
+const CHANGE_PASSWORD_ERRORS = [
+  { status: 401, match: { '/error/code': 'token_expired' }, error: Expired },
+  { status: 401, error: InvalidCredentials },
+  { status: 422, error: PasswordPolicy, message: '/error/message' },
+];
+const VERIFY_EMAIL_ERRORS = [
+  { status: 404, error: InvalidToken },
+  { status: 410, error: ExpiredToken },
+];
 
 /** How often a GET is tried again when the connection fails, and the pauses before each try. */
 const RETRY_DELAYS_MS = Object.freeze([50, 250]);
@@ -66,9 +88,13 @@ class AcmeClient {
       errors: LOGIN_ERRORS,
     });
     const token = text(body, '/token');
+    const refreshToken = text(body, '/refresh_token');
+    const expiresAt = deadline(body, '/expires_in');
     const userId = text(body, '/user/id');
     return {
       token,
+      refresh_token: refreshToken,
+      expires_at: expiresAt,
       user_id: userId,
     };
   }
@@ -131,6 +157,94 @@ class AcmeClient {
     });
   }
 
+  /** Renew an expired service session; return the new one (values the service does not renew are kept). */
+  async refresh(session) {
+    // POST /v1/sessions/refresh
+    const body = await this.#send({
+      method: 'POST',
+      url: `${this.#options.baseUrl}/v1/sessions/refresh`,
+      describe: 'POST /v1/sessions/refresh',
+      json: {
+        refresh_token: session.refresh_token,
+      },
+      ok: [200],
+      errors: REFRESH_ERRORS,
+    });
+    return {
+      token: text(body, '/token'),
+      refresh_token: text(body, '/refresh_token'),
+      expires_at: deadline(body, '/expires_in'),
+      user_id: session.user_id,
+    };
+  }
+
+  /** End the service session at the service. */
+  async logout(session) {
+    // DELETE /v1/sessions/current
+    await this.#send({
+      method: 'DELETE',
+      url: `${this.#options.baseUrl}/v1/sessions/current`,
+      describe: 'DELETE /v1/sessions/current',
+      headers: {
+        Authorization: `Bearer ${session.token}`,
+      },
+      ok: [204],
+      errors: LOGOUT_ERRORS,
+    });
+  }
+
+  /** Set a new password with the token from the password reset email; signs nobody in. */
+  async resetPassword(input) {
+    // POST /v1/password-resets/{input.token}
+    await this.#send({
+      method: 'POST',
+      url: `${this.#options.baseUrl}/v1/password-resets/${urlencode(input.token)}`,
+      describe: 'POST /v1/password-resets/{input.token}',
+      headers: {
+        Authorization: `Bearer ${this.#options.apiKey}`,
+      },
+      json: {
+        password: input.password,
+      },
+      ok: [204],
+      errors: RESET_PASSWORD_ERRORS,
+    });
+  }
+
+  /** Change the signed-in user's password; the user must give the current one. */
+  async changePassword(session, input) {
+    // POST /v1/users/{session.user_id}/password
+    await this.#send({
+      method: 'POST',
+      url: `${this.#options.baseUrl}/v1/users/${urlencode(session.user_id)}/password`,
+      describe: 'POST /v1/users/{session.user_id}/password',
+      headers: {
+        Authorization: `Bearer ${session.token}`,
+      },
+      json: {
+        current_password: input.current_password,
+        new_password: input.new_password,
+      },
+      ok: [204],
+      errors: CHANGE_PASSWORD_ERRORS,
+    });
+  }
+
+  /** Confirm the user's email address with the token from the verification email. */
+  async verifyEmail(input) {
+    // POST /v1/email-verifications/{input.token}
+    await this.#send({
+      method: 'POST',
+      url: `${this.#options.baseUrl}/v1/email-verifications/${urlencode(input.token)}`,
+      describe: 'POST /v1/email-verifications/{input.token}',
+      headers: {
+        Authorization: `Bearer ${this.#options.apiKey}`,
+      },
+      ok: [204],
+      errors: VERIFY_EMAIL_ERRORS,
+    });
+  }
+
   /**
    * Send one request; return its JSON body, or throw the error its status maps to.
    *
@@ -178,7 +292,13 @@ class AcmeClient {
     );
     const message = `${describe} answered ${response.status}`;
     if (rule) {
-      throw new rule.error(message, { serviceStatus: response.status });
+      throw new rule.error(message, {
+        serviceStatus: response.status,
+        serviceMessage:
+          rule.message === undefined
+            ? undefined
+            : serviceMessage(body, rule.message),
+      });
     }
     const Unexpected =
       response.status >= 500 ? ServiceUnavailable : UnexpectedResponse;
@@ -300,6 +420,37 @@ function record(body, pointer) {
     );
   }
   return value;
+}
+
+/**
+ * The deadline of an access token that lives `expires_in` seconds (at a JSON
+ * pointer of an answer), in epoch seconds, as text. It comes a little early (up
+ * to 5 seconds, a tenth of short lifetimes), so that no request sets out with a
+ * token about to expire.
+ */
+function deadline(body, pointer) {
+  const value = lookup(body, pointer);
+  const seconds =
+    typeof value === 'number' ||
+    (typeof value === 'string' && value.trim() !== '')
+      ? Number(value)
+      : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new ServiceUnavailable(
+      `the service's answer has no lifetime in seconds at ${pointer || '/'}`,
+    );
+  }
+  const now = Date.now() / 1000;
+  return String(Math.floor(now + seconds - Math.min(5, seconds / 10)));
+}
+
+/** The service's own message for users at a JSON pointer of an error answer, at most 300 characters. */
+function serviceMessage(body, pointer) {
+  const value = lookup(body, pointer);
+  if (typeof value !== 'string' || value.trim() === '') {
+    return undefined;
+  }
+  return value.trim().slice(0, 300);
 }
 
 /** Percent-encode text for a URL path segment, a query or a form. */

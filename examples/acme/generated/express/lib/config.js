@@ -83,6 +83,10 @@ const OPTIONS = Object.freeze({
     env: null,
     default: {},
   },
+  passport: {
+    env: null,
+    default: null,
+  },
   views: {
     env: null,
     default: {},
@@ -99,6 +103,12 @@ const VIEWS = Object.freeze([
   'register',
   'forgot',
   'forgotSent',
+  'reset',
+  'resetDone',
+  'verify',
+  'verifyDone',
+  'password',
+  'passwordChanged',
   'error',
 ]);
 
@@ -111,8 +121,20 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 /** The prefix of the sessions' keys in Redis, when redisUrl is set. */
 const REDIS_SESSION_PREFIX = 'acme:sess:';
 
+/** The prefix of the failed sign-in counts' keys in Redis, when redisUrl is set. */
+const REDIS_THROTTLE_PREFIX = 'acme:throttle:';
+
+/** The prefix of the keys in Redis that share a session's refresh between instances. */
+const REDIS_REFRESH_PREFIX = 'acme:refresh:';
+
 /** The key of the integration's data in the session: the service's session values and the cached user. */
 const SESSION_KEY = 'acme';
+
+/** The query parameter of the reset link in the service's email that holds its token. */
+const RESET_TOKEN_QUERY = 'token';
+
+/** The query parameter of the verification link in the service's email that holds its token. */
+const VERIFY_TOKEN_QUERY = 'token';
 
 /** The name of the Passport strategy. */
 const STRATEGY = 'acme';
@@ -144,6 +166,10 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+  REDIS_THROTTLE_PREFIX,
+  REDIS_REFRESH_PREFIX,
+  RESET_TOKEN_QUERY,
+  VERIFY_TOKEN_QUERY,
   STRATEGY,
   CSRF_FIELD,
   CSRF_HEADER,

@@ -15,13 +15,18 @@ const { SERVICE_NAME } = require('./config');
 class AcmeError extends Error {
   /**
    * @param {string} message what went wrong, without secrets
-   * @param {{ serviceStatus?: number, cause?: unknown }} [details]
+   * @param {{ serviceStatus?: number, serviceMessage?: string, cause?: unknown }} [details]
    */
-  constructor(message, { serviceStatus, cause } = {}) {
+  constructor(message, { serviceStatus, serviceMessage, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     /** The status the service answered with, when it answered. */
     this.serviceStatus = serviceStatus ?? null;
+    /**
+     * The service's own message for users (a password policy ...), when the
+     * spec's rule points at one: show it escaped instead of the default.
+     */
+    this.serviceMessage = serviceMessage ?? null;
   }
 
   /** The error kind, as JSON error bodies name it. */
@@ -90,6 +95,61 @@ class InvalidInput extends AcmeError {
   }
 }
 
+/** The access token has expired: the integration refreshes the session and tries again. */
+class Expired extends AcmeError {
+  get code() {
+    return 'expired';
+  }
+
+  get status() {
+    return 401;
+  }
+}
+
+/** The token of an emailed link is unknown, malformed or already used. */
+class InvalidToken extends AcmeError {
+  get code() {
+    return 'invalid_token';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/** The token of an emailed link has expired. */
+class ExpiredToken extends AcmeError {
+  get code() {
+    return 'expired_token';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/** The new password does not meet the service's password policy. */
+class PasswordPolicy extends AcmeError {
+  get code() {
+    return 'password_policy';
+  }
+
+  get status() {
+    return 422;
+  }
+}
+
+/** The account's email address is not verified yet, so it may not sign in. */
+class Unverified extends AcmeError {
+  get code() {
+    return 'unverified';
+  }
+
+  get status() {
+    return 403;
+  }
+}
+
 /**
  * The service is down, slow, or answered something the integration cannot
  * read. The integration fails closed on it: a 503, never a signed-in session.
@@ -102,6 +162,20 @@ class ServiceUnavailable extends AcmeError {}
  * user is signed out, since the service no longer takes the session.
  */
 class UnexpectedResponse extends AcmeError {}
+
+/**
+ * The service answered, but without something the integration needs, such
+ * as a required field of the user record: a 502 `failed`, never a session.
+ */
+class UnexpectedAnswer extends AcmeError {
+  get code() {
+    return 'failed';
+  }
+
+  get status() {
+    return 502;
+  }
+}
 
 /** An option is missing or invalid; thrown by acme() when the app starts. */
 class ConfigurationError extends Error {
@@ -121,7 +195,13 @@ module.exports = {
   UserNotFound,
   Conflict,
   InvalidInput,
+  Expired,
+  InvalidToken,
+  ExpiredToken,
+  PasswordPolicy,
+  Unverified,
   ServiceUnavailable,
   UnexpectedResponse,
+  UnexpectedAnswer,
   ConfigurationError,
 };

@@ -57,6 +57,40 @@ const FORMS = Object.freeze({
       autocomplete: 'email',
     },
   ]),
+  reset: Object.freeze([
+    {
+      name: 'password',
+      label: 'New password',
+      type: 'password',
+      autocomplete: 'new-password',
+    },
+    {
+      name: 'password_confirm',
+      label: 'New password, again',
+      type: 'password',
+      autocomplete: 'new-password',
+    },
+  ]),
+  password: Object.freeze([
+    {
+      name: 'current_password',
+      label: 'Current password',
+      type: 'password',
+      autocomplete: 'current-password',
+    },
+    {
+      name: 'new_password',
+      label: 'New password',
+      type: 'password',
+      autocomplete: 'new-password',
+    },
+    {
+      name: 'new_password_confirm',
+      label: 'New password, again',
+      type: 'password',
+      autocomplete: 'new-password',
+    },
+  ]),
 });
 
 /**
@@ -65,7 +99,7 @@ const FORMS = Object.freeze({
  * Every field is required text of at most MAX_INPUT_LENGTH characters;
  * passwords are kept as typed, other fields are trimmed.
  *
- * @param {string} form 'login', 'register' or 'forgot'
+ * @param {string} form a form of FORMS: 'login', 'register', 'forgot'...
  * @param {Record<string, unknown>} body the parsed body
  * @returns {{ values: Record<string, string>, invalid: string[] }} the values, and the labels of the fields that are missing or invalid
  */

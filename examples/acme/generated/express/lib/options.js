@@ -63,6 +63,7 @@ function resolveOptions(options = {}, env = process.env) {
       primaryColor: read.color(),
     }),
     session: sessionOptions,
+    passport: read.passport(),
     redisUrl: read.redisUrl(),
     sessionSecret: sessionOptions === false ? null : read.secret(),
     views: read.views(),
@@ -224,6 +225,24 @@ class Reader {
       return OPTIONS.session.default;
     }
     return session === false ? false : Object.freeze({ ...session });
+  }
+
+  /** The app's own Passport (`require('passport')`), or null for one of the integration's own. */
+  passport() {
+    const passport = this.options.passport ?? OPTIONS.passport.default;
+    const methods = ['use', 'serializeUser', 'deserializeUser', 'session'];
+    if (
+      passport !== null &&
+      (typeof passport !== 'object' ||
+        !methods.every((name) => typeof passport[name] === 'function'))
+    ) {
+      this.problem(
+        'passport',
+        "must be the app's Passport (require('passport'), or a new Passport())",
+      );
+      return null;
+    }
+    return passport;
   }
 
   redisUrl() {

@@ -1,7 +1,9 @@
 'use strict';
 
 /**
- * The pages: login, register, forgot password, its confirmation, and errors.
+ * The pages: login, register, forgot password, its confirmation, the
+ * page of the reset link, the page of the verification link,
+ * change password, and errors.
  *
  * Each is a function of its locals that returns a whole HTML document with
  * its styles inline: no external assets, nothing to build. An app replaces
@@ -12,8 +14,10 @@
  * `title`, `user` (the signed-in user or null), `links` ({ login, register,
  * forgot }, null where the service has no such page) and `csrf`
  * ({ field, token }). Form pages also get `action`, `fields` ({ name, label,
- * type, autocomplete, value }), `next`, `error` and `notice`; the error page
- * gets `status` and `message`.
+ * type, autocomplete, value }), `next`, `error` and `notice`; the pages
+ * of an emailed link also get its `token` (null when the link cannot be used
+ * any more: the page then says why instead of showing the form); the
+ * error page gets `status` and `message`.
  */
 
 /** Text safe in HTML element content and quoted attribute values. */
@@ -62,6 +66,78 @@ function forgotSent(locals) {
   ]);
 }
 
+function reset(locals) {
+  const { links } = locals;
+  const extra = [
+    locals.token === null
+      ? `<a href="${escapeHtml(links.forgot)}">Ask for a new link</a>`
+      : '',
+    `<a href="${escapeHtml(links.login)}">Back to sign in</a>`,
+  ];
+  if (locals.token === null) {
+    return linkFailed(locals, extra);
+  }
+  return form(locals, { button: 'Change password', extra });
+}
+
+function resetDone(locals) {
+  return done(
+    locals,
+    'Your password has been changed. You can sign in now.',
+    `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`,
+  );
+}
+
+function verify(locals) {
+  const extra = [
+    `<a href="${escapeHtml(locals.links.login)}">Back to sign in</a>`,
+  ];
+  if (locals.token === null) {
+    return linkFailed(locals, extra);
+  }
+  // A button, not the link itself: mail scanners open links, and must not verify anything.
+  const intro =
+    '<p class="intro">Confirm that this email address is yours.</p>';
+  return form(locals, { button: 'Verify my email address', intro, extra });
+}
+
+function verifyDone(locals) {
+  return done(
+    locals,
+    'Your email address is verified. You can sign in now.',
+    `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`,
+  );
+}
+
+function password(locals) {
+  const extra = ['<a href="/">Back to the home page</a>'];
+  return form(locals, { button: 'Change password', extra });
+}
+
+function passwordChanged(locals) {
+  return done(
+    locals,
+    'Your password has been changed.',
+    '<a href="/">Go to the home page</a>',
+  );
+}
+
+/** The page of an emailed link that cannot be used (incomplete, used, expired): why, and where to go. */
+function linkFailed(locals, extra) {
+  return page(locals, [
+    `<div class="alert danger" role="alert">${escapeHtml(locals.error)}</div>`,
+    `<p class="links">${extra.filter(Boolean).join('')}</p>`,
+  ]);
+}
+
+/** The page after a form did what it asked: a notice, and a link on. */
+function done(locals, notice, link) {
+  return page(locals, [
+    `<div class="alert ok" role="status">${escapeHtml(notice)}</div>`,
+    `<p class="links">${link}</p>`,
+  ]);
+}
+
 function error(locals) {
   const back = locals.user
     ? '<a href="/">Go to the home page</a>'
@@ -103,6 +179,7 @@ function form(locals, { button, intro = '', extra = [] }) {
   parts.push(`<form method="post" action="${escapeHtml(locals.action)}" aria-describedby="form-error" novalidate>
       <input type="hidden" name="${escapeHtml(locals.csrf.field)}" value="${escapeHtml(locals.csrf.token)}">
       ${locals.next ? `<input type="hidden" name="next" value="${escapeHtml(locals.next)}">` : ''}
+      ${locals.token ? `<input type="hidden" name="token" value="${escapeHtml(locals.token)}">` : ''}
       ${fields.join('\n      ')}
       <button type="submit">${escapeHtml(button)}</button>
     </form>`);
@@ -231,6 +308,18 @@ function styles(primary) {
 }
 
 /** The built-in pages, by the names the `views` option uses. */
-const PAGES = Object.freeze({ login, register, forgot, forgotSent, error });
+const PAGES = Object.freeze({
+  login,
+  register,
+  forgot,
+  forgotSent,
+  reset,
+  resetDone,
+  verify,
+  verifyDone,
+  password,
+  passwordChanged,
+  error,
+});
 
 module.exports = { PAGES, escapeHtml };

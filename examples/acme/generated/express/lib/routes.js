@@ -2,7 +2,7 @@
 
 /**
  * The routes of docs/http-contract.md, under the route prefix: login,
- * logout, me, csrf, register, forgot.
+ * logout, me, csrf, register, forgot, reset, verify, password.
  *
  * Every route answers HTML or JSON as `Accept` asks (406 when it can do
  * neither, 405 for another method). POSTs take a form or a JSON object (415,
@@ -12,7 +12,13 @@
 
 const { promisify } = require('node:util');
 const express = require('express');
-const { SERVICE_NAME, STRATEGY } = require('./config');
+const {
+  MAX_INPUT_LENGTH,
+  SERVICE_NAME,
+  STRATEGY,
+  RESET_TOKEN_QUERY,
+  VERIFY_TOKEN_QUERY,
+} = require('./config');
 const {
   AcmeError,
   InvalidCredentials,
@@ -20,7 +26,7 @@ const {
   UnexpectedResponse,
   UserNotFound,
 } = require('./errors');
-const { formFields, readForm } = require('./forms');
+const { FORMS, formFields, readForm } = require('./forms');
 const {
   bodyErrors,
   methodNotAllowed,
@@ -30,7 +36,9 @@ const {
   safeNext,
   sendError,
 } = require('./http');
+const { refreshFailed, signInFirst } = require('./guards');
 const { render, renderError } = require('./render');
+const { SignedOut } = require('./refresh');
 const { Throttle } = require('./throttle');
 
 /** What each failure tells the user; the same words for JSON and pages. */
@@ -45,6 +53,15 @@ const MESSAGES = Object.freeze({
   unauthorized: 'Sign in first.',
   too_many_attempts: 'Too many failed sign-in attempts. Try again later.',
   failed: 'Something went wrong. Please try again later.',
+  unverified: 'Verify your email address first: use the link we sent you.',
+  incomplete_link:
+    'This link is incomplete. Use the link in the email, or ask for a new one.',
+  invalid_token:
+    'This link is not valid or was already used. Ask for a new one.',
+  expired_token: 'This link has expired. Ask for a new one.',
+  password_policy: 'The new password does not meet the password policy.',
+  passwords_differ: 'The two passwords do not match.',
+  wrong_password: 'Your current password is not correct.',
 });
 
 /** The title of each page. */
@@ -53,7 +70,16 @@ const TITLES = Object.freeze({
   register: 'Create an account',
   forgot: 'Reset your password',
   forgotSent: 'Check your email',
+  reset: 'Choose a new password',
+  resetDone: 'Password changed',
+  verify: 'Verify your email address',
+  verifyDone: 'Email address verified',
+  password: 'Change your password',
+  passwordChanged: 'Password changed',
 });
+
+/** The forms of the pages an emailed link leads to, which carry its token. */
+const LINK_FORMS = Object.freeze(['reset', 'verify']);
 
 /** Whether the client asked for JSON rather than a page. */
 function json(req) {
@@ -84,8 +110,8 @@ function safeNextOrNull(next) {
  */
 function createRoutes(state) {
   const router = express.Router();
-  const { client, csrf, links, logger, passport } = state;
-  const throttle = new Throttle(state.settings.loginLimit);
+  const { client, csrf, links, logger, passport, refresher } = state;
+  const throttle = new Throttle(state.settings.loginLimit, state.redis);
 
   /** Show a form page: the fields with what was typed (never a password), an error or a notice. */
   function renderForm(req, res, form, options = {}, status = 200) {
@@ -94,30 +120,40 @@ function createRoutes(state) {
     const locals = {
       title: TITLES[form],
       action: links[form],
-      fields: formFields(form, values),
+      fields: Object.hasOwn(FORMS, form) ? formFields(form, values) : [],
       next: safeNextOrNull(next),
       error,
       notice,
     };
+    if (Object.hasOwn(options, 'token')) {
+      locals.token = options.token;
+    }
     render(state, req, res, form, locals, status);
   }
 
-  /** A form route failed: JSON clients get the error body, browsers the page again. */
-  function fail(req, res, form, status, code) {
-    const message = MESSAGES[code] ?? MESSAGES.service_unavailable;
+  /**
+   * A form route failed: JSON clients get the error body, browsers the page
+   * again. `message` replaces the code's own (the service's words, say);
+   * `token` is the link's token the page keeps, null when the link is dead.
+   */
+  function fail(req, res, form, status, code, options = {}) {
+    const message =
+      options.message ?? MESSAGES[code] ?? MESSAGES.service_unavailable;
     if (json(req)) {
       sendError(res, status, code, message);
       return;
     }
-    renderForm(req, res, form, { values: req.body, error: message }, status);
+    const page = { ...options, values: req.body, error: message };
+    if (LINK_FORMS.includes(form) && !Object.hasOwn(page, 'token')) {
+      page.token = linkToken(req.body.token); // a form of the link's page, as posted
+    }
+    renderForm(req, res, form, page, status);
   }
 
   /** The CSRF check of a POST route (`form` null for logout): 403 without the token. */
   function checkCsrf(form) {
-    return (req, res, next) => {
-      if (csrf.verify(req)) {
-        next();
-      } else if (json(req)) {
+    const refuse = (req, res) => {
+      if (json(req)) {
         sendError(res, 403, 'csrf_failed', MESSAGES.csrf_failed);
       } else if (form === null) {
         const title = 'Session expired';
@@ -125,6 +161,9 @@ function createRoutes(state) {
       } else {
         fail(req, res, form, 403, 'csrf_failed');
       }
+    };
+    return (req, res, next) => {
+      csrf.protect(req, res, next, () => refuse(req, res));
     };
   }
 
@@ -169,7 +208,11 @@ function createRoutes(state) {
     const { err, user, info } = await authenticate(req, res);
     if (err instanceof AcmeError) {
       logger.warn(`${SERVICE_NAME}: sign-in failed: ${err.message}`);
-      fail(req, res, 'login', 503, 'service_unavailable');
+      if (err instanceof UnexpectedAnswer) {
+        fail(req, res, 'login', 502, 'failed');
+      } else {
+        fail(req, res, 'login', 503, 'service_unavailable');
+      }
     } else if (err) {
       throw err;
     } else if (!user) {
@@ -187,7 +230,26 @@ function createRoutes(state) {
     }
   }
 
-  function logout(req, res, next) {
+  /** End the session at the service too; its failure is logged, and the user is signed out here all the same. */
+  async function logoutAtService(req) {
+    const service = req.session[state.sessionKey]?.service;
+    if (!service) {
+      return;
+    }
+    try {
+      await client.logout(service);
+    } catch (err) {
+      if (!(err instanceof AcmeError)) {
+        throw err;
+      }
+      logger.warn(
+        `${SERVICE_NAME}: sign-out at the service failed (${err.code}): ${err.message}`,
+      );
+    }
+  }
+
+  async function logout(req, res, next) {
+    await logoutAtService(req);
     delete req.session[state.sessionKey];
     req.logout((err) => {
       if (err) {
@@ -282,6 +344,224 @@ function createRoutes(state) {
     }
   }
 
+  /** The token of an emailed link, from its query or the form it led to; null when missing. */
+  function linkToken(value) {
+    if (typeof value !== 'string') {
+      return null;
+    }
+    const token = value.trim();
+    return token === '' || token.length > MAX_INPUT_LENGTH ? null : token;
+  }
+
+  /**
+   * The link's token could not be used (`reason`: incomplete_link,
+   * invalid_token, expired_token). The page says so without the form
+   * (`token` null): a new link is needed.
+   */
+  function linkFailed(req, res, form, reason) {
+    const code = reason === 'expired_token' ? reason : 'invalid_token';
+    const message = MESSAGES[reason];
+    fail(req, res, form, 400, code, { message, token: null });
+  }
+
+  /**
+   * The service refused a form or failed: the answer the contract gives each
+   * kind. Outages and unexpected answers are logged; the service's own
+   * message (a password policy) is shown escaped, never logged.
+   */
+  function serviceFailed(req, res, form, err, options = {}) {
+    if (err instanceof ServiceUnavailable) {
+      logger.warn(`${SERVICE_NAME}: ${form} failed: ${err.message}`);
+      fail(req, res, form, 503, 'service_unavailable', options);
+    } else if (err instanceof UnexpectedResponse) {
+      logger.warn(`${SERVICE_NAME}: ${form} failed: ${err.message}`);
+      fail(req, res, form, 502, 'failed', options);
+    } else if (err.code === 'invalid_token' || err.code === 'expired_token') {
+      linkFailed(req, res, form, err.code);
+    } else {
+      const message = err.serviceMessage; // null: the code's own message
+      fail(req, res, form, err.status, err.code, { ...options, message });
+    }
+  }
+
+  function resetPage(req, res) {
+    const token = linkToken(req.query[RESET_TOKEN_QUERY]);
+    if (token === null) {
+      linkFailed(req, res, 'reset', 'incomplete_link');
+      return;
+    }
+    renderForm(req, res, 'reset', { token });
+  }
+
+  /** Complete a password reset with the emailed token; signs nobody in. */
+  async function reset(req, res) {
+    const token = linkToken(req.body.token);
+    if (token === null) {
+      linkFailed(req, res, 'reset', 'incomplete_link');
+      return;
+    }
+    const { values, invalid } = readForm('reset', req.body);
+    if (invalid.length > 0) {
+      fail(req, res, 'reset', 400, 'invalid_input', { token });
+      return;
+    }
+    if (values.password !== values.password_confirm) {
+      const message = MESSAGES.passwords_differ;
+      fail(req, res, 'reset', 400, 'invalid_input', { message, token });
+      return;
+    }
+    try {
+      await client.resetPassword({ token, password: values.password });
+    } catch (err) {
+      if (!(err instanceof AcmeError)) {
+        throw err;
+      }
+      serviceFailed(req, res, 'reset', err, { token });
+      return;
+    }
+    if (json(req)) {
+      res.json({ status: 'reset' });
+    } else {
+      render(state, req, res, 'resetDone', { title: TITLES.resetDone });
+    }
+  }
+
+  /** The page of the verification link: a button, since opening a link must not verify anything. */
+  function verifyPage(req, res) {
+    const token = linkToken(req.query[VERIFY_TOKEN_QUERY]);
+    if (token === null) {
+      linkFailed(req, res, 'verify', 'incomplete_link');
+      return;
+    }
+    renderForm(req, res, 'verify', { token });
+  }
+
+  async function verify(req, res) {
+    const token = linkToken(req.body.token);
+    if (token === null) {
+      linkFailed(req, res, 'verify', 'incomplete_link');
+      return;
+    }
+    try {
+      await client.verifyEmail({ token });
+    } catch (err) {
+      if (!(err instanceof AcmeError)) {
+        throw err;
+      }
+      serviceFailed(req, res, 'verify', err, { token });
+      return;
+    }
+    if (json(req)) {
+      res.json({ status: 'verified' });
+    } else {
+      render(state, req, res, 'verifyDone', { title: TITLES.verifyDone });
+    }
+  }
+
+  /** Only for signed-in users, as `requireLogin()` guards the app's routes. */
+  function signedIn(req, res, next) {
+    if (state.refreshFailed(req)) {
+      refreshFailed(state, req, res);
+    } else if (!req.user) {
+      signInFirst(state, req, res);
+    } else {
+      next();
+    }
+  }
+
+  /** Change the signed-in user's password; the user stays signed in, in a session with a new id. */
+  async function changePassword(req, res) {
+    const { values, invalid } = readForm('password', req.body);
+    if (invalid.length > 0) {
+      fail(req, res, 'password', 400, 'invalid_input');
+      return;
+    }
+    if (values.new_password !== values.new_password_confirm) {
+      const message = MESSAGES.passwords_differ;
+      fail(req, res, 'password', 400, 'invalid_input', { message });
+      return;
+    }
+    const input = {
+      current_password: values.current_password,
+      new_password: values.new_password,
+    };
+    try {
+      await withFreshTokens(req, (service) =>
+        client.changePassword(service, input),
+      );
+    } catch (err) {
+      if (err instanceof SignedOut) {
+        await signOut(req);
+        signInFirst(state, req, res);
+        return;
+      }
+      if (!(err instanceof AcmeError)) {
+        throw err;
+      }
+      if (err.code === 'invalid_credentials') {
+        const message = MESSAGES.wrong_password;
+        fail(req, res, 'password', 400, 'invalid_credentials', { message });
+      } else if (err.code === 'expired') {
+        // The service no longer takes the session's token, even refreshed: signed out.
+        await signOut(req);
+        signInFirst(state, req, res);
+      } else {
+        serviceFailed(req, res, 'password', err);
+      }
+      return;
+    }
+    await rotateSessionId(req);
+    if (json(req)) {
+      res.json({ status: 'changed' });
+    } else {
+      const title = TITLES.passwordChanged;
+      render(state, req, res, 'passwordChanged', { title });
+    }
+  }
+
+  /**
+   * Call the service with the session's values, refreshed first when they
+   * have expired, or once after the service says the access token has.
+   *
+   * @throws {SignedOut} when the refresh fails
+   */
+  async function withFreshTokens(req, call) {
+    const saved = req.session[state.sessionKey];
+    const renew = async (values) => {
+      const service = await refresher.refresh(req.sessionID, values);
+      req.session[state.sessionKey] = { ...saved, service };
+      return service;
+    };
+    let service = saved.service;
+    if (refresher.due(service)) {
+      service = await renew(service);
+    }
+    try {
+      return await call(service);
+    } catch (err) {
+      if (err?.code !== 'expired') {
+        throw err;
+      }
+      return call(await renew(service));
+    }
+  }
+
+  /** The same session data under a new session id: after a password change, the old id is worth nothing. */
+  async function rotateSessionId(req) {
+    const data = Object.fromEntries(
+      Object.entries(req.session).filter(([name]) => name !== 'cookie'),
+    );
+    await promisify(req.session.regenerate.bind(req.session))();
+    Object.assign(req.session, data);
+  }
+
+  /** Sign the user out here: the service no longer takes the session. */
+  async function signOut(req) {
+    delete req.session[state.sessionKey];
+    await promisify(req.logout.bind(req))();
+    req.user = undefined;
+  }
+
   const page = offering('html');
   const api = offering('json');
   const post = [offering('html', 'json'), readBody];
@@ -310,6 +590,21 @@ function createRoutes(state) {
     .route('/forgot')
     .get(page, (req, res) => renderForm(req, res, 'forgot'))
     .post(post, checkCsrf('forgot'), forgot)
+    .all(methodNotAllowed('GET', 'POST'));
+  router
+    .route('/reset')
+    .get(page, resetPage)
+    .post(post, checkCsrf('reset'), reset)
+    .all(methodNotAllowed('GET', 'POST'));
+  router
+    .route('/verify')
+    .get(page, verifyPage)
+    .post(post, checkCsrf('verify'), verify)
+    .all(methodNotAllowed('GET', 'POST'));
+  router
+    .route('/password')
+    .get(signedIn, page, (req, res) => renderForm(req, res, 'password'))
+    .post(post, signedIn, checkCsrf('password'), changePassword)
     .all(methodNotAllowed('GET', 'POST'));
   router.use(bodyErrors); // other errors go on to the integration's error handler
   return router;

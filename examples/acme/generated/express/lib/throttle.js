@@ -12,16 +12,23 @@
  * would trip a limit of eight. And sign-ins of one username take turns, so
  * that parallel guesses cannot all reach the service before the first
  * refusal is counted.
+ *
+ * The counts live in the process's memory, or with redisUrl in that Redis
+ * (rate-limit-redis, npm install rate-limit-redis), where every instance of
+ * the app counts the same refusals.
  */
 
 const { MemoryStore, ipKeyGenerator } = require('express-rate-limit');
+const { REDIS_THROTTLE_PREFIX } = require('./config');
+const { ConfigurationError } = require('./errors');
 
 /** At most `limit` refusals per key within a window that starts at the first. */
 class Limit {
-  constructor(limit, windowMs) {
+  constructor(limit, windowMs, store) {
     this.limit = limit;
-    this.store = new MemoryStore();
-    this.store.init({ windowMs });
+    this.store = store;
+    // rate-limit-redis loads its scripts here; a failure shows again at each count.
+    Promise.resolve(this.store.init({ windowMs })).catch(() => {});
   }
 
   /** Milliseconds until `key` may sign in again; 0 when it may now. */
@@ -38,10 +45,15 @@ class Throttle {
   /**
    * @param {object} limits `perAccount` and `perClient`, the refusals allowed
    *   per username and per client address (0: no limit) within `windowMs`
+   * @param {object | null} redis the Redis client of redisUrl, or null
    */
-  constructor({ perAccount, perClient, windowMs }) {
-    this.account = perAccount > 0 ? new Limit(perAccount, windowMs) : null;
-    this.client = perClient > 0 ? new Limit(perClient, windowMs) : null;
+  constructor({ perAccount, perClient, windowMs }, redis) {
+    const store = (name) =>
+      redis === null ? new MemoryStore() : redisStore(redis, name);
+    this.account =
+      perAccount > 0 ? new Limit(perAccount, windowMs, store('account')) : null;
+    this.client =
+      perClient > 0 ? new Limit(perClient, windowMs, store('client')) : null;
     /** The last sign-in under way for each username, when usernames are limited. */
     this.turns = new Map();
   }
@@ -95,6 +107,22 @@ class Throttle {
   async succeeded(username) {
     await this.account?.store.resetKey(accountKey(username));
   }
+}
+
+/** A store of counts in Redis, its keys named after `name` ('account', 'client'). */
+function redisStore(redis, name) {
+  let RedisStore;
+  try {
+    ({ RedisStore } = require('rate-limit-redis'));
+  } catch (err) {
+    throw new ConfigurationError([
+      `redisUrl is set and sign-ins are limited, but ${err.message.split('\n')[0]}: npm install rate-limit-redis`,
+    ]);
+  }
+  return new RedisStore({
+    sendCommand: (...args) => redis.sendCommand(args),
+    prefix: `${REDIS_THROTTLE_PREFIX}${name}:`,
+  });
 }
 
 /** A username as counted: trimmed and case-folded, whether or not the account exists. */

@@ -9,7 +9,7 @@
  * is what `/auth/me` answers.
  */
 
-const { ServiceUnavailable } = require('./errors');
+const { ServiceUnavailable, UnexpectedAnswer } = require('./errors');
 
 /** Roles that make a user an administrator (`is_admin`). */
 const ADMIN_ROLES = Object.freeze(['admins']);
@@ -38,17 +38,30 @@ class AcmeUser {
    *
    * @param {object} record the user record get_user returned
    * @returns {AcmeUser}
-   * @throws {ServiceUnavailable} when a field is missing or has the wrong type
+   * @throws {UnexpectedAnswer} when a required field is missing or null
+   * @throws {ServiceUnavailable} when a field has the wrong type
    */
   static fromRecord(record) {
     const fields = {
-      id: read(record, '/id', string),
-      email: read(record, '/email', string),
-      given_name: read(record, '/profile/firstName', string, OPTIONAL),
-      family_name: read(record, '/profile/lastName', string, OPTIONAL),
-      groups: read(record, '/groups/*/name', strings),
-      status: read(record, '/status', oneOf('ACTIVE', 'LOCKED')),
-      created: read(record, '/created', dateTime, OPTIONAL),
+      id: read(record, 'id', '/id', string),
+      email: read(record, 'email', '/email', string),
+      given_name: read(
+        record,
+        'given_name',
+        '/profile/firstName',
+        string,
+        OPTIONAL,
+      ),
+      family_name: read(
+        record,
+        'family_name',
+        '/profile/lastName',
+        string,
+        OPTIONAL,
+      ),
+      groups: read(record, 'groups', '/groups/*/name', strings),
+      status: read(record, 'status', '/status', oneOf('ACTIVE', 'LOCKED')),
+      created: read(record, 'created', '/created', dateTime, OPTIONAL),
     };
     return new AcmeUser({
       id: fields.id,
@@ -111,11 +124,13 @@ class AcmeUser {
 }
 
 /**
- * Read the value at a JSON pointer (`*` maps over an array) and convert it.
+ * Read the value of a field at its JSON pointer (`*` maps over an array) and
+ * convert it.
  *
- * @throws {ServiceUnavailable} when the value is missing or has the wrong type
+ * @throws {UnexpectedAnswer} when a required field is missing or null
+ * @throws {ServiceUnavailable} when the value has the wrong type
  */
-function read(record, pointer, convert, optional = false) {
+function read(record, field, pointer, convert, optional = false) {
   const value = resolve(
     record,
     pointer === '' ? [] : pointer.split('/').slice(1),
@@ -124,7 +139,9 @@ function read(record, pointer, convert, optional = false) {
     if (optional) {
       return null;
     }
-    throw new ServiceUnavailable(`the user record has no value at ${pointer}`);
+    throw new UnexpectedAnswer(
+      `get_user: field '${field}' (${pointer || '/'}) is missing or null`,
+    );
   }
   try {
     return convert(value);

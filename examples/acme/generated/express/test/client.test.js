@@ -3,14 +3,14 @@
 /** The client of the service: timeouts, retries of GETs only, typed errors. */
 
 const assert = require('node:assert/strict');
-const { after, before, beforeEach, test } = require('node:test');
+const { test } = require('node:test');
 const acme = require('..');
 const {
   SERVICE_TIMEOUT_SECONDS,
-  Service,
   USERS,
   assertUser,
   optionsFor,
+  useService,
 } = require('./support');
 
 const { InvalidCredentials, ServiceUnavailable } = acme;
@@ -18,7 +18,7 @@ const ServiceClient = acme.AcmeClient;
 const ServiceError = acme.AcmeError;
 const User = acme.AcmeUser;
 
-let service;
+const service = useService();
 
 /** Sign the plain user in with a client of the service. */
 function signIn(timeoutSeconds) {
@@ -30,20 +30,6 @@ function client(timeoutSeconds = 2 * SERVICE_TIMEOUT_SECONDS) {
   const { sessionSecret, logger, ...options } = optionsFor(service);
   return new ServiceClient({ ...options, timeoutMs: timeoutSeconds * 1000 });
 }
-
-before(async () => {
-  service = await Service.start();
-});
-
-after(async () => {
-  await service?.stop();
-});
-
-beforeEach(async () => {
-  if (service.steerable) {
-    await service.reset();
-  }
-});
 
 test('login and getUser return what the service knows', async () => {
   const session = await signIn();

@@ -7,15 +7,15 @@
  */
 
 const assert = require('node:assert/strict');
-const { after, before, beforeEach, test } = require('node:test');
+const { beforeEach, test } = require('node:test');
 const request = require('supertest');
 const {
   Client,
-  Service,
   USERS,
   createApp,
   errorCode,
   optionsFor,
+  useService,
 } = require('./support');
 
 /** What axios and jQuery's getJSON send: API clients, though they name `*\/*` too. */
@@ -27,21 +27,10 @@ const API_ACCEPTS = {
 /** Longer than the 2,048 characters a `next` may have. */
 const LONG_NEXT = `/${'a'.repeat(10 * 1024)}`;
 
-let service;
+const service = useService();
 let app;
 
-before(async () => {
-  service = await Service.start();
-});
-
-after(async () => {
-  await service?.stop();
-});
-
-beforeEach(async () => {
-  if (service.steerable) {
-    await service.reset();
-  }
+beforeEach(() => {
   app = createApp(optionsFor(service));
 });
 

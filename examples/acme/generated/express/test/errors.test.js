@@ -11,7 +11,7 @@ delete process.env.NODE_ENV;
 
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { after, before, describe, test } = require('node:test');
+const { before, describe, test } = require('node:test');
 const express = require('express');
 const request = require('supertest');
 const acme = require('..');
@@ -19,10 +19,10 @@ const { SETTINGS } = require('../lib/config');
 const {
   Client,
   MemoryLogger,
-  Service,
   USERS,
   errorCode,
   optionsFor,
+  useService,
 } = require('./support');
 
 /** What gives away the code: a stack frame, the package's folder, a file path. */
@@ -41,15 +41,7 @@ function assertNoLeak(res) {
   }
 }
 
-let service;
-
-before(async () => {
-  service = await Service.start();
-});
-
-after(async () => {
-  await service?.stop();
-});
+const service = useService({ reset: false });
 
 describe('the example app', () => {
   let app;

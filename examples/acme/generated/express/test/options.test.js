@@ -118,6 +118,7 @@ test('invalid options are refused with the reason', () => {
       /loginLimitWindowSeconds must be a number/,
     ],
     [{ loginLimitWindowSeconds: 1e9 }, /at most 86400/],
+    [{ passport: { use() {} } }, /passport must be the app's Passport/],
   ];
   for (const [bad, message] of cases) {
     assert.throws(() => resolveOptions({ ...complete(), ...bad }, {}), message);

@@ -6,21 +6,13 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { after, before, test } = require('node:test');
+const { test } = require('node:test');
 const express = require('express');
 const request = require('supertest');
 const acme = require('..');
-const { Service, optionsFor } = require('./support');
+const { optionsFor, useService } = require('./support');
 
-let service;
-
-before(async () => {
-  service = await Service.start();
-});
-
-after(async () => {
-  await service?.stop();
-});
+const service = useService({ reset: false });
 
 function appWith(extra) {
   const app = express();

@@ -16,11 +16,11 @@ const { createClient } = require('redis');
 const request = require('supertest');
 const {
   Client,
-  Service,
   USERS,
   createApp,
   optionsFor,
   sleep,
+  useService,
 } = require('./support');
 
 /** Milliseconds redis-server may take to answer. */
@@ -32,13 +32,12 @@ const NO_REDIS =
     ? false
     : 'redis-server is not installed (apt-get install redis-server): the Redis tests did NOT run';
 
-let service;
+const service = useService();
 let redis;
 let redisUrl;
 let admin;
 
 before(async () => {
-  service = await Service.start();
   if (NO_REDIS) {
     return;
   }
@@ -66,13 +65,9 @@ after(async () => {
   await Promise.all(integrations.map((integration) => integration.close()));
   await admin?.close();
   redis?.kill();
-  await service?.stop();
 });
 
 beforeEach(async () => {
-  if (service.steerable) {
-    await service.reset();
-  }
   await admin?.flushDb();
 });
 
@@ -91,8 +86,8 @@ function freePort() {
 const integrations = [];
 
 /** One instance of the app on the shared Redis. */
-function instance() {
-  const app = createApp(optionsFor(service, { redisUrl }));
+function instance(extra = {}) {
+  const app = createApp(optionsFor(service, { redisUrl, ...extra }));
   integrations.push(app.integration);
   return app;
 }
@@ -155,6 +150,52 @@ test(
     assert.equal((await logout(b, cookie)).status, 204);
     assert.equal((await me(a, cookie)).status, 401);
     assert.equal((await me(instance(), cookie)).status, 401);
+  },
+);
+
+test(
+  'S18 requests at once on several instances after expiry share one refresh',
+  { skip: NO_REDIS },
+  async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    await service.tokenLifetime(1);
+    const apps = [1, 2, 3].map(() => instance({ sessionTtlSeconds: 1 }));
+    const cookie = sessionCookie(await new Client(apps[0]).signIn(USERS.user));
+    await sleep(1200); // the access token and the cached user have expired
+    const answers = await Promise.all(
+      [...apps, ...apps].map((app) => me(app, cookie)),
+    );
+    assert.deepEqual(
+      answers.map((res) => res.status),
+      Array(6).fill(200),
+    );
+    assert.equal(await service.count('refresh'), 1);
+    // Whichever instance saved the session last, it holds the new tokens.
+    await sleep(1200);
+    assert.equal((await me(apps[1], cookie)).status, 200);
+    assert.equal(await service.count('refresh'), 2);
+  },
+);
+
+test(
+  'failed sign-ins count on every instance: the limit holds across them',
+  { skip: NO_REDIS },
+  async () => {
+    const limits = { loginLimitPerAccount: 2, loginLimitWindowSeconds: 60 };
+    const [a, b] = [instance(limits), instance(limits)];
+    const { username, password } = USERS.user;
+    const wrong = `${password}-wrong`;
+    assert.equal((await new Client(a).login(username, wrong)).status, 401);
+    assert.equal((await new Client(b).login(username, wrong)).status, 401);
+    for (const app of [a, b, instance(limits)]) {
+      const res = await new Client(app).login(username, password);
+      assert.equal(res.status, 429, res.text);
+      assert.match(res.headers['retry-after'] ?? '', /^\d+$/);
+    }
+    const keys = await admin.keys('acme:throttle:account:*');
+    assert.equal(keys.length, 1, 'the count lives in Redis');
   },
 );
 

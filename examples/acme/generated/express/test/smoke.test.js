@@ -1,13 +1,13 @@
 'use strict';
 
 /**
- * The smoke cases S01-S17 every authgen integration implements, against the
+ * The smoke cases S01-S22 every authgen integration implements, against the
  * bundled fake of Acme Identity over real HTTP, or against the real
  * service ACME_TEST_BASE_URL names (see support.js).
  */
 
 const assert = require('node:assert/strict');
-const { after, before, beforeEach, describe, test } = require('node:test');
+const { beforeEach, describe, test } = require('node:test');
 const request = require('supertest');
 const session = require('express-session');
 const { FORMS } = require('../lib/forms');
@@ -16,7 +16,6 @@ const {
   Client,
   MemoryLogger,
   SERVICE_TIMEOUT_SECONDS,
-  Service,
   USERS,
   assertUser,
   createApp,
@@ -24,6 +23,7 @@ const {
   optionsFor,
   setCookies,
   sleep,
+  useService,
 } = require('./support');
 
 /** A `next` that leads off the site; sign-in must go to `/` instead. */
@@ -38,23 +38,24 @@ const EVIL_NEXT = [
 /** The TTL of the cached user in these tests, in seconds. */
 const TTL = 1;
 
-let service;
+/** The lifetime of the fake's access tokens in the refresh tests, in seconds. */
+const TOKEN_TTL = 1;
+
+/** Page views in the refresh test: each one after the token and the cached user expired. */
+const VIEWS = 3;
+
+/** Milliseconds after which both the access token and the cached user have expired. */
+const PAST_TOKEN_TTL_MS = Math.max(TOKEN_TTL, TTL) * 1000 + 150;
+
+/** A new password the fake's policy takes, with characters forms must keep as typed. */
+const NEW_PASSWORD = 'Brand-new pass 1 &<';
+
+const service = useService();
 let app;
 let store;
 let logger;
 
-before(async () => {
-  service = await Service.start();
-});
-
-after(async () => {
-  await service?.stop();
-});
-
-beforeEach(async () => {
-  if (service.steerable) {
-    await service.reset();
-  }
+beforeEach(() => {
   store = new session.MemoryStore();
   logger = new MemoryLogger();
   app = createApp(
@@ -566,7 +567,470 @@ describe('smoke', () => {
       }
     }
   });
+
+  test('S18 still signed in across several access-token lifetimes without signing in again', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    for (const client of [api(), browser()]) {
+      await service.reset();
+      await service.tokenLifetime(TOKEN_TTL);
+      await client.signIn(USERS.user);
+      // Each view comes after the access token and the cached user have expired.
+      for (let view = 1; view <= VIEWS; view += 1) {
+        await sleep(PAST_TOKEN_TTL_MS);
+        const res = await client.get('/');
+        assert.equal(res.status, 200, `view ${view}: ${res.text}`);
+      }
+      const calls = await service.calls();
+      assert.ok(calls.refresh >= 2, 'the token was refreshed');
+      assert.equal(calls.login, 1, 'no second sign-in');
+      // The session knew the token had expired: no get_user the service refused first.
+      assert.equal(calls.get_user, 1 + VIEWS);
+    }
+  });
+
+  test('S18 a token the service calls expired is refreshed, and get_user asked again', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const client = api();
+    await client.signIn(USERS.user);
+    await sleep(TTL * 1000 + 100); // the cached user has expired, the token's expires_at has not
+    await service.expireTokens(USERS.user.key);
+    assert.equal((await client.me()).status, 200);
+    assert.equal(await service.count('refresh'), 1);
+    assert.equal(await service.count('login'), 1);
+  });
+
+  test('S18 requests at once after expiry share one refresh', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    await service.tokenLifetime(TOKEN_TTL);
+    const client = api();
+    await client.signIn(USERS.user);
+    await sleep(PAST_TOKEN_TTL_MS);
+    const views = await Promise.all(
+      Array.from({ length: 10 }, () => client.get('/')),
+    );
+    assert.deepEqual(
+      views.map((res) => res.status),
+      Array(10).fill(200),
+    );
+    assert.equal(await service.count('refresh'), 1);
+    // The next view uses what the refresh brought: no refresh, no sign-out.
+    await sleep(TTL * 1000 + 100);
+    assert.equal((await client.get('/')).status, 200);
+  });
+
+  test('S18 a refresh that fails signs the user out cleanly', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    await service.tokenLifetime(TOKEN_TTL);
+    const faults = [{ status: 401 }, { status: 503 }, { drop: true }];
+    for (const fault of faults) {
+      const json = api();
+      const page = browser();
+      await json.signIn(USERS.user);
+      await page.signIn(USERS.user);
+      await sleep(PAST_TOKEN_TTL_MS);
+      await service.fault('refresh', fault);
+      const denied = await json.get('/');
+      assert.equal(denied.status, 401, JSON.stringify(fault));
+      assert.equal(errorCode(denied), 'unauthorized');
+      const redirected = await page.get('/admin?tab=1');
+      assert.equal(redirected.status, 302, JSON.stringify(fault));
+      const target = new URL(redirected.headers.location, 'http://app.test');
+      assert.equal(target.pathname, '/auth/login');
+      assert.equal(target.searchParams.get('next'), '/admin?tab=1');
+      // Signed out for good: no refresh again, no 503 loop, even once the service is back.
+      await service.clearFaults();
+      assert.equal((await json.me()).status, 401);
+      assert.equal((await page.me()).status, 401);
+    }
+    assert.ok(
+      logger.lines.some((line) => line.includes('refresh failed')),
+      'the failed refresh is logged',
+    );
+  });
+
+  test('S19 sign-out ends the session at the service', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const { key } = USERS.user;
+    for (const client of [api(), browser()]) {
+      await client.signIn(USERS.user);
+      assert.equal((await service.sessions())[key], 1);
+      const res = await client.logout();
+      assert.equal(res.status, client.browser ? 303 : 204);
+      assert.equal((await service.sessions())[key], 0);
+      assert.equal(await client.signedIn(), false);
+    }
+    assert.equal(await service.count('logout'), 2);
+  });
+
+  test('S19 sign-out failing at the service still signs out here, and logs no token', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    for (const fault of [{ status: 503 }, { drop: true }, { status: 401 }]) {
+      await service.clearFaults();
+      for (const client of [api(), browser()]) {
+        await client.signIn(USERS.user);
+        const secrets = sessionValues();
+        await service.fault('logout', fault);
+        const res = await client.logout();
+        assert.equal(res.status, client.browser ? 303 : 204);
+        if (client.browser) {
+          assert.equal(res.headers.location, '/auth/login');
+        }
+        assert.equal(await client.signedIn(), false, JSON.stringify(fault));
+        const logged = logger.lines.filter((l) => l.includes('sign-out'));
+        assert.ok(logged.length > 0, 'the failed sign-out is logged');
+        for (const secret of secrets) {
+          assert.ok(
+            !logged.some((l) => l.includes(secret)),
+            'a token is logged',
+          );
+        }
+      }
+    }
+    await service.clearFaults();
+  });
+
+  test('S20 a reset link without its token, or a made-up one, is refused', async () => {
+    const missing = await browser().get('/auth/reset');
+    assert.equal(missing.status, 400);
+    assert.match(missing.text, /This link is incomplete/);
+    assert.doesNotMatch(missing.text, /<form/);
+    const posted = await api().submit('/auth/reset', {
+      password: NEW_PASSWORD,
+      password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(posted.status, 400);
+    assert.equal(errorCode(posted), 'invalid_token');
+    const madeUp = await api().submit('/auth/reset', {
+      token: 'made-up-token',
+      password: NEW_PASSWORD,
+      password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(madeUp.status, 400);
+    assert.equal(errorCode(madeUp), 'invalid_token');
+    assert.match(madeUp.body.error.message, /not valid or was already used/);
+  });
+
+  test('S20 the reset page asks for the new password twice, with the CSRF token', async () => {
+    const token = 'a token & <more>';
+    const res = await browser().get(
+      `/auth/reset?token=${encodeURIComponent(token)}`,
+    );
+    assert.equal(res.status, 200);
+    assert.match(res.text, /name="token" value="a token &amp; &lt;more&gt;"/);
+    assert.match(res.text, /name="_csrf" value="[0-9a-f]{64}"/);
+    for (const name of ['password', 'password_confirm']) {
+      assert.match(res.text, new RegExp(`<label for="${name}">`));
+      assert.match(
+        res.text,
+        new RegExp(
+          `id="${name}"[^>]*type="password"\\s+autocomplete="new-password"`,
+        ),
+      );
+    }
+    const forged = await browser().submit(
+      '/auth/reset',
+      { token, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD },
+      { csrf: false },
+    );
+    assert.equal(forged.status, 403);
+  });
+
+  test('S20 password reset completed from the emailed token', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const user = USERS.user;
+    await api().submit('/auth/forgot', forgotValues(user));
+    const token = await service.mailedToken(user.key, 'reset');
+
+    // Opening the link changes nothing.
+    const page = await browser().get(
+      `/auth/reset?token=${encodeURIComponent(token)}`,
+    );
+    assert.equal(page.status, 200);
+    assert.equal(await service.count('reset_password'), 0);
+
+    const differ = await api().submit('/auth/reset', {
+      token,
+      password: NEW_PASSWORD,
+      password_confirm: `${NEW_PASSWORD}-other`,
+    });
+    assert.equal(differ.status, 400);
+    assert.equal(errorCode(differ), 'invalid_input');
+    assert.equal(differ.body.error.message, 'The two passwords do not match.');
+    assert.equal(await service.count('reset_password'), 0);
+
+    const short = await browser().submit('/auth/reset', {
+      token,
+      password: 'short',
+      password_confirm: 'short',
+    });
+    assert.equal(short.status, 422);
+    assert.match(short.text, /Password must be at least 8 characters\./);
+    assert.match(short.text, /name="token"/, 'the form is shown again');
+
+    const done = await browser().submit('/auth/reset', {
+      token,
+      password: NEW_PASSWORD,
+      password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(done.status, 200);
+    assert.match(
+      done.text,
+      /Your password has been changed\. You can sign in now\./,
+    );
+    assert.equal(await service.count('login'), 0, 'nobody signed in');
+
+    assert.equal((await api().login(user.username, user.password)).status, 401);
+    assert.equal((await api().login(user.username, NEW_PASSWORD)).status, 200);
+
+    const reused = await api().submit('/auth/reset', {
+      token,
+      password: NEW_PASSWORD,
+      password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(reused.status, 400);
+    assert.equal(errorCode(reused), 'invalid_token');
+  });
+
+  test('S20 an expired reset token is refused with its own message', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    await api().submit('/auth/forgot', forgotValues(USERS.user));
+    const token = await service.mailedToken(USERS.user.key, 'reset');
+    await service.expireLinkToken(token);
+    const fields = {
+      token,
+      password: NEW_PASSWORD,
+      password_confirm: NEW_PASSWORD,
+    };
+    const json = await api().submit('/auth/reset', fields);
+    assert.equal(json.status, 400);
+    assert.equal(errorCode(json), 'expired_token');
+    assert.equal(
+      json.body.error.message,
+      'This link has expired. Ask for a new one.',
+    );
+    const page = await browser().submit('/auth/reset', fields);
+    assert.equal(page.status, 400);
+    assert.match(page.text, /This link has expired/);
+    assert.match(page.text, /href="\/auth\/forgot"/);
+    const { username, password } = USERS.user;
+    assert.equal((await api().login(username, password)).status, 200);
+  });
+
+  test('S21 change password is for signed-in users only', async () => {
+    const page = await browser().get('/auth/password');
+    assert.equal(page.status, 302);
+    assert.equal(page.headers.location, '/auth/login?next=%2Fauth%2Fpassword');
+    const json = await api().submit('/auth/password', {
+      current_password: 'x',
+      new_password: NEW_PASSWORD,
+      new_password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(json.status, 401);
+    assert.equal(errorCode(json), 'unauthorized');
+    const asked = await api().get('/auth/password');
+    assert.equal(asked.status, 401);
+    assert.equal(errorCode(asked), 'unauthorized');
+  });
+
+  test('S21 the change password page asks for the current password and the new one twice', async () => {
+    const client = browser();
+    await client.signIn(USERS.user);
+    const res = await client.get('/auth/password');
+    assert.equal(res.status, 200);
+    assert.match(res.text, /name="_csrf" value="[0-9a-f]{64}"/);
+    const fields = {
+      current_password: 'current-password',
+      new_password: 'new-password',
+      new_password_confirm: 'new-password',
+    };
+    for (const [name, autocomplete] of Object.entries(fields)) {
+      assert.match(res.text, new RegExp(`<label for="${name}">`));
+      assert.match(
+        res.text,
+        new RegExp(
+          `id="${name}"[^>]*type="password"\\s+autocomplete="${autocomplete}"`,
+        ),
+      );
+    }
+  });
+
+  test('S21 change password', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const user = USERS.user;
+    const client = api();
+    await client.signIn(user);
+    const change = (current, next, again = next) =>
+      client.submit('/auth/password', {
+        current_password: current,
+        new_password: next,
+        new_password_confirm: again,
+      });
+
+    const wrong = await change(`${user.password}-wrong`, NEW_PASSWORD);
+    assert.equal(wrong.status, 400);
+    assert.equal(errorCode(wrong), 'invalid_credentials');
+    assert.equal(
+      wrong.body.error.message,
+      'Your current password is not correct.',
+    );
+
+    const differ = await change(user.password, NEW_PASSWORD, 'Another pass 1');
+    assert.equal(differ.status, 400);
+    assert.equal(errorCode(differ), 'invalid_input');
+
+    const short = await change(user.password, 'short');
+    assert.equal(short.status, 422);
+    assert.equal(errorCode(short), 'password_policy');
+    assert.equal(
+      short.body.error.message,
+      'Password must be at least 8 characters.',
+    );
+    const asked = await service.count('change_password');
+    assert.equal(asked, 2, 'mismatches never reach the service');
+
+    const sid = () => client.cookies()['acme.sid'];
+    const before = sid();
+    const changed = await change(user.password, NEW_PASSWORD);
+    assert.equal(changed.status, 200, changed.text);
+    assert.deepEqual(changed.body, { status: 'changed' });
+    assert.notEqual(sid(), before, 'the session id rotates');
+    assert.ok(await client.signedIn(), 'still signed in');
+
+    assert.equal((await api().login(user.username, user.password)).status, 401);
+    assert.equal((await api().login(user.username, NEW_PASSWORD)).status, 200);
+  });
+
+  test('S21 change password with an access token the service calls expired: refreshed, then changed', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const client = api();
+    await client.signIn(USERS.user);
+    await service.expireTokens(USERS.user.key);
+    const res = await client.submit('/auth/password', {
+      current_password: USERS.user.password,
+      new_password: NEW_PASSWORD,
+      new_password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(await service.count('refresh'), 1);
+    const again = await api().login(USERS.user.username, NEW_PASSWORD);
+    assert.equal(again.status, 200);
+  });
+
+  test('S21 browsers get a page once the password has changed', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const client = browser();
+    await client.signIn(USERS.user);
+    const res = await client.submit('/auth/password', {
+      current_password: USERS.user.password,
+      new_password: NEW_PASSWORD,
+      new_password_confirm: NEW_PASSWORD,
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.text, /Your password has been changed\./);
+    assert.equal((await client.get('/')).status, 200);
+  });
+
+  test('S22 unverified account gets its own message', async (t) => {
+    if (!USERS.unverified) {
+      t.skip('ACME_TEST_USERS names no unverified user');
+      return;
+    }
+    const { username, password } = USERS.unverified;
+    const json = await api().login(username, password);
+    assert.equal(json.status, 403);
+    assert.equal(errorCode(json), 'unverified');
+    assert.equal(
+      json.body.error.message,
+      'Verify your email address first: use the link we sent you.',
+    );
+    const page = await browser().login(username, password);
+    assert.equal(page.status, 403);
+    assert.match(page.text, /Verify your email address first/);
+  });
+
+  test('S22 the verify link verifies only once its button is pressed', async (t) => {
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const { key, username, password } = USERS.unverified;
+    const token = await service.mailedToken(key, 'verify');
+    const link = `/auth/verify?token=${encodeURIComponent(token)}`;
+
+    const opened = await browser().get(link);
+    assert.equal(opened.status, 200);
+    assert.match(opened.text, /Verify my email address/);
+    assert.match(opened.text, /name="_csrf" value="[0-9a-f]{64}"/);
+    const verified = await service.count('verify_email');
+    assert.equal(verified, 0, 'GET verifies nothing');
+    assert.equal((await api().login(username, password)).status, 403);
+
+    const page = await browser().submit('/auth/verify', { token });
+    assert.equal(page.status, 200);
+    assert.match(
+      page.text,
+      /Your email address is verified\. You can sign in now\./,
+    );
+    assert.equal((await api().login(username, password)).status, 200);
+
+    const again = await api().submit('/auth/verify', { token });
+    assert.equal(again.status, 400);
+    assert.equal(errorCode(again), 'invalid_token');
+  });
+
+  test('S22 verify answers JSON, and refuses missing, made-up and expired tokens', async (t) => {
+    const missing = await browser().get('/auth/verify');
+    assert.equal(missing.status, 400);
+    assert.match(missing.text, /This link is incomplete/);
+    const madeUp = await api().submit('/auth/verify', { token: 'made-up' });
+    assert.equal(madeUp.status, 400);
+    assert.equal(errorCode(madeUp), 'invalid_token');
+    if (service.skipUnlessSteerable(t)) {
+      return;
+    }
+    const token = await service.mailedToken(USERS.unverified.key, 'verify');
+    await service.expireLinkToken(token);
+    const expired = await api().submit('/auth/verify', { token });
+    assert.equal(expired.status, 400);
+    assert.equal(errorCode(expired), 'expired_token');
+
+    await service.reset();
+    const fresh = await service.mailedToken(USERS.unverified.key, 'verify');
+    const verified = await api().submit('/auth/verify', { token: fresh });
+    assert.equal(verified.status, 200);
+    assert.deepEqual(verified.body, { status: 'verified' });
+  });
 });
+
+/** The values the sessions in the store hold from the service: tokens, ids. */
+function sessionValues() {
+  return Object.values(store.sessions)
+    .map((raw) => JSON.parse(raw)['acme']?.service)
+    .filter(Boolean)
+    .flatMap((service) => Object.values(service))
+    .filter((value) => typeof value === 'string');
+}
 
 /** The forgot-password values for a fixture user, or for nobody (null). */
 function forgotValues(user) {

@@ -17,6 +17,7 @@ const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { after, before, beforeEach } = require('node:test');
 const express = require('express');
 const request = require('supertest');
 const acme = require('..');
@@ -147,10 +148,11 @@ function readJson(name) {
  * through /__fake__/.
  */
 class Service {
-  /** `fake` is the fake's child process; null for a real service. */
-  constructor(url, fake) {
-    this.url = url;
-    this.fake = fake;
+  constructor() {
+    /** The service's base URL, once started. */
+    this.url = null;
+    /** The fake's child process; null for a real service. */
+    this.fake = null;
   }
 
   /** Whether the tests can steer the service: only the fake can be. */
@@ -170,9 +172,11 @@ class Service {
     return !this.steerable;
   }
 
-  static async start() {
+  /** Start the bundled fake, or take the real service's URL. */
+  async start() {
     if (REAL_SERVICE_URL) {
-      return new Service(REAL_SERVICE_URL.replace(/\/$/, ''), null);
+      this.url = REAL_SERVICE_URL.replace(/\/$/, '');
+      return;
     }
     const python = process.env.PYTHON ?? 'python3';
     const child = spawn(
@@ -201,7 +205,8 @@ class Service {
       });
     });
     child.stdout.resume();
-    return new Service(url, child);
+    this.url = url;
+    this.fake = child;
   }
 
   /** Stop the fake; a real service is left alone. */
@@ -264,6 +269,55 @@ class Service {
   remove(key) {
     return this.control('DELETE', `users/${key}`);
   }
+
+  /** The lifetime, in seconds, of the access tokens the fake hands out from now on. */
+  tokenLifetime(ttl) {
+    return this.control('POST', 'tokens', { ttl });
+  }
+
+  /** The current access tokens of the user `key` expire now. */
+  expireTokens(key) {
+    return this.control('POST', `users/${key}/expire`);
+  }
+
+  /** How many sessions at the service each user has: `{ <user key>: <count> }`. */
+  sessions() {
+    return this.control('GET', 'sessions');
+  }
+
+  /** The token of the newest mail of `kind` ('reset' or 'verify') sent to the user `key`. */
+  async mailedToken(key, kind) {
+    const outbox = await this.control('GET', 'outbox');
+    const mail = outbox.findLast((m) => m.user === key && m.kind === kind);
+    assert.ok(mail, `no ${kind} mail for ${key} in the outbox`);
+    return mail.token;
+  }
+
+  /** The reset or verification token `token` expires now. */
+  expireLinkToken(token) {
+    return this.control('POST', `tokens/${encodeURIComponent(token)}/expire`);
+  }
+}
+
+/**
+ * The service of a test file: started before its first test, stopped after
+ * its last, and, when it is the fake, reset to its fixtures before each test
+ * (unless `reset` is false). Call it at the top level of the file.
+ *
+ * @returns {Service} started by the time the tests run
+ */
+function useService({ reset = true } = {}) {
+  const service = new Service();
+  before(() => service.start());
+  after(() => service.stop());
+  if (reset) {
+    beforeEach(async () => {
+      if (service.steerable) {
+        await service.reset();
+      }
+    });
+  }
+  return service;
 }
 
 /** A logger that keeps what it is told, for the tests to read. */
@@ -448,6 +502,7 @@ module.exports = {
   USERS,
   assertUser,
   Service,
+  useService,
   MemoryLogger,
   optionsFor,
   createApp,

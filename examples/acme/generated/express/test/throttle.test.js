@@ -7,14 +7,14 @@
  */
 
 const assert = require('node:assert/strict');
-const { after, before, beforeEach, test } = require('node:test');
+const { test } = require('node:test');
 const {
   Client,
-  Service,
   USERS,
   createApp,
   optionsFor,
   sleep,
+  useService,
 } = require('./support');
 
 /** The contract's answer to a throttled JSON sign-in. */
@@ -30,21 +30,7 @@ const LIMIT = 3;
 /** The window in these tests, in seconds. */
 const WINDOW = 2;
 
-let service;
-
-before(async () => {
-  service = await Service.start();
-});
-
-after(async () => {
-  await service?.stop();
-});
-
-beforeEach(async () => {
-  if (service.steerable) {
-    await service.reset();
-  }
-});
+const service = useService();
 
 /** An app whose sign-ins are throttled as `limits` say. */
 function throttled(limits) {

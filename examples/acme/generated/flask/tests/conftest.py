@@ -44,9 +44,10 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(f"ACME_LOGIN_LIMIT_{name}", raising=False)
 
 
-@pytest.fixture
-def app(service: Service) -> Flask:
-    return make_app(service)
+@pytest.fixture(params=[False, True], ids=["new-app", "existing-app"])
+def app(service: Service, request: pytest.FixtureRequest) -> Flask:
+    """The app of the README, and an app with routes and error pages of its own before the integration came."""
+    return make_app(service, existing=request.param)
 
 
 @pytest.fixture

@@ -185,6 +185,39 @@ FAKE_USERS: dict[str, dict[str, Any]] = {
             "created": "2024-03-04T09:30:00Z",
         },
     },
+    "unverified": {
+        "key": "unverified",
+        "username": "unverified@example.com",
+        "password": "unverified-pass-5",
+        "record": {
+            "id": "usr-0005",
+            "email": "unverified@example.com",
+            "profile": {"firstName": "Rosalind", "lastName": "Franklin"},
+            "groups": [{"name": "users"}],
+            "status": "ACTIVE",
+            "created": "2024-03-05T09:30:00Z",
+        },
+        "expected": {
+            "id": "usr-0005",
+            "username": "unverified@example.com",
+            "email": "unverified@example.com",
+            "first_name": "Rosalind",
+            "last_name": "Franklin",
+            "roles": ["users"],
+            "active": True,
+            "is_staff": False,
+            "is_admin": False,
+        },
+        "fields": {
+            "id": "usr-0005",
+            "email": "unverified@example.com",
+            "given_name": "Rosalind",
+            "family_name": "Franklin",
+            "groups": ["users"],
+            "status": "ACTIVE",
+            "created": "2024-03-05T09:30:00Z",
+        },
+    },
 }
 
 
@@ -192,7 +225,7 @@ def real_users(config: str) -> dict[str, dict[str, Any]]:
     """The users of a real deployment, from ``ACME_TEST_USERS``: JSON, or the path of a JSON file.
 
     Keys say what each user is for: ``admin`` has the role that guards
-    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account, ``staff`` is optional.
+    ``/admin`` (``GUARD_ROLE``), ``user`` lacks it, ``disabled`` is a disabled account, ``staff`` is optional; ``unverified``, optional, is an account whose email address is not verified yet.
     Each gives ``username`` and ``password``; ``roles``, the roles the user must
     have at least (the service may add its own); and optionally ``id``, ``email``,
     ``first_name`` or ``last_name`` to check exactly. For example::
@@ -273,6 +306,28 @@ class Service:
     def reset(self) -> None:
         self._control("POST", "reset")
 
+    def token_lifetime(self, seconds: float) -> None:
+        """Hand out access tokens that expire after ``seconds`` from now on (``reset`` restores the default)."""
+        self._control("POST", "tokens", json={"ttl": seconds})
+
+    def expire_tokens(self, key: str) -> None:
+        """End the user's current access tokens now, before the deadline the service gave."""
+        self._control("POST", f"users/{key}/expire")
+
+    def sessions(self) -> dict[str, int]:
+        """The live service sessions of each user, by key."""
+        return self._control("GET", "sessions").json()
+
+    def mailed_token(self, key: str, kind: str) -> str:
+        """The token of the newest mail of ``kind`` (``reset`` or ``verify``) sent to the user ``key``."""
+        mails = [mail for mail in self._control("GET", "outbox").json() if (mail["user"], mail["kind"]) == (key, kind)]
+        assert mails, f"no {kind} mail was sent to {key}"
+        return mails[-1]["token"]
+
+    def expire_link(self, token: str) -> None:
+        """Make a reset or verification token expired."""
+        self._control("POST", f"tokens/{token}/expire")
+
     def _control(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         if not self.steerable:
             pytest.skip("needs the bundled fake service")
@@ -294,8 +349,18 @@ class Clock:
         self.now += seconds
 
 
-def make_app(service: Service, *, instance_path: Path | None = None, **config: Any) -> Flask:
-    """The app of the README: a page for signed-in users and one for the guard role."""
+#: What the existing app's own error pages say: the integration must leave them in place.
+OWN_NOT_FOUND = "Not here (the app's own 404 page)"
+OWN_METHOD_NOT_ALLOWED = "Not like this (the app's own 405 page)"
+
+
+def make_app(service: Service, *, instance_path: Path | None = None, existing: bool = False, **config: Any) -> Flask:
+    """The app of the README: a page for signed-in users and one for the guard role.
+
+    ``existing``: the integration is added to an app that already has routes
+    and error pages of its own: a form post without a CSRF token, its own
+    404 and 405 pages. They must work as before.
+    """
     app = Flask(__name__, instance_path=str(instance_path) if instance_path else None)
     app.config.update(
         SECRET_KEY="test-secret-key",
@@ -305,6 +370,8 @@ def make_app(service: Service, *, instance_path: Path | None = None, **config: A
         **SETTINGS,
     )
     app.config.update(config)
+    if existing:
+        add_own_routes(app)
     Acme(app)
 
     @app.get("/")
@@ -319,6 +386,22 @@ def make_app(service: Service, *, instance_path: Path | None = None, **config: A
         return "secret"
 
     return app
+
+
+def add_own_routes(app: Flask) -> None:
+    """What an app had before the integration: a form that posts without a CSRF token, its own error pages."""
+
+    @app.post("/notes")
+    def notes() -> Any:
+        return {"saved": request.form.get("text", "")}, 201
+
+    @app.errorhandler(404)
+    def not_found(error: Exception) -> Any:
+        return OWN_NOT_FOUND, 404
+
+    @app.errorhandler(405)
+    def method_not_allowed(error: Exception) -> Any:
+        return OWN_METHOD_NOT_ALLOWED, 405
 
 
 def assert_user(seen: dict[str, Any], user: dict[str, Any]) -> None:

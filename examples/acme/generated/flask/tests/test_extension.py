@@ -10,17 +10,24 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
 
 from flask_acme import Acme, ConfigurationError
 from flask_acme.config import SESSION_KEY
 from flask_acme.signed_out import SignedOutSessions
+from flask_acme.views import blueprint
 from support import (
     HTML,
     JSON,
+    OWN_METHOD_NOT_ALLOWED,
+    OWN_NOT_FOUND,
     PREFIX,
+    SESSION_TTL,
     SETTINGS,
     USERS,
+    Clock,
     Service,
+    add_own_routes,
     csrf_token,
     error_of,
     make_app,
@@ -98,6 +105,71 @@ def test_the_application_factory_pattern(service: Service) -> None:
     with app.app_context():
         assert extension.settings.base_url == service.url
         assert extension.client.base_url == service.url
+
+
+def test_an_existing_apps_own_form_posts_need_no_token_of_the_integration(service: Service) -> None:
+    client = make_app(service, existing=True).test_client()
+    assert client.post("/notes", data={"text": "hello"}).status_code == 201
+    login = client.post(f"{PREFIX}/login", data={"username": "a", "password": "b"}, headers=HTML)
+    assert login.status_code == 403, "the integration's own posts still need their token"
+
+
+def test_the_whole_app_is_protected_when_it_asks(service: Service) -> None:
+    client = make_app(service, existing=True, ACME_CSRF_APP_WIDE="true").test_client()
+    assert client.post("/notes", data={"text": "hello"}).status_code == 400
+    assert client.post("/notes", data={"text": "hello", "csrf_token": csrf_token(client)}).status_code == 201
+
+
+@pytest.mark.parametrize("exempt", [False, True], ids=["app-wide", "integration-exempted"])
+def test_an_apps_own_csrfprotect_is_kept_and_the_integration_stays_protected(service: Service, exempt: bool) -> None:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test-secret-key", ACME_BASE_URL=service.url, **SETTINGS)
+    csrf = CSRFProtect(app)
+    add_own_routes(app)
+    if exempt:
+        csrf.exempt(blueprint)
+    Acme(app)
+    assert app.extensions["csrf"] is csrf
+    client = app.test_client()
+    assert client.post("/notes", data={"text": "hello"}).status_code == 400, "the app's protection is in place"
+    user = USERS["user"]
+    login = client.post(
+        f"{PREFIX}/login", json={"username": user["username"], "password": user["password"]}, headers=JSON
+    )
+    assert login.status_code == 403
+    assert error_of(login)["code"] == "csrf_failed"
+    sign_in(client)
+    assert signed_in(client)
+
+
+def test_no_error_handler_is_installed_beyond_the_blueprint(service: Service) -> None:
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY="test-secret-key", ACME_BASE_URL=service.url, **SETTINGS)
+    Acme(app)
+    assert not any(app.error_handler_spec[None].values())
+
+
+def test_an_existing_apps_error_pages_stay_and_the_integration_keeps_its_json_errors(service: Service) -> None:
+    client = make_app(service, existing=True).test_client()
+    missing = client.get("/nowhere")
+    assert (missing.status_code, missing.text) == (404, OWN_NOT_FOUND)
+    wrong = client.put("/notes")
+    assert (wrong.status_code, wrong.text) == (405, OWN_METHOD_NOT_ALLOWED)
+    logout = client.get(f"{PREFIX}/logout", headers=JSON)
+    assert (logout.status_code, error_of(logout)["code"]) == (405, "method_not_allowed")
+    assert logout.headers["Allow"] == "OPTIONS, POST"
+    assert client.options(f"{PREFIX}/logout").headers["Allow"] == "OPTIONS, POST"
+
+
+def test_an_unexpected_answer_when_the_user_is_fetched_again_is_502_and_signs_nobody_out(
+    client: FlaskClient, service: Service, clock: Clock
+) -> None:
+    sign_in(client)
+    service.fault(operation="get_user", status=418, times=1)
+    clock.advance(SESSION_TTL + 1)
+    response = client.get("/", headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (502, "failed")
+    assert signed_in(client), "the service said nothing about the user: the next request asks again"
 
 
 def test_an_existing_login_manager_is_used(service: Service) -> None:

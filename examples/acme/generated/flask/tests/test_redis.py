@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,23 @@ def test_failed_sign_ins_are_counted_across_instances(instance: Callable[..., Fl
     refused = login_json(a.test_client(), username, USERS["user"]["password"])
     assert refused.status_code == 429
     assert error_of(refused)["code"] == "too_many_attempts"
+
+
+def test_s18_concurrent_requests_on_several_instances_refresh_once(
+    instance: Callable[..., Flask], service: Service, redis: Redis
+) -> None:
+    service.token_lifetime(1)
+    ttl = {"ACME_SESSION_TTL": 0.2}
+    a, b, c = instance("a", **ttl), instance("b", **ttl), instance("c", **ttl)
+    client = a.test_client()
+    sign_in(client)
+    cookie = session_cookie(a, client)
+    assert cookie
+    service.token_lifetime(300)
+    time.sleep(1.1)
+    tabs = [carry(cookie, app) for app in (a, b, c) for _ in range(4)]
+    with ThreadPoolExecutor(len(tabs)) as pool:
+        statuses = list(pool.map(lambda tab: tab.get(f"{PREFIX}/me", headers=JSON).status_code, tabs))
+    assert statuses == [200] * len(tabs)
+    assert service.calls()["refresh"] == 1, "one refresh for every instance, through the lock in Redis"
+    assert not redis.keys("acme:refresh:lock:*"), "the lock is released"

@@ -28,6 +28,7 @@ public sealed class AcmeClient
         [201],
         [
             new ErrorRule(401, AcmeErrorKind.InvalidCredentials),
+            new ErrorRule(403, AcmeErrorKind.Unverified, ("/error/code", "\"unverified\"")),
             new ErrorRule(403, AcmeErrorKind.AccountDisabled),
             new ErrorRule(429, AcmeErrorKind.ServiceUnavailable),
         ]);
@@ -50,6 +51,41 @@ public sealed class AcmeClient
         [202],
         [
             new ErrorRule(404, AcmeErrorKind.UserNotFound),
+        ]);
+
+    private static readonly Outcomes RefreshOutcomes = new(
+        [200],
+        [
+            new ErrorRule(401, AcmeErrorKind.InvalidCredentials),
+        ]);
+
+    private static readonly Outcomes LogoutOutcomes = new(
+        [204],
+        [
+            new ErrorRule(401, AcmeErrorKind.InvalidCredentials),
+        ]);
+
+    private static readonly Outcomes ResetPasswordOutcomes = new(
+        [204],
+        [
+            new ErrorRule(404, AcmeErrorKind.InvalidToken),
+            new ErrorRule(410, AcmeErrorKind.ExpiredToken),
+            new ErrorRule(422, AcmeErrorKind.PasswordPolicy) { Message = "/error/message" },
+        ]);
+
+    private static readonly Outcomes ChangePasswordOutcomes = new(
+        [204],
+        [
+            new ErrorRule(401, AcmeErrorKind.Expired, ("/error/code", "\"token_expired\"")),
+            new ErrorRule(401, AcmeErrorKind.InvalidCredentials),
+            new ErrorRule(422, AcmeErrorKind.PasswordPolicy) { Message = "/error/message" },
+        ]);
+
+    private static readonly Outcomes VerifyEmailOutcomes = new(
+        [204],
+        [
+            new ErrorRule(404, AcmeErrorKind.InvalidToken),
+            new ErrorRule(410, AcmeErrorKind.ExpiredToken),
         ]);
 
     private readonly HttpClient _http;
@@ -96,11 +132,15 @@ public sealed class AcmeClient
         }
 
         string token = Text(body, "/token");
+        string refreshToken = Text(body, "/refresh_token");
+        string expiresAt = Deadline(body, "/expires_in");
         string userId = Text(body, "/user/id");
 
         return new Dictionary<string, string>
         {
             ["token"] = token,
+            ["refresh_token"] = refreshToken,
+            ["expires_at"] = expiresAt,
             ["user_id"] = userId,
         };
     }
@@ -191,6 +231,134 @@ public sealed class AcmeClient
         }
     }
 
+    /// <summary>Renew an expired service session; return the new one (values the service does not renew are kept).</summary>
+    /// <param name="session">The service session <see cref="LoginAsync"/> (or a refresh) returned.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>The new service session. It is a secret: keep it server-side.</returns>
+    /// <exception cref="AcmeException">The service refused the request or cannot be reached.</exception>
+    public async Task<IReadOnlyDictionary<string, string>> RefreshAsync(
+        IReadOnlyDictionary<string, string> session,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        string refreshToken = SessionValue(session, "refresh_token");
+        JsonElement body;
+
+        // POST /v1/sessions/refresh
+        using (HttpRequestMessage request = new(HttpMethod.Post, $"{_baseUrl}/v1/sessions/refresh"))
+        {
+            request.Content = JsonBody(new JsonObject
+            {
+                ["refresh_token"] = refreshToken,
+            });
+            body = await SendAsync(request, RefreshOutcomes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new Dictionary<string, string>
+        {
+            ["token"] = Text(body, "/token"),
+            ["refresh_token"] = Text(body, "/refresh_token"),
+            ["expires_at"] = Deadline(body, "/expires_in"),
+            ["user_id"] = SessionValue(session, "user_id"),
+        };
+    }
+
+    /// <summary>End the service session at the service.</summary>
+    /// <param name="session">The service session <see cref="LoginAsync"/> (or a refresh) returned.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>A task that completes when the service has done it.</returns>
+    /// <exception cref="AcmeException">The service refused the request or cannot be reached.</exception>
+    public async Task LogoutAsync(
+        IReadOnlyDictionary<string, string> session,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        string token = SessionValue(session, "token");
+
+        // DELETE /v1/sessions/current
+        using (HttpRequestMessage request = new(HttpMethod.Delete, $"{_baseUrl}/v1/sessions/current"))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await SendAsync(request, LogoutOutcomes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Set a new password with the token from the password reset email; signs nobody in.</summary>
+    /// <param name="input">What the user entered: <c>token</c>, <c>password</c>.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>A task that completes when the service has done it.</returns>
+    /// <exception cref="AcmeException">The service refused the request or cannot be reached.</exception>
+    public async Task ResetPasswordAsync(
+        IReadOnlyDictionary<string, string> input,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string token = InputValue(input, "token");
+        string password = InputValue(input, "password");
+
+        // POST /v1/password-resets/{input.token}
+        using (HttpRequestMessage request = new(HttpMethod.Post, $"{_baseUrl}/v1/password-resets/{Uri.EscapeDataString(token)}"))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+            request.Content = JsonBody(new JsonObject
+            {
+                ["password"] = password,
+            });
+            await SendAsync(request, ResetPasswordOutcomes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Change the signed-in user's password; the user must give the current one.</summary>
+    /// <param name="session">The service session <see cref="LoginAsync"/> (or a refresh) returned.</param>
+    /// <param name="input">What the user entered: <c>current_password</c>, <c>new_password</c>.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>A task that completes when the service has done it.</returns>
+    /// <exception cref="AcmeException">The service refused the request or cannot be reached.</exception>
+    public async Task ChangePasswordAsync(
+        IReadOnlyDictionary<string, string> session,
+        IReadOnlyDictionary<string, string> input,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(input);
+        string currentPassword = InputValue(input, "current_password");
+        string newPassword = InputValue(input, "new_password");
+        string userId = SessionValue(session, "user_id");
+        string token = SessionValue(session, "token");
+
+        // POST /v1/users/{session.user_id}/password
+        using (HttpRequestMessage request = new(HttpMethod.Post, $"{_baseUrl}/v1/users/{Uri.EscapeDataString(userId)}/password"))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Content = JsonBody(new JsonObject
+            {
+                ["current_password"] = currentPassword,
+                ["new_password"] = newPassword,
+            });
+            await SendAsync(request, ChangePasswordOutcomes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Confirm the user's email address with the token from the verification email.</summary>
+    /// <param name="input">What the user entered: <c>token</c>.</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>A task that completes when the service has done it.</returns>
+    /// <exception cref="AcmeException">The service refused the request or cannot be reached.</exception>
+    public async Task VerifyEmailAsync(
+        IReadOnlyDictionary<string, string> input,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string token = InputValue(input, "token");
+
+        // POST /v1/email-verifications/{input.token}
+        using (HttpRequestMessage request = new(HttpMethod.Post, $"{_baseUrl}/v1/email-verifications/{Uri.EscapeDataString(token)}"))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
+            await SendAsync(request, VerifyEmailOutcomes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Send one request; return its JSON body or throw the error it maps to.</summary>
     private async Task<JsonElement> SendAsync(HttpRequestMessage request, Outcomes outcomes, CancellationToken cancellationToken)
     {
@@ -247,7 +415,13 @@ public sealed class AcmeClient
         {
             if (rule.Matches(status, body))
             {
-                return AcmeException.For(rule.Kind, $"{what}: {status}");
+                AcmeException error = AcmeException.For(rule.Kind, $"{what}: {status}");
+                if (rule.Message is not null && body is JsonElement document)
+                {
+                    error.ServiceMessage = ServiceMessage(document, rule.Message);
+                }
+
+                return error;
             }
         }
 
@@ -301,6 +475,56 @@ public sealed class AcmeClient
 
         throw new AcmeServiceUnavailableException($"the answer has no value at {(pointer.Length == 0 ? "/" : pointer)}");
     }
+
+/// <summary>
+    /// The deadline of an access token that lives <c>expires_in</c> seconds (at <paramref name="pointer"/>), in
+    /// epoch seconds, as text. It comes a little early (up to 5 seconds, a tenth of short lifetimes), so that no
+    /// request sets out with a token about to expire.
+    /// </summary>
+    private static string Deadline(JsonElement body, string pointer)
+    {
+        double seconds = double.NaN;
+        if (JsonPointer.TryResolve(body, pointer, out JsonElement value))
+        {
+            if (value.ValueKind == JsonValueKind.Number)
+            {
+                seconds = value.GetDouble();
+            }
+            else if (value.ValueKind == JsonValueKind.String
+                && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed))
+            {
+                seconds = parsed;
+            }
+        }
+
+        if (!double.IsFinite(seconds) || seconds < 0)
+        {
+            throw new AcmeServiceUnavailableException($"the answer has no lifetime in seconds at {(pointer.Length == 0 ? "/" : pointer)}");
+        }
+
+        double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        return ((long)Math.Floor(now + seconds - Math.Min(5, seconds / 10))).ToString(CultureInfo.InvariantCulture);
+    }
+
+/// <summary>The service's own message for users at <paramref name="pointer"/>, at most 300 characters; null when not text.</summary>
+    private static string? ServiceMessage(JsonElement body, string pointer)
+    {
+        if (!JsonPointer.TryResolve(body, pointer, out JsonElement value)
+            || value.ValueKind != JsonValueKind.String
+            || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            return null;
+        }
+
+        string text = value.GetString()!.Trim();
+        return text.Length > 300 ? text[..300] : text;
+    }
+
+/// <summary>What the user entered under an input name of the spec; the caller must give each.</summary>
+    private static string InputValue(IReadOnlyDictionary<string, string> input, string name) =>
+        input.TryGetValue(name, out string? value)
+            ? value
+            : throw new ArgumentException($"no {name} given", nameof(input));
 
     /// <summary>The user record the service must have sent at <paramref name="pointer"/>.</summary>
     private static JsonElement Record(JsonElement body, string pointer)
@@ -385,6 +609,9 @@ public sealed class AcmeClient
         public int Status { get; }
 
         public AcmeErrorKind Kind { get; }
+
+        /// <summary>Where the error body holds the service's own message for users, if the spec says.</summary>
+        public string? Message { get; init; }
 
         public bool Matches(int status, JsonElement? body)
         {

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace Acme.AspNetCore;
 
@@ -40,10 +40,12 @@ public static class AcmeContent
             ordered.Insert(0, Json);
         }
 
-        List<(string MediaType, double Quality)> ranges = ParseAccept(request.Headers.Accept.ToString());
+        // The framework's parser; it drops the ranges it cannot read. A header with none it can read
+        // accepts nothing (406), while no header at all accepts anything.
+        IList<MediaTypeHeaderValue> ranges = request.GetTypedHeaders().Accept;
         if (ranges.Count == 0)
         {
-            return ordered[0];
+            return string.IsNullOrWhiteSpace(request.Headers.Accept.ToString()) ? ordered[0] : null;
         }
 
         string? best = null;
@@ -84,53 +86,26 @@ public static class AcmeContent
         },
     };
 
-    private static List<(string MediaType, double Quality)> ParseAccept(string accept)
-    {
-        List<(string MediaType, double Quality)> ranges = [];
-        foreach (string part in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            string[] pieces = part.Split(';', StringSplitOptions.TrimEntries);
-            string mediaType = pieces[0].ToLowerInvariant();
-            if (mediaType.Length == 0)
-            {
-                continue;
-            }
-
-            double quality = 1;
-            for (int i = 1; i < pieces.Length; i++)
-            {
-                string[] parameter = pieces[i].Split('=', 2, StringSplitOptions.TrimEntries);
-                if (parameter.Length == 2
-                    && parameter[0].Equals("q", StringComparison.OrdinalIgnoreCase)
-                    && double.TryParse(parameter[1], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double q))
-                {
-                    quality = Math.Clamp(q, 0, 1);
-                }
-            }
-
-            ranges.Add((mediaType, quality));
-        }
-
-        return ranges;
-    }
-
     /// <summary>
     /// The quality the client gives <paramref name="offer"/>, that of the most specific range matching it, and
     /// how specific that range is: 2 for the type itself, 1 for <c>type/*</c>, 0 for <c>*/*</c>, -1 for none.
     /// </summary>
-    private static (double Quality, int Specificity) Match(string offer, List<(string MediaType, double Quality)> ranges)
+    private static (double Quality, int Specificity) Match(string offer, IList<MediaTypeHeaderValue> ranges)
     {
         int slash = offer.IndexOf('/', StringComparison.Ordinal);
         string type = slash < 0 ? offer : offer[..slash];
         int bestSpecificity = -1;
         double quality = 0;
-        foreach ((string range, double q) in ranges)
+        foreach (MediaTypeHeaderValue range in ranges)
         {
-            int specificity = range == offer ? 2 : range == type + "/*" ? 1 : range == "*/*" ? 0 : -1;
+            int specificity = range.MatchesAllTypes ? 0
+                : range.MatchesAllSubTypes ? (range.Type.Equals(type, StringComparison.OrdinalIgnoreCase) ? 1 : -1)
+                : range.MediaType.Equals(offer, StringComparison.OrdinalIgnoreCase) ? 2
+                : -1;
             if (specificity > bestSpecificity)
             {
                 bestSpecificity = specificity;
-                quality = q;
+                quality = Math.Clamp(range.Quality ?? 1, 0, 1);
             }
         }
 

@@ -11,7 +11,7 @@ public static class AcmeEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Map the sign-in routes under <see cref="AcmeOptions.RoutePrefix"/> (<c>/auth</c>): <c>login</c>
-    /// (page, form and JSON), <c>logout</c> (POST, CSRF-protected), <c>me</c>, <c>csrf</c>, <c>register</c>, <c>forgot</c>.
+    /// (page, form and JSON), <c>logout</c> (POST, CSRF-protected), <c>me</c>, <c>csrf</c>, <c>register</c>, <c>forgot</c>, <c>reset</c>, <c>verify</c>, <c>password</c>.
     /// </summary>
     /// <param name="endpoints">The application, or a route group.</param>
     /// <returns>The group of the routes, to add conventions to all of them.</returns>

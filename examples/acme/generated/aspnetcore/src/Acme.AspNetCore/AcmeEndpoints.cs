@@ -38,6 +38,29 @@ internal static class AcmeEndpoints
         new AcmeFormField("email", "Email", "email", "email"),
     ];
 
+    private const string IncompleteLink = "This link is incomplete. Use the link in the email, or ask for a new one.";
+
+    private const string PasswordsDiffer = "The two passwords do not match.";
+
+    /// <summary>The query parameter of the link in the service's password reset email.</summary>
+    private const string ResetTokenQuery = "token";
+
+    private static readonly AcmeFormField[] ResetFields =
+    [
+        new AcmeFormField("password", "New password", "password", "new-password"),
+        new AcmeFormField("password_confirm", "New password, again", "password", "new-password"),
+    ];
+
+    /// <summary>The query parameter of the link in the service's verification email.</summary>
+    private const string VerifyTokenQuery = "token";
+
+    private static readonly AcmeFormField[] PasswordFields =
+    [
+        new AcmeFormField("current_password", "Current password", "password", "current-password"),
+        new AcmeFormField("new_password", "New password", "password", "new-password"),
+        new AcmeFormField("new_password_confirm", "New password, again", "password", "new-password"),
+    ];
+
     public static RouteGroupBuilder Map(IEndpointRouteBuilder endpoints, string prefix)
     {
         RouteGroupBuilder group = endpoints.MapGroup(prefix);
@@ -51,6 +74,12 @@ internal static class AcmeEndpoints
         Post(group, "/register", RegisterAsync);
         Get(group, "/forgot", ForgotPageAsync);
         Post(group, "/forgot", ForgotAsync);
+        Get(group, "/reset", ResetPageAsync);
+        Post(group, "/reset", ResetAsync);
+        Get(group, "/verify", VerifyPageAsync);
+        Post(group, "/verify", VerifyAsync);
+        Get(group, "/password", PasswordPageAsync);
+        Post(group, "/password", ChangePasswordAsync);
         return group;
     }
 
@@ -135,9 +164,15 @@ internal static class AcmeEndpoints
         }
         catch (AcmeException error)
         {
-            if (error.Kind is AcmeErrorKind.InvalidCredentials or AcmeErrorKind.AccountDisabled)
+            if (error.Kind is AcmeErrorKind.InvalidCredentials or AcmeErrorKind.AccountDisabled or AcmeErrorKind.Unverified)
             {
                 throttle.Failed(context, username);
+            }
+            else if (error.Kind is AcmeErrorKind.Failed or AcmeErrorKind.ServiceUnavailable)
+            {
+                // What went wrong at the service, for the operator: the operation and the field, never a secret.
+                ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AcmeEndpoints));
+                logger.LogWarning("Sign-in failed at the service ({Code}): {Reason}", error.Code, error.Message);
             }
 
             if (form.AnswerJson)
@@ -191,7 +226,7 @@ internal static class AcmeEndpoints
         {
             return;
         }
-
+        await context.RequestServices.GetRequiredService<AcmeSessions>().EndServiceSessionAsync(context);
         await context.SignOutAsync(AcmeDefaults.AuthenticationScheme);
         if (form.AnswerJson)
         {
@@ -421,5 +456,284 @@ internal static class AcmeEndpoints
             StatusCodes.Status200OK,
             notice: "If an account exists for these details, a message with a link to reset the password is on its way.");
         await AcmeResponses.PageAsync(context, page);
+    }
+
+    // -- password reset, from the link in the email --------------------------------
+
+    private static Task ResetPageAsync(HttpContext context)
+    {
+        if (context.Request.Negotiate(AcmeContent.Html) is null)
+        {
+            return AcmeResponses.NotAcceptableAsync(context);
+        }
+
+        string? token = context.Request.Query[ResetTokenQuery];
+        return string.IsNullOrEmpty(token)
+            ? ResetPageAsync(context, StatusCodes.Status400BadRequest, IncompleteLink, null)
+            : ResetPageAsync(context, StatusCodes.Status200OK, null, token);
+    }
+
+    /// <summary>The form for a new password; without a usable token, the error and where to ask for a new link.</summary>
+    private static Task ResetPageAsync(HttpContext context, int status, string? error, string? token)
+    {
+        bool usable = !string.IsNullOrEmpty(token) && token.Length <= Submission.MaxInputLength;
+        AcmePage page = AcmeResponses.NewPage(
+            context,
+            AcmePageKind.ResetPassword,
+            "Choose a new password",
+            status,
+            usable ? AcmeResponses.RoutePath(context, "reset") : null,
+            usable ? ResetFields : null,
+            error: error,
+            submitLabel: "Change password",
+            hidden: usable ? new Dictionary<string, string> { ["token"] = token! } : null);
+        return AcmeResponses.PageAsync(context, page);
+    }
+
+    /// <summary>
+    /// Set a new password with the token of the reset email. Nobody is signed in: the user signs in with the
+    /// new password afterwards. The service is not asked when the two passwords differ.
+    /// </summary>
+    private static async Task ResetAsync(HttpContext context)
+    {
+        Submission? form = await Submission.ReadAsync(
+            context,
+            (status, message, values) => ResetPageAsync(context, status, message, values?.GetValueOrDefault("token")));
+        if (form is null)
+        {
+            return;
+        }
+
+        string? token = form["token"];
+        string? password = form["password"];
+        string? confirm = form["password_confirm"];
+        if (string.IsNullOrEmpty(token))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_token", IncompleteLink);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Enter the new password twice.");
+            return;
+        }
+
+        if (password != confirm)
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", PasswordsDiffer);
+            return;
+        }
+
+        try
+        {
+            await context.RequestServices.GetRequiredService<AcmeClient>().ResetPasswordAsync(
+                new Dictionary<string, string> { ["token"] = token, ["password"] = password },
+                context.RequestAborted);
+        }
+        catch (AcmeException error) when (!form.AnswerJson && error.Kind is AcmeErrorKind.InvalidToken or AcmeErrorKind.ExpiredToken)
+        {
+            await ResetPageAsync(context, error.StatusCode, error.PublicMessage, null);
+            return;
+        }
+        catch (AcmeException error)
+        {
+            await form.RefuseAsync(error);
+            return;
+        }
+
+        if (form.AnswerJson)
+        {
+            await AcmeResponses.JsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["status"] = "reset" });
+            return;
+        }
+
+        await AcmeResponses.PageAsync(context, AcmeResponses.NewPage(
+            context,
+            AcmePageKind.PasswordReset,
+            "Password changed",
+            StatusCodes.Status200OK,
+            notice: "Your password has been changed. You can sign in now."));
+    }
+
+    // -- email verification, from the link in the email ------------------------------
+
+    /// <summary>
+    /// The page of the verification link: one button. Mail scanners fetch the links in emails, so opening
+    /// the link verifies nothing; the button's POST does.
+    /// </summary>
+    private static Task VerifyPageAsync(HttpContext context)
+    {
+        if (context.Request.Negotiate(AcmeContent.Html) is null)
+        {
+            return AcmeResponses.NotAcceptableAsync(context);
+        }
+
+        string? token = context.Request.Query[VerifyTokenQuery];
+        return string.IsNullOrEmpty(token)
+            ? VerifyPageAsync(context, StatusCodes.Status400BadRequest, IncompleteLink, null)
+            : VerifyPageAsync(context, StatusCodes.Status200OK, null, token);
+    }
+
+    private static Task VerifyPageAsync(HttpContext context, int status, string? error, string? token)
+    {
+        bool usable = !string.IsNullOrEmpty(token) && token.Length <= Submission.MaxInputLength;
+        AcmePage page = AcmeResponses.NewPage(
+            context,
+            AcmePageKind.VerifyEmail,
+            "Verify your email address",
+            status,
+            usable ? AcmeResponses.RoutePath(context, "verify") : null,
+            error: error,
+            submitLabel: "Verify my email address",
+            hidden: usable ? new Dictionary<string, string> { ["token"] = token! } : null);
+        return AcmeResponses.PageAsync(context, page);
+    }
+
+    private static async Task VerifyAsync(HttpContext context)
+    {
+        Submission? form = await Submission.ReadAsync(
+            context,
+            (status, message, values) => VerifyPageAsync(context, status, message, values?.GetValueOrDefault("token")));
+        if (form is null)
+        {
+            return;
+        }
+
+        string? token = form["token"];
+        if (string.IsNullOrEmpty(token))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_token", IncompleteLink);
+            return;
+        }
+
+        try
+        {
+            await context.RequestServices.GetRequiredService<AcmeClient>().VerifyEmailAsync(
+                new Dictionary<string, string> { ["token"] = token },
+                context.RequestAborted);
+        }
+        catch (AcmeException error) when (!form.AnswerJson && error.Kind is AcmeErrorKind.InvalidToken or AcmeErrorKind.ExpiredToken)
+        {
+            await VerifyPageAsync(context, error.StatusCode, error.PublicMessage, null);
+            return;
+        }
+        catch (AcmeException error)
+        {
+            await form.RefuseAsync(error);
+            return;
+        }
+
+        if (form.AnswerJson)
+        {
+            await AcmeResponses.JsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["status"] = "verified" });
+            return;
+        }
+
+        await AcmeResponses.PageAsync(context, AcmeResponses.NewPage(
+            context,
+            AcmePageKind.EmailVerified,
+            "Email address verified",
+            StatusCodes.Status200OK,
+            notice: "Your email address is verified. You can sign in now."));
+    }
+
+    // -- change password (signed in) --------------------------------------------------
+
+    private static Task PasswordPageAsync(HttpContext context)
+    {
+        if (context.GetAcmeUser() is null)
+        {
+            return AcmeResponses.ChallengeAsync(context);
+        }
+
+        if (context.Request.Negotiate(AcmeContent.Html) is null)
+        {
+            return AcmeResponses.NotAcceptableAsync(context);
+        }
+
+        return PasswordPageAsync(context, StatusCodes.Status200OK, null);
+    }
+
+    private static Task PasswordPageAsync(HttpContext context, int status, string? error)
+    {
+        AcmePage page = AcmeResponses.NewPage(
+            context,
+            AcmePageKind.ChangePassword,
+            "Change your password",
+            status,
+            AcmeResponses.RoutePath(context, "password"),
+            PasswordFields,
+            error: error,
+            submitLabel: "Change password");
+        return AcmeResponses.PageAsync(context, page);
+    }
+
+    /// <summary>
+    /// Change the signed-in user's password. The user stays signed in, under a new session id. The service
+    /// is not asked when the two new passwords differ.
+    /// </summary>
+    private static async Task ChangePasswordAsync(HttpContext context)
+    {
+        if (context.GetAcmeUser() is null)
+        {
+            await AcmeResponses.ChallengeAsync(context);
+            return;
+        }
+
+        Submission? form = await Submission.ReadAsync(
+            context,
+            (status, message, values) => PasswordPageAsync(context, status, message));
+        if (form is null)
+        {
+            return;
+        }
+
+        string? current = form["current_password"];
+        string? password = form["new_password"];
+        string? confirm = form["new_password_confirm"];
+        if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            return;
+        }
+
+        if (password != confirm)
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", PasswordsDiffer);
+            return;
+        }
+
+        try
+        {
+            if (!await context.RequestServices.GetRequiredService<AcmeSessions>().ChangePasswordAsync(context, current, password))
+            {
+                await AcmeResponses.ChallengeAsync(context);
+                return;
+            }
+        }
+        catch (AcmeException error) when (error.Kind == AcmeErrorKind.InvalidCredentials)
+        {
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_credentials", "Your current password is not correct.");
+            return;
+        }
+        catch (AcmeException error)
+        {
+            await form.RefuseAsync(error);
+            return;
+        }
+
+        if (form.AnswerJson)
+        {
+            await AcmeResponses.JsonAsync(context, StatusCodes.Status200OK, new JsonObject { ["status"] = "changed" });
+            return;
+        }
+
+        await AcmeResponses.PageAsync(context, AcmeResponses.NewPage(
+            context,
+            AcmePageKind.PasswordChanged,
+            "Password changed",
+            StatusCodes.Status200OK,
+            notice: "Your password has been changed."));
     }
 }

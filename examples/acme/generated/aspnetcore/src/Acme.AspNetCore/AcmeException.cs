@@ -25,6 +25,21 @@ public enum AcmeErrorKind
 
     /// <summary>The service is down, too slow, or answered something unusable (503).</summary>
     ServiceUnavailable,
+
+    /// <summary>The access token has expired: the integration refreshes the service session and tries again (401).</summary>
+    Expired,
+
+    /// <summary>The token of an emailed link is unknown, malformed or already used (400).</summary>
+    InvalidToken,
+
+    /// <summary>The token of an emailed link has expired (400).</summary>
+    ExpiredToken,
+
+    /// <summary>The new password does not meet the service's password policy (422).</summary>
+    PasswordPolicy,
+
+    /// <summary>The account's email address is not verified yet, so it may not sign in (403).</summary>
+    Unverified,
 }
 
 /// <summary>
@@ -70,6 +85,11 @@ public class AcmeException : Exception
         AcmeErrorKind.Conflict => "conflict",
         AcmeErrorKind.InvalidInput => "invalid_input",
         AcmeErrorKind.ServiceUnavailable => "service_unavailable",
+        AcmeErrorKind.Expired => "expired",
+        AcmeErrorKind.InvalidToken => "invalid_token",
+        AcmeErrorKind.ExpiredToken => "expired_token",
+        AcmeErrorKind.PasswordPolicy => "password_policy",
+        AcmeErrorKind.Unverified => "unverified",
         _ => "failed",
     };
 
@@ -82,11 +102,22 @@ public class AcmeException : Exception
         AcmeErrorKind.Conflict => 409,
         AcmeErrorKind.InvalidInput => 400,
         AcmeErrorKind.ServiceUnavailable => 503,
+        AcmeErrorKind.Expired => 401,
+        AcmeErrorKind.InvalidToken => 400,
+        AcmeErrorKind.ExpiredToken => 400,
+        AcmeErrorKind.PasswordPolicy => 422,
+        AcmeErrorKind.Unverified => 403,
         _ => 502,
     };
 
+    /// <summary>
+    /// The service's own message for users (a password policy ...), when the spec's rule points at one; shown
+    /// instead of the default <see cref="PublicMessage"/>, escaped like any text.
+    /// </summary>
+    public string? ServiceMessage { get; set; }
+
     /// <summary>The message shown to users; the details stay in <see cref="Exception.Message"/>.</summary>
-    public string PublicMessage => Kind switch
+    public string PublicMessage => ServiceMessage ?? Kind switch
     {
         AcmeErrorKind.InvalidCredentials => "Invalid username or password.",
         AcmeErrorKind.AccountDisabled => "This account is disabled.",
@@ -94,7 +125,12 @@ public class AcmeException : Exception
         AcmeErrorKind.Conflict => "An account with these details already exists.",
         AcmeErrorKind.InvalidInput => "Some of the details are not valid.",
         AcmeErrorKind.ServiceUnavailable => "The identity service is unavailable. Please try again later.",
-        _ => "The identity service could not complete the request.",
+        AcmeErrorKind.Expired => "Your session has expired. Please sign in again.",
+        AcmeErrorKind.InvalidToken => "This link is not valid or was already used. Ask for a new one.",
+        AcmeErrorKind.ExpiredToken => "This link has expired. Ask for a new one.",
+        AcmeErrorKind.PasswordPolicy => "The new password does not meet the password policy.",
+        AcmeErrorKind.Unverified => "Verify your email address first: use the link we sent you.",
+        _ => "The identity service answered something unexpected.",
     };
 
     /// <summary>The exception of a given kind.</summary>
@@ -109,6 +145,11 @@ public class AcmeException : Exception
         AcmeErrorKind.Conflict => new AcmeConflictException(message),
         AcmeErrorKind.InvalidInput => new AcmeInvalidInputException(message),
         AcmeErrorKind.ServiceUnavailable => new AcmeServiceUnavailableException(message),
+        AcmeErrorKind.Expired => new AcmeExpiredException(message),
+        AcmeErrorKind.InvalidToken => new AcmeInvalidTokenException(message),
+        AcmeErrorKind.ExpiredToken => new AcmeExpiredTokenException(message),
+        AcmeErrorKind.PasswordPolicy => new AcmePasswordPolicyException(message),
+        AcmeErrorKind.Unverified => new AcmeUnverifiedException(message),
         _ => new AcmeException(message),
     };
 }
@@ -223,6 +264,101 @@ public sealed class AcmeServiceUnavailableException : AcmeException
     /// <param name="innerException">The cause.</param>
     public AcmeServiceUnavailableException(string message, Exception? innerException)
         : base(AcmeErrorKind.ServiceUnavailable, message, innerException)
+    {
+    }
+}
+
+/// <summary>The access token has expired: the integration refreshes the service session and tries again.</summary>
+public sealed class AcmeExpiredException : AcmeException
+{
+    /// <summary>Create the exception.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    public AcmeExpiredException(string message)
+        : base(AcmeErrorKind.Expired, message, null)
+    {
+    }
+
+    /// <summary>Create the exception with its cause.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    /// <param name="innerException">The cause.</param>
+    public AcmeExpiredException(string message, Exception? innerException)
+        : base(AcmeErrorKind.Expired, message, innerException)
+    {
+    }
+}
+
+/// <summary>The token of an emailed link is unknown, malformed or already used.</summary>
+public sealed class AcmeInvalidTokenException : AcmeException
+{
+    /// <summary>Create the exception.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    public AcmeInvalidTokenException(string message)
+        : base(AcmeErrorKind.InvalidToken, message, null)
+    {
+    }
+
+    /// <summary>Create the exception with its cause.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    /// <param name="innerException">The cause.</param>
+    public AcmeInvalidTokenException(string message, Exception? innerException)
+        : base(AcmeErrorKind.InvalidToken, message, innerException)
+    {
+    }
+}
+
+/// <summary>The token of an emailed link has expired.</summary>
+public sealed class AcmeExpiredTokenException : AcmeException
+{
+    /// <summary>Create the exception.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    public AcmeExpiredTokenException(string message)
+        : base(AcmeErrorKind.ExpiredToken, message, null)
+    {
+    }
+
+    /// <summary>Create the exception with its cause.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    /// <param name="innerException">The cause.</param>
+    public AcmeExpiredTokenException(string message, Exception? innerException)
+        : base(AcmeErrorKind.ExpiredToken, message, innerException)
+    {
+    }
+}
+
+/// <summary>The new password does not meet the service's password policy.</summary>
+public sealed class AcmePasswordPolicyException : AcmeException
+{
+    /// <summary>Create the exception.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    public AcmePasswordPolicyException(string message)
+        : base(AcmeErrorKind.PasswordPolicy, message, null)
+    {
+    }
+
+    /// <summary>Create the exception with its cause.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    /// <param name="innerException">The cause.</param>
+    public AcmePasswordPolicyException(string message, Exception? innerException)
+        : base(AcmeErrorKind.PasswordPolicy, message, innerException)
+    {
+    }
+}
+
+/// <summary>The account's email address is not verified yet, so it may not sign in.</summary>
+public sealed class AcmeUnverifiedException : AcmeException
+{
+    /// <summary>Create the exception.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    public AcmeUnverifiedException(string message)
+        : base(AcmeErrorKind.Unverified, message, null)
+    {
+    }
+
+    /// <summary>Create the exception with its cause.</summary>
+    /// <param name="message">What happened, for logs.</param>
+    /// <param name="innerException">The cause.</param>
+    public AcmeUnverifiedException(string message, Exception? innerException)
+        : base(AcmeErrorKind.Unverified, message, innerException)
     {
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations;
 
 namespace Acme.AspNetCore;
 
@@ -12,7 +13,8 @@ namespace Acme.AspNetCore;
 /// <see cref="AcmeServiceCollectionExtensions.AddAcmeAuthentication"/>, the <c>Acme</c>
 /// configuration section (<c>appsettings.json</c>, <c>Acme__BaseUrl</c> ...), its own environment
 /// variable (<c>ACME_BASE_URL</c> ...), and its default. The settings are checked when the
-/// application starts: a missing or invalid one stops start-up with a message naming it.
+/// application starts: a missing or invalid one stops start-up with a message naming it. The checks of a
+/// single value are the DataAnnotations attributes on its property.
 /// </remarks>
 public sealed class AcmeOptions
 {
@@ -52,6 +54,7 @@ public sealed class AcmeOptions
     /// is refused with 429 until the window ends, whether or not the account exists
     /// (<c>ACME_LOGIN_LIMIT_PER_ACCOUNT</c>; default 0, off).
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Acme:LoginLimitPerAccount must be 0 (off) or more.")]
     public int LoginLimitPerAccount { get; set; }
 
     /// <summary>
@@ -59,6 +62,7 @@ public sealed class AcmeOptions
     /// from it is refused with 429 (<c>ACME_LOGIN_LIMIT_PER_CLIENT</c>; default 0, off). The address is
     /// <c>HttpContext.Connection.RemoteIpAddress</c>: behind a proxy, use <c>UseForwardedHeaders</c>.
     /// </summary>
+    [Range(0, int.MaxValue, ErrorMessage = "Acme:LoginLimitPerClient must be 0 (off) or more.")]
     public int LoginLimitPerClient { get; set; }
 
     /// <summary>
@@ -70,6 +74,7 @@ public sealed class AcmeOptions
     /// <summary>
     /// How often a GET that could not connect is tried again. Other requests are never sent twice.
     /// </summary>
+    [Range(0, 10, ErrorMessage = "Acme:GetRetries must be between 0 and 10.")]
     public int GetRetries { get; set; } = 2;
 
     /// <summary>
@@ -88,9 +93,26 @@ public sealed class AcmeOptions
     /// The colour of buttons, links and focus rings on the pages: a hex colour or a CSS colour name
     /// (<c>ACME_PRIMARY_COLOR</c>; default <c>#4f46e5</c>).
     /// </summary>
+    [RegularExpression(
+        "^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30})$",
+        ErrorMessage = "Acme:PrimaryColor must be a hex colour like '#4f46e5' or a CSS colour name.")]
     public string PrimaryColor { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The Redis that keeps sessions (and with them the cached user) for every instance of the application,
+    /// as a URL: <c>redis://[:password@]host[:port][/database]</c>, or <c>rediss://</c> for TLS
+    /// (<c>Acme:RedisUrl</c>, environment variable <c>ACME_REDIS_URL</c>). Not set: sessions stay in this
+    /// process's <c>IDistributedCache</c>, which is right for a single instance.
+    /// </summary>
+    /// <remarks>
+    /// With it set, a signed-out cookie is refused by every instance at once, a refresh of the service's tokens
+    /// runs once per session across instances, and the Data Protection keys that encrypt the cookie are kept in
+    /// the same Redis, unless the application keeps them somewhere of its own (<c>PersistKeysTo...</c>).
+    /// </remarks>
+    public string? RedisUrl { get; set; }
+
     /// <summary>The name of the session cookie (default <c>.Acme.Session</c>).</summary>
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "Acme:CookieName must be 1 to 64 letters, digits, '.', '_' or '-'.")]
     public string CookieName { get; set; } = string.Empty;
 
     /// <summary>

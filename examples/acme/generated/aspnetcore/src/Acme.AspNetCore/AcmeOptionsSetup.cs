@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +28,7 @@ internal static class AcmeOptionsSetup
         options.BrandName = Variable(configuration, "ACME_BRAND_NAME") ?? options.BrandName;
         options.LogoUrl = Variable(configuration, "ACME_LOGO_URL") ?? options.LogoUrl;
         options.PrimaryColor = Variable(configuration, "ACME_PRIMARY_COLOR") ?? options.PrimaryColor;
+        options.RedisUrl = Variable(configuration, "ACME_REDIS_URL") ?? options.RedisUrl;
         options.Timeout = Seconds(configuration, "ACME_TIMEOUT", options) ?? options.Timeout;
         options.SessionTtl = Seconds(configuration, "ACME_SESSION_TTL", options) ?? options.SessionTtl;
         options.LoginLimitPerAccount = Count(configuration, "ACME_LOGIN_LIMIT_PER_ACCOUNT", options) ?? options.LoginLimitPerAccount;
@@ -61,6 +61,11 @@ internal static class AcmeOptionsSetup
         if (string.IsNullOrWhiteSpace(options.LogoUrl))
         {
             options.LogoUrl = null;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.RedisUrl))
+        {
+            options.RedisUrl = null;
         }
 
         options.RoutePrefix = string.IsNullOrWhiteSpace(options.RoutePrefix)
@@ -111,8 +116,11 @@ internal static class AcmeOptionsSetup
     }
 }
 
-/// <summary>Checks <see cref="AcmeOptions"/> when the application starts, naming every problem at once.</summary>
-internal sealed partial class AcmeOptionsValidator : IValidateOptions<AcmeOptions>
+/// <summary>
+/// Checks <see cref="AcmeOptions"/> when the application starts, naming every problem at once: what the
+/// environment variables held, required settings, URLs and durations.
+/// </summary>
+internal sealed class AcmeOptionsValidator : IValidateOptions<AcmeOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, AcmeOptions options)
@@ -144,24 +152,9 @@ internal sealed partial class AcmeOptionsValidator : IValidateOptions<AcmeOption
             problems.Add($"Acme:SessionTtl must not be negative, not {options.SessionTtl}.");
         }
 
-        if (options.LoginLimitPerAccount < 0)
-        {
-            problems.Add($"Acme:LoginLimitPerAccount must be 0 (off) or more, not {options.LoginLimitPerAccount}.");
-        }
-
-        if (options.LoginLimitPerClient < 0)
-        {
-            problems.Add($"Acme:LoginLimitPerClient must be 0 (off) or more, not {options.LoginLimitPerClient}.");
-        }
-
         if (options.LoginLimitWindow <= TimeSpan.Zero)
         {
             problems.Add($"Acme:LoginLimitWindow must be longer than zero, not {options.LoginLimitWindow}.");
-        }
-
-        if (options.GetRetries < 0 || options.GetRetries > 10)
-        {
-            problems.Add($"Acme:GetRetries must be between 0 and 10, not {options.GetRetries}.");
         }
 
         if (options.RoutePrefix.Length > 0
@@ -170,19 +163,14 @@ internal sealed partial class AcmeOptionsValidator : IValidateOptions<AcmeOption
             problems.Add($"Acme:RoutePrefix must start with a single '/', like '/auth', not '{options.RoutePrefix}'.");
         }
 
-        if (!ColorPattern().IsMatch(options.PrimaryColor))
-        {
-            problems.Add($"Acme:PrimaryColor must be a hex colour like '#4f46e5' or a CSS colour name, not '{options.PrimaryColor}'.");
-        }
-
         if (options.LogoUrl is not null && !IsLogoUrl(options.LogoUrl))
         {
             problems.Add($"Acme:LogoUrl must be an http or https URL or a path starting with '/', not '{options.LogoUrl}'.");
         }
 
-        if (!CookieNamePattern().IsMatch(options.CookieName))
+        if (options.RedisUrl is not null && !AcmeRedis.TryParseUrl(options.RedisUrl, out _))
         {
-            problems.Add($"Acme:CookieName must be letters, digits, '.', '_' or '-', not '{options.CookieName}'.");
+            problems.Add(AcmeRedis.UrlProblem(options.RedisUrl));
         }
 
         if (problems.Count == 0)
@@ -206,10 +194,13 @@ internal sealed partial class AcmeOptionsValidator : IValidateOptions<AcmeOption
         return Uri.TryCreate(url, UriKind.Absolute, out Uri? uri)
             && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
     }
+}
 
-    [GeneratedRegex("^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30})$")]
-    private static partial Regex ColorPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex CookieNamePattern();
+/// <summary>
+/// Checks the DataAnnotations attributes of <see cref="AcmeOptions"/> (ranges, patterns) when the application
+/// starts; generated at compile time, without reflection.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class AcmeOptionsAttributesValidator : IValidateOptions<AcmeOptions>
+{
 }

@@ -20,6 +20,24 @@ public enum AcmePageKind
     /// <summary>The confirmation that a reset message is on its way (the same for every address).</summary>
     ForgotPasswordSent,
 
+    /// <summary>The form for a new password, from the link in the reset email.</summary>
+    ResetPassword,
+
+    /// <summary>The confirmation that the password was reset.</summary>
+    PasswordReset,
+
+    /// <summary>The button that verifies an email address, from the link in the verification email.</summary>
+    VerifyEmail,
+
+    /// <summary>The confirmation that the email address is verified.</summary>
+    EmailVerified,
+
+    /// <summary>The signed-in user's form to change their password.</summary>
+    ChangePassword,
+
+    /// <summary>The confirmation that the password was changed.</summary>
+    PasswordChanged,
+
     /// <summary>A signed-in user lacks a role (403).</summary>
     Forbidden,
 

@@ -136,19 +136,25 @@ internal static class AcmeResponses
         string? error = null,
         string? notice = null,
         string submitLabel = "Continue",
-        string? next = null)
+        string? next = null,
+        IReadOnlyDictionary<string, string>? hidden = null)
     {
         AcmeOptions options = Settings(context);
-        Dictionary<string, string> hidden = new();
+        Dictionary<string, string> hiddenFields = new();
         if (formAction is not null)
         {
             AntiforgeryTokenSet tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-            hidden[tokens.FormFieldName] = tokens.RequestToken ?? string.Empty;
+            hiddenFields[tokens.FormFieldName] = tokens.RequestToken ?? string.Empty;
         }
 
         if (!string.IsNullOrEmpty(next))
         {
-            hidden["next"] = next;
+            hiddenFields["next"] = next;
+        }
+
+        foreach (KeyValuePair<string, string> field in hidden ?? new Dictionary<string, string>())
+        {
+            hiddenFields[field.Key] = field.Value;
         }
 
         return new AcmePage
@@ -165,7 +171,7 @@ internal static class AcmeResponses
             SubmitLabel = submitLabel,
             Fields = fields ?? [],
             Values = values ?? new Dictionary<string, string>(),
-            HiddenFields = hidden,
+            HiddenFields = hiddenFields,
             Links = Links(context, kind),
         };
     }
@@ -173,6 +179,13 @@ internal static class AcmeResponses
     private static List<AcmePageLink> Links(HttpContext context, AcmePageKind kind)
     {
         List<AcmePageLink> links = [];
+        if (kind is AcmePageKind.ChangePassword or AcmePageKind.PasswordChanged)
+        {
+            // The user is signed in: back to the site, not to the login page.
+            links.Add(new AcmePageLink(context.Request.PathBase + "/", "Back to the site"));
+            return links;
+        }
+
         if (kind != AcmePageKind.Login)
         {
             links.Add(new AcmePageLink(LoginPath(context), "Sign in"));
@@ -186,6 +199,11 @@ internal static class AcmeResponses
         if (kind == AcmePageKind.Login)
         {
             links.Add(new AcmePageLink(RoutePath(context, "forgot"), "Forgot your password?"));
+        }
+
+        if (kind == AcmePageKind.ResetPassword)
+        {
+            links.Add(new AcmePageLink(RoutePath(context, "forgot"), "Ask for a new link"));
         }
 
         return links;

@@ -3,9 +3,11 @@ using System.Net.Http;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,10 +27,10 @@ public static class AcmeServiceCollectionExtensions
     /// <see cref="AcmeOptions"/> is bound from the <c>Acme</c> configuration section, with an
     /// environment variable per setting as a fallback, then <paramref name="configure"/> runs. The
     /// options are validated when the application starts. Map the routes with
-    /// <see cref="AcmeEndpointRouteBuilderExtensions.MapAcmeAuth"/>. A middleware in front of the
-    /// pipeline answers an exception nothing else handled with a 500 in the integration's error shape
-    /// (no stack trace, whatever the environment), and the developer exception page stays off the
-    /// integration's routes.
+    /// <see cref="AcmeEndpointRouteBuilderExtensions.MapAcmeAuth"/>. Nothing is added to the application's
+    /// pipeline: call <see cref="AcmeApplicationBuilderExtensions.UseAcmeErrorHandling"/> for the integration's
+    /// answers of last resort. The developer exception page stays off the integration's routes. With <see cref="AcmeOptions.RedisUrl"/> set, sessions and the Data Protection
+    /// keys are kept in that Redis, for several instances of the application.
     /// </remarks>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets options in code; runs after configuration is bound.</param>
@@ -49,15 +51,18 @@ public static class AcmeServiceCollectionExtensions
 
         options.PostConfigure(AcmeOptionsSetup.ApplyDefaults).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AcmeOptions>, AcmeOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AcmeOptions>, AcmeOptionsAttributesValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddDistributedMemoryCache();
-        services.TryAddSingleton<AcmeTicketStore>();
+        services.TryAddSingleton<AcmeRedis>();
+        services.TryAddSingleton(provider => new AcmeTicketStore(
+            provider.GetRequiredService<AcmeRedis>().Cache ?? provider.GetRequiredService<IDistributedCache>()));
+        services.TryAddSingleton<AcmeRefreshFlights>();
         services.TryAddSingleton<IAcmePageRenderer, AcmePageRenderer>();
         services.TryAddScoped<AcmeSessions>();
         services.TryAddScoped<AcmeCookieEvents>();
         services.TryAddSingleton<AcmeLoginThrottle>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, AcmeStartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, AcmeDeveloperPageExceptionFilter>());
 
         services.AddHttpClient<AcmeClient>((provider, http) =>
@@ -67,6 +72,16 @@ public static class AcmeServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             .AddHttpMessageHandler(provider =>
                 new GetRetryHandler(provider.GetRequiredService<IOptions<AcmeOptions>>().Value.GetRetries));
+
+        // Several instances must read each other's cookies: with Redis configured, the key ring goes there too,
+        // unless the application keeps its keys somewhere of its own.
+        services.AddOptions<KeyManagementOptions>().Configure<AcmeRedis>((keys, redis) =>
+        {
+            if (redis.Enabled && keys.XmlRepository is null)
+            {
+                keys.XmlRepository = new RedisXmlRepository(() => redis.Database, AcmeRedis.DataProtectionKey);
+            }
+        });
 
         services.AddAntiforgery();
         services.PostConfigure<AntiforgeryOptions>(antiforgery =>

@@ -10,11 +10,15 @@ namespace Acme.AspNetCore;
 /// <summary>
 /// Keeps sessions on the server, in <see cref="IDistributedCache"/>: the cookie holds only a random
 /// key. Signing out deletes the session, so a copy of the old cookie no longer signs anyone in, and
-/// the service's tokens never leave the server. Register a shared cache (Redis, SQL Server ...) when
-/// the application runs on more than one server.
+/// the service's tokens never leave the server. With <see cref="AcmeOptions.RedisUrl"/> set the cache is
+/// that Redis, shared by every instance of the application; else the application's
+/// <see cref="IDistributedCache"/> (in memory unless it registers another).
 /// </summary>
 internal sealed class AcmeTicketStore(IDistributedCache cache) : ITicketStore
 {
+    /// <summary>The property of a stored session that holds its own key, for the refresh of that session.</summary>
+    internal const string KeyItem = ".acme.key";
+
     private const string KeyPrefix = "acme-session:";
 
     /// <summary>How long a session without an expiry of its own is kept.</summary>
@@ -31,6 +35,8 @@ internal sealed class AcmeTicketStore(IDistributedCache cache) : ITicketStore
     /// <inheritdoc />
     public Task RenewAsync(string key, AuthenticationTicket ticket)
     {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ticket.Properties.Items[KeyItem] = key;
         DistributedCacheEntryOptions entry = new();
         DateTimeOffset? expires = ticket.Properties.ExpiresUtc;
         if (expires.HasValue && expires.Value > DateTimeOffset.UtcNow)
@@ -54,4 +60,8 @@ internal sealed class AcmeTicketStore(IDistributedCache cache) : ITicketStore
 
     /// <inheritdoc />
     public Task RemoveAsync(string key) => cache.RemoveAsync(KeyPrefix + key);
+
+    /// <summary>The key a session was stored under, from its properties; null for a session not (yet) stored.</summary>
+    internal static string? KeyOf(AuthenticationProperties properties) =>
+        properties.Items.TryGetValue(KeyItem, out string? key) ? key : null;
 }

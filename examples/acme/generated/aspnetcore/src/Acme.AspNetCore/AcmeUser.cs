@@ -74,30 +74,31 @@ public sealed class AcmeUser
     /// <summary>Build the user from the service's user record.</summary>
     /// <param name="record">The user record, as <see cref="AcmeClient.GetUserAsync"/> returns it.</param>
     /// <returns>The user.</returns>
-    /// <exception cref="AcmeServiceUnavailableException">The record lacks a field or has one of the wrong type.</exception>
+    /// <exception cref="AcmeException">The record lacks a field or has one of the wrong type (<see cref="AcmeErrorKind.Failed"/>, 502).</exception>
     public static AcmeUser FromRecord(JsonElement record)
     {
         try
         {
             return new AcmeUser
             {
-                Id = UserRecord.Text(record, "/id"),
-                Username = UserRecord.Text(record, "/email"),
-                Email = UserRecord.Text(record, "/email"),
+                Id = UserRecord.Text(record, "id", "/id"),
+                Username = UserRecord.Text(record, "email", "/email"),
+                Email = UserRecord.Text(record, "email", "/email"),
                 FirstName = UserRecord.OptionalText(record, "/profile/firstName"),
                 LastName = UserRecord.OptionalText(record, "/profile/lastName"),
-                Roles = UserRecord.TextList(record, "/groups/*/name"),
+                Roles = UserRecord.TextList(record, "groups", "/groups/*/name"),
                 Active = UserRecord.ScalarText(record, "/status") == "ACTIVE",
                 GivenName = UserRecord.OptionalText(record, "/profile/firstName"),
                 FamilyName = UserRecord.OptionalText(record, "/profile/lastName"),
-                Groups = UserRecord.TextList(record, "/groups/*/name"),
-                Status = StatusFromText(UserRecord.Text(record, "/status")),
+                Groups = UserRecord.TextList(record, "groups", "/groups/*/name"),
+                Status = StatusFromText(UserRecord.Text(record, "status", "/status")),
                 Created = UserRecord.OptionalInstant(record, "/created"),
             };
         }
         catch (FormatException error)
         {
-            throw new AcmeServiceUnavailableException(error.Message, error);
+            // The service answered, but not what the spec says it does: 502 failed, not 503 unavailable.
+            throw new AcmeException($"get_user: {error.Message}", error);
         }
     }
 

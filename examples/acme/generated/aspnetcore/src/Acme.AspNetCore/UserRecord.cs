@@ -6,13 +6,14 @@ using System.Text.Json;
 namespace Acme.AspNetCore;
 
 /// <summary>
-/// Reads typed values out of the service's user record by JSON pointer. A missing value or one of the
-/// wrong type is a <see cref="FormatException"/>; optional readers answer null for a missing value.
+/// Reads typed values out of the service's user record by JSON pointer. A required value that is missing
+/// is a <c>failed</c> <see cref="AcmeException"/>, one of the wrong type a
+/// <see cref="FormatException"/>; optional readers answer null for a missing value.
 /// </summary>
 internal static class UserRecord
 {
-    public static string Text(JsonElement record, string pointer) =>
-        OptionalText(record, pointer) ?? throw Missing(pointer);
+    public static string Text(JsonElement record, string field, string pointer) =>
+        OptionalText(record, pointer) ?? throw Missing(field, pointer);
 
     public static string? OptionalText(JsonElement record, string pointer)
     {
@@ -47,8 +48,8 @@ internal static class UserRecord
         };
     }
 
-    public static long Integer(JsonElement record, string pointer) =>
-        OptionalInteger(record, pointer) ?? throw Missing(pointer);
+    public static long Integer(JsonElement record, string field, string pointer) =>
+        OptionalInteger(record, pointer) ?? throw Missing(field, pointer);
 
     public static long? OptionalInteger(JsonElement record, string pointer)
     {
@@ -71,8 +72,8 @@ internal static class UserRecord
         throw Wrong(pointer, "an integer", value);
     }
 
-    public static double Number(JsonElement record, string pointer) =>
-        OptionalNumber(record, pointer) ?? throw Missing(pointer);
+    public static double Number(JsonElement record, string field, string pointer) =>
+        OptionalNumber(record, pointer) ?? throw Missing(field, pointer);
 
     public static double? OptionalNumber(JsonElement record, string pointer)
     {
@@ -95,8 +96,8 @@ internal static class UserRecord
         throw Wrong(pointer, "a number", value);
     }
 
-    public static bool Flag(JsonElement record, string pointer) =>
-        OptionalFlag(record, pointer) ?? throw Missing(pointer);
+    public static bool Flag(JsonElement record, string field, string pointer) =>
+        OptionalFlag(record, pointer) ?? throw Missing(field, pointer);
 
     public static bool? OptionalFlag(JsonElement record, string pointer)
     {
@@ -113,8 +114,8 @@ internal static class UserRecord
         };
     }
 
-    public static DateTimeOffset Instant(JsonElement record, string pointer) =>
-        OptionalInstant(record, pointer) ?? throw Missing(pointer);
+    public static DateTimeOffset Instant(JsonElement record, string field, string pointer) =>
+        OptionalInstant(record, pointer) ?? throw Missing(field, pointer);
 
     public static DateTimeOffset? OptionalInstant(JsonElement record, string pointer)
     {
@@ -132,8 +133,8 @@ internal static class UserRecord
         throw Wrong(pointer, "an ISO 8601 date-time", value);
     }
 
-    public static IReadOnlyList<string> TextList(JsonElement record, string pointer) =>
-        OptionalTextList(record, pointer) ?? throw Missing(pointer);
+    public static IReadOnlyList<string> TextList(JsonElement record, string field, string pointer) =>
+        OptionalTextList(record, pointer) ?? throw Missing(field, pointer);
 
     public static IReadOnlyList<string> TextListOrEmpty(JsonElement record, string pointer) =>
         OptionalTextList(record, pointer) ?? [];
@@ -169,8 +170,9 @@ internal static class UserRecord
     private static bool Find(JsonElement record, string pointer, out JsonElement value) =>
         JsonPointer.TryResolve(record, pointer, out value) && value.ValueKind != JsonValueKind.Null;
 
-    private static FormatException Missing(string pointer) =>
-        new($"the user record has no value at {pointer}");
+    /// <summary>A required field missing or null: the service answered something unexpected (502 <c>failed</c>).</summary>
+    private static AcmeException Missing(string field, string pointer) =>
+        new($"get_user: field '{field}' ({(pointer.Length == 0 ? "/" : pointer)}) is missing or null");
 
     private static FormatException Wrong(string pointer, string expected, JsonElement value) =>
         new($"the user record has {value.ValueKind} at {pointer}, not {expected}");

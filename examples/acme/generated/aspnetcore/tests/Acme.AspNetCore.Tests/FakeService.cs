@@ -174,6 +174,40 @@ public sealed class FakeService : IAsyncDisposable
     /// <summary>Delete a fixture user at the service.</summary>
     public Task DeleteAsync(string key) => SendAsync(HttpMethod.Delete, $"users/{key}", null);
 
+    /// <summary>Give the access tokens issued from now on this lifetime (a reset restores the default).</summary>
+    public Task TokenLifetimeAsync(TimeSpan ttl) =>
+        SendAsync(HttpMethod.Post, "tokens", new JsonObject { ["ttl"] = ttl.TotalSeconds }.ToJsonString());
+
+    /// <summary>Make a fixture user's current access tokens expire now.</summary>
+    public Task ExpireTokensAsync(string key) => SendAsync(HttpMethod.Post, $"users/{key}/expire", null);
+
+    /// <summary>How many live service sessions a fixture user has.</summary>
+    public async Task<int> SessionsAsync(string key)
+    {
+        using JsonDocument sessions = await GetAsync("sessions");
+        return sessions.RootElement.TryGetProperty(key, out JsonElement count) ? count.GetInt32() : 0;
+    }
+
+    /// <summary>The token of the newest mail of <paramref name="kind"/> (<c>reset</c>, <c>verify</c>) to a fixture user.</summary>
+    public async Task<string> MailedTokenAsync(string key, string kind)
+    {
+        using JsonDocument outbox = await GetAsync("outbox");
+        string? token = null;
+        foreach (JsonElement mail in outbox.RootElement.EnumerateArray())
+        {
+            if (mail.GetProperty("user").GetString() == key && mail.GetProperty("kind").GetString() == kind)
+            {
+                token = mail.GetProperty("token").GetString();
+            }
+        }
+
+        return token ?? throw new InvalidOperationException($"the fake's outbox has no {kind} mail for {key}");
+    }
+
+    /// <summary>Make a reset or verification token expire: its next use is <c>expired_token</c>.</summary>
+    public Task ExpireMailedTokenAsync(string token) =>
+        SendAsync(HttpMethod.Post, $"tokens/{Uri.EscapeDataString(token)}/expire", null);
+
     /// <summary>How often an operation was called since the last reset.</summary>
     public async Task<int> CountAsync(string operation)
     {
@@ -211,9 +245,11 @@ public sealed class FakeService : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task<JsonDocument> CallsAsync()
+    private Task<JsonDocument> CallsAsync() => GetAsync("calls");
+
+    private async Task<JsonDocument> GetAsync(string path)
     {
-        using HttpResponseMessage response = await Http.GetAsync("/__fake__/calls");
+        using HttpResponseMessage response = await Http.GetAsync("/__fake__/" + path);
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
     }

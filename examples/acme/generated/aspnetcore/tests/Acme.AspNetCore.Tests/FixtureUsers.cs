@@ -141,6 +141,30 @@ public static class FixtureUsers
             Assert.False(user.IsAdmin);
         });
 
+    /// <summary>The fixture user <c>unverified</c>.</summary>
+    public static readonly FixtureUser Unverified = RealService.User("unverified") ?? new FixtureUser(
+        "unverified",
+        "unverified@example.com",
+        "unverified-pass-5",
+        "{\"id\": \"usr-0005\", \"username\": \"unverified@example.com\", \"email\": \"unverified@example.com\", \"first_name\": \"Rosalind\", \"last_name\": \"Franklin\", \"roles\": [\"users\"], \"active\": true, \"is_staff\": false, \"is_admin\": false, \"given_name\": \"Rosalind\", \"family_name\": \"Franklin\", \"groups\": [\"users\"], \"status\": \"ACTIVE\", \"created\": \"2024-03-05T09:30:00Z\"}",
+        user =>
+        {
+            Assert.Equal("usr-0005", user.Id);
+            Assert.Equal("unverified@example.com", user.Username);
+            Assert.Equal("unverified@example.com", user.Email);
+            Assert.Equal("Rosalind", user.FirstName);
+            Assert.Equal("Franklin", user.LastName);
+            Assert.Equal(new[] { "users" }, user.Roles);
+            Assert.True(user.Active);
+            Assert.Equal("Rosalind", user.GivenName);
+            Assert.Equal("Franklin", user.FamilyName);
+            Assert.Equal(new[] { "users" }, user.Groups);
+            Assert.Equal(AcmeUserStatus.Active, user.Status);
+            Assert.Equal(DateTimeOffset.Parse("2024-03-05T09:30:00+00:00", CultureInfo.InvariantCulture), user.Created);
+            Assert.False(user.IsStaff);
+            Assert.False(user.IsAdmin);
+        });
+
     /// <summary>An active user without the admin role.</summary>
     public static FixtureUser Plain => User;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Xunit;
@@ -175,6 +176,16 @@ public sealed class RobustnessTests(AppFixture app) : IAsyncLifetime
         }
 
         Assert.Contains(factory.Logs.Lines, line => line.Contains(ManualClock.BrokenMessage, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void User_Record_Without_A_Required_Field_Is_502_Failed_Naming_The_Operation_And_Field()
+    {
+        using JsonDocument empty = JsonDocument.Parse("{}");
+        AcmeException error = Assert.ThrowsAny<AcmeException>(() => AcmeUser.FromRecord(empty.RootElement));
+        Assert.Equal((AcmeErrorKind.Failed, 502, "failed"), (error.Kind, error.StatusCode, error.Code));
+        Assert.StartsWith("get_user: the user record has no value at /", error.Message, StringComparison.Ordinal);
+        Assert.Equal("The identity service answered something unexpected.", error.PublicMessage);
     }
 
     /// <summary>Nothing of an exception: its type, message, stack frames or source files.</summary>

@@ -34,6 +34,46 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("ACME_REDIS_URL", "localhost:6379")]
+    [InlineData("ACME_REDIS_URL", "http://redis.example:6379/0")]
+    [InlineData("Acme:RedisUrl", "redis://redis.example:6379/zero")]
+    public void Invalid_Redis_Url_Stops_Start_Up_Naming_It(string key, string value)
+    {
+        using BrokenSettingsFactory factory = new(key, value);
+        Exception error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("Acme:RedisUrl", Messages(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redis_Password_Is_Not_Repeated_In_The_Start_Up_Error()
+    {
+        using BrokenSettingsFactory factory = new("Acme:RedisUrl", "redis://:sekrit-pass@redis.example:6379/zero");
+        Exception error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        string messages = Messages(error);
+        Assert.Contains("Acme:RedisUrl", messages, StringComparison.Ordinal);
+        Assert.DoesNotContain("sekrit-pass", messages, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("redis://127.0.0.1:6390/2", "127.0.0.1", 6390, 2, null, false)]
+    [InlineData("redis://redis.internal", "redis.internal", 6379, 0, null, false)]
+    [InlineData("rediss://:p%40ss@cache.example:6380/0", "cache.example", 6380, 0, "p@ss", true)]
+    public void Redis_Url_Becomes_The_Connection_Settings(string url, string host, int port, int database, string? password, bool tls)
+    {
+        Assert.True(AcmeRedis.TryParseUrl(url, out StackExchange.Redis.ConfigurationOptions? configuration));
+        (string, int) endPoint = Assert.Single(configuration.EndPoints) switch
+        {
+            System.Net.DnsEndPoint name => (name.Host, name.Port),
+            System.Net.IPEndPoint address => (address.Address.ToString(), address.Port),
+            System.Net.EndPoint other => (other.ToString() ?? string.Empty, 0),
+        };
+        Assert.Equal((host, port), endPoint);
+        Assert.Equal(database, configuration.DefaultDatabase);
+        Assert.Equal(password, configuration.Password);
+        Assert.Equal(tls, configuration.Ssl);
+    }
+
+    [Theory]
     [InlineData("/", "/")]
     [InlineData("/admin?tab=1", "/admin?tab=1")]
     [InlineData("//evil.example", null)]

@@ -35,5 +35,6 @@ def _answer(request: HttpRequest, message: str) -> HttpResponse:
         "message": message,
         "profile": getattr(request.user, "acme_profile", None),
         "logout_url": reverse("acme:logout"),
+        "password_url": reverse("acme:password"),
     }
     return render(request, "home.html", context)

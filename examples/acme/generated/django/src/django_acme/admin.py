@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import AcmeProfile
 
+if TYPE_CHECKING:
+    ProfileAdminBase = admin.ModelAdmin[AcmeProfile]
+else:  # ModelAdmin takes no type parameter at run time
+    ProfileAdminBase = admin.ModelAdmin
+
 
 @admin.register(AcmeProfile)
-class AcmeProfileAdmin(admin.ModelAdmin):
+class AcmeProfileAdmin(ProfileAdminBase):
     list_display = ("service_id", "username", "active", "refreshed_at")
     list_filter = ("active",)
     search_fields = ("service_id", "username")

@@ -14,7 +14,7 @@ class AcmeConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.core import checks
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
@@ -26,6 +26,7 @@ class AcmeConfig(AppConfig):
         checks.register(acme_checks.check_settings)
         checks.register(acme_checks.check_setup)
         user_logged_in.connect(session.keep_service_session, dispatch_uid="django_acme.session")
+        user_logged_out.connect(session.end_service_session, dispatch_uid="django_acme.session")
         setting_changed.connect(conf.reload, dispatch_uid="django_acme.conf")
         setting_changed.connect(state.reload, dispatch_uid="django_acme.state")
         # A saved or deleted user or profile is dropped from the user cache.

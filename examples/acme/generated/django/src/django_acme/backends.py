@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
 from .errors import AccountDisabled, InvalidCredentials
@@ -22,6 +21,10 @@ from .session import hand_over
 from .state import get_client
 from .sync import sync_user
 from .usercache import cached_user
+
+if TYPE_CHECKING:
+    # django-stubs' type of the project's user model (AUTH_USER_MODEL), whichever it is.
+    from django.contrib.auth.models import _User as ProjectUser
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +40,7 @@ class AcmeBackend(BaseBackend):
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
-    ) -> AbstractBaseUser | None:
+    ) -> ProjectUser | None:
         if username is None or password is None:
             return None
         client = get_client()
@@ -53,7 +56,7 @@ class AcmeBackend(BaseBackend):
         logger.info("User %s authenticated at the service", user.pk)
         return user
 
-    def get_user(self, user_id: Any) -> AbstractBaseUser | None:
+    def get_user(self, user_id: Any) -> ProjectUser | None:
         """The local user of a session, with its profile; None once the user is inactive.
 
         Django asks for it on every request that looks at ``request.user``;
@@ -62,7 +65,7 @@ class AcmeBackend(BaseBackend):
         return cached_user(user_id, partial(_load_user, user_id))
 
 
-def _load_user(user_id: Any) -> AbstractBaseUser | None:
+def _load_user(user_id: Any) -> ProjectUser | None:
     model = get_user_model()
     try:
         user = model._default_manager.select_related("acme_profile").get(pk=user_id)

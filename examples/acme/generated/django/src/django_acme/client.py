@@ -8,6 +8,8 @@ a POST is never sent twice. Anything unexpected fails closed, as
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -20,9 +22,14 @@ from .errors import (
     AccountDisabled,
     AcmeError,
     Conflict,
+    Expired,
+    ExpiredToken,
     InvalidCredentials,
     InvalidInput,
+    InvalidToken,
+    PasswordPolicy,
     ServiceUnavailable,
+    Unverified,
     UserNotFound,
 )
 
@@ -30,10 +37,19 @@ from .errors import (
 class _Rule:
     """A response status, and values in the error body, that mean one error."""
 
-    def __init__(self, status: int, error: type[AcmeError], match: Mapping[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        error: type[AcmeError],
+        match: Mapping[str, object] | None = None,
+        *,
+        message: str | None = None,
+    ) -> None:
         self.status = status
         self.error = error
         self.match = dict(match or {})
+        #: where the error body holds the service's own message for users
+        self.message = message
 
     def matches(self, status: int, body: object) -> bool:
         return status == self.status and all(_pointer(body, p) == v for p, v in self.match.items())
@@ -60,13 +76,42 @@ _LOGIN = _Step(
     "POST",
     "/v1/sessions",
     ok=(201,),
-    errors=(_Rule(401, InvalidCredentials), _Rule(403, AccountDisabled), _Rule(429, ServiceUnavailable)),
+    errors=(
+        _Rule(401, InvalidCredentials),
+        _Rule(403, Unverified, {"/error/code": "unverified"}),
+        _Rule(403, AccountDisabled),
+        _Rule(429, ServiceUnavailable),
+    ),
 )
 _GET_USER = _Step(
     "GET", "/v1/users/{session.user_id}", ok=(200,), errors=(_Rule(401, InvalidCredentials), _Rule(404, UserNotFound))
 )
 _REGISTER = _Step("POST", "/v1/users", ok=(201,), errors=(_Rule(409, Conflict), _Rule(422, InvalidInput)))
 _FORGOT_PASSWORD = _Step("POST", "/v1/password-resets", ok=(202,), errors=(_Rule(404, UserNotFound),))
+_REFRESH = _Step("POST", "/v1/sessions/refresh", ok=(200,), errors=(_Rule(401, InvalidCredentials),))
+_LOGOUT = _Step("DELETE", "/v1/sessions/current", ok=(204,), errors=(_Rule(401, InvalidCredentials),))
+_RESET_PASSWORD = _Step(
+    "POST",
+    "/v1/password-resets/{input.token}",
+    ok=(204,),
+    errors=(_Rule(404, InvalidToken), _Rule(410, ExpiredToken), _Rule(422, PasswordPolicy, message="/error/message")),
+)
+_CHANGE_PASSWORD = _Step(
+    "POST",
+    "/v1/users/{session.user_id}/password",
+    ok=(204,),
+    errors=(
+        _Rule(401, Expired, {"/error/code": "token_expired"}),
+        _Rule(401, InvalidCredentials),
+        _Rule(422, PasswordPolicy, message="/error/message"),
+    ),
+)
+_VERIFY_EMAIL = _Step(
+    "POST",
+    "/v1/email-verifications/{input.token}",
+    ok=(204,),
+    errors=(_Rule(404, InvalidToken), _Rule(410, ExpiredToken)),
+)
 
 
 class AcmeClient:
@@ -100,8 +145,10 @@ class AcmeClient:
             json={"login": username, "password": password, "application": self.application_id},
         )
         token = _text(body, "/token")
+        refresh_token = _text(body, "/refresh_token")
+        expires_at = _expires_at(body, "/expires_in")
         user_id = _text(body, "/user/id")
-        return {"token": token, "user_id": user_id}
+        return {"token": token, "refresh_token": refresh_token, "expires_at": expires_at, "user_id": user_id}
 
     def get_user(self, session: Mapping[str, str]) -> dict[str, Any]:
         """Fetch the user record for a service session made by :meth:`login`."""
@@ -138,6 +185,60 @@ class AcmeClient:
             json={"email": email},
         )
 
+    def refresh(self, session: Mapping[str, str]) -> dict[str, str]:
+        """Renew an expired service session; return the new one (values the service does not renew are kept)."""
+        refresh_token = session["refresh_token"]
+        # POST /v1/sessions/refresh
+        body = self._send(_REFRESH, f"{self.base_url}/v1/sessions/refresh", json={"refresh_token": refresh_token})
+        return {
+            "token": _text(body, "/token"),
+            "refresh_token": _text(body, "/refresh_token"),
+            "expires_at": _expires_at(body, "/expires_in"),
+            "user_id": session["user_id"],
+        }
+
+    def logout(self, session: Mapping[str, str]) -> None:
+        """End the service session at the service."""
+        token = session["token"]
+        # DELETE /v1/sessions/current
+        self._send(_LOGOUT, f"{self.base_url}/v1/sessions/current", headers={"Authorization": f"Bearer {token}"})
+
+    def reset_password(self, input: Mapping[str, str]) -> None:
+        """Set a new password with the token from the password reset email; signs nobody in."""
+        token = input["token"]
+        password = input["password"]
+        # POST /v1/password-resets/{input.token}
+        self._send(
+            _RESET_PASSWORD,
+            f"{self.base_url}/v1/password-resets/{_quote(token)}",
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            json={"password": password},
+        )
+
+    def change_password(self, session: Mapping[str, str], input: Mapping[str, str]) -> None:
+        """Change the signed-in user's password; the user must give the current one."""
+        user_id = session["user_id"]
+        token = session["token"]
+        current_password = input["current_password"]
+        new_password = input["new_password"]
+        # POST /v1/users/{session.user_id}/password
+        self._send(
+            _CHANGE_PASSWORD,
+            f"{self.base_url}/v1/users/{_quote(user_id)}/password",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"current_password": current_password, "new_password": new_password},
+        )
+
+    def verify_email(self, input: Mapping[str, str]) -> None:
+        """Confirm the user's email address with the token from the verification email."""
+        token = input["token"]
+        # POST /v1/email-verifications/{input.token}
+        self._send(
+            _VERIFY_EMAIL,
+            f"{self.base_url}/v1/email-verifications/{_quote(token)}",
+            headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+
     def _send(self, step: _Step, url: str, **kwargs: Any) -> Any:
         """Send one request; return its JSON body or raise the error its status maps to."""
         try:
@@ -164,6 +265,9 @@ def _error_for(step: _Step, response: requests.Response) -> AcmeError:
         body = None
     for rule in step.errors:
         if rule.matches(response.status_code, body):
+            if rule.message is not None:
+                public = _service_message(body, rule.message)
+                return rule.error(f"{step}: {response.status_code}", public_message=public)
             return rule.error(f"{step}: {response.status_code}")
     if response.status_code >= 500:
         return ServiceUnavailable(f"{step}: {response.status_code}")
@@ -200,6 +304,32 @@ def _record(body: object, pointer: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ServiceUnavailable(f"the response has no user record at {pointer or '/'}")
     return value
+
+
+def _expires_at(body: object, pointer: str) -> str:
+    """The deadline of an access token that lives ``expires_in`` seconds, in epoch seconds (as text).
+
+    The deadline comes a little early (up to 5 seconds, a tenth of short
+    lifetimes), so that no request sets out with a token about to expire.
+    """
+    value = _pointer(body, pointer)
+    seconds = math.nan
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        try:
+            seconds = float(value)  # a JSON number, or its text
+        except ValueError:
+            pass
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ServiceUnavailable(f"the response has no lifetime in seconds at {pointer or '/'}")
+    return str(int(time.time() + seconds - min(5.0, seconds / 10)))
+
+
+def _service_message(body: object, pointer: str) -> str | None:
+    """The service's own message for users at ``pointer``, at most 300 characters; None when there is no text."""
+    value = _pointer(body, pointer)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()[:300]
 
 
 def _quote(value: str) -> str:

@@ -16,7 +16,7 @@ from django.core.validators import MaxLengthValidator
 
 from . import defaults, throttle
 from .errors import AccountDisabled, AcmeError, InvalidCredentials
-from .responses import MESSAGES
+from .responses import MESSAGES, PASSWORDS_DIFFER
 
 
 class LoginForm(AuthenticationForm):
@@ -96,3 +96,75 @@ class ForgotPasswordForm(forms.Form):
         max_length=defaults.MAX_INPUT_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+
+class NewPasswordForm(forms.Form):
+    """A form that asks for a new password twice; the second must be the same, checked before the service is asked.
+
+    The password policy is the service's: Django's ``AUTH_PASSWORD_VALIDATORS``
+    are for passwords Django keeps, and the service keeps these.
+    """
+
+    #: The field of the new password, and the field that repeats it.
+    password_fields: tuple[str, str]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        first, second = (cleaned.get(name) for name in self.password_fields)
+        if first and second and first != second:
+            self.add_error(self.password_fields[1], ValidationError(PASSWORDS_DIFFER, code="password_mismatch"))
+        return cleaned
+
+
+def token_field() -> forms.CharField:
+    """The token of a link in the service's email, carried from the link's page to its form post."""
+    return forms.CharField(max_length=defaults.MAX_INPUT_LENGTH, widget=forms.HiddenInput)
+
+
+class ResetPasswordForm(NewPasswordForm):
+    """Choose a new password with the token of the link in the password reset message."""
+
+    token = token_field()
+    password = forms.CharField(
+        label="New password",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+    )
+    password_confirm = forms.CharField(
+        label="New password, again",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_fields = ("password", "password_confirm")
+
+
+class VerifyEmailForm(forms.Form):
+    """Confirm an email address with the token of the link in the verification message."""
+
+    token = token_field()
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """Change the signed-in user's password: the current one, then the new one twice."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password = forms.CharField(
+        label="New password",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_confirm = forms.CharField(
+        label="New password, again",
+        max_length=defaults.MAX_INPUT_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_fields = ("new_password", "new_password_confirm")

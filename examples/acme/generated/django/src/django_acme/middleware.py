@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
@@ -27,8 +27,14 @@ from .errors import AcmeError
 from .responses import MESSAGES, error_response, json_error, wants_json
 from .session import refresh_if_due
 
+if TYPE_CHECKING:
+    # django-stubs' type of the project's user model (AUTH_USER_MODEL), whichever it is.
+    from django.contrib.auth.models import _User as ProjectUser
+
 logger = logging.getLogger(__name__)
 
+#: The attribute of a request that keeps its user once loaded, for ``request.user`` and ``request.auser()`` alike.
+_USER_ATTR = "_acme_user"
 #: The statuses of a redirect to the login page that an API client gets as a 401 instead.
 _LOGIN_REDIRECTS = (302, 303)
 
@@ -53,7 +59,7 @@ class AcmeMiddleware:
             raise ImproperlyConfigured(
                 "AcmeMiddleware needs django.contrib.auth.middleware.AuthenticationMiddleware before it in MIDDLEWARE."
             )
-        request.user = SimpleLazyObject(partial(current_user, request))
+        request.user = cast("ProjectUser | AnonymousUser", SimpleLazyObject(partial(current_user, request)))
         request.auser = partial(acurrent_user, request)
         response = self.get_response(request)
         if response.status_code in _LOGIN_REDIRECTS and _is_login_url(response.get("Location", "")):
@@ -68,18 +74,20 @@ class AcmeMiddleware:
         return error_response(request, exception.code, exception.status, exception.public_message)
 
 
-def current_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+def current_user(request: HttpRequest) -> ProjectUser | AnonymousUser:
     """The signed-in user, after a refresh at the service when the TTL has passed.
 
     :raises ServiceUnavailable: when the refresh is due and the service does not answer.
     """
-    if not hasattr(request, "_acme_user"):
+    user: ProjectUser | AnonymousUser | None = getattr(request, _USER_ATTR, None)
+    if user is None:
         refresh_if_due(request)
-        request._acme_user = auth.get_user(request)
-    return request._acme_user
+        user = auth.get_user(request)
+        setattr(request, _USER_ATTR, user)
+    return user
 
 
-async def acurrent_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+async def acurrent_user(request: HttpRequest) -> ProjectUser | AnonymousUser:
     """:func:`current_user` for async views (``await request.auser()``)."""
     return await sync_to_async(current_user)(request)
 

@@ -35,4 +35,5 @@ class RolesRequiredMixin:
         refused = refusal(request, self.get_roles_required())
         if refused is not None:
             return refused
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return response

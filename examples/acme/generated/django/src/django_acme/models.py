@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 
 #: Roles that make a user an administrator (``is_admin``, Django's ``is_superuser``).
-ADMIN_ROLES = frozenset(["admins"])
+ADMIN_ROLES: frozenset[str] = frozenset(["admins"])
 #: Roles that make a user staff (``is_staff``).
-STAFF_ROLES = frozenset(["staff"])
+STAFF_ROLES: frozenset[str] = frozenset(["staff"])
 
 
 class AcmeProfile(models.Model):

@@ -27,6 +27,15 @@ MESSAGES = {
     "too_many_attempts": "Too many failed sign-in attempts. Try again later.",
 }
 
+#: A link from the service's email without its token (code ``invalid_token``).
+INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one."
+
+#: A new password typed differently the second time (code ``invalid_input``); the service is not asked.
+PASSWORDS_DIFFER = "The two passwords do not match."
+
+#: The service refused the current password of a password change (code ``invalid_credentials``).
+WRONG_CURRENT_PASSWORD = "Your current password is not correct."
+
 
 class NotAcceptable(Exception):
     """The client accepts none of the types a route can answer with (406)."""
@@ -97,7 +106,7 @@ def page_context() -> dict[str, Any]:
 def links() -> dict[str, str]:
     """The integration's pages, for the links between them (those the project's URLconf includes)."""
     out = {}
-    for name in ("login", "logout", "register", "forgot"):
+    for name in ("login", "logout", "register", "forgot", "reset", "verify", "password"):
         try:
             out[name] = reverse(f"{defaults.URL_NAMESPACE}:{name}")
         except NoReverseMatch:

@@ -12,10 +12,9 @@ for the whole file).
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, transaction
@@ -24,13 +23,17 @@ from .errors import Conflict
 from .models import AcmeProfile
 from .usercache import forget_user
 
+if TYPE_CHECKING:
+    # django-stubs' type of the project's user model (AUTH_USER_MODEL), whichever it is.
+    from django.contrib.auth.models import _User as ProjectUser
+
 logger = logging.getLogger(__name__)
 
 #: The prefix of the username a local user is moved to when another service user takes its username.
 RETIRED_USERNAME_PREFIX = "acme-"
 
 
-def sync_user(values: dict[str, Any]) -> AbstractBaseUser:
+def sync_user(values: dict[str, Any]) -> ProjectUser:
     """Create or update the local user and profile for the service's user ``values`` (see :func:`.records.read_record`).
 
     ``is_active`` follows the service, ``is_superuser`` the admin roles,
@@ -49,7 +52,7 @@ def sync_user(values: dict[str, Any]) -> AbstractBaseUser:
         return _sync(values)
 
 
-def _sync(values: dict[str, Any]) -> AbstractBaseUser:
+def _sync(values: dict[str, Any]) -> ProjectUser:
     with transaction.atomic():
         profile = (
             AcmeProfile.objects.select_for_update()
@@ -96,7 +99,7 @@ def _is_current(profile: AcmeProfile, values: dict[str, Any]) -> bool:
     return set(groups.filter(name__in=roles).values_list("name", flat=True)) == roles
 
 
-def _update_user(user: AbstractBaseUser, profile: AcmeProfile) -> None:
+def _update_user(user: ProjectUser, profile: AcmeProfile) -> None:
     """Copy what Django's user model has fields for from the profile."""
     fields = _user_fields(type(user), profile)
     username_field = type(user).USERNAME_FIELD
@@ -105,7 +108,7 @@ def _update_user(user: AbstractBaseUser, profile: AcmeProfile) -> None:
         setattr(user, name, value)
 
 
-def _user_fields(model: type[AbstractBaseUser], profile: AcmeProfile) -> dict[str, Any]:
+def _user_fields(model: type[ProjectUser], profile: AcmeProfile) -> dict[str, Any]:
     """The values of the user model's fields that come from the profile (those the model has, cut to length)."""
     wanted = {
         model.get_email_field_name(): profile.email or "",
@@ -122,20 +125,21 @@ def _user_fields(model: type[AbstractBaseUser], profile: AcmeProfile) -> dict[st
             field = model._meta.get_field(name)
         except FieldDoesNotExist:  # a custom user model without it
             continue
-        if isinstance(value, str) and field.max_length:
-            value = value[: field.max_length]
+        max_length = getattr(field, "max_length", None)
+        if isinstance(value, str) and max_length:
+            value = value[:max_length]
         fields[name] = value
     return fields
 
 
-def _free_username(user: AbstractBaseUser, username: str) -> str:
+def _free_username(user: ProjectUser, username: str) -> str:
     """``username``, after moving a stale service user who still holds it locally out of the way.
 
     :raises Conflict: when the local user holding it did not come from the service.
     """
     model = type(user)
     field = model.USERNAME_FIELD
-    username = username[: model._meta.get_field(field).max_length]
+    username = username[: getattr(model._meta.get_field(field), "max_length", None)]
     holder = model._default_manager.filter(**{field: username}).exclude(pk=user.pk).first()
     if holder is None:
         return username
@@ -148,7 +152,7 @@ def _free_username(user: AbstractBaseUser, username: str) -> str:
     return username
 
 
-def _mirror_roles(user: AbstractBaseUser, old_roles: list[str], roles: list[str]) -> None:
+def _mirror_roles(user: ProjectUser, old_roles: list[str], roles: list[str]) -> None:
     """Give the user a group per role, and take away the groups of roles they lost."""
     groups = getattr(user, "groups", None)
     if groups is None:  # a custom user model without PermissionsMixin
@@ -166,4 +170,4 @@ def _mirror_roles(user: AbstractBaseUser, old_roles: list[str], roles: list[str]
 def _group_names(roles: list[str]) -> list[str]:
     """The roles that can be group names (a longer one does not fit the column)."""
     max_length = Group._meta.get_field("name").max_length
-    return [role for role in roles if len(role) <= max_length]
+    return [role for role in roles if max_length is None or len(role) <= max_length]

@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from .conf import get_settings
+
+if TYPE_CHECKING:
+    # django-stubs' type of the project's user model (AUTH_USER_MODEL), whichever it is.
+    from django.contrib.auth.models import _User as ProjectUser
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "default"
 
 
-def cached_user(user_pk: Any, load: Callable[[], AbstractBaseUser | None]) -> AbstractBaseUser | None:
+def cached_user(user_pk: Any, load: Callable[[], ProjectUser | None]) -> ProjectUser | None:
     """The user ``user_pk`` from the cache, else from ``load()``, which is cached when it finds an active user.
 
     Every call returns a user of its own: the cache hands out a copy (all
@@ -49,7 +52,7 @@ def cached_user(user_pk: Any, load: Callable[[], AbstractBaseUser | None]) -> Ab
     key = cache_key(user_pk)
     cache = caches[CACHE_ALIAS]
     try:
-        user = cache.get(key)
+        user: ProjectUser | None = cache.get(key)
     except Exception:  # a cache that is down slows requests down, it does not fail them
         logger.warning("The user cache cannot be read; loading the user from the database", exc_info=True)
         return load()

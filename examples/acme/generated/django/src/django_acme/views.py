@@ -1,4 +1,4 @@
-"""The routes: login, logout, me, csrf, register, forgot.
+"""The routes: login, logout, me, csrf, register, forgot, reset, verify, password.
 
 Every route answers HTML or JSON as the request's ``Accept`` asks: browsers
 get pages and redirects, API clients get JSON and status codes, never a
@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.handlers.exception import response_for_exception
 from django.forms import Form
@@ -28,15 +30,20 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views import defaults as django_defaults
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
 from . import defaults, throttle
-from .errors import AccountDisabled, AcmeError, InvalidCredentials, UserNotFound
-from .forms import ForgotPasswordForm, LoginForm, RegisterForm
+from .decorators import refusal
+from .errors import AccountDisabled, AcmeError, InvalidCredentials, Unverified, UserNotFound
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, VerifyEmailForm
 from .responses import (
     HTML,
+    INCOMPLETE_LINK,
     JSON,
     MESSAGES,
+    PASSWORDS_DIFFER,
+    WRONG_CURRENT_PASSWORD,
     NotAcceptable,
     error_response,
     json_error,
@@ -44,7 +51,13 @@ from .responses import (
     page_context,
     wants_json,
 )
+from .session import SignedOut, change_password, service_session_of
 from .state import get_client
+
+if TYPE_CHECKING:
+    FormViewBase = FormView[Form]
+else:  # FormView takes no type parameter at run time
+    FormViewBase = FormView
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +72,8 @@ class InvalidBody(Exception):
 @csrf_protect
 def _csrf_checked(request: HttpRequest, view: Any, *args: Any, **kwargs: Any) -> HttpResponse:
     """Run ``view`` behind Django's CSRF check, as ``CsrfViewMiddleware`` would."""
-    return view(request, *args, **kwargs)
+    response: HttpResponse = view(request, *args, **kwargs)
+    return response
 
 
 class RouteMixin:
@@ -75,8 +89,6 @@ class RouteMixin:
 
     #: The types each method answers with, preferred first; any other method is a 405.
     answers: dict[str, tuple[str, ...]] = {}
-    #: Whether the posted fields are hidden from error reports (they hold a password).
-    sensitive = False
     #: The type this request is answered with, chosen from :attr:`answers`.
     answer_type = HTML
 
@@ -107,11 +119,8 @@ class RouteMixin:
             self.answer_type = negotiate(request, *self.answers[method])
         except NotAcceptable:
             return error_response(request, "not_acceptable", 406)
-        if method == "POST":
-            if self.sensitive:
-                request.sensitive_post_parameters = "__ALL__"
-            if not _is_form_or_json(request):
-                return error_response(request, "unsupported_media_type", 415)
+        if method == "POST" and not _is_form_or_json(request):
+            return error_response(request, "unsupported_media_type", 415)
         try:
             return _csrf_checked(request, super().dispatch, *args, **kwargs)  # type: ignore[misc]
         except InvalidBody:
@@ -144,6 +153,7 @@ class RouteMixin:
         return {name: value for name, value in data.items() if isinstance(value, str)}
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")  # the posted fields hold a password
 class LoginView(RouteMixin, auth_views.LoginView):
     """Sign in: Django's ``LoginView`` with the Acme Identity backend.
 
@@ -154,7 +164,6 @@ class LoginView(RouteMixin, auth_views.LoginView):
     """
 
     answers = {"GET": (HTML,), "POST": (HTML, JSON)}
-    sensitive = True
     template_name = f"{defaults.TEMPLATE_FOLDER}/login.html"
     authentication_form = LoginForm
 
@@ -174,21 +183,22 @@ class LoginView(RouteMixin, auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         if self.next_page:
             return resolve_url(self.next_page)
-        if settings.is_overridden("LOGIN_REDIRECT_URL"):
+        if settings.is_overridden("LOGIN_REDIRECT_URL"):  # type: ignore[misc]  # django-stubs lacks it
             return resolve_url(settings.LOGIN_REDIRECT_URL)
         return "/"
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         request = self.request
         if auth.SESSION_KEY in request.session:
             request.session.cycle_key()  # login() keeps the key when the same user signs in again
         auth.login(request, form.get_user())
-        throttle.succeeded(form.posted_username())
+        throttle.succeeded(cast(LoginForm, form).posted_username())
         if self.answers_json:
             return JsonResponse({"user": user_data(form.get_user()), "csrf_token": get_token(request)})
         return _see_other(self.get_success_url())
 
-    def form_invalid(self, form: LoginForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        form = cast(LoginForm, form)  # the authentication_form
         if form.retry_after is not None:
             response = self._refused(form, "too_many_attempts", 429, MESSAGES["too_many_attempts"])
             response["Retry-After"] = str(form.retry_after)
@@ -200,8 +210,10 @@ class LoginView(RouteMixin, auth_views.LoginView):
             error = InvalidCredentials()
         if error is None:
             return self._refused(form, "invalid_input", 400, MESSAGES["invalid_input"])
-        if isinstance(error, (InvalidCredentials, AccountDisabled)):
+        if isinstance(error, (InvalidCredentials, AccountDisabled, Unverified)):
             throttle.failed(self.request, form.posted_username())
+        # What failed (a request, or a field of the user record); never a password or a token.
+        logger.info("Sign-in refused by the service: %s", error)
         return self._refused(form, error.code, error.status, error.public_message)
 
     def _refused(self, form: LoginForm, code: str, status: int, message: str) -> HttpResponse:
@@ -244,13 +256,14 @@ class CsrfView(RouteMixin, View):
         return JsonResponse({"csrf_token": get_token(request), "header": csrf_header(), "field": defaults.CSRF_FIELD})
 
 
-class RegisterView(RouteMixin, FormView):
-    """Create an account at Acme Identity; the user signs in afterwards."""
+class FormRouteView(RouteMixin, FormViewBase):
+    """A route with a form page: the form is posted by browsers, or sent as JSON by API clients.
+
+    JSON posts are checked by the same form, so both get the same rules. A
+    refused post answers the JSON error, or the page again with the message.
+    """
 
     answers = {"GET": (HTML,), "POST": (HTML, JSON)}
-    sensitive = True
-    form_class = RegisterForm
-    template_name = f"{defaults.TEMPLATE_FOLDER}/register.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -261,53 +274,190 @@ class RegisterView(RouteMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), **page_context()}
 
-    def form_valid(self, form: RegisterForm) -> HttpResponse:
+    def form_invalid(self, form: Form) -> HttpResponse:
+        return self.refused(form, "invalid_input", 400, MESSAGES["invalid_input"])
+
+    def refused(self, form: Form, code: str, status: int, message: str) -> HttpResponse:
+        """Answer a refused form: the JSON error, or the page again with the message."""
+        if self.answers_json:
+            return json_error(code, message, status)
+        if code != "invalid_input" or not form.errors:
+            form.add_error(None, message)
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+    def done(self, status: dict[str, str], **context: Any) -> HttpResponse:
+        """Answer a post the service accepted: ``200`` with ``status`` as JSON, or the page saying it is done."""
+        if self.answers_json:
+            return JsonResponse(status)
+        return self.render_to_response(self.get_context_data(form=None, done=True, **context))
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class RegisterView(FormRouteView):
+    """Create an account at Acme Identity; the user signs in afterwards."""
+
+    form_class = RegisterForm
+    template_name = f"{defaults.TEMPLATE_FOLDER}/register.html"
+
+    def form_valid(self, form: Form) -> HttpResponse:
         try:
             get_client().register(**form.cleaned_data)
         except AcmeError as err:
-            return _refused(self, form, err.code, err.status, err.public_message)
+            return self.refused(form, err.code, err.status, err.public_message)
         if self.answers_json:
             return JsonResponse({"status": "registered"}, status=201)
         messages.success(self.request, "Your account is ready. Sign in to continue.", fail_silently=True)
         return _see_other(reverse(f"{defaults.URL_NAMESPACE}:login"))
 
-    def form_invalid(self, form: RegisterForm) -> HttpResponse:
-        return _refused(self, form, "invalid_input", 400, MESSAGES["invalid_input"])
 
-
-class ForgotPasswordView(RouteMixin, FormView):
+class ForgotPasswordView(FormRouteView):
     """Ask Acme Identity to send a password reset message.
 
     The answer is the same whether the account exists or not, so the route
     does not tell anyone which accounts exist.
     """
 
-    answers = {"GET": (HTML,), "POST": (HTML, JSON)}
     form_class = ForgotPasswordForm
     template_name = f"{defaults.TEMPLATE_FOLDER}/forgot.html"
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        if self.request.method == "POST":
-            kwargs["data"] = self.payload()
-        return kwargs
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), **page_context()}
-
-    def form_valid(self, form: ForgotPasswordForm) -> HttpResponse:
+    def form_valid(self, form: Form) -> HttpResponse:
         try:
             get_client().forgot_password(**form.cleaned_data)
         except UserNotFound:
             logger.info("Password reset asked for an account the service does not know")
         except AcmeError as err:
-            return _refused(self, form, err.code, err.status, err.public_message)
+            return self.refused(form, err.code, err.status, err.public_message)
         if self.answers_json:
             return JsonResponse({"status": "sent"}, status=202)
         return self.render_to_response(self.get_context_data(sent=True))
 
-    def form_invalid(self, form: ForgotPasswordForm) -> HttpResponse:
-        return _refused(self, form, "invalid_input", 400, MESSAGES["invalid_input"])
+
+class TokenLinkView(FormRouteView):
+    """A page opened from a link in the service's email: the token is in the link's query, the page's form posts it.
+
+    Opening the link (GET) never uses the token, because mail scanners open
+    links before people do; only the form's post does. A link without its
+    token, or one the service refuses (used, expired, made up), gets a page
+    that says so instead of the form, which could not succeed.
+    """
+
+    #: The query parameter of the link in the email that holds the token.
+    token_query: str
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.GET.get(self.token_query):
+            return self.link_refused("invalid_token", 400, INCOMPLETE_LINK)
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"token": self.request.GET.get(self.token_query, "")}
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        if form.has_error("token"):
+            return self.link_refused("invalid_token", 400, INCOMPLETE_LINK)
+        return super().form_invalid(form)
+
+    def refused_by_service(self, form: Form, err: AcmeError) -> HttpResponse:
+        """Answer an error of the service: a link it refuses gets its own page, anything else the form again."""
+        if err.code in ("invalid_token", "expired_token"):
+            return self.link_refused(err.code, err.status, err.public_message)
+        return self.refused(form, err.code, err.status, err.public_message)
+
+    def link_refused(self, code: str, status: int, message: str) -> HttpResponse:
+        """The JSON error, or the page with ``message`` in place of the form."""
+        if self.answers_json:
+            return json_error(code, message, status)
+        return self.render_to_response(self.get_context_data(form=None, link_error=message), status=status)
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ResetPasswordView(TokenLinkView):
+    """Choose a new password from the link in the reset message of Acme Identity: ``reset?token=...``.
+
+    The page asks for the new password twice and sends it with the link's
+    token; it signs nobody in, the user signs in with the new password. The
+    service's email must link to this route (a setting of the service).
+    """
+
+    token_query = "token"
+    form_class = ResetPasswordForm
+    template_name = f"{defaults.TEMPLATE_FOLDER}/reset.html"
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        try:
+            get_client().reset_password(
+                {"token": form.cleaned_data["token"], "password": form.cleaned_data["password"]}
+            )
+        except AcmeError as err:
+            return self.refused_by_service(form, err)
+        logger.info("Password reset at the service")
+        return self.done({"status": "reset"})
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        if form.has_error("password_confirm", "password_mismatch"):
+            return self.refused(form, "invalid_input", 400, PASSWORDS_DIFFER)
+        return super().form_invalid(form)
+
+
+class VerifyEmailView(TokenLinkView):
+    """Confirm an email address from the link in the verification message: ``verify?token=...``.
+
+    The page has one button, which posts the link's token; the user signs in afterwards.
+    """
+
+    token_query = "token"
+    form_class = VerifyEmailForm
+    template_name = f"{defaults.TEMPLATE_FOLDER}/verify.html"
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        try:
+            get_client().verify_email({"token": form.cleaned_data["token"]})
+        except AcmeError as err:
+            return self.refused_by_service(form, err)
+        logger.info("Email address verified at the service")
+        return self.done({"status": "verified"})
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ChangePasswordView(FormRouteView):
+    """Change the signed-in user's password at Acme Identity: the current one, then the new one twice.
+
+    Signed-in users only: anonymous browsers are sent to the login page, API
+    clients get ``401``, before anything else is checked. The user stays
+    signed in, in a session with a new key.
+    """
+
+    form_class = ChangePasswordForm
+    template_name = f"{defaults.TEMPLATE_FOLDER}/password.html"
+
+    def _checked_dispatch(self, request: HttpRequest, method: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The guard first, as login_required: an anonymous API client gets 401 whatever it accepts.
+        return refusal(request, ()) or super()._checked_dispatch(request, method, *args, **kwargs)
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        request = self.request
+        service_session = service_session_of(request)
+        if service_session is None:  # signed in by another backend: the service keeps no password for this user
+            return error_response(request, "forbidden", 403)
+        values = {name: form.cleaned_data[name] for name in ("current_password", "new_password")}
+        try:
+            change_password(request, service_session, values)
+        except SignedOut:  # the tokens had ended, and the service would not renew them
+            if self.answers_json:
+                return json_error("unauthorized", MESSAGES["unauthorized"], 401)
+            return redirect_to_login(request.get_full_path())
+        except InvalidCredentials:
+            return self.refused(form, "invalid_credentials", 400, WRONG_CURRENT_PASSWORD)
+        except AcmeError as err:
+            return self.refused(form, err.code, err.status, err.public_message)
+        request.session.cycle_key()  # a new session key with the new password; the user stays signed in
+        logger.info("User %s changed their password at the service", request.user.pk)
+        return self.done({"status": "changed"})
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        if form.has_error("new_password_confirm", "password_mismatch"):
+            return self.refused(form, "invalid_input", 400, PASSWORDS_DIFFER)
+        return super().form_invalid(form)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -335,7 +485,8 @@ def user_data(user: AbstractBaseUser) -> dict[str, Any]:
     """
     profile = getattr(user, "acme_profile", None)
     if profile is not None:
-        return profile.to_dict()
+        data: dict[str, Any] = profile.to_dict()
+        return data
     groups = getattr(user, "groups", None)
     return {
         "id": str(user.pk),
@@ -356,15 +507,6 @@ def csrf_header() -> str:
     if name == "HTTP_X_CSRFTOKEN":
         return "X-CSRFToken"
     return "-".join(part.capitalize() for part in name.removeprefix("HTTP_").split("_"))
-
-
-def _refused(view: RouteMixin, form: Form, code: str, status: int, message: str) -> HttpResponse:
-    """Answer a refused form: the JSON error, or the page again with the message."""
-    if view.answers_json:
-        return json_error(code, message, status)
-    if code != "invalid_input" or not form.errors:
-        form.add_error(None, message)
-    return view.render_to_response(view.get_context_data(form=form), status=status)  # type: ignore[attr-defined]
 
 
 def _see_other(url: str) -> HttpResponse:

@@ -23,6 +23,11 @@ TRANSFORMS = {
     "urlencode": "percent-encoding of the text (form / query style)",
 }
 
+#: Transforms of a value read from a response (``transform = "..."`` on a [user] field), with what each gives.
+VALUE_TRANSFORMS = {
+    "last_segment": "the text after the last '/': the id at the end of an href",
+}
+
 #: Namespaces a reference may name.
 NAMESPACES = ("input", "config", "session", "steps", "service")
 
@@ -222,6 +227,20 @@ def _scalar_text(raw: bool | int | float) -> str:
     return str(raw)
 
 
+def apply_transform(name: str, text: str) -> str:
+    """What the value transform ``name`` makes of ``text`` (the fake and the tests use it)."""
+    if name == "last_segment":
+        return text.rsplit("/", 1)[-1]
+    raise KeyError(name)
+
+
+def unapply_transform(name: str, text: str, base: str = "https://id.example/v1/objects") -> str:
+    """A text the value transform ``name`` turns into ``text``: how the fake service writes a record."""
+    if name == "last_segment":
+        return f"{base}/{text}"
+    raise KeyError(name)
+
+
 def refs_of(value: Value) -> tuple[Ref, ...]:
     """Every reference in a value, in order of appearance."""
     if isinstance(value, Template):
@@ -239,29 +258,87 @@ def refs_of(value: Value) -> tuple[Ref, ...]:
 
 
 @dataclass(frozen=True)
-class Pointer:
-    """A JSON pointer; a ``*`` token maps the rest over every array element."""
+class Where:
+    """A ``*[member=value]`` token: every array element whose ``member`` is the text ``value``.
 
-    tokens: tuple[str, ...]
+    Elements whose member is missing, null, or not that exact text are left
+    out; a number never equals text (``*[level=3]`` keeps ``"3"``, not ``3``).
+    """
+
+    member: str
+    value: str
 
     def __str__(self) -> str:
-        return "".join("/" + t.replace("~", "~0").replace("/", "~1") for t in self.tokens)
+        return f"*[{_escape(self.member)}={_escape(self.value)}]"
+
+    def keeps(self, item: object) -> bool:
+        """Whether an array element passes the filter."""
+        return isinstance(item, dict) and item.get(self.member) == self.value and isinstance(item[self.member], str)
+
+
+Token = str | Where
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """A JSON pointer; a ``*`` (or ``*[member=value]``) token maps the rest over the array's elements."""
+
+    tokens: tuple[Token, ...]
+
+    def __str__(self) -> str:
+        return "".join("/" + (str(t) if isinstance(t, Where) else _escape(t)) for t in self.tokens)
 
     @property
     def has_wildcard(self) -> bool:
-        return "*" in self.tokens
+        return any(t == "*" or isinstance(t, Where) for t in self.tokens)
+
+    @property
+    def where(self) -> Where | None:
+        """The filter of the pointer's ``*[member=value]`` token, if it has one."""
+        return next((t for t in self.tokens if isinstance(t, Where)), None)
+
+
+def _escape(text: str) -> str:
+    return text.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(text: str) -> str:
+    return text.replace("~1", "/").replace("~0", "~")
+
+
+#: ``*[member=value]``, still escaped: the member holds no ``=`` and no ``]``.
+_WHERE = re.compile(r"\*\[([^=\]]*)=(.*)\]\Z", re.DOTALL)
+_WHERE_HINT = 'write *[member=value], e.g. "/groups/*[status=ENABLED]/name"'
+
+
+def _token(raw: str, text: str) -> Token:
+    """One pointer token: a key or index, ``*``, or a ``*[member=value]`` filter."""
+    if not raw.startswith("*["):
+        return _unescape(raw)
+    found = _WHERE.match(raw)
+    if found is None:
+        raise ExprError(f"JSON pointer {text!r}: {raw!r} is not a filter", _WHERE_HINT)
+    member, value = found.groups()
+    if not member:
+        raise ExprError(f"JSON pointer {text!r}: the filter {raw!r} names no member", _WHERE_HINT)
+    return Where(_unescape(member), _unescape(value))
 
 
 def parse_pointer(text: str) -> Pointer:
-    """Parse ``/a/b/*/c``; ``""`` is the whole document; ``~0`` is ``~`` and ``~1`` is ``/``."""
+    """Parse ``/a/b/*/c``; ``""`` is the whole document; ``~0`` is ``~`` and ``~1`` is ``/``.
+
+    ``*[member=value]`` is a ``*`` that keeps only the elements whose
+    ``member`` is the text ``value`` (inside it ``~0`` and ``~1`` escape as in
+    any token); a key that is ``*`` or starts with ``*[`` cannot be read.
+    """
     if text == "":
         return Pointer(())
     if not text.startswith("/"):
         raise ExprError(f"JSON pointer {text!r} must be empty or start with '/'", f"did you mean {'/' + text!r}?")
     if _ESCAPE.search(text):
         raise ExprError(f"JSON pointer {text!r} has a '~' that is not ~0 or ~1", "write ~0 for '~' and ~1 for '/'")
-    tokens = tuple(t.replace("~1", "/").replace("~0", "~") for t in text[1:].split("/"))
-    if tokens.count("*") > 1:
+    tokens = tuple(_token(raw, text) for raw in text[1:].split("/"))
+    if sum(t == "*" or isinstance(t, Where) for t in tokens) > 1:
         raise ExprError(f"JSON pointer {text!r} holds more than one '*'", "a pointer may map over one array only")
     return Pointer(tokens)
 
@@ -272,7 +349,8 @@ _MISSING = object()
 def resolve(doc: object, pointer: Pointer, default: object = _MISSING) -> object:
     """Read ``pointer`` out of ``doc``.
 
-    A ``*`` token maps the rest of the pointer over every element of an array.
+    A ``*`` token maps the rest of the pointer over every element of an array;
+    a ``*[member=value]`` token over the elements it keeps.
 
     :param default: returned instead of raising when something is absent
         (for a ``*`` pointer: in place of each element's missing value).
@@ -280,13 +358,14 @@ def resolve(doc: object, pointer: Pointer, default: object = _MISSING) -> object
     """
     cur = doc
     for i, token in enumerate(pointer.tokens):
-        if token == "*":
+        if token == "*" or isinstance(token, Where):
             if not isinstance(cur, list):
                 if default is not _MISSING:
                     return default
                 raise LookupError(f"{pointer}: expected an array")
             rest = Pointer(pointer.tokens[i + 1 :])
-            return [resolve(item, rest, default) for item in cur]
+            kept = [item for item in cur if not isinstance(token, Where) or token.keeps(item)]
+            return [resolve(item, rest, default) for item in kept]
         if isinstance(cur, dict) and token in cur:
             cur = cur[token]
         elif isinstance(cur, list) and _INDEX.match(token) and int(token) < len(cur):
@@ -315,30 +394,69 @@ def assign(doc: dict, pointer: Pointer, value: object) -> None:
             doc.update(value)
             return
         raise ValueError("only an object can be placed at the root")
-    if tokens[0] == "*":
+    if _is_star(tokens[0]):
         raise ValueError(f"{pointer}: the root is an object, not an array")
     cur: dict = doc
     for i, token in enumerate(tokens[:-1]):
-        if tokens[i + 1] == "*":
-            cur[token] = _spread(cur.get(token), Pointer(tokens[i + 2 :]), value, pointer)
+        assert isinstance(token, str)  # only one '*' per pointer, and never at the end here
+        if _is_star(star := tokens[i + 1]):
+            where = star if isinstance(star, Where) else None
+            cur[token] = _spread(cur.get(token), Pointer(tokens[i + 2 :]), value, pointer, where)
             return
         nxt = cur.setdefault(token, {})
         if not isinstance(nxt, dict):
             raise ValueError(f"{pointer}: {token!r} already holds a value that is not an object")
         cur = nxt
-    cur[tokens[-1]] = value
+    last = tokens[-1]
+    assert isinstance(last, str)
+    cur[last] = value
 
 
-def _spread(existing: object, rest: Pointer, value: object, pointer: Pointer) -> list:
-    """The array for a ``*`` token: one element per item of ``value``."""
+def _is_star(token: Token) -> bool:
+    return token == "*" or isinstance(token, Where)
+
+
+def _spread(existing: object, rest: Pointer, value: object, pointer: Pointer, where: Where | None = None) -> list:
+    """The array for a ``*`` token: one element per item of ``value``.
+
+    Behind a ``*[member=value]`` filter each element also gets the member, so
+    that the filter keeps it.
+    """
     if not isinstance(value, list):
         raise ValueError(f"{pointer}: a '*' pointer needs a list, got {type(value).__name__}")
-    if not rest.tokens:
+    if not rest.tokens and where is None:
         return list(value)
     reuse = isinstance(existing, list) and len(existing) == len(value) and all(isinstance(e, dict) for e in existing)
     items = []
     for n, item in enumerate(value):
         holder: dict = existing[n] if reuse else {}  # type: ignore[index]
-        assign(holder, rest, item)
+        if where is not None:
+            holder[where.member] = where.value
+        if rest.tokens:
+            assign(holder, rest, item)
+        else:
+            holder = item if isinstance(item, dict) else holder
         items.append(holder)
     return items
+
+
+def add_excluded(doc: dict, pointer: Pointer, value: object) -> None:
+    """Append to the array behind ``pointer``'s filter an element the filter leaves out.
+
+    The element holds ``value`` at the rest of the pointer and a member that
+    is not the filter's text: the fake service gives users such decoys (a
+    disabled ``admins`` group), so an integration that ignores the filter
+    shows.  Does nothing for a pointer without a filter.
+    """
+    where = pointer.where
+    if where is None:
+        return
+    at = pointer.tokens.index(where)
+    holder = resolve(doc, Pointer(pointer.tokens[:at]), None)
+    if not isinstance(holder, list):
+        return
+    element: dict = {where.member: "NOT-" + where.value}
+    rest = Pointer(pointer.tokens[at + 1 :])
+    if rest.tokens:
+        assign(element, rest, value)
+    holder.append(element)

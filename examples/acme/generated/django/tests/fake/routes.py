@@ -19,10 +19,23 @@ except (ImportError, ValueError):
     from . import expr  # copied into a generated package as fake/
 
 #: Operations a spec may describe, in the order the fake reports them.
-OPERATIONS = ("login", "get_user", "register", "forgot_password")
+OPERATIONS = (
+    "login",
+    "get_user",
+    "register",
+    "forgot_password",
+    "refresh",
+    "logout",
+    "reset_password",
+    "change_password",
+    "verify_email",
+)
 
 #: The extract name that holds the user record.
 USER = "user"
+
+#: The extract name of login and refresh that holds the access token's lifetime in seconds.
+EXPIRES_IN = "expires_in"
 
 #: The path under which the fake serves the URLs it hands out for hypermedia steps.
 LINKS = "/_links/"
@@ -39,6 +52,8 @@ class Rule:
     status: int
     kind: str
     match: tuple[tuple[expr.Pointer, object], ...] = ()
+    #: where the error body carries the service's own message, when the rule says.
+    message: expr.Pointer | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,10 @@ class Step:
     ok: tuple[int, ...] = (200,)
     errors: tuple[Rule, ...] = ()
     extract: tuple[tuple[str, expr.Pointer], ...] = ()
+    #: extract names the spec marks public = true (ids and links, not secrets)
+    public: tuple[str, ...] = ()
+    #: inputs the spec marks optional = true: their JSON members are sent only when not empty
+    optional_inputs: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -117,12 +136,23 @@ class Routes:
         raw = spec["operations"]
         #: operation name -> its steps, in order.
         self.operations: dict[str, tuple[Step, ...]] = {
-            name: tuple(_read_step(name, number, step) for number, step in enumerate(raw[name]["steps"], start=1))
+            name: tuple(
+                _read_step(name, number, step, _optional_inputs(raw[name]))
+                for number, step in enumerate(raw[name]["steps"], start=1)
+            )
             for name in OPERATIONS
             if name in raw
         }
         self.steps = tuple(step for steps in self.operations.values() for step in steps)
         self._links = {self._link_origin(step) for step in self.steps if step.absolute}
+        refresh = self.operations.get("refresh", ())
+        sent = {ref.name for step in refresh for ref in _step_refs(step) if ref.ns == "session"}
+        extracted = {name for step in refresh for name, _ in step.extract} - {EXPIRES_IN, USER}
+        #: session values refresh sends and hands out anew: refresh tokens, used once each.
+        self.rotating = frozenset(extracted & sent)
+        #: session values refresh hands out without sending them: access tokens, which expire.
+        #: A spec without refresh has none, and its tokens last until logout.
+        self.expiring = frozenset(extracted - sent)
 
     def find(self, method: str, path: str, base_url: str) -> list[tuple[Step, dict[expr.Ref, str]]]:
         """The steps that answer ``method`` on ``path``, with the values found in the path."""
@@ -140,6 +170,21 @@ class Routes:
             return self.operations[operation][(ref.step or 1) - 1]
         return [step for step in self.operations["login"] if ref.name in dict(step.extract)][-1]
 
+    def origins(self, ref: expr.Ref, operation: str) -> set[tuple[str, int, str]]:
+        """Every (operation, step, name) a value of ``ref`` may have been handed out as.
+
+        A session value comes from login, or from the refresh that replaced it.
+        """
+        origin = self.origin(ref, operation)
+        found = {(origin.operation, origin.number, ref.name)}
+        if ref.ns == "session":
+            found |= {
+                (step.operation, step.number, ref.name)
+                for step in self.operations.get("refresh", ())
+                if ref.name in dict(step.extract)
+            }
+        return found
+
     def is_link(self, step: Step, name: str) -> bool:
         """True when a later step goes to the URL ``step`` extracts as ``name``."""
         return (step.operation, step.number, name) in self._links
@@ -151,9 +196,10 @@ class Routes:
         return origin.operation, origin.number, ref.name
 
 
-def _read_step(operation: str, number: int, raw: dict) -> Step:
+def _read_step(operation: str, number: int, raw: dict, optional_inputs: frozenset[str] = frozenset()) -> Step:
     method = raw["method"].upper()
     return Step(
+        optional_inputs=optional_inputs,
         operation=operation,
         number=number,
         method=method,
@@ -166,8 +212,25 @@ def _read_step(operation: str, number: int, raw: dict) -> Step:
         auth=_read_auth(raw.get("auth", "none")),
         ok=tuple(raw.get("ok", DEFAULT_OK.get(method, DEFAULT_OK_WITH_BODY))),
         errors=_read_errors(raw.get("errors", {})),
-        extract=tuple((name, expr.parse_pointer(pointer)) for name, pointer in raw.get("extract", {}).items()),
+        extract=tuple((name, expr.parse_pointer(_from(pointer))) for name, pointer in raw.get("extract", {}).items()),
+        public=tuple(
+            name for name, item in raw.get("extract", {}).items() if isinstance(item, dict) and item.get("public")
+        ),
     )
+
+
+def _step_refs(step: Step) -> list[expr.Ref]:
+    """Every reference the step's request is built from: path, query, headers, auth and body."""
+    values: list[expr.Value] = [
+        step.path,
+        *(v for _, v in step.query),
+        *(v for _, v in step.headers),
+        *step.auth.values,
+    ]
+    values += [v for _, v in step.form or ()]
+    if step.json is not None:
+        values.append(step.json)
+    return [ref for value in values for ref in expr.refs_of(value)]
 
 
 def _pairs(raw: dict) -> tuple[tuple[str, expr.Value], ...]:
@@ -187,6 +250,26 @@ def _read_errors(raw: dict | list) -> tuple[Rule, ...]:
     if isinstance(raw, dict):
         return tuple(Rule(int(status), kind) for status, kind in raw.items())
     return tuple(
-        Rule(item["status"], item["kind"], tuple((expr.parse_pointer(p), v) for p, v in item.get("match", {}).items()))
+        Rule(
+            item["status"],
+            item["kind"],
+            tuple((expr.parse_pointer(p), _matched(v)) for p, v in item.get("match", {}).items()),
+            expr.parse_pointer(item["message"]) if "message" in item else None,
+        )
         for item in raw
     )
+
+
+def _from(extract: str | dict) -> str:
+    """An extract's pointer: the text, or the ``from`` of ``{ from = "...", public = true }``."""
+    return extract["from"] if isinstance(extract, dict) else extract
+
+
+def _matched(value: object) -> object:
+    """A match value: as written, or the text of ``{ text = "7101" }``."""
+    return value["text"] if isinstance(value, dict) else value
+
+
+def _optional_inputs(operation: dict) -> frozenset[str]:
+    """The inputs an operation marks ``optional = true``."""
+    return frozenset(name for name, item in operation.get("inputs", {}).items() if item.get("optional"))

@@ -1,18 +1,54 @@
 """The control endpoints under ``/__fake__/``: how tests look inside the fake and steer it.
 
-=======  ==============================  ==================================================
-GET      /__fake__/health                ``{"ok": true}``
-GET      /__fake__/users                 every user by key: username, password, record,
-                                         fields, expected, disabled, deleted
-GET      /__fake__/calls                 operations counted at their first step, recent
-                                         requests, password resets asked for, and the
-                                         values (tokens, ids, links) handed out
-POST     /__fake__/reset                 everything back to the start
-POST     /__fake__/faults                inject a fault (see :func:`parse_fault`)
-DELETE   /__fake__/faults                remove every fault
-POST     /__fake__/users/<key>/disable   the user becomes inactive
-DELETE   /__fake__/users/<key>           the user is deleted
-=======  ==============================  ==================================================
+=======  ================================  ==================================================
+GET      /__fake__/health                  ``{"ok": true}``
+GET      /__fake__/users                   every user by key: username, password, record,
+                                           fields, expected, disabled, deleted, unverified
+GET      /__fake__/calls                   operations counted at their first step, recent
+                                           requests, password resets asked for, and the
+                                           values (tokens, ids, links) handed out
+POST     /__fake__/reset                   everything back to the start
+POST     /__fake__/faults                  inject a fault (see :func:`parse_fault`)
+DELETE   /__fake__/faults                  remove every fault
+POST     /__fake__/users/<key>/disable     the user becomes inactive
+DELETE   /__fake__/users/<key>             the user is deleted
+POST     /__fake__/tokens                  ``{"ttl": <seconds>}``: the lifetime of the access
+                                           tokens handed out from now on (default 300; reset
+                                           restores it); login and refresh answer it as
+                                           ``expires_in``
+POST     /__fake__/users/<key>/expire      that user's current access tokens expire now
+POST     /__fake__/expire                  everyone's current access tokens expire now
+GET      /__fake__/sessions                ``{"<user key>": <live service sessions>}``, every
+                                           user, 0 included: login opens one, logout ends it
+GET      /__fake__/outbox                  the mails sent, newest last: ``[{"to", "user",
+                                           "kind": "reset" | "verify", "token"}]``
+POST     /__fake__/tokens/<token>/expire   that reset or verification token has expired (its
+                                           next use answers ``expired_token``)
+=======  ================================  ==================================================
+
+What the session lifecycle operations do (when the spec has them):
+
+- An access token is a value refresh hands out without sending it (``token``
+  in the Acme spec, ``access_token`` for Keycloak).  It stops working after the
+  token lifetime: get_user then answers its ``invalid_credentials`` rule,
+  change_password its ``expired`` rule.  Logout still accepts it.  A spec
+  without refresh has no expiring tokens.
+- A refresh token (a value refresh sends and hands out anew) works once: a
+  second refresh with it answers ``invalid_credentials``, so an integration
+  that refreshes twice at once signs its user out, and its tests see it.
+- Logout ends the service session: every value of that login stops working and
+  ``/__fake__/sessions`` counts one less.
+- forgot_password for a known user mails a reset token (an unknown one mails
+  nothing; the answer is the same).  A spec with verify_email has the fixture
+  user ``unverified``: login answers its ``unverified`` rule until verify_email
+  gets the token mailed to it at the start (and after ``/__fake__/reset``).  A reset or
+  verification token works once: used, made up or of the other kind it answers
+  ``invalid_token``; expired by the control above, ``expired_token``.
+- A new password (reset_password, change_password; register when its step has a
+  ``password_policy`` rule) needs 8 characters, else 422 with
+  ``{"error": {"code": "password_policy", "message": "Password must be at least
+  8 characters."}}`` (or the body the rule describes).  change_password checks
+  the current password (wrong: ``invalid_credentials``).
 """
 
 from __future__ import annotations
@@ -35,6 +71,9 @@ PREFIX = "/__fake__"
 
 #: The keys a fault may have.
 FAULT_KEYS = ("operation", "status", "delay", "drop", "body", "omit", "times")
+
+#: The keys ``POST /__fake__/tokens`` takes.
+TOKEN_KEYS = ("ttl",)
 
 
 def is_control(path: str) -> bool:
@@ -121,11 +160,46 @@ def _route(service: IdentityService, request: Request) -> Reply:
     if len(parts) == 3 and parts[0] == "users" and parts[2] == "disable":
         _allow(method, "POST")
         return json_reply(200, state.disable(_user_key(state.users, parts[1])))
+    if len(parts) == 3 and parts[0] == "users" and parts[2] == "expire":
+        _allow(method, "POST")
+        return json_reply(200, {"expired": state.expire_tokens(_user_key(state.users, parts[1]))})
+    if parts == ("expire",):
+        _allow(method, "POST")
+        return json_reply(200, {"expired": state.expire_tokens()})
+    if parts == ("tokens",):
+        _allow(method, "POST")
+        state.token_ttl = parse_ttl(request.body)
+        return json_reply(200, {"ok": True})
+    if len(parts) == 3 and parts[0] == "tokens" and parts[2] == "expire":
+        _allow(method, "POST")
+        if parts[1] not in state.mail_tokens:
+            raise Rejected("no reset or verification token like this was mailed", status=404)
+        state.expire_mail_token(parts[1])
+        return json_reply(200, {"ok": True})
+    if parts == ("sessions",):
+        _allow(method, "GET")
+        return json_reply(200, state.sessions_view())
+    if parts == ("outbox",):
+        _allow(method, "GET")
+        with state.lock:
+            return json_reply(200, list(state.outbox))
     if len(parts) == 2 and parts[0] == "users":
         _allow(method, "DELETE")
         state.delete(_user_key(state.users, parts[1]))
         return json_reply(200, {"ok": True})
     raise Rejected(f"no control endpoint {request.path}", status=404)
+
+
+def parse_ttl(body: bytes) -> float:
+    """The access-token lifetime of ``{"ttl": <seconds>}``: a positive number."""
+    doc = _json_object(body)
+    unknown = sorted(set(doc) - set(TOKEN_KEYS))
+    if unknown:
+        raise Rejected(f"unknown keys {unknown}; use {', '.join(TOKEN_KEYS)}")
+    ttl = _typed(doc, "ttl", (int, float), "a number of seconds")
+    if ttl is None or ttl <= 0:
+        raise Rejected("ttl must be a number of seconds above 0")
+    return ttl
 
 
 def _allow(method: str, *allowed: str) -> None:

@@ -1,8 +1,10 @@
 """Everything the fake remembers between requests, and nothing else.
 
-Users (fixtures plus registered ones, and which are disabled or deleted), the
-values the fake handed out (tokens, ids, links), call counts and injected
-faults.  ``POST /__fake__/reset`` puts all of it back to the start.
+Users (fixtures plus registered ones, and which are disabled, deleted or not
+yet verified), the values the fake handed out (tokens, ids, links) with the
+access tokens' deadlines, the live service sessions, the mails sent (with
+their reset and verification tokens), call counts and injected faults.
+``POST /__fake__/reset`` puts all of it back to the start.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, replace
 
@@ -24,6 +27,15 @@ except (ImportError, ValueError):
 #: How many recent requests ``/__fake__/calls`` lists.
 RECENT_REQUESTS = 200
 
+#: Seconds an access token lasts unless ``POST /__fake__/tokens`` says otherwise.
+DEFAULT_TOKEN_TTL = 300
+
+#: The fixture user whose email address is not verified yet (specs with verify_email).
+UNVERIFIED = "unverified"
+
+#: What a reset or verification token in the outbox is: live until used or expired.
+LIVE, USED, EXPIRED = "live", "used", "expired"
+
 
 @dataclass(frozen=True)
 class Handle:
@@ -34,6 +46,8 @@ class Handle:
     name: str
     run: int  # one execution of an operation: a login session, a registration ...
     user: str | None
+    #: marked public = true in the spec: an id or a link, not a secret, so not listed as issued for S17
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,12 +77,23 @@ class State:
             self.users: dict[str, dict] = {user["key"]: user for user in fixtures.fixture_users(self.spec)}
             self.disabled = {"disabled"}
             self.deleted: set[str] = set()
+            self.unverified = {UNVERIFIED} & set(self.users)
             self.handles: dict[str, Handle] = {}
+            #: access token -> the time.monotonic() at which it stops working.
+            self.deadlines: dict[str, float] = {}
+            self.token_ttl: float = DEFAULT_TOKEN_TTL
+            #: live service sessions: login run -> its user.
+            self.sessions: dict[int, str] = {}
+            self.outbox: list[dict] = []
+            #: reset or verification token -> {"user", "kind", "state"}.
+            self.mail_tokens: dict[str, dict] = {}
             self.faults: dict[str | None, Fault] = {}
             self.counts = dict.fromkeys(OPERATIONS, 0)
             self.requests: deque[dict] = deque(maxlen=RECENT_REQUESTS)
             self.password_resets: list[dict] = []
             self._runs = itertools.count(1)
+            for key in self.unverified:
+                self.send_mail(key, "verify")
 
     # -- users -----------------------------------------------------------
 
@@ -104,17 +129,83 @@ class State:
         with self.lock:
             self.deleted.add(key)
 
+    def set_password(self, key: str, password: str) -> None:
+        with self.lock:
+            self.users[key] = {**self.users[key], "password": password}
+
+    # -- mail ----------------------------------------------------------------
+
+    def send_mail(self, key: str, kind: str) -> str:
+        """Mail user ``key`` a fresh reset or verification token (``kind`` "reset" or "verify"); return it."""
+        token = secrets.token_urlsafe(18)
+        with self.lock:
+            user = self.users[key]
+            to = user["expected"].get("email") or user["username"]
+            self.outbox.append({"to": to, "user": key, "kind": kind, "token": token})
+            self.mail_tokens[token] = {"user": key, "kind": kind, "state": LIVE}
+        return token
+
+    def expire_mail_token(self, token: str) -> None:
+        with self.lock:
+            self.mail_tokens[token]["state"] = EXPIRED
+
+    # -- service sessions and token lifetimes -------------------------------------
+
+    def open_session(self, run: int, key: str) -> None:
+        with self.lock:
+            self.sessions[run] = key
+
+    def end_session(self, run: int) -> None:
+        """End a service session: every value handed out for it stops working."""
+        with self.lock:
+            self.sessions.pop(run, None)
+            for value in [value for value, handle in self.handles.items() if handle.run == run]:
+                self.revoke(value)
+
+    def revoke(self, value: str) -> None:
+        with self.lock:
+            self.handles.pop(value, None)
+            self.deadlines.pop(value, None)
+
+    def expired(self, value: str) -> bool:
+        """True when ``value`` is an access token past its deadline."""
+        with self.lock:
+            deadline = self.deadlines.get(value)
+        return deadline is not None and time.monotonic() >= deadline
+
+    def expire_tokens(self, key: str | None = None) -> int:
+        """Make the current access tokens of user ``key`` (None: of everyone) expire now; return how many."""
+        now = time.monotonic()
+        with self.lock:
+            values = [v for v in self.deadlines if key is None or self.handles[v].user == key]
+            for value in values:
+                self.deadlines[value] = min(self.deadlines[value], now)
+            return len(values)
+
+    def sessions_view(self) -> dict[str, int]:
+        """The number of live service sessions of each user (every user, 0 included)."""
+        with self.lock:
+            counts = dict.fromkeys(self.users, 0)
+            for key in self.sessions.values():
+                counts[key] = counts.get(key, 0) + 1
+            return counts
+
     # -- handed-out values -------------------------------------------------
 
     def new_run(self) -> int:
         with self.lock:
             return next(self._runs)
 
-    def issue(self, handle: Handle, link_base: str | None = None) -> str:
-        """Hand out a fresh opaque value standing for ``handle``; a URL under ``link_base`` when given."""
+    def issue(self, handle: Handle, link_base: str | None = None, *, expires: bool = False) -> str:
+        """Hand out a fresh opaque value standing for ``handle``; a URL under ``link_base`` when given.
+
+        :param expires: the value is an access token: it stops working after the token lifetime.
+        """
         value = (link_base or "") + secrets.token_urlsafe(18)
         with self.lock:
             self.handles[value] = handle
+            if expires:
+                self.deadlines[value] = time.monotonic() + self.token_ttl
         return value
 
     # -- calls and faults ----------------------------------------------------
@@ -162,7 +253,12 @@ class State:
     def users_view(self) -> dict[str, dict]:
         with self.lock:
             return {
-                key: {**user, "disabled": key in self.disabled, "deleted": key in self.deleted}
+                key: {
+                    **user,
+                    "disabled": key in self.disabled,
+                    "deleted": key in self.deleted,
+                    "unverified": key in self.unverified,
+                }
                 for key, user in self.users.items()
             }
 
@@ -172,6 +268,7 @@ class State:
             issued = [
                 {"value": value, "operation": h.operation, "step": h.step, "name": h.name}
                 for value, h in self.handles.items()
+                if not h.public
             ]
             return {
                 **self.counts,

@@ -1,5 +1,6 @@
 // A typed app: `npm run typecheck` (tsc --noEmit -p test/types) checks index.d.ts against it.
 import express from 'express';
+import passport from 'passport';
 import acme = require('../..');
 
 type User = acme.AcmeUser;
@@ -81,4 +82,14 @@ acme({ sessionSecrets: 'typo' });
 // @ts-expect-error: requireRoles() needs at least one role
 requireRoles();
 
-export { app, signIn };
+// An app already on Passport: the strategy joins the app's own.
+const StrategyClass = acme.AcmeStrategy;
+const ClientClass = acme.AcmeClient;
+const secret = 'a session secret of 16+ characters';
+const existing = express();
+existing.use(acme({ passport, sessionSecret: secret }));
+existing.post('/sign-in', passport.authenticate('acme'));
+const client = new ClientClass({ baseUrl: 'http://127.0.0.1:1' });
+const strategy: passport.Strategy = new StrategyClass(client);
+
+export { app, existing, signIn, strategy };

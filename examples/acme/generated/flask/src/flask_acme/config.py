@@ -19,6 +19,15 @@ REDIS_KEY_PREFIX = "acme:"
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = 5.0
 
+#: Seconds the result of a refresh is handed to requests that still carry the session from before it.
+REFRESH_KEEP = 30.0
+
+#: The query parameter of the reset link that carries the token: ``/auth/reset?token=...``.
+RESET_TOKEN_QUERY = "token"
+
+#: The query parameter of the verification link that carries the token: ``/auth/verify?token=...``.
+VERIFY_TOKEN_QUERY = "token"
+
 #: The URL prefix of the integration's routes: ``/auth/login``, ``/auth/me`` ...
 ROUTE_PREFIX = "/auth"
 

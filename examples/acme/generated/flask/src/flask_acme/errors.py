@@ -15,7 +15,13 @@ class AcmeError(Exception):
     #: The HTTP status the integration answers with.
     status = 502
     #: The message shown to users; details stay in the exception text.
-    public_message = "The identity service could not complete the request."
+    public_message = "The identity service answered something unexpected."
+
+    def __init__(self, *args: object, public_message: str | None = None) -> None:
+        super().__init__(*args)
+        if public_message is not None:
+            # The service's own words (a password policy ...): shown escaped, like every message.
+            self.public_message = public_message
 
 
 class InvalidCredentials(AcmeError):
@@ -64,3 +70,43 @@ class ServiceUnavailable(AcmeError):
     code = "service_unavailable"
     status = 503
     public_message = "The identity service is unavailable. Please try again later."
+
+
+class Expired(AcmeError):
+    """The access token has expired: the integration refreshes the service session and tries again."""
+
+    code = "expired"
+    status = 401
+    public_message = "Your session has expired. Please sign in again."
+
+
+class InvalidToken(AcmeError):
+    """The token of an emailed link is unknown, malformed or already used."""
+
+    code = "invalid_token"
+    status = 400
+    public_message = "This link is not valid or was already used. Ask for a new one."
+
+
+class ExpiredToken(AcmeError):
+    """The token of an emailed link has expired."""
+
+    code = "expired_token"
+    status = 400
+    public_message = "This link has expired. Ask for a new one."
+
+
+class PasswordPolicy(AcmeError):
+    """The new password does not meet the service's password policy."""
+
+    code = "password_policy"
+    status = 422
+    public_message = "The new password does not meet the password policy."
+
+
+class Unverified(AcmeError):
+    """The account's email address is not verified yet, so it may not sign in."""
+
+    code = "unverified"
+    status = 403
+    public_message = "Verify your email address first: use the link we sent you."

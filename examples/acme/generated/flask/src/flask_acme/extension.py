@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import MethodNotAllowed
 
 from . import config
 from .client import AcmeClient
-from .errors import AcmeError
 from .guards import unauthorized
 from .session import load_user
 from .settings import ConfigurationError, Settings, load_settings
 from .signed_out import SignedOutSessions
+from .single_flight import SingleFlight
 from .state import State, get_state
 from .throttle import LoginThrottle
-from .views import blueprint, http_error, service_error
+from .views import blueprint
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 
 class Acme:
@@ -39,9 +42,10 @@ class Acme:
     :class:`ConfigurationError` at start-up), keeps sessions server-side in
     Redis with Flask-Session when ``ACME_REDIS_URL`` is set, or else opens the
     record of signed-out sessions (a SQLite file in the instance folder), sets up Flask-Login so
-    that ``current_user`` is the service's user, and Flask-WTF's
-    ``CSRFProtect`` (each only when the app does not have it already), and
-    registers the routes under ``ACME_ROUTE_PREFIX``.
+    that ``current_user`` is the service's user (unless the app has a login manager already), and
+    registers the routes under ``ACME_ROUTE_PREFIX``. Their posts need a CSRF token; the app's
+    own routes are left as they are, unless ``ACME_CSRF_APP_WIDE`` asks for Flask-WTF's
+    ``CSRFProtect`` on the whole app. No error handler is installed beyond the blueprint's.
     """
 
     def __init__(self, app: Flask | None = None) -> None:
@@ -71,16 +75,22 @@ class Acme:
             signed_out = None
         else:
             signed_out = _signed_out_sessions(app, settings)
-        app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle)
+        refreshes = SingleFlight(
+            shared=_RedisStore.from_url(settings.redis_url) if settings.redis_url else None,
+            prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
+            keep=config.REFRESH_KEEP,
+            # A refresh waits at most the timeout to connect and the timeout for the answer: wait a little longer.
+            wait=settings.timeout * 2 + 1,
+        )
+        app.extensions[config.EXTENSION_KEY] = State(settings, client, signed_out, throttle, refreshes)
         _secure_session_cookie(app)
         _set_up_login(app)
         if "csrf" not in app.extensions:
-            CSRFProtect(app)
+            if settings.csrf_app_wide:
+                CSRFProtect(app)
+            else:
+                _csrf_settings(app)
         app.register_blueprint(blueprint, url_prefix=settings.route_prefix)
-        app.register_error_handler(AcmeError, service_error)
-        if not app.error_handler_spec[None].get(405):
-            # 405 is raised before a blueprint is chosen: only an app handler gives API clients JSON.
-            app.register_error_handler(MethodNotAllowed, http_error)
 
     @property
     def settings(self) -> Settings:
@@ -116,6 +126,32 @@ def _sessions_in_redis(app: Flask, redis_url: str) -> None:
         Session(app)
 
 
+class _RedisStore:
+    """The app's Redis as the store where instances share refreshes (the API of :class:`.single_flight.SharedStore`)."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    @classmethod
+    def from_url(cls, url: str) -> _RedisStore:
+        from redis import Redis
+
+        return cls(Redis.from_url(url, decode_responses=True))
+
+    def add(self, key: str, value: str, timeout: float) -> bool:
+        return bool(self.redis.set(key, value, nx=True, px=max(1, round(timeout * 1000))))
+
+    def get(self, key: str) -> str | None:
+        value = self.redis.get(key)
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str, timeout: float) -> None:
+        self.redis.set(key, value, px=max(1, round(timeout * 1000)))
+
+    def delete(self, key: str) -> None:
+        self.redis.delete(key)
+
+
 def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:
     """The record of signed-out sessions, in the instance folder unless ``ACME_SIGNED_OUT_DB`` names a file.
 
@@ -130,6 +166,17 @@ def _signed_out_sessions(app: Flask, settings: Settings) -> SignedOutSessions:
             f"cannot keep signed-out sessions in {path} ({err}): set ACME_SIGNED_OUT_DB to a file the app can write"
         ) from err
     return signed_out
+
+
+def _csrf_settings(app: Flask) -> None:
+    """Flask-WTF's CSRF settings, at the defaults ``CSRFProtect`` sets, for the blueprint's own check.
+
+    Nothing else of the app changes: its own routes stay as they were.
+    """
+    app.config.setdefault("WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"})
+    app.config.setdefault("WTF_CSRF_FIELD_NAME", "csrf_token")
+    app.config.setdefault("WTF_CSRF_HEADERS", ["X-CSRFToken", "X-CSRF-Token"])
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", True)
 
 
 def _secure_session_cookie(app: Flask) -> None:

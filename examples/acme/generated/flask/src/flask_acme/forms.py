@@ -12,11 +12,14 @@ from typing import Any, TypeVar
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import fields
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from . import config
 
 FormT = TypeVar("FormT", bound=FlaskForm)
+
+#: What a form whose two new passwords differ is told; the service is not asked.
+PASSWORDS_DIFFER = "The two passwords do not match."
 
 
 class LoginForm(FlaskForm):
@@ -70,6 +73,61 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password with the token of the link in the reset message."""
+
+    token = fields.HiddenField()
+    password = fields.PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_confirm = fields.PasswordField(
+        "New password, again",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH), EqualTo("password", message=PASSWORDS_DIFFER)],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    """Change the signed-in user's password: the current one, and the new one twice."""
+
+    current_password = fields.PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = fields.PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=config.MAX_INPUT_LENGTH)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    new_password_confirm = fields.PasswordField(
+        "New password, again",
+        validators=[
+            DataRequired(),
+            Length(max=config.MAX_INPUT_LENGTH),
+            EqualTo("new_password", message=PASSWORDS_DIFFER),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class VerifyEmailForm(FlaskForm):
+    """Confirm an email address with the token of the link in the verification message."""
+
+    token = fields.HiddenField()
+
+
+def text(field: fields.StringField) -> str:
+    """The text of a field of a form that validated.
+
+    WTForms types ``data`` as ``str | None``; a required field that validated
+    has text, and an optional one left empty reads as "".
+    """
+    return field.data or ""
+
+
 def from_json(form_class: type[FormT], data: dict[str, Any]) -> FormT:
     """Fill a form from a JSON object, for API clients.
 
@@ -78,4 +136,5 @@ def from_json(form_class: type[FormT], data: dict[str, Any]) -> FormT:
     header by ``CSRFProtect``, so the form does not look for one in the body.
     """
     text = MultiDict({name: value for name, value in data.items() if isinstance(value, str)})
-    return form_class(formdata=text, meta={"csrf": False})
+    form: FormT = form_class(formdata=text, meta={"csrf": False})
+    return form

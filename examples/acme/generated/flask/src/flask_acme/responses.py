@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, render_template, request, url_for
+from flask import Response, jsonify, make_response, render_template, request, url_for
 from werkzeug.exceptions import NotAcceptable
 
 from . import config
+from .errors import AcmeError
 from .state import get_state
 
 HTML = "text/html"
@@ -46,6 +47,15 @@ def json_error(code: str, message: str, status: int) -> Response:
     response = jsonify(error={"code": code, "message": message})
     response.status_code = status
     return response
+
+
+def service_error(error: AcmeError) -> Response:
+    """The answer to a request the service failed: the error's status (503 when it is down), as JSON or a page."""
+    if wants_json():
+        return json_error(error.code, error.public_message, error.status)
+    return make_response(
+        render_page("error.html", error.status, title="Something went wrong", message=error.public_message)
+    )
 
 
 def render_page(name: str, status: int = 200, **context: Any) -> tuple[str, int]:

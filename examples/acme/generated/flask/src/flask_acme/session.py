@@ -10,11 +10,20 @@ Within ``ACME_SESSION_TTL`` seconds a request is served from the cache
 without calling the service. After it, the user is fetched once more: a
 user the service has disabled or deleted is signed out, and a service that
 does not answer fails the request (503) rather than trusting a stale user.
+
+The service's access token lives shorter than its session: when it has
+expired (the deadline the service gave at sign-in has passed, or the service
+answers that the token is no longer good), the service session is refreshed
+once, its new values replace the old ones, and the user is fetched again.
+Only one request of a session refreshes at a time (:mod:`.single_flight`):
+the service may accept each refresh token once. A refresh the service
+refuses signs the user out.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import secrets
@@ -26,18 +35,27 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app, g, session
+from flask import abort, current_app, g, session
 from flask_login import current_user, login_user, logout_user
 
 from . import config
-from .errors import AccountDisabled, AcmeError, ServiceUnavailable
+from .errors import AccountDisabled, AcmeError, Expired, InvalidCredentials, ServiceUnavailable
+from .responses import service_error
+from .single_flight import FlightTimeout
 from .state import get_state
 from .user import AcmeUser
 
 logger = logging.getLogger(__name__)
 
-#: The name in ``flask.g`` that marks a request whose refresh failed.
-_REFRESH_FAILED = "_acme_refresh_failed"
+#: The name in ``flask.g`` that marks a request whose user could not be fetched again.
+_FETCH_FAILED = "_acme_fetch_failed"
+
+#: What ``get_user`` raises when the access token has ended: refresh, then ask once more.
+_TOKEN_ENDED = (Expired, InvalidCredentials)
+
+
+class RefreshFailed(Exception):
+    """The service session could not be refreshed: the user must sign in again."""
 
 
 def log_in(username: str, password: str) -> AcmeUser:
@@ -69,13 +87,39 @@ def log_out() -> None:
     session deletes it there, which does the same). The session is cleared before
     Flask-Login signs out, so signing out never waits for a refresh from the
     service and works while the service is down.
+
+    The service's session ends first: the user is signed out at the service
+    too. When that fails, the failure is logged and the local sign-out
+    happens all the same.
     """
     cached = session.get(config.SESSION_KEY) or {}
+    if "service" in cached:
+        _end_service_session(str(cached["service"]))
     signed_out = get_state().signed_out
     if signed_out is not None and "id" in cached:
         signed_out.add(cached["id"], current_app.permanent_session_lifetime.total_seconds())
     session.clear()
     logout_user()
+
+
+def set_new_password(current_password: str, new_password: str) -> None:
+    """Change the signed-in user's password at the service; the user stays signed in, in a session with a new id.
+
+    The new id makes copies of the session cookie taken before the change
+    useless: whoever knew the old password and copied the cookie is out.
+
+    :raises AcmeError: when the service refuses the change (``InvalidCredentials``: the current password is wrong).
+    :raises RefreshFailed: when the access token has expired and cannot be refreshed: the user must sign in again.
+    """
+    sealed = str(session[config.SESSION_KEY]["service"])
+    values = {"current_password": current_password, "new_password": new_password}
+    client = get_state().client
+    try:
+        client.change_password(_unseal(sealed), values)
+    except Expired:
+        client.change_password(_renew(sealed), values)
+    _rotate_session()
+    logger.info("User %s changed their password", current_user.get_id())
 
 
 def service_session() -> dict[str, str] | None:
@@ -101,7 +145,7 @@ def load_user(user_id: str) -> AcmeUser | None:
         request fails closed instead of running with a user the service may have disabled.
     """
     cached = session.get(config.SESSION_KEY)
-    if not cached or g.get(_REFRESH_FAILED):
+    if not cached or g.get(_FETCH_FAILED):
         return None
     try:
         session_id = str(cached["id"])
@@ -120,15 +164,15 @@ def load_user(user_id: str) -> AcmeUser | None:
         return None
     if time.time() - fetched_at < state.settings.session_ttl:
         return user
-    return _refresh(sealed)
+    return _fetch_again(sealed)
 
 
-def _refresh(sealed: str) -> AcmeUser | None:
+def _fetch_again(sealed: str) -> AcmeUser | None:
     """Fetch the user from the service again; sign them out if it no longer lets them in.
 
-    Any answer that refuses the user (the token has ended, the user is gone or
-    disabled) signs them out; only a service that cannot be reached, or
-    answers garbage, fails the request instead.
+    Any answer that refuses the user signs them out: the user is gone or
+    disabled, or the token has ended and cannot be refreshed. Only a
+    service that cannot be reached, or answers garbage, fails the request instead.
     """
     try:
         tokens = _unseal(sealed)
@@ -136,19 +180,92 @@ def _refresh(sealed: str) -> AcmeUser | None:
         _forget("the service session was sealed with another SECRET_KEY")
         return None
     try:
-        user = AcmeUser.from_record(get_state().client.get_user(tokens))
-    except ServiceUnavailable:
-        # Fail this request; while it is answered (an error page asks for current_user too), the user is anonymous.
-        g.setdefault(_REFRESH_FAILED, True)
-        raise
-    except AcmeError as err:
-        _forget(f"the service no longer describes the user ({err.code})")
+        user = AcmeUser.from_record(_get_user(sealed, tokens))
+    except RefreshFailed as err:
+        _forget(f"the service session could not be refreshed ({err})")
         return None
+    except AcmeError as err:
+        if not isinstance(err, ServiceUnavailable) and err.code != "failed":
+            _forget(f"the service no longer describes the user ({err.code})")
+            return None
+        # The service is down or answered garbage: fail this request (503, 502), wherever the user was
+        # asked for, without an error handler on the app. While it is answered, the user is anonymous.
+        g.setdefault(_FETCH_FAILED, True)
+        logger.warning("Identity service request failed: %s", err)
+        abort(service_error(err))
     if not user.is_active:
         _forget("the service has disabled the account")
         return None
     _cache(user)
     return user
+
+
+def _get_user(sealed: str, tokens: dict[str, Any]) -> dict[str, Any]:
+    """The user record, refreshing the service session first when its access token has expired.
+
+    :raises RefreshFailed: when the token has ended and the service refuses to refresh it.
+    """
+    client = get_state().client
+    if _expired(tokens):
+        return client.get_user(_renew(sealed))
+    try:
+        return client.get_user(tokens)
+    except _TOKEN_ENDED:
+        pass  # the token ended before its deadline, or the service gave none: refresh, then ask once more
+    return client.get_user(_renew(sealed))
+
+
+def _expired(tokens: Mapping[str, Any]) -> bool:
+    """Whether the deadline of the access token, when the service gave one, has passed."""
+    expires_at = tokens.get("expires_at")
+    return expires_at is not None and time.time() >= float(expires_at)
+
+
+def _renew(sealed: str) -> dict[str, Any]:
+    """Refresh the service session ``sealed``; keep the new values in the session and return them.
+
+    Requests of the same session that need a refresh meanwhile wait for this
+    one and take its result, rather than refreshing again with a refresh
+    token the service may already have replaced.
+
+    :raises RefreshFailed: when the service refuses the refresh, fails, or the refresh in flight takes too long.
+    """
+    state = get_state()
+
+    def refresh() -> str:
+        # The client answers the whole new service session: it replaces the old one.
+        return _seal(state.client.refresh(_unseal(sealed)))
+
+    # The key is a hash of the sealed values: the same for every copy of this session, and no secret.
+    key = hashlib.sha256(sealed.encode("ascii")).hexdigest()
+    try:
+        renewed = state.refreshes.run(key, refresh)
+    except (AcmeError, FlightTimeout) as err:
+        reason = getattr(err, "code", "timeout")
+        logger.warning("Refresh failed: %s", reason)
+        raise RefreshFailed(reason) from None
+    session[config.SESSION_KEY] = {**session[config.SESSION_KEY], "service": renewed}
+    return _unseal(renewed)
+
+
+def _end_service_session(sealed: str) -> None:
+    """End the session at the service; a failure is logged (never a token) and otherwise ignored."""
+    client = get_state().client
+    try:
+        tokens = _unseal(sealed)
+    except InvalidToken:
+        logger.warning("Logout at the service skipped: the service session was sealed with another SECRET_KEY")
+        return
+    try:
+        try:
+            client.logout(tokens)
+        except _TOKEN_ENDED:
+            # The access token has ended since the last request: refresh it, so the service session really ends.
+            client.logout(_renew(sealed))
+    except RefreshFailed:
+        pass  # logged by _renew
+    except AcmeError as err:
+        logger.warning("Logout at the service failed: %s", err.code)
 
 
 def _cache(user: AcmeUser) -> None:
@@ -171,7 +288,19 @@ def _new_session() -> None:
         regenerate(session)
 
 
-def _seal(tokens: Mapping[str, str]) -> str:
+def _rotate_session() -> None:
+    """Give the signed-in session a new id, keeping what it holds; the old id counts as signed out."""
+    cached = session[config.SESSION_KEY]
+    signed_out = get_state().signed_out
+    if signed_out is not None:
+        signed_out.add(cached["id"], current_app.permanent_session_lifetime.total_seconds())
+    regenerate = getattr(current_app.session_interface, "regenerate", None)  # Flask-Session
+    if regenerate is not None:
+        regenerate(session)
+    session[config.SESSION_KEY] = {**cached, "id": secrets.token_urlsafe(16)}
+
+
+def _seal(tokens: Mapping[str, Any]) -> str:
     """Encrypt the service's session values for the cookie."""
     return _cipher().encrypt(json.dumps(dict(tokens)).encode()).decode("ascii")
 
@@ -181,7 +310,8 @@ def _unseal(sealed: str) -> dict[str, Any]:
 
     :raises InvalidToken: when it was not made with this app's secret keys.
     """
-    return json.loads(_cipher().decrypt(sealed.encode("ascii")))
+    values: dict[str, Any] = json.loads(_cipher().decrypt(sealed.encode("ascii")))
+    return values
 
 
 def _cipher() -> MultiFernet:

@@ -63,6 +63,8 @@ class Settings:
     login_limit_per_client: int
     #: Seconds the failed sign-ins are counted for (``ACME_LOGIN_LIMIT_WINDOW``).
     login_limit_window: int
+    #: Protect every POST of the app with Flask-WTF's ``CSRFProtect``, not only the integration's (``ACME_CSRF_APP_WIDE``).
+    csrf_app_wide: bool
     #: Brand name, logo and colour of the pages (``ACME_BRAND_NAME``, ``ACME_LOGO_URL``, ``ACME_PRIMARY_COLOR``).
     branding: Branding
 
@@ -85,6 +87,7 @@ def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os
         login_limit_per_account=read.count("ACME_LOGIN_LIMIT_PER_ACCOUNT", default=0, minimum=0),
         login_limit_per_client=read.count("ACME_LOGIN_LIMIT_PER_CLIENT", default=0, minimum=0),
         login_limit_window=read.count("ACME_LOGIN_LIMIT_WINDOW", default=config.LOGIN_LIMIT_WINDOW, minimum=1),
+        csrf_app_wide=read.flag("ACME_CSRF_APP_WIDE", default=False),
         branding=Branding(
             name=read.text("ACME_BRAND_NAME", default=config.BRAND_NAME),
             logo_url=read.optional("ACME_LOGO_URL"),
@@ -156,6 +159,20 @@ class _Reader:
             self.problems.append(f"{key} must be a whole number of at least {minimum}, not {value!r}")
             return default
         return count
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        value = self.value(key)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        self.problems.append(f"{key} must be true or false, not {value!r}")
+        return default
 
     def route_prefix(self, key: str, *, default: str) -> str:
         prefix = self.text(key, default=default).rstrip("/")

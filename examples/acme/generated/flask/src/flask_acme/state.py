@@ -10,6 +10,7 @@ from . import config
 from .client import AcmeClient
 from .settings import Settings
 from .signed_out import SignedOutSessions
+from .single_flight import SingleFlight
 from .throttle import LoginThrottle
 
 
@@ -22,6 +23,8 @@ class State:
     #: None when the sessions are kept server-side (in Redis), where logout deletes the session itself.
     signed_out: SignedOutSessions | None
     throttle: LoginThrottle
+    #: One refresh of a service session at a time, shared with the other instances through Redis when it is set.
+    refreshes: SingleFlight
 
 
 def get_state(app: Flask | None = None) -> State:
@@ -31,6 +34,7 @@ def get_state(app: Flask | None = None) -> State:
     """
     app = app or current_app
     try:
-        return app.extensions[config.EXTENSION_KEY]
+        state: State = app.extensions[config.EXTENSION_KEY]
     except KeyError:
         raise RuntimeError("Acme is not initialised on this app: call Acme(app) or init_app(app).") from None
+    return state

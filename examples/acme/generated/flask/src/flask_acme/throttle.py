@@ -58,7 +58,7 @@ class LoginThrottle:
 
     def _counters(self, username: str, client: str) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
         """The limits that are on, each with the key it counts under."""
-        counters = []
+        counters: list[tuple[RateLimitItem, tuple[str, ...]]] = []
         if self._account is not None:
             counters.append((self._account, _account_key(username)))
         if self._client is not None:

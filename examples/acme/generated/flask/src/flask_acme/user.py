@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from flask_login import UserMixin
 
-from .errors import ServiceUnavailable
+from .errors import AcmeError, ServiceUnavailable
 
 Status = Literal["ACTIVE", "LOCKED"]
 
@@ -60,18 +60,18 @@ class AcmeUser(UserMixin):
         :raises ServiceUnavailable: when the record lacks a field or has the wrong type.
         """
         return cls(
-            id=_read(record, "/id", _str),
-            username=_read(record, "/email", _str),
-            email=_read(record, "/email", _str),
-            first_name=_read(record, "/profile/firstName", _str, optional=True),
-            last_name=_read(record, "/profile/lastName", _str, optional=True),
-            roles=_read(record, "/groups/*/name", _str_tuple),
-            active=_read(record, "/status", _enum("ACTIVE", "LOCKED")) == "ACTIVE",
-            given_name=_read(record, "/profile/firstName", _str, optional=True),
-            family_name=_read(record, "/profile/lastName", _str, optional=True),
-            groups=_read(record, "/groups/*/name", _str_tuple),
-            status=_read(record, "/status", _enum("ACTIVE", "LOCKED")),
-            created=_read(record, "/created", _datetime, optional=True),
+            id=_read(record, "id", "/id", _str),
+            username=_read(record, "email", "/email", _str),
+            email=_read(record, "email", "/email", _str),
+            first_name=_read(record, "given_name", "/profile/firstName", _str, optional=True),
+            last_name=_read(record, "family_name", "/profile/lastName", _str, optional=True),
+            roles=_read(record, "groups", "/groups/*/name", _str_tuple),
+            active=_read(record, "status", "/status", _enum("ACTIVE", "LOCKED")) == "ACTIVE",
+            given_name=_read(record, "given_name", "/profile/firstName", _str, optional=True),
+            family_name=_read(record, "family_name", "/profile/lastName", _str, optional=True),
+            groups=_read(record, "groups", "/groups/*/name", _str_tuple),
+            status=_read(record, "status", "/status", _enum("ACTIVE", "LOCKED")),
+            created=_read(record, "created", "/created", _datetime, optional=True),
         )
 
     @classmethod
@@ -147,13 +147,17 @@ class AcmeUser(UserMixin):
 _MISSING = object()
 
 
-def _read(record: object, pointer: str, convert: Callable[[object], Any], *, optional: bool = False) -> Any:
-    """Read and convert the value at a JSON pointer (``*`` maps over an array)."""
+def _read(record: object, field: str, pointer: str, convert: Callable[[object], Any], *, optional: bool = False) -> Any:
+    """Read and convert the value of a field at its JSON pointer (``*`` maps over an array).
+
+    A required field that is missing or null is the service answering
+    something unexpected (``failed``, 502), named in the log by field.
+    """
     value = _resolve(record, pointer.split("/")[1:] if pointer else [])
     if value is _MISSING or value is None:
         if optional:
             return None
-        raise ServiceUnavailable(f"the user record has no value at {pointer}")
+        raise AcmeError(f"get_user: field {field!r} ({pointer or '/'}) is missing or null")
     try:
         return convert(value)
     except (TypeError, ValueError) as err:

@@ -1,4 +1,4 @@
-"""The blueprint: login, logout, me, register, forgot password.
+"""The blueprint: login, logout, me, register, forgot password, reset password, verify email, change password.
 
 Each route answers browsers with pages and API clients with JSON, as
 ``Accept`` asks (see :func:`.responses.negotiate`). Posts come as forms with
@@ -9,25 +9,59 @@ and an ``X-CSRFToken`` header; ``GET /csrf`` hands API clients a token.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError, generate_csrf
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotAcceptable, UnsupportedMediaType
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    NotAcceptable,
+    UnsupportedMediaType,
+)
 
 from . import config
-from .errors import AccountDisabled, AcmeError, InvalidCredentials, UserNotFound
-from .forms import ForgotPasswordForm, FormT, LoginForm, RegisterForm, from_json
-from .responses import HTML, JSON, json_error, negotiate, render_page, wants_json
-from .session import log_in, log_out
+from .errors import AccountDisabled, AcmeError, InvalidCredentials, Unverified, UserNotFound
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    FormT,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    VerifyEmailForm,
+    from_json,
+    text,
+)
+from .guards import unauthorized
+from .responses import HTML, JSON, json_error, negotiate, render_page, service_error, wants_json
+from .session import RefreshFailed, log_in, log_out, set_new_password
 from .state import get_state
+from .user import AcmeUser
 
 logger = logging.getLogger(__name__)
 
 blueprint = Blueprint(config.BLUEPRINT, __name__, template_folder="templates")
+
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+
+#: The methods every route of the blueprint matches at routing. A method the route does not take
+#: then reaches the blueprint, whose 405 answers API clients in JSON: a 405 raised by routing
+#: would reach only an app-wide error handler, and the extension installs none.
+ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+#: The methods each of the blueprint's endpoints takes.
+_ALLOWED: dict[str, frozenset[str]] = {}
+
+#: Checks the CSRF token of the blueprint's posts, without protecting the whole app (see :func:`check_csrf`).
+_csrf = CSRFProtect()
 
 #: Content types of the form posts browsers send.
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
@@ -48,8 +82,52 @@ _HTTP_ERROR_CODES = {
 #: What a throttled sign-in is told, whether or not the account exists.
 TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later."
 
+#: What a link without its token is told.
+INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one."
 
-@blueprint.route("/login", methods=["GET", "POST"])
+#: The error codes that say the link's token cannot be used: the page offers no form, only a way to a new link.
+LINK_ERRORS = frozenset({"invalid_token", "expired_token"})
+
+#: What a password change with a wrong current password is told.
+WRONG_CURRENT_PASSWORD = "Your current password is not correct."
+
+
+def route(rule: str, methods: list[str]) -> Callable[[View], View]:
+    """Add a view to the blueprint that takes ``methods``; the others get the blueprint's 405."""
+
+    def add(view: View) -> View:
+        allowed = {*methods, "OPTIONS", *(["HEAD"] if "GET" in methods else [])}
+        _ALLOWED[f"{config.BLUEPRINT}.{view.__name__}"] = frozenset(allowed)
+        blueprint.add_url_rule(rule, view_func=view, methods=ANY_METHOD)
+        return view
+
+    return add
+
+
+@blueprint.before_request
+def check_method() -> ResponseReturnValue | None:
+    """Refuse a method the route does not take (405), before anything else; answer ``OPTIONS`` as Flask does."""
+    allowed = _ALLOWED.get(request.endpoint or "")
+    if allowed is None or (request.method in allowed and request.method != "OPTIONS"):
+        return None
+    if request.method == "OPTIONS":
+        return "", 200, {"Allow": ", ".join(sorted(allowed))}
+    raise MethodNotAllowed(valid_methods=sorted(allowed))
+
+
+@blueprint.before_request
+def check_csrf() -> None:
+    """Refuse a post to the integration's routes without a valid CSRF token (403).
+
+    Only the integration's routes: protecting the app's own routes is the
+    app's choice (its own ``CSRFProtect(app)``, or ``ACME_CSRF_APP_WIDE``). A
+    request the app's ``CSRFProtect`` has checked already is not checked again.
+    """
+    if current_app.config.get("WTF_CSRF_ENABLED", True) and not g.get("csrf_valid"):
+        _csrf.protect()
+
+
+@route("/login", ["GET", "POST"])
 def login() -> ResponseReturnValue:
     """Sign a user in: the login page, a form post or a JSON post."""
     if request.method == "GET":
@@ -59,18 +137,19 @@ def login() -> ResponseReturnValue:
     form = _posted(LoginForm)
     if not form.validate():
         return _invalid(form, answer, "login.html")
-    username, address = form.username.data, request.remote_addr or ""
+    username, address = text(form.username), request.remote_addr or ""
     throttle = get_state().throttle
     retry_after = throttle.retry_after(username, address)
     if retry_after is not None:
         logger.info("Login refused: too_many_attempts")
         return _throttled(retry_after, form, answer)
     try:
-        user = log_in(username, form.password.data)
+        user = log_in(username, text(form.password))
     except AcmeError as err:
-        logger.info("Login refused: %s", err.code)
+        # The message names the request or field that failed; it never holds a password or a token.
+        logger.info("Login refused: %s: %s", err.code, err)
         # Only the service's refusals count: an outage says nothing about who is guessing.
-        if isinstance(err, InvalidCredentials | AccountDisabled):
+        if isinstance(err, InvalidCredentials | AccountDisabled | Unverified):
             throttle.failed(username, address)
         return _refused(err, form, answer, "login.html")
     throttle.succeeded(username)
@@ -79,7 +158,7 @@ def login() -> ResponseReturnValue:
     return redirect(safe_next(form.next.data or request.args.get("next")) or request.script_root + "/", 303)
 
 
-@blueprint.post("/logout")
+@route("/logout", ["POST"])
 def logout() -> ResponseReturnValue:
     """End the session. POST only, with a CSRF token, so no link or image can sign anyone out."""
     answer = negotiate(HTML, JSON)
@@ -89,23 +168,24 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for(".login"), 303)
 
 
-@blueprint.get("/me")
+@route("/me", ["GET"])
 def me() -> ResponseReturnValue:
     """The signed-in user as JSON: the canonical attributes and every field of the service's record."""
     negotiate(JSON)
     if not current_user.is_authenticated:
         return json_error("unauthorized", "Sign in to continue.", 401)
-    return current_user.to_dict()
+    user: AcmeUser = current_user
+    return user.to_dict()
 
 
-@blueprint.get("/csrf")
+@route("/csrf", ["GET"])
 def csrf() -> ResponseReturnValue:
     """A CSRF token for API clients, and where to send it: the header of JSON posts, the field of forms."""
     negotiate(JSON)
     return {"csrf_token": generate_csrf(), "header": CSRF_HEADER, "field": CSRF_FIELD}
 
 
-@blueprint.route("/register", methods=["GET", "POST"])
+@route("/register", ["GET", "POST"])
 def register() -> ResponseReturnValue:
     """Create an account at the service; the user signs in afterwards."""
     if request.method == "GET":
@@ -117,10 +197,10 @@ def register() -> ResponseReturnValue:
         return _invalid(form, answer, "register.html")
     try:
         get_state().client.register(
-            email=form.email.data,
-            password=form.password.data,
-            first_name=form.first_name.data,
-            last_name=form.last_name.data,
+            email=text(form.email),
+            password=text(form.password),
+            first_name=text(form.first_name),
+            last_name=text(form.last_name),
         )
     except AcmeError as err:
         logger.info("Registration refused: %s", err.code)
@@ -131,7 +211,7 @@ def register() -> ResponseReturnValue:
     return redirect(url_for(".login"), 303)
 
 
-@blueprint.route("/forgot", methods=["GET", "POST"])
+@route("/forgot", ["GET", "POST"])
 def forgot_password() -> ResponseReturnValue:
     """Start a password reset. The answer is the same whether or not the account exists."""
     if request.method == "GET":
@@ -142,7 +222,7 @@ def forgot_password() -> ResponseReturnValue:
     if not form.validate():
         return _invalid(form, answer, "forgot.html")
     try:
-        get_state().client.forgot_password(email=form.email.data)
+        get_state().client.forgot_password(email=text(form.email))
     except UserNotFound:
         pass  # answered like a known account, so the page does not tell who has one
     except AcmeError as err:
@@ -151,6 +231,92 @@ def forgot_password() -> ResponseReturnValue:
     if answer == JSON:
         return {"status": "sent"}, 202
     return render_page("forgot.html", form=None, sent=True)
+
+
+@route("/reset", ["GET", "POST"])
+def reset_password() -> ResponseReturnValue:
+    """Choose a new password, from the link in the reset message. Signs nobody in."""
+    if request.method == "GET":
+        negotiate(HTML)
+        token = request.args.get(config.RESET_TOKEN_QUERY)
+        if not token:
+            return _bad_link("invalid_token", INCOMPLETE_LINK, HTML, "reset.html")
+        return render_page("reset.html", form=ResetPasswordForm(token=token))
+    answer = negotiate(HTML, JSON)
+    form = _posted(ResetPasswordForm)
+    if not form.token.data:
+        return _bad_link("invalid_token", INCOMPLETE_LINK, answer, "reset.html")
+    if not form.validate():
+        return _invalid(form, answer, "reset.html")
+    try:
+        get_state().client.reset_password({"token": text(form.token), "password": text(form.password)})
+    except AcmeError as err:
+        logger.info("Password reset refused: %s", err.code)
+        if err.code in LINK_ERRORS:
+            return _bad_link(err.code, err.public_message, answer, "reset.html")
+        return _refused(err, form, answer, "reset.html")
+    if answer == JSON:
+        return {"status": "reset"}
+    return render_page("reset.html", form=None, done=True)
+
+
+@route("/verify", ["GET", "POST"])
+def verify_email() -> ResponseReturnValue:
+    """Verify an email address, from the link in the verification message.
+
+    The link opens a page with one button: mail scanners open the links of
+    the messages they check, so only the button's post uses the token.
+    """
+    if request.method == "GET":
+        negotiate(HTML)
+        token = request.args.get(config.VERIFY_TOKEN_QUERY)
+        if not token:
+            return _bad_link("invalid_token", INCOMPLETE_LINK, HTML, "verify.html")
+        return render_page("verify.html", form=VerifyEmailForm(token=token))
+    answer = negotiate(HTML, JSON)
+    form = _posted(VerifyEmailForm)
+    if not form.token.data:
+        return _bad_link("invalid_token", INCOMPLETE_LINK, answer, "verify.html")
+    if not form.validate():
+        return _invalid(form, answer, "verify.html")
+    try:
+        get_state().client.verify_email({"token": text(form.token)})
+    except AcmeError as err:
+        logger.info("Email verification refused: %s", err.code)
+        if err.code in LINK_ERRORS:
+            return _bad_link(err.code, err.public_message, answer, "verify.html")
+        return _refused(err, form, answer, "verify.html")
+    if answer == JSON:
+        return {"status": "verified"}
+    return render_page("verify.html", form=None, done=True)
+
+
+@route("/password", ["GET", "POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change the signed-in user's password. The user stays signed in, in a session with a new id."""
+    if request.method == "GET":
+        negotiate(HTML)
+        return render_page("password.html", form=ChangePasswordForm())
+    answer = negotiate(HTML, JSON)
+    form = _posted(ChangePasswordForm)
+    if not form.validate():
+        return _invalid(form, answer, "password.html")
+    try:
+        set_new_password(text(form.current_password), text(form.new_password))
+    except RefreshFailed:
+        log_out()
+        return unauthorized()
+    except InvalidCredentials:
+        # Signed in, so the service refused the current password, not the session.
+        logger.info("Password change refused: invalid_credentials")
+        return _error(answer, "password.html", "invalid_credentials", WRONG_CURRENT_PASSWORD, 400, form=form)
+    except AcmeError as err:
+        logger.info("Password change refused: %s", err.code)
+        return _refused(err, form, answer, "password.html")
+    if answer == JSON:
+        return {"status": "changed"}
+    return render_page("password.html", form=None, done=True)
 
 
 @blueprint.errorhandler(CSRFError)
@@ -163,31 +329,28 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
 
 
 @blueprint.errorhandler(BadRequest)
+@blueprint.errorhandler(MethodNotAllowed)
 @blueprint.errorhandler(NotAcceptable)
 @blueprint.errorhandler(UnsupportedMediaType)
 @blueprint.errorhandler(InternalServerError)
 def http_error(error: HTTPException) -> ResponseReturnValue:
     """A request a route cannot read or answer (400, 405, 406, 415, 500): a JSON error body for API clients.
 
-    The blueprint's handler for 400, 406, 415 and 500 (an unexpected failure,
-    which Flask has logged; the answer names nothing of it); the app's for 405
-    (raised before any blueprint is chosen) unless the app has a 405 handler of its own.
+    A 500 is an unexpected failure, which Flask has logged; the answer names nothing of it.
     """
     if wants_json():
-        return json_error(_HTTP_ERROR_CODES[error.code or 400], error.description or "", error.code or 400)
+        response = json_error(_HTTP_ERROR_CODES[error.code or 400], error.description or "", error.code or 400)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
     return error.get_response()
 
 
-def service_error(error: AcmeError) -> ResponseReturnValue:
-    """Answer a request the service failed, e.g. a refresh while it is down.
-
-    The app's handler for every route: the answer carries the error's status
-    (503 when the service is down), never the page as a signed-in user.
-    """
+@blueprint.errorhandler(AcmeError)
+def unexpected_service_error(error: AcmeError) -> ResponseReturnValue:
+    """A failure of the service that a route did not answer itself."""
     logger.warning("Identity service request failed: %s", error)
-    if wants_json():
-        return json_error(error.code, error.public_message, error.status)
-    return render_page("error.html", error.status, title="Something went wrong", message=error.public_message)
+    return service_error(error)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -220,7 +383,8 @@ def _posted(form_class: type[FormT]) -> FormT:
             raise BadRequest("The body is not a valid JSON object.")
         return from_json(form_class, data)
     if request.mimetype in FORM_TYPES:
-        return form_class()
+        form: FormT = form_class()
+        return form
     raise UnsupportedMediaType("Post a form, or JSON with Content-Type: application/json.")
 
 
@@ -245,6 +409,18 @@ def _throttled(retry_after: int, form: LoginForm, answer: str) -> ResponseReturn
 
 def _refused(error: AcmeError, form: FlaskForm, answer: str, page: str) -> ResponseReturnValue:
     """The service refused a post: the error's status, with a message that gives nothing away."""
+    return _error(answer, page, error.code, error.public_message, error.status, form=form)
+
+
+def _bad_link(code: str, message: str, answer: str, page: str) -> ResponseReturnValue:
+    """A link whose token is missing, unknown, used or expired: 400, and a page without the form."""
+    return _error(answer, page, code, message, 400, form=None)
+
+
+def _error(
+    answer: str, page: str, code: str, message: str, status: int, *, form: FlaskForm | None
+) -> ResponseReturnValue:
+    """An error as JSON, or as the page again with the message above its form."""
     if answer == JSON:
-        return json_error(error.code, error.public_message, error.status)
-    return render_page(page, error.status, form=form, error=error.public_message)
+        return json_error(code, message, status)
+    return render_page(page, status, form=form, error=message)

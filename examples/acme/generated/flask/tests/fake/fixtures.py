@@ -26,6 +26,7 @@ PEOPLE = {
     "user": ("Alan", "Jørgensen", "user pass+2&:%"),
     "disabled": ("Dana", "Scully", "disabled-pass-3"),
     "staff": ("Grace", "Hopper", "staff-pass-4"),
+    "unverified": ("Rosalind", "Franklin", "unverified-pass-5"),
 }
 
 #: Names given to a registered user the register request says nothing about.
@@ -86,9 +87,11 @@ test_settings.__test__ = False  # type: ignore[attr-defined]  # not a test, thou
 
 
 def fixture_users(spec: dict) -> list[dict]:
-    """The fixture users: an admin, a plain user, a disabled user, and staff when the spec has staff roles."""
+    """The fixture users: an admin, a plain user, a disabled user, staff when the spec has staff
+    roles, and a user whose email address is not verified yet when the spec has verify_email."""
     mapping = spec["mapping"]
     keys = ["admin", "user", "disabled"] + (["staff"] if mapping.get("staff_roles") else [])
+    keys += ["unverified"] if "verify_email" in spec["operations"] else []
     users = []
     for number, key in enumerate(keys, start=1):
         first, last, password = PEOPLE[key]
@@ -143,9 +146,15 @@ def fields_from_inputs(spec: dict, inputs: dict[str, str], places: dict[str, str
 def assemble(spec: dict, key: str, password: str | None, values: dict[str, object]) -> dict:
     """Build a user dict from its field values: the record, the canonical user, and login details."""
     record: dict = {}
-    for name, field in spec["user"].items():
-        expr.assign(record, expr.parse_pointer(field["from"]), values[name])
     mapping = spec["mapping"]
+    for name, field in spec["user"].items():
+        pointer = expr.parse_pointer(field["from"])
+        value = values[name]
+        if "transform" in field:  # the record holds what the transform turns into the value (an href for its id)
+            value = expr.unapply_transform(field["transform"], str(value))
+        expr.assign(record, pointer, value)
+        # Behind a list filter, an element the filter leaves out: an admin role in a disabled group.
+        expr.add_excluded(record, pointer, (mapping.get("admin_roles") or [FALLBACK_ADMIN_ROLE])[0])
     return {
         "key": key,
         "username": str(values[mapping["username"]]),

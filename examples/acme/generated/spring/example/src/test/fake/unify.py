@@ -83,7 +83,7 @@ def bind_request(step: Step, request: Request, path_values: dict[expr.Ref, str])
         unify_text(value, text, found, f"header {name}")
     _bind_auth(step, request, found)
     if step.json is not None:
-        unify_json(step.json, json_body(request), found)
+        unify_json(step.json, json_body(request), found, optional=step.optional_inputs)
     if step.form is not None:
         _bind_pairs(step.form, _form_body(request), found, "form field", places=True)
     return found
@@ -103,21 +103,38 @@ def unify_text(value: expr.Value, text: str, found: Bindings, where: str) -> Non
         found.bind(ref, group, where)
 
 
-def unify_json(value: expr.Value, doc: object, found: Bindings, tokens: tuple[str, ...] = ()) -> None:
-    """Match a JSON document against a described body; members the spec does not name are allowed."""
+def unify_json(
+    value: expr.Value,
+    doc: object,
+    found: Bindings,
+    tokens: tuple[str, ...] = (),
+    optional: frozenset[str] = frozenset(),
+) -> None:
+    """Match a JSON document against a described body; members the spec does not name are allowed.
+
+    A member holding an optional input must be left out when the input is
+    empty: it may be missing, but never the empty text.
+    """
     where = f"JSON body member {expr.Pointer(tokens)}" if tokens else "JSON body"
     if isinstance(value, expr.Obj):
         if not isinstance(doc, dict):
             raise Rejected(f"{where} must be an object")
         for key, item in value.items:
+            member = expr.Pointer((*tokens, key))
+            ref = item.single_ref if isinstance(item, expr.Template) else None
+            if ref is not None and ref.ns == "input" and ref.name in optional:
+                if key not in doc:
+                    continue
+                if doc[key] == "":
+                    raise Rejected(f"JSON body member {member} holds an empty optional input: leave it out")
             if key not in doc:
-                raise Rejected(f"JSON body member {expr.Pointer((*tokens, key))} is missing")
-            unify_json(item, doc[key], found, (*tokens, key))
+                raise Rejected(f"JSON body member {member} is missing")
+            unify_json(item, doc[key], found, (*tokens, key), optional)
     elif isinstance(value, expr.Arr):
         if not isinstance(doc, list) or len(doc) != len(value.items):
             raise Rejected(f"{where} must be an array of {len(value.items)} items")
         for index, item in enumerate(value.items):
-            unify_json(item, doc[index], found, (*tokens, str(index)))
+            unify_json(item, doc[index], found, (*tokens, str(index)), optional)
     elif isinstance(value, expr.Const):
         if not _same_constant(doc, value.value):
             raise Rejected(f"{where} must be {json.dumps(value.value)}")

@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -27,6 +31,7 @@ import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -65,7 +70,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The smoke cases S1-S17 against the example application over real HTTP, with Acme Identity played by the fake in
+ * The smoke cases S1-S22 against the example application over real HTTP, with Acme Identity played by the fake in
  * {@code src/test/fake}, or the real service {@code ACME_TEST_BASE_URL} names (see {@link IdentityService}). Each test
  * is named for its case.
  */
@@ -80,8 +85,8 @@ class AcmeSmokeTests {
     /** The session TTL the tests run with, and the time the clock jumps to see it pass. */
     private static final Duration TTL = Duration.ofMinutes(1);
 
-    private static final Fixture ADMIN = fixture(new Fixture("admin", "admin@example.com", "admin-pass-1",
-            "admin@example.com", """
+    private static final Fixture ADMIN = fixture(new Fixture("admin",
+            "admin@example.com", "admin-pass-1", "admin@example.com", """
             {
                 "id": "usr-0001",
                 "username": "admin@example.com",
@@ -105,8 +110,8 @@ class AcmeSmokeTests {
                 "created": "2024-03-01T09:30:00Z"
             }"""));
 
-    private static final Fixture USER = fixture(new Fixture("user", "user@example.com", "user pass+2&:%",
-            "user@example.com", """
+    private static final Fixture USER = fixture(new Fixture("user",
+            "user@example.com", "user pass+2&:%", "user@example.com", """
             {
                 "id": "usr-0002",
                 "username": "user@example.com",
@@ -128,8 +133,8 @@ class AcmeSmokeTests {
                 "created": "2024-03-02T09:30:00Z"
             }"""));
 
-    private static final Fixture DISABLED = fixture(new Fixture("disabled", "disabled@example.com", "disabled-pass-3",
-            "disabled@example.com", """
+    private static final Fixture DISABLED = fixture(new Fixture("disabled",
+            "disabled@example.com", "disabled-pass-3", "disabled@example.com", """
             {
                 "id": "usr-0003",
                 "username": "disabled@example.com",
@@ -151,8 +156,8 @@ class AcmeSmokeTests {
                 "created": "2024-03-03T09:30:00Z"
             }"""));
 
-    private static final Fixture STAFF = fixture(new Fixture("staff", "staff@example.com", "staff-pass-4",
-            "staff@example.com", """
+    private static final Fixture STAFF = fixture(new Fixture("staff",
+            "staff@example.com", "staff-pass-4", "staff@example.com", """
             {
                 "id": "usr-0004",
                 "username": "staff@example.com",
@@ -176,6 +181,29 @@ class AcmeSmokeTests {
                 "created": "2024-03-04T09:30:00Z"
             }"""));
 
+    private static final Fixture UNVERIFIED = fixture(new Fixture("unverified",
+            "unverified@example.com", "unverified-pass-5", "unverified@example.com", """
+            {
+                "id": "usr-0005",
+                "username": "unverified@example.com",
+                "email": "unverified@example.com",
+                "first_name": "Rosalind",
+                "last_name": "Franklin",
+                "roles": [
+                    "users"
+                ],
+                "active": true,
+                "is_staff": false,
+                "is_admin": false,
+                "given_name": "Rosalind",
+                "family_name": "Franklin",
+                "groups": [
+                    "users"
+                ],
+                "status": "ACTIVE",
+                "created": "2024-03-05T09:30:00Z"
+            }"""));
+
     /** The role {@code /admin} requires. */
     private static final String ADMIN_ROLE = "admins";
 
@@ -192,7 +220,7 @@ class AcmeSmokeTests {
      * values from the server-side session without the starter listing them for it. A value login extracts only to send
      * in its own later steps is not among them; against the fake, S17 also looks for every value the fake handed out.
      */
-    private static final List<String> SERVICE_SESSION_VALUES = List.of("token", "user_id");
+    private static final List<String> SERVICE_SESSION_VALUES = List.of("refresh_token", "token", "user_id");
 
     /**
      * How many characters of a secret in a row count as showing it: a cookie must not hold any such piece of a
@@ -772,6 +800,301 @@ class AcmeSmokeTests {
         }
     }
 
+    // -- S18: refresh ----------------------------------------------------------------------------------
+
+    /** Lets the cached user go stale, so that the next request asks the service. */
+    private void userCacheExpires() {
+        this.clock.advance(TTL.plusSeconds(1));
+    }
+
+    @Test
+    void s18StillSignedInAcrossSeveralAccessTokenLifetimes() throws InterruptedException {
+        this.service.tokenLifetime(1);
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        AppClient browser = browser();
+        browser.signIn(USER.username(), USER.password());
+        int logins = this.service.count("login");
+        for (int lifetime = 0; lifetime < 4; lifetime++) {
+            Thread.sleep(1_300); // the access tokens of this lifetime have expired at the fake
+            userCacheExpires();
+            assertThat(api.me().status()).as("me, after %d lifetimes", lifetime + 1).isEqualTo(200);
+            assertHtml(browser.get("/"), 200);
+        }
+        assertThat(this.service.count("refresh")).isGreaterThanOrEqualTo(2);
+        assertThat(this.service.count("login")).as("no one signed in again").isEqualTo(logins);
+    }
+
+    @Test
+    void s18ConcurrentRequestsAfterExpiryMakeOneRefresh() throws Exception {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        this.service.expireTokens(USER.key());
+        userCacheExpires();
+        int before = this.service.count("refresh");
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Callable<Integer>> requests = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                AppClient same = api.withCookies(api.cookies());
+                requests.add(() -> same.me().status());
+            }
+            for (Future<Integer> status : pool.invokeAll(requests)) {
+                assertThat(status.get()).isEqualTo(200);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        assertThat(this.service.count("refresh") - before).as("refresh calls").isEqualTo(1);
+        assertThat(api.signedIn()).isTrue();
+    }
+
+    @Test
+    void s18AFailedRefreshSignsOutCleanly() {
+        for (int status : List.of(401, 503)) {
+            AppClient api = api();
+            api.signIn(USER.username(), USER.password());
+            AppClient browser = browser();
+            browser.signIn(USER.username(), USER.password());
+            this.service.fault("refresh", Map.of("status", status));
+            this.service.expireTokens(USER.key());
+            userCacheExpires();
+            assertError(api.get("/"), 401, "unauthorized");
+            assertError(api.me(), 401, "unauthorized");
+            AppClient.Answer page = browser.get("/?tab=smoke");
+            assertThat(page.status()).as("refresh answered %d", status).isIn(302, 303);
+            assertThat(page.header("Location")).endsWith("/auth/login?next=%2F%3Ftab%3Dsmoke");
+            assertThat(browser.signedIn()).isFalse();
+            this.service.reset();
+        }
+    }
+
+    // -- S19: sign-out at the service ------------------------------------------------------------------
+
+    @Test
+    void s19SignOutEndsTheSessionAtTheService() {
+        for (AppClient client : List.of(api(), browser())) {
+            int before = this.service.sessions(USER.key());
+            client.signIn(USER.username(), USER.password());
+            assertThat(this.service.sessions(USER.key())).isEqualTo(before + 1);
+            assertThat(client.logout(true).status()).isIn(204, 303);
+            assertThat(this.service.sessions(USER.key())).as("service sessions after sign-out").isEqualTo(before);
+            assertThat(client.signedIn()).isFalse();
+        }
+    }
+
+    @Test
+    void s19SignOutFailingAtTheServiceStillSignsOutHere(CapturedOutput output) {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        String secret = serviceSessionOf(api).values().iterator().next();
+        for (Map<String, Object> fault : List.of(Map.<String, Object>of("status", 503),
+                Map.<String, Object>of("drop", true))) {
+            this.service.fault("logout", fault);
+            AppClient client = browser();
+            client.signIn(ADMIN.username(), ADMIN.password());
+            assertThat(client.logout(true).status()).isEqualTo(303);
+            assertThat(client.signedIn()).isFalse();
+            this.service.reset();
+        }
+        this.service.fault("logout", Map.of("status", 500));
+        assertThat(api.logout(true).status()).isEqualTo(204);
+        assertThat(api.signedIn()).isFalse();
+        assertThat(output.getAll()).contains("logout: ").doesNotContain(secret);
+    }
+
+    // -- S20: password reset ---------------------------------------------------------------------------
+
+    private static final String RESET_LINK = "/auth/reset?" + AcmeAuthController.RESET_TOKEN_PARAMETER + "=";
+
+    private static Map<String, String> resetFields(String token, String password, String confirm) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (token != null) {
+            fields.put("token", token);
+        }
+        fields.put("password", password);
+        fields.put("password_confirm", confirm);
+        return fields;
+    }
+
+    /** Ask for a reset as the user would, and read the token of the link the service mailed. */
+    private String resetToken(Fixture user) {
+        assertThat(api().submit("forgot", forgotFields(user), true).status()).isEqualTo(202);
+        return this.service.mailedToken(user.key(), "reset");
+    }
+
+    @Test
+    void s20PasswordResetCompletedFromTheEmailedToken() {
+        String token = resetToken(USER);
+        AppClient browser = browser();
+        AppClient.Answer link = browser.get(RESET_LINK + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        assertThat(link.header("Referrer-Policy")).as("the token stays out of Referer headers")
+            .isEqualTo("no-referrer");
+        String page = assertHtml(link, 200);
+        assertThat(page).contains("name=\"password_confirm\"", "autocomplete=\"new-password\"",
+                "value=\"" + token + "\"");
+        String changed = assertHtml(browser.submit("reset", resetFields(token, NEW_PASSWORD_S20, NEW_PASSWORD_S20),
+                true), 200);
+        assertThat(changed).contains("Your password has been changed. You can sign in now.");
+        assertThat(browser.signedIn()).as("a reset signs nobody in").isFalse();
+        api().signIn(USER.username(), NEW_PASSWORD_S20);
+        assertError(api().login(USER.username(), USER.password(), null), 401, "invalid_credentials");
+        assertError(api().submit("reset", resetFields(token, "Another-pass-1", "Another-pass-1"), true), 400,
+                "invalid_token");
+        assertThat(assertHtml(browser().submit("reset", resetFields(token, "Another-pass-1", "Another-pass-1"), true),
+                400)).contains("This link is not valid or was already used.", "href=\"/auth/forgot\"");
+    }
+
+    @Test
+    void s20PasswordResetRefusesBadTokensAndPasswords() {
+        String token = resetToken(USER);
+        AppClient api = api();
+        assertThat(assertError(api.submit("reset", resetFields(token, NEW_PASSWORD_S20, NEW_PASSWORD_S20 + "x"), true),
+                400, "invalid_input")).isEqualTo("The two passwords do not match.");
+        assertThat(assertError(api.submit("reset", resetFields(token, "short", "short"), true), 422,
+                "password_policy")).isEqualTo("Password must be at least 8 characters.");
+        assertThat(assertHtml(browser().submit("reset", resetFields(token, "short", "short"), true), 422))
+            .contains("Password must be at least 8 characters.");
+        assertThat(assertError(api.submit("reset", resetFields(null, NEW_PASSWORD_S20, NEW_PASSWORD_S20), true), 400,
+                "invalid_token")).isEqualTo(AcmeAuthController.INCOMPLETE_LINK);
+        assertHtml(browser().get("/auth/reset"), 400);
+        assertError(api.submit("reset", resetFields("made-up-token", NEW_PASSWORD_S20, NEW_PASSWORD_S20), true), 400,
+                "invalid_token");
+        this.service.expireLink(token);
+        assertError(api.submit("reset", resetFields(token, NEW_PASSWORD_S20, NEW_PASSWORD_S20), true), 400,
+                "expired_token");
+        api().signIn(USER.username(), USER.password());
+    }
+
+    /** Whatever the service says about a refused password is what the user reads (the page escapes it as text). */
+    @Test
+    void s20TheServicesOwnPasswordMessageIsShown() {
+        String token = resetToken(USER);
+        this.service.fault("reset_password", Map.of("status", 422));
+        String message = assertError(api().submit("reset", resetFields(token, NEW_PASSWORD_S20, NEW_PASSWORD_S20),
+                true), 422, "password_policy");
+        assertThat(message).isNotEqualTo("The new password does not meet the password policy.");
+        assertThat(assertHtml(browser().submit("reset", resetFields(token, NEW_PASSWORD_S20, NEW_PASSWORD_S20), true),
+                422)).contains(message);
+    }
+
+    private static final String NEW_PASSWORD_S20 = "Reset-pass-20 +&%";
+
+    // -- S21: change password --------------------------------------------------------------------------
+
+    private static final String NEW_PASSWORD_S21 = "Changed-pass-21 +&%";
+
+    private static Map<String, String> passwordFields(String current, String password, String confirm) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("current_password", current);
+        fields.put("new_password", password);
+        fields.put("new_password_confirm", confirm);
+        return fields;
+    }
+
+    @Test
+    void s21ChangePasswordNeedsASignedInUser() {
+        AppClient.Answer page = browser().get("/auth/password");
+        assertThat(page.status()).isIn(302, 303);
+        assertThat(page.header("Location")).endsWith("/auth/login?next=%2Fauth%2Fpassword");
+        assertError(api().submit("password", passwordFields(USER.password(), NEW_PASSWORD_S21, NEW_PASSWORD_S21),
+                true), 401, "unauthorized");
+        api().signIn(USER.username(), USER.password());
+    }
+
+    @Test
+    void s21ChangePassword() {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        String wrong = USER.password() + "-wrong";
+        Map<String, String> wrongCurrent = passwordFields(wrong, NEW_PASSWORD_S21, NEW_PASSWORD_S21);
+        assertThat(assertError(api.submit("password", wrongCurrent, true), 400, "invalid_credentials"))
+            .isEqualTo("Your current password is not correct.");
+        assertError(api.submit("password", passwordFields(USER.password(), NEW_PASSWORD_S21, "other"), true), 400,
+                "invalid_input");
+        assertError(api.submit("password", passwordFields(USER.password(), "short", "short"), true), 422,
+                "password_policy");
+        Map<String, String> before = api.cookies();
+        AppClient.Answer changed = api.submit("password",
+                passwordFields(USER.password(), NEW_PASSWORD_S21, NEW_PASSWORD_S21), true);
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.json()).isEqualTo(JSON.readTree("{\"status\": \"changed\"}"));
+        assertThat(api.signedIn()).as("still signed in").isTrue();
+        assertThat(api.withCookies(before).signedIn()).as("the session id from before").isFalse();
+        api().signIn(USER.username(), NEW_PASSWORD_S21);
+        assertError(api().login(USER.username(), USER.password(), null), 401, "invalid_credentials");
+        AppClient browser = browser();
+        browser.signIn(USER.username(), NEW_PASSWORD_S21);
+        assertThat(assertHtml(browser.get("/auth/password"), 200)).contains("autocomplete=\"current-password\"",
+                "autocomplete=\"new-password\"");
+        assertThat(assertHtml(browser.submit("password", passwordFields(NEW_PASSWORD_S21, USER.password(),
+                USER.password()), true), 200)).contains("Your password has been changed.");
+        assertThat(browser.signedIn()).isTrue();
+    }
+
+    @Test
+    void s21ChangingThePasswordRenewsAnExpiredSessionOrSignsOut() {
+        AppClient api = api();
+        api.signIn(USER.username(), USER.password());
+        this.service.expireTokens(USER.key());
+        int refreshes = this.service.count("refresh");
+        Map<String, String> fields = passwordFields(USER.password(), NEW_PASSWORD_S21, NEW_PASSWORD_S21);
+        assertThat(api.submit("password", fields, true).status()).isEqualTo(200);
+        assertThat(this.service.count("refresh") - refreshes).as("refresh calls").isEqualTo(1);
+        assertThat(api.signedIn()).isTrue();
+        api().signIn(USER.username(), NEW_PASSWORD_S21);
+        AppClient other = api();
+        other.signIn(USER.username(), NEW_PASSWORD_S21);
+        this.service.expireTokens(USER.key());
+        this.service.fault("refresh", Map.of("status", 401));
+        Map<String, String> back = passwordFields(NEW_PASSWORD_S21, USER.password(), USER.password());
+        assertError(other.submit("password", back, true), 401, "unauthorized");
+        assertThat(other.signedIn()).as("signed out when the session could not be renewed").isFalse();
+    }
+
+    // -- S22: unverified accounts ----------------------------------------------------------------------
+
+    private static final String VERIFY_FIRST = "Verify your email address first: use the link we sent you.";
+
+    @Test
+    void s22UnverifiedAccountGetsItsOwnMessage() {
+        Assumptions.assumeTrue(this.service.steerable() || IdentityService.testUser("unverified").isPresent(),
+                "needs an unverified test user");
+        assertThat(assertError(api().login(UNVERIFIED.username(), UNVERIFIED.password(), null), 403, "unverified"))
+            .isEqualTo(VERIFY_FIRST);
+        AppClient browser = browser();
+        assertThat(assertHtml(browser.login(UNVERIFIED.username(), UNVERIFIED.password(), null), 403))
+            .contains(VERIFY_FIRST);
+        assertThat(browser.signedIn()).isFalse();
+        String token = this.service.mailedToken(UNVERIFIED.key(), "verify");
+        String link = "/auth/verify?" + AcmeAuthController.VERIFY_TOKEN_PARAMETER + "="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        AppClient.Answer opened = browser.get(link);
+        assertThat(opened.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(assertHtml(opened, 200)).contains("Verify my email address");
+        assertError(api().login(UNVERIFIED.username(), UNVERIFIED.password(), null), 403, "unverified");
+        AppClient.Answer verified = api().submit("verify", Map.of("token", token), true);
+        assertThat(verified.status()).isEqualTo(200);
+        assertThat(verified.json()).isEqualTo(JSON.readTree("{\"status\": \"verified\"}"));
+        api().signIn(UNVERIFIED.username(), UNVERIFIED.password());
+        assertError(api().submit("verify", Map.of("token", token), true), 400, "invalid_token");
+        assertThat(assertHtml(browser().submit("verify", Map.of("token", token), true), 400))
+            .contains("This link is not valid or was already used.");
+    }
+
+    @Test
+    void s22VerifyLinksWithoutAUsableToken() {
+        assertHtml(browser().get("/auth/verify"), 400);
+        assertThat(assertError(api().submit("verify", Map.of(), true), 400, "invalid_token"))
+            .isEqualTo(AcmeAuthController.INCOMPLETE_LINK);
+        String token = this.service.mailedToken(UNVERIFIED.key(), "verify");
+        this.service.expireLink(token);
+        assertError(api().submit("verify", Map.of("token", token), true), 400, "expired_token");
+        String page = assertHtml(browser().submit("verify", Map.of("token", "made-up-token"), true), 400);
+        assertThat(page).contains("This link is not valid or was already used.");
+    }
+
     // -- the rest of the HTTP contract ------------------------------------------------------------------
 
     /** What axios and jQuery's {@code getJSON} send: API clients on every route, guards included. */
@@ -829,6 +1152,37 @@ class AcmeSmokeTests {
             AppClient.Answer answer = client.postForm(login + "?" + csrf.field() + "=not-the-token", fields);
             assertThat(answer.status()).as("the body's token counts").isEqualTo(client.isBrowser() ? 303 : 200);
         }
+    }
+
+    /**
+     * Sign-in reads the username, the password and {@code next} from the body only: a query string (a link anyone can
+     * send, which also lands in logs and history) neither fills a missing field nor replaces one the form has.
+     */
+    @Test
+    void loginReadsItsFieldsFromTheBodyNeverTheQueryString() {
+        String credentials = "?username=" + URLEncoder.encode(USER.username(), StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(USER.password(), StandardCharsets.UTF_8);
+        for (AppClient client : List.of(api(), browser())) {
+            AppClient.Answer fromQuery = client.submitTo(client.route("login") + credentials, Map.of(), client.csrf());
+            if (client.isBrowser()) {
+                assertHtml(fromQuery, 400);
+            }
+            else {
+                assertError(fromQuery, 400, "invalid_input");
+            }
+            assertThat(client.signedIn()).as("credentials in the query string sign no one in").isFalse();
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("username", USER.username());
+            fields.put("password", USER.password() + "-wrong");
+            AppClient.Answer overridden = client.submitTo(client.route("login") + credentials, fields, client.csrf());
+            assertThat(overridden.status()).as("the body's password counts").isEqualTo(401);
+            assertThat(client.signedIn()).isFalse();
+        }
+        AppClient browser = browser();
+        Map<String, String> fields = Map.of("username", USER.username(), "password", USER.password());
+        AppClient.Answer answer = browser.submitTo(browser.route("login") + "?next=%2Fadmin", fields, browser.csrf());
+        assertThat(answer.status()).isEqualTo(303);
+        assertThat(answer.header("Location")).as("next from the query string of a post").isEqualTo("/");
     }
 
     @Test

@@ -134,15 +134,20 @@ final class AppClient {
     }
 
     Answer submit(String route, Map<String, String> fields, Csrf csrf) {
+        return submitTo(route(route), fields, csrf);
+    }
+
+    /** POST to a path exactly as given (a query string included) the way this client posts. */
+    Answer submitTo(String path, Map<String, String> fields, Csrf csrf) {
         if (this.browser) {
             Map<String, String> data = new LinkedHashMap<>(fields);
             if (csrf != null) {
                 data.put(csrf.field(), csrf.token());
             }
-            return send("POST", route(route), "application/x-www-form-urlencoded", form(data), Map.of());
+            return send("POST", path, "application/x-www-form-urlencoded", form(data), Map.of());
         }
         Map<String, String> headers = (csrf != null) ? Map.of(csrf.header(), csrf.token()) : Map.of();
-        return send("POST", route(route), JSON_TYPE, JSON.writeValueAsString(fields), headers);
+        return send("POST", path, JSON_TYPE, JSON.writeValueAsString(fields), headers);
     }
 
     /** POST a form to a path exactly as given (a query string included), asking as this client asks. */

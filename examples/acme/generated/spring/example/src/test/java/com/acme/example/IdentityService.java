@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -265,6 +266,59 @@ final class IdentityService {
             values.add(item.path("value").asString());
         }
         return values;
+    }
+
+    /**
+     * Make the access tokens the fake issues from now on expire after this long (a reset restores its default).
+     * @param seconds their lifetime
+     */
+    void tokenLifetime(int seconds) {
+        call("POST", "tokens", Map.of("ttl", seconds));
+    }
+
+    /**
+     * Make a user's current access tokens expire now.
+     * @param key the fixture user's key, such as {@code user}
+     */
+    void expireTokens(String key) {
+        call("POST", "users/" + key + "/expire", null);
+    }
+
+    /**
+     * How many service sessions a user has open at the fake.
+     * @param key the fixture user's key
+     * @return the count
+     */
+    int sessions(String key) {
+        JsonNode count = call("GET", "sessions", null).get(key);
+        return (count == null) ? 0 : count.intValue();
+    }
+
+    /**
+     * The token of the newest mail the fake sent a user.
+     * @param key the fixture user's key
+     * @param kind {@code reset} or {@code verify}
+     * @return the token its link carries
+     */
+    String mailedToken(String key, String kind) {
+        String token = null;
+        for (JsonNode mail : call("GET", "outbox", null).values()) {
+            if (key.equals(mail.path("user").asString()) && kind.equals(mail.path("kind").asString())) {
+                token = mail.path("token").asString();
+            }
+        }
+        if (token == null) {
+            throw new AssertionError("the fake sent " + key + " no " + kind + " mail");
+        }
+        return token;
+    }
+
+    /**
+     * Make the token of a mailed link expire: its next use is {@code expired_token}.
+     * @param token the token
+     */
+    void expireLink(String token) {
+        call("POST", "tokens/" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "/expire", null);
     }
 
     /** A control endpoint of the fake; a test that needs one is skipped when the service is a real one. */

@@ -2,6 +2,7 @@ package com.acme.auth;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serial;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,8 +23,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -55,7 +58,7 @@ import com.acme.auth.AcmeServiceException.UserNotFound;
 
 /**
  * The integration's routes under {@code acme.route-prefix} ({@code /auth} by default): login, logout, me,
- * csrf, register, forgot.
+ * csrf, register, forgot, reset, verify, password.
  * <p>
  * Each route answers browsers with pages and API clients with JSON, as {@code Accept} asks. Posts come as forms with
  * the CSRF field, or as JSON ({@code Content-Type: application/json}) with the CSRF header; {@code GET csrf} tells
@@ -77,6 +80,19 @@ public class AcmeAuthController {
     /** What a sign-in refused by the throttle is told, whether or not the account exists. */
     public static final String TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later.";
 
+    /** What a link without its token is told. */
+    public static final String INCOMPLETE_LINK =
+            "This link is incomplete. Use the link in the email, or ask for a new one.";
+
+    /** What a form whose two new passwords differ is told; the service is not asked. */
+    public static final String PASSWORDS_DIFFER = "The two passwords do not match.";
+
+    /** The query parameter of the reset link in the service's email that holds the token. */
+    public static final String RESET_TOKEN_PARAMETER = "token";
+
+    /** The query parameter of the verification link in the service's email that holds the token. */
+    public static final String VERIFY_TOKEN_PARAMETER = "token";
+
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
     /** The largest JSON body read. */
@@ -94,6 +110,15 @@ public class AcmeAuthController {
 
     private static final List<FormField> FORGOT_FIELDS = List.of(
             new FormField("email", "Email", "email", "email"));
+
+    private static final List<FormField> RESET_FIELDS = List.of(
+            new FormField("password", "New password", "password", "new-password"),
+            new FormField("password_confirm", "New password, again", "password", "new-password"));
+
+    private static final List<FormField> PASSWORD_FIELDS = List.of(
+            new FormField("current_password", "Current password", "password", "current-password"),
+            new FormField("new_password", "New password", "password", "new-password"),
+            new FormField("new_password_confirm", "New password, again", "password", "new-password"));
 
     private static final Log logger = LogFactory.getLog(AcmeAuthController.class);
 
@@ -113,6 +138,8 @@ public class AcmeAuthController {
 
     private final AcmePages pages;
 
+    private final AcmeSessionRefresher refresher;
+
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
     /**
@@ -124,10 +151,12 @@ public class AcmeAuthController {
      * @param csrfTokens the CSRF tokens of the integration's security filter chain
      * @param throttle limits failed sign-ins
      * @param pages renders the pages
+     * @param refresher renews the service session when changing the password finds it expired
      */
     public AcmeAuthController(AcmeProperties properties, AcmeClient client,
             AuthenticationManager authenticationManager, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, AcmeLoginThrottle throttle, AcmePages pages) {
+            CsrfTokenRepository csrfTokens, AcmeLoginThrottle throttle, AcmePages pages,
+            AcmeSessionRefresher refresher) {
         this.properties = properties;
         this.client = client;
         this.authenticationManager = authenticationManager;
@@ -139,6 +168,7 @@ public class AcmeAuthController {
         this.logoutHandler = new CompositeLogoutHandler(new CsrfLogoutHandler(csrfTokens), signOut);
         this.throttle = throttle;
         this.pages = pages;
+        this.refresher = refresher;
     }
 
     // -- login ----------------------------------------------------------------------------------------
@@ -233,6 +263,8 @@ public class AcmeAuthController {
 
     /**
      * Sign out: a POST with the CSRF token, so no link or image can sign anyone out.
+     * The service session ends at the service first; when that fails, the failure is logged and the user is signed
+     * out here all the same.
      * @param request the request
      * @param response the response
      * @return 204 for API clients, a redirect to the login page for browsers
@@ -240,7 +272,16 @@ public class AcmeAuthController {
     @PostMapping("/logout")
     public ModelAndView logout(HttpServletRequest request, HttpServletResponse response) {
         Negotiation.Answer answer = answerOrRefuse(request);
-        this.logoutHandler.logout(request, response, this.holder.getContext().getAuthentication());
+        Authentication authentication = this.holder.getContext().getAuthentication();
+        if (authentication instanceof AcmeAuthenticationToken token) {
+            try {
+                this.client.logout(token.getServiceSession());
+            }
+            catch (AcmeServiceException ex) {
+                logger.warn("Ending the service session failed (logout: " + ex.getCode() + "); signed out here anyway");
+            }
+        }
+        this.logoutHandler.logout(request, response, authentication);
         if (answer == Negotiation.Answer.JSON) {
             return JsonAnswers.answer(HttpStatus.NO_CONTENT, null);
         }
@@ -369,6 +410,287 @@ public class AcmeAuthController {
         return this.pages.page(this.properties.getPages().getForgot(), request, HttpStatus.OK, model);
     }
 
+    // -- reset password -------------------------------------------------------------------------------
+
+    /**
+     * The page the reset link in the service's email opens: the new password, twice.
+     * @param token the link's token; the page says when it is missing
+     * @param request the request
+     * @param response the response, which keeps the token out of {@code Referer} headers
+     * @return the page
+     */
+    @GetMapping(path = "/reset", produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView resetPage(@RequestParam(name = RESET_TOKEN_PARAMETER, required = false) String token,
+            HttpServletRequest request, HttpServletResponse response) {
+        noReferrer(response);
+        Map<String, Object> model = linkModel(RESET_FIELDS, Map.of(), Map.of(), token);
+        if (!isToken(token)) {
+            return linkRefused(Negotiation.Answer.HTML, request, this.properties.getPages().getReset(), model);
+        }
+        return this.pages.page(this.properties.getPages().getReset(), request, HttpStatus.OK, model);
+    }
+
+    /**
+     * Set a new password with the token of the reset link; signs nobody in.
+     * @param request the request: a form, or JSON {@code {"token", "password", "password_confirm"}}
+     * @return JSON {@code {"status": "reset"}}, or the page that says so; the error otherwise
+     */
+    @PostMapping("/reset")
+    public ModelAndView reset(HttpServletRequest request) {
+        Negotiation.Answer answer = answerOrRefuse(request);
+        String page = this.properties.getPages().getReset();
+        Map<String, String> values = read(request, RESET_FIELDS, "token");
+        String token = values.get("token");
+        if (!isToken(token)) {
+            return linkRefused(answer, request, page, linkModel(RESET_FIELDS, values, Map.of(), null));
+        }
+        Map<String, String> problems = check(values, RESET_FIELDS);
+        if (!problems.isEmpty()) {
+            return invalid(answer, request, problems, linkModel(RESET_FIELDS, values, problems, token));
+        }
+        if (!values.get("password").equals(values.get("password_confirm"))) {
+            return passwordsDiffer(answer, request, page, linkModel(RESET_FIELDS, values, Map.of(), token));
+        }
+        try {
+            this.client.resetPassword(Map.of("token", token, "password", values.get("password")));
+        }
+        catch (AcmeServiceException ex) {
+            logger.info("Password reset refused (reset_password: " + ex.getCode() + ")");
+            Map<String, Object> model = linkModel(RESET_FIELDS, values, Map.of(), token);
+            model.put("error", ex.getPublicMessage());
+            model.put("linkRefused", isLinkRefusal(ex));
+            return refused(answer, request, ex, page, model);
+        }
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatus.OK, Map.of("status", "reset"));
+        }
+        Map<String, Object> model = linkModel(RESET_FIELDS, Map.of(), Map.of(), null);
+        model.put("done", true);
+        model.put("notice", "Your password has been changed. You can sign in now.");
+        return this.pages.page(page, request, HttpStatus.OK, model);
+    }
+
+    // -- verify email ---------------------------------------------------------------------------------
+
+    /**
+     * The page the verification link in the service's email opens: one button that verifies. Opening the link
+     * verifies nothing, since mail scanners open links to look at them.
+     * @param token the link's token; the page says when it is missing
+     * @param request the request
+     * @param response the response, which keeps the token out of {@code Referer} headers
+     * @return the page
+     */
+    @GetMapping(path = "/verify", produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView verifyPage(@RequestParam(name = VERIFY_TOKEN_PARAMETER, required = false) String token,
+            HttpServletRequest request, HttpServletResponse response) {
+        noReferrer(response);
+        Map<String, Object> model = linkModel(List.of(), Map.of(), Map.of(), token);
+        if (!isToken(token)) {
+            return linkRefused(Negotiation.Answer.HTML, request, this.properties.getPages().getVerify(), model);
+        }
+        return this.pages.page(this.properties.getPages().getVerify(), request, HttpStatus.OK, model);
+    }
+
+    /**
+     * Verify the email address with the token of the verification link.
+     * @param request the request: a form, or JSON {@code {"token"}}
+     * @return JSON {@code {"status": "verified"}}, or the page that says so; the error otherwise
+     */
+    @PostMapping("/verify")
+    public ModelAndView verify(HttpServletRequest request) {
+        Negotiation.Answer answer = answerOrRefuse(request);
+        String page = this.properties.getPages().getVerify();
+        String token = read(request, List.of(), "token").get("token");
+        if (!isToken(token)) {
+            return linkRefused(answer, request, page, linkModel(List.of(), Map.of(), Map.of(), null));
+        }
+        try {
+            this.client.verifyEmail(Map.of("token", token));
+        }
+        catch (AcmeServiceException ex) {
+            logger.info("Email verification refused (verify_email: " + ex.getCode() + ")");
+            Map<String, Object> model = linkModel(List.of(), Map.of(), Map.of(), token);
+            model.put("error", ex.getPublicMessage());
+            model.put("linkRefused", isLinkRefusal(ex));
+            return refused(answer, request, ex, page, model);
+        }
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatus.OK, Map.of("status", "verified"));
+        }
+        Map<String, Object> model = linkModel(List.of(), Map.of(), Map.of(), null);
+        model.put("done", true);
+        model.put("notice", "Your email address is verified. You can sign in now.");
+        return this.pages.page(page, request, HttpStatus.OK, model);
+    }
+
+    /**
+     * The page's address holds the link's token: the browser must not send it on as {@code Referer}, e.g. to a logo
+     * at another site.
+     */
+    private static void noReferrer(HttpServletResponse response) {
+        response.setHeader("Referrer-Policy", "no-referrer");
+    }
+
+    /** Whether a link's token is there at all (the service says whether it is valid). */
+    private static boolean isToken(String token) {
+        return token != null && !token.isBlank() && token.length() <= MAX_INPUT_LENGTH;
+    }
+
+    /** Whether the service refused the link's token, which a new link replaces. */
+    private static boolean isLinkRefusal(AcmeServiceException ex) {
+        return "invalid_token".equals(ex.getCode()) || "expired_token".equals(ex.getCode());
+    }
+
+    /** The model of a page an emailed link opens: a form page's, with the link's token. */
+    private static Map<String, Object> linkModel(List<FormField> fields, Map<String, String> values,
+            Map<String, String> problems, String token) {
+        Map<String, Object> model = formModel(fields, values, problems, null);
+        model.put("token", token);
+        model.put("linkRefused", false);
+        model.put("done", false);
+        return model;
+    }
+
+    /** A link without its token: 400 {@code invalid_token}, and no form, since there is nothing to send. */
+    private ModelAndView linkRefused(Negotiation.Answer answer, HttpServletRequest request, String page,
+            Map<String, Object> model) {
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatus.BAD_REQUEST, JsonAnswers.error("invalid_token", INCOMPLETE_LINK));
+        }
+        model.put("error", INCOMPLETE_LINK);
+        model.put("linkRefused", true);
+        return this.pages.page(page, request, HttpStatus.BAD_REQUEST, model);
+    }
+
+    // -- change password ------------------------------------------------------------------------------
+
+    /**
+     * The page that changes the signed-in user's password; the routes' security filter chain sends everyone else to
+     * sign in first.
+     * @param request the request
+     * @return the page
+     */
+    @GetMapping(path = "/password", produces = MediaType.TEXT_HTML_VALUE)
+    public ModelAndView passwordPage(HttpServletRequest request) {
+        return this.pages.page(this.properties.getPages().getPassword(), request, HttpStatus.OK,
+                passwordModel(Map.of(), Map.of(), null));
+    }
+
+    /**
+     * Change the signed-in user's password. The user stays signed in, in a session with a new id.
+     * @param request the request: a form, or JSON {@code {"current_password", "new_password", "new_password_confirm"}}
+     * @param response the response, which gets the session's new cookie
+     * @return JSON {@code {"status": "changed"}}, or the page that says so; the error otherwise
+     */
+    @PostMapping("/password")
+    public ModelAndView changePassword(HttpServletRequest request, HttpServletResponse response) {
+        Negotiation.Answer answer = answerOrRefuse(request);
+        if (!(this.holder.getContext().getAuthentication() instanceof AcmeAuthenticationToken token)) {
+            // the routes' chain requires a signed-in user here: an application's own chain may not
+            throw new AuthenticationCredentialsNotFoundException("Sign in to change the password");
+        }
+        String page = this.properties.getPages().getPassword();
+        Map<String, String> values = read(request, PASSWORD_FIELDS);
+        Map<String, String> problems = check(values, PASSWORD_FIELDS);
+        if (!problems.isEmpty()) {
+            return invalid(answer, request, problems, passwordModel(values, problems, null));
+        }
+        if (!values.get("new_password").equals(values.get("new_password_confirm"))) {
+            return passwordsDiffer(answer, request, page, passwordModel(values, Map.of(), null));
+        }
+        Map<String, String> input = Map.of("current_password", values.get("current_password"), "new_password",
+                values.get("new_password"));
+        AcmeServiceSession session = token.getServiceSession();
+        try {
+            try {
+                this.client.changePassword(session, input);
+            }
+            catch (AcmeServiceException.Expired ex) {
+                session = renewForPasswordChange(session);
+                this.client.changePassword(session, input);
+            }
+        }
+        catch (SignedOut ex) {
+            logger.info("Signed out a user whose session could not be renewed (refresh: " + ex.getCode() + ")");
+            this.logoutHandler.logout(request, response, token);
+            throw new CredentialsExpiredException("The session has ended: sign in again", ex.getCause());
+        }
+        catch (AcmeServiceException.InvalidCredentials ex) {
+            logger.info("Password change refused (change_password: " + ex.getCode() + ")");
+            return answerError(answer, request, page, passwordModel(values, Map.of(), null), HttpStatus.BAD_REQUEST,
+                    "invalid_credentials", "Your current password is not correct.");
+        }
+        catch (AcmeServiceException ex) {
+            logger.info("Password change refused (change_password: " + ex.getCode() + ")");
+            return refused(answer, request, ex, page, passwordModel(values, Map.of(), ex.getPublicMessage()));
+        }
+        // a new session id for the new password; the session keeps its values (and its CSRF token)
+        request.changeSessionId();
+        if (!session.equals(token.getServiceSession())) {
+            SecurityContext context = this.holder.createEmptyContext();
+            context.setAuthentication(
+                    new AcmeAuthenticationToken(token.getPrincipal(), session, token.getLoadedAt()));
+            this.holder.setContext(context);
+            this.securityContextRepository.saveContext(context, request, response);
+        }
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(HttpStatus.OK, Map.of("status", "changed"));
+        }
+        Map<String, Object> model = passwordModel(Map.of(), Map.of(), null);
+        model.put("done", true);
+        model.put("notice", "Your password has been changed.");
+        return this.pages.page(page, request, HttpStatus.OK, model);
+    }
+
+    private static Map<String, Object> passwordModel(Map<String, String> values, Map<String, String> problems,
+            String error) {
+        Map<String, Object> model = formModel(PASSWORD_FIELDS, values, problems, error);
+        model.put("done", false);
+        return model;
+    }
+
+    /** Renew an expired service session; when the service refuses, the user is signed out. */
+    private AcmeServiceSession renewForPasswordChange(AcmeServiceSession session) {
+        try {
+            return this.refresher.refresh(session);
+        }
+        catch (AcmeServiceException ex) {
+            throw new SignedOut(ex);
+        }
+    }
+
+    /** The service session could not be renewed while changing the password. */
+    private static final class SignedOut extends RuntimeException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        SignedOut(AcmeServiceException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        String getCode() {
+            return ((AcmeServiceException) getCause()).getCode();
+        }
+
+    }
+
+    /** Two new passwords that differ: 400 {@code invalid_input}, before asking the service. */
+    private ModelAndView passwordsDiffer(Negotiation.Answer answer, HttpServletRequest request, String page,
+            Map<String, Object> model) {
+        return answerError(answer, request, page, model, HttpStatus.BAD_REQUEST, "invalid_input", PASSWORDS_DIFFER);
+    }
+
+    /** An error as JSON, or as the page again with the message. */
+    private ModelAndView answerError(Negotiation.Answer answer, HttpServletRequest request, String page,
+            Map<String, Object> model, HttpStatus status, String code, String message) {
+        if (answer == Negotiation.Answer.JSON) {
+            return JsonAnswers.answer(status, JsonAnswers.error(code, message));
+        }
+        model.put("error", message);
+        return this.pages.page(page, request, status, model);
+    }
+
     // -- helpers --------------------------------------------------------------------------------------
 
     /**
@@ -408,7 +730,10 @@ public class AcmeAuthController {
         return answer;
     }
 
-    /** The fields of a post, from a form or a JSON object; absent fields are left out. */
+    /**
+     * The fields of a post, from a form's body or a JSON object, never from the query string; absent fields are left
+     * out.
+     */
     private static Map<String, String> read(HttpServletRequest request, List<FormField> fields, String... extra) {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(fields.stream().map(FormField::getName).toList());
@@ -428,8 +753,9 @@ public class AcmeAuthController {
             return values;
         }
         if (Negotiation.isForm(request)) {
+            BodyParameters body = new BodyParameters(request);
             for (String name : names) {
-                String value = request.getParameter(name);
+                String value = body.getParameter(name);
                 if (value != null) {
                     values.put(name, value);
                 }
@@ -507,6 +833,15 @@ public class AcmeAuthController {
         if (uri.endsWith("/forgot")) {
             return this.properties.getPages().getForgot();
         }
+        if (uri.endsWith("/reset")) {
+            return this.properties.getPages().getReset();
+        }
+        if (uri.endsWith("/verify")) {
+            return this.properties.getPages().getVerify();
+        }
+        if (uri.endsWith("/password")) {
+            return this.properties.getPages().getPassword();
+        }
         return this.properties.getPages().getLogin();
     }
 
@@ -543,12 +878,16 @@ public class AcmeAuthController {
 
         /** Whether the service refused the credentials, which the throttle counts; a service failure is not. */
         boolean countsAsFailure() {
-            return "invalid_credentials".equals(this.code) || "account_disabled".equals(this.code);
+            return "invalid_credentials".equals(this.code) || "account_disabled".equals(this.code)
+                    || "unverified".equals(this.code);
         }
 
         static Refusal of(AuthenticationException ex) {
             if (ex instanceof DisabledException) {
                 return new Refusal(HttpStatus.FORBIDDEN, "account_disabled", "This account is disabled.");
+            }
+            if (ex instanceof AcmeAuthenticationProvider.UnverifiedException) {
+                return new Refusal(HttpStatus.FORBIDDEN, "unverified", ex.getMessage());
             }
             if (ex instanceof AuthenticationServiceException
                     && ex.getCause() instanceof AcmeServiceException cause) {

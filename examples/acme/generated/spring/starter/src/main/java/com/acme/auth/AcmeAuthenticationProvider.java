@@ -1,10 +1,10 @@
 package com.acme.auth;
-
+import java.io.Serial;
 import java.time.Clock;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
+import org.springframework.security.authentication.AccountStatusException;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -15,13 +15,15 @@ import org.springframework.security.core.AuthenticationException;
 
 import com.acme.auth.AcmeServiceException.AccountDisabled;
 import com.acme.auth.AcmeServiceException.InvalidCredentials;
+import com.acme.auth.AcmeServiceException.Unverified;
 import com.acme.auth.AcmeServiceException.UserNotFound;
 
 /**
  * Signs a username and password in at Acme Identity, then fetches the user.
  * <p>
  * A wrong username and a wrong password fail alike ({@link BadCredentialsException}); a disabled account fails with
- * {@link DisabledException}; a service that is down, slow or confused fails closed with an
+ * {@link DisabledException}; an account whose email address is not verified yet with
+ * {@link UnverifiedException}; a service that is down, slow or confused fails closed with an
  * {@link AuthenticationServiceException} whose cause is the {@link AcmeServiceException}. Nothing here logs the
  * password.
  */
@@ -68,6 +70,10 @@ public class AcmeAuthenticationProvider implements AuthenticationProvider {
             logger.debug("Sign-in refused: " + ex.getCode());
             throw new DisabledException("This account is disabled.", ex);
         }
+        catch (Unverified ex) {
+            logger.debug("Sign-in refused: " + ex.getCode());
+            throw new UnverifiedException(ex.getPublicMessage(), ex);
+        }
         catch (AcmeServiceException ex) {
             logger.warn("Sign-in failed: " + ex.getMessage());
             throw new AuthenticationServiceException(ex.getPublicMessage(), ex);
@@ -77,6 +83,23 @@ public class AcmeAuthenticationProvider implements AuthenticationProvider {
     @Override
     public boolean supports(Class<?> authentication) {
         return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    /** The account's email address is not verified yet: the user must follow the link the service sent first. */
+    public static class UnverifiedException extends AccountStatusException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * A sign-in refused until the email address is verified.
+         * @param message what the user is told
+         * @param cause the service's refusal
+         */
+        public UnverifiedException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
     }
 
 }

@@ -31,7 +31,6 @@ import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
@@ -51,12 +50,14 @@ import org.springframework.web.servlet.ViewResolver;
  * when the application defines a {@link SecurityFilterChain} of its own, which then adds
  * {@code .with(AcmeSecurityConfigurer.acme(), Customizer.withDefaults())}. Every other bean backs off when the
  * application defines one of the same type.
+ * <p>
+ * It does not enable web security itself: Spring Boot's security auto-configuration does that, unless the application
+ * does with an {@code @EnableWebSecurity} of its own.
  */
 @AutoConfiguration(before = { SecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
         ServletWebSecurityAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(AcmeProperties.class)
-@EnableWebSecurity
 public class AcmeAutoConfiguration {
 
     /** The name of the security filter chain of the integration's own routes. */
@@ -79,6 +80,12 @@ public class AcmeAutoConfiguration {
     public AcmeAuthenticationProvider acmeAuthenticationProvider(AcmeClient client,
             ObjectProvider<Clock> clock) {
         return new AcmeAuthenticationProvider(client, clock.getIfUnique(Clock::systemUTC));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AcmeSessionRefresher acmeSessionRefresher(AcmeClient client) {
+        return new AcmeSessionRefresher(client);
     }
 
     @Bean
@@ -140,11 +147,12 @@ public class AcmeAutoConfiguration {
     public AcmeAuthController acmeAuthController(AcmeProperties properties,
             AcmeClient client, AcmeAuthenticationProvider provider,
             ObjectProvider<AuthenticationEventPublisher> events, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, AcmeLoginThrottle throttle, AcmePages pages) {
+            CsrfTokenRepository csrfTokens, AcmeLoginThrottle throttle, AcmePages pages,
+            AcmeSessionRefresher refresher) {
         ProviderManager authenticationManager = new ProviderManager(provider);
         events.ifUnique(authenticationManager::setAuthenticationEventPublisher);
         return new AcmeAuthController(properties, client, authenticationManager, securityContextRepository,
-                csrfTokens, throttle, pages);
+                csrfTokens, throttle, pages, refresher);
     }
 
     /**
@@ -158,7 +166,10 @@ public class AcmeAutoConfiguration {
             .whenHasName(() -> environment.getProperty("server.servlet.session.cookie.name", "JSESSIONID"));
     }
 
-    /** The integration's routes: open to everyone, with CSRF protection and the signed-in user kept current. */
+    /**
+     * The integration's routes: open to everyone (changing the password to signed-in users), with CSRF protection
+     * and the signed-in user kept current.
+     */
     @Bean(name = ROUTES_FILTER_CHAIN)
     @Order(ROUTES_FILTER_CHAIN_ORDER)
     @ConditionalOnMissingBean(name = ROUTES_FILTER_CHAIN)
@@ -166,7 +177,10 @@ public class AcmeAutoConfiguration {
             AcmeProperties properties, CsrfTokenRepository csrfTokens, CsrfTokenRequestHandler csrfRequests,
             SecurityContextRepository securityContextRepository) {
         http.securityMatcher(properties.getRoutePrefix() + "/**")
-            .authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+            .authorizeHttpRequests((requests) -> requests
+                // changing the password needs a signed-in user (anyone else is sent to sign in first)
+                .requestMatchers(properties.getRoutePrefix() + "/password").authenticated()
+                .anyRequest().permitAll())
             .csrf((csrf) -> csrf.csrfTokenRepository(csrfTokens).csrfTokenRequestHandler(csrfRequests))
             .securityContext((context) -> context.securityContextRepository(securityContextRepository))
             .logout(AbstractHttpConfigurer::disable)

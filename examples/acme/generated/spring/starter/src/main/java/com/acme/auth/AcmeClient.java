@@ -19,10 +19,16 @@ import tools.jackson.databind.node.ObjectNode;
 
 import com.acme.auth.AcmeServiceException.AccountDisabled;
 import com.acme.auth.AcmeServiceException.Conflict;
+import com.acme.auth.AcmeServiceException.Expired;
+import com.acme.auth.AcmeServiceException.ExpiredToken;
 import com.acme.auth.AcmeServiceException.InvalidCredentials;
 import com.acme.auth.AcmeServiceException.InvalidInput;
+import com.acme.auth.AcmeServiceException.InvalidToken;
+import com.acme.auth.AcmeServiceException.PasswordPolicy;
 import com.acme.auth.AcmeServiceException.ServiceUnavailable;
+import com.acme.auth.AcmeServiceException.Unverified;
 import com.acme.auth.AcmeServiceException.UserNotFound;
+import com.acme.auth.ServiceRequest.Match;
 
 /**
  * Talks to Acme Identity: one instance per application, a bean of the auto-configuration.
@@ -87,11 +93,18 @@ public class AcmeClient {
                 .json(object().put("login", username).put("password", password).put("application", this.applicationId))
                 .expect(201)
                 .on(401, InvalidCredentials::new)
+                .on(403, Match.at("/error/code", "unverified"), Unverified::new)
                 .on(403, AccountDisabled::new)
                 .on(429, ServiceUnavailable::new));
         String token = text(response, "/token");
+        String refreshToken = text(response, "/refresh_token");
+        String expiresAt = deadline(response, "/expires_in");
         String userId = text(response, "/user/id");
-        return new AcmeServiceSession(Map.of("token", token, "user_id", userId));
+        return new AcmeServiceSession(Map.ofEntries(
+                Map.entry("token", token),
+                Map.entry("refresh_token", refreshToken),
+                Map.entry("expires_at", expiresAt),
+                Map.entry("user_id", userId)));
     }
 
     /**
@@ -143,6 +156,94 @@ public class AcmeClient {
                 .json(object().put("email", email))
                 .expect(202)
                 .on(404, UserNotFound::new));
+    }
+
+    /**
+     * Renew an expired service session; return the new one (values the service does not renew are kept).
+     * @param session the service session login (or refresh) returned
+     * @return the new service session: secrets, to keep server-side
+     * @throws AcmeServiceException when the service refuses, or fails
+     */
+    public AcmeServiceSession refresh(AcmeServiceSession session) {
+        String refreshToken = session.value("refresh_token");
+        JsonNode response = send("POST /v1/sessions/refresh",
+                ServiceRequest.post(this.baseUrl + "/v1/sessions/refresh")
+                        .json(object().put("refresh_token", refreshToken))
+                        .on(401, InvalidCredentials::new));
+        return new AcmeServiceSession(Map.ofEntries(
+                Map.entry("token", text(response, "/token")),
+                Map.entry("refresh_token", text(response, "/refresh_token")),
+                Map.entry("expires_at", deadline(response, "/expires_in")),
+                Map.entry("user_id", session.value("user_id"))));
+    }
+
+    /**
+     * End the service session at the service.
+     * @param session the service session login (or refresh) returned
+     * @throws AcmeServiceException when the service refuses, or fails
+     */
+    public void logout(AcmeServiceSession session) {
+        String token = session.value("token");
+        send("DELETE /v1/sessions/current", ServiceRequest.delete(this.baseUrl + "/v1/sessions/current")
+                .bearer(token)
+                .expect(204)
+                .on(401, InvalidCredentials::new));
+    }
+
+    /**
+     * Set a new password with the token from the password reset email; signs nobody in.
+     * @param input what the user entered: {@code token}, {@code password}
+     * @throws AcmeServiceException when the service refuses, or fails
+     */
+    public void resetPassword(Map<String, String> input) {
+        String token = required(input, "token");
+        String password = required(input, "password");
+        send("POST /v1/password-resets/{input.token}",
+                ServiceRequest.post(this.baseUrl + "/v1/password-resets/" + percentEncode(token))
+                        .bearer(this.apiKey)
+                        .json(object().put("password", password))
+                        .expect(204)
+                        .on(404, InvalidToken::new)
+                        .on(410, ExpiredToken::new)
+                        .on(422, PasswordPolicy::new)
+                        .message("/error/message"));
+    }
+
+    /**
+     * Change the signed-in user's password; the user must give the current one.
+     * @param session the service session login (or refresh) returned
+     * @param input what the user entered: {@code current_password}, {@code new_password}
+     * @throws AcmeServiceException when the service refuses, or fails
+     */
+    public void changePassword(AcmeServiceSession session, Map<String, String> input) {
+        String userId = session.value("user_id");
+        String token = session.value("token");
+        String currentPassword = required(input, "current_password");
+        String newPassword = required(input, "new_password");
+        send("POST /v1/users/{session.user_id}/password",
+                ServiceRequest.post(this.baseUrl + "/v1/users/" + percentEncode(userId) + "/password")
+                        .bearer(token)
+                        .json(object().put("current_password", currentPassword).put("new_password", newPassword))
+                        .expect(204)
+                        .on(401, Match.at("/error/code", "token_expired"), Expired::new)
+                        .on(401, InvalidCredentials::new)
+                        .on(422, PasswordPolicy::new)
+                        .message("/error/message"));
+    }
+
+    /**
+     * Confirm the user's email address with the token from the verification email.
+     * @param input what the user entered: {@code token}
+     * @throws AcmeServiceException when the service refuses, or fails
+     */
+    public void verifyEmail(Map<String, String> input) {
+        String token = required(input, "token");
+        send("POST /v1/email-verifications/{input.token}",
+                ServiceRequest.post(this.baseUrl + "/v1/email-verifications/" + percentEncode(token))
+                        .bearer(this.apiKey)
+                        .expect(204)
+                        .on(404, InvalidToken::new)
+                        .on(410, ExpiredToken::new));
     }
 
     /**
@@ -227,6 +328,42 @@ public class AcmeClient {
         JsonNode value = body.at(pointer);
         if (!value.isObject()) {
             throw new ServiceUnavailable("the response has no user record at " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        return value;
+    }
+
+    /**
+     * The deadline of an access token that lives {@code expires_in} seconds (at a JSON pointer), in epoch seconds, as
+     * text. It comes a little early (up to 5 seconds, a tenth of short lifetimes), so that no request sets out with a
+     * token about to expire.
+     */
+    private static String deadline(JsonNode body, String pointer) {
+        JsonNode value = body.at(pointer);
+        double seconds = Double.NaN;
+        if (value.isNumber()) {
+            seconds = value.asDouble();
+        }
+        else if (value.isString()) {
+            try {
+                seconds = Double.parseDouble(value.asString().trim());
+            }
+            catch (NumberFormatException ex) {
+                seconds = Double.NaN;
+            }
+        }
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            throw new ServiceUnavailable(
+                    "the response has no lifetime in seconds at " + (pointer.isEmpty() ? "/" : pointer));
+        }
+        double now = System.currentTimeMillis() / 1000.0;
+        return Long.toString((long) Math.floor(now + seconds - Math.min(5, seconds / 10)));
+    }
+
+    /** What the user entered under an input name of the spec; the caller must give each. */
+    private static String required(Map<String, String> input, String name) {
+        String value = input.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("No " + name + " given");
         }
         return value;
     }

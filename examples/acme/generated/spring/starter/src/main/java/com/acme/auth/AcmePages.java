@@ -23,7 +23,8 @@ import org.springframework.web.servlet.support.RequestContextUtils;
  * {@code file:} (see {@link AcmeProperties.Pages}).
  * <p>
  * Every page gets {@code brand} (name, logo URL and primary colour from {@code acme.branding.*}) and
- * {@code links} (login, logout, home, register, forgot, csrf), on top of what the page itself needs.
+ * {@code links} (login, logout, home, register, forgot, reset, verify, password, csrf),
+ * on top of what the page itself needs.
  */
 public class AcmePages {
 
@@ -97,6 +98,9 @@ public class AcmePages {
         links.put("logout", base + "/logout");
         links.put("register", base + "/register");
         links.put("forgot", base + "/forgot");
+        links.put("reset", base + "/reset");
+        links.put("verify", base + "/verify");
+        links.put("password", base + "/password");
         links.put("csrf", base + "/csrf");
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("brand", this.properties.getBranding());

@@ -280,6 +280,18 @@ public class AcmeProperties {
         @NotBlank
         private String forgot = "acme/forgot";
 
+        /** The page the reset link in the service's email opens, which sets a new password. */
+        @NotBlank
+        private String reset = "acme/reset";
+
+        /** The page the verification link in the service's email opens, which verifies the address. */
+        @NotBlank
+        private String verify = "acme/verify";
+
+        /** The page where a signed-in user changes the password. */
+        @NotBlank
+        private String password = "acme/password";
+
         /** The page of a signed-in user who lacks the role a page needs. */
         @NotBlank
         private String forbidden = "acme/forbidden";
@@ -310,6 +322,30 @@ public class AcmeProperties {
 
         public void setForgot(String forgot) {
             this.forgot = forgot;
+        }
+
+        public String getReset() {
+            return this.reset;
+        }
+
+        public void setReset(String reset) {
+            this.reset = reset;
+        }
+
+        public String getVerify() {
+            return this.verify;
+        }
+
+        public void setVerify(String verify) {
+            this.verify = verify;
+        }
+
+        public String getPassword() {
+            return this.password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
         }
 
         public String getForbidden() {

@@ -51,7 +51,8 @@ public class AcmeSecurityConfigurer
         AcmeProperties properties = context.getBean(AcmeProperties.class);
         SecurityContextRepository repository = context.getBean(SecurityContextRepository.class);
         AcmePages pages = context.getBean(AcmePages.class);
-        http.addFilterBefore(new AcmeUserRefreshFilter(client, properties, clock, repository, pages),
+        AcmeSessionRefresher refresher = context.getBean(AcmeSessionRefresher.class);
+        http.addFilterBefore(new AcmeUserRefreshFilter(client, properties, clock, repository, pages, refresher),
                 AnonymousAuthenticationFilter.class);
     }
 

@@ -20,12 +20,14 @@ public class AcmeServiceException extends RuntimeException {
 
     private final String publicMessage;
 
+    private String serviceMessage;
+
     /**
      * A failure of no known kind: the service answered a status the spec does not map.
      * @param message what failed, for logs
      */
     public AcmeServiceException(String message) {
-        this(message, "failed", 502, "The identity service could not complete the request.");
+        this(message, "failed", 502, "The identity service answered something unexpected.");
     }
 
     protected AcmeServiceException(String message, String code, int status, String publicMessage) {
@@ -52,11 +54,22 @@ public class AcmeServiceException extends RuntimeException {
     }
 
     /**
-     * The message shown to users: it gives nothing away.
+     * The message shown to users: it gives nothing away. For the kinds whose rule in the spec points at the service's
+     * own message (a password policy ...), that message when the service sent one; escape it like any text.
      * @return the message
      */
     public String getPublicMessage() {
-        return this.publicMessage;
+        return this.serviceMessage != null ? this.serviceMessage : this.publicMessage;
+    }
+
+    /**
+     * Show users the service's own message instead of the default one.
+     * @param message the service's message, or null to keep the default
+     * @return this exception
+     */
+    AcmeServiceException withServiceMessage(String message) {
+        this.serviceMessage = message;
+        return this;
     }
 
     /** The username or password is wrong, or the service session has ended. */
@@ -115,6 +128,66 @@ public class AcmeServiceException extends RuntimeException {
 
         public InvalidInput(String message) {
             super(message, "invalid_input", 400, "Some of the details are not valid.");
+        }
+
+    }
+
+    /** The access token has expired: the integration refreshes the service session and tries again. */
+    public static class Expired extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public Expired(String message) {
+            super(message, "expired", 401, "Your session has expired. Please sign in again.");
+        }
+
+    }
+
+    /** The token of an emailed link is unknown, malformed or already used. */
+    public static class InvalidToken extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public InvalidToken(String message) {
+            super(message, "invalid_token", 400, "This link is not valid or was already used. Ask for a new one.");
+        }
+
+    }
+
+    /** The token of an emailed link has expired. */
+    public static class ExpiredToken extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public ExpiredToken(String message) {
+            super(message, "expired_token", 400, "This link has expired. Ask for a new one.");
+        }
+
+    }
+
+    /** The new password does not meet the service's password policy. */
+    public static class PasswordPolicy extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public PasswordPolicy(String message) {
+            super(message, "password_policy", 422, "The new password does not meet the password policy.");
+        }
+
+    }
+
+    /** The account's email address is not verified yet, so it may not sign in. */
+    public static class Unverified extends AcmeServiceException {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        public Unverified(String message) {
+            super(message, "unverified", 403, "Verify your email address first: use the link we sent you.");
         }
 
     }

@@ -2,6 +2,7 @@ package com.acme.auth;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -9,9 +10,13 @@ import java.util.TreeSet;
  * What signing in at Acme Identity gave: the values later requests for the user need, such as a token.
  * <p>
  * It lives in the server-side session only, never in a cookie, and {@link #toString()} names the values without
- * showing them.
+ * showing them. Two service sessions with the same values are equal, so that requests holding the
+ * same expired session share one refresh (see {@link AcmeSessionRefresher}).
  */
 public final class AcmeServiceSession implements Serializable {
+
+    /** The value that holds when the access token expires, in epoch seconds, as the client computed it. */
+    public static final String EXPIRES_AT = "expires_at";
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -39,6 +44,27 @@ public final class AcmeServiceSession implements Serializable {
             throw new IllegalStateException("The service session has no value named " + name);
         }
         return value;
+    }
+
+    /**
+     * Whether the access token has expired, as the deadline the service gave ({@code expires_in}) says.
+     * @param now the current instant
+     * @return false when the service gave no deadline: then only a refused request tells
+     */
+    public boolean hasExpired(Instant now) {
+        String deadline = this.values.get(EXPIRES_AT);
+        return deadline != null && now.getEpochSecond() >= Long.parseLong(deadline);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other
+                || (other instanceof AcmeServiceSession session && this.values.equals(session.values));
+    }
+
+    @Override
+    public int hashCode() {
+        return this.values.hashCode();
     }
 
     @Override

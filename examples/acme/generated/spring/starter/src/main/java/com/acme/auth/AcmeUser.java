@@ -76,17 +76,17 @@ public class AcmeUser implements UserDetails {
     private final OffsetDateTime created;
 
     private AcmeUser(JsonNode record) {
-        this.id = UserRecords.string(record, "/id");
-        this.username = UserRecords.string(record, "/email");
-        this.email = UserRecords.string(record, "/email");
+        this.id = UserRecords.string(record, "id", "/id");
+        this.username = UserRecords.string(record, "email", "/email");
+        this.email = UserRecords.string(record, "email", "/email");
         this.firstName = UserRecords.optionalString(record, "/profile/firstName");
         this.lastName = UserRecords.optionalString(record, "/profile/lastName");
-        this.roles = UserRecords.strings(record, "/groups/*/name");
-        this.active = "ACTIVE".equals(UserRecords.string(record, "/status"));
+        this.roles = UserRecords.strings(record, "groups", "/groups/*/name");
+        this.active = "ACTIVE".equals(UserRecords.string(record, "status", "/status"));
         this.givenName = UserRecords.optionalString(record, "/profile/firstName");
         this.familyName = UserRecords.optionalString(record, "/profile/lastName");
-        this.groups = UserRecords.strings(record, "/groups/*/name");
-        this.status = Status.of(UserRecords.string(record, "/status"));
+        this.groups = UserRecords.strings(record, "groups", "/groups/*/name");
+        this.status = Status.of(UserRecords.string(record, "status", "/status"));
         this.created = UserRecords.optionalDateTime(record, "/created");
     }
 

@@ -127,13 +127,20 @@ final class ServiceRequest {
 
     /** What a status means. */
     ServiceRequest on(int status, Function<String, AcmeServiceException> error) {
-        this.rules.add(new Rule(status, null, error));
+        this.rules.add(new Rule(status, null, error, null));
         return this;
     }
 
     /** What a status means when the error body holds the given values. */
     ServiceRequest on(int status, Match match, Function<String, AcmeServiceException> error) {
-        this.rules.add(new Rule(status, match, error));
+        this.rules.add(new Rule(status, match, error, null));
+        return this;
+    }
+
+    /** Where the error body of the last rule holds the service's own message for users (a password policy ...). */
+    ServiceRequest message(String pointer) {
+        Rule last = this.rules.remove(this.rules.size() - 1);
+        this.rules.add(new Rule(last.status(), last.match(), last.error(), pointer));
         return this;
     }
 
@@ -164,7 +171,8 @@ final class ServiceRequest {
         String message = describe() + ": " + status;
         for (Rule rule : this.rules) {
             if (rule.status() == status && (rule.match() == null || rule.match().matches(body))) {
-                return rule.error().apply(message);
+                AcmeServiceException error = rule.error().apply(message);
+                return rule.message() == null ? error : error.withServiceMessage(serviceMessage(body, rule.message()));
             }
         }
         if (status >= 500 || status < 400) {
@@ -209,7 +217,17 @@ final class ServiceRequest {
         return joined.toString();
     }
 
-    private record Rule(int status, Match match, Function<String, AcmeServiceException> error) {
+    /** The service's own message at a JSON pointer of an error body, at most 300 characters; null when not text. */
+    private static String serviceMessage(JsonNode body, String pointer) {
+        if (body == null || !body.at(pointer).isString() || body.at(pointer).asString().isBlank()) {
+            return null;
+        }
+        String text = body.at(pointer).asString().strip();
+        return text.length() > 300 ? text.substring(0, 300) : text;
+    }
+
+    /** A status (and values in the error body) that mean one error; {@code message} points at the service's words. */
+    private record Rule(int status, Match match, Function<String, AcmeServiceException> error, String message) {
     }
 
     /** Values an error body must hold, by JSON pointer, for a rule to apply. */

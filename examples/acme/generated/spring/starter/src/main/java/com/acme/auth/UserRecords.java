@@ -18,16 +18,16 @@ import com.acme.auth.AcmeServiceException.ServiceUnavailable;
  * Typed readers of the service's user record, by JSON pointer; a {@code *} in a pointer maps the rest of it over every
  * element of an array.
  * <p>
- * A value that is missing where it is required, or of the wrong type, fails closed as {@link ServiceUnavailable}: the
- * integration never signs in a user it cannot read.
+ * A required value that is missing fails as {@code failed} (502), one of the wrong type as
+ * {@link ServiceUnavailable}: either way the integration never signs in a user it cannot read.
  */
 final class UserRecords {
 
     private UserRecords() {
     }
 
-    static String string(JsonNode record, String pointer) {
-        return required(optionalString(record, pointer), pointer);
+    static String string(JsonNode record, String field, String pointer) {
+        return required(optionalString(record, pointer), field, pointer);
     }
 
     static String optionalString(JsonNode record, String pointer) {
@@ -35,8 +35,8 @@ final class UserRecords {
         return (value == null) ? null : text(value, pointer);
     }
 
-    static long integer(JsonNode record, String pointer) {
-        return required(optionalInteger(record, pointer), pointer);
+    static long integer(JsonNode record, String field, String pointer) {
+        return required(optionalInteger(record, pointer), field, pointer);
     }
 
     static Long optionalInteger(JsonNode record, String pointer) {
@@ -58,8 +58,8 @@ final class UserRecords {
         throw wrong(pointer, "an integer", value);
     }
 
-    static double number(JsonNode record, String pointer) {
-        return required(optionalNumber(record, pointer), pointer);
+    static double number(JsonNode record, String field, String pointer) {
+        return required(optionalNumber(record, pointer), field, pointer);
     }
 
     static Double optionalNumber(JsonNode record, String pointer) {
@@ -81,8 +81,8 @@ final class UserRecords {
         throw wrong(pointer, "a number", value);
     }
 
-    static boolean bool(JsonNode record, String pointer) {
-        return required(optionalBool(record, pointer), pointer);
+    static boolean bool(JsonNode record, String field, String pointer) {
+        return required(optionalBool(record, pointer), field, pointer);
     }
 
     static Boolean optionalBool(JsonNode record, String pointer) {
@@ -96,8 +96,8 @@ final class UserRecords {
         return value.booleanValue();
     }
 
-    static OffsetDateTime dateTime(JsonNode record, String pointer) {
-        return required(optionalDateTime(record, pointer), pointer);
+    static OffsetDateTime dateTime(JsonNode record, String field, String pointer) {
+        return required(optionalDateTime(record, pointer), field, pointer);
     }
 
     /** An ISO 8601 date-time; one without an offset is read as UTC. */
@@ -123,8 +123,8 @@ final class UserRecords {
         throw wrong(pointer, "an ISO 8601 date-time", value);
     }
 
-    static List<String> strings(JsonNode record, String pointer) {
-        return required(optionalStrings(record, pointer), pointer);
+    static List<String> strings(JsonNode record, String field, String pointer) {
+        return required(optionalStrings(record, pointer), field, pointer);
     }
 
     static List<String> optionalStrings(JsonNode record, String pointer) {
@@ -193,9 +193,11 @@ final class UserRecords {
         throw wrong(pointer, "text", value);
     }
 
-    private static <T> T required(T value, String pointer) {
+    /** A required field's value; missing or null, the service answered something unexpected (502 {@code failed}). */
+    private static <T> T required(T value, String field, String pointer) {
         if (value == null) {
-            throw new ServiceUnavailable("the user record has no value at " + (pointer.isEmpty() ? "/" : pointer));
+            throw new AcmeServiceException(
+                    "get_user: field '" + field + "' (" + (pointer.isEmpty() ? "/" : pointer) + ") is missing or null");
         }
         return value;
     }

@@ -8,6 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.thymeleaf.autoconfigure.ThymeleafAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +20,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,13 +28,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The auto-configuration on its own: what a missing property does, what backs off for the application's beans, and
- * where the settings come from. The smoke tests S1-S17 run against the example application.
+ * where the settings come from. The smoke tests S1-S22 run against the example application.
  */
 class AcmeAutoConfigurationTests {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-        .withConfiguration(
-                AutoConfigurations.of(AcmeAutoConfiguration.class, ThymeleafAutoConfiguration.class));
+        .withConfiguration(AutoConfigurations.of(AcmeAutoConfiguration.class, ThymeleafAutoConfiguration.class,
+                SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class));
 
     private final WebApplicationContextRunner configured = this.runner.withPropertyValues(
             "acme.api-key=test",
@@ -71,6 +74,19 @@ class AcmeAutoConfigurationTests {
             assertThat(context).hasBean(AcmeAutoConfiguration.ROUTES_FILTER_CHAIN);
             assertThat(context).doesNotHaveBean(AcmeAutoConfiguration.DEFAULT_FILTER_CHAIN);
             assertThat(context).hasBean("ownChain");
+        });
+    }
+
+    /**
+     * An auto-configuration that enables web security decides for the application (and clashes with its own
+     * {@code @EnableWebSecurity(debug = ...)}); Spring Boot's own enables it only when the application has not.
+     */
+    @Test
+    void webSecurityIsEnabledByBootNotByTheStarter() {
+        assertThat(AcmeAutoConfiguration.class.getAnnotation(EnableWebSecurity.class)).isNull();
+        this.configured.run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).hasBean("springSecurityFilterChain");
         });
     }
 

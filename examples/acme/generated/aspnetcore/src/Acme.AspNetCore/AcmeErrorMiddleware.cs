@@ -2,22 +2,30 @@ using System;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Acme.AspNetCore;
 
-/// <summary>Puts <see cref="AcmeErrorMiddleware"/> in front of the application's pipeline.</summary>
-internal sealed class AcmeStartupFilter : IStartupFilter
+/// <summary>Adds the integration's answers of last resort to an application's pipeline, when it asks for them.</summary>
+public static class AcmeApplicationBuilderExtensions
 {
-    /// <inheritdoc />
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    /// <summary>
+    /// Answer what nothing else answered in the integration's error shape: an unhandled exception becomes a 500
+    /// (JSON or a page, no stack trace, whatever the environment), and the bare 405, 406 and 415 of the
+    /// integration's routes get their JSON error body. Call it first, right after <c>Build()</c>; an exception
+    /// handler of the application's own (<c>UseExceptionHandler</c>) added after it still handles exceptions first.
+    /// Nothing is added to the pipeline unless the application calls this.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The application, to chain more calls.</returns>
+    public static IApplicationBuilder UseAcmeErrorHandling(this IApplicationBuilder app)
     {
-        app.UseMiddleware<AcmeErrorMiddleware>();
-        next(app);
-    };
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<AcmeErrorMiddleware>();
+    }
 }
 
 /// <summary>
@@ -27,10 +35,14 @@ internal sealed class AcmeStartupFilter : IStartupFilter
 /// integration's routes (from routing, say) get the JSON error body every answer of the integration has.
 /// </summary>
 /// <remarks>
-/// An exception handler the application adds itself (<c>UseExceptionHandler</c>) runs inside this
-/// middleware and so handles exceptions first.
+/// Added by <see cref="AcmeApplicationBuilderExtensions.UseAcmeErrorHandling"/> only. An exception handler the
+/// application adds itself (<c>UseExceptionHandler</c>) runs inside this middleware and so handles exceptions first.
 /// </remarks>
-internal sealed class AcmeErrorMiddleware(RequestDelegate next, IOptions<AcmeOptions> options, ILogger<AcmeErrorMiddleware> logger)
+internal sealed class AcmeErrorMiddleware(
+    RequestDelegate next,
+    IOptions<AcmeOptions> options,
+    IHostEnvironment environment,
+    ILogger<AcmeErrorMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -38,7 +50,7 @@ internal sealed class AcmeErrorMiddleware(RequestDelegate next, IOptions<AcmeOpt
         {
             await next(context);
         }
-        catch (Exception error) when (Answerable(context, error))
+        catch (Exception error) when (Answerable(context, error) && !ForTheDeveloperPage(context))
         {
             logger.LogError(error, "Unhandled exception on {Method} {Path}; answered 500 without details", context.Request.Method, context.Request.Path);
             await AcmeResponses.UnexpectedErrorAsync(context);
@@ -70,6 +82,13 @@ internal sealed class AcmeErrorMiddleware(RequestDelegate next, IOptions<AcmeOpt
     /// Whether an exception can still be answered: the response has not started, the client is still
     /// there, and it is not a request the server itself refuses with a 4xx of its own (a body too large).
     /// </summary>
+    /// <summary>
+    /// Whether to leave an exception to the developer exception page: on the application's own routes in the
+    /// Development environment, as if this middleware were not there.
+    /// </summary>
+    private bool ForTheDeveloperPage(HttpContext context) =>
+        environment.IsDevelopment() && !context.Request.Path.StartsWithSegments(options.Value.RoutePrefix);
+
     private static bool Answerable(HttpContext context, Exception error) =>
         !context.Response.HasStarted
         && !context.RequestAborted.IsCancellationRequested
