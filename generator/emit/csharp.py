@@ -26,7 +26,7 @@ from ..lang.csharp import (
     string,
 )
 from ..lang.scalars import interpolated, plain_text
-from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, OPERATIONS, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES
 from ..plan.helpers import client_needs
 from ..plan.operations import (
@@ -57,17 +57,7 @@ PACKAGES = {
 }
 
 #: Client method names, by operation.
-METHODS = {
-    "login": "LoginAsync",
-    "get_user": "GetUserAsync",
-    "register": "RegisterAsync",
-    "forgot_password": "ForgotPasswordAsync",
-    "refresh": "RefreshAsync",
-    "logout": "LogoutAsync",
-    "reset_password": "ResetPasswordAsync",
-    "change_password": "ChangePasswordAsync",
-    "verify_email": "VerifyEmailAsync",
-}
+METHODS = {op: f"{pascal(op)}Async" for op in OPERATIONS}
 
 #: The type of the service session login returns and the other methods take.
 SESSION_TYPE = "IReadOnlyDictionary<string, string>"

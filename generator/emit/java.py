@@ -37,7 +37,7 @@ from ..lang.java import (
     xml,
 )
 from ..lang.names import fresh
-from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, OPERATIONS, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.operations import (
@@ -55,17 +55,7 @@ from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, reques
 from ..targets import TARGETS
 
 #: Client method names, by operation.
-METHODS = {
-    "login": "login",
-    "get_user": "getUser",
-    "register": "register",
-    "forgot_password": "forgotPassword",
-    "refresh": "refresh",
-    "logout": "logout",
-    "reset_password": "resetPassword",
-    "change_password": "changePassword",
-    "verify_email": "verifyEmail",
-}
+METHODS = {op: camel(op) for op in OPERATIONS}
 
 #: ``ServiceRequest`` factory methods, by HTTP method.
 FACTORIES = {"GET": "get", "POST": "post", "PUT": "put", "PATCH": "patch", "DELETE": "delete"}

@@ -28,8 +28,9 @@ from ..lang.js import (
     template_chars,
     ts_property,
 )
+from ..lang.names import camel
 from ..lang.scalars import interpolated, plain_text
-from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import EXPIRES_AT, EXPIRES_IN, OPERATIONS, USER_EXTRACT, Field, Operation, Spec, Step
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.operations import (
@@ -45,17 +46,7 @@ from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, reques
 from ..plan.user import own_fields, text_attributes
 
 #: Client method names, by operation.
-METHODS = {
-    "login": "login",
-    "get_user": "getUser",
-    "register": "register",
-    "forgot_password": "forgotPassword",
-    "refresh": "refresh",
-    "logout": "logout",
-    "reset_password": "resetPassword",
-    "change_password": "changePassword",
-    "verify_email": "verifyEmail",
-}
+METHODS = {op: camel(op) for op in OPERATIONS}
 
 #: What each operation's method takes: login gets the two inputs, get_user what login returned.
 PARAMS = {"login": "username, password", "get_user": "session", "register": "input", "forgot_password": "input"}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from .names import unreserved
+from .names import camel, unreserved
 from .scalars import c_scalar
 
 #: The longest line the emitted code aims for.
@@ -151,14 +151,6 @@ def xml(text: str) -> str:
     Not for comments: spec text stays out of ``<!-- -->``, where ``--`` is illegal.
     """
     return str(escape(_NOT_XML.sub("", text)))
-
-
-def camel(name: str) -> str:
-    """``userId`` for ``user_id``."""
-    parts = [p for p in name.split("_") if p]
-    if not parts:
-        return "value"
-    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
 
 
 def pascal(name: str) -> str:

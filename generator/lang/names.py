@@ -30,3 +30,11 @@ def fresh(name: str, taken: set[str], *, separator: str = "", reserved: Containe
         candidate, n = f"{name}{separator}{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+def camel(name: str) -> str:
+    """``userId`` for ``user_id``: how JavaScript and Java spell a snake_case name."""
+    parts = [p for p in name.split("_") if p]
+    if not parts:
+        return "value"
+    return parts[0] + "".join(p[:1].upper() + p[1:] for p in parts[1:])
