@@ -46,7 +46,7 @@ def auth_imports(spec: Spec, kinds: set[str]) -> list[str]:
     names = [f"{spec.service.class_name}Error", "AccountDisabled", "InvalidCredentials", "ServiceUnavailable"]
     if "unverified" in kinds:
         names.append(ERROR_CLASSES["unverified"])
-    return [*names, "UserNotFound"]
+    return [*names, "UnexpectedAnswer", "UserNotFound"]
 
 
 def routes_config_imports(spec: Spec) -> list[str]:
@@ -68,7 +68,8 @@ def routes_errors(spec: Spec) -> list[str]:
     forgot route also tells unknown users from other failures, and it and the
     lifecycle's forms tell outages (503) from unexpected answers (502).
     """
-    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable"]
+    # UnexpectedAnswer: a user record the integration cannot read is 502 at sign-in, whatever the spec.
+    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable", "UnexpectedAnswer"]
     forms = ("forgot_password", "reset_password", "verify_email", "change_password")
     if any(spec.has(operation) for operation in forms):
         names.append("UnexpectedResponse")

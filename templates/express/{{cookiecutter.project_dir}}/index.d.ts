@@ -229,6 +229,8 @@ declare namespace {{ cookiecutter.slug }} {
   class Unverified extends {{ cookiecutter.class_name }}Error {}
   class ServiceUnavailable extends {{ cookiecutter.class_name }}Error {}
   class UnexpectedResponse extends {{ cookiecutter.class_name }}Error {}
+  /** The service answered without something the integration needs (a required field): 502 `failed`. */
+  class UnexpectedAnswer extends {{ cookiecutter.class_name }}Error {}
   /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */
   class ConfigurationError extends Error {
     readonly problems: readonly string[];

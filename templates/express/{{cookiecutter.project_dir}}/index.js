@@ -24,7 +24,7 @@ const {
   SESSION_MAX_AGE_MS,
 } = require('./lib/config');
 const { createCsrf } = require('./lib/csrf');
-{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "Expired", "InvalidToken", "ExpiredToken", "PasswordPolicy", "Unverified", "ServiceUnavailable", "UnexpectedResponse", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
+{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "Expired", "InvalidToken", "ExpiredToken", "PasswordPolicy", "Unverified", "ServiceUnavailable", "UnexpectedResponse", "UnexpectedAnswer", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
 const { refreshFailed, signInFirst } = require('./lib/guards');
 const { negotiate, sendError, wantsJson } = require('./lib/http');
 {{ [cookiecutter.class_name ~ "Strategy", "createPassport", "restoreUser"] | jsimport("require('./lib/auth')") }}
@@ -105,7 +105,7 @@ function {{ cookiecutter.slug }}(options = {}) {
     sessionKey: SESSION_KEY,
     cookieName: COOKIE_NAME,
     ownsSession: settings.session !== false,
-    refreshFailed: (req) => req[REFRESH_FAILED] !== undefined,
+    refreshFailed: (req) => req[REFRESH_FAILED], // the error, when the user could not be refreshed
   });
 
   const router = express.Router();
@@ -407,4 +407,5 @@ module.exports.PasswordPolicy = PasswordPolicy;
 module.exports.Unverified = Unverified;
 module.exports.ServiceUnavailable = ServiceUnavailable;
 module.exports.UnexpectedResponse = UnexpectedResponse;
+module.exports.UnexpectedAnswer = UnexpectedAnswer;
 module.exports.ConfigurationError = ConfigurationError;

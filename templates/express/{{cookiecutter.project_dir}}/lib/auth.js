@@ -223,7 +223,7 @@ async function currentUser(client, service) {
     return { service, user: user.active ? user : null, error: null };
   } catch (err) {
 {%- endif %}
-    if (err instanceof ServiceUnavailable) {
+    if (err instanceof ServiceUnavailable || err instanceof UnexpectedAnswer) {
       return { service{% if cookiecutter.has_refresh %}: values{% endif %}, user: null, error: err };
     }
     if (err instanceof {{ cookiecutter.class_name }}Error) {
