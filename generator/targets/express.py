@@ -38,6 +38,8 @@ def context(spec: Spec) -> dict[str, Any]:
         "auth_imports": auth_imports(spec, kinds),
         "routes_config_imports": routes_config_imports(spec),
         "routes_errors": routes_errors(spec),
+        # `me` answers a failed refresh as the guards do; the change-password page also sends anonymous users away.
+        "routes_guards": ["refreshFailed", *(["signInFirst"] if spec.has("change_password") else [])],
     }
 
 

@@ -24,9 +24,7 @@ const {
   safeNext,
   sendError,
 } = require('./http');
-{%- if cookiecutter.has_change_password %}
-const { refreshFailed, signInFirst } = require('./guards');
-{%- endif %}
+{{ cookiecutter.routes_guards | jsimport("require('./guards')") }}
 const { render, renderError } = require('./render');
 {%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
 const { SignedOut } = require('./refresh');
