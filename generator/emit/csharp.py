@@ -312,6 +312,8 @@ class EmittedOperation:
     signature_params: tuple[str, ...] = ()
     guards: tuple[str, ...] = ()
     input_locals: tuple[tuple[str, str], ...] = ()
+    #: (C# parameter name, input name) of the inputs a form must fill in: not those the spec marks optional
+    required_params: tuple[tuple[str, str], ...] = ()
 
 
 def operation(spec: Spec, op: Operation) -> EmittedOperation:
@@ -365,7 +367,14 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     reads_body = any(s.extract for s in op.steps) or op.name == "get_user"
     if method is None:
         return EmittedOperation(
-            op.name, METHODS[op.name], tuple(params), tuple(session_locals), reads_body, tuple(steps), returns
+            op.name,
+            METHODS[op.name],
+            tuple(params),
+            tuple(session_locals),
+            reads_body,
+            tuple(steps),
+            returns,
+            required_params=tuple((cs, name) for cs, name in params if name not in op.optional_inputs),
         )
     args = (["session"] if method.takes_session else []) + (["input"] if method.inputs else [])
     returned = f"Task<{SESSION_TYPE}>" if method.returns else "Task"

@@ -2,7 +2,7 @@
 {% macro fields(inputs) -%}
 [
 {%- for input in inputs %}
-        new {{ N }}FormField({{ input.name | cs }}, {{ input.label | cs }}, {{ input.html_type | cs }}, {{ input.autocomplete | cs }}),
+        new {{ N }}FormField({{ input.name | cs }}, {{ input.label | cs }}, {{ input.html_type | cs }}, {{ input.autocomplete | cs }}{% if not input.required %}, required: false{% endif %}),
 {%- endfor %}
     ]
 {%- endmacro -%}
@@ -362,7 +362,7 @@ internal static class {{ N }}Endpoints
 {% for param, name in cookiecutter.ops.register.params %}
         string? {{ param }} = form[{{ name | cs }}];
 {%- endfor %}
-        if ({% for param, name in cookiecutter.ops.register.params %}string.IsNullOrEmpty({{ param }}){% if not loop.last %}
+        if ({% for param, name in cookiecutter.ops.register.required_params %}string.IsNullOrEmpty({{ param }}){% if not loop.last %}
             || {% endif %}{% endfor %})
         {
             await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
@@ -437,7 +437,7 @@ internal static class {{ N }}Endpoints
 {% for param, name in cookiecutter.ops.forgot_password.params %}
         string? {{ param }} = form[{{ name | cs }}];
 {%- endfor %}
-        if ({% for param, name in cookiecutter.ops.forgot_password.params %}string.IsNullOrEmpty({{ param }}){% if not loop.last %}
+        if ({% for param, name in cookiecutter.ops.forgot_password.required_params %}string.IsNullOrEmpty({{ param }}){% if not loop.last %}
             || {% endif %}{% endfor %})
         {
             await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
