@@ -124,14 +124,14 @@ public class {{ N }}AuthController {
 
     private static final List<FormField> REGISTER_FIELDS = List.of(
 {%- for input in cookiecutter.register_inputs %}
-            new FormField({{ input.name | java }}, {{ input.label | java }}, {{ input.html_type | java }}, {{ input.autocomplete | java }}){% if not loop.last %},{% else %});{% endif %}
+            new FormField({{ input.name | java }}, {{ input.label | java }}, {{ input.html_type | java }}, {{ input.autocomplete | java }}{% if not input.required %}, false{% endif %}){% if not loop.last %},{% else %});{% endif %}
 {%- endfor %}
 {%- endif %}
 {%- if cookiecutter.has_forgot_password %}
 
     private static final List<FormField> FORGOT_FIELDS = List.of(
 {%- for input in cookiecutter.forgot_inputs %}
-            new FormField({{ input.name | java }}, {{ input.label | java }}, {{ input.html_type | java }}, {{ input.autocomplete | java }}){% if not loop.last %},{% else %});{% endif %}
+            new FormField({{ input.name | java }}, {{ input.label | java }}, {{ input.html_type | java }}, {{ input.autocomplete | java }}{% if not input.required %}, false{% endif %}){% if not loop.last %},{% else %});{% endif %}
 {%- endfor %}
 {%- endif %}
 
@@ -861,7 +861,9 @@ public class {{ N }}AuthController {
         for (FormField field : fields) {
             String value = values.get(field.getName());
             if (value == null || value.isBlank()) {
-                problems.put(field.getName(), "This field is required.");
+                if (field.isRequired()) {
+                    problems.put(field.getName(), "This field is required.");
+                }
             }
             else if (value.length() > MAX_INPUT_LENGTH) {
                 problems.put(field.getName(), "This is too long.");

@@ -210,8 +210,14 @@ class {{ N }}AutoConfigurationTests {
 
     @Test
     void aUserRecordWithoutItsRequiredFieldsFailsClosed() {
-        assertThatExceptionOfType({{ N }}ServiceException.ServiceUnavailable.class)
-            .isThrownBy(() -> {{ N }}User.fromRecord(JsonMapper.shared().readTree("{}")));
+        // The service answered, but not what the spec says: 502 failed, naming the field for the log.
+        assertThatExceptionOfType({{ N }}ServiceException.class)
+            .isThrownBy(() -> {{ N }}User.fromRecord(JsonMapper.shared().readTree("{}")))
+            .satisfies((failure) -> {
+                assertThat(failure.getCode()).isEqualTo("failed");
+                assertThat(failure.getStatus()).isEqualTo(502);
+                assertThat(failure.getMessage()).startsWith("get_user: field ");
+            });
     }
 
     private static String rootMessage(Throwable failure) {
