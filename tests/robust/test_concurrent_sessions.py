@@ -97,7 +97,7 @@ def register_accounts(app_url: str, fake_url: str, count: int) -> list[Account]:
         assert answer.status_code == 201, f"registering a user answered {answer.status_code}: {answer.text[:300]}"
     accounts = []
     for user in FakeControl(fake_url).users():
-        if user.disabled or not user.expected["active"]:
+        if user.disabled or user.unverified or not user.expected["active"]:
             continue
         accounts.append(Account(user.username, user.password, user.expected))
     return accounts

@@ -144,9 +144,9 @@ def test_header_values_no_http_client_can_send_are_rejected(value: str) -> None:
     Java's HTTP clients reject all of them.
     """
     text = ACME.read_text(encoding="utf-8")
-    old = 'ok = [201]\nerrors = { 401 = "invalid_credentials"'
+    old = 'path = "/v1/sessions"\n'  # the login step
     assert text.count(old) == 1
-    spec = text.replace(old, f'headers = {{ X-Note = "{value}" }}\n{old}')
+    spec = text.replace(old, f'{old}headers = {{ X-Note = "{value}" }}\n')
     with pytest.raises(SpecError) as info:
         parse_spec(spec.encode("utf-8"), "spec.toml")
     assert any("X-Note" in p.path for p in info.value.problems), info.value.problems
@@ -325,9 +325,10 @@ def test_flask_client_keeps_unsendable_input_in_its_own_errors(
     package's dependencies (installed with ``acme_app``).
     """
     text = ACME.read_text(encoding="utf-8").replace('slug = "acme"', 'slug = "hdr"').replace("ACME_", "HDR_")
-    old = 'ok = [201]\nerrors = { 401 = "invalid_credentials"'
+    old = 'path = "/v1/sessions"\n'  # the login step
+    assert text.count(old) == 1
     spec = tmp_path / "hdr.toml"
-    spec.write_text(text.replace(old, f'headers = {{ X-Login = "${{input.username}}" }}\n{old}'), encoding="utf-8")
+    spec.write_text(text.replace(old, f'{old}headers = {{ X-Login = "${{input.username}}" }}\n'), encoding="utf-8")
     generate(spec, tmp_path / "out", ["flask"])
     package = tmp_path / "out" / "flask"
     usernames = ["user@example.com", "emoji😀", "line\nbreak", "nul\x00"]
