@@ -695,7 +695,7 @@ every value the fake handed out.{% endfilter %}
             .getServiceSession();
         Map<String, String> values = new LinkedHashMap<>();
         SERVICE_SESSION_VALUES.forEach((name) -> values.put(name, serviceSession.value(name)));
-        assertThat(values).as("the service session's values").isNotEmpty();
+        assertThat(values).as("the service session's values (its public ones are not listed)").doesNotContainValue(null);
         return values;
     }
 
