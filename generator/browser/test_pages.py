@@ -220,6 +220,62 @@ def test_axe_finds_no_serious_problem(
     assert violations == [], json.dumps(violations, indent=2)
 
 
+#: The session-lifecycle pages (docs/http-contract.md, "Session lifecycle"): the operation each needs.
+LIFECYCLE_PAGES = {"reset": "reset_password", "verify": "verify_email", "password": "change_password"}
+#: A token the emailed links could carry: the pages show their form before the service judges it.
+LINK_TOKEN = "browser-test-token"
+
+
+def _field_errors(page: Page) -> list[dict[str, str]]:
+    """The fields marked invalid whose aria-describedby names a visible error text."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('form[method="post"] input[aria-invalid="true"]')].flatMap((el) =>
+            (el.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)
+                .map((id) => document.getElementById(id))
+                .filter((note) => note && note.getClientRects().length > 0 && note.textContent.trim())
+                .map((note) => ({field: el.name, text: note.textContent.trim()})))"""
+    )
+
+
+def _lifecycle_url(kit: KitOptions, spec: Spec, name: str) -> str:
+    """The page's address: a token link for reset and verify (under the spec's query parameter), else the route."""
+    operation = spec.operations[LIFECYCLE_PAGES[name]]
+    if name == "password":
+        return _url(kit, name)
+    return f"{_url(kit, name)}?{operation.token_query}={LINK_TOKEN}"
+
+
+@pytest.mark.parametrize("name", ["reset", "reset-error", "verify", "password", "password-error"])
+def test_axe_finds_no_serious_problem_on_the_lifecycle_pages(
+    page: Page, kit: KitOptions, spec: Spec, axe_script: str, plain_user: FixtureUser, name: str
+) -> None:
+    """The reset, verify and change-password pages, and the two password forms refusing two different passwords."""
+    base = name.split("-")[0]
+    if not spec.has(LIFECYCLE_PAGES[base]):
+        pytest.skip(f"the spec has no [operations.{LIFECYCLE_PAGES[base]}]")
+    if base == "password":
+        page.goto(_url(kit, "login"))
+        assert _sign_in_by_keyboard(page, plain_user) == 200
+    page.goto(_lifecycle_url(kit, spec, base))
+    assert page.locator("form[method=post] button[type=submit]").count() == 1, "the page is a form with one button"
+    if name != base:
+        # Every password field a different value: the new password and its repetition differ, so the
+        # page refuses the form itself (400 invalid_input) without asking the service.
+        passwords = page.locator("form[method=post] input[type=password]")
+        for index in range(passwords.count()):
+            passwords.nth(index).fill(plain_user.password if index == 0 and base == "password" else f"Browser-{index}x")
+        with page.expect_navigation() as navigation:
+            page.locator("form[method=post] button[type=submit]").click()
+        assert navigation.value is not None and navigation.value.status == 400
+        error = _form_error(page)
+        field_errors = _field_errors(page)
+        assert (error["text"] and error["visible"]) or field_errors, (
+            f"the refusal is announced in the form's alert ({error}) or on the fields it concerns"
+        )
+    violations = _axe(page, axe_script)
+    assert violations == [], json.dumps(violations, indent=2)
+
+
 # -- looks: widths and brand -------------------------------------------------------
 
 
