@@ -58,7 +58,7 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *(session.posargs or ["tests/", "--ignore=tests/robust", "-n", "auto"]))
 
 
-@nox.session
+@nox.session(default=False)
 def robust(session: nox.Session) -> None:
     """Fuzz specs, hostile strings, kill-safety, concurrent load and fault injection."""
     session.install("-e", ".[test]")
@@ -413,7 +413,15 @@ for _target in TARGETS.values():
 # -- the integrations side by side --------------------------------------------
 
 #: Roughly what each session costs on one core, in seconds, to share them out evenly between lanes.
-COST = {"real-keycloak": 240, "spring": 280, "django": 140, "express": 130, "flask": 115, "aspnetcore": 20}
+COST = {
+    "real-keycloak": 240,
+    "spring": 280,
+    "robust": 200,
+    "django": 140,
+    "express": 130,
+    "flask": 115,
+    "aspnetcore": 20,
+}
 
 
 def lanes(sessions: list[str], count: int) -> list[list[str]]:
@@ -442,17 +450,19 @@ def _stream(process: subprocess.Popen[str], label: str, summary: list[str]) -> N
 
 @nox.session
 def integrations(session: nox.Session) -> None:
-    """Every target's session and the real Keycloak, in lanes side by side, one per core.
+    """Every target's session, the real Keycloak and the robustness tests, in lanes side by side.
 
     Each lane is a `nox -s ...` of its own (sessions alone keep their own
     virtualenvs and temporary folders, and every server they start listens on a
-    free port), so the five targets and Keycloak take about half the time on
-    two cores. `nox -s flask` (or any of them) still runs one alone. The lanes'
-    output is labelled line by line; the verdicts, skips included, are repeated
-    at the end, and one failed session fails this one.
+    free port). There is one lane more than there are cores: much of these
+    sessions' time is spent waiting (a JVM or Keycloak starting, a token or a
+    cache expiring, a fault's delay), and the third lane uses it. `nox -s flask`
+    (or any of them) still runs one alone. The lanes' output is labelled line by
+    line; the verdicts, skips included, are repeated at the end, and one failed
+    session fails this one.
     """
-    names = [name for name in (*TARGETS, "real-keycloak") if not session.posargs or name in session.posargs]
-    shares = lanes(names, _cores())
+    names = [name for name in (*TARGETS, "real-keycloak", "robust") if not session.posargs or name in session.posargs]
+    shares = lanes(names, _cores() + 1)
     command = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--no-color"]
     running = []
     summary: list[str] = []
