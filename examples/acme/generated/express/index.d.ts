@@ -226,6 +226,8 @@ declare namespace acme {
   class Unverified extends AcmeError {}
   class ServiceUnavailable extends AcmeError {}
   class UnexpectedResponse extends AcmeError {}
+  /** The service answered without something the integration needs (a required field): 502 `failed`. */
+  class UnexpectedAnswer extends AcmeError {}
   /** An option is missing or invalid; thrown by acme() when the app starts. */
   class ConfigurationError extends Error {
     readonly problems: readonly string[];

@@ -38,6 +38,7 @@ const {
   Unverified,
   ServiceUnavailable,
   UnexpectedResponse,
+  UnexpectedAnswer,
   ConfigurationError,
 } = require('./lib/errors');
 const { refreshFailed, signInFirst } = require('./lib/guards');
@@ -106,7 +107,7 @@ function acme(options = {}) {
     sessionKey: SESSION_KEY,
     cookieName: COOKIE_NAME,
     ownsSession: settings.session !== false,
-    refreshFailed: (req) => req[REFRESH_FAILED] !== undefined,
+    refreshFailed: (req) => req[REFRESH_FAILED], // the error, when the user could not be refreshed
   });
 
   const router = express.Router();
@@ -408,4 +409,5 @@ module.exports.PasswordPolicy = PasswordPolicy;
 module.exports.Unverified = Unverified;
 module.exports.ServiceUnavailable = ServiceUnavailable;
 module.exports.UnexpectedResponse = UnexpectedResponse;
+module.exports.UnexpectedAnswer = UnexpectedAnswer;
 module.exports.ConfigurationError = ConfigurationError;

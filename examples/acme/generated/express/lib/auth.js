@@ -24,6 +24,7 @@ const {
   InvalidCredentials,
   ServiceUnavailable,
   Unverified,
+  UnexpectedAnswer,
   UserNotFound,
 } = require('./errors');
 const { SignedOut } = require('./refresh');
@@ -205,7 +206,7 @@ async function currentUser(client, service, refresher, sessionId) {
     if (err instanceof SignedOut) {
       return { service: null, user: null, error: null };
     }
-    if (err instanceof ServiceUnavailable) {
+    if (err instanceof ServiceUnavailable || err instanceof UnexpectedAnswer) {
       return { service: values, user: null, error: err };
     }
     if (err instanceof AcmeError) {

@@ -8,8 +8,21 @@
 const { safeNext, sendError, wantsJson } = require('./http');
 const { renderError } = require('./render');
 
-/** 503 when the user could not be refreshed: fail closed. */
+/**
+ * When the user could not be refreshed: fail closed. 502 when the service
+ * answered something the integration cannot read (a required field missing),
+ * else 503.
+ */
 function refreshFailed(state, req, res) {
+  if (state.refreshFailed(req)?.code === 'failed') {
+    const message = 'The identity service answered something unexpected.';
+    if (wantsJson(req)) {
+      sendError(res, 502, 'failed', message);
+    } else {
+      renderError(state, req, res, 502, 'Please try again', message);
+    }
+    return;
+  }
   if (wantsJson(req)) {
     sendError(
       res,

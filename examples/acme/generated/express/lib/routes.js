@@ -23,6 +23,7 @@ const {
   AcmeError,
   InvalidCredentials,
   ServiceUnavailable,
+  UnexpectedAnswer,
   UnexpectedResponse,
   UserNotFound,
 } = require('./errors');
@@ -52,7 +53,7 @@ const MESSAGES = Object.freeze({
   csrf_failed: 'This form has expired. Please try again.',
   unauthorized: 'Sign in first.',
   too_many_attempts: 'Too many failed sign-in attempts. Try again later.',
-  failed: 'Something went wrong. Please try again later.',
+  failed: 'The identity service answered something unexpected.',
   unverified: 'Verify your email address first: use the link we sent you.',
   incomplete_link:
     'This link is incomplete. Use the link in the email, or ask for a new one.',
@@ -269,7 +270,7 @@ function createRoutes(state) {
 
   function me(req, res) {
     if (state.refreshFailed(req)) {
-      sendError(res, 503, 'service_unavailable', MESSAGES.service_unavailable);
+      refreshFailed(state, req, res);
     } else if (!req.user) {
       sendError(res, 401, 'unauthorized', MESSAGES.unauthorized);
     } else {

@@ -53,12 +53,14 @@ public sealed class AcmeFormField
     /// <param name="label">The visible label.</param>
     /// <param name="type">The input type: <c>text</c>, <c>email</c>, <c>password</c>.</param>
     /// <param name="autocomplete">The browser autocomplete token.</param>
-    public AcmeFormField(string name, string label, string type, string autocomplete)
+    /// <param name="required">Whether it must be filled in; an optional one left empty is not sent to the service.</param>
+    public AcmeFormField(string name, string label, string type, string autocomplete, bool required = true)
     {
         Name = name;
         Label = label;
         Type = type;
         Autocomplete = autocomplete;
+        Required = required;
     }
 
     /// <summary>The form field's name.</summary>
@@ -72,6 +74,9 @@ public sealed class AcmeFormField
 
     /// <summary>The browser autocomplete token.</summary>
     public string Autocomplete { get; }
+
+    /// <summary>Whether the field must be filled in (false for an input the spec marks optional).</summary>
+    public bool Required { get; }
 }
 
 /// <summary>A link from one page to another.</summary>
@@ -276,7 +281,7 @@ public class AcmePageRenderer : IAcmePageRenderer
             html.Append("<div class=\"field\">\n<label for=\"").Append(Encode(id)).Append("\">").Append(Encode(field.Label)).Append("</label>\n")
                 .Append("<input id=\"").Append(Encode(id)).Append("\" name=\"").Append(Encode(field.Name))
                 .Append("\" type=\"").Append(Encode(field.Type)).Append("\" autocomplete=\"").Append(Encode(field.Autocomplete))
-                .Append("\" required maxlength=\"1024\"");
+                .Append(field.Required ? "\" required maxlength=\"1024\"" : "\" maxlength=\"1024\"");
             if (field.Type != "password" && page.Values.TryGetValue(field.Name, out string? value))
             {
                 html.Append(" value=\"").Append(Encode(value)).Append('"');

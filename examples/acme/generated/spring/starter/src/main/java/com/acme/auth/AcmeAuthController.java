@@ -795,7 +795,9 @@ public class AcmeAuthController {
         for (FormField field : fields) {
             String value = values.get(field.getName());
             if (value == null || value.isBlank()) {
-                problems.put(field.getName(), "This field is required.");
+                if (field.isRequired()) {
+                    problems.put(field.getName(), "This field is required.");
+                }
             }
             else if (value.length() > MAX_INPUT_LENGTH) {
                 problems.put(field.getName(), "This is too long.");

@@ -11,18 +11,33 @@ public final class FormField {
 
     private final String autocomplete;
 
+    private final boolean required;
+
     /**
-     * A form field.
+     * A field the user must fill in.
      * @param name the field's name, also its key in a JSON post
      * @param label what its label says
      * @param type the HTML input type
      * @param autocomplete the browser's autocomplete token
      */
     public FormField(String name, String label, String type, String autocomplete) {
+        this(name, label, type, autocomplete, true);
+    }
+
+    /**
+     * A form field.
+     * @param name the field's name, also its key in a JSON post
+     * @param label what its label says
+     * @param type the HTML input type
+     * @param autocomplete the browser's autocomplete token
+     * @param required whether it must be filled in; an optional one left empty is not sent to the service
+     */
+    public FormField(String name, String label, String type, String autocomplete, boolean required) {
         this.name = name;
         this.label = label;
         this.type = type;
         this.autocomplete = autocomplete;
+        this.required = required;
     }
 
     /**
@@ -55,6 +70,14 @@ public final class FormField {
      */
     public String getAutocomplete() {
         return this.autocomplete;
+    }
+
+    /**
+     * Whether the field must be filled in.
+     * @return false for an input the spec marks optional
+     */
+    public boolean isRequired() {
+        return this.required;
     }
 
 }

@@ -205,8 +205,14 @@ class AcmeAutoConfigurationTests {
 
     @Test
     void aUserRecordWithoutItsRequiredFieldsFailsClosed() {
-        assertThatExceptionOfType(AcmeServiceException.ServiceUnavailable.class)
-            .isThrownBy(() -> AcmeUser.fromRecord(JsonMapper.shared().readTree("{}")));
+        // The service answered, but not what the spec says: 502 failed, naming the field for the log.
+        assertThatExceptionOfType(AcmeServiceException.class)
+            .isThrownBy(() -> AcmeUser.fromRecord(JsonMapper.shared().readTree("{}")))
+            .satisfies((failure) -> {
+                assertThat(failure.getCode()).isEqualTo("failed");
+                assertThat(failure.getStatus()).isEqualTo(502);
+                assertThat(failure.getMessage()).startsWith("get_user: field ");
+            });
     }
 
     private static String rootMessage(Throwable failure) {
