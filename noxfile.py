@@ -450,19 +450,18 @@ def _stream(process: subprocess.Popen[str], label: str, summary: list[str]) -> N
 
 @nox.session
 def integrations(session: nox.Session) -> None:
-    """Every target's session, the real Keycloak and the robustness tests, in lanes side by side.
+    """Every target's session, the real Keycloak and the robustness tests, in lanes side by side, one per core.
 
     Each lane is a `nox -s ...` of its own (sessions alone keep their own
     virtualenvs and temporary folders, and every server they start listens on a
-    free port). There is one lane more than there are cores: much of these
-    sessions' time is spent waiting (a JVM or Keycloak starting, a token or a
-    cache expiring, a fault's delay), and the third lane uses it. `nox -s flask`
-    (or any of them) still runs one alone. The lanes' output is labelled line by
-    line; the verdicts, skips included, are repeated at the end, and one failed
-    session fails this one.
+    free port). A lane more than cores was tried: it was no faster on two cores
+    (these sessions keep a core busy) and made Keycloak's sign-ins time out.
+    `nox -s flask` (or any of them) still runs one alone. The lanes' output is
+    labelled line by line; the verdicts, skips included, are repeated at the
+    end, and one failed session fails this one.
     """
     names = [name for name in (*TARGETS, "real-keycloak", "robust") if not session.posargs or name in session.posargs]
-    shares = lanes(names, _cores() + 1)
+    shares = lanes(names, _cores())
     command = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--no-color"]
     running = []
     summary: list[str] = []

@@ -252,7 +252,10 @@ def test_csharp_output_parses(outputs: dict[str, Path | str]) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [n for n, t in TARGETS.items() if t.language == "python"])
+# Flask only: the Python client that carries the hostile strings to the service is the one both
+# Python targets share (templates/_python/), and Django's own output is compiled and linted above;
+# its whole suite again took over a minute of the CI budget.
+@pytest.mark.parametrize("name", ["flask"])
 def test_python_smoke_tests_pass_with_the_hostile_spec(
     outputs: dict[str, Path | str], python_venv: str, name: str
 ) -> None:
