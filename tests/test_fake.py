@@ -754,3 +754,11 @@ def test_a_resource_two_operations_read_holds_the_links_of_both():
             body["passwordResetTokens"]["href"], auth=auth, json={"email": "new@example.com"}, timeout=5
         )
         assert (registered.status_code, reset.status_code) == (201, 200)
+
+
+def test_the_fake_knows_the_operations_the_model_knows() -> None:
+    """The fake keeps its own list (it is copied into packages without the model): the two must agree."""
+    from generator import model
+    from generator.fake import routes
+
+    assert routes.OPERATIONS == model.OPERATIONS
