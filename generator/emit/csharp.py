@@ -26,7 +26,8 @@ from ..lang.csharp import (
     string,
 )
 from ..lang.scalars import interpolated, plain_text
-from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, OPERATIONS, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
+from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES
 from ..plan.helpers import client_needs
 from ..plan.operations import (
@@ -34,12 +35,9 @@ from ..plan.operations import (
     LIFECYCLE,
     ClientMethod,
     SessionValue,
-    client_method,
-    login_session,
-    session_keys,
     session_secrets,
 )
-from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.user import own_fields, text_attributes
 
 #: The target framework of every generated project: .NET 10, the current LTS.
@@ -319,62 +317,47 @@ class EmittedOperation:
 def operation(spec: Spec, op: Operation) -> EmittedOperation:
     """Emit the body of one client method: straight-line requests, no interpreter."""
     nullable = frozenset(s.name for s in spec.service.settings if not s.required and s.default is None)
-    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
-    locals_: dict[str, str] = {}
+    plan = client_plan(spec, op)
+    method = plan.method
     taken: set[str] = {"body", "request", "session", "cancellationToken", "value", "input"}
-    params = []
-    input_locals = []
-    for name in method.inputs if method else op.inputs:
-        cs = fresh_name(ident(name), taken)
-        locals_[f"input.{name}"] = cs
-        (input_locals if method else params).append((cs, name))
-    session_locals = []
-    for key in session_keys(op):
-        cs = fresh_name(ident(key), taken)
-        locals_[f"session.{key}"] = cs
-        session_locals.append((cs, key))
+    bound = bind(plan, lambda name: fresh_name(ident(name), taken))
+    names = Names(bound.names, nullable, plan.optional)
     steps = []
     returns = ""
-    renewed = method.returns if method else ()
-    last = len(op.steps)
-    for number_, step in enumerate(op.steps, 1):
-        names = Names(dict(locals_), nullable, frozenset(f"input.{name}" for name in op.optional_inputs))
-        outcomes_name = pascal(op.name) + (f"Step{number_}" if len(op.steps) > 1 else "") + "Outcomes"
+    for sp in plan.steps:
+        step, number_, returned_here = sp.step, sp.number, sp.returns_here
+        outcomes_name = pascal(op.name) + (f"Step{number_}" if plan.many else "") + "Outcomes"
         extracts = []
-        # refresh returns what its last step extracts straight from the response
-        returned_here = number_ == last and any(v.step == last for v in renewed)
-        for key, pointer in () if returned_here else step.extract:
-            if key == USER_EXTRACT:
+        for read in sp.reads:
+            if read.record:
                 if op.name == "get_user":
-                    returns = f"return Record(body, {string(str(pointer))});"
+                    returns = f"return Record(body, {string(str(read.pointer))});"
                 continue
-            name, read = (EXPIRES_AT, "Deadline") if key == EXPIRES_IN else (key, "Text")
-            cs = fresh_name(ident(name), taken)
-            locals_[f"steps.{number_}.{key}"] = cs
-            extracts.append(f"string {cs} = {read}(body, {string(str(pointer))});")
+            helper = "Deadline" if read.deadline else "Text"
+            extracts.append(f"string {names.locals[read.ref]} = {helper}(body, {string(str(read.pointer))});")
         wants_body = bool(extracts) or returned_here or (op.name == "get_user" and number_ == len(op.steps))
-        lines = [f"// {step.method} {_describe_path(step)}"]
+        lines = [f"// {comment(sp.label)}"]
         lines += _request(spec, step, names, outcomes_name, wants_body)
         lines += ["", *extracts] if extracts else []
         outcomes = _outcomes(outcomes_name, step, spec.service.class_name)
         steps.append(EmittedStep(lines[0][3:], "\n".join(lines), outcomes_name, outcomes))
     if op.name == "login":
-        members = [f"[{string(v.name)}] = {locals_[v.source]}," for v in login_session(op)]
+        members = [f"[{string(v.name)}] = {names.locals[v.source]}," for v in plan.returns]
         returns = "\n".join(["return new Dictionary<string, string>", "{", *indent(members), "};"])
-    elif renewed:
-        members = [f"[{string(v.name)}] = {_renewed(v, locals_, last)}," for v in renewed]
+    elif plan.returns:
+        members = [f"[{string(v.name)}] = {_renewed(v, names.locals, plan.last)}," for v in plan.returns]
         returns = "\n".join(["return new Dictionary<string, string>", "{", *indent(members), "};"])
     reads_body = any(s.extract for s in op.steps) or op.name == "get_user"
     if method is None:
         return EmittedOperation(
             op.name,
             METHODS[op.name],
-            tuple(params),
-            tuple(session_locals),
+            bound.inputs,
+            bound.session,
             reads_body,
             tuple(steps),
             returns,
-            required_params=tuple((cs, name) for cs, name in params if name not in op.optional_inputs),
+            required_params=tuple((cs, name) for cs, name in bound.inputs if name not in op.optional_inputs),
         )
     args = (["session"] if method.takes_session else []) + (["input"] if method.inputs else [])
     returned = f"Task<{SESSION_TYPE}>" if method.returns else "Task"
@@ -382,7 +365,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         op.name,
         METHODS[op.name],
         (),
-        tuple(session_locals),
+        bound.session,
         reads_body,
         tuple(steps),
         returns,
@@ -390,7 +373,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         declaration=f"public async {returned} {METHODS[op.name]}",
         signature_params=tuple(f"{SESSION_TYPE} {arg}" for arg in args),
         guards=tuple(f"ArgumentNullException.ThrowIfNull({arg});" for arg in args),
-        input_locals=tuple(input_locals),
+        input_locals=bound.inputs,
     )
 
 
@@ -422,10 +405,6 @@ def _doc(method: ClientMethod, prefix: str) -> tuple[str, ...]:
         f'<exception cref="{prefix}Exception">The service refused the request or cannot be reached.</exception>'
     )
     return tuple(lines)
-
-
-def _describe_path(step: Step) -> str:
-    return comment(path_text(step))
 
 
 _HTTP_METHODS = {"GET": "Get", "POST": "Post", "PUT": "Put", "PATCH": "Patch", "DELETE": "Delete"}

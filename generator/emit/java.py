@@ -37,7 +37,8 @@ from ..lang.java import (
     xml,
 )
 from ..lang.names import fresh
-from ..model import CANONICAL, EXPIRES_AT, EXPIRES_IN, OPERATIONS, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
+from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.operations import (
@@ -45,13 +46,10 @@ from ..plan.operations import (
     LIFECYCLE,
     ClientMethod,
     SessionValue,
-    client_method,
-    login_session,
     public_values,
-    session_keys,
     session_secrets,
 )
-from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..targets import TARGETS
 
 #: Client method names, by operation.
@@ -242,51 +240,32 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
 
     :param fields: the client's fields by setting name (``base_url`` -> ``baseUrl``).
     """
-    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
-    locals_: dict[str, str] = {}
+    plan = client_plan(spec, op)
+    method = plan.method
     taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
-    params = []
-    input_locals = []
-    for name in method.inputs if method else op.inputs:
-        java = fresh(ident(name), taken)
-        locals_[f"input.{name}"] = java
-        if method:
-            input_locals.append((java, name))
-        else:
-            params.append(Param(name, java))
-    session_locals = []
-    for key in session_keys(op):
-        java = fresh(ident(key), taken)
-        locals_[f"session.{key}"] = java
-        session_locals.append((java, key))
+    bound = bind(plan, lambda name: fresh(ident(name), taken))
+    names = Names(bound.names, fields, plan.optional)
     steps = []
     declared = False
     returns_record = False
-    renewed = method.returns if method else ()
-    last = len(op.steps)
-    for number, step in enumerate(op.steps, 1):
-        names = Names(dict(locals_), fields, frozenset(f"input.{name}" for name in op.optional_inputs))
+    for sp in plan.steps:
+        step, returned_here = sp.step, sp.returns_here
         after: list[str] = []
-        # refresh returns what its last step extracts straight from the response
-        returned_here = number == last and any(v.step == last for v in renewed)
-        for key, pointer in () if returned_here else step.extract:
-            if key == USER_EXTRACT:
+        for read in sp.reads:
+            if read.record:
                 if op.name == "get_user":
-                    after.append(f"return record(response, {string(str(pointer))});")
+                    after.append(f"return record(response, {string(str(read.pointer))});")
                     returns_record = True
                 continue
-            name, read = (EXPIRES_AT, "deadline") if key == EXPIRES_IN else (key, "text")
-            java = fresh(ident(name), taken)
-            locals_[f"steps.{number}.{key}"] = java
-            after.append(f"String {java} = {read}(response, {string(str(pointer))});")
+            helper = "deadline" if read.deadline else "text"
+            after.append(f"String {names.locals[read.ref]} = {helper}(response, {string(str(read.pointer))});")
         if (after or returned_here) and not declared:
             prefix, declared = "JsonNode response = ", True
         elif after or returned_here:
             prefix = "response = "
         else:
             prefix = ""
-        label = f"{step.method} {path_text(step)}"
-        head = f"{prefix}send({string(label)}, "
+        head = f"{prefix}send({string(sp.label)}, "
         request = _request(spec, step, names)
         if len(INDENT + head) + len(flat(request.head)) + 2 <= WIDTH:
             call = layout(request, len(INDENT + head), INDENT, tail=2)
@@ -297,33 +276,32 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
             head = head.rstrip()
         first, *rest = (head + call + ");").split("\n")
         lines = [first, *(line.removeprefix(INDENT) for line in rest)]
-        steps.append(EmittedStep(label, (*lines, *after)))
+        steps.append(EmittedStep(sp.label, (*lines, *after)))
     returns = ""
     if op.name == "login":
-        login_values = [(v.name, locals_[v.source]) for v in login_session(op)]
+        login_values = [(v.name, names.locals[v.source]) for v in plan.returns]
         returns = _session_map(login_values, len(INDENT + f"return new {spec.service.class_name}ServiceSession("))
     if method is None:
-        return EmittedOperation(
-            op.name, METHODS[op.name], tuple(params), tuple(session_locals), tuple(steps), returns, returns_record
-        )
+        params = tuple(Param(name, java) for java, name in bound.inputs)
+        return EmittedOperation(op.name, METHODS[op.name], params, bound.session, tuple(steps), returns, returns_record)
     session_type = f"{spec.service.class_name}ServiceSession"
     return_lines: tuple[str, ...] = ()
-    if renewed:
+    if plan.returns:
         head = f"return new {session_type}("
-        values = [(value.name, flat(_renewed(value, locals_, last))) for value in renewed]
+        values = [(value.name, flat(_renewed(value, names.locals, plan.last))) for value in plan.returns]
         statement = head + _session_map(values, len(INDENT + head)) + ");"
         return_lines = tuple(line.removeprefix(INDENT) for line in statement.split("\n"))
     return EmittedOperation(
         op.name,
         METHODS[op.name],
         (),
-        tuple(session_locals),
+        bound.session,
         tuple(steps),
         "",
         False,
         signature=_signature(method, session_type),
         doc=_javadoc(method, spec.service.class_name),
-        input_locals=tuple(input_locals),
+        input_locals=bound.inputs,
         return_lines=return_lines,
     )
 

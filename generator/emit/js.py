@@ -30,19 +30,17 @@ from ..lang.js import (
 )
 from ..lang.names import camel
 from ..lang.scalars import interpolated, plain_text
-from ..model import EXPIRES_AT, EXPIRES_IN, OPERATIONS, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import OPERATIONS, Field, Operation, Spec, Step
+from ..plan.client import StepPlan, bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
 from ..plan.operations import (
-    LIFECYCLE,
     SUMMARIES,
     ClientMethod,
     SessionValue,
-    client_method,
-    login_session,
     public_values,
 )
-from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.user import own_fields, text_attributes
 
 #: Client method names, by operation.
@@ -206,46 +204,40 @@ DOCS = {
 
 def operation(spec: Spec, op: Operation) -> EmittedOperation:
     """Emit the body of one client method: straight-line requests, no interpreter."""
-    locals_: dict[str, str] = {}
-    taken = set(TAKEN)
-    if op.name == "login":
-        locals_.update({"input.username": "username", "input.password": "password"})
-    many = len(op.steps) > 1
-    if many:
-        taken |= {f"body{n}" for n in range(1, len(op.steps) + 1)}
+    plan = client_plan(spec, op)
+    taken = set(TAKEN) | ({f"body{n}" for n in range(1, plan.last + 1)} if plan.many else set())
+    # login's two inputs are its parameters; other methods read ``input.<name>`` and ``session.<name>`` in place
+    bound = bind(
+        plan,
+        lambda name: fresh_name(ident(name), taken),
+        inputs=(lambda name: name) if op.name == "login" else False,
+        session=False,
+    )
+    names = Names(bound.names, plan.optional)
     lines: list[str] = []
     errors = []
     pad = " " * METHOD_DEPTH
-    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
-    renewed = method.returns if method else ()
-    last = len(op.steps)
-    for number_, step in enumerate(op.steps, 1):
-        const = f"{op.name.upper()}_ERRORS" + (f"_{number_}" if many else "")
-        errors.append("\n".join(layout(_rules(step), 0, f"const {const} = ", ";")))
-        body = f"body{number_}" if many else "body"
-        lines.append(f"{pad}// {step.method} {_describe_path(step)}")
-        head = f"const {body} = await " if step.extract else "await "
-        names = Names(dict(locals_), frozenset(f"input.{name}" for name in op.optional_inputs))
-        lines += layout(_request(spec, step, names, const), METHOD_DEPTH, head, ";")
-        for name, pointer in step.extract:
-            read = Call("text", (body, string(str(pointer))))
-            if name == USER_EXTRACT:
-                lines += layout(Call("record", read.args), METHOD_DEPTH, "return ", ";")
-                continue
-            if number_ == last and any(v.step == last for v in renewed):
-                continue  # refresh returns what its last step extracts straight from the response
-            if name == EXPIRES_IN:
-                read = Call("deadline", read.args)
-            local = fresh_name(ident(EXPIRES_AT if name == EXPIRES_IN else name), taken)
-            locals_[f"steps.{number_}.{name}"] = local
-            lines += layout(read, METHOD_DEPTH, f"const {local} = ", ";")
+    for sp in plan.steps:
+        const = f"{op.name.upper()}_ERRORS" + (f"_{sp.number}" if plan.many else "")
+        errors.append("\n".join(layout(_rules(sp.step), 0, f"const {const} = ", ";")))
+        body = f"body{sp.number}" if plan.many else "body"
+        lines.append(f"{pad}// {comment(sp.label)}")
+        head = f"const {body} = await " if sp.step.extract else "await "
+        lines += layout(_request(spec, sp, names, const), METHOD_DEPTH, head, ";")
+        for read in sp.reads:
+            args = (body, string(str(read.pointer)))
+            if read.record:
+                lines += layout(Call("record", args), METHOD_DEPTH, "return ", ";")
+            else:
+                call = Call("deadline" if read.deadline else "text", args)
+                lines += layout(call, METHOD_DEPTH, f"const {names.locals[read.ref]} = ", ";")
     if op.name == "login":
-        returned = tuple((key(v.name), locals_[v.source]) for v in login_session(op))
+        returned = tuple((key(v.name), names.locals[v.source]) for v in plan.returns)
         lines += layout(Members(returned), METHOD_DEPTH, "return ", ";")
-    elif renewed:
-        members = tuple((key(v.name), _renewed(v, locals_, last, many)) for v in renewed)
+    elif plan.returns:
+        members = tuple((key(v.name), _renewed(v, names.locals, plan.last, plan.many)) for v in plan.returns)
         lines += layout(Members(members), METHOD_DEPTH, "return ", ";")
-    params = PARAMS[op.name] if method is None else _params(method)
+    params = PARAMS[op.name] if plan.method is None else _params(plan.method)
     return EmittedOperation(op.name, METHODS[op.name], params, tuple(lines), tuple(errors), DOCS[op.name])
 
 
@@ -264,16 +256,13 @@ def _renewed(value: SessionValue, locals_: dict[str, str], last: int, many: bool
     return locals_[value.source]
 
 
-def _describe_path(step: Step) -> str:
-    return comment(path_text(step))
-
-
-def _request(spec: Spec, step: Step, names: Names, errors_name: str) -> Call:
+def _request(spec: Spec, sp: StepPlan, names: Names, errors_name: str) -> Call:
     """The ``this.#send({...})`` call of a step."""
+    step = sp.step
     members: list[tuple[str, Node]] = [
         ("method", string(step.method)),
         ("url", url(step, names)),
-        ("describe", string(f"{step.method} {_describe_path(step)}")),
+        ("describe", string(comment(sp.label))),
     ]
     headers: list[tuple[str, Node]] = [(key(k), value(v, names)) for k, v in step.headers]
     how = request_auth(spec, step)

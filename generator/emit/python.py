@@ -10,19 +10,11 @@ from dataclasses import dataclass
 from .. import expr
 from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
 from ..lang.scalars import interpolated, plain_text
-from ..model import EXPIRES_AT, EXPIRES_IN, USER_EXTRACT, Field, Operation, Spec, Step
+from ..model import Field, Operation, Spec, Step
+from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
-from ..plan.operations import (
-    LIFECYCLE,
-    ClientMethod,
-    SessionValue,
-    client_method,
-    login_session,
-    public_values,
-    session_keys,
-    session_secrets,
-)
+from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, public_values, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
 
@@ -163,68 +155,57 @@ class EmittedOperation:
 
 def operation(spec: Spec, op: Operation) -> EmittedOperation:
     """Emit the body of one client method: straight-line requests, no interpreter."""
-    method = client_method(spec, op.name) if op.name in LIFECYCLE else None
-    locals_: dict[str, str] = {}
+    plan = client_plan(spec, op)
+    method = plan.method
     taken: set[str] = {"self", "response", "body", "session", "headers"} | ({"input"} if method else set())
-    params = []
-    input_locals = []
-    for name in method.inputs if method else op.inputs:
-        py = fresh_name(ident(name), taken) if method else ident(name)
-        locals_[f"input.{name}"] = py
-        taken.add(py)
-        if method:
-            input_locals.append((py, name))
-        else:
-            params.append(py)
-    session_locals = []
-    for key in session_keys(op):
-        py = fresh_name(ident(key), taken)
-        locals_[f"session.{key}"] = py
-        session_locals.append((py, key))
-    returned = method.returns if method else ()
-    last = len(op.steps)
-    optional = frozenset(f"input.{name}" for name in op.optional_inputs)
+
+    def local(name: str) -> str:
+        return fresh_name(ident(name), taken)
+
+    def param(name: str) -> str:
+        """A keyword parameter keeps the input's own name (callers pass ``**inputs``)."""
+        taken.add(ident(name))
+        return ident(name)
+
+    bound = bind(plan, local, inputs=True if method else param)
+    names = Names(bound.names, plan.optional)
     steps = []
-    for number, step in enumerate(op.steps, 1):
-        constant = f"_{op.name.upper()}" + (f"_{number}" if len(op.steps) > 1 else "")
+    for sp in plan.steps:
+        constant = f"_{op.name.upper()}" + (f"_{sp.number}" if plan.many else "")
         extracts = []
-        for key, pointer in step.extract:
-            if key == USER_EXTRACT:
-                extracts.append(f"return _record(body, {string(str(pointer))})")
-                continue
-            if number == last and any(v.step == last for v in returned):
-                continue  # refresh returns what its last step extracts straight from the response
-            name, read = (EXPIRES_AT, "_expires_at") if key == EXPIRES_IN else (key, "_text")
-            py = fresh_name(ident(name), taken)
-            locals_[f"steps.{number}.{key}"] = py
-            extracts.append(f"{py} = {read}(body, {string(str(pointer))})")
+        for read in sp.reads:
+            if read.record:
+                extracts.append(f"return _record(body, {string(str(read.pointer))})")
+            else:
+                helper = "_expires_at" if read.deadline else "_text"
+                extracts.append(f"{names.locals[read.ref]} = {helper}(body, {string(str(read.pointer))})")
         steps.append(
             EmittedStep(
-                comment=f"{step.method} {_describe_path(step)}",
-                call=_call(spec, step, Names(dict(locals_), optional), constant, bool(step.extract)),
+                comment=comment(sp.label),
+                call=_call(spec, sp.step, names, constant, bool(sp.step.extract)),
                 extracts=tuple(extracts),
                 constant=constant,
-                definition=_definition(step),
+                definition=_definition(sp.step),
             )
         )
     returns = ""
     if op.name == "login":
-        login_values = [(v.name, locals_[v.source]) for v in login_session(op)]
-        returns = "return {" + ", ".join(f"{string(k)}: {v}" for k, v in login_values) + "}"
-    elif returned:
-        returns = _session_returned(returned, locals_, last)
+        returns = "return {" + ", ".join(f"{string(v.name)}: {names.locals[v.source]}" for v in plan.returns) + "}"
+    elif plan.returns:
+        returns = _session_returned(plan.returns, names.locals, plan.last)
     if method is None:
-        return EmittedOperation(op.name, tuple(params), tuple(session_locals), tuple(steps), returns)
+        params = tuple(py for py, _ in bound.inputs)
+        return EmittedOperation(op.name, params, bound.session, tuple(steps), returns)
     return EmittedOperation(
         op.name,
         (),
-        tuple(session_locals),
+        bound.session,
         tuple(steps),
         returns,
         signature=_signature(method),
         returns_type="dict[str, str]" if method.returns else "None",
         doc=docstring(method.summary),
-        input_locals=tuple(input_locals),
+        input_locals=bound.inputs,
     )
 
 
