@@ -170,7 +170,7 @@ def test_pom_keeps_spec_text_out_of_xml_comments() -> None:
 
 
 NAMES = java.Names(
-    {"input.username": "username", "steps.1.href": "href"}, {"base_url": "this.baseUrl", "key": "this.key"}
+    {"input.username": "username", "steps.1.href": "href"}, fields={"base_url": "this.baseUrl", "key": "this.key"}
 )
 
 
@@ -200,7 +200,7 @@ def test_transforms_and_json_bodies() -> None:
 def test_absolute_urls_come_from_earlier_steps() -> None:
     spec = load_spec(ROOT / "examples" / "hypermedia" / "identity.toml")
     step = spec.operations["register"].steps[1]
-    assert java.flat(java.url(step, java.Names({"steps.1.accounts": "accounts"}, {}))) == "accounts"
+    assert java.flat(java.url(step, java.Names({"steps.1.accounts": "accounts"}))) == "accounts"
 
 
 def test_long_chains_break_one_call_a_line() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from .. import expr
 from ..lang.csharp import (
@@ -27,6 +28,7 @@ from ..lang.csharp import (
 )
 from ..lang.scalars import interpolated, plain_text
 from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
+from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES
 from ..plan.helpers import client_needs
@@ -60,26 +62,24 @@ METHODS = {op: f"{pascal(op)}Async" for op in OPERATIONS}
 #: The type of the service session login returns and the other methods take.
 SESSION_TYPE = "IReadOnlyDictionary<string, string>"
 
-#: C# types of [user] field types (enum fields get an enum type of their own).
-TYPES = {
-    "string": "string",
-    "email": "string",
-    "int": "long",
-    "float": "double",
-    "bool": "bool",
-    "datetime": "DateTimeOffset",
-    "list<string>": "IReadOnlyList<string>",
-}
 
-#: ``UserRecord`` readers of the generated user file, by field type: (required, optional).
-RECORD_READERS = {
-    "string": ("Text", "OptionalText"),
-    "email": ("Text", "OptionalText"),
-    "int": ("Integer", "OptionalInteger"),
-    "float": ("Number", "OptionalNumber"),
-    "bool": ("Flag", "OptionalFlag"),
-    "datetime": ("Instant", "OptionalInstant"),
-    "list<string>": ("TextList", "TextListOrEmpty"),
+class FieldType(NamedTuple):
+    """The C# type of a [user] field of one type, and the ``UserRecord`` readers of a required and an optional one."""
+
+    type: str
+    reader: str
+    optional_reader: str
+
+
+#: By [user] field type (enum fields get an enum type of their own).
+FIELD_TYPES = {
+    "string": FieldType("string", "Text", "OptionalText"),
+    "email": FieldType("string", "Text", "OptionalText"),
+    "int": FieldType("long", "Integer", "OptionalInteger"),
+    "float": FieldType("double", "Number", "OptionalNumber"),
+    "bool": FieldType("bool", "Flag", "OptionalFlag"),
+    "datetime": FieldType("DateTimeOffset", "Instant", "OptionalInstant"),
+    "list<string>": FieldType("IReadOnlyList<string>", "TextList", "TextListOrEmpty"),
 }
 
 #: Parsers of claim values in the generated user file, by field type: (required, optional).
@@ -182,20 +182,15 @@ def option_property(name: str) -> str:
 
 
 @dataclass(frozen=True)
-class Names:
-    """How each reference reads in the generated method: locals and options."""
+class Names(client.Names):
+    """References in a client method: locals, and settings as properties of the options."""
 
-    locals: dict[str, str]
     #: option properties that may be null, by setting name
     nullable: frozenset[str] = frozenset()
-    #: references of inputs the spec marks optional: left out of a JSON body when empty
-    optional: frozenset[str] = frozenset()
 
-    def of(self, ref: expr.Ref) -> str:
-        if ref.ns in ("config", "service"):
-            prop = f"_options.{option_property(ref.name)}"
-            return f"({prop} ?? string.Empty)" if ref.name in self.nullable else prop
-        return self.locals[str(ref)]
+    def setting(self, name: str) -> str:
+        prop = f"_options.{option_property(name)}"
+        return f"({prop} ?? string.Empty)" if name in self.nullable else prop
 
 
 def template(value: expr.Template, names: Names, *, segment: bool = False) -> str:
@@ -321,7 +316,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     method = plan.method
     taken: set[str] = {"body", "request", "session", "cancellationToken", "value", "input"}
     bound = bind(plan, lambda name: fresh_name(ident(name), taken))
-    names = Names(bound.names, nullable, plan.optional)
+    names = Names(bound.names, plan.optional, nullable)
     steps = []
     returns = ""
     for sp in plan.steps:
@@ -520,7 +515,7 @@ def field_type(spec: Spec, field: Field) -> str:
     if field.type == "enum":
         base = f"{spec.service.class_name}User{pascal(field.name)}"
     else:
-        base = TYPES[field.type]
+        base = FIELD_TYPES[field.type].type
     return base + "?" if field.optional and field.type != "list<string>" else base
 
 
@@ -532,7 +527,7 @@ def record_reader(spec: Spec, field: Field) -> str:
         if field.optional:
             return f"Optional{enum.parse}(UserRecord.OptionalText(record, {pointer}))"
         return f"{enum.parse}(UserRecord.Text(record, {_required(field)}))"
-    required, optional = RECORD_READERS[field.type]
+    _, required, optional = FIELD_TYPES[field.type]
     args = pointer if field.optional else _required(field)
     return transformed(field, f"UserRecord.{optional if field.optional else required}(record, {args})")
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
+from typing import NamedTuple
 
 from .. import expr
 from ..fake.fixtures import fixture_users
@@ -38,6 +40,7 @@ from ..lang.java import (
 )
 from ..lang.names import fresh
 from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
+from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
@@ -58,27 +61,28 @@ METHODS = {op: camel(op) for op in OPERATIONS}
 #: ``ServiceRequest`` factory methods, by HTTP method.
 FACTORIES = {"GET": "get", "POST": "post", "PUT": "put", "PATCH": "patch", "DELETE": "delete"}
 
-#: Java types of [user] field types: (required, optional).  Enum fields get a nested enum type.
-TYPES = {
-    "string": ("String", "String"),
-    "email": ("String", "String"),
-    "int": ("long", "Long"),
-    "float": ("double", "Double"),
-    "bool": ("boolean", "Boolean"),
-    "datetime": ("OffsetDateTime", "OffsetDateTime"),
-    "list<string>": ("List<String>", "List<String>"),
-}
 
-#: ``UserRecords`` readers, by field type: (required, optional).
-READERS = {
-    "string": ("string", "optionalString"),
-    "email": ("string", "optionalString"),
-    "int": ("integer", "optionalInteger"),
-    "float": ("number", "optionalNumber"),
-    "bool": ("bool", "optionalBool"),
-    "datetime": ("dateTime", "optionalDateTime"),
-    "enum": ("string", "optionalString"),
-    "list<string>": ("strings", "optionalStrings"),
+class FieldType(NamedTuple):
+    """How ``AcmeUser`` holds a [user] field of one type, and which ``UserRecords`` method reads it."""
+
+    #: the Java type of a required field, and of an optional one (boxed: it may be null)
+    required: str
+    optional: str
+    #: the reader of a required field, and of an optional one
+    reader: str
+    optional_reader: str
+
+
+#: By [user] field type.  An enum field is read as text and held as a nested enum type of its own.
+FIELD_TYPES = {
+    "string": FieldType("String", "String", "string", "optionalString"),
+    "email": FieldType("String", "String", "string", "optionalString"),
+    "int": FieldType("long", "Long", "integer", "optionalInteger"),
+    "float": FieldType("double", "Double", "number", "optionalNumber"),
+    "bool": FieldType("boolean", "Boolean", "bool", "optionalBool"),
+    "datetime": FieldType("OffsetDateTime", "OffsetDateTime", "dateTime", "optionalDateTime"),
+    "enum": FieldType("String", "String", "string", "optionalString"),
+    "list<string>": FieldType("List<String>", "List<String>", "strings", "optionalStrings"),
 }
 
 #: Methods ``AcmeUser`` has whatever the spec says: a spec field never takes one of these names.
@@ -122,18 +126,14 @@ CLIENT_TAKEN = frozenset(
 
 
 @dataclass(frozen=True)
-class Names:
-    """How each reference reads in a generated client method: locals, and the client's fields."""
+class Names(client.Names):
+    """References in a client method: locals, and settings as the client's fields."""
 
-    locals: dict[str, str]
-    fields: dict[str, str]
-    #: references of inputs the spec marks optional: left out of a JSON body when empty
-    optional: frozenset[str] = frozenset()
+    #: the client's fields by setting name (``base_url`` -> ``this.baseUrl``)
+    fields: dict[str, str] = dataclass_field(default_factory=dict)
 
-    def of(self, ref: expr.Ref) -> str:
-        if ref.ns in ("config", "service"):
-            return self.fields[ref.name]
-        return self.locals[str(ref)]
+    def setting(self, name: str) -> str:
+        return self.fields[name]
 
 
 def template(value: expr.Template, names: Names, *, segment: bool = False) -> Code:
@@ -190,7 +190,7 @@ def url(step: Step, names: Names) -> Code:
         head: Code = names.of(step.path.parts[0])  # type: ignore[arg-type]
         rest = expr.Template(step.path.parts[1:])
     else:
-        head, rest = names.fields["base_url"], step.path
+        head, rest = names.setting("base_url"), step.path
     if not rest.parts:
         return head
     tail = template(rest, names, segment=True)
@@ -244,7 +244,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     method = plan.method
     taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
     bound = bind(plan, lambda name: fresh(ident(name), taken))
-    names = Names(bound.names, fields, plan.optional)
+    names = Names(bound.names, plan.optional, fields)
     steps = []
     declared = False
     returns_record = False
@@ -449,7 +449,8 @@ def enums(spec: Spec) -> list[EnumType]:
 
 def reader(f: Field) -> str:
     """The expression that reads ``f`` out of ``record``, with its Java type."""
-    method = READERS[f.type][1 if f.optional else 0]
+    kind = FIELD_TYPES[f.type]
+    method = kind.optional_reader if f.optional else kind.reader
     return transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
 
 
@@ -556,7 +557,7 @@ def attributes(spec: Spec) -> list[Attribute]:
             read = f"{jtype}.of({reader(f)})" if not f.optional else f"{jtype}.ofNullable({reader(f)})"
             dump = f"this.{java}.value()" if not f.optional else f"(this.{java} != null) ? this.{java}.value() : null"
         else:
-            jtype = TYPES[f.type][1 if f.optional else 0]
+            jtype = FIELD_TYPES[f.type].optional if f.optional else FIELD_TYPES[f.type].required
             read = reader(f)
             dump = f"UserRecords.iso(this.{java})" if f.type == "datetime" else f"this.{java}"
         prefix = "is" if jtype == "boolean" else "get"

@@ -31,6 +31,7 @@ from ..lang.js import (
 from ..lang.names import camel
 from ..lang.scalars import interpolated, plain_text
 from ..model import OPERATIONS, Field, Operation, Spec, Step
+from ..plan import client
 from ..plan.client import StepPlan, bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
@@ -94,17 +95,13 @@ TAKEN = frozenset(
 # -- values -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Names:
-    """How each reference reads in the generated method."""
+class Names(client.Names):
+    """References in a client method: settings are options; inputs and session values are read in place."""
 
-    locals: dict[str, str]
-    #: references of inputs the spec marks optional: left out of the request when empty
-    optional: frozenset[str] = frozenset()
+    def setting(self, name: str) -> str:
+        return f"this.#options.{option(name)}"
 
-    def of(self, ref: expr.Ref) -> str:
-        if ref.ns in ("config", "service"):
-            return f"this.#options.{option(ref.name)}"
+    def local(self, ref: expr.Ref) -> str:
         if ref.ns == "input" and str(ref) not in self.locals:
             return f"input.{ref.name}"
         if ref.ns == "session":

@@ -11,6 +11,7 @@ from .. import expr
 from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
 from ..lang.scalars import interpolated, plain_text
 from ..model import Field, Operation, Spec, Step
+from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs
@@ -44,18 +45,11 @@ CONVERTERS = {
 # -- values -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Names:
-    """How each reference reads in the generated method: locals and attributes."""
+class Names(client.Names):
+    """References in a client method: locals, and settings as the client's attributes."""
 
-    locals: dict[str, str]
-    #: references of inputs the spec marks optional: left out of the request when empty
-    optional: frozenset[str] = frozenset()
-
-    def of(self, ref: expr.Ref) -> str:
-        if ref.ns in ("config", "service"):
-            return f"self.{ident(ref.name)}"
-        return self.locals[str(ref)]
+    def setting(self, name: str) -> str:
+        return f"self.{ident(name)}"
 
 
 def template(value: expr.Template, names: Names, *, segment: bool = False) -> str:

@@ -15,7 +15,7 @@ import math
 import re
 
 from .names import fresh, unreserved
-from .scalars import c_scalar
+from .scalars import c_literal
 
 #: C# keywords: an identifier spelled like one is written ``@name``.
 KEYWORDS = frozenset(
@@ -69,10 +69,7 @@ def number(value: int | float) -> str:
 
 def literal(value: object) -> str:
     """A C# literal for a str, bool, None, int or float."""
-    scalar = c_scalar(value, string, number)
-    if scalar is not None:
-        return scalar
-    raise TypeError(f"no C# literal for {type(value).__name__}")
+    return c_literal(value, string, number, "C#")
 
 
 def comment(text: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from markupsafe import escape
 
 from .names import camel, unreserved
-from .scalars import c_scalar
+from .scalars import c_literal
 
 #: The longest line the emitted code aims for.
 WIDTH = 120
@@ -80,12 +80,7 @@ def number(value: int | float) -> str:
 
 def literal(value: object) -> str:
     """A Java expression for a str, number, bool, None, or a list or tuple of them (``List.of``)."""
-    scalar = c_scalar(value, string, number)
-    if scalar is not None:
-        return scalar
-    if isinstance(value, (list, tuple)):
-        return "List.of(" + ", ".join(literal(v) for v in value) + ")"
-    raise TypeError(f"no Java literal for {type(value).__name__}")
+    return c_literal(value, string, number, "Java", items=lambda codes: "List.of(" + ", ".join(codes) + ")")
 
 
 def text_block(text: str) -> str:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .names import fresh, unreserved
-from .scalars import c_scalar
+from .scalars import c_literal
 
 #: Reserved words (ES2023 and strict mode), which a local variable cannot be named.
 RESERVED = frozenset(
@@ -79,16 +79,15 @@ def number(value: int | float) -> str:
 
 def literal(value: object) -> str:
     """A one-line JS literal for a str, number, bool, None, list or dict."""
-    scalar = c_scalar(value, string, number)
-    if scalar is not None:
-        return scalar
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{key(str(k))}: {literal(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"no JS literal for {type(value).__name__}")
+    return c_literal(value, string, number, "JS", items=_array, members=_object)
+
+
+def _array(codes: list[str]) -> str:
+    return "[" + ", ".join(codes) + "]"
+
+
+def _object(pairs: list[tuple[str, str]]) -> str:
+    return "{ " + ", ".join(f"{key(k)}: {code}" for k, code in pairs) + " }" if pairs else "{}"
 
 
 def key(name: str) -> str:

@@ -26,6 +26,35 @@ def c_scalar(value: object, string: Callable[[str], str], number: Callable[[int 
     return None
 
 
+def c_literal(
+    value: object,
+    string: Callable[[str], str],
+    number: Callable[[int | float], str],
+    language: str,
+    *,
+    items: Callable[[list[str]], str] | None = None,
+    members: Callable[[list[tuple[str, str]]], str] | None = None,
+) -> str:
+    """A literal of a C-family language: a scalar (:func:`c_scalar`), or a list or dict the language can write.
+
+    :param items: writes a list or tuple from its items' literals; None: the language has no such literal.
+    :param members: writes a dict from (key, value literal) pairs; None: no such literal.
+    :raises TypeError: for a value the language has no literal for.
+    """
+    scalar = c_scalar(value, string, number)
+    if scalar is not None:
+        return scalar
+
+    def inner(item: object) -> str:
+        return c_literal(item, string, number, language, items=items, members=members)
+
+    if items is not None and isinstance(value, (list, tuple)):
+        return items([inner(item) for item in value])
+    if members is not None and isinstance(value, dict):
+        return members([(str(k), inner(v)) for k, v in value.items()])
+    raise TypeError(f"no {language} literal for {type(value).__name__}")
+
+
 def plain_text(
     value: expr.Template, string: Callable[[str], str], name: Callable[[expr.Ref], str], *, segment: bool = False
 ) -> str | None:

@@ -140,6 +140,35 @@ class Locals:
     session: tuple[tuple[str, str], ...]
 
 
+@dataclass(frozen=True)
+class Names:
+    """How each reference reads in one generated method: the locals :func:`bind` named, and the settings.
+
+    Each printer subclasses it with how its language reads a service setting
+    (``self.base_url``, ``this.#options.baseUrl`` ...) and, where it reads
+    some references in place, how it spells those.
+    """
+
+    #: ``input.<name>``, ``session.<key>``, ``steps.<n>.<key>`` -> the local (:attr:`Locals.names`)
+    locals: dict[str, str]
+    #: references of inputs the spec marks optional: left out of the request when empty
+    optional: frozenset[str] = frozenset()
+
+    def of(self, ref: expr.Ref) -> str:
+        """The code that reads ``ref``."""
+        if ref.ns in ("config", "service"):
+            return self.setting(ref.name)
+        return self.local(ref)
+
+    def setting(self, name: str) -> str:
+        """The code that reads the service setting ``name``."""
+        raise NotImplementedError
+
+    def local(self, ref: expr.Ref) -> str:
+        """The code that reads an input, a session value or an earlier step's value."""
+        return self.locals[str(ref)]
+
+
 #: A language's way to name a local: given what the plan calls it, the spelled, fresh name (now taken).
 Namer = Callable[[str], str]
 
