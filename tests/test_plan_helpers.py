@@ -6,7 +6,7 @@ import dataclasses
 
 from generator import expr
 from generator.model import Auth, Credentials, ErrorRule, Operation, Spec, Step
-from generator.plan.helpers import ClientNeeds, client_needs, path_segment_refs, transforms_of
+from generator.plan.helpers import ClientNeeds, UserNeeds, client_needs, path_segment_refs, transforms_of, user_needs
 from generator.spec import load_spec
 
 from .conftest import ACME
@@ -25,7 +25,14 @@ def _get(path: str, **kwargs: object) -> Step:
 
 
 def test_the_bundled_spec_needs_percent_encoding_and_json_objects() -> None:
-    needs = ClientNeeds(urlencode=True, json_objects=True, error_matches=True, deadline=True, service_message=True)
+    needs = ClientNeeds(
+        urlencode=True,
+        json_objects=True,
+        error_matches=True,
+        deadline=True,
+        service_message=True,
+        input_argument=True,  # reset_password, change_password and verify_email read their input mapping
+    )
     assert client_needs(load_spec(ACME)) == needs
 
 
@@ -81,3 +88,27 @@ def test_only_a_computed_bearer_token_needs_prefixing_at_run_time() -> None:
     computed = Auth("bearer", (expr.parse_value({"base64": "${session.token}"}),))
     assert client_needs(_with(_get("/x", auth=text))) == ClientNeeds()
     assert client_needs(_with(_get("/x", auth=computed))) == ClientNeeds(base64=True, computed_bearer=True)
+
+
+def test_helpers_are_named_by_the_language_in_its_order_only_when_needed() -> None:
+    needs = ClientNeeds(urlencode=True, deadline=True)
+    assert needs.helpers(base64="b64", deadline="until", urlencode="quote") == ["until", "quote"]
+    assert ClientNeeds().helpers(base64="b64", deadline="until") == []
+
+
+def test_an_optional_input_and_an_input_mapping_are_needs_of_their_own() -> None:
+    spec = load_spec(ACME)
+    login = Operation("login", (_get("/v1/me/${input.note}"),), optional_inputs=("note",))
+    reset = Operation("reset_password", (_get("/v1/reset/${input.token}"),))
+    only_login = dataclasses.replace(spec, operations={"login": login})
+    assert client_needs(only_login).optional_inputs and not client_needs(only_login).input_argument
+    with_reset = dataclasses.replace(spec, operations={"login": login, "reset_password": reset})
+    assert client_needs(with_reset).input_argument
+
+
+def test_user_needs_the_converters_transforms_and_filters_of_its_fields() -> None:
+    acme = user_needs(load_spec(ACME))
+    assert "datetime" in acme.types and acme.transforms == () and not acme.pointer_filters
+    stormpath = user_needs(load_spec(ACME.parent.parent / "stormpath" / "identity.toml"))
+    assert stormpath.transforms == ("last_segment",) and stormpath.pointer_filters
+    assert UserNeeds() == user_needs(dataclasses.replace(load_spec(ACME), user=()))

@@ -31,7 +31,7 @@ from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES
-from ..plan.helpers import client_needs
+from ..plan.helpers import client_needs, user_needs
 from ..plan.operations import (
     ARGUMENTS,
     LIFECYCLE,
@@ -854,6 +854,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     ]
     props = properties(spec)
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
+    needs, user = client_needs(spec), user_needs(spec)
     users = fixture_users(spec.data)
     register_fill, register_username = register_values(spec)
     admin_roles = list(spec.mapping.admin_roles) or ["admins"]
@@ -871,15 +872,9 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ops": ops,
         "outcomes": [step.outcomes for op in ops.values() for step in op.steps],
         "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
-        "client_helpers": [
-            name
-            for name, used in (
-                ("Deadline", client_needs(spec).deadline),
-                ("ServiceMessage", client_needs(spec).service_message),
-                ("InputValue", any(op.input_locals for op in ops.values())),
-            )
-            if used
-        ],
+        "client_helpers": needs.helpers(
+            deadline="Deadline", service_message="ServiceMessage", input_argument="InputValue"
+        ),
         "admin_policy_roles": admin_roles,
         "staff_policy_roles": staff_roles,
         "test_users": test_users(spec, users),
@@ -888,11 +883,11 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "forgot_values": forgot_values(spec, users),
         "operation_names": list(spec.operations),
         # JsonPointer gets the *[member=value] list filter only when a field uses one.
-        "pointer_filters": any(f.pointer.where for f in spec.user),
+        "pointer_filters": user.pointer_filters,
         # the client's WithoutEmpty only when an operation has optional inputs
-        "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
+        "optional_inputs": needs.optional_inputs,
         # False when every service session value is public: the fake then issues no token for S17 to look for
         "session_secrets": session_secrets(spec),
         # ... and UserRecord the value transforms the fields use (LastSegment)
-        "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
+        "value_transforms": list(user.transforms),
     }

@@ -43,7 +43,7 @@ from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
-from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import (
     ARGUMENTS,
     LIFECYCLE,
@@ -776,7 +776,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     setting_list = settings(spec, test_values)
     client_fields = {s["name"]: "this." + s["field"] for s in setting_list}
     ops = {name: operation(spec, op, client_fields) for name, op in spec.operations.items()}
-    needs = client_needs(spec)
+    needs, user = client_needs(spec), user_needs(spec)
     users = fixture_users(spec.data)
     return {
         "package_path": package.replace(".", "/"),
@@ -796,16 +796,9 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,
-        "helpers": [
-            name
-            for name, used in (
-                ("base64", needs.base64),
-                ("percentEncode", needs.urlencode),
-                ("deadline", needs.deadline),
-                ("required", any(op.input_locals for op in ops.values())),
-            )
-            if used
-        ],
+        "helpers": needs.helpers(
+            base64="base64", urlencode="percentEncode", deadline="deadline", input_argument="required"
+        ),
         "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
         # a rule passes the service's own message through (ServiceRequest.message, withServiceMessage)
         "service_messages": needs.service_message,
@@ -813,11 +806,11 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
         "register_username": register_username(spec),
         # UserRecords gets the *[member=value] list filter only when a field uses one.
-        "pointer_filters": any(f.pointer.where for f in spec.user),
+        "pointer_filters": user.pointer_filters,
         # the client's unlessEmpty only when an operation has optional inputs
-        "optional_inputs": any(op.optional_inputs for op in spec.operations.values()),
+        "optional_inputs": needs.optional_inputs,
         # False when every service session value is public: the fake then issues no token for S17 to look for
         "session_secrets": session_secrets(spec),
         # ... and the value transforms the fields use (lastSegment)
-        "value_transforms": sorted({f.transform for f in spec.user if f.transform}),
+        "value_transforms": list(user.transforms),
     }

@@ -34,7 +34,7 @@ from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import StepPlan, bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
-from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import (
     SUMMARIES,
     ClientMethod,
@@ -471,22 +471,22 @@ def routes_error_imports(spec: Spec) -> list[str]:
 
 def helpers(needs: ClientNeeds) -> list[str]:
     """The optional helpers of ``lib/client.js`` the spec's requests call, so no unused one is generated."""
-    wanted = {
-        "base64": needs.base64,
-        "basic": needs.basic_auth,
-        "bearer": needs.computed_bearer,
-        "urlencode": needs.urlencode,
-        "deadline": needs.deadline,
-        "serviceMessage": needs.service_message,
-    }
-    return [name for name, used in wanted.items() if used]
+    return needs.helpers(
+        base64="base64",
+        basic_auth="basic",
+        computed_bearer="bearer",
+        urlencode="urlencode",
+        deadline="deadline",
+        service_message="serviceMessage",
+    )
 
 
 def converters(spec: Spec) -> list[str]:
     """The converters of ``lib/user.js`` this spec's fields use, so no unused one is generated."""
-    used = {CONVERTERS[f.type] for f in spec.user if not f.transform}
-    used |= {"lastSegment", "string"} if any(f.transform == "last_segment" for f in spec.user) else set()
-    if any(f.pointer.where for f in spec.user):
+    needs = user_needs(spec)
+    used = {CONVERTERS[kind] for kind in needs.types}
+    used |= {"lastSegment", "string"} if "last_segment" in needs.transforms else set()
+    if needs.pointer_filters:
         used.add("where")  # the list filter of resolve(), *[member=value]
     return sorted(used)
 

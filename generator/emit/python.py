@@ -14,7 +14,7 @@ from ..model import Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
-from ..plan.helpers import ClientNeeds, client_needs
+from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, public_values, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.user import own_fields, text_attributes
@@ -448,22 +448,18 @@ def helpers(needs: ClientNeeds) -> list[str]:
     Basic credentials and computed bearer tokens need none: ``requests``
     builds the Basic header, and ``"Bearer " + ...`` is plain Python.
     """
-    wanted = {
-        "_base64": needs.base64,
-        "_quote": needs.urlencode,
-        "_expires_at": needs.deadline,
-        "_service_message": needs.service_message,
-    }
-    return [name for name, used in wanted.items() if used]
+    return needs.helpers(
+        base64="_base64", urlencode="_quote", deadline="_expires_at", service_message="_service_message"
+    )
 
 
 def converters(spec: Spec) -> list[str]:
     """The converters of the generated user module this spec's fields use."""
-    used = {CONVERTERS[f.type] for f in spec.user if not f.transform}
-    used |= {f"_{f.transform}" for f in spec.user if f.transform}
+    needs = user_needs(spec)
+    used = {CONVERTERS[kind] for kind in needs.types} | {f"_{transform}" for transform in needs.transforms}
     if used & {"_enum", "_str_tuple", "_last_segment"}:
         used.add("_str")
-    if any(f.pointer.where for f in spec.user):
+    if needs.pointer_filters:
         used.add("_where")  # the readers' list filter, *[member=value]
     return sorted(used)
 

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import expr
-from ..model import EXPIRES_IN, Spec, Step
+from ..model import EXPIRES_IN, FIXED_INPUTS, Spec, Step
+from .operations import LIFECYCLE
 from .requests import BasicAuth, BearerAuth, request_auth
 
 
@@ -38,6 +39,18 @@ class ClientNeeds:
     deadline: bool = False
     #: an error rule passes the service's own message through (``message = "<pointer>"``).
     service_message: bool = False
+    #: a lifecycle method reads what the user entered from its ``input`` mapping (a required key may be missing).
+    input_argument: bool = False
+    #: an operation has inputs the spec marks optional: a JSON body leaves them out when empty.
+    optional_inputs: bool = False
+
+    def helpers(self, **names: str) -> list[str]:
+        """The language's helper names for the needs that hold, in the order given.
+
+        ``needs.helpers(base64="_base64", urlencode="_quote")`` is ``["_quote"]``
+        when only ``urlencode`` holds: each keyword is a field of this class.
+        """
+        return [name for need, name in names.items() if getattr(self, need)]
 
 
 def client_needs(spec: Spec) -> ClientNeeds:
@@ -56,6 +69,29 @@ def client_needs(spec: Spec) -> ClientNeeds:
         error_matches=any(rule.match for step in steps for rule in step.errors),
         deadline=any(name == EXPIRES_IN for step in steps for name, _ in step.extract),
         service_message=any(rule.message is not None for step in steps for rule in step.errors),
+        input_argument=any(FIXED_INPUTS.get(name) for name in spec.operations if name in LIFECYCLE),
+        optional_inputs=any(op.optional_inputs for op in spec.operations.values()),
+    )
+
+
+@dataclass(frozen=True)
+class UserNeeds:
+    """What reading the user record calls for: the converters, transforms and pointer filters the fields use."""
+
+    #: the types of the fields read without a value transform (each needs its type's converter)
+    types: frozenset[str] = frozenset()
+    #: the value transforms fields use (``last_segment``), sorted
+    transforms: tuple[str, ...] = ()
+    #: a field's pointer filters a list, ``*[member=value]``
+    pointer_filters: bool = False
+
+
+def user_needs(spec: Spec) -> UserNeeds:
+    """What the spec's [user] fields call for."""
+    return UserNeeds(
+        types=frozenset(f.type for f in spec.user if not f.transform),
+        transforms=tuple(sorted({f.transform for f in spec.user if f.transform})),
+        pointer_filters=any(f.pointer.where for f in spec.user),
     )
 
 
