@@ -31,6 +31,7 @@ from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES
+from ..plan.forms import forgot_values, register_kinds, register_username
 from ..plan.helpers import client_needs, user_needs
 from ..plan.operations import (
     ARGUMENTS,
@@ -794,39 +795,6 @@ def test_users(spec: Spec, users: list[dict]) -> list[dict]:
     return out
 
 
-def register_values(spec: Spec) -> tuple[list[tuple[str, str]], str | None]:
-    """How the tests fill the register form: (input, kind) pairs, and the input holding the new username.
-
-    ``kind`` is ``password``, ``email`` (a fresh address) or ``text``; the
-    same rules as the conformance kit's.
-    """
-    if not spec.has("register"):
-        return [], None
-    username_is_email = spec.field(spec.mapping.username).type == "email"
-    out = []
-    for name in spec.operations["register"].inputs:
-        if "password" in name:
-            out.append((name, "password"))
-        elif "email" in name or (name == "username" and username_is_email):
-            out.append((name, "email"))
-        else:
-            out.append((name, "text"))
-    names = dict(out)
-    if "username" in names:
-        return out, "username"
-    email = next((n for n, kind in out if kind == "email"), None)
-    return out, email if username_is_email else None
-
-
-def forgot_values(spec: Spec, users: list[dict]) -> dict[str, str]:
-    """The forgot-password inputs of the plain fixture user: an e-mail address or the username."""
-    if not spec.has("forgot_password"):
-        return {}
-    user = next(u for u in users if u["key"] == "user")
-    email = str(user["expected"].get("email") or user["username"])
-    return {name: email if "email" in name else user["username"] for name in spec.operations["forgot_password"].inputs}
-
-
 # -- the context ----------------------------------------------------------------
 
 #: Jinja filters this module gives templates.
@@ -856,7 +824,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
     needs, user = client_needs(spec), user_needs(spec)
     users = fixture_users(spec.data)
-    register_fill, register_username = register_values(spec)
     admin_roles = list(spec.mapping.admin_roles) or ["admins"]
     staff_roles = list(dict.fromkeys([*spec.mapping.staff_roles, *admin_roles]))
     return {
@@ -878,8 +845,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "admin_policy_roles": admin_roles,
         "staff_policy_roles": staff_roles,
         "test_users": test_users(spec, users),
-        "register_values": register_fill,
-        "register_username": register_username,
+        "register_values": register_kinds(spec),
+        "register_username": register_username(spec),
         "forgot_values": forgot_values(spec, users),
         "operation_names": list(spec.operations),
         # JsonPointer gets the *[member=value] list filter only when a field uses one.

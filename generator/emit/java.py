@@ -43,6 +43,7 @@ from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.forms import register_username
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import (
     ARGUMENTS,
@@ -715,18 +716,6 @@ def fixture(spec: Spec, user: dict) -> Fixture:
         json.dumps(me, ensure_ascii=False, indent=4, default=str),
         tuple(expectations(spec, user)),
     )
-
-
-def register_username(spec: Spec) -> str | None:
-    """The register input a new account then signs in with, when one can tell; else None."""
-    if not spec.has("register"):
-        return None
-    inputs = spec.operations["register"].inputs
-    if "username" in inputs:
-        return "username"
-    if spec.field(spec.mapping.username).type == "email":
-        return next((name for name in inputs if "email" in name), None)
-    return None
 
 
 def error_classes(spec: Spec) -> list[str]:

@@ -101,3 +101,53 @@ def label(name: str) -> str:
     """``First name`` for ``first_name``."""
     text = name.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+# -- how the generated tests fill the forms -----------------------------------------------------
+
+
+def register_kinds(spec: Spec) -> tuple[tuple[str, str], ...]:
+    """How a test fills each register input: ``(input, kind)``, in the form's order.
+
+    ``kind`` is ``password`` (the test's password), ``email`` (a fresh
+    address; also a ``username`` that is the user's e-mail address) or
+    ``text``: the conformance kit's rules, read by name.  Empty without a register operation.
+    """
+    if not spec.has("register"):
+        return ()
+    username_is_email = spec.field(spec.mapping.username).type == "email"
+    out = []
+    for name in spec.operations["register"].inputs:
+        if "password" in name:
+            out.append((name, "password"))
+        elif "email" in name or (name == "username" and username_is_email):
+            out.append((name, "email"))
+        else:
+            out.append((name, "text"))
+    return tuple(out)
+
+
+def register_username(spec: Spec) -> str | None:
+    """The register input a new account then signs in with, when one can tell; else None.
+
+    ``username`` when register asks for one; else, when users sign in with
+    their e-mail address, the first e-mail input.
+    """
+    kinds = dict(register_kinds(spec))
+    if "username" in kinds:
+        return "username"
+    if spec.has("register") and spec.field(spec.mapping.username).type == "email":
+        return next((name for name, kind in kinds.items() if kind == "email"), None)
+    return None
+
+
+def forgot_values(spec: Spec, users: list[dict]) -> dict[str, str]:
+    """The forgot-password inputs naming the plain fixture user: its e-mail address (or username), or its username.
+
+    :param users: the fixture users (:func:`generator.fake.fixtures.fixture_users`).
+    """
+    if not spec.has("forgot_password"):
+        return {}
+    user = next(u for u in users if u["key"] == "user")
+    email = str(user["expected"].get("email") or user["username"])
+    return {name: email if "email" in name else user["username"] for name in spec.operations["forgot_password"].inputs}
