@@ -19,6 +19,7 @@ from .emit import language
 from .fake.fixtures import fixture_users, test_settings
 from .model import Spec
 from .plan.forms import form_inputs, lifecycle_inputs, login_inputs
+from .plan.naming import target_names
 from .plan.operations import LIFECYCLE
 from .plan.roles import guard_role
 from .targets import Target
@@ -30,7 +31,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
     Precedence of names: the spec's ``[targets.<name>]`` options, then the
     target's naming defaults.
     """
-    names = naming(spec, target)
+    names = target_names(spec, target)
     fixtures = fixture_users(spec.data)
     shared: dict[str, Any] = {
         "project_dir": target.name,
@@ -119,15 +120,6 @@ def template_options(target: Target) -> dict[str, Any]:
     """The cookiecutter options (``_copy_without_render`` ...) the template declares."""
     config = json.loads((target.template_dir / "cookiecutter.json").read_text(encoding="utf-8"))
     return {k: v for k, v in config.items() if k.startswith("_") and k != "_extensions"}
-
-
-def naming(spec: Spec, target: Target) -> dict[str, str]:
-    """Package, distribution and similar names for a target."""
-    slug = spec.service.slug
-    values = {"slug": slug, "Name": spec.service.class_name, "SLUG": slug.upper()}
-    names = {key: pattern.format(**values) for key, pattern in target.naming.items()}
-    names.update(spec.target_options.get(target.name, {}))
-    return names
 
 
 def _plain(value: Any) -> Any:

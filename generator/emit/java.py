@@ -45,6 +45,7 @@ from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.forms import register_username
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
+from ..plan.naming import target_names
 from ..plan.operations import (
     ARGUMENTS,
     LIFECYCLE,
@@ -632,15 +633,6 @@ def _assertion(spec: Spec, attr: Attribute, want: object, enum_of: dict[str, Enu
 # -- the context -----------------------------------------------------------------------
 
 
-def spring_names(spec: Spec) -> dict[str, str]:
-    """The target's group id, package and artifact id: registry defaults, then ``[targets.spring]``."""
-    target = TARGETS["spring"]
-    values = {"slug": spec.service.slug, "Name": spec.service.class_name, "SLUG": spec.service.slug.upper()}
-    names = {key: pattern.format(**values) for key, pattern in target.naming.items()}
-    names.update(spec.target_options.get("spring", {}))
-    return names
-
-
 def settings(spec: Spec, test_values: dict[str, str]) -> list[dict]:
     """The service settings as ``@ConfigurationProperties`` fields."""
     prefix = spec.service.slug
@@ -758,7 +750,7 @@ def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[l
 
 def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The Java part of a target's context: names, settings, the user type, client methods, test data."""
-    names = spring_names(spec)
+    names = target_names(spec, TARGETS["spring"])
     package = names["package"]
     group = names["group_id"]
     example_package = group + ".example" if group + ".example" != package else package + ".example"
