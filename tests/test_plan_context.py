@@ -64,3 +64,21 @@ def test_a_spec_without_them_gets_no_lifecycle_routes() -> None:
     assert context["reset_token_query"] is None and context["session_expires"] is False
     assert context["reset_inputs"] == [] and context["lifecycle_ops"] == []
     assert list(build_context(okta, TARGETS["express"])["ops"]) == ["login", "get_user", "register", "forgot_password"]
+
+
+# -- the settings every language lists alike (generator.plan.settings) ---------------------------
+
+from generator.model import Setting  # noqa: E402
+from generator.plan.settings import nullable, setting_row  # noqa: E402
+
+
+def test_a_setting_row_holds_the_shared_facts_and_the_language_keys_which_may_refine_them() -> None:
+    setting = Setting("base_url", "ACME_BASE_URL", required=False, secret=False)
+    row = setting_row(setting, attr="base_url", required=True)
+    assert row == {"name": "base_url", "env": "ACME_BASE_URL", "required": True, "secret": False, "attr": "base_url"}
+
+
+def test_only_an_optional_setting_without_default_may_be_unset() -> None:
+    assert nullable(Setting("realm", "R"))
+    assert not nullable(Setting("realm", "R", default="master"))
+    assert not nullable(Setting("realm", "R", required=True))

@@ -41,6 +41,7 @@ from ..plan.operations import (
     session_secrets,
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
+from ..plan.settings import nullable, setting_row
 from ..plan.user import own_fields, text_attributes
 
 #: The target framework of every generated project: .NET 10, the current LTS.
@@ -312,12 +313,12 @@ class EmittedOperation:
 
 def operation(spec: Spec, op: Operation) -> EmittedOperation:
     """Emit the body of one client method: straight-line requests, no interpreter."""
-    nullable = frozenset(s.name for s in spec.service.settings if not s.required and s.default is None)
+    unset = frozenset(s.name for s in spec.service.settings if nullable(s))
     plan = client_plan(spec, op)
     method = plan.method
     taken: set[str] = {"body", "request", "session", "cancellationToken", "value", "input"}
     bound = bind(plan, lambda name: fresh_name(ident(name), taken))
-    names = Names(bound.names, plan.optional, nullable)
+    names = Names(bound.names, plan.optional, unset)
     steps = []
     returns = ""
     for sp in plan.steps:
@@ -807,17 +808,14 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
 
     prefix = spec.service.slug.upper()
     settings = [
-        {
-            "name": s.name,
-            "prop": option_property(s.name),
-            "env": s.env,
-            "default": s.default,
-            "required": s.required,
-            "nullable": not s.required and s.default is None,
-            "secret": s.secret,
-            "description": s.description or f"The {s.name.replace('_', ' ')} setting.",
-            "test_value": test_values.get(s.name, ""),
-        }
+        setting_row(
+            s,
+            prop=option_property(s.name),
+            default=s.default,
+            nullable=nullable(s),
+            description=s.description or f"The {s.name.replace('_', ' ')} setting.",
+            test_value=test_values.get(s.name, ""),
+        )
         for s in spec.service.settings
     ]
     props = properties(spec)

@@ -55,6 +55,7 @@ from ..plan.operations import (
     session_secrets,
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
+from ..plan.settings import setting_row
 from ..targets import TARGETS
 
 #: Client method names, by operation.
@@ -640,20 +641,19 @@ def settings(spec: Spec, test_values: dict[str, str]) -> list[dict]:
     for s in spec.service.settings:
         prop = kebab(s.name)
         out.append(
-            {
-                "name": s.name,
-                "property": f"{prefix}.{prop}",
-                "key": prop,
-                "field": ident(s.name),
-                "getter": "get" + pascal(s.name),
-                "setter": "set" + pascal(s.name),
-                "env": s.env,
-                "default": None if s.default is None else string(s.default),
-                "required": s.required or (s.name == "base_url" and s.default is None),
-                "secret": s.secret,
-                "description": _sentence(s.description or f"the {s.name.replace('_', ' ')} setting of the service"),
-                "test_value": literal(test_values[s.name]) if s.name in test_values else None,
-            }
+            setting_row(
+                s,
+                property=f"{prefix}.{prop}",
+                key=prop,
+                field=ident(s.name),
+                getter="get" + pascal(s.name),
+                setter="set" + pascal(s.name),
+                default=None if s.default is None else string(s.default),
+                # a base URL without a default must be set: no request can go anywhere without one
+                required=s.required or (s.name == "base_url" and s.default is None),
+                description=_sentence(s.description or f"the {s.name.replace('_', ' ')} setting of the service"),
+                test_value=literal(test_values[s.name]) if s.name in test_values else None,
+            )
         )
     return out
 

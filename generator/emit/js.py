@@ -42,6 +42,7 @@ from ..plan.operations import (
     public_values,
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
+from ..plan.settings import setting_row
 from ..plan.user import own_fields, text_attributes
 
 #: Client method names, by operation.
@@ -505,18 +506,15 @@ FILTERS = {
 def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The JavaScript part of a target's context: options, the user type, client methods."""
     settings = [
-        {
-            "name": s.name,
-            "option": option(s.name),
-            "env": s.env,
-            "default": literal(s.default),
-            "has_default": s.default is not None,
-            "default_text": s.default,
-            "required": s.required,
-            "secret": s.secret,
-            "description": s.description or s.name.replace("_", " "),
-            "test_value": test_values.get(s.name, ""),
-        }
+        setting_row(
+            s,
+            option=option(s.name),
+            default=literal(s.default),
+            has_default=s.default is not None,
+            default_text=s.default,
+            description=s.description or s.name.replace("_", " "),
+            test_value=test_values.get(s.name, ""),
+        )
         for s in spec.service.settings
     ]
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}

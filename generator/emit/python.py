@@ -17,6 +17,7 @@ from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, public_values, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
+from ..plan.settings import setting_row
 from ..plan.user import own_fields, text_attributes
 
 #: Python types of [user] field types (enum fields get a Literal alias).
@@ -396,17 +397,14 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The Python part of a target's context: settings, the user type, client methods."""
     prefix = spec.service.slug.upper()
     settings = [
-        {
-            "name": s.name,
-            "attr": ident(s.name),
-            "config_key": f"{prefix}_{s.name.upper()}",
-            "env": s.env,
-            "default": literal(s.default),
-            "required": s.required,
-            "secret": s.secret,
-            "description": s.description,
-            "test_value": literal(test_values.get(s.name, "")),
-        }
+        setting_row(
+            s,
+            attr=ident(s.name),
+            config_key=f"{prefix}_{s.name.upper()}",
+            default=literal(s.default),
+            description=s.description,
+            test_value=literal(test_values.get(s.name, "")),
+        )
         for s in spec.service.settings
     ]
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
