@@ -53,3 +53,16 @@ def test_a_field_named_active_is_the_canonical_active_in_every_language(tmp_path
     assert [p.key for p in csharp.properties(spec)].count("active") == 1
     assert [a.name for a in python.attributes(spec)].count("active") == 1
     assert [a.name for a in js.attributes(spec)].count("active") == 1
+
+
+def test_me_of_a_fixture_user_is_the_canonical_user_then_its_own_fields_in_spec_order() -> None:
+    from generator.fake.fixtures import fixture_users
+    from generator.plan.user import expected_me, own_fields
+
+    spec = load_spec(ACME)
+    user = fixture_users(spec.data)[0]
+    me = expected_me(spec, user)
+    canonical = list(user["expected"])
+    assert list(me)[: len(canonical)] == canonical
+    assert list(me)[len(canonical) :] == [f.name for f in own_fields(spec)]
+    assert all(me[f.name] == user["fields"].get(f.name) for f in own_fields(spec))

@@ -42,7 +42,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import nullable, setting_row
-from ..plan.user import own_fields, text_attributes
+from ..plan.user import expected_me, own_fields, text_attributes
 
 #: The target framework of every generated project: .NET 10, the current LTS.
 TARGET_FRAMEWORK = "net10.0"
@@ -726,15 +726,6 @@ def claim_types(spec: Spec, props: list[Property]) -> list[tuple[str, str, str]]
 # -- test expectations ----------------------------------------------------------
 
 
-def expected_me(spec: Spec, user: dict) -> dict:
-    """What ``me`` answers for a fixture user: the canonical user, then every spec field by name."""
-    me = dict(user["expected"])
-    for field in spec.user:
-        if field.name not in me:
-            me[field.name] = user["fields"].get(field.name)
-    return me
-
-
 def user_asserts(spec: Spec, user: dict) -> list[str]:
     """xUnit assertions that the typed user built for a fixture user holds its values."""
     lines = []
@@ -802,22 +793,25 @@ def test_users(spec: Spec, users: list[dict]) -> list[dict]:
 FILTERS = {"cs": literal, "cscomment": comment, "csjson": json_literal, "csxml": msbuild_xml}
 
 
-def context(spec: Spec, test_values: dict[str, str]) -> dict:
-    """The C# part of a target's context: options, the user type, client methods, test data."""
-    from ..fake.fixtures import fixture_users
-
-    prefix = spec.service.slug.upper()
-    settings = [
+def options(spec: Spec, test_values: dict[str, str]) -> list[dict]:
+    """The service settings as properties of the options class, bound from configuration."""
+    return [
         setting_row(
             s,
             prop=option_property(s.name),
-            default=s.default,
             nullable=nullable(s),
+            default=s.default,
             description=s.description or f"The {s.name.replace('_', ' ')} setting.",
             test_value=test_values.get(s.name, ""),
         )
         for s in spec.service.settings
     ]
+
+
+def context(spec: Spec, test_values: dict[str, str]) -> dict:
+    """The C# part of a target's context: options, the user type, client methods, test data."""
+    from ..fake.fixtures import fixture_users
+
     props = properties(spec)
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
     needs, user = client_needs(spec), user_needs(spec)
@@ -828,8 +822,8 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "target_framework": TARGET_FRAMEWORK,
         "sdk_version": SDK_VERSION,
         "packages": PACKAGES,
-        "settings": settings,
-        "env_prefix": prefix,
+        "settings": options(spec, test_values),
+        "env_prefix": spec.service.slug.upper(),
         "props": props,
         "enums": enums(spec),
         "claim_types": claim_types(spec, props),

@@ -39,7 +39,7 @@ from ..lang.java import (
     xml,
 )
 from ..lang.names import fresh
-from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
+from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES, rule_errors
@@ -56,6 +56,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import setting_row
+from ..plan.user import expected_me, own_fields, text_attributes
 from ..targets import TARGETS
 
 #: Client method names, by operation.
@@ -439,8 +440,8 @@ def enums(spec: Spec) -> list[EnumType]:
     """A nested enum type for every enum field."""
     taken = set(USER_TYPES)
     out = []
-    for f in spec.user:
-        if f.type != "enum" or f.name in CANONICAL:
+    for f in own_fields(spec):
+        if f.type != "enum":
             continue
         name = pascal(f.name)
         name = fresh(name + "Value" if name in taken else name, taken)
@@ -477,47 +478,16 @@ def attributes(spec: Spec) -> list[Attribute]:
     enum_of = {e.field: e for e in enums(spec)}
     out: list[Attribute] = []
     java_taken = {"id", "username", "email", "firstName", "lastName", "roles", "active", "serviceSession"}
-    canonical = {
-        "id": (m.id, "The service's id for the user."),
-        "username": (m.username, "What the user signs in with."),
-        "email": (m.email, "The user's email address."),
-        "first_name": (m.first_name, "Given name."),
-        "last_name": (m.last_name, "Family name."),
-    }
-    for name, (source, doc) in canonical.items():
-        java = camel(name)
-        getter = "get" + pascal(name)
-        if source is None:
-            out.append(
-                Attribute(
-                    name,
-                    java,
-                    "String",
-                    getter,
-                    "null",
-                    f"this.{java}",
-                    doc + " Not provided by this service.",
-                    nullable=True,
-                    canonical=True,
-                )
-            )
-            continue
-        f = fields[source]
-        method = "optionalString" if f.optional else "string"
-        read = transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
-        out.append(
-            Attribute(
-                name,
-                java,
-                "String",
-                getter,
-                read,
-                f"this.{java}",
-                doc + f" From the field {javadoc(source)}.",
-                nullable=f.optional,
-                canonical=True,
-            )
-        )
+    for text in text_attributes(spec):
+        java, f = camel(text.name), text.source
+        if f is None:
+            read, doc, nullable = "null", text.doc + " Not provided by this service.", True
+        else:
+            method = "optionalString" if f.optional else "string"
+            read = transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
+            doc, nullable = text.doc + f" From the field {javadoc(f.name)}.", f.optional
+        getter = "get" + pascal(text.name)
+        out.append(Attribute(text.name, java, "String", getter, read, f"this.{java}", doc, nullable, canonical=True))
     roles = fields.get(m.roles) if m.roles else None
     if roles is None:
         roles_read = "List.of()"
@@ -550,9 +520,7 @@ def attributes(spec: Spec) -> list[Attribute]:
         )
     )
     getters_taken = set(USER_METHODS)
-    for f in spec.user:
-        if f.name in CANONICAL:
-            continue  # the canonical attribute of that name already carries it
+    for f in own_fields(spec):
         java = ident(f.name)
         java = fresh(java + "Field" if java in java_taken else java, java_taken)
         if f.type == "enum":
@@ -697,8 +665,7 @@ class Fixture:
 
 def fixture(spec: Spec, user: dict) -> Fixture:
     """A fixture user of the fake, with what its ``me`` answer and its principal must hold."""
-    me = dict(user["expected"])
-    me.update({f.name: user["fields"].get(f.name) for f in spec.user if f.name not in CANONICAL})
+    me = expected_me(spec, user)
     email = user["expected"].get("email")
     return Fixture(
         user["key"],
@@ -784,7 +751,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         # a rule passes the service's own message through (ServiceRequest.message, withServiceMessage)
         "service_messages": needs.service_message,
         "java_fixtures": [fixture(spec, u) for u in users],
-        "datetime_fields": [f.name for f in spec.user if f.type == "datetime" and f.name not in CANONICAL],
+        "datetime_fields": [f.name for f in own_fields(spec) if f.type == "datetime"],
         "register_username": register_username(spec),
         # UserRecords gets the *[member=value] list filter only when a field uses one.
         "pointer_filters": user.pointer_filters,

@@ -393,24 +393,27 @@ def _active(spec: Spec) -> str:
 FILTERS = {"py": literal, "pycomment": comment, "pydoc": docstring, "toml": toml}
 
 
-def context(spec: Spec, test_values: dict[str, str]) -> dict:
-    """The Python part of a target's context: settings, the user type, client methods."""
-    prefix = spec.service.slug.upper()
-    settings = [
+def settings(spec: Spec, test_values: dict[str, str]) -> list[dict]:
+    """The service settings as Flask config keys and Django settings: ``ACME_BASE_URL`` read into ``base_url``."""
+    return [
         setting_row(
             s,
             attr=ident(s.name),
-            config_key=f"{prefix}_{s.name.upper()}",
+            config_key=f"{spec.service.slug.upper()}_{s.name.upper()}",
             default=literal(s.default),
             description=s.description,
             test_value=literal(test_values.get(s.name, "")),
         )
         for s in spec.service.settings
     ]
+
+
+def context(spec: Spec, test_values: dict[str, str]) -> dict:
+    """The Python part of a target's context: settings, the user type, client methods."""
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
     return {
         "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
-        "settings": settings,
+        "settings": settings(spec, test_values),
         "fields": [
             {"name": f.name, "type": f.type, "py_type": field_type(f), "optional": f.optional} for f in spec.user
         ],

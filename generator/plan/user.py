@@ -60,3 +60,14 @@ def own_fields(spec: Spec) -> tuple[Field, ...]:
     attribute.
     """
     return tuple(f for f in spec.user if f.name not in CANONICAL)
+
+
+def expected_me(spec: Spec, user: dict) -> dict:
+    """What ``me`` answers for a fixture user: the canonical user, then each field of its own by name.
+
+    :param user: a fixture user (:func:`generator.fake.fixtures.fixture_users`): its ``expected``
+        canonical user and its record's ``fields``.
+    """
+    me = dict(user["expected"])
+    me.update({f.name: user["fields"].get(f.name) for f in own_fields(spec)})
+    return me
