@@ -233,3 +233,18 @@ def test_lifecycle_methods_are_named_and_take_what_the_contract_says() -> None:
         "      expires_at: deadline(body, '/expires_in'),\n      user_id: session.user_id,\n    };"
     )
     assert "message: '/error/message'" in ops["reset_password"].errors[0]
+
+
+def test_converters_that_read_text_bring_the_string_converter_with_them() -> None:
+    # lib/user.js generates `string` only when it is listed: the template no longer works that out itself
+    from generator.model import Field
+
+    spec = load_spec(ACME)
+    for field in (
+        Field("kind", "enum", expr.parse_pointer("/kind"), values=("a", "b")),
+        Field("groups", "list<string>", expr.parse_pointer("/groups")),
+        Field("id", "string", expr.parse_pointer("/href"), transform="last_segment"),
+    ):
+        assert "string" in js.converters(dataclasses.replace(spec, user=(field,))), field.type
+    number = Field("age", "int", expr.parse_pointer("/age"))
+    assert js.converters(dataclasses.replace(spec, user=(number,))) == ["integer"]

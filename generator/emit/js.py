@@ -486,7 +486,9 @@ def converters(spec: Spec) -> list[str]:
     """The converters of ``lib/user.js`` this spec's fields use, so no unused one is generated."""
     needs = user_needs(spec)
     used = {CONVERTERS[kind] for kind in needs.types}
-    used |= {"lastSegment", "string"} if "last_segment" in needs.transforms else set()
+    used |= {"lastSegment"} if "last_segment" in needs.transforms else set()
+    if used & {"oneOf", "strings", "lastSegment"}:
+        used.add("string")  # they read text with it
     if needs.pointer_filters:
         used.add("where")  # the list filter of resolve(), *[member=value]
     return sorted(used)

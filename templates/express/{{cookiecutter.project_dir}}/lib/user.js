@@ -178,7 +178,7 @@ function passes(item, token) {
   );
 }
 {%- endif %}
-{%- if "string" in cookiecutter.converters or "oneOf" in cookiecutter.converters or "strings" in cookiecutter.converters %}
+{%- if "string" in cookiecutter.converters %}
 
 function string(value) {
   if (typeof value === 'string') {
