@@ -15,7 +15,7 @@ from generator.model import Auth, Credentials, Step
 from generator.plan.helpers import client_needs
 from generator.spec import load_spec, parse_spec
 
-from .conftest import ACME
+from .conftest import ACME, ROOT
 
 HOSTILE = [
     "quote \" and ' both",
@@ -151,3 +151,10 @@ def test_a_rule_with_message_carries_its_pointer() -> None:
     (step,) = py.operation(spec, spec.operations["reset_password"]).steps
     assert '_Rule(422, PasswordPolicy, message="/error/message")' in step.definition
     assert py.helpers(client_needs(spec)) == ["_quote", "_expires_at", "_service_message"]
+
+
+def test_register_returns_nothing_even_when_the_spec_names_its_record() -> None:
+    spec = load_spec(ROOT / "tests" / "specs" / "fake_okta.toml")
+    register = py.operation(spec, spec.operations["register"])
+    assert register.returns == "" and not register.steps[-1].call.startswith("body = ")
+    assert all("_record(" not in line for step in register.steps for line in step.extracts)

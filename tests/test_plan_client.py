@@ -77,3 +77,13 @@ def test_bind_leaves_to_the_language_what_it_reads_in_place() -> None:
     own = bind(plan, lambda name: "local_" + name, inputs=lambda name: name)
     assert own.inputs == (("current_password", "current_password"), ("new_password", "new_password"))
     assert own.session[0][0].startswith("local_")
+
+
+def test_only_get_user_reads_the_user_record_register_returns_nothing() -> None:
+    # fake_okta's register names the record it answers (extract = { user = "" }) for the fake;
+    # the client's register returned it although declared to return nothing
+    spec = load_spec(ACME.parent.parent.parent / "tests" / "specs" / "fake_okta.toml")
+    register = client_plan(spec, spec.operations["register"])
+    assert spec.operations["register"].steps[-1].extract and not register.reads_body
+    assert all(step.record is None for step in register.steps)
+    assert client_plan(spec, spec.operations["get_user"]).steps[-1].record is not None

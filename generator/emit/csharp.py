@@ -327,8 +327,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         extracts = []
         for read in sp.reads:
             if read.record:
-                if op.name == "get_user":
-                    returns = f"return Record(body, {string(str(read.pointer))});"
+                returns = f"return Record(body, {string(str(read.pointer))});"
                 continue
             helper = "Deadline" if read.deadline else "Text"
             extracts.append(f"string {names.locals[read.ref]} = {helper}(body, {string(str(read.pointer))});")

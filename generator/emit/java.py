@@ -257,9 +257,8 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
         after: list[str] = []
         for read in sp.reads:
             if read.record:
-                if op.name == "get_user":
-                    after.append(f"return record(response, {string(str(read.pointer))});")
-                    returns_record = True
+                after.append(f"return record(response, {string(str(read.pointer))});")
+                returns_record = True
                 continue
             helper = "deadline" if read.deadline else "text"
             after.append(f"String {names.locals[read.ref]} = {helper}(response, {string(str(read.pointer))});")

@@ -220,7 +220,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         errors.append("\n".join(layout(_rules(sp.step), 0, f"const {const} = ", ";")))
         body = f"body{sp.number}" if plan.many else "body"
         lines.append(f"{pad}// {comment(sp.label)}")
-        head = f"const {body} = await " if sp.step.extract else "await "
+        head = f"const {body} = await " if sp.reads or sp.returns_here else "await "
         lines += layout(_request(spec, sp, names, const), METHOD_DEPTH, head, ";")
         for read in sp.reads:
             args = (body, string(str(read.pointer)))

@@ -177,7 +177,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         steps.append(
             EmittedStep(
                 comment=comment(sp.label),
-                call=_call(spec, sp.step, names, constant, bool(sp.step.extract)),
+                call=_call(spec, sp.step, names, constant, bool(sp.reads) or sp.returns_here),
                 extracts=tuple(extracts),
                 constant=constant,
                 definition=_definition(sp.step),

@@ -59,7 +59,9 @@ class StepPlan:
     step: Step
     #: ``POST /v1/login`` as the spec writes it, for comments and error messages (the printer escapes it)
     label: str
-    #: what the step reads into locals, in the spec's order; the user record among them, where it stands
+    #: what the method reads from the response, in the spec's order: values kept in locals and (get_user
+    #: only) the user record it returns.  Register may name the record it answers, for the fake; its
+    #: method returns nothing, so it does not read it (an unreadable record would fail a done registration).
     reads: tuple[Read, ...]
     #: refresh: the new service session is read straight from this (the last) response, into no locals
     returns_here: bool = False
@@ -115,8 +117,9 @@ def client_plan(spec: Spec, op: Operation) -> ClientPlan:
     steps = []
     for number, step in enumerate(op.steps, 1):
         returns_here = number == last and any(v.step == last for v in renewed)
-        reads = () if returns_here else tuple(Read(key, pointer, number) for key, pointer in step.extract)
-        steps.append(StepPlan(number, step, f"{step.method} {path_text(step)}", reads, returns_here))
+        reads = tuple(Read(k, p, number) for k, p in step.extract if k != USER_EXTRACT or op.name == "get_user")
+        label = f"{step.method} {path_text(step)}"
+        steps.append(StepPlan(number, step, label, () if returns_here else reads, returns_here))
     return ClientPlan(
         operation=op.name,
         method=method,
