@@ -206,9 +206,8 @@ def url(step: Step, names: Names) -> Code:
 
 @dataclass(frozen=True)
 class EmittedStep:
-    """One step of a client method, as lines of Java relative to the method body."""
+    """One step of a client method, as lines of Java relative to the method body (its label is in ``send``)."""
 
-    comment: str
     lines: tuple[str, ...]
 
 
@@ -279,7 +278,7 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
             head = head.rstrip()
         first, *rest = (head + call + ");").split("\n")
         lines = [first, *(line.removeprefix(INDENT) for line in rest)]
-        steps.append(EmittedStep(sp.label, (*lines, *after)))
+        steps.append(EmittedStep((*lines, *after)))
     returns = ""
     if op.name == "login":
         login_values = [(v.name, names.locals[v.source]) for v in plan.returns]

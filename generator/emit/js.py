@@ -179,15 +179,14 @@ METHOD_DEPTH = 4
 
 @dataclass(frozen=True)
 class EmittedOperation:
-    """One client method: its name, parameters and body lines, indented for the class body."""
+    """One client method: its name, parameters, doc comment and body lines, indented for the class body."""
 
-    name: str
     method: str
     params: str
+    doc: str
     lines: tuple[str, ...]
     #: ``const <NAME> = [...];`` for each step's error rules, at the top level.
     errors: tuple[str, ...]
-    doc: str
 
 
 #: What each client method does, for its doc comment.
@@ -236,7 +235,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
         members = tuple((key(v.name), _renewed(v, names.locals, plan.last, plan.many)) for v in plan.returns)
         lines += layout(Members(members), METHOD_DEPTH, "return ", ";")
     params = PARAMS[op.name] if plan.method is None else _params(plan.method)
-    return EmittedOperation(op.name, METHODS[op.name], params, tuple(lines), tuple(errors), DOCS[op.name])
+    return EmittedOperation(METHODS[op.name], params, DOCS[op.name], tuple(lines), tuple(errors))
 
 
 def _params(method: ClientMethod) -> str:
