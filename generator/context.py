@@ -19,6 +19,7 @@ from .emit import language
 from .fake.fixtures import fixture_users, test_settings
 from .licenses import LICENSES
 from .model import Spec
+from .plan.features import features
 from .plan.forms import form_inputs, lifecycle_inputs, login_inputs
 from .plan.naming import target_names
 from .plan.operations import LIFECYCLE
@@ -45,6 +46,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "has_register": spec.has("register"),
         "has_forgot_password": spec.has("forgot_password"),
         **lifecycle(spec),
+        **asdict(features(spec)),
         **publishing(spec),
         "login_inputs": _plain(login_inputs(spec)),
         "register_inputs": _plain(form_inputs(spec, "register")),

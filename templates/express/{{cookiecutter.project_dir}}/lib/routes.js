@@ -26,7 +26,7 @@ const {
 } = require('./http');
 {{ cookiecutter.routes_guards | jsimport("require('./guards')") }}
 const { render, renderError } = require('./render');
-{%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
+{%- if cookiecutter.change_refreshes %}
 const { SignedOut } = require('./refresh');
 {%- endif %}
 const { Throttle } = require('./throttle');

@@ -47,7 +47,7 @@ from django.core.validators import MaxLengthValidator
 
 from . import defaults, throttle
 from .errors import {{ ["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials"] | sort | join(", ") }}
-from .responses import MESSAGES{% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}, PASSWORDS_DIFFER{% endif %}
+from .responses import MESSAGES{% if cookiecutter.new_passwords %}, PASSWORDS_DIFFER{% endif %}
 
 
 class LoginForm(AuthenticationForm):

@@ -17,7 +17,7 @@ from django.contrib import auth{% if cookiecutter.has_register %}, messages{% en
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.base_user import AbstractBaseUser
-{%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
+{%- if cookiecutter.change_refreshes %}
 from django.contrib.auth.views import redirect_to_login
 {%- endif %}
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -47,12 +47,12 @@ from .errors import {{ cookiecutter.django_view_errors | join(", ") }}
 from .forms import {{ cookiecutter.django_form_classes | join(", ") }}
 from .responses import (
     HTML,
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
     INCOMPLETE_LINK,
 {%- endif %}
     JSON,
     MESSAGES,
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
     PASSWORDS_DIFFER,
 {%- endif %}
 {%- if cookiecutter.has_change_password %}

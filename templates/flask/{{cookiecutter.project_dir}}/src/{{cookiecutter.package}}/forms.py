@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import fields
-from wtforms.validators import DataRequired, {% if cookiecutter.has_reset_password or cookiecutter.has_change_password %}EqualTo, {% endif %}Length{% if (cookiecutter.register_inputs + cookiecutter.forgot_inputs) | rejectattr("required") | list %}, Optional{% endif %}
+from wtforms.validators import DataRequired, {% if cookiecutter.new_passwords %}EqualTo, {% endif %}Length{% if cookiecutter.optional_form_inputs %}, Optional{% endif %}
 
 from . import config
 

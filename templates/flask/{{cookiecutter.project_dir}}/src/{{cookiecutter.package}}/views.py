@@ -57,7 +57,7 @@ from .forms import (
 from .guards import unauthorized
 {%- endif %}
 from .responses import HTML, JSON, json_error, negotiate, render_page, service_error, wants_json
-from .session import {% if cookiecutter.has_change_password and cookiecutter.has_refresh %}RefreshFailed, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
+from .session import {% if cookiecutter.change_refreshes %}RefreshFailed, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
 from .state import get_state
 from .user import {{ cookiecutter.class_name }}User
 
