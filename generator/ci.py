@@ -67,7 +67,7 @@ def dotnet_version() -> str:
     ``10.0.100`` becomes ``10.0.x``: the package targets that SDK's framework,
     so an older SDK cannot build it.
     """
-    from .emit.csharp import SDK_VERSION
+    from .targets.aspnetcore import SDK_VERSION
 
     major, minor, *_ = SDK_VERSION.split(".")
     return f"{major}.{minor}.x"

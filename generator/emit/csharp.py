@@ -43,20 +43,7 @@ from ..plan.operations import (
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import nullable, setting_row
 from ..plan.user import expected_me, own_fields, text_attributes
-
-#: The target framework of every generated project: .NET 10, the current LTS.
-TARGET_FRAMEWORK = "net10.0"
-
-#: The SDK the generated ``global.json`` asks for at least (any newer one also builds).
-SDK_VERSION = "10.0.100"
-
-#: NuGet packages of the generated test project, at versions known to restore on net10.0.
-PACKAGES = {
-    "Microsoft.AspNetCore.Mvc.Testing": "10.0.15",
-    "Microsoft.NET.Test.Sdk": "18.0.1",
-    "xunit": "2.9.3",
-    "xunit.runner.visualstudio": "3.1.5",
-}
+from ..targets.aspnetcore import PACKAGES  # noqa: F401  (moved there; tests/test_aspnetcore_target.py imports it here)
 
 #: Client method names, by operation.
 METHODS = {op: f"{pascal(op)}Async" for op in OPERATIONS}
@@ -818,9 +805,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     admin_roles = list(spec.mapping.admin_roles) or ["admins"]
     staff_roles = list(dict.fromkeys([*spec.mapping.staff_roles, *admin_roles]))
     return {
-        "target_framework": TARGET_FRAMEWORK,
-        "sdk_version": SDK_VERSION,
-        "packages": PACKAGES,
         "settings": options(spec, test_values),
         "env_prefix": spec.service.slug.upper(),
         "props": props,

@@ -717,8 +717,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     """The Java part of a target's context: names, settings, the user type, client methods, test data."""
     names = target_names(spec, TARGETS["spring"])
     package = names["package"]
-    group = names["group_id"]
-    example_package = group + ".example" if group + ".example" != package else package + ".example"
     setting_list = settings(spec, test_values)
     client_fields = {s["name"]: "this." + s["field"] for s in setting_list}
     ops = {name: operation(spec, op, client_fields) for name, op in spec.operations.items()}
@@ -726,8 +724,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     users = fixture_users(spec.data)
     return {
         "package_path": package.replace(".", "/"),
-        "example_package": example_package,
-        "example_package_path": example_package.replace(".", "/"),
         "timeout": duration(spec.service.timeout_s),
         "settings": setting_list,
         "required_settings": [s for s in setting_list if s["required"]],

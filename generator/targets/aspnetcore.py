@@ -1,5 +1,7 @@
-"""What only the ASP.NET Core target needs: the library's own NuGet packages.
+"""What only the ASP.NET Core target needs: the .NET version, and the NuGet packages of the library and its tests.
 
+The C# printer (:mod:`generator.emit.csharp`) knows C#, not ASP.NET Core; the
+framework, the SDK and the packages are this target's.
 The library itself builds on the shared framework (``Microsoft.AspNetCore.App``);
 only Redis, for several instances of an application, needs packages of its
 own. They ship with ASP.NET Core, so their version follows the framework's
@@ -10,8 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..emit.csharp import PACKAGES
 from ..model import Spec
+
+#: The target framework of every generated project: .NET 10, the current LTS.
+TARGET_FRAMEWORK = "net10.0"
+
+#: The SDK the generated ``global.json`` asks for at least (any newer one also builds).
+SDK_VERSION = "10.0.100"
+
+#: NuGet packages of the generated test project, at versions known to restore on net10.0.
+PACKAGES = {
+    "Microsoft.AspNetCore.Mvc.Testing": "10.0.15",
+    "Microsoft.NET.Test.Sdk": "18.0.1",
+    "xunit": "2.9.3",
+    "xunit.runner.visualstudio": "3.1.5",
+}
 
 #: The ASP.NET Core patch release the packages below come from (the test project's, too).
 ASPNETCORE_VERSION = PACKAGES["Microsoft.AspNetCore.Mvc.Testing"]
@@ -25,4 +40,9 @@ LIBRARY_PACKAGES = {
 
 def context(spec: Spec) -> dict[str, Any]:
     """The ASP.NET Core part of the template context."""
-    return {"library_packages": LIBRARY_PACKAGES}
+    return {
+        "target_framework": TARGET_FRAMEWORK,
+        "sdk_version": SDK_VERSION,
+        "packages": PACKAGES,
+        "library_packages": LIBRARY_PACKAGES,
+    }

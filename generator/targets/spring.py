@@ -1,8 +1,9 @@
-"""What only the Spring Boot target needs: which refusals its sign-in tells apart.
+"""What only the Spring Boot target needs: which refusals its sign-in tells apart, and where its example app lives.
 
 The starter turns the login operation's error kinds into Spring Security's
 ``AuthenticationException`` types; a kind the spec's login never answers gets
-no branch there.
+no branch there.  The example application is a package of its own beside the
+starter's.
 """
 
 from __future__ import annotations
@@ -10,11 +11,24 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Spec
+from ..plan.naming import target_names
+from . import TARGETS
 
 
 def context(spec: Spec) -> dict[str, Any]:
     """The Spring Boot part of the template context."""
-    return {"spring_login_kinds": login_kinds(spec)}
+    example = example_package(target_names(spec, TARGETS["spring"]))
+    return {
+        "spring_login_kinds": login_kinds(spec),
+        "example_package": example,
+        "example_package_path": example.replace(".", "/"),
+    }
+
+
+def example_package(names: dict[str, str]) -> str:
+    """The example app's package: ``<group id>.example``, or ``<package>.example`` when that is the starter's own."""
+    group, package = names["group_id"], names["package"]
+    return group + ".example" if group + ".example" != package else package + ".example"
 
 
 def login_kinds(spec: Spec) -> list[str]:

@@ -1,0 +1,31 @@
+"""What only one framework needs (generator/targets/<name>.py): kept out of the language printers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from generator.context import build_context
+from generator.emit import csharp, java
+from generator.spec import load_spec
+from generator.targets import TARGETS, aspnetcore, spring
+
+from .conftest import ACME
+
+
+def test_spring_example_app_lives_beside_the_starter() -> None:
+    assert spring.example_package({"group_id": "com.acme", "package": "com.acme.auth"}) == "com.acme.example"
+    # a starter package already named <group>.example: the app goes one level below it
+    assert spring.example_package({"group_id": "org.x", "package": "org.x.example"}) == "org.x.example.example"
+    spec = dataclasses.replace(load_spec(ACME), target_options={"spring": {"group_id": "io.demo"}})
+    assert spring.context(spec)["example_package_path"] == "io/demo/example"
+
+
+def test_the_net_version_and_packages_belong_to_the_aspnetcore_target_not_the_csharp_printer() -> None:
+    spec = load_spec(ACME)
+    keys = aspnetcore.context(spec)
+    assert keys["target_framework"] == "net10.0" and keys["sdk_version"].startswith("10.0.")
+    assert keys["packages"]["Microsoft.AspNetCore.Mvc.Testing"] == aspnetcore.ASPNETCORE_VERSION
+    assert not {"target_framework", "sdk_version", "packages"} & set(csharp.context(spec, {}))
+    assert not {"example_package", "example_package_path"} & set(java.context(spec, {}))
+    context = build_context(spec, TARGETS["aspnetcore"])
+    assert context["target_framework"] == "net10.0"
