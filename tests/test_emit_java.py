@@ -16,6 +16,7 @@ from generator.emit import java
 from generator.fake.fixtures import test_settings
 from generator.lang import java as java_syntax
 from generator.spec import load_spec
+from generator.targets import spring
 
 from .conftest import ACME, ROOT
 
@@ -307,7 +308,10 @@ def test_a_base_url_without_a_default_is_required() -> None:
 def test_context_names_the_java_packages() -> None:
     ctx = context("hypermedia")
     assert ctx["package_path"] == "com/example/hyper/auth"
-    assert ctx["example_package"] == "com.example.hyper.example"
+    # the example app's package is Spring's layout: targets/spring.py, not the Java printer
+    assert spring.context(load_spec(ROOT / "examples" / "hypermedia" / "identity.toml"))["example_package"] == (
+        "com.example.hyper.example"
+    )
     assert ctx["timeout"] == "Duration.ofSeconds(5)"
 
 

@@ -200,18 +200,20 @@ def test_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
 
 
 def test_routes_import_what_the_forgot_route_needs_only_with_one() -> None:
+    # lib/routes.js imports targets/express.routes_errors (the JS printer's own list was never used)
+    from generator.targets import express
+
     spec = load_spec(ACME)
-    assert js.context(spec, {})["routes_imports"] == (
-        "const {\n  AcmeError,\n  InvalidCredentials,\n  ServiceUnavailable,\n  UnexpectedAnswer,\n"
-        "  UnexpectedResponse,\n  UserNotFound,\n} = require('./errors');"
-    )
-    without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k != "forgot_password"})
-    assert js.routes_error_imports(without) == [
+    assert express.routes_errors(spec)[-2:] == ["UnexpectedResponse", "UserNotFound"]
+    forms = ("forgot_password", "reset_password", "verify_email", "change_password")
+    without = dataclasses.replace(spec, operations={k: v for k, v in spec.operations.items() if k not in forms})
+    assert express.routes_errors(without) == [
         "AcmeError",
         "InvalidCredentials",
         "ServiceUnavailable",
         "UnexpectedAnswer",
     ]
+    assert "routes_imports" not in js.context(spec, {})
 
 
 def test_lifecycle_methods_are_named_and_take_what_the_contract_says() -> None:

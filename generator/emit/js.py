@@ -463,12 +463,6 @@ def error_imports(spec: Spec) -> list[str]:
     return sorted(used | {"ServiceUnavailable", "UnexpectedResponse"})
 
 
-def routes_error_imports(spec: Spec) -> list[str]:
-    """The error classes ``lib/routes.js`` names: the forgot route also tells unknown users from other failures."""
-    names = [f"{spec.service.class_name}Error", "InvalidCredentials", "ServiceUnavailable", "UnexpectedAnswer"]
-    return names + (["UnexpectedResponse", "UserNotFound"] if spec.has("forgot_password") else [])
-
-
 def helpers(needs: ClientNeeds) -> list[str]:
     """The optional helpers of ``lib/client.js`` the spec's requests call, so no unused one is generated."""
     return needs.helpers(
@@ -527,7 +521,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ts_user": ts_user(spec),
         "ops": ops,
         "client_imports": destructure(error_imports(spec), "require('./errors')"),
-        "routes_imports": destructure(routes_error_imports(spec), "require('./errors')"),
         "helpers": helpers(client_needs(spec)),
         "converters": converters(spec),
         # session values the spec marks public (ids, links): S17 does not count them as secrets
