@@ -109,7 +109,8 @@ TARGETS: dict[str, Target] = {
             "Express",
             "js",
             (Toolchain("node"), Toolchain("npm")),
-            ("npm ci", "npm test"),
+            # test:pack: `npm pack`, then a new app outside the package installs the tarball and signs in.
+            ("npm ci", "npm test", "npm run test:pack"),
             options=("package",),
             naming={"package": "express-{slug}"},
             fake_dir="test/fake",
