@@ -8,6 +8,9 @@ module checks what can be checked without it, and says so plainly:
 - every project file (``.csproj``, ``.props``, ``.slnx``) is well-formed XML,
   and the projects reference what they must (the ASP.NET Core framework,
   xUnit, the test SDK, ``Microsoft.AspNetCore.Mvc.Testing``, the web SDK);
+- the library's project says what a NuGet feed shows (id, SemVer version,
+  authors, description, licence expression, tags, a README packed at the
+  package root, and the repository's https URL with its type when given);
 - the public API the README promises is there: ``Add<Name>Authentication``
   on ``IServiceCollection``, ``Map<Name>Auth`` on ``IEndpointRouteBuilder``,
   ``<Name>Options`` validated on start (with the sign-in throttle's settings), ``<Name>User`` readable from
@@ -52,6 +55,20 @@ LIFECYCLE_CASES = {
 
 #: Packages the generated xUnit project must reference, with a version each.
 TEST_PACKAGES = ("Microsoft.AspNetCore.Mvc.Testing", "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio")
+
+#: What the library's project must say about its package on a NuGet feed (``dotnet pack``).
+PACKAGE_METADATA = (
+    "PackageId",
+    "Version",
+    "Authors",
+    "Description",
+    "PackageLicenseExpression",
+    "PackageReadmeFile",
+    "PackageTags",
+)
+
+#: A NuGet package version: SemVer 2.0, as ``dotnet pack`` accepts it.
+_VERSION = re.compile(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
 
 #: Node types of declarations that need an XML doc comment when they are public.
 DOCUMENTED = frozenset(
@@ -106,7 +123,8 @@ class Report:
         """One line for people: what passed, or how many problems."""
         what = f"{self.cs_files} C# files, {self.project_files} project files"
         if self.ok:
-            return f"tier 1 passed ({what}: syntax, project files, public API, doc comments, smoke case tests)"
+            checks = "syntax, project files, package metadata, public API, doc comments, smoke case tests"
+            return f"tier 1 passed ({what}: {checks})"
         return f"tier 1 FAILED with {len(self.problems)} problem(s) ({what})"
 
 
@@ -274,6 +292,7 @@ def project_problems(root: Path) -> tuple[int, list[Problem]]:
             problems.append(_at(root, path, "the library has no FrameworkReference to Microsoft.AspNetCore.App"))
         if _property(projects[path], "GenerateDocumentationFile") != "true":
             problems.append(_at(root, path, "the library does not generate its documentation file"))
+        problems += [_at(root, path, message) for message in package_metadata_problems(path, projects[path])]
     for path in tests:
         for package in TEST_PACKAGES:
             refs = _items(projects[path], "PackageReference", package)
@@ -299,6 +318,36 @@ def project_problems(root: Path) -> tuple[int, list[Problem]]:
                         _at(root, path, f"the solution does not list {project.relative_to(root).as_posix()}")
                     )
     return len(files), problems
+
+
+def package_metadata_problems(path: Path, project: ET.Element) -> list[str]:
+    """What a NuGet feed would lack about the library: its metadata, its packed README, its repository."""
+    problems = [f"the library's package has no {name}" for name in PACKAGE_METADATA if not _property(project, name)]
+    if _property(project, "IsPackable") == "false":
+        problems.append("the library is not packable (IsPackable is false)")
+    version = _property(project, "Version")
+    if version and not _VERSION.fullmatch(version):
+        problems.append(f"the package Version {version!r} is not a SemVer version")
+    readme = _property(project, "PackageReadmeFile")
+    if readme:
+        packed = [
+            item
+            for tag in ("None", "Content")
+            for item in project.iter(tag)
+            if item.get("Pack") == "true" and Path(item.get("Include", "").replace("\\", "/")).name == readme
+        ]
+        if not packed:
+            problems.append(f'the PackageReadmeFile {readme} is not packed (no item with Pack="true")')
+        elif not (path.parent / packed[0].get("Include", "").replace("\\", "/")).is_file():
+            problems.append(f"the packed README {packed[0].get('Include')} does not exist")
+        elif packed[0].get("PackagePath", "").strip("/\\") not in ("", "."):
+            problems.append(f"the README is packed under {packed[0].get('PackagePath')}, not at the package root")
+    url, kind = _property(project, "RepositoryUrl"), _property(project, "RepositoryType")
+    if bool(url) != bool(kind):
+        problems.append("RepositoryUrl and RepositoryType go together: the package has one without the other")
+    if url and not url.startswith("https://"):
+        problems.append(f"the RepositoryUrl {url!r} is not an https URL")
+    return problems
 
 
 def _items(project: ET.Element, tag: str, include: str | None) -> list[ET.Element]:
