@@ -8,6 +8,9 @@ module checks what can be checked without it, and says so plainly:
 - every project file (``.csproj``, ``.props``, ``.slnx``) is well-formed XML,
   and the projects reference what they must (the ASP.NET Core framework,
   xUnit, the test SDK, ``Microsoft.AspNetCore.Mvc.Testing``, the web SDK);
+- a ``using`` of a namespace outside the shared framework (Polly, the
+  resilience pipeline, Redis) has a PackageReference, with an exact
+  version, to the package that brings it;
 - the library's project says what a NuGet feed shows (id, SemVer version,
   authors, description, licence expression, tags, a README packed at the
   package root, and the repository's https URL with its type when given);
@@ -66,6 +69,18 @@ PACKAGE_METADATA = (
     "PackageReadmeFile",
     "PackageTags",
 )
+
+#: Namespaces the library may use that the shared framework (Microsoft.AspNetCore.App) lacks, and the
+#: package that brings each: a ``using`` of one without a PackageReference to its package cannot compile.
+NAMESPACE_PACKAGES = {
+    "Polly": "Microsoft.Extensions.Http.Resilience",
+    "Microsoft.Extensions.Http.Resilience": "Microsoft.Extensions.Http.Resilience",
+    "StackExchange.Redis": "Microsoft.Extensions.Caching.StackExchangeRedis",
+    "Microsoft.Extensions.Caching.StackExchangeRedis": "Microsoft.Extensions.Caching.StackExchangeRedis",
+    "Microsoft.AspNetCore.DataProtection.StackExchangeRedis": "Microsoft.AspNetCore.DataProtection.StackExchangeRedis",
+}
+
+_USING = re.compile(rb"^using\s+(?:static\s+)?([A-Za-z_][\w.]*)\s*;", re.MULTILINE)
 
 #: A NuGet package version: SemVer 2.0, as ``dotnet pack`` accepts it.
 _VERSION = re.compile(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
@@ -350,6 +365,35 @@ def package_metadata_problems(path: Path, project: ET.Element) -> list[str]:
     return problems
 
 
+def package_reference_problems(root: Path, sources: dict[str, bytes]) -> list[Problem]:
+    """``using`` directives of the library whose namespace needs a package the library does not reference."""
+    library = sorted((root / "src").glob("*/*.csproj"))
+    if len(library) != 1:
+        return []  # project_problems reports it
+    try:
+        project = ET.parse(library[0]).getroot()
+    except ET.ParseError:
+        return []  # project_problems reports it
+    problems = []
+    for path, source in sources.items():
+        if not path.startswith("src/"):
+            continue
+        for match in _USING.finditer(source):
+            namespace = match.group(1).decode()
+            package = next(
+                (p for ns, p in NAMESPACE_PACKAGES.items() if namespace == ns or namespace.startswith(ns + ".")), None
+            )
+            if package is None:
+                continue
+            refs = _items(project, "PackageReference", package)
+            line = source.count(b"\n", 0, match.start()) + 1
+            if not refs:
+                problems.append(Problem(path, line, f"using {namespace} needs a PackageReference to {package}"))
+            elif not _VERSION.fullmatch(refs[0].get("Version", "")):
+                problems.append(Problem(path, line, f"the PackageReference to {package} has no exact Version"))
+    return problems
+
+
 def _items(project: ET.Element, tag: str, include: str | None) -> list[ET.Element]:
     return [e for e in project.iter(tag) if include is None or e.get("Include") == include]
 
@@ -615,6 +659,7 @@ def check_package(root: Path, name: str | None = None) -> Report:
         decls[rel] = list(declarations(tree))
     count, project = project_problems(root)
     problems += project
+    problems += package_reference_problems(root, sources)
     problems += api_problems(decls, name)
     problems += doc_problems(decls)
     problems += cref_problems(sources, decls)

@@ -591,3 +591,26 @@ def test_tier1_reports_a_readme_or_repository_nuget_would_not_take(package: Path
     found = messages(copy)
     assert any("the packed README ../README.md does not exist" in m for m in found)
     assert any("the package Version '1.0' is not a SemVer version" in m for m in found)
+
+
+def test_tier1_reports_a_namespace_without_its_package(package: Path, tmp_path: Path) -> None:
+    """The resilience pipeline's namespaces are not in the shared framework: without its PackageReference, no build."""
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj"
+    reference = '<PackageReference Include="Microsoft.Extensions.Http.Resilience" Version="10.11.0" />'
+    text = path.read_text()
+    assert reference in text
+    path.write_text(text.replace(reference, ""))
+    source = (copy / "src" / "Acme.AspNetCore" / "AcmeServiceCollectionExtensions.cs").read_text().splitlines()
+    lines = {name: source.index(f"using {name};") + 1 for name in ("Polly", "Microsoft.Extensions.Http.Resilience")}
+    found = messages(copy)
+    for name, line in lines.items():
+        expected = (
+            f"src/Acme.AspNetCore/AcmeServiceCollectionExtensions.cs:{line}: "
+            f"using {name} needs a PackageReference to Microsoft.Extensions.Http.Resilience"
+        )
+        assert expected in found
+    path.write_text(text.replace('Version="10.11.0"', 'Version="10.*"'))
+    assert any(
+        "the PackageReference to Microsoft.Extensions.Http.Resilience has no exact Version" in m for m in messages(copy)
+    )
