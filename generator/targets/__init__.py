@@ -113,7 +113,8 @@ TARGETS: dict[str, Target] = {
             "Express",
             "js",
             (Toolchain("node"), Toolchain("npm")),
-            ("npm ci", "npm test"),
+            # test:pack: `npm pack`, then a new app outside the package installs the tarball and signs in.
+            ("npm ci", "npm test", "npm run test:pack"),
             options=("package",),
             naming={"package": "express-{slug}"},
             fake_dir="test/fake",
@@ -146,8 +147,9 @@ TARGETS: dict[str, Target] = {
             "ASP.NET Core",
             "csharp",
             (Toolchain("dotnet"),),
-            # Tier 2; without the .NET SDK only tier 1 (static_check) can run.
-            ("dotnet build -warnaserror", "dotnet test --no-build"),
+            # Tier 2; without the .NET SDK only tier 1 (static_check) can run. dotnet pack makes the
+            # library's .nupkg, and fails on a PackageReadmeFile that is not packed (NU5039).
+            ("dotnet build -warnaserror", "dotnet test --no-build", "dotnet pack --no-build"),
             options=("namespace",),
             naming={"namespace": "{Name}.AspNetCore"},
             fake_dir="tests/fake",
