@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from generator import expr
 from generator.model import Auth, Operation, Step
 from generator.plan.operations import session_keys
@@ -83,3 +85,16 @@ def test_a_refresh_without_expires_in_leaves_no_stale_deadline() -> None:
 def test_a_spec_without_lifecycle_operations_has_no_lifecycle_methods() -> None:
     spec = load_spec(ACME.parent.parent / "okta" / "identity.toml")
     assert client_methods(spec) == ()
+
+
+def test_secrets_read_back_are_the_session_values_operations_use_minus_the_public_ones() -> None:
+    from generator.plan.operations import public_values, secrets_read_back
+
+    spec = load_spec(ACME)
+    assert secrets_read_back(spec) == sorted({"user_id", "token", "refresh_token"} - set(public_values(spec)))
+    login = spec.operations["login"]
+    public = dataclasses.replace(login.steps[0], public=("user_id",))
+    spec = dataclasses.replace(
+        spec, operations={**spec.operations, "login": dataclasses.replace(login, steps=(public,))}
+    )
+    assert "user_id" not in secrets_read_back(spec) and "token" in secrets_read_back(spec)

@@ -51,7 +51,7 @@ from ..plan.operations import (
     LIFECYCLE,
     ClientMethod,
     SessionValue,
-    public_values,
+    secrets_read_back,
     session_secrets,
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
@@ -732,9 +732,7 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "ops": ops,
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
         # (values login marks public = true, an id or a link, are no secrets: S17 skips them)
-        "session_values": sorted(
-            {name for op in ops.values() for _, name in op.session_locals} - set(public_values(spec))
-        ),
+        "session_values": secrets_read_back(spec),
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,

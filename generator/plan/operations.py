@@ -150,6 +150,15 @@ def public_values(spec: Spec) -> list[str]:
     return sorted({name for step in spec.operations["login"].steps for name in step.public})
 
 
+def secrets_read_back(spec: Spec) -> list[str]:
+    """The service-session values some operation reads back (``${session.<name>}``) that login does not mark public.
+
+    What S17 looks for in cookies: a secret an operation needs again must stay server-side.
+    """
+    read = {key for op in spec.operations.values() for key in session_keys(op)}
+    return sorted(read - set(public_values(spec)))
+
+
 def session_secrets(spec: Spec) -> bool:
     """Whether login keeps a value that is not public: something S17 can look for in cookies."""
     return any(name not in step.public for step in spec.operations["login"].steps for name, _ in step.extract)
