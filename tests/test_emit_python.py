@@ -158,3 +158,12 @@ def test_register_returns_nothing_even_when_the_spec_names_its_record() -> None:
     register = py.operation(spec, spec.operations["register"])
     assert register.returns == "" and not register.steps[-1].call.startswith("body = ")
     assert all("_record(" not in line for step in register.steps for line in step.extracts)
+
+
+def test_settings_say_whether_they_may_be_unset_so_templates_need_not_read_the_default_literal() -> None:
+    spec = load_spec(ACME)
+    rows = {row["name"]: row for row in py.settings(spec, {})}
+    for setting in spec.service.settings:
+        want = not setting.required and setting.default is None
+        assert rows[setting.name]["nullable"] is want
+        assert (rows[setting.name]["default"] == "None") is (setting.default is None)

@@ -17,7 +17,7 @@ from ..plan.errors import ERROR_CLASSES, rule_errors
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, public_values, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
-from ..plan.settings import setting_row
+from ..plan.settings import nullable, setting_row
 from ..plan.user import own_fields, text_attributes
 
 #: Python types of [user] field types (enum fields get a Literal alias).
@@ -401,6 +401,8 @@ def settings(spec: Spec, test_values: dict[str, str]) -> list[dict]:
             attr=ident(s.name),
             config_key=f"{spec.service.slug.upper()}_{s.name.upper()}",
             default=literal(s.default),
+            # may be unset at run time: typed ``str | None`` (not read off the default literal)
+            nullable=nullable(s),
             description=s.description,
             test_value=literal(test_values.get(s.name, "")),
         )
