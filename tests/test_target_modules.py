@@ -29,3 +29,13 @@ def test_the_net_version_and_packages_belong_to_the_aspnetcore_target_not_the_cs
     assert not {"example_package", "example_package_path"} & set(java.context(spec, {}))
     context = build_context(spec, TARGETS["aspnetcore"])
     assert context["target_framework"] == "net10.0"
+
+
+def test_aspnetcore_policies_count_admins_as_staff_and_always_have_a_role() -> None:
+    spec = load_spec(ACME)
+    mapping = dataclasses.replace(spec.mapping, admin_roles=("root",), staff_roles=("helpdesk", "root"))
+    roles = aspnetcore.policy_roles(dataclasses.replace(spec, mapping=mapping))
+    assert roles == {"admin_policy_roles": ["root"], "staff_policy_roles": ["helpdesk", "root"]}
+    bare = dataclasses.replace(spec.mapping, admin_roles=(), staff_roles=("helpdesk",))
+    roles = aspnetcore.policy_roles(dataclasses.replace(spec, mapping=bare))
+    assert roles == {"admin_policy_roles": ["admins"], "staff_policy_roles": ["helpdesk", "admins"]}

@@ -802,8 +802,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
     needs, user = client_needs(spec), user_needs(spec)
     users = fixture_users(spec.data)
-    admin_roles = list(spec.mapping.admin_roles) or ["admins"]
-    staff_roles = list(dict.fromkeys([*spec.mapping.staff_roles, *admin_roles]))
     return {
         "settings": options(spec, test_values),
         "env_prefix": spec.service.slug.upper(),
@@ -817,8 +815,6 @@ def context(spec: Spec, test_values: dict[str, str]) -> dict:
         "client_helpers": needs.helpers(
             deadline="Deadline", service_message="ServiceMessage", input_argument="InputValue"
         ),
-        "admin_policy_roles": admin_roles,
-        "staff_policy_roles": staff_roles,
         "test_users": test_users(spec, users),
         "register_values": register_kinds(spec),
         "register_username": register_username(spec),

@@ -45,4 +45,15 @@ def context(spec: Spec) -> dict[str, Any]:
         "sdk_version": SDK_VERSION,
         "packages": PACKAGES,
         "library_packages": LIBRARY_PACKAGES,
+        **policy_roles(spec),
     }
+
+
+def policy_roles(spec: Spec) -> dict[str, list[str]]:
+    """The roles of the library's authorization policies: admins, and staff (whom admins count among).
+
+    A spec without admin roles still gets a policy that can be met: the role ``admins``.
+    """
+    admin = list(spec.mapping.admin_roles) or ["admins"]
+    staff = list(dict.fromkeys([*spec.mapping.staff_roles, *admin]))
+    return {"admin_policy_roles": admin, "staff_policy_roles": staff}
