@@ -57,7 +57,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "guard_role": guard_role(fixtures),
         "_extensions": ["generator.jinja.AuthgenExtension"],
     }
-    printed = _plain(language(target.language).context(spec, test_settings(spec.data)))
+    printed = _plain(language(target.language).context(spec, test_settings(spec.data), names))
     framework = {}
     if target.framework_module:
         framework = _plain(importlib.import_module(f"generator.targets.{target.framework_module}").context(spec))

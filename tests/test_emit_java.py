@@ -359,3 +359,12 @@ def test_lifecycle_methods_use_the_service_session_type() -> None:
     reset = "\n".join(ops["reset_password"].steps[0].lines)
     assert '.on(422, PasswordPolicy::new)\n                .message("/error/message"))' in reset
     assert all(len("        " + line) <= 120 for op in ops.values() for s in op.steps for line in s.lines)
+
+
+def test_the_code_goes_in_the_package_of_the_target_names_given() -> None:
+    # a second Java framework passes its own names: the printer does not assume Spring's
+    spec = load_spec(ACME)
+    ctx = java.context(spec, test_settings(spec.data), {"package": "org.example.login"})
+    assert ctx["package_path"] == "org/example/login"
+    own = ctx["client_imports"][-1]
+    assert own and all(name.startswith("org.example.login.") for name in own)

@@ -2,7 +2,8 @@
 
 Each language module (``python``, ``js``, ``java``, ``csharp``) exposes
 ``FILTERS`` (the Jinja filters its templates use) and
-``context(spec, test_values)`` (the language part of a target's context).
+``context(spec, test_values, names)`` (the language part of a target's context;
+``names`` are the target's package names, for a language whose code needs them).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ templates indent a fragment as a whole (``{{ code | indent(8) }}``).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -794,7 +795,7 @@ def options(spec: Spec, test_values: dict[str, str]) -> list[dict]:
     ]
 
 
-def context(spec: Spec, test_values: dict[str, str]) -> dict:
+def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | None = None) -> dict:
     """The C# part of a target's context: options, the user type, client methods, test data."""
     from ..fake.fixtures import fixture_users
 

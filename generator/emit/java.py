@@ -8,6 +8,7 @@ layout of literals, comments and names are :mod:`generator.lang.java`'s.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from typing import NamedTuple
@@ -713,9 +714,14 @@ def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[l
     return [jdk, libraries, own]
 
 
-def context(spec: Spec, test_values: dict[str, str]) -> dict:
-    """The Java part of a target's context: names, settings, the user type, client methods, test data."""
-    names = target_names(spec, TARGETS["spring"])
+def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | None = None) -> dict:
+    """The Java part of a target's context: names, settings, the user type, client methods, test data.
+
+    :param names: the target's names (:func:`generator.plan.naming.target_names`); the
+        code goes in its ``package``.  Default: the Spring target's.
+    """
+    if names is None:
+        names = target_names(spec, TARGETS["spring"])
     package = names["package"]
     setting_list = settings(spec, test_values)
     client_fields = {s["name"]: "this." + s["field"] for s in setting_list}

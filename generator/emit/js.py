@@ -5,6 +5,7 @@ The spelling and the Prettier layout of the code are :mod:`generator.lang.js`'s.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import expr
@@ -498,7 +499,7 @@ FILTERS = {
 }
 
 
-def context(spec: Spec, test_values: dict[str, str]) -> dict:
+def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | None = None) -> dict:
     """The JavaScript part of a target's context: options, the user type, client methods."""
     settings = [
         setting_row(

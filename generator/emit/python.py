@@ -5,6 +5,7 @@ The spelling of literals, comments and names is :mod:`generator.lang.python`'s.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import expr
@@ -410,7 +411,7 @@ def settings(spec: Spec, test_values: dict[str, str]) -> list[dict]:
     ]
 
 
-def context(spec: Spec, test_values: dict[str, str]) -> dict:
+def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | None = None) -> dict:
     """The Python part of a target's context: settings, the user type, client methods."""
     ops = {name: operation(spec, op) for name, op in spec.operations.items()}
     return {
