@@ -278,12 +278,12 @@ def test_the_client_sends_with_rest_client_and_retries_with_springs_retry_templa
 def test_poms_carry_what_maven_central_requires(acme: Path, keycloak: Path) -> None:
     parent = (acme / "spring/pom.xml").read_text()
     for element in (
-        "<url>https://github.com/acme/acme-integrations</url>",
+        "<url>https://github.com/acme/identity-integrations</url>",
         "<name>MIT License</name>",
         "<url>https://opensource.org/license/mit</url>",
-        "<name>Acme DX</name>",
+        "<name>Acme Developer Experience</name>",
         "<email>dx@acme.example</email>",
-        "<connection>scm:git:https://github.com/acme/acme-integrations.git</connection>",
+        "<connection>scm:git:https://github.com/acme/identity-integrations.git</connection>",
     ):
         assert element in parent, element
     for module in ("autoconfigure", "starter"):
@@ -294,9 +294,11 @@ def test_poms_carry_what_maven_central_requires(acme: Path, keycloak: Path) -> N
     assert "<artifactId>maven-javadoc-plugin</artifactId>" in autoconfigure
     assert "<classifier>javadoc</classifier>" in (acme / "spring/starter/pom.xml").read_text()
     assert "<include>LICENSE</include>" in parent
-    # without a repository in the spec, no url or scm elements at all (Central's checks would reject empty ones)
+    # without a repository in the spec, no url or scm elements at all (Central's checks would reject empty ones);
+    # without authors, the copyright holder is the developer Central asks for
     bare = (keycloak / "spring/pom.xml").read_text()
-    assert "<scm" not in bare and "<developers>" not in bare and "<licenses>" in bare
+    assert "<scm" not in bare and "<licenses>" in bare
+    assert "<developer>\n            <name>Keycloak integration authors</name>" in bare
 
 
 def test_csrf_tokens_are_read_from_the_body_or_the_header_only(acme: Path) -> None:
