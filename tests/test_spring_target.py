@@ -23,6 +23,7 @@ from .conftest import ACME, ROOT
 AUTOCONFIGURE = "spring/autoconfigure/src/main"
 PACKAGE = AUTOCONFIGURE + "/java/com/acme/auth"
 EXAMPLE = "spring/example"
+IMPORTS = "org.springframework.boot.autoconfigure.AutoConfiguration.imports"
 
 AWKWARD_NAME = 'Acme "Identity" */ </script> \\u000a ${x} {{ y }} ünï'
 AWKWARD_DESCRIPTION = "Root URL; it's <b>bold</b> */ \\ @see\nsecond line"
@@ -128,9 +129,7 @@ def test_renders_the_starter_the_example_and_the_tests(acme: Path) -> None:
         "ServiceException",
     ):
         assert f"{PACKAGE}/Acme{name}.java" in files
-    assert (
-        f"{AUTOCONFIGURE}/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports" in files
-    )
+    assert f"{AUTOCONFIGURE}/resources/META-INF/spring/{IMPORTS}" in files
     for page in ("layout", "fields", "login", "register", "forgot", "forbidden", "error"):
         assert f"{AUTOCONFIGURE}/resources/templates/acme/{page}.html" in files
     assert {"spring/pom.xml", "spring/autoconfigure/pom.xml", "spring/starter/pom.xml", f"{EXAMPLE}/pom.xml"} <= files
@@ -147,9 +146,7 @@ def test_the_fake_sits_where_the_registry_says(acme: Path) -> None:
 
 
 def test_auto_configuration_is_registered_the_spring_boot_way(acme: Path) -> None:
-    imports = (
-        acme / AUTOCONFIGURE / "resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"
-    )
+    imports = acme / AUTOCONFIGURE / "resources/META-INF/spring" / IMPORTS
     assert imports.read_text() == "com.acme.auth.AcmeAutoConfiguration\n"
     factories = (acme / AUTOCONFIGURE / "resources/META-INF/spring.factories").read_text()
     assert (
@@ -424,6 +421,19 @@ def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
     assert "<artifactId>acme-spring-boot-starter</artifactId>" in readme
     assert "Two properties" in readme
     assert "acme.api-key=${ACME_API_KEY}" in readme and "acme.application-id=${ACME_APP_ID}" in readme
+
+
+def test_readme_install_and_first_run_lines(acme: Path) -> None:
+    """What a newcomer follows: install the starter, then a new app whose pom, class and properties the README gives
+    whole (followed in a fresh folder by hand: it built, started, and signed in against the fake)."""
+    readme = (acme / "spring/README.md").read_text()
+    assert "mvn -q -B install -DskipTests" in readme
+    blocks = [block for _, block in re.findall(r"```(\w+)\n(.*?)```", readme, re.DOTALL)]
+    pom = next(block for block in blocks if "<project" in block)
+    assert "<artifactId>spring-boot-starter-parent</artifactId>" in pom and "<version>0.1.0</version>" in pom
+    java = next(block for block in blocks if "package com.example" in block)
+    assert "import com.acme.auth.AcmeUser;" in java and "@SpringBootApplication" in java
+    assert "<maven.install.skip>true</maven.install.skip>" in (acme / EXAMPLE / "pom.xml").read_text()
 
 
 def test_example_app_serves_home_and_admin(acme: Path) -> None:
