@@ -15,6 +15,9 @@ import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.validation.Errors;
+import org.springframework.validation.ValidationUtils;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -29,7 +32,7 @@ message naming it.{% endfilter %}
  */
 @ConfigurationProperties({{ N }}Properties.PREFIX)
 @Validated
-public class {{ N }}Properties {
+public class {{ N }}Properties implements Validator {
 
     /** The prefix of every property of the integration. */
     public static final String PREFIX = {{ S | java }};
@@ -53,7 +56,7 @@ public class {{ N }}Properties {
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration timeout = {{ cookiecutter.timeout }};
 
-    /** Retries of a GET request to the service whose connection failed; other requests are never retried. */
+    /** Retries of a GET request whose connection failed or that the service answered 5xx; others are never retried. */
     @Min(0)
     @Max(5)
     private int retries = 2;
@@ -143,6 +146,33 @@ public class {{ N }}Properties {
 
     public Branding getBranding() {
         return this.branding;
+    }
+
+    /**
+     * Spring Boot checks the properties with this object itself as well as with Bean Validation: without a Bean
+     * Validation provider on the class path (the starter brings one, the auto-configuration module alone does not), the
+     * annotations above are not checked, and a missing required setting still has to stop the start.
+     * @param type the type of the object to check
+     * @return whether it is these properties
+     */
+    @Override
+    public boolean supports(Class<?> type) {
+        return {{ N }}Properties.class.isAssignableFrom(type);
+    }
+
+    /**
+     * Rejects each required setting that is missing, unless Bean Validation rejected it already.
+     * @param target these properties
+     * @param errors where Spring Boot collects what is wrong
+     */
+    @Override
+    public void validate(Object target, Errors errors) {
+{%- for s in cookiecutter.required_settings %}
+        if (!errors.hasFieldErrors({{ s.field | java }})) {
+            ValidationUtils.rejectIfEmptyOrWhitespace(errors, {{ s.field | java }}, "required",
+                    "is required: set {{ s.property }} or the {{ s.env }} environment variable");
+        }
+{%- endfor %}
     }
 
     /**

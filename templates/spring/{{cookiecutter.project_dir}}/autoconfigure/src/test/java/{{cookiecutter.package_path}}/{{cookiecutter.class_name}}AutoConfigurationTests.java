@@ -64,6 +64,18 @@ class {{ N }}AutoConfigurationTests {
         });
     }
 
+    /** Without Bean Validation (the auto-configuration module alone), the properties check what must be set. */
+    @Test
+    void withoutBeanValidationStartupStillFailsNamingEachMissingProperty() {
+        this.runner.withClassLoader(new FilteredClassLoader("jakarta.validation")).run((context) -> {
+            assertThat(context).hasFailed();
+            String message = rootMessage(context.getStartupFailure());
+{%- for s in cookiecutter.required_settings %}
+            assertThat(message).contains({{ s.property | java }}, {{ s.env | java }});
+{%- endfor %}
+        });
+    }
+
     @Test
     void startupFailsOnAnInvalidProperty() {
         this.configured.withPropertyValues("{{ S }}.branding.primary-color=red;}body{display:none")
