@@ -21,10 +21,11 @@ import {{ cookiecutter.package }}.{{ N }}ServiceException.ServiceUnavailable;
 /**
  * Sends the requests of {@link {{ N }}Client} with a {@link RestClient} and decides what is worth another try.
  * <p>
- * A GET request is sent again, by a {@link RetryTemplate}, when its connection failed or the service answered 5xx:
- * at most {@code retries} more times, 100 ms apart and then twice as long each time, so a request thread waits
- * a few hundred milliseconds at most. Any other request is sent once: a POST is never sent twice. A request that
- * gets no answer within the timeout is not sent again either: the service is slow, and the user has waited already.
+ * A GET request is sent again, by a {@link RetryTemplate}, when its connection failed: at most {@code retries}
+ * more times, 100 ms apart and then twice as long each time, so a request thread waits a few hundred milliseconds
+ * at most. Any other request is sent once: a POST is never sent twice. A request that gets no answer within the
+ * timeout is not sent again either (the service is slow, and the user has waited already), nor is one the service
+ * answered, 5xx included: the service has spoken, and every target of this integration treats that answer alike.
  */
 final class ServiceTransport {
 
@@ -61,7 +62,7 @@ final class ServiceTransport {
     /**
      * Send a request, again when it is a GET that failed in passing.
      * @param request the request
-     * @return the answer, whatever its status: the last one when every try answered 5xx
+     * @return the answer, whatever its status
      * @throws ServiceUnavailable when no answer came: no connection, or none within the timeout
      */
     ServiceRequest.Response send(ServiceRequest request) {
@@ -90,21 +91,14 @@ final class ServiceTransport {
                         request.describe() + ": no answer within " + this.timeout.toMillis() + " ms");
             }
             logger.debug(request.describe() + " failed to connect");
-            throw new TransientFailure(request.describe() + ": " + rootCause(ex).getClass().getSimpleName(), null);
-        }
-        if (response.status() >= 500 && request.idempotent()) {
-            logger.debug(request.describe() + " answered " + response.status());
-            throw new TransientFailure(request.describe() + ": " + response.status(), response);
+            throw new TransientFailure(request.describe() + ": " + rootCause(ex).getClass().getSimpleName());
         }
         return response;
     }
 
-    /** The outcome of the last try: the 5xx answer the caller turns into an error, or the failure itself. */
+    /** The outcome of the last try: the failure, as the service being unavailable. */
     private static ServiceRequest.Response settle(ServiceRequest request, Throwable failure) {
         if (failure instanceof TransientFailure transientFailure) {
-            if (transientFailure.response != null) {
-                return transientFailure.response;
-            }
             throw new ServiceUnavailable(transientFailure.getMessage());
         }
         if (failure instanceof RuntimeException runtime) {
@@ -130,17 +124,14 @@ final class ServiceTransport {
         return cause;
     }
 
-    /** A try that may do better a moment later: the connection failed ({@code response} null), or a 5xx. */
+    /** A try that may do better a moment later: its connection failed. */
     private static final class TransientFailure extends RuntimeException {
 
         @Serial
         private static final long serialVersionUID = 1L;
 
-        private final transient ServiceRequest.Response response;
-
-        TransientFailure(String message, ServiceRequest.Response response) {
+        TransientFailure(String message) {
             super(message);
-            this.response = response;
         }
 
     }

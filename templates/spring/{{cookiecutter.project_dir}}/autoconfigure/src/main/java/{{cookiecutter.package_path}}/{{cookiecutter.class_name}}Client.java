@@ -10,8 +10,8 @@ import {{ name }};
 {% filter javawrap %}Talks to {{ cookiecutter.service_name | javadoc }}: one instance per application, a bean of the auto-configuration.{% endfilter %}
  * <p>
  * Each method is the straight-line sequence of requests the service's API needs. A request that takes longer than
- * the timeout fails; only GET requests are sent again, when their connection failed or the service answered 5xx: a
- * POST is never sent twice. Anything unexpected fails closed, as {@link ServiceUnavailable}.
+ * the timeout fails; only GET requests are sent again, when their connection failed: a POST is never sent twice.
+ * Anything unexpected fails closed, as {@link ServiceUnavailable}.
  */
 public class {{ N }}Client {
 

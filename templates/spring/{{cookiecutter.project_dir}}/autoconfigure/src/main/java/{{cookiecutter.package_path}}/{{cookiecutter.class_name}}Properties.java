@@ -56,7 +56,7 @@ public class {{ N }}Properties implements Validator {
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration timeout = {{ cookiecutter.timeout }};
 
-    /** Retries of a GET request whose connection failed or that the service answered 5xx; others are never retried. */
+    /** Retries of a GET whose connection failed; no other request, nor one the service answered, is retried. */
     @Min(0)
     @Max(5)
     private int retries = 2;
