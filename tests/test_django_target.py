@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import py_compile
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from generator.emit.python import django_columns, django_field
 from generator.render import generate
 from generator.spec import load_spec
 
-from .conftest import ACME
+from .conftest import ACME, ROOT
 
 PACKAGE = "django/src/django_acme"
 
@@ -68,6 +69,27 @@ def test_pyproject_names_the_distribution_and_django_lts(rendered: Path) -> None
     pyproject = (rendered / "django" / "pyproject.toml").read_text()
     assert 'name = "django-acme"' in pyproject and '"Django>=5.2,<6"' in pyproject
     assert 'DJANGO_SETTINGS_MODULE = "example.settings"' in pyproject
+
+
+def test_pyproject_is_ready_to_publish(rendered: Path) -> None:
+    """The spec's [package] table, with the licence as an SPDX expression (PEP 639), not the deprecated table."""
+    pyproject = tomllib.loads((rendered / "django" / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    package = tomllib.loads(ACME.read_text(encoding="utf-8"))["package"]
+    assert project["version"] == package["version"]
+    assert project["license"] == package["license"]
+    assert project["license-files"] == ["LICENSE"] and (rendered / "django" / "LICENSE").is_file()
+    assert project["authors"] == [{k: v for k, v in author.items() if v} for author in package["authors"]]
+    assert project["urls"] == {"Repository": package["repository"]}
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")], "PEP 639: the expression only"
+    assert pyproject["build-system"]["requires"] == ["setuptools>=77"], "the first to read license-files"
+
+
+def test_pyproject_without_a_package_table(tmp_path: Path) -> None:
+    generate(ROOT / "examples" / "okta" / "identity.toml", tmp_path / "out", ["django"])
+    project = tomllib.loads((tmp_path / "out" / "django" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert (project["version"], project["license"], project["license-files"]) == ("0.1.0", "MIT", ["LICENSE"])
+    assert "authors" not in project and "urls" not in project
 
 
 def test_output_passes_ruff_with_its_own_config(rendered: Path) -> None:

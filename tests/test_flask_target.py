@@ -122,6 +122,26 @@ def test_pyproject(acme: Path) -> None:
     assert "pytest>=8" in project["optional-dependencies"]["test"]
 
 
+def test_pyproject_is_ready_to_publish(acme: Path) -> None:
+    """The spec's [package] table, with the licence as an SPDX expression (PEP 639), not the deprecated table."""
+    pyproject = tomllib.loads((acme / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    package = tomllib.loads(ACME.read_text(encoding="utf-8"))["package"]
+    assert project["version"] == package["version"]
+    assert project["license"] == package["license"]
+    assert project["license-files"] == ["LICENSE"] and (acme / "LICENSE").is_file()
+    assert project["authors"] == [{k: v for k, v in author.items() if v} for author in package["authors"]]
+    assert project["urls"] == {"Repository": package["repository"]}
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")], "PEP 639: the expression only"
+    assert pyproject["build-system"]["requires"] == ["setuptools>=77"], "the first to read license-files"
+
+
+def test_pyproject_without_a_package_table(okta: Path) -> None:
+    project = tomllib.loads((okta / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert (project["version"], project["license"], project["license-files"]) == ("0.1.0", "MIT", ["LICENSE"])
+    assert "authors" not in project and "urls" not in project
+
+
 def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
     readme = (acme / "README.md").read_text(encoding="utf-8")
     snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
