@@ -92,6 +92,33 @@ def test_pyproject_without_a_package_table(tmp_path: Path) -> None:
     assert "authors" not in project and "urls" not in project
 
 
+def manifest_selects(package: Path) -> set[str]:
+    """The files ``package``'s MANIFEST.in adds to its sdist, read by setuptools' own parser of it."""
+    from setuptools._distutils.filelist import FileList
+
+    selected = FileList()
+    selected.allfiles = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    for line in (package / "MANIFEST.in").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            selected.process_template_line(line)
+    return set(selected.files)
+
+
+def test_the_sdist_is_the_whole_project(rendered: Path) -> None:
+    """Beside what setuptools ships anyway (the package, README, pyproject, LICENSE), MANIFEST.in adds the rest.
+
+    So ``pytest`` runs from an unpacked sdist: ``nox -s smoke-django`` builds one and runs the tests there.
+    """
+    package = rendered / "django"
+    ships_anyway = {"README.md", "pyproject.toml", "LICENSE", "MANIFEST.in", ".gitignore"}
+    files = {
+        p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+    rest = {f for f in files if not f.startswith("src/") and f not in ships_anyway}
+    assert {"tests/conftest.py", "tests/serving.py", "tests/fake/spec.json", "example/example/settings.py"} <= rest
+    assert rest <= manifest_selects(package)
+
+
 def test_output_passes_ruff_with_its_own_config(rendered: Path) -> None:
     from ruff.__main__ import find_ruff_bin
 

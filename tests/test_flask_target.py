@@ -142,6 +142,30 @@ def test_pyproject_without_a_package_table(okta: Path) -> None:
     assert "authors" not in project and "urls" not in project
 
 
+def manifest_selects(package: Path) -> set[str]:
+    """The files ``package``'s MANIFEST.in adds to its sdist, read by setuptools' own parser of it."""
+    from setuptools._distutils.filelist import FileList
+
+    selected = FileList()
+    selected.allfiles = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    for line in (package / "MANIFEST.in").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            selected.process_template_line(line)
+    return set(selected.files)
+
+
+def test_the_sdist_is_the_whole_project(acme: Path) -> None:
+    """Beside what setuptools ships anyway (the package, README, pyproject, LICENSE), MANIFEST.in adds the rest.
+
+    So ``pytest`` runs from an unpacked sdist: ``nox -s smoke-flask`` builds one and runs the tests there.
+    """
+    ships_anyway = {"README.md", "pyproject.toml", "LICENSE", "MANIFEST.in"}
+    files = {p.relative_to(acme).as_posix() for p in acme.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    rest = {f for f in files if not f.startswith("src/") and f not in ships_anyway}
+    assert {"tests/conftest.py", "tests/support.py", "tests/fake/spec.json", "example.py"} <= rest
+    assert rest <= manifest_selects(acme)
+
+
 def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
     readme = (acme / "README.md").read_text(encoding="utf-8")
     snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
