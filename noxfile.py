@@ -130,6 +130,8 @@ def _smoke(session: nox.Session, target: Target) -> None:
 def _own_tests(session: nox.Session, target: Target, package: Path, *extras: str) -> None:
     """Build ``package`` and run its own tests (S1-S17) in its toolchain.
 
+    A Python package is built as for PyPI first, and its tests run from its unpacked sdist.
+
     :param extras: more extras to install a Python package with, beside ``test``.
     """
     with session.chdir(package):
@@ -138,6 +140,7 @@ def _own_tests(session: nox.Session, target: Target, package: Path, *extras: str
             session.install("-e", f"{unpacked}[{','.join(('test', *extras))}]")
             with session.chdir(unpacked):
                 session.run("pytest", "-q", *session.posargs)
+            shutil.rmtree(unpacked.parent, ignore_errors=True)  # kept when a step fails, to look at
             return
         for command in target.test_commands:
             session.run(*shlex.split(command.format(python="python")), external=True)
