@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import py_compile
+import re
 import subprocess
 import tomllib
 from pathlib import Path
@@ -206,6 +207,29 @@ def test_register_smoke_test_skips_with_a_reason_when_the_new_account_cannot_sig
     assert "pytest.skip(" in body, "the test says why it cannot check the sign-in"
     assert "if username is not None" not in body, "no assertion is dropped silently"
     assert "def test_s14_register_answers_201" in tests, "the 201 is still checked"
+
+
+def test_the_readmes_five_minutes_name_nothing_they_do_not_import(rendered: Path, tmp_path: Path) -> None:
+    """Copied into a new project (``django-admin startproject``), each file of the snippet runs as shown.
+
+    Once it used ``include`` and ``HttpResponse`` without importing them: the first thing a newcomer hit.
+    """
+    from ruff.__main__ import find_ruff_bin
+
+    readme = (rendered / "django" / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    files = re.split(r"^# (\w+\.py)\n", snippet, flags=re.MULTILINE)[1:]
+    assert files[::2] == ["settings.py", "urls.py", "views.py"]
+    for name, code in zip(files[::2], files[1::2], strict=True):
+        (tmp_path / name).write_text(code, encoding="utf-8")
+    # F821: an undefined name. `...` stands for what the project already has, and is valid Python.
+    done = subprocess.run(
+        [find_ruff_bin(), "check", "--no-cache", "--isolated", "--select", "F821", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_readme_documents_the_sign_in_limits_and_sqlite_settings(rendered: Path) -> None:
