@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from generator.context import build_context
 from generator.emit.python import django_columns, django_field
+from generator.fake.fixtures import test_settings
 from generator.render import generate
 from generator.spec import load_spec
+from generator.targets import TARGETS
 
 from .conftest import ACME, ROOT
 
@@ -230,6 +233,33 @@ def test_the_readmes_five_minutes_name_nothing_they_do_not_import(rendered: Path
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def the_fake_lines(readme: str, spec: Path, target: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The variables the README's "No service at hand yet?" lines export, and those the fake needs.
+
+    The fake's are its test settings (``tests/fake/spec.json``) under each setting's variable, and
+    its URL, on the port the README starts it on, for the base URL.
+    """
+    lines = readme.split("at hand yet?", 1)[1].split("\n## ", 1)[0]
+    port = re.search(r"^python3 -m fake fake/spec\.json --port (\d+) ", lines, re.MULTILINE)
+    assert port, "the README starts the fake on a known port"
+    exported = dict(re.findall(r'^export (\w+)="?([^"\n]*?)"?$', lines, re.MULTILINE))
+    values = test_settings(load_spec(spec).data)
+    settings = build_context(load_spec(spec), TARGETS[target])["settings"]
+    needed = {s["env"]: values.get(s["name"], f"http://127.0.0.1:{port[1]}") for s in settings}
+    assert {s["name"] for s in settings} - values.keys() == {"base_url"}
+    return exported, needed
+
+
+@pytest.mark.parametrize("name", ["acme", "keycloak"])
+def test_readme_points_a_project_at_the_fake(name: str, tmp_path: Path) -> None:
+    """Followed as written in a fresh project, these lines sign a user in at the fake: each setting is there."""
+    spec = ROOT / "examples" / name / "identity.toml"
+    generate(spec, tmp_path / "out", ["django"])
+    readme = (tmp_path / "out" / "django" / "README.md").read_text(encoding="utf-8")
+    exported, needed = the_fake_lines(readme, spec, "django")
+    assert exported == needed
 
 
 def test_readme_documents_the_sign_in_limits_and_sqlite_settings(rendered: Path) -> None:

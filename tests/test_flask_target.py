@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 from ruff.__main__ import find_ruff_bin
 
+from generator.context import build_context
+from generator.fake.fixtures import test_settings
 from generator.render import generate
+from generator.spec import load_spec
 from generator.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +182,31 @@ def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
         assert line in snippet
     assert readme.index("## Auth in 5 minutes") < readme.index("## Settings")
     assert "`ACME_APPLICATION_ID` or `ACME_APP_ID` | `ACME_APP_ID` | required" in readme
+
+
+def the_fake_lines(readme: str, spec: Path, target: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The variables the README's "No service at hand yet?" lines export, and those the fake needs.
+
+    The fake's are its test settings (``tests/fake/spec.json``) under each setting's variable, and
+    its URL, on the port the README starts it on, for the base URL.
+    """
+    lines = readme.split("at hand yet?", 1)[1].split("\n## ", 1)[0]
+    port = re.search(r"^python3 -m fake fake/spec\.json --port (\d+) ", lines, re.MULTILINE)
+    assert port, "the README starts the fake on a known port"
+    exported = dict(re.findall(r'^export (\w+)="?([^"\n]*?)"?$', lines, re.MULTILINE))
+    values = test_settings(load_spec(spec).data)
+    settings = build_context(load_spec(spec), TARGETS[target])["settings"]
+    needed = {s["env"]: values.get(s["name"], f"http://127.0.0.1:{port[1]}") for s in settings}
+    assert {s["name"] for s in settings} - values.keys() == {"base_url"}
+    return exported, needed
+
+
+@pytest.mark.parametrize(("package", "spec"), [("acme", ACME), ("keycloak", KEYCLOAK)])
+def test_readme_runs_the_example_against_the_fake(package: str, spec: Path, request: pytest.FixtureRequest) -> None:
+    """Followed as written in a fresh folder, these lines sign a user in at the fake: each setting is there."""
+    readme = (request.getfixturevalue(package) / "README.md").read_text(encoding="utf-8")
+    exported, needed = the_fake_lines(readme, spec, "flask")
+    assert exported == {"FLASK_SECRET_KEY": "dev-only-secret", **needed}
 
 
 def test_readme_says_what_from_prefixed_env_loads(acme: Path) -> None:
