@@ -114,6 +114,7 @@ def test_the_sdist_is_the_whole_project(rendered: Path) -> None:
     So ``pytest`` runs from an unpacked sdist: ``nox -s smoke-django`` builds one and runs the tests there.
     """
     package = rendered / "django"
+    # .gitignore is for the repository the package is generated into, not for a release.
     ships_anyway = {"README.md", "pyproject.toml", "LICENSE", "MANIFEST.in", ".gitignore"}
     files = {
         p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts

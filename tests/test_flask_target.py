@@ -162,7 +162,8 @@ def test_the_sdist_is_the_whole_project(acme: Path) -> None:
 
     So ``pytest`` runs from an unpacked sdist: ``nox -s smoke-flask`` builds one and runs the tests there.
     """
-    ships_anyway = {"README.md", "pyproject.toml", "LICENSE", "MANIFEST.in"}
+    # .gitignore is for the repository the package is generated into, not for a release.
+    ships_anyway = {"README.md", "pyproject.toml", "LICENSE", "MANIFEST.in", ".gitignore"}
     files = {p.relative_to(acme).as_posix() for p in acme.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     rest = {f for f in files if not f.startswith("src/") and f not in ships_anyway}
     assert {"tests/conftest.py", "tests/support.py", "tests/fake/spec.json", "example.py"} <= rest
