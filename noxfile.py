@@ -136,23 +136,25 @@ def _smoke(session: nox.Session, target: Target) -> None:
 def _own_tests(session: nox.Session, target: Target, package: Path, *extras: str) -> None:
     """Build ``package`` and run its own tests (S1-S17) in its toolchain.
 
-    A Python package is built as for PyPI first, and its tests run from its unpacked sdist.
+    A Python package is built as for PyPI first; its tests then run from its unpacked sdist
+    against its wheel, installed as users install it, which the example app serves from afterwards.
 
     :param extras: more extras to install a Python package with, beside ``test``.
     """
     with session.chdir(package):
         if target.language == "python":
-            unpacked = _python_dists(session, package)
-            session.install("-e", f"{unpacked}[{','.join(('test', *extras))}]")
+            wheel, unpacked = _python_dists(session, package)
+            # The wheel as users get it, in place of what an earlier run installed under the same version.
+            session.install("--force-reinstall", "--no-deps", str(wheel))
+            session.install(f"{wheel}[{','.join(('test', *extras))}]")
             with session.chdir(unpacked):
                 session.run("pytest", "-q", *session.posargs)
-            shutil.rmtree(unpacked.parent, ignore_errors=True)  # kept when a step fails, to look at
             return
         for command in target.test_commands:
             session.run(*shlex.split(command.format(python="python")), external=True)
 
 
-def _python_dists(session: nox.Session, package: Path) -> Path:
+def _python_dists(session: nox.Session, package: Path) -> tuple[Path, Path]:
     """Build a Python package's sdist and wheel as for PyPI, check them, and unpack the sdist.
 
     The sdist is the whole project (the package's MANIFEST.in): it must hold every
@@ -160,10 +162,11 @@ def _python_dists(session: nox.Session, package: Path) -> Path:
     unpacked sdist, which shows it complete. `twine check --strict` checks the
     metadata and that PyPI can render the README.
 
-    :returns: the folder the sdist unpacked to.
+    :returns: the wheel, and the folder the sdist unpacked to (both beside the
+        generated output, so they go with it).
     """
     files = {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
-    dist = Path(tempfile.mkdtemp(prefix="authgen-dist-"))
+    dist = Path(tempfile.mkdtemp(prefix="dist-", dir=package.parent.parent))
     session.install(*PYTHON_PACKAGING)
     session.run("python", "-m", "build", "--quiet", "--no-isolation", "--outdir", str(dist), str(package))
     session.run("twine", "check", "--strict", *sorted(str(p) for p in dist.iterdir()))
@@ -177,7 +180,8 @@ def _python_dists(session: nox.Session, package: Path) -> Path:
     missing = sorted(f for f in files - shipped if not any(mark in f for mark in leftovers))
     if missing:
         session.error(f"the sdist {sdist.name} lacks {len(missing)} file(s) of the package: {', '.join(missing)}")
-    return unpacked
+    (wheel,) = dist.glob("*.whl")
+    return wheel, unpacked
 
 
 def _tier_one(session: nox.Session, target: Target, package: Path) -> None:
