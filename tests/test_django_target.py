@@ -124,6 +124,14 @@ def test_the_sdist_is_the_whole_project(rendered: Path) -> None:
     assert rest <= manifest_selects(package)
 
 
+def test_the_sdist_leaves_the_examples_database_out(tmp_path: Path) -> None:
+    generate(ACME, tmp_path / "out", ["django"])
+    package = tmp_path / "out" / "django"
+    (package / "example" / "db.sqlite3").write_bytes(b"SQLite format 3\x00")  # what `migrate` leaves there
+    assert "example/manage.py" in manifest_selects(package)
+    assert "example/db.sqlite3" not in manifest_selects(package)
+
+
 def test_output_passes_ruff_with_its_own_config(rendered: Path) -> None:
     from ruff.__main__ import find_ruff_bin
 
