@@ -18,6 +18,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -43,6 +44,10 @@ os.environ.setdefault("UV_VENV_SEED", "1")
 SAMPLES = ["examples/acme/generated"]
 #: Pinned like the generator's own dependency, so formatting is stable.
 RUFF = "ruff==0.17.6"
+#: What the Python packages are built and checked with, pinned like ruff. setuptools is the generated
+#: pyproject's build backend: `build --no-isolation` uses this one and fails if it does not satisfy
+#: the package's [build-system] requires (a fresh isolated build env would cost ~15 s per package).
+PYTHON_PACKAGING = ("build==1.6.1", "twine==7.0.0", "setuptools==80.9.0")
 
 
 def _generate(session: nox.Session, target: str) -> Path:
@@ -131,15 +136,52 @@ def _smoke(session: nox.Session, target: Target) -> None:
 def _own_tests(session: nox.Session, target: Target, package: Path, *extras: str) -> None:
     """Build ``package`` and run its own tests (S1-S17) in its toolchain.
 
+    A Python package is built as for PyPI first; its tests then run from its unpacked sdist
+    against its wheel, installed as users install it, which the example app serves from afterwards.
+
     :param extras: more extras to install a Python package with, beside ``test``.
     """
     with session.chdir(package):
         if target.language == "python":
-            session.install("-e", f".[{','.join(('test', *extras))}]")
-            session.run("pytest", "-q", *session.posargs)
+            wheel, unpacked = _python_dists(session, package)
+            # The wheel as users get it, in place of what an earlier run installed under the same version.
+            session.install("--force-reinstall", "--no-deps", str(wheel))
+            session.install(f"{wheel}[{','.join(('test', *extras))}]")
+            with session.chdir(unpacked):
+                session.run("pytest", "-q", *session.posargs)
             return
         for command in target.test_commands:
             session.run(*shlex.split(command.format(python="python")), external=True)
+
+
+def _python_dists(session: nox.Session, package: Path) -> tuple[Path, Path]:
+    """Build a Python package's sdist and wheel as for PyPI, check them, and unpack the sdist.
+
+    The sdist is the whole project (the package's MANIFEST.in): it must hold every
+    file of the generated folder, and the package's own tests then run from the
+    unpacked sdist, which shows it complete. `twine check --strict` checks the
+    metadata and that PyPI can render the README.
+
+    :returns: the wheel, and the folder the sdist unpacked to (both beside the
+        generated output, so they go with it).
+    """
+    files = {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
+    dist = Path(tempfile.mkdtemp(prefix="dist-", dir=package.parent.parent))
+    session.install(*PYTHON_PACKAGING)
+    session.run("python", "-m", "build", "--quiet", "--no-isolation", "--outdir", str(dist), str(package))
+    session.run("twine", "check", "--strict", *sorted(str(p) for p in dist.iterdir()))
+    (sdist,) = dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(dist, filter="data")
+    unpacked = dist / sdist.name.removesuffix(".tar.gz")
+    shipped = {p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file()}
+    # Files for version control and left by earlier runs are not part of the project.
+    leftovers = (".gitignore", "__pycache__/", ".egg-info/")
+    missing = sorted(f for f in files - shipped if not any(mark in f for mark in leftovers))
+    if missing:
+        session.error(f"the sdist {sdist.name} lacks {len(missing)} file(s) of the package: {', '.join(missing)}")
+    (wheel,) = dist.glob("*.whl")
+    return wheel, unpacked
 
 
 def _tier_one(session: nox.Session, target: Target, package: Path) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import py_compile
+import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from generator.context import build_context
 from generator.emit.python import django_columns, django_field
+from generator.fake.fixtures import test_settings
 from generator.render import generate
 from generator.spec import load_spec
+from generator.targets import TARGETS
 
-from .conftest import ACME
+from .conftest import ACME, ROOT
 
 PACKAGE = "django/src/django_acme"
 
@@ -68,6 +73,63 @@ def test_pyproject_names_the_distribution_and_django_lts(rendered: Path) -> None
     pyproject = (rendered / "django" / "pyproject.toml").read_text()
     assert 'name = "django-acme"' in pyproject and '"Django>=5.2,<6"' in pyproject
     assert 'DJANGO_SETTINGS_MODULE = "example.settings"' in pyproject
+
+
+def test_pyproject_is_ready_to_publish(rendered: Path) -> None:
+    """The spec's [package] table, with the licence as an SPDX expression (PEP 639), not the deprecated table."""
+    pyproject = tomllib.loads((rendered / "django" / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    package = tomllib.loads(ACME.read_text(encoding="utf-8"))["package"]
+    assert project["version"] == package["version"]
+    assert project["license"] == package["license"]
+    assert project["license-files"] == ["LICENSE"] and (rendered / "django" / "LICENSE").is_file()
+    assert project["authors"] == [{k: v for k, v in author.items() if v} for author in package["authors"]]
+    assert project["urls"] == {"Repository": package["repository"]}
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")], "PEP 639: the expression only"
+    assert pyproject["build-system"]["requires"] == ["setuptools>=77"], "the first to read license-files"
+
+
+def test_pyproject_without_a_package_table(tmp_path: Path) -> None:
+    generate(ROOT / "examples" / "okta" / "identity.toml", tmp_path / "out", ["django"])
+    project = tomllib.loads((tmp_path / "out" / "django" / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert (project["version"], project["license"], project["license-files"]) == ("0.1.0", "MIT", ["LICENSE"])
+    assert "authors" not in project and "urls" not in project
+
+
+def manifest_selects(package: Path) -> set[str]:
+    """The files ``package``'s MANIFEST.in adds to its sdist, read by setuptools' own parser of it."""
+    from setuptools._distutils.filelist import FileList
+
+    selected = FileList()
+    selected.allfiles = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    for line in (package / "MANIFEST.in").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            selected.process_template_line(line)
+    return set(selected.files)
+
+
+def test_the_sdist_is_the_whole_project(rendered: Path) -> None:
+    """Beside what setuptools ships anyway (the package, README, pyproject, LICENSE), MANIFEST.in adds the rest.
+
+    So ``pytest`` runs from an unpacked sdist: ``nox -s smoke-django`` builds one and runs the tests there.
+    """
+    package = rendered / "django"
+    # .gitignore is for the repository the package is generated into, not for a release.
+    ships_anyway = {"README.md", "pyproject.toml", "LICENSE", "MANIFEST.in", ".gitignore"}
+    files = {
+        p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+    rest = {f for f in files if not f.startswith("src/") and f not in ships_anyway}
+    assert {"tests/conftest.py", "tests/serving.py", "tests/fake/spec.json", "example/example/settings.py"} <= rest
+    assert rest <= manifest_selects(package)
+
+
+def test_the_sdist_leaves_the_examples_database_out(tmp_path: Path) -> None:
+    generate(ACME, tmp_path / "out", ["django"])
+    package = tmp_path / "out" / "django"
+    (package / "example" / "db.sqlite3").write_bytes(b"SQLite format 3\x00")  # what `migrate` leaves there
+    assert "example/manage.py" in manifest_selects(package)
+    assert "example/db.sqlite3" not in manifest_selects(package)
 
 
 def test_output_passes_ruff_with_its_own_config(rendered: Path) -> None:
@@ -157,6 +219,56 @@ def test_register_smoke_test_skips_with_a_reason_when_the_new_account_cannot_sig
     assert "pytest.skip(" in body, "the test says why it cannot check the sign-in"
     assert "if username is not None" not in body, "no assertion is dropped silently"
     assert "def test_s14_register_answers_201" in tests, "the 201 is still checked"
+
+
+def test_the_readmes_five_minutes_name_nothing_they_do_not_import(rendered: Path, tmp_path: Path) -> None:
+    """Copied into a new project (``django-admin startproject``), each file of the snippet runs as shown.
+
+    Once it used ``include`` and ``HttpResponse`` without importing them: the first thing a newcomer hit.
+    """
+    from ruff.__main__ import find_ruff_bin
+
+    readme = (rendered / "django" / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    files = re.split(r"^# (\w+\.py)\n", snippet, flags=re.MULTILINE)[1:]
+    assert files[::2] == ["settings.py", "urls.py", "views.py"]
+    for name, code in zip(files[::2], files[1::2], strict=True):
+        (tmp_path / name).write_text(code, encoding="utf-8")
+    # F821: an undefined name. `...` stands for what the project already has, and is valid Python.
+    done = subprocess.run(
+        [find_ruff_bin(), "check", "--no-cache", "--isolated", "--select", "F821", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def the_fake_lines(readme: str, spec: Path, target: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The variables the README's "No service at hand yet?" lines export, and those the fake needs.
+
+    The fake's are its test settings (``tests/fake/spec.json``) under each setting's variable, and
+    its URL, on the port the README starts it on, for the base URL.
+    """
+    lines = readme.split("at hand yet?", 1)[1].split("\n## ", 1)[0]
+    port = re.search(r"^python3 -m fake fake/spec\.json --port (\d+) ", lines, re.MULTILINE)
+    assert port, "the README starts the fake on a known port"
+    exported = dict(re.findall(r'^export (\w+)="?([^"\n]*?)"?$', lines, re.MULTILINE))
+    values = test_settings(load_spec(spec).data)
+    settings = build_context(load_spec(spec), TARGETS[target])["settings"]
+    needed = {s["env"]: values.get(s["name"], f"http://127.0.0.1:{port[1]}") for s in settings}
+    assert {s["name"] for s in settings} - values.keys() == {"base_url"}
+    return exported, needed
+
+
+@pytest.mark.parametrize("name", ["acme", "keycloak"])
+def test_readme_points_a_project_at_the_fake(name: str, tmp_path: Path) -> None:
+    """Followed as written in a fresh project, these lines sign a user in at the fake: each setting is there."""
+    spec = ROOT / "examples" / name / "identity.toml"
+    generate(spec, tmp_path / "out", ["django"])
+    readme = (tmp_path / "out" / "django" / "README.md").read_text(encoding="utf-8")
+    exported, needed = the_fake_lines(readme, spec, "django")
+    assert exported == needed
 
 
 def test_readme_documents_the_sign_in_limits_and_sqlite_settings(rendered: Path) -> None:

@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 from ruff.__main__ import find_ruff_bin
 
+from generator.context import build_context
+from generator.fake.fixtures import test_settings
 from generator.render import generate
+from generator.spec import load_spec
 from generator.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,6 +125,51 @@ def test_pyproject(acme: Path) -> None:
     assert "pytest>=8" in project["optional-dependencies"]["test"]
 
 
+def test_pyproject_is_ready_to_publish(acme: Path) -> None:
+    """The spec's [package] table, with the licence as an SPDX expression (PEP 639), not the deprecated table."""
+    pyproject = tomllib.loads((acme / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    package = tomllib.loads(ACME.read_text(encoding="utf-8"))["package"]
+    assert project["version"] == package["version"]
+    assert project["license"] == package["license"]
+    assert project["license-files"] == ["LICENSE"] and (acme / "LICENSE").is_file()
+    assert project["authors"] == [{k: v for k, v in author.items() if v} for author in package["authors"]]
+    assert project["urls"] == {"Repository": package["repository"]}
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")], "PEP 639: the expression only"
+    assert pyproject["build-system"]["requires"] == ["setuptools>=77"], "the first to read license-files"
+
+
+def test_pyproject_without_a_package_table(okta: Path) -> None:
+    project = tomllib.loads((okta / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert (project["version"], project["license"], project["license-files"]) == ("0.1.0", "MIT", ["LICENSE"])
+    assert "authors" not in project and "urls" not in project
+
+
+def manifest_selects(package: Path) -> set[str]:
+    """The files ``package``'s MANIFEST.in adds to its sdist, read by setuptools' own parser of it."""
+    from setuptools._distutils.filelist import FileList
+
+    selected = FileList()
+    selected.allfiles = sorted(p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file())
+    for line in (package / "MANIFEST.in").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            selected.process_template_line(line)
+    return set(selected.files)
+
+
+def test_the_sdist_is_the_whole_project(acme: Path) -> None:
+    """Beside what setuptools ships anyway (the package, README, pyproject, LICENSE), MANIFEST.in adds the rest.
+
+    So ``pytest`` runs from an unpacked sdist: ``nox -s smoke-flask`` builds one and runs the tests there.
+    """
+    # .gitignore is for the repository the package is generated into, not for a release.
+    ships_anyway = {"README.md", "pyproject.toml", "LICENSE", "MANIFEST.in", ".gitignore"}
+    files = {p.relative_to(acme).as_posix() for p in acme.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    rest = {f for f in files if not f.startswith("src/") and f not in ships_anyway}
+    assert {"tests/conftest.py", "tests/support.py", "tests/fake/spec.json", "example.py"} <= rest
+    assert rest <= manifest_selects(acme)
+
+
 def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
     readme = (acme / "README.md").read_text(encoding="utf-8")
     snippet = readme.split("```python\n", 1)[1].split("```", 1)[0]
@@ -135,6 +183,31 @@ def test_readme_starts_with_the_five_minutes(acme: Path) -> None:
         assert line in snippet
     assert readme.index("## Auth in 5 minutes") < readme.index("## Settings")
     assert "`ACME_APPLICATION_ID` or `ACME_APP_ID` | `ACME_APP_ID` | required" in readme
+
+
+def the_fake_lines(readme: str, spec: Path, target: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The variables the README's "No service at hand yet?" lines export, and those the fake needs.
+
+    The fake's are its test settings (``tests/fake/spec.json``) under each setting's variable, and
+    its URL, on the port the README starts it on, for the base URL.
+    """
+    lines = readme.split("at hand yet?", 1)[1].split("\n## ", 1)[0]
+    port = re.search(r"^python3 -m fake fake/spec\.json --port (\d+) ", lines, re.MULTILINE)
+    assert port, "the README starts the fake on a known port"
+    exported = dict(re.findall(r'^export (\w+)="?([^"\n]*?)"?$', lines, re.MULTILINE))
+    values = test_settings(load_spec(spec).data)
+    settings = build_context(load_spec(spec), TARGETS[target])["settings"]
+    needed = {s["env"]: values.get(s["name"], f"http://127.0.0.1:{port[1]}") for s in settings}
+    assert {s["name"] for s in settings} - values.keys() == {"base_url"}
+    return exported, needed
+
+
+@pytest.mark.parametrize(("package", "spec"), [("acme", ACME), ("keycloak", KEYCLOAK)])
+def test_readme_runs_the_example_against_the_fake(package: str, spec: Path, request: pytest.FixtureRequest) -> None:
+    """Followed as written in a fresh folder, these lines sign a user in at the fake: each setting is there."""
+    readme = (request.getfixturevalue(package) / "README.md").read_text(encoding="utf-8")
+    exported, needed = the_fake_lines(readme, spec, "flask")
+    assert exported == {"FLASK_SECRET_KEY": "dev-only-secret", **needed}
 
 
 def test_readme_says_what_from_prefixed_env_loads(acme: Path) -> None:
