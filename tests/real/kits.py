@@ -92,6 +92,8 @@ class BackgroundKits:
         if self._thread is not None:
             self._thread.join(timeout)
         self.stop()
+        if self._thread is not None:
+            self._thread.join(30)  # the stopped kit's exit code
         return self.runs
 
     def stop(self) -> None:

@@ -267,3 +267,27 @@ def test_preflight_names_the_operation_a_broken_spec_gets_wrong(
     operation = BROKEN_OPERATION[broken]
     assert result.stderr.startswith(f"the spec does not work against Keycloak: {operation}: "), result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- the kits in the background ------------------------------------------------------------------
+
+
+def test_background_kits_give_their_summary_and_a_kit_still_running_is_stopped_and_failed(tmp_path: Path) -> None:
+    from tests.real.kits import BackgroundKits, KitRun
+
+    hang = "import time; print('started', flush=True); time.sleep(600)"
+    summary = "against the real service: 3 checks ran (0 failed), 1 skipped (1 because they need the bundled fake"
+    runs = [
+        KitRun("quick", [sys.executable, "-c", f"print('noise'); print({summary!r})"], tmp_path / "quick.log"),
+        KitRun("hangs", [sys.executable, "-c", hang], tmp_path / "hangs.log"),
+        KitRun("never", [sys.executable, "-c", "pass"], tmp_path / "never.log"),
+    ]
+    kits = BackgroundKits(runs, dict(os.environ))
+    began = time.monotonic()
+    kits.start()
+    quick, hangs, never = kits.wait(timeout=5)
+    assert time.monotonic() - began < 30
+    assert (quick.code, quick.summary()) == (0, summary)
+    assert hangs.code not in (0, None), "a kit stopped at the deadline counts as failed"
+    assert hangs.summary() == "no summary; the last lines:\nstarted"
+    assert never.code is None, "no kit starts after the deadline"
