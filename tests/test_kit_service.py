@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -24,7 +25,7 @@ from generator.cli import main
 from generator.fake import fixture_users, start, test_settings
 from generator.kit.errors import KitError
 from generator.kit.runner import KIT_DIR, run_kit
-from generator.kit.service import NEEDS_FAKE, external_service, read_env_file, read_test_users
+from generator.kit.service import NEEDS_FAKE, check_reachable, external_service, read_env_file, read_test_users
 from generator.render import generate
 from generator.spec import load_spec
 from generator.targets import TARGETS
@@ -107,7 +108,7 @@ def test_test_users_are_known_only_as_far_as_the_file_says() -> None:
 @pytest.mark.parametrize(
     ("users", "message"),
     [
-        ({k: v for k, v in USERS.items() if k != "disabled"}, "no disabled user"),
+        ({k: v for k, v in USERS.items() if k != "disabled"}, "lacks the test users 'disabled'"),
         ({**USERS, "user": {"username": "alan"}}, "the user 'user' needs a username and a password"),
         ({**USERS, "admin": {**USERS["admin"], "roles": "admin"}}, "the roles of 'admin' must be a list of strings"),
         ([USERS], "must be a JSON object"),
@@ -125,6 +126,20 @@ def test_the_cli_wants_the_settings_and_the_users_together(runner: CliRunner, tm
     result = runner.invoke(main, ["kit", str(tmp_path), "--service-env", str(env)])
     assert result.exit_code == 2
     assert "--service-env and --test-users go together" in result.output
+
+
+def test_a_service_that_does_not_answer_is_named_before_anything_starts(tmp_path: Path) -> None:
+    with socket.socket() as sock:  # a port nothing listens on once the socket is closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(KitError, match=rf"http://127\.0\.0\.1:{port}: the service does not answer"):
+        check_reachable(f"http://127.0.0.1:{port}", timeout=5)
+
+
+def test_a_service_that_answers_an_error_status_is_up() -> None:
+    spec = SPEC.data
+    with start({"spec": spec, "settings": test_settings(spec)}) as fake:
+        check_reachable(fake.url + "/no-such-page")  # a 404 is an answer
 
 
 # -- against the Flask app, the Keycloak spec's fake standing in for Keycloak -------------------

@@ -25,7 +25,7 @@ from pathlib import Path
 from .errors import KitError
 from .package import KitPackage, load_package, service_env
 from .processes import Process, install_app, serve_app, start_fake
-from .service import ExternalService, external_service
+from .service import ExternalService, check_reachable, external_service
 
 #: The kit's tests: this folder.
 KIT_DIR = Path(__file__).resolve().parent
@@ -116,6 +116,7 @@ def run_kit(
             say(f"fake listening on {fake_url}")
         else:
             base_url = service.env[pkg.spec.service.setting("base_url").env]
+            check_reachable(base_url)
             say(f"{pkg.target.name}: no fake; the app talks to the service at {base_url}")
         env = app_environment(pkg, fake_url, service)
         # The app's temporary files (Django's example keeps its sessions there) go with the run.

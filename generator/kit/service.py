@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,8 @@ NEEDS_FAKE = "needs the bundled fake service"
 REQUIRED_USERS = ("admin", "user", "disabled")
 #: The canonical attributes a test-users file may give, checked exactly when given.
 EXACT_ATTRIBUTES = ("id", "email", "first_name", "last_name")
+#: Seconds the service gets to answer the kit's first request, before the app even starts.
+REACHABLE_TIMEOUT = 10.0
 #: One line of an environment file: ``NAME=value``, optionally after ``export``.
 _ENV_LINE = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
 
@@ -111,6 +115,27 @@ def external_service(spec: Spec, env_file: Path, test_users: Path) -> ExternalSe
     return ExternalService(env, Path(test_users).resolve())
 
 
+def check_reachable(url: str, timeout: float = REACHABLE_TIMEOUT) -> None:
+    """Fail at once, naming the URL, when nothing answers there: not as a hundred 503s later.
+
+    Any HTTP answer counts, an error status included: the service is up.
+
+    :raises KitError: when the connection fails or times out.
+    """
+    try:
+        with urllib.request.urlopen(url, timeout=timeout):
+            return
+    except urllib.error.HTTPError:
+        return
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "reason", err)
+        raise KitError(
+            subject=url,
+            reason=f"the service does not answer ({reason})",
+            details=["start it, or correct the URL in the --service-env file"],
+        ) from err
+
+
 def read_test_users(config: str) -> list[FixtureUser]:
     """The users of a test-users file (``config``: its path, or the JSON itself), required ones first.
 
@@ -128,7 +153,7 @@ def read_test_users(config: str) -> list[FixtureUser]:
     if missing:
         raise KitError(
             subject=source,
-            reason=f"no {', '.join(missing)} user",
+            reason=f"lacks the test users {', '.join(map(repr, missing))}",
             details=["admin has the role that guards /admin, user lacks it, disabled is a disabled account"],
         )
     users = []
