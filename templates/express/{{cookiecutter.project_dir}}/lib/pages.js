@@ -20,6 +20,8 @@
  * error page gets `status` and `message`.
  */
 
+const WORDS = require('./messages.json');
+
 /** Text safe in HTML element content and quoted attribute values. */
 function escapeHtml(value) {
   return String(value ?? '')
@@ -154,9 +156,12 @@ function error(locals) {
   const back = locals.user
     ? '<a href="/">Go to the home page</a>'
     : `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`;
+  const again = locals.again
+    ? `<a href="${escapeHtml(locals.again)}">${escapeHtml(WORDS.csrf_retry)}</a> `
+    : '';
   return page(locals, [
     `<p class="intro">${escapeHtml(locals.message)}</p>`,
-    `<p class="links">${back}</p>`,
+    `<p class="links">${again}${back}</p>`,
   ]);
 }
 
