@@ -52,9 +52,7 @@ OLD_WORDS = (
 def package_text(folder: Path) -> str:
     """Every source, page and test of a generated package, as one text."""
     skip = {"node_modules", "target", "bin", "obj", ".venv", "package-lock.json"}
-    files = sorted(
-        p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file() and not skip & set(p.parts)
-    )
+    files = sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file() and not skip & set(p.parts))
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 
