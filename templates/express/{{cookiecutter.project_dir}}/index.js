@@ -296,8 +296,9 @@ function csrfProtection() {
         sendError(res, 403, 'csrf_failed', message);
       } else {
         // The session is fine: the form is older than its token. Offer it again.
-        const locals = { title: WORDS.csrf_title, message, status: 403 };
-        render(state, req, res, 'error', { ...locals, again: req.originalUrl }, 403);
+        const again = req.originalUrl;
+        const locals = { title: WORDS.csrf_title, message, status: 403, again };
+        render(state, req, res, 'error', locals, 403);
       }
     });
   };

@@ -157,8 +157,7 @@ function createRoutes(state) {
   }
 
   function loginPage(req, res) {
-    const notice =
-      req.query.registered === '1' ? WORDS.registered : null;
+    const notice = req.query.registered === '1' ? WORDS.registered : null;
     renderForm(req, res, 'login', { notice });
   }
 

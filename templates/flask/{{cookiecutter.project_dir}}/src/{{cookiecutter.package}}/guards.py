@@ -63,7 +63,7 @@ def forbidden() -> ResponseReturnValue:
     """Answer a signed-in user who lacks a role: 403 JSON, or the 403 page."""
     if wants_json():
         return json_error("forbidden", MESSAGES["forbidden"], 403)
-    return render_page("forbidden.html", 403)
+    return render_page("forbidden.html", 403, message=MESSAGES["forbidden"])
 
 
 def current_path() -> str:

@@ -53,9 +53,7 @@ from .forms import (
     from_json,
     text,
 )
-{%- if cookiecutter.has_change_password %}
-from .guards import current_path, unauthorized
-{%- endif %}
+from .guards import current_path{% if cookiecutter.has_change_password %}, unauthorized{% endif %}
 from .responses import HTML, JSON, MESSAGES, json_error, negotiate, render_page, service_error, wants_json
 from .session import {% if cookiecutter.has_change_password and cookiecutter.has_refresh %}RefreshFailed, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
 from .state import get_state
