@@ -17,6 +17,7 @@ from typing import Any
 from . import __version__
 from .emit import language
 from .fake.fixtures import fixture_users, test_settings
+from .licenses import LICENSES
 from .model import Spec
 from .plan.forms import form_inputs, lifecycle_inputs, login_inputs
 from .plan.messages import catalogue
@@ -44,6 +45,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "has_register": spec.has("register"),
         "has_forgot_password": spec.has("forgot_password"),
         **lifecycle(spec),
+        **publishing(spec),
         "login_inputs": _plain(login_inputs(spec)),
         "register_inputs": _plain(form_inputs(spec, "register")),
         "forgot_inputs": _plain(form_inputs(spec, "forgot_password")),
@@ -65,6 +67,21 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         (f"the {target.language} emitter", printed),
         (f"the {target.name} module", framework),
     )
+
+
+def publishing(spec: Spec) -> dict[str, Any]:
+    """What each package's metadata says about it when published (``[package]``), the same in every ecosystem."""
+    package = spec.package
+    license_ = LICENSES[package.license]
+    return {
+        "package_version": package.version,
+        "license": license_.spdx,
+        "license_name": license_.name,
+        "license_url": license_.url,
+        "copyright": package.holder(spec.service.name),
+        "authors": [{"name": a.name, "email": a.email} for a in package.authors],
+        "repository": package.repository,
+    }
 
 
 def lifecycle(spec: Spec) -> dict[str, Any]:

@@ -252,6 +252,30 @@ CANONICAL = ("id", "username", "email", "first_name", "last_name", "roles", "act
 
 
 @dataclass(frozen=True)
+class Author:
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Package:
+    """What every generated package says about itself when published: ``[package]``."""
+
+    version: str = "0.1.0"
+    #: an SPDX licence id authgen carries the text of (generator/licenses/).
+    license: str = "MIT"
+    #: the holder named in LICENSE; empty means "<service name> integration authors".
+    copyright: str = ""
+    authors: tuple[Author, ...] = ()
+    #: https URL of the repository that holds the generated packages, or "".
+    repository: str = ""
+
+    def holder(self, service_name: str) -> str:
+        """Whom LICENSE names: the spec's ``copyright``, else the integration's authors."""
+        return self.copyright or f"{service_name} integration authors"
+
+
+@dataclass(frozen=True)
 class Spec:
     """A validated spec: the one input to every target."""
 
@@ -266,6 +290,7 @@ class Spec:
     digest: str = ""
     #: the spec as plain data, for the fake service.
     data: dict = field(default_factory=dict)
+    package: Package = Package()
 
     def field(self, name: str) -> Field:
         return next(f for f in self.user if f.name == name)

@@ -253,6 +253,7 @@ def render_target(spec: Spec, target: Target, dest: Path) -> None:
     render_tree(target.template_dir, build_context(spec, target), dest, filters=filters(), bytecode_cache=compiled)
     compiled.save()
     copy_fake(spec, dest / target.fake_dir)
+    write_license(spec, dest)
 
 
 def _bytecode_cache(name: str) -> BundledBytecodeCache:
@@ -277,6 +278,14 @@ def copy_fake(spec: Spec, dest: Path) -> None:
     data = {"spec": spec.data, "settings": test_settings(spec.data)}
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str)
     (dest / "spec.json").write_text(text + "\n", encoding="utf-8")
+
+
+def write_license(spec: Spec, dest: Path) -> None:
+    """Write the package's LICENSE: the text of the licence its metadata names, never a template's copy."""
+    from .licenses import LICENSES
+
+    text = LICENSES[spec.package.license].text(spec.package.holder(spec.service.name))
+    (dest / "LICENSE").write_text(text, encoding="utf-8")
 
 
 def format_python(staging: Path, folders: list[str]) -> None:

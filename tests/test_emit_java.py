@@ -330,8 +330,9 @@ def test_client_helpers_come_from_the_spec_not_from_text_in_the_code() -> None:
     # the bundled spec posts a JSON object and puts a reference in a path; it matches no body values
     assert (context["uses_object"], context["uses_array"]) == (True, False)
     assert context["helpers"] == ["percentEncode", "deadline", "required"]
-    jdk, libraries, own = context["client_imports"]
+    jdk, libraries, spring, own = context["client_imports"]
     assert "java.util.Base64" not in jdk and "tools.jackson.databind.node.ArrayNode" not in libraries
+    assert spring == ["org.springframework.web.client.RestClient"]  # the transport does the HTTP, not the client
     assert own[:-1] == [f"com.acme.auth.AcmeServiceException.{name}" for name in java.error_classes(spec)]
     assert own[-1] == "com.acme.auth.ServiceRequest.Match"  # login tells unverified from disabled by the body
 

@@ -231,7 +231,9 @@ def test_npm_pack_holds_no_tests_or_fixtures(acme: Path) -> None:
     )
     files = {entry["path"] for entry in json.loads(done.stdout)[0]["files"]}
     assert files >= {"index.js", "index.d.ts", "package.json", "README.md", "lib/client.js", "lib/user.js"}
-    assert all(f.split("/")[0] in ("lib", "index.js", "index.d.ts", "package.json", "README.md") for f in files), files
+    assert all(
+        f.split("/")[0] in ("lib", "index.js", "index.d.ts", "package.json", "README.md", "LICENSE") for f in files
+    ), files
 
 
 def test_fake_is_copied_beside_the_tests(acme: Path) -> None:

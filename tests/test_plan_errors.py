@@ -41,7 +41,7 @@ def test_each_client_template_defines_every_kind_alike() -> None:
     files = {
         "python": templates / "_python" / "errors.py",
         "js": next(templates.glob("express/*/lib/errors.js")),
-        "java": next(templates.glob("spring/*/starter/src/main/java/*/*ServiceException.java")),
+        "java": next(templates.glob("spring/*/autoconfigure/src/main/java/*/*ServiceException.java")),
         "csharp": next(templates.glob("aspnetcore/*/src/*/*Exception.cs")),
     }
     for language, path in files.items():

@@ -20,8 +20,8 @@ from generator.targets import TARGETS
 
 from .conftest import ACME, ROOT
 
-STARTER = "spring/starter/src/main"
-PACKAGE = STARTER + "/java/com/acme/auth"
+AUTOCONFIGURE = "spring/autoconfigure/src/main"
+PACKAGE = AUTOCONFIGURE + "/java/com/acme/auth"
 EXAMPLE = "spring/example"
 
 AWKWARD_NAME = 'Acme "Identity" */ </script> \\u000a ${x} {{ y }} ünï'
@@ -129,14 +129,15 @@ def test_renders_the_starter_the_example_and_the_tests(acme: Path) -> None:
     ):
         assert f"{PACKAGE}/Acme{name}.java" in files
     assert (
-        f"{STARTER}/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports" in files
+        f"{AUTOCONFIGURE}/resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports" in files
     )
     for page in ("layout", "fields", "login", "register", "forgot", "forbidden", "error"):
-        assert f"{STARTER}/resources/templates/acme/{page}.html" in files
-    assert {"spring/pom.xml", "spring/starter/pom.xml", f"{EXAMPLE}/pom.xml", "spring/README.md"} <= files
+        assert f"{AUTOCONFIGURE}/resources/templates/acme/{page}.html" in files
+    assert {"spring/pom.xml", "spring/autoconfigure/pom.xml", "spring/starter/pom.xml", f"{EXAMPLE}/pom.xml"} <= files
+    assert "spring/README.md" in files
     assert f"{EXAMPLE}/src/main/java/com/acme/example/ExampleApplication.java" in files
     assert f"{EXAMPLE}/src/test/java/com/acme/example/AcmeSmokeTests.java" in files
-    assert "spring/starter/src/test/java/com/acme/auth/AcmeAutoConfigurationTests.java" in files
+    assert "spring/autoconfigure/src/test/java/com/acme/auth/AcmeAutoConfigurationTests.java" in files
 
 
 def test_the_fake_sits_where_the_registry_says(acme: Path) -> None:
@@ -147,10 +148,10 @@ def test_the_fake_sits_where_the_registry_says(acme: Path) -> None:
 
 def test_auto_configuration_is_registered_the_spring_boot_way(acme: Path) -> None:
     imports = (
-        acme / STARTER / "resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"
+        acme / AUTOCONFIGURE / "resources/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"
     )
     assert imports.read_text() == "com.acme.auth.AcmeAutoConfiguration\n"
-    factories = (acme / STARTER / "resources/META-INF/spring.factories").read_text()
+    factories = (acme / AUTOCONFIGURE / "resources/META-INF/spring.factories").read_text()
     assert (
         "org.springframework.boot.EnvironmentPostProcessor=\\\ncom.acme.auth.AcmeEnvironmentPostProcessor" in factories
     )
@@ -162,11 +163,11 @@ def test_redis_sessions_are_optional_and_switched_on_by_a_property(acme: Path) -
         r"<dependency>\s*<groupId>org.springframework.boot</groupId>\s*"
         r"<artifactId>spring-boot-starter-session-data-redis</artifactId>\s*(<optional>true</optional>\s*)?</dependency>"
     )
-    starter = dependency.search((acme / "spring/starter/pom.xml").read_text())
+    starter = dependency.search((acme / "spring/autoconfigure/pom.xml").read_text())
     example = dependency.search((acme / EXAMPLE / "pom.xml").read_text())
-    assert starter is not None and starter.group(1) is not None, "optional in the starter, version from Boot"
+    assert starter is not None and starter.group(1) is not None, "optional in the auto-configuration, version from Boot"
     assert example is not None and example.group(1) is None, "the example app can share a Redis"
-    factories = (acme / STARTER / "resources/META-INF/spring.factories").read_text()
+    factories = (acme / AUTOCONFIGURE / "resources/META-INF/spring.factories").read_text()
     assert (
         "org.springframework.boot.autoconfigure.AutoConfigurationImportFilter=\\\ncom.acme.auth.AcmeSessionStoreFilter"
         in factories
@@ -183,23 +184,23 @@ def test_spring_has_a_scale_session() -> None:
 
 
 def test_pages_exist_only_for_operations_in_the_spec(keycloak: Path) -> None:
-    pages = {p.name for p in (keycloak / "spring/starter/src/main/resources/templates/keycloak").iterdir()}
+    pages = {p.name for p in (keycloak / "spring/autoconfigure/src/main/resources/templates/keycloak").iterdir()}
     assert pages == {"layout.html", "fields.html", "login.html", "forbidden.html", "error.html"}
     controller = (
-        keycloak / "spring/starter/src/main/java/com/example/keycloak/auth/KeycloakAuthController.java"
+        keycloak / "spring/autoconfigure/src/main/java/com/example/keycloak/auth/KeycloakAuthController.java"
     ).read_text()
     assert '"/register"' not in controller and '"/forgot"' not in controller
 
 
 def test_lifecycle_routes_and_pages_exist_only_for_the_specs_operations(acme: Path, keycloak: Path) -> None:
     """Acme has every lifecycle operation; Keycloak only refresh and logout: no reset, verify or password route."""
-    pages = {p.name for p in (acme / STARTER / "resources/templates/acme").iterdir()}
+    pages = {p.name for p in (acme / AUTOCONFIGURE / "resources/templates/acme").iterdir()}
     assert {"reset.html", "verify.html", "password.html"} <= pages
     controller = (acme / PACKAGE / "AcmeAuthController.java").read_text()
     for route in ('"/reset"', '"/verify"', '"/password"', "this.client.logout("):
         assert route in controller
     assert "AcmeAuthenticationProvider.UnverifiedException" in controller
-    keycloak_package = keycloak / "spring/starter/src/main/java/com/example/keycloak/auth"
+    keycloak_package = keycloak / "spring/autoconfigure/src/main/java/com/example/keycloak/auth"
     controller = (keycloak_package / "KeycloakAuthController.java").read_text()
     for route in ('"/reset"', '"/verify"', '"/password"', "UnverifiedException", "PASSWORDS_DIFFER"):
         assert route not in controller
@@ -234,7 +235,70 @@ def test_the_login_limit_has_its_own_tests_and_settings(acme: Path, awkward: Pat
         assert f"`{variable}`" in readme
     parent = (acme / "spring/pom.xml").read_text()
     assert re.search(r"<bucket4j.version>\d+\.\d+\.\d+</bucket4j.version>", parent)
-    assert "<artifactId>bucket4j_jdk17-core</artifactId>" in (acme / "spring/starter/pom.xml").read_text()
+    assert "<artifactId>bucket4j_jdk17-core</artifactId>" in (acme / "spring/autoconfigure/pom.xml").read_text()
+
+
+def test_a_thin_starter_over_an_auto_configuration_module(acme: Path) -> None:
+    """Spring Boot's layout for third-party starters: the code and its optional dependencies in one module, the
+    dependencies an application needs in a starter without code."""
+    modules = re.findall(r"<module>(\w+)</module>", (acme / "spring/pom.xml").read_text())
+    assert modules == ["autoconfigure", "starter", "example"]
+    assert not (acme / "spring/starter/src").exists()
+    starter = (acme / "spring/starter/pom.xml").read_text()
+    assert "<artifactId>acme-spring-boot-autoconfigure</artifactId>" in starter and "<optional>" not in starter
+    autoconfigure = (acme / "spring/autoconfigure/pom.xml").read_text()
+    for optional in ("webmvc", "thymeleaf", "validation"):
+        assert re.search(
+            rf"<artifactId>spring-boot-starter-{optional}</artifactId>\s*<optional>true</optional>", autoconfigure
+        ), optional
+        assert f"<artifactId>spring-boot-starter-{optional}</artifactId>" in starter
+    assert "<artifactId>acme-spring-boot-starter</artifactId>" in (acme / EXAMPLE / "pom.xml").read_text()
+
+
+def test_thymeleaf_pages_only_when_thymeleaf_is_there(acme: Path) -> None:
+    configuration = (acme / PACKAGE / "AcmeAutoConfiguration.java").read_text()
+    assert '@ConditionalOnClass(name = "org.thymeleaf.spring6.view.ThymeleafViewResolver")' in configuration
+    assert '@ConditionalOnMissingClass("org.thymeleaf.spring6.view.ThymeleafViewResolver")' in configuration
+    assert "@EnableWebSecurity" not in configuration.split("public class")[1]
+    tests = (acme / "spring/autoconfigure/src/test/java/com/acme/auth/AcmeAutoConfigurationTests.java").read_text()
+    assert 'new FilteredClassLoader("org.thymeleaf")' in tests
+
+
+def test_the_client_sends_with_rest_client_and_retries_with_springs_retry_template(acme: Path) -> None:
+    client = (acme / PACKAGE / "AcmeClient.java").read_text()
+    transport = (acme / PACKAGE / "ServiceTransport.java").read_text()
+    assert "import org.springframework.web.client.RestClient;" in client
+    for source in (client, transport, (acme / PACKAGE / "ServiceRequest.java").read_text()):
+        assert "java.net.http.HttpClient" not in source and "Thread.sleep" not in source
+    assert "new RetryTemplate(RetryPolicy.builder()" in transport
+    configuration = (acme / PACKAGE / "AcmeAutoConfiguration.java").read_text()
+    assert "ObjectProvider<RestClient.Builder> builders" in configuration
+
+
+def test_poms_carry_what_maven_central_requires(acme: Path, keycloak: Path) -> None:
+    parent = (acme / "spring/pom.xml").read_text()
+    for element in (
+        "<url>https://github.com/acme/identity-integrations</url>",
+        "<name>MIT License</name>",
+        "<url>https://opensource.org/license/mit</url>",
+        "<name>Acme Developer Experience</name>",
+        "<email>dx@acme.example</email>",
+        "<connection>scm:git:https://github.com/acme/identity-integrations.git</connection>",
+    ):
+        assert element in parent, element
+    for module in ("autoconfigure", "starter"):
+        pom = (acme / f"spring/{module}/pom.xml").read_text()
+        assert "<name>" in pom and "<description>" in pom, module
+    autoconfigure = (acme / "spring/autoconfigure/pom.xml").read_text()
+    assert "<artifactId>maven-source-plugin</artifactId>" in autoconfigure
+    assert "<artifactId>maven-javadoc-plugin</artifactId>" in autoconfigure
+    assert "<classifier>javadoc</classifier>" in (acme / "spring/starter/pom.xml").read_text()
+    assert "<include>LICENSE</include>" in parent
+    # without a repository in the spec, no url or scm elements at all (Central's checks would reject empty ones);
+    # without authors, the copyright holder is the developer Central asks for
+    bare = (keycloak / "spring/pom.xml").read_text()
+    assert "<scm" not in bare and "<licenses>" in bare
+    assert "<developer>\n            <name>Keycloak integration authors</name>" in bare
 
 
 def test_csrf_tokens_are_read_from_the_body_or_the_header_only(acme: Path) -> None:
@@ -265,7 +329,7 @@ def test_no_template_syntax_is_left(acme: Path) -> None:
 
 
 def test_pages_keep_their_thymeleaf_expressions(acme: Path) -> None:
-    login = (acme / STARTER / "resources/templates/acme/login.html").read_text()
+    login = (acme / AUTOCONFIGURE / "resources/templates/acme/login.html").read_text()
     assert "th:replace=\"~{acme/layout :: page('Sign in', ~{::content})}\"" in login
     assert 'th:action="${links.login}"' in login and "${links.register}" in login
 
@@ -299,9 +363,9 @@ def test_generating_twice_is_byte_identical(tmp_path: Path) -> None:
 
 
 def test_spec_text_reaches_java_exactly(awkward: Path) -> None:
-    properties = (awkward / "spring/starter/src/main/java/com/z/auth/ZProperties.java").read_text()
+    properties = (awkward / "spring/autoconfigure/src/main/java/com/z/auth/ZProperties.java").read_text()
     assert 'private String name = "Acme \\"Identity\\" */ </script> \\\\u000a ${x} {{ y }} ünï";' in properties
-    user = (awkward / "spring/starter/src/main/java/com/z/auth/ZUser.java").read_text()
+    user = (awkward / "spring/autoconfigure/src/main/java/com/z/auth/ZUser.java").read_text()
     assert 'Set.copyOf(List.of("it\'s </script> admin"))' in user
     assert 'GOLD_PLUS("gold-plus")' in user and '_1ST("1st")' in user and 'CLASS_VALUE("class")' in user
     assert "public List<String> getAuthoritiesField()" in user and "public boolean isEnabledField()" in user
@@ -328,14 +392,14 @@ def test_spec_text_is_escaped_in_xml_and_markdown(awkward: Path) -> None:
 
 
 def test_pages_never_hold_spec_text(awkward: Path) -> None:
-    for page in (awkward / "spring/starter/src/main/resources/templates/z").iterdir():
+    for page in (awkward / "spring/autoconfigure/src/main/resources/templates/z").iterdir():
         assert "Identity" not in page.read_text(), page.name
 
 
 @pytest.mark.skipif(MVN is None or not BOOT_IN_LOCAL_REPOSITORY, reason="needs mvn and Spring Boot 4.0.7 in ~/.m2")
 def test_hostile_spec_compiles_without_warnings(awkward: Path) -> None:
     done = subprocess.run(
-        [MVN, "-q", "-B", "-o", "-pl", "starter", "compile"],  # type: ignore[list-item]
+        [MVN, "-q", "-B", "-o", "-pl", "autoconfigure", "compile"],  # type: ignore[list-item]
         cwd=awkward / "spring",
         capture_output=True,
         text=True,
@@ -343,7 +407,7 @@ def test_hostile_spec_compiles_without_warnings(awkward: Path) -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     metadata = json.loads(
-        (awkward / "spring/starter/target/classes/META-INF/spring-configuration-metadata.json").read_text()
+        (awkward / "spring/autoconfigure/target/classes/META-INF/spring-configuration-metadata.json").read_text()
     )
     names = {p["name"] for p in metadata["properties"]}
     assert {"z.base-url", "z.api-key", "z.application-id", "z.session-ttl", "z.branding.primary-color"} <= names

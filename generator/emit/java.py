@@ -757,35 +757,28 @@ def error_classes(spec: Spec) -> list[str]:
 
 
 def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[list[str]]:
-    """The imports of the generated client, in groups: the JDK, the libraries, the starter's own types.
+    """The imports of the generated client, in groups: the JDK, the libraries, Spring, the starter's own types.
 
     :param prefix: the starter package and the service's class-name stem (``com.acme.auth.Acme``).
     """
     package = prefix.rpartition(".")[0]
     jdk = [
-        "java.io.IOException",
         *(["java.net.URLEncoder"] if needs.urlencode else []),
-        "java.net.http.HttpClient",
-        "java.net.http.HttpResponse",
-        "java.net.http.HttpResponse.BodyHandlers",
-        "java.net.http.HttpTimeoutException",
         *(["java.nio.charset.StandardCharsets"] if needs.urlencode or needs.base64 else []),
-        "java.time.Duration",
         *(["java.util.Base64"] if needs.base64 else []),
         "java.util.Map",
     ]
     libraries = [
-        "org.apache.commons.logging.Log",
-        "org.apache.commons.logging.LogFactory",
         "tools.jackson.core.JacksonException",
         "tools.jackson.databind.JsonNode",
         "tools.jackson.databind.json.JsonMapper",
         *(["tools.jackson.databind.node.ArrayNode"] if needs.json_arrays else []),
         *(["tools.jackson.databind.node.ObjectNode"] if needs.json_objects else []),
     ]
+    spring = ["org.springframework.web.client.RestClient"]
     own = [f"{prefix}ServiceException.{name}" for name in errors]
     own += [f"{package}.ServiceRequest.Match"] if needs.error_matches else []
-    return [jdk, libraries, own]
+    return [jdk, libraries, spring, own]
 
 
 def context(spec: Spec, test_values: dict[str, str]) -> dict:

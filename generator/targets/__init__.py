@@ -131,7 +131,8 @@ TARGETS: dict[str, Target] = {
                 "artifact_id": "{slug}-spring-boot-starter",
             },
             fake_dir="example/src/test/fake",
-            kit_install=("mvn -q -B -DskipTests package",),
+            # the example app's jar only: no tests, and no sources or Javadoc jars (the smoke session builds those)
+            kit_install=("mvn -q -B -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package",),
             kit_serve="java -jar example/target/example.jar --server.port={port} --server.address=127.0.0.1",
             framework_module="spring",
         ),

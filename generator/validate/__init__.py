@@ -13,6 +13,7 @@ sections depend on each other:
 - ``references``: every ``${...}`` names something that exists; every extract is used
 - ``mapping``: ``[mapping]``, the canonical attributes onto ``[user]`` fields
 - ``targets``: ``[targets]``, the enabled targets and their options
+- ``package``: ``[package]``, what the generated packages say about themselves when published
 - ``vocabulary``: the constants the checks share (schema, table keys, reserved names)
 """
 
@@ -23,6 +24,7 @@ from ..lines import LineIndex
 from ..model import Spec
 from .mapping import MappingChecks
 from .operations import OperationChecks, build_operations
+from .package import PackageChecks
 from .references import ReferenceChecks
 from .service import ServiceChecks
 from .targets import TargetChecks
@@ -45,7 +47,7 @@ def build_model(raw: dict, name: str, lines: LineIndex) -> Spec:
     return spec
 
 
-class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, MappingChecks, TargetChecks):
+class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, MappingChecks, TargetChecks, PackageChecks):
     """Walks the raw TOML once, building the model and collecting problems."""
 
     def __init__(self, raw: dict, name: str, lines: LineIndex) -> None:
@@ -65,10 +67,11 @@ class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, Mappi
         self.check_extracts(drafts)
         mapping = self.mapping(top["mapping"], user) if "mapping" in top else None
         targets, options = self.targets(top.get("targets", {}))
+        package = self.package(top.get("package", {}))
         if self.problems or service is None or mapping is None:
             return None
         operations = build_operations(drafts, token_queries=self.token_queries, optional_inputs=self.optional_inputs)
-        return Spec(SCHEMA, service, operations, user, mapping, targets, options)
+        return Spec(SCHEMA, service, operations, user, mapping, targets, options, package=package)
 
     def schema(self, top: dict) -> None:
         if "schema" not in top:

@@ -61,7 +61,7 @@ BUILTIN_SETTINGS = (
 )
 
 #: The top-level keys of a spec, and those it must have.
-TOP_KEYS = ("schema", "service", "operations", "user", "mapping", "targets")
+TOP_KEYS = ("schema", "service", "operations", "user", "mapping", "targets", "package")
 REQUIRED_TOP = ("schema", "service", "operations", "user", "mapping")
 
 #: The keys of ``[service]``, and of each step of an operation.

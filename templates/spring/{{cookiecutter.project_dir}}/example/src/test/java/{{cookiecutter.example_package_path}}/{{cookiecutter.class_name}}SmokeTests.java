@@ -407,6 +407,13 @@ every value the fake handed out.{% endfilter %}
     }
 
     @Test
+    void s11ServerErrorOfAGetIsRetried() {
+        this.service.fault("get_user", Map.of("status", 503, "times", 1));
+        api().signIn(USER.username(), USER.password());
+        assertThat(this.service.count("get_user")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void s11TimeoutAtLoginIs503() {
         this.service.fault("login", Map.of("delay", 2.5, "times", 1));
         AppClient api = api();

@@ -13,10 +13,15 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -24,6 +29,7 @@ import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -42,6 +48,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.ViewResolver;
 
 /**
@@ -54,12 +62,16 @@ backs off when the application defines a {@link SecurityFilterChain} of its own,
 {@code .with({{ N }}SecurityConfigurer.{{ S }}(), Customizer.withDefaults())}. Every other bean backs off when the
 application defines one of the same type.{% endfilter %}
  * <p>
+ * Its pages are Thymeleaf views when Thymeleaf is on the class path; without it, the JSON answers work as they are
+ * and pages can be static files.
+ * <p>
  * It does not enable web security itself: Spring Boot's security auto-configuration does that, unless the application
  * does with an {@code @EnableWebSecurity} of its own.
  */
 @AutoConfiguration(before = { SecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
         ServletWebSecurityAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ DispatcherServlet.class, SecurityFilterChain.class })
 @EnableConfigurationProperties({{ N }}Properties.class)
 public class {{ N }}AutoConfiguration {
 
@@ -72,10 +84,23 @@ public class {{ N }}AutoConfiguration {
     /** The order of the routes' chain: before the application's chains, which come last unless ordered. */
     public static final int ROUTES_FILTER_CHAIN_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
+    /**
+     * The client, on a {@link RestClient} from Spring Boot's builder when there is one (the application's customizers
+     * apply) and from Boot's choice of HTTP library, with the integration's timeout and no redirects followed.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public {{ N }}Client {{ S }}Client({{ N }}Properties properties) {
-        return new {{ N }}Client(properties);
+    public {{ N }}Client {{ S }}Client({{ N }}Properties properties,
+            ObjectProvider<RestClient.Builder> builders,
+            ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactories,
+            ObjectProvider<HttpClientSettings> settings) {
+        HttpClientSettings ours = settings.getIfAvailable(HttpClientSettings::defaults)
+            .withTimeouts(properties.getTimeout(), properties.getTimeout())
+            .withRedirects(HttpRedirects.DONT_FOLLOW);
+        RestClient http = builders.getIfAvailable(RestClient::builder)
+            .requestFactory(requestFactories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect).build(ours))
+            .build();
+        return new {{ N }}Client(properties, http);
     }
 
     @Bean
@@ -119,13 +144,6 @@ public class {{ N }}AutoConfiguration {
     public SecurityContextRepository {{ S }}SecurityContextRepository() {
         return new DelegatingSecurityContextRepository(new RequestAttributeSecurityContextRepository(),
                 new HttpSessionSecurityContextRepository());
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    public {{ N }}Pages {{ S }}Pages({{ N }}Properties properties,
-            @Qualifier("thymeleafViewResolver") ViewResolver viewResolver, ResourceLoader resourceLoader) {
-        return new {{ N }}Pages(properties, viewResolver, resourceLoader);
     }
 
     @Bean
@@ -216,6 +234,36 @@ public class {{ N }}AutoConfiguration {
             .logout(AbstractHttpConfigurer::disable)
             .with({{ N }}SecurityConfigurer.{{ S }}(), Customizer.withDefaults());
         return http.build();
+    }
+
+    /** The pages as Thymeleaf views, when Thymeleaf is there. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.thymeleaf.spring6.view.ThymeleafViewResolver")
+    static class ThymeleafPagesConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        {{ N }}Pages {{ S }}Pages({{ N }}Properties properties,
+                @Qualifier("thymeleafViewResolver") ViewResolver viewResolver, ResourceLoader resourceLoader) {
+            return new {{ N }}Pages(properties, viewResolver, resourceLoader);
+        }
+
+    }
+
+    /**
+     * Without Thymeleaf, pages only as static files ({@code {{ S }}.pages.*} set to {@code classpath:} or
+     * {@code file:} resources); the JSON answers need none.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass("org.thymeleaf.spring6.view.ThymeleafViewResolver")
+    static class StaticPagesConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        {{ N }}Pages {{ S }}Pages({{ N }}Properties properties, ResourceLoader resourceLoader) {
+            return new {{ N }}Pages(properties, null, resourceLoader);
+        }
+
     }
 
     /** Matches when the application defines no {@link SecurityFilterChain} besides the integration's routes' one. */

@@ -10,47 +10,31 @@ import {{ name }};
 {% filter javawrap %}Talks to {{ cookiecutter.service_name | javadoc }}: one instance per application, a bean of the auto-configuration.{% endfilter %}
  * <p>
  * Each method is the straight-line sequence of requests the service's API needs. A request that takes longer than
- * the timeout fails; only GET requests are sent again, and only when their connection failed: a POST is never sent
- * twice. Anything unexpected fails closed, as {@link ServiceUnavailable}.
+ * the timeout fails; only GET requests are sent again, when their connection failed or the service answered 5xx: a
+ * POST is never sent twice. Anything unexpected fails closed, as {@link ServiceUnavailable}.
  */
 public class {{ N }}Client {
-
-    private static final Log logger = LogFactory.getLog({{ N }}Client.class);
 
     private final JsonMapper mapper = JsonMapper.shared();
 {% for s in cookiecutter.settings %}
     private final String {{ s.field }};
 {% endfor %}
-    private final Duration timeout;
-
-    private final int retries;
-
-    private final HttpClient http;
+    private final ServiceTransport transport;
 
     /**
-     * A client configured by the integration's properties.
+     * A client that sends its requests with the given {@link RestClient}.
+     * <p>
+     * The auto-configuration builds it from Spring Boot's {@code RestClient.Builder}, so that the application's
+     * customizers (observation, interceptors, SSL) apply, with {@code {{ cookiecutter.slug }}.timeout} as connect and
+     * read timeout and redirects not followed.
      * @param properties the {@code {{ cookiecutter.slug }}.*} properties
+     * @param http the REST client
      */
-    public {{ N }}Client({{ N }}Properties properties) {
-        this(properties, HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.getTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build());
-    }
-
-    /**
-     * A client that sends its requests with the given {@link HttpClient}.
-     * @param properties the {@code {{ cookiecutter.slug }}.*} properties
-     * @param http the HTTP client, e.g. with a proxy or an executor of the application's
-     */
-    public {{ N }}Client({{ N }}Properties properties, HttpClient http) {
+    public {{ N }}Client({{ N }}Properties properties, RestClient http) {
 {%- for s in cookiecutter.settings %}
         this.{{ s.field }} = properties.{{ s.getter }}(){% if s.name == "base_url" %}.replaceAll("/+$", ""){% endif %};
 {%- endfor %}
-        this.timeout = properties.getTimeout();
-        this.retries = properties.getRetries();
-        this.http = http;
+        this.transport = new ServiceTransport(http, this.mapper, properties.getTimeout(), properties.getRetries());
     }
 {%- set login = cookiecutter.ops.login %}
 
@@ -155,7 +139,7 @@ public class {{ N }}Client {
      */
     private JsonNode send(String step, ServiceRequest request) {
         request.describedAs(step);
-        HttpResponse<byte[]> response = exchange(request);
+        ServiceRequest.Response response = this.transport.send(request);
         byte[] body = response.body();
         JsonNode json = null;
         if (body.length > 0) {
@@ -166,8 +150,8 @@ public class {{ N }}Client {
                 json = null;
             }
         }
-        if (!request.succeeded(response.statusCode())) {
-            throw request.error(response.statusCode(), json);
+        if (!request.succeeded(response.status())) {
+            throw request.error(response.status(), json);
         }
         if (body.length == 0) {
             return this.mapper.createObjectNode();
@@ -176,40 +160,6 @@ public class {{ N }}Client {
             throw new ServiceUnavailable(request.describe() + ": the response is not JSON");
         }
         return json;
-    }
-
-    /** Send a request, again after a failed connection when it is a GET; time out after the timeout. */
-    private HttpResponse<byte[]> exchange(ServiceRequest request) {
-        int attempts = request.idempotent() ? this.retries + 1 : 1;
-        for (int attempt = 1;; attempt++) {
-            try {
-                return this.http.send(request.toHttpRequest(this.timeout, this.mapper), BodyHandlers.ofByteArray());
-            }
-            catch (HttpTimeoutException ex) {
-                throw new ServiceUnavailable(
-                        request.describe() + ": no answer within " + this.timeout.toMillis() + " ms");
-            }
-            catch (IOException ex) {
-                if (attempt >= attempts) {
-                    throw new ServiceUnavailable(request.describe() + ": " + ex.getClass().getSimpleName());
-                }
-                logger.debug(request.describe() + " failed to connect; trying again");
-                pause(attempt);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new ServiceUnavailable(request.describe() + ": interrupted");
-            }
-        }
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(100L * attempt);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
     }
 {%- if cookiecutter.uses_object %}
 
