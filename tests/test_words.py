@@ -8,6 +8,7 @@ package, and none of the words the targets used to disagree on.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,8 @@ ONLY_IN = {
     "body_not_utf8": {"express"},
     "csrf_title": {"django", "express", "flask", "spring"},
     "csrf_retry": {"django", "express", "flask", "spring"},
+    # Spring Boot's own error handling answers an unexpected failure of the Spring integration
+    "internal_error": {"aspnetcore", "django", "express", "flask"},
 }
 
 
@@ -93,5 +96,6 @@ def test_every_other_text_of_the_catalogue_is_in_the_package(generated: Path, ta
 @pytest.mark.parametrize("target", sorted(TARGETS))
 def test_no_old_divergent_words_remain(generated: Path, target: str) -> None:
     text = package_text(generated / target)
-    left = [words for words in OLD_WORDS if words in text]
+    # not inside a longer word: "AcmeServiceSession expired" is Java, not words
+    left = [words for words in OLD_WORDS if re.search(rf"(?<![A-Za-z]){re.escape(words)}", text)]
     assert not left, f"{target} still says {left}"
