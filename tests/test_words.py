@@ -68,6 +68,10 @@ ONLY_IN = {
     "csrf_retry": {"django", "express", "flask", "spring"},
     # Spring Boot's own error handling answers an unexpected failure of the Spring integration
     "internal_error": {"aspnetcore", "django", "express", "flask"},
+    # links and lines only some targets' pages have
+    "home_link": {"django", "express", "spring"},
+    "other_account": {"django", "spring"},
+    "forgot_intro": {"django", "express", "flask", "spring"},
 }
 
 

@@ -64,6 +64,11 @@ TEXTS: dict[str, str] = {
     "forbidden_title": "Access denied",
     "csrf_title": "Form expired",
     "csrf_retry": "Open the form again",
+    # labels and lines of the pages that targets worded differently
+    "home_link": "Go to the home page",
+    "other_account": "Sign in with another account",
+    "change_password_button": "Change password",
+    "forgot_intro": "Enter the details of your account and we will send you a link to choose a new password.",
 }
 
 #: How a date-time reaches a user or a JSON body in every target: ISO 8601 in UTC, to the second,

@@ -54,7 +54,7 @@ function register(locals) {
 
 function forgot(locals) {
   const intro =
-    '<p class="intro">Enter the address you sign in with and we will send you a link to choose a new password.</p>';
+    '<p class="intro">{{ cookiecutter.messages.forgot_intro }}</p>';
   const extra = [
     `<a href="${escapeHtml(locals.links.login)}">Back to sign in</a>`,
   ];
@@ -119,7 +119,7 @@ function verifyDone(locals) {
 {%- if cookiecutter.has_change_password %}
 
 function password(locals) {
-  const extra = ['<a href="/">Back to the home page</a>'];
+  const extra = ['<a href="/">{{ cookiecutter.messages.home_link }}</a>'];
   return form(locals, { button: 'Change password', extra });
 }
 
@@ -154,7 +154,7 @@ function done(locals, notice, link) {
 
 function error(locals) {
   const back = locals.user
-    ? '<a href="/">Go to the home page</a>'
+    ? '<a href="/">{{ cookiecutter.messages.home_link }}</a>'
     : `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`;
   const again = locals.again
     ? `<a href="${escapeHtml(locals.again)}">${escapeHtml(WORDS.csrf_retry)}</a> `
