@@ -19,7 +19,7 @@ from generator.plan.messages import DATE_PATTERN, ERRORS
 
 
 def test_s01_an_anonymous_api_client_is_told_to_sign_in(api: AppClient) -> None:
-    assert assert_json_error(api.get("/"), 401, "unauthorized") == ERRORS["unauthorized"]
+    """On ``me``, the integration's own route (test_guards checks the app's guarded routes answer 401 at all)."""
     assert assert_json_error(api.me(), 401, "unauthorized") == ERRORS["unauthorized"]
 
 
