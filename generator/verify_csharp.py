@@ -8,6 +8,12 @@ module checks what can be checked without it, and says so plainly:
 - every project file (``.csproj``, ``.props``, ``.slnx``) is well-formed XML,
   and the projects reference what they must (the ASP.NET Core framework,
   xUnit, the test SDK, ``Microsoft.AspNetCore.Mvc.Testing``, the web SDK);
+- a ``using`` of a namespace outside the shared framework (Polly, the
+  resilience pipeline, Redis) has a PackageReference, with an exact
+  version, to the package that brings it;
+- the library's project says what a NuGet feed shows (id, SemVer version,
+  authors, description, licence expression, tags, a README packed at the
+  package root, and the repository's https URL with its type when given);
 - the public API the README promises is there: ``Add<Name>Authentication``
   on ``IServiceCollection``, ``Map<Name>Auth`` on ``IEndpointRouteBuilder``,
   ``<Name>Options`` validated on start (with the sign-in throttle's settings), ``<Name>User`` readable from
@@ -52,6 +58,32 @@ LIFECYCLE_CASES = {
 
 #: Packages the generated xUnit project must reference, with a version each.
 TEST_PACKAGES = ("Microsoft.AspNetCore.Mvc.Testing", "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio")
+
+#: What the library's project must say about its package on a NuGet feed (``dotnet pack``).
+PACKAGE_METADATA = (
+    "PackageId",
+    "Version",
+    "Authors",
+    "Description",
+    "PackageLicenseExpression",
+    "PackageReadmeFile",
+    "PackageTags",
+)
+
+#: Namespaces the library may use that the shared framework (Microsoft.AspNetCore.App) lacks, and the
+#: package that brings each: a ``using`` of one without a PackageReference to its package cannot compile.
+NAMESPACE_PACKAGES = {
+    "Polly": "Microsoft.Extensions.Http.Resilience",
+    "Microsoft.Extensions.Http.Resilience": "Microsoft.Extensions.Http.Resilience",
+    "StackExchange.Redis": "Microsoft.Extensions.Caching.StackExchangeRedis",
+    "Microsoft.Extensions.Caching.StackExchangeRedis": "Microsoft.Extensions.Caching.StackExchangeRedis",
+    "Microsoft.AspNetCore.DataProtection.StackExchangeRedis": "Microsoft.AspNetCore.DataProtection.StackExchangeRedis",
+}
+
+_USING = re.compile(rb"^using\s+(?:static\s+)?([A-Za-z_][\w.]*)\s*;", re.MULTILINE)
+
+#: A NuGet package version: SemVer 2.0, as ``dotnet pack`` accepts it.
+_VERSION = re.compile(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
 
 #: Node types of declarations that need an XML doc comment when they are public.
 DOCUMENTED = frozenset(
@@ -106,7 +138,8 @@ class Report:
         """One line for people: what passed, or how many problems."""
         what = f"{self.cs_files} C# files, {self.project_files} project files"
         if self.ok:
-            return f"tier 1 passed ({what}: syntax, project files, public API, doc comments, smoke case tests)"
+            checks = "syntax, project files, package metadata, public API, doc comments, smoke case tests"
+            return f"tier 1 passed ({what}: {checks})"
         return f"tier 1 FAILED with {len(self.problems)} problem(s) ({what})"
 
 
@@ -274,6 +307,7 @@ def project_problems(root: Path) -> tuple[int, list[Problem]]:
             problems.append(_at(root, path, "the library has no FrameworkReference to Microsoft.AspNetCore.App"))
         if _property(projects[path], "GenerateDocumentationFile") != "true":
             problems.append(_at(root, path, "the library does not generate its documentation file"))
+        problems += [_at(root, path, message) for message in package_metadata_problems(path, projects[path])]
     for path in tests:
         for package in TEST_PACKAGES:
             refs = _items(projects[path], "PackageReference", package)
@@ -299,6 +333,65 @@ def project_problems(root: Path) -> tuple[int, list[Problem]]:
                         _at(root, path, f"the solution does not list {project.relative_to(root).as_posix()}")
                     )
     return len(files), problems
+
+
+def package_metadata_problems(path: Path, project: ET.Element) -> list[str]:
+    """What a NuGet feed would lack about the library: its metadata, its packed README, its repository."""
+    problems = [f"the library's package has no {name}" for name in PACKAGE_METADATA if not _property(project, name)]
+    if _property(project, "IsPackable") == "false":
+        problems.append("the library is not packable (IsPackable is false)")
+    version = _property(project, "Version")
+    if version and not _VERSION.fullmatch(version):
+        problems.append(f"the package Version {version!r} is not a SemVer version")
+    readme = _property(project, "PackageReadmeFile")
+    if readme:
+        packed = [
+            item
+            for tag in ("None", "Content")
+            for item in project.iter(tag)
+            if item.get("Pack") == "true" and Path(item.get("Include", "").replace("\\", "/")).name == readme
+        ]
+        if not packed:
+            problems.append(f'the PackageReadmeFile {readme} is not packed (no item with Pack="true")')
+        elif not (path.parent / packed[0].get("Include", "").replace("\\", "/")).is_file():
+            problems.append(f"the packed README {packed[0].get('Include')} does not exist")
+        elif packed[0].get("PackagePath", "").strip("/\\") not in ("", "."):
+            problems.append(f"the README is packed under {packed[0].get('PackagePath')}, not at the package root")
+    url, kind = _property(project, "RepositoryUrl"), _property(project, "RepositoryType")
+    if bool(url) != bool(kind):
+        problems.append("RepositoryUrl and RepositoryType go together: the package has one without the other")
+    if url and not url.startswith("https://"):
+        problems.append(f"the RepositoryUrl {url!r} is not an https URL")
+    return problems
+
+
+def package_reference_problems(root: Path, sources: dict[str, bytes]) -> list[Problem]:
+    """``using`` directives of the library whose namespace needs a package the library does not reference."""
+    library = sorted((root / "src").glob("*/*.csproj"))
+    if len(library) != 1:
+        return []  # project_problems reports it
+    try:
+        project = ET.parse(library[0]).getroot()
+    except ET.ParseError:
+        return []  # project_problems reports it
+    problems = []
+    for path, source in sources.items():
+        if not path.startswith("src/"):
+            continue
+        for match in _USING.finditer(source):
+            namespace = match.group(1).decode()
+            package = next(
+                (p for ns, p in NAMESPACE_PACKAGES.items() if namespace == ns or namespace.startswith(ns + ".")), None
+            )
+            if package is None:
+                continue
+            refs = _items(project, "PackageReference", package)
+            line = source.count(b"\n", 0, match.start()) + 1
+            if not refs:
+                problems.append(Problem(path, line, f"using {namespace} needs a PackageReference to {package}"))
+            elif not _VERSION.fullmatch(refs[0].get("Version", "")):
+                problems.append(Problem(path, line, f"the PackageReference to {package} has no exact Version"))
+    return problems
 
 
 def _items(project: ET.Element, tag: str, include: str | None) -> list[ET.Element]:
@@ -566,6 +659,7 @@ def check_package(root: Path, name: str | None = None) -> Report:
         decls[rel] = list(declarations(tree))
     count, project = project_problems(root)
     problems += project
+    problems += package_reference_problems(root, sources)
     problems += api_problems(decls, name)
     problems += doc_problems(decls)
     problems += cref_problems(sources, decls)

@@ -186,7 +186,7 @@ def test_hostile_spec_strings_stay_escaped(tmp_path: Path) -> None:
 def test_registry_says_how_to_build_test_and_serve() -> None:
     target = TARGETS["aspnetcore"]
     assert target.language == "csharp" and target.toolchains[0].command == "dotnet"
-    assert target.test_commands == ("dotnet build -warnaserror", "dotnet test --no-build")
+    assert target.test_commands == ("dotnet build -warnaserror", "dotnet test --no-build", "dotnet pack --no-build")
     assert target.kit_install and all(c.startswith("dotnet build") for c in target.kit_install)
     assert "{port}" in target.kit_serve and target.kit_serve.startswith("dotnet run")
     assert target.fake_dir == "tests/fake"
@@ -238,7 +238,8 @@ def test_throttle_uses_the_shared_frameworks_rate_limiter(package: Path) -> None
     assert "new FixedWindowRateLimiter(" in throttle
     assert "services.TryAddSingleton<AcmeLoginThrottle>();" in (src / "AcmeServiceCollectionExtensions.cs").read_text()
     project = (src / "Acme.AspNetCore.csproj").read_text()
-    assert "RateLimiting" not in project and project.count("PackageReference") == 2  # the two Redis packages only
+    # the two Redis packages and the HTTP resilience pipeline only
+    assert "RateLimiting" not in project and project.count("PackageReference") == 3
     endpoints = (src / "AcmeEndpoints.cs").read_text()
     refused = endpoints.index("throttle.RefusedFor(context, username)")
     assert refused < endpoints.index(".SignInAsync(context, username, password)")
@@ -492,3 +493,124 @@ def test_tier1_reports_a_missing_lifecycle_smoke_test(package: Path, tmp_path: P
     path = copy / "tests" / "Acme.AspNetCore.Tests" / "LifecycleTests.cs"
     path.write_text(path.read_text().replace("public async Task S21_", "public async Task Password_"))
     assert messages(copy) == ["tests:1: no xUnit test named S21_... for smoke case S21"]
+
+
+# -- issue 19: the HTTP resilience pipeline, and a package ready for a NuGet feed ---------------------
+
+
+def test_get_retries_are_a_resilience_pipeline_of_the_http_client_factory(package: Path) -> None:
+    """Microsoft.Extensions.Http.Resilience in place of a hand-written handler: retries of GETs that did not connect.
+
+    The pipeline is chosen per HTTP method (SelectPipelineBy, a stable API), so only the GET one retries;
+    the library's DisableFor / GetRequestMessage would do it too, but they are experimental (EXTEXP0001),
+    an error when the library builds.
+    """
+    src = package / "src" / "Acme.AspNetCore"
+    assert not (src / "GetRetryHandler.cs").exists()
+    project = (src / "Acme.AspNetCore.csproj").read_text()
+    assert '<PackageReference Include="Microsoft.Extensions.Http.Resilience" Version="10.11.0" />' in project
+    services = (src / "AcmeServiceCollectionExtensions.cs").read_text()
+    assert "GetRetryHandler" not in services and "AddHttpMessageHandler" not in services
+    assert '.AddResilienceHandler("service", ConfigureResilience)' in services
+    assert ".SelectPipelineBy(static _ => static request => request.Method.Method);" in services
+    configure = services[services.index("private static void ConfigureResilience(") :]
+    assert "if (context.InstanceName != HttpMethod.Get.Method || retries == 0)" in configure
+    assert "MaxRetryAttempts = retries," in configure and "BackoffType = DelayBackoffType.Exponential," in configure
+    # Only a request that never reached the service: no 5xx, no timeout, nothing the service answered.
+    assert "ShouldHandle = static args => ValueTask.FromResult(NotConnected(args.Outcome.Exception))," in configure
+    assert "HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError" in configure
+    assert "HttpClientResiliencePredicates" not in services and "AddStandardResilienceHandler" not in services
+    for experimental in ("DisableFor", "GetRequestMessage", "RemoveAllResilienceHandlers"):
+        assert experimental not in services
+    # The deadline stays the HttpClient's: one for the call and its retries, answered 503 by the client.
+    assert "http.Timeout = provider.GetRequiredService<IOptions<AcmeOptions>>().Value.Timeout;" in services
+    assert "no answer within" in (src / "AcmeClient.cs").read_text()
+
+
+def test_nuget_metadata_comes_from_the_package_table(package: Path) -> None:
+    project = (package / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj").read_text()
+    for element in (
+        "<IsPackable>true</IsPackable>",
+        "<PackageId>Acme.AspNetCore</PackageId>",
+        "<Version>0.1.0</Version>",
+        "<Authors>Acme Developer Experience</Authors>",
+        "<Copyright>Copyright (c) Acme Inc.</Copyright>",
+        "<PackageLicenseExpression>MIT</PackageLicenseExpression>",
+        "<PackageReadmeFile>README.md</PackageReadmeFile>",
+        "<RepositoryUrl>https://github.com/acme/identity-integrations</RepositoryUrl>",
+        "<RepositoryType>git</RepositoryType>",
+        "<PackageTags>authentication;aspnetcore;acme</PackageTags>",
+        '<None Include="../../README.md" Pack="true" PackagePath="/" Visible="false" />',
+    ):
+        assert element in project, element
+    assert "<PackageLicenseFile>" not in project  # an SPDX expression needs no file in the package
+
+
+def test_nuget_metadata_without_repository_or_authors(tmp_path: Path) -> None:
+    """The [package] defaults: no repository elements at all; the copyright holder as Authors."""
+    text = ACME.read_text(encoding="utf-8")
+    table = text.split("\n[package]\n", 1)[1].split("\n[", 1)[0]
+    spec = tmp_path / "identity.toml"
+    spec.write_text(text.replace(table, 'license = "Apache-2.0"\nversion = "2.0.0-rc.1"\n'), encoding="utf-8")
+    generate(spec, tmp_path / "out", ["aspnetcore"])
+    root = tmp_path / "out" / "aspnetcore"
+    project = (root / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj").read_text()
+    assert "Repository" not in project
+    assert "<Authors>Acme Identity integration authors</Authors>" in project
+    assert "<PackageLicenseExpression>Apache-2.0</PackageLicenseExpression>" in project
+    assert "<Version>2.0.0-rc.1</Version>" in project
+    assert check_package(root).problems == ()
+
+
+@pytest.mark.parametrize(
+    "element",
+    ["PackageId", "Version", "Authors", "Description", "PackageLicenseExpression", "PackageReadmeFile", "PackageTags"],
+)
+def test_tier1_reports_missing_nuget_metadata(element: str, package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj"
+    lines = path.read_text().splitlines(keepends=True)
+    kept = [line for line in lines if not line.lstrip().startswith(f"<{element}>")]
+    assert len(kept) == len(lines) - 1
+    path.write_text("".join(kept))
+    assert f"src/Acme.AspNetCore/Acme.AspNetCore.csproj:1: the library's package has no {element}" in messages(copy)
+
+
+def test_tier1_reports_a_readme_or_repository_nuget_would_not_take(package: Path, tmp_path: Path) -> None:
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj"
+    text = path.read_text()
+    packed = '<None Include="../../README.md" Pack="true" PackagePath="/" Visible="false" />'
+    assert packed in text
+    path.write_text(text.replace(packed, "").replace("<RepositoryType>git</RepositoryType>", ""))
+    found = messages(copy)
+    assert any('PackageReadmeFile README.md is not packed (no item with Pack="true")' in m for m in found)
+    assert any("RepositoryUrl and RepositoryType go together" in m for m in found)
+    moved = text.replace('Include="../../README.md"', 'Include="../README.md"')
+    path.write_text(moved.replace("<Version>0.1.0<", "<Version>1.0<"))
+    found = messages(copy)
+    assert any("the packed README ../README.md does not exist" in m for m in found)
+    assert any("the package Version '1.0' is not a SemVer version" in m for m in found)
+
+
+def test_tier1_reports_a_namespace_without_its_package(package: Path, tmp_path: Path) -> None:
+    """The resilience pipeline's namespaces are not in the shared framework: without its PackageReference, no build."""
+    copy = fresh_copy(package, tmp_path)
+    path = copy / "src" / "Acme.AspNetCore" / "Acme.AspNetCore.csproj"
+    reference = '<PackageReference Include="Microsoft.Extensions.Http.Resilience" Version="10.11.0" />'
+    text = path.read_text()
+    assert reference in text
+    path.write_text(text.replace(reference, ""))
+    source = (copy / "src" / "Acme.AspNetCore" / "AcmeServiceCollectionExtensions.cs").read_text().splitlines()
+    lines = {name: source.index(f"using {name};") + 1 for name in ("Polly", "Microsoft.Extensions.Http.Resilience")}
+    found = messages(copy)
+    for name, line in lines.items():
+        expected = (
+            f"src/Acme.AspNetCore/AcmeServiceCollectionExtensions.cs:{line}: "
+            f"using {name} needs a PackageReference to Microsoft.Extensions.Http.Resilience"
+        )
+        assert expected in found
+    path.write_text(text.replace('Version="10.11.0"', 'Version="10.*"'))
+    assert any(
+        "the PackageReference to Microsoft.Extensions.Http.Resilience has no exact Version" in m for m in messages(copy)
+    )

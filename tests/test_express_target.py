@@ -207,6 +207,39 @@ def test_package_json_names_the_package_and_pins_its_dependencies(acme: Path) ->
     for name, version in {**package["dependencies"], **package["devDependencies"]}.items():
         assert re.fullmatch(r"\^?\d+\.\d+\.\d+", version), f"{name}: {version} is not a pinned range"
     assert package["scripts"]["test"].startswith("node --test")
+    # test/pack/ packs and installs the package in a new app: its own script, and none of npm test's files.
+    assert package["scripts"]["test:pack"] == "node --test test/pack/"
+    assert "test/pack" not in package["scripts"]["test"]
+
+
+def test_package_json_says_what_npm_publishes(acme: Path) -> None:
+    """The spec's [package] table: version, licence, authors, repository; and the module type stated."""
+    package = json.loads((acme / "package.json").read_text())
+    assert package["version"] == "0.1.0"
+    assert package["license"] == "MIT"
+    assert package["type"] == "commonjs"
+    assert package["author"] == {"name": "Acme Developer Experience", "email": "dx@acme.example"}
+    assert "contributors" not in package
+    assert package["repository"] == {
+        "type": "git",
+        "url": "git+https://github.com/acme/identity-integrations.git",
+    }
+
+
+def test_package_json_without_repository_or_authors_omits_them(tmp_path: Path) -> None:
+    """The defaults: no repository and no authors leave no empty elements; several authors make contributors."""
+    table = ACME.read_text(encoding="utf-8").split("\n[package]\n", 1)[1].split("\n[", 1)[0]
+    bare = variant(tmp_path, **{table: 'license = "Apache-2.0"\nversion = "2.1.0-rc.1"\n'})
+    package = json.loads((render(bare, tmp_path / "bare") / "package.json").read_text())
+    assert "repository" not in package and "author" not in package and "contributors" not in package
+    assert package["license"] == "Apache-2.0" and package["version"] == "2.1.0-rc.1"
+    many = variant(
+        tmp_path,
+        **{table: 'authors = [{ name = "Ada" }, { name = "Alan", email = "alan@example.com" }, { name = "Grace" }]\n'},
+    )
+    package = json.loads((render(many, tmp_path / "many") / "package.json").read_text())
+    assert package["author"] == {"name": "Ada"}
+    assert package["contributors"] == [{"name": "Alan", "email": "alan@example.com"}, {"name": "Grace"}]
 
 
 def test_lock_file_matches_package_json(acme: Path) -> None:
@@ -216,6 +249,8 @@ def test_lock_file_matches_package_json(acme: Path) -> None:
     assert lock["name"] == root["name"] == package["name"]
     for key in ("dependencies", "devDependencies", "peerDependencies"):
         assert root[key] == package[key], key
+    assert lock["version"] == root["version"] == package["version"]
+    assert root["license"] == package["license"]
     installed = {path.removeprefix("node_modules/") for path in lock["packages"] if path}
     assert set(package["dependencies"]) | set(package["devDependencies"]) <= installed
 
@@ -231,9 +266,9 @@ def test_npm_pack_holds_no_tests_or_fixtures(acme: Path) -> None:
     )
     files = {entry["path"] for entry in json.loads(done.stdout)[0]["files"]}
     assert files >= {"index.js", "index.d.ts", "package.json", "README.md", "lib/client.js", "lib/user.js"}
-    assert all(
-        f.split("/")[0] in ("lib", "index.js", "index.d.ts", "package.json", "README.md", "LICENSE") for f in files
-    ), files
+    assert "LICENSE" in files  # authgen writes it beside package.json; npm packs it unasked
+    top = ("lib", "index.js", "index.d.ts", "package.json", "README.md", "LICENSE")
+    assert all(f.split("/")[0] in top for f in files), files
 
 
 def test_fake_is_copied_beside_the_tests(acme: Path) -> None:
@@ -295,7 +330,7 @@ def test_example_app_serves_home_and_admin_on_port_from_env(acme: Path) -> None:
 def test_registry_entry_serves_the_example_app() -> None:
     target = TARGETS["express"]
     assert target.fake_dir == "test/fake"
-    assert target.test_commands == ("npm ci", "npm test")
+    assert target.test_commands == ("npm ci", "npm test", "npm run test:pack")
     assert "{port}" in target.kit_serve and "example/app.js" in target.kit_serve
     assert len(target.kit_env["SESSION_SECRET"]) >= 16
 

@@ -81,6 +81,11 @@ TRANSFORM_PROBLEMS = {
         "user.id.transform: unknown transform 'last_segmnt'",
         "did you mean 'last_segment'?",
     ),
+    "transform that is not text (found by the fuzzer)": (
+        ('id = { type = "string", from = "/id" }', 'id = { type = "string", from = "/id", transform = [] }'),
+        "user.id.transform: expected a transform name, got an array",
+        'transform = "last_segment"',
+    ),
     "transform on a list": (
         (GROUPS, GROUPS.replace(" }", ', transform = "last_segment" }')),
         "user.groups.transform: transform 'last_segment' makes text, but the field is of type list<string>",

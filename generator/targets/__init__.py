@@ -55,6 +55,9 @@ class Target:
     static_check: str = ""
     #: the module of generator/targets/ whose ``context(spec)`` adds this framework's own context keys.
     framework_module: str = ""
+    #: whether ``test_commands`` leave the example app ready to serve (``kit_install`` done), so a
+    #: session that ran them can run the kit, the browser and the scale test without building again.
+    tests_build_example: bool = False
 
     @property
     def template_dir(self) -> Path:
@@ -90,6 +93,7 @@ TARGETS: dict[str, Target] = {
             kit_install=("{python} -m pip install -q -e .",),
             kit_serve="{python} -m flask --app example run --port {port} --no-reload",
             kit_env={"FLASK_SECRET_KEY": "kit-secret-key"},
+            tests_build_example=True,
         ),
         Target(
             "django",
@@ -109,7 +113,8 @@ TARGETS: dict[str, Target] = {
             "Express",
             "js",
             (Toolchain("node"), Toolchain("npm")),
-            ("npm ci", "npm test"),
+            # test:pack: `npm pack`, then a new app outside the package installs the tarball and signs in.
+            ("npm ci", "npm test", "npm run test:pack"),
             options=("package",),
             naming={"package": "express-{slug}"},
             fake_dir="test/fake",
@@ -117,6 +122,7 @@ TARGETS: dict[str, Target] = {
             kit_serve="env PORT={port} node example/app.js",
             kit_env={"SESSION_SECRET": "kit-session-secret-0123456789"},
             framework_module="express",
+            tests_build_example=True,
         ),
         Target(
             "spring",
@@ -135,14 +141,16 @@ TARGETS: dict[str, Target] = {
             kit_install=("mvn -q -B -DskipTests -Dmaven.source.skip -Dmaven.javadoc.skip package",),
             kit_serve="java -jar example/target/example.jar --server.port={port} --server.address=127.0.0.1",
             framework_module="spring",
+            tests_build_example=True,
         ),
         Target(
             "aspnetcore",
             "ASP.NET Core",
             "csharp",
             (Toolchain("dotnet"),),
-            # Tier 2; without the .NET SDK only tier 1 (static_check) can run.
-            ("dotnet build -warnaserror", "dotnet test --no-build"),
+            # Tier 2; without the .NET SDK only tier 1 (static_check) can run. dotnet pack makes the
+            # library's .nupkg, and fails on a PackageReadmeFile that is not packed (NU5039).
+            ("dotnet build -warnaserror", "dotnet test --no-build", "dotnet pack --no-build"),
             options=("namespace",),
             naming={"namespace": "{Name}.AspNetCore"},
             fake_dir="tests/fake",

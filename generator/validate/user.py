@@ -11,7 +11,7 @@ from typing import Any
 from .. import expr
 from ..lines import KeyPath
 from ..model import FIELD_TYPES, Field
-from .report import did_you_mean, snake_case
+from .report import did_you_mean, kind_of, snake_case
 from .values import ValueChecks
 from .vocabulary import FIELD, RESERVED, RESERVED_FIELDS
 
@@ -63,6 +63,9 @@ class UserChecks(ValueChecks):
     def field_transform(self, value: Any, path: KeyPath, ftype: str | None) -> str | bool:
         """A value transform of a text field; False when it is wrong."""
         names = tuple(expr.VALUE_TRANSFORMS)
+        if not isinstance(value, str):
+            self.problem(path, f"expected a transform name, got {kind_of(value)}", f'e.g. transform = "{names[0]}"')
+            return False
         if value not in expr.VALUE_TRANSFORMS:
             self.problem(path, f"unknown transform {value!r}", did_you_mean(value, names))
             return False

@@ -19,6 +19,7 @@ def smoke_aspnetcore(session: nox.Session) -> None:
     session.chdir("aspnetcore")
     session.run(*["dotnet", "build", "-warnaserror"], external=True)
     session.run(*["dotnet", "test", "--no-build"], external=True)
+    session.run(*["dotnet", "pack", "--no-build"], external=True)
 
 
 @nox.session(name="smoke-django")
@@ -39,6 +40,7 @@ def smoke_express(session: nox.Session) -> None:
     session.chdir("express")
     session.run(*["npm", "ci"], external=True)
     session.run(*["npm", "test"], external=True)
+    session.run(*["npm", "run", "test:pack"], external=True)
 
 
 @nox.session(name="smoke-flask")

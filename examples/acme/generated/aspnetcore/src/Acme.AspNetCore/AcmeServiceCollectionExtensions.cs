@@ -1,5 +1,6 @@
 using System;
 using System.Net.Http;
+using System.Threading.Tasks;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -11,7 +12,9 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Polly;
 
 namespace Acme.AspNetCore;
 
@@ -67,11 +70,12 @@ public static class AcmeServiceCollectionExtensions
 
         services.AddHttpClient<AcmeClient>((provider, http) =>
             {
+                // One deadline for the whole call, retries included: past it the integration answers 503.
                 http.Timeout = provider.GetRequiredService<IOptions<AcmeOptions>>().Value.Timeout;
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
-            .AddHttpMessageHandler(provider =>
-                new GetRetryHandler(provider.GetRequiredService<IOptions<AcmeOptions>>().Value.GetRetries));
+            .AddResilienceHandler("service", ConfigureResilience)
+            .SelectPipelineBy(static _ => static request => request.Method.Method);
 
         // Several instances must read each other's cookies: with Redis configured, the key ring goes there too,
         // unless the application keeps its keys somewhere of its own.
@@ -119,4 +123,30 @@ public static class AcmeServiceCollectionExtensions
             .AddAuthentication(AcmeDefaults.AuthenticationScheme)
             .AddCookie(AcmeDefaults.AuthenticationScheme);
     }
+
+    /// <summary>
+    /// The resilience pipeline of the calls to the service, one per HTTP method (the pipeline's instance
+    /// name): a GET that could not connect is sent again, <see cref="AcmeOptions.GetRetries"/> times at
+    /// most, after an exponential back-off. Nothing else is retried: no other method, and no request
+    /// that reached the service, is ever sent twice.
+    /// </summary>
+    private static void ConfigureResilience(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        int retries = context.ServiceProvider.GetRequiredService<IOptions<AcmeOptions>>().Value.GetRetries;
+        if (context.InstanceName != HttpMethod.Get.Method || retries == 0)
+        {
+            return; // an empty pipeline sends the request once
+        }
+
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = retries,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(100),
+            ShouldHandle = static args => ValueTask.FromResult(NotConnected(args.Outcome.Exception)),
+        });
+    }
+
+    private static bool NotConnected(Exception? error) =>
+        error is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
 }
