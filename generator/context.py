@@ -20,6 +20,7 @@ from .fake.fixtures import fixture_users, test_settings
 from .licenses import LICENSES
 from .model import Spec
 from .plan.forms import form_inputs, lifecycle_inputs, login_inputs
+from .plan.messages import catalogue
 from .plan.operations import LIFECYCLE
 from .plan.roles import guard_role
 from .targets import Target
@@ -52,6 +53,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "staff_roles": list(spec.mapping.staff_roles),
         "fixtures": fixtures,
         "guard_role": guard_role(fixtures),
+        "messages": catalogue(),
         "_extensions": ["generator.jinja.AuthgenExtension"],
     }
     printed = _plain(language(target.language).context(spec, test_settings(spec.data)))
