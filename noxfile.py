@@ -491,7 +491,7 @@ COST = {
     "spring": 420,
     "django": 300,
     "robust": 300,
-    "real-keycloak": 240,
+    "real-keycloak": 300,
     "express": 240,
     "flask": 240,
     "aspnetcore": 30,
