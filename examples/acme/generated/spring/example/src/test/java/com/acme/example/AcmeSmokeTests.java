@@ -518,6 +518,14 @@ class AcmeSmokeTests {
     }
 
     @Test
+    void s11ServerErrorOfAGetIsAnsweredNotRetried() {
+        this.service.fault("get_user", Map.of("status", 503, "times", 1));
+        AppClient api = api();
+        assertError(api.login(USER.username(), USER.password(), null), 503, "service_unavailable");
+        assertThat(this.service.count("get_user")).isEqualTo(1);
+    }
+
+    @Test
     void s11TimeoutAtLoginIs503() {
         this.service.fault("login", Map.of("delay", 2.5, "times", 1));
         AppClient api = api();

@@ -1,21 +1,15 @@
 package com.acme.auth;
 
-import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.web.client.RestClient;
 
 import com.acme.auth.AcmeServiceException.AccountDisabled;
 import com.acme.auth.AcmeServiceException.Conflict;
@@ -34,12 +28,10 @@ import com.acme.auth.ServiceRequest.Match;
  * Talks to Acme Identity: one instance per application, a bean of the auto-configuration.
  * <p>
  * Each method is the straight-line sequence of requests the service's API needs. A request that takes longer than
- * the timeout fails; only GET requests are sent again, and only when their connection failed: a POST is never sent
- * twice. Anything unexpected fails closed, as {@link ServiceUnavailable}.
+ * the timeout fails; only GET requests are sent again, when their connection failed: a POST is never sent twice.
+ * Anything unexpected fails closed, as {@link ServiceUnavailable}.
  */
 public class AcmeClient {
-
-    private static final Log logger = LogFactory.getLog(AcmeClient.class);
 
     private final JsonMapper mapper = JsonMapper.shared();
 
@@ -49,36 +41,22 @@ public class AcmeClient {
 
     private final String applicationId;
 
-    private final Duration timeout;
-
-    private final int retries;
-
-    private final HttpClient http;
+    private final ServiceTransport transport;
 
     /**
-     * A client configured by the integration's properties.
+     * A client that sends its requests with the given {@link RestClient}.
+     * <p>
+     * The auto-configuration builds it from Spring Boot's {@code RestClient.Builder}, so that the application's
+     * customizers (observation, interceptors, SSL) apply, with {@code acme.timeout} as connect and
+     * read timeout and redirects not followed.
      * @param properties the {@code acme.*} properties
+     * @param http the REST client
      */
-    public AcmeClient(AcmeProperties properties) {
-        this(properties, HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(properties.getTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build());
-    }
-
-    /**
-     * A client that sends its requests with the given {@link HttpClient}.
-     * @param properties the {@code acme.*} properties
-     * @param http the HTTP client, e.g. with a proxy or an executor of the application's
-     */
-    public AcmeClient(AcmeProperties properties, HttpClient http) {
+    public AcmeClient(AcmeProperties properties, RestClient http) {
         this.baseUrl = properties.getBaseUrl().replaceAll("/+$", "");
         this.apiKey = properties.getApiKey();
         this.applicationId = properties.getApplicationId();
-        this.timeout = properties.getTimeout();
-        this.retries = properties.getRetries();
-        this.http = http;
+        this.transport = new ServiceTransport(http, this.mapper, properties.getTimeout(), properties.getRetries());
     }
 
     /**
@@ -253,7 +231,7 @@ public class AcmeClient {
      */
     private JsonNode send(String step, ServiceRequest request) {
         request.describedAs(step);
-        HttpResponse<byte[]> response = exchange(request);
+        ServiceRequest.Response response = this.transport.send(request);
         byte[] body = response.body();
         JsonNode json = null;
         if (body.length > 0) {
@@ -264,8 +242,8 @@ public class AcmeClient {
                 json = null;
             }
         }
-        if (!request.succeeded(response.statusCode())) {
-            throw request.error(response.statusCode(), json);
+        if (!request.succeeded(response.status())) {
+            throw request.error(response.status(), json);
         }
         if (body.length == 0) {
             return this.mapper.createObjectNode();
@@ -274,40 +252,6 @@ public class AcmeClient {
             throw new ServiceUnavailable(request.describe() + ": the response is not JSON");
         }
         return json;
-    }
-
-    /** Send a request, again after a failed connection when it is a GET; time out after the timeout. */
-    private HttpResponse<byte[]> exchange(ServiceRequest request) {
-        int attempts = request.idempotent() ? this.retries + 1 : 1;
-        for (int attempt = 1;; attempt++) {
-            try {
-                return this.http.send(request.toHttpRequest(this.timeout, this.mapper), BodyHandlers.ofByteArray());
-            }
-            catch (HttpTimeoutException ex) {
-                throw new ServiceUnavailable(
-                        request.describe() + ": no answer within " + this.timeout.toMillis() + " ms");
-            }
-            catch (IOException ex) {
-                if (attempt >= attempts) {
-                    throw new ServiceUnavailable(request.describe() + ": " + ex.getClass().getSimpleName());
-                }
-                logger.debug(request.describe() + " failed to connect; trying again");
-                pause(attempt);
-            }
-            catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new ServiceUnavailable(request.describe() + ": interrupted");
-            }
-        }
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(100L * attempt);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private ObjectNode object() {

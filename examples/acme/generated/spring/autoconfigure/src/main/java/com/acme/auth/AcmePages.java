@@ -37,7 +37,7 @@ public class AcmePages {
     /**
      * Pages rendered with a view resolver.
      * @param properties the integration's properties
-     * @param viewResolver resolves view names, e.g. Thymeleaf's
+     * @param viewResolver resolves view names, e.g. Thymeleaf's; {@code null} when every page is a static file
      * @param resourceLoader loads static pages
      */
     public AcmePages(AcmeProperties properties, ViewResolver viewResolver,
@@ -117,6 +117,10 @@ public class AcmePages {
     private View view(String page, Locale locale) {
         if (page.startsWith("classpath:") || page.startsWith("file:")) {
             return new StaticPage(this.resourceLoader.getResource(page));
+        }
+        if (this.viewResolver == null) {
+            throw new IllegalStateException("The page " + page + " is a view, and there is no Thymeleaf: add "
+                    + "spring-boot-starter-thymeleaf, or make it a static page (classpath: or file:)");
         }
         try {
             View view = this.viewResolver.resolveViewName(page, locale);

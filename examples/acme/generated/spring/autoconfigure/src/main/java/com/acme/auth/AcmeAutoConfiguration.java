@@ -11,10 +11,15 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
@@ -22,6 +27,7 @@ import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -40,6 +46,8 @@ import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRequestHandler;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.ViewResolver;
 
 /**
@@ -51,12 +59,16 @@ import org.springframework.web.servlet.ViewResolver;
  * {@code .with(AcmeSecurityConfigurer.acme(), Customizer.withDefaults())}. Every other bean backs off when the
  * application defines one of the same type.
  * <p>
+ * Its pages are Thymeleaf views when Thymeleaf is on the class path; without it, the JSON answers work as they are
+ * and pages can be static files.
+ * <p>
  * It does not enable web security itself: Spring Boot's security auto-configuration does that, unless the application
  * does with an {@code @EnableWebSecurity} of its own.
  */
 @AutoConfiguration(before = { SecurityAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class,
         ServletWebSecurityAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ DispatcherServlet.class, SecurityFilterChain.class })
 @EnableConfigurationProperties(AcmeProperties.class)
 public class AcmeAutoConfiguration {
 
@@ -69,10 +81,23 @@ public class AcmeAutoConfiguration {
     /** The order of the routes' chain: before the application's chains, which come last unless ordered. */
     public static final int ROUTES_FILTER_CHAIN_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
+    /**
+     * The client, on a {@link RestClient} from Spring Boot's builder when there is one (the application's customizers
+     * apply) and from Boot's choice of HTTP library, with the integration's timeout and no redirects followed.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public AcmeClient acmeClient(AcmeProperties properties) {
-        return new AcmeClient(properties);
+    public AcmeClient acmeClient(AcmeProperties properties,
+            ObjectProvider<RestClient.Builder> builders,
+            ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactories,
+            ObjectProvider<HttpClientSettings> settings) {
+        HttpClientSettings ours = settings.getIfAvailable(HttpClientSettings::defaults)
+            .withTimeouts(properties.getTimeout(), properties.getTimeout())
+            .withRedirects(HttpRedirects.DONT_FOLLOW);
+        RestClient http = builders.getIfAvailable(RestClient::builder)
+            .requestFactory(requestFactories.getIfAvailable(ClientHttpRequestFactoryBuilder::detect).build(ours))
+            .build();
+        return new AcmeClient(properties, http);
     }
 
     @Bean
@@ -113,13 +138,6 @@ public class AcmeAutoConfiguration {
     public SecurityContextRepository acmeSecurityContextRepository() {
         return new DelegatingSecurityContextRepository(new RequestAttributeSecurityContextRepository(),
                 new HttpSessionSecurityContextRepository());
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    public AcmePages acmePages(AcmeProperties properties,
-            @Qualifier("thymeleafViewResolver") ViewResolver viewResolver, ResourceLoader resourceLoader) {
-        return new AcmePages(properties, viewResolver, resourceLoader);
     }
 
     @Bean
@@ -202,6 +220,36 @@ public class AcmeAutoConfiguration {
             .logout(AbstractHttpConfigurer::disable)
             .with(AcmeSecurityConfigurer.acme(), Customizer.withDefaults());
         return http.build();
+    }
+
+    /** The pages as Thymeleaf views, when Thymeleaf is there. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.thymeleaf.spring6.view.ThymeleafViewResolver")
+    static class ThymeleafPagesConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        AcmePages acmePages(AcmeProperties properties,
+                @Qualifier("thymeleafViewResolver") ViewResolver viewResolver, ResourceLoader resourceLoader) {
+            return new AcmePages(properties, viewResolver, resourceLoader);
+        }
+
+    }
+
+    /**
+     * Without Thymeleaf, pages only as static files ({@code acme.pages.*} set to {@code classpath:} or
+     * {@code file:} resources); the JSON answers need none.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingClass("org.thymeleaf.spring6.view.ThymeleafViewResolver")
+    static class StaticPagesConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        AcmePages acmePages(AcmeProperties properties, ResourceLoader resourceLoader) {
+            return new AcmePages(properties, null, resourceLoader);
+        }
+
     }
 
     /** Matches when the application defines no {@link SecurityFilterChain} besides the integration's routes' one. */

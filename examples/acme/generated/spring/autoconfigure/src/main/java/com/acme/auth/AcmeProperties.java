@@ -13,6 +13,9 @@ import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.validation.Errors;
+import org.springframework.validation.ValidationUtils;
+import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -25,7 +28,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties(AcmeProperties.PREFIX)
 @Validated
-public class AcmeProperties {
+public class AcmeProperties implements Validator {
 
     /** The prefix of every property of the integration. */
     public static final String PREFIX = "acme";
@@ -56,7 +59,7 @@ public class AcmeProperties {
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration timeout = Duration.ofSeconds(5);
 
-    /** Retries of a GET request to the service whose connection failed; other requests are never retried. */
+    /** Retries of a GET whose connection failed; no other request, nor one the service answered, is retried. */
     @Min(0)
     @Max(5)
     private int retries = 2;
@@ -162,6 +165,35 @@ public class AcmeProperties {
 
     public Branding getBranding() {
         return this.branding;
+    }
+
+    /**
+     * Spring Boot checks the properties with this object itself as well as with Bean Validation: without a Bean
+     * Validation provider on the class path (the starter brings one, the auto-configuration module alone does not), the
+     * annotations above are not checked, and a missing required setting still has to stop the start.
+     * @param type the type of the object to check
+     * @return whether it is these properties
+     */
+    @Override
+    public boolean supports(Class<?> type) {
+        return AcmeProperties.class.isAssignableFrom(type);
+    }
+
+    /**
+     * Rejects each required setting that is missing, unless Bean Validation rejected it already.
+     * @param target these properties
+     * @param errors where Spring Boot collects what is wrong
+     */
+    @Override
+    public void validate(Object target, Errors errors) {
+        if (!errors.hasFieldErrors("apiKey")) {
+            ValidationUtils.rejectIfEmptyOrWhitespace(errors, "apiKey", "required",
+                    "is required: set acme.api-key or the ACME_API_KEY environment variable");
+        }
+        if (!errors.hasFieldErrors("applicationId")) {
+            ValidationUtils.rejectIfEmptyOrWhitespace(errors, "applicationId", "required",
+                    "is required: set acme.application-id or the ACME_APP_ID environment variable");
+        }
     }
 
     /**

@@ -2,14 +2,18 @@ package com.acme.auth;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.thymeleaf.autoconfigure.ThymeleafAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -22,6 +26,12 @@ import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.servlet.DispatcherServlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -43,6 +53,17 @@ class AcmeAutoConfigurationTests {
     @Test
     void startupFailsNamingEachMissingProperty() {
         this.runner.run((context) -> {
+            assertThat(context).hasFailed();
+            String message = rootMessage(context.getStartupFailure());
+            assertThat(message).contains("acme.api-key", "ACME_API_KEY");
+            assertThat(message).contains("acme.application-id", "ACME_APP_ID");
+        });
+    }
+
+    /** Without Bean Validation (the auto-configuration module alone), the properties check what must be set. */
+    @Test
+    void withoutBeanValidationStartupStillFailsNamingEachMissingProperty() {
+        this.runner.withClassLoader(new FilteredClassLoader("jakarta.validation")).run((context) -> {
             assertThat(context).hasFailed();
             String message = rootMessage(context.getStartupFailure());
             assertThat(message).contains("acme.api-key", "ACME_API_KEY");
@@ -97,6 +118,49 @@ class AcmeAutoConfigurationTests {
             AcmeClient own = context.getBean(OwnClient.class).client;
             assertThat(context.getBean(AcmeClient.class)).isSameAs(own);
         });
+    }
+
+    @Test
+    void theApplicationsSecurityPiecesReplaceTheStartersOwn() {
+        this.configured.withUserConfiguration(OwnSecurityPieces.class).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(CsrfTokenRepository.class)).isSameAs(OwnSecurityPieces.CSRF_TOKENS);
+            assertThat(context.getBean(SecurityContextRepository.class)).isSameAs(OwnSecurityPieces.CONTEXTS);
+            assertThat(context).hasBean(AcmeAutoConfiguration.ROUTES_FILTER_CHAIN);
+        });
+    }
+
+    /** The pages need Thymeleaf; the JSON answers, the client and the security chains do not. */
+    @Test
+    void withoutThymeleafTheRestStillWorks() {
+        this.configured.withClassLoader(new FilteredClassLoader("org.thymeleaf")).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean("thymeleafViewResolver");
+            assertThat(context).hasSingleBean(AcmeClient.class);
+            assertThat(context).hasSingleBean(AcmeAuthController.class);
+            assertThat(context).hasSingleBean(AcmePages.class);
+            assertThat(context).hasBean(AcmeAutoConfiguration.ROUTES_FILTER_CHAIN);
+        });
+    }
+
+    @Test
+    void withoutWebMvcTheAutoConfigurationBacksOff() {
+        this.configured.withClassLoader(new FilteredClassLoader(DispatcherServlet.class)).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(AcmeClient.class);
+            assertThat(context).doesNotHaveBean(AcmeAutoConfiguration.ROUTES_FILTER_CHAIN);
+        });
+    }
+
+    /** The client is built from Boot's {@code RestClient.Builder}: the application's customizers apply to it. */
+    @Test
+    void theClientIsBuiltWithTheApplicationsRestClientCustomizers() {
+        this.configured.withConfiguration(AutoConfigurations.of(RestClientAutoConfiguration.class))
+            .withUserConfiguration(CountingCustomizer.class)
+            .run((context) -> {
+                assertThat(context).hasSingleBean(AcmeClient.class);
+                assertThat(context.getBean(CountingCustomizer.class).calls.get()).isPositive();
+            });
     }
 
     @Test
@@ -237,9 +301,40 @@ class AcmeAutoConfigurationTests {
     }
 
     @Configuration(proxyBeanMethods = false)
+    static class OwnSecurityPieces {
+
+        static final CsrfTokenRepository CSRF_TOKENS = CookieCsrfTokenRepository.withHttpOnlyFalse();
+
+        static final SecurityContextRepository CONTEXTS = new HttpSessionSecurityContextRepository();
+
+        @Bean
+        CsrfTokenRepository ownCsrfTokens() {
+            return CSRF_TOKENS;
+        }
+
+        @Bean
+        SecurityContextRepository ownSecurityContexts() {
+            return CONTEXTS;
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CountingCustomizer {
+
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Bean
+        RestClientCustomizer countingCustomizer() {
+            return (builder) -> this.calls.incrementAndGet();
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
     static class OwnClient {
 
-        final AcmeClient client = new AcmeClient(properties());
+        final AcmeClient client = new AcmeClient(properties(), RestClient.create());
 
         @Bean
         AcmeClient ownClient() {

@@ -2,10 +2,7 @@ package com.acme.auth;
 
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -20,6 +17,10 @@ import java.util.stream.IntStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 
 /**
  * One request to the identity service, as a step of the spec describes it: method, URL, query, headers, body, the
@@ -181,24 +182,24 @@ final class ServiceRequest {
         return new AcmeServiceException(describe() + ": unexpected status " + status);
     }
 
-    /** The request for {@link java.net.http.HttpClient}. */
-    HttpRequest toHttpRequest(Duration timeout, JsonMapper mapper) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri())
-            .timeout(timeout)
-            .header("Accept", "application/json");
-        this.headers.forEach(builder::header);
+    /**
+     * Send the request with a {@link RestClient} and read the whole answer, whatever its status.
+     * @throws org.springframework.web.client.ResourceAccessException when no answer came
+     */
+    Response send(RestClient http, JsonMapper mapper) {
+        RestClient.RequestBodySpec request = http.method(HttpMethod.valueOf(this.method))
+            .uri(uri())
+            .accept(MediaType.APPLICATION_JSON);
+        this.headers.forEach(request::header);
         if (this.json != null) {
-            builder.header("Content-Type", "application/json");
-            builder.method(this.method, BodyPublishers.ofByteArray(mapper.writeValueAsBytes(this.json)));
+            request.contentType(MediaType.APPLICATION_JSON).body(mapper.writeValueAsBytes(this.json));
         }
         else if (!this.form.isEmpty()) {
-            builder.header("Content-Type", "application/x-www-form-urlencoded");
-            builder.method(this.method, BodyPublishers.ofString(encode(this.form)));
+            request.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(encode(this.form).getBytes(StandardCharsets.US_ASCII));
         }
-        else {
-            builder.method(this.method, BodyPublishers.noBody());
-        }
-        return builder.build();
+        return request.exchange((sent, answer) -> new Response(answer.getStatusCode().value(),
+                answer.getBody().readAllBytes()));
     }
 
     private URI uri() {
@@ -228,6 +229,10 @@ final class ServiceRequest {
 
     /** A status (and values in the error body) that mean one error; {@code message} points at the service's words. */
     private record Rule(int status, Match match, Function<String, AcmeServiceException> error, String message) {
+    }
+
+    /** An answer of the service: its status and its body, empty when it has none. */
+    record Response(int status, byte[] body) {
     }
 
     /** Values an error body must hold, by JSON pointer, for a rule to apply. */
