@@ -16,6 +16,7 @@ import requests
 from generator.fake import fixture_users, start, test_settings
 from generator.spec import load_spec
 from tests.real import keycloak
+from tests.robust.support import make_venv, pip_install
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SPEC = tomllib.loads((ROOT / "examples" / "keycloak" / "identity.toml").read_text(encoding="utf-8"))
@@ -174,10 +175,8 @@ def keycloak_flask_python(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     out = tmp_path_factory.mktemp("keycloak") / "out"
     generate(ROOT / "examples" / "keycloak" / "identity.toml", out, ["flask"])
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    python = str(venv / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "-q", "-e", str(out / "flask")], check=True, timeout=600)
+    python = make_venv(tmp_path_factory.mktemp("venv"))
+    pip_install(python, "-e", str(out / "flask"))
     return python
 
 
