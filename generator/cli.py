@@ -322,16 +322,62 @@ def ci(provider: str, repo: Path) -> None:
     is_flag=True,
     help="Serve the example app as it is, without its install commands (it was built already).",
 )
+@click.option(
+    "--service-env",
+    "service_env",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Point the example app at a real identity service instead of the bundled fake: FILE holds "
+    "the app's variables, one NAME=value a line (e.g. KEYCLOAK_URL=http://127.0.0.1:8080). "
+    "Needs --test-users.",
+)
+@click.option(
+    "--test-users",
+    "test_users",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The real service's test users, as the packages' <PREFIX>_TEST_USERS reads them: JSON with "
+    "admin (has the role that guards /admin), user (lacks it) and disabled, each with username, "
+    "password and the roles it has at least.",
+)
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 @_reports_errors
-def kit(package: Path, quiet: bool, python: str | None, no_install: bool, pytest_args: tuple[str, ...]) -> None:
+def kit(
+    package: Path,
+    quiet: bool,
+    python: str | None,
+    no_install: bool,
+    service_env: Path | None,
+    test_users: Path | None,
+    pytest_args: tuple[str, ...],
+) -> None:
     """Run the conformance kit against PACKAGE's example app (e.g. integrations/flask).
 
     Extra arguments go to pytest, e.g. ``authgen kit integrations/flask -k s01``.
+
+    \b
+    By default the app talks to the package's bundled fake, which the kit starts
+    and steers. With --service-env and --test-users it talks to a real deployment
+    instead, e.g.
+      authgen kit out/flask --service-env keycloak.env --test-users users.json
+    The tests that steer the fake or count its calls are then skipped ("needs the
+    bundled fake service"); the summary says how many ran and how many were skipped.
     """
     from .kit.runner import run_kit
 
-    sys.exit(run_kit(package, quiet=quiet, pytest_args=list(pytest_args), python=python, install=not no_install))
+    if (service_env is None) != (test_users is None):
+        raise click.UsageError("--service-env and --test-users go together: a real service needs both")
+    sys.exit(
+        run_kit(
+            package,
+            quiet=quiet,
+            pytest_args=list(pytest_args),
+            python=python,
+            install=not no_install,
+            service_env=service_env,
+            test_users=test_users,
+        )
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

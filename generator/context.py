@@ -21,6 +21,7 @@ from .licenses import LICENSES
 from .model import Spec
 from .plan.features import features
 from .plan.forms import form_inputs, lifecycle_inputs, login_inputs
+from .plan.messages import catalogue
 from .plan.naming import target_names
 from .plan.operations import LIFECYCLE
 from .plan.roles import guard_role
@@ -55,6 +56,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "staff_roles": list(spec.mapping.staff_roles),
         "fixtures": fixtures,
         "guard_role": guard_role(fixtures),
+        "messages": catalogue(),
         "_extensions": ["generator.jinja.AuthgenExtension"],
     }
     printed = _plain(language(target.language).context(spec, test_settings(spec.data), names))

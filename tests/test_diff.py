@@ -15,8 +15,8 @@ from generator.diff import DiffError, diff
 from .conftest import ROOT
 
 ERRORS_TEMPLATE = Path("templates/_python/errors.py")
-OLD_LINE = '    public_message = "Invalid username or password."'
-NEW_LINE = '    public_message = "Wrong username or password."'
+OLD_LINE = '    """The username or password is wrong, or the service session has ended."""'
+NEW_LINE = '    """The username or password is wrong, or the service session is over."""'
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,8 @@ def test_diff_shows_exactly_the_edited_line(clone: Path) -> None:
     assert result.returncode == 0, result.stderr
     changed = [line for line in result.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert changed == [
-        '-    public_message = "Invalid username or password."',
-        '+    public_message = "Wrong username or password."',
+        '-    """The username or password is wrong, or the service session has ended."""',
+        '+    """The username or password is wrong, or the service session is over."""',
     ]
     assert "+++ b/flask/src/flask_acme/errors.py" in result.stdout
     assert "flask: 1 changed, 0 added, 0 removed" in result.stderr

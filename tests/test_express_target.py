@@ -119,14 +119,32 @@ def sources(root: Path) -> list[Path]:
 # -- every package parses and is formatted ---------------------------------------------
 
 
+#: Compiles each file named on the command line as a CommonJS module, without running it; prints each failure.
+CHECK_SYNTAX = """
+const { readFileSync } = require("node:fs");
+const { wrap } = require("node:module");
+const { Script } = require("node:vm");
+let failed = 0;
+for (const filename of process.argv.slice(1)) {
+  try {
+    new Script(wrap(readFileSync(filename, "utf8")), { filename });
+  } catch (error) {
+    failed += 1;
+    console.error(`${error.stack.split("\\n")[0]}: ${error.message}`);  // file:line: message
+  }
+}
+process.exit(failed ? 1 : 0);
+"""
+
+
 @needs_node
 @pytest.mark.parametrize("package", PACKAGES)
 def test_every_js_file_parses(package: str, request: pytest.FixtureRequest) -> None:
     root = request.getfixturevalue(package)
-    for path in sources(root):
-        if path.suffix == ".js":
-            done = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True)  # type: ignore[list-item]
-            assert done.returncode == 0, f"{path.relative_to(root)}: {done.stderr}"
+    paths = [str(path) for path in sources(root) if path.suffix == ".js"]
+    # One node for every file (a node per file took 25 s): compiled as `node --check` compiles a CommonJS module.
+    done = subprocess.run([NODE, "-e", CHECK_SYNTAX, *paths], capture_output=True, text=True)  # type: ignore[list-item]
+    assert paths and done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,11 @@ def set_cookies(response: requests.Response) -> list[SetCookie]:
 
 @dataclass(frozen=True)
 class FixtureUser:
-    """A user the fake knows, with the canonical user and the typed fields the app should derive."""
+    """A user to sign in as, with the canonical user and the typed fields the app should derive.
+
+    The fake's fixture users are known exactly; a real service's test users only
+    as far as its test-users file says (:mod:`generator.kit.service`).
+    """
 
     key: str
     username: str
@@ -101,6 +105,9 @@ class FixtureUser:
     disabled: bool = False
     #: whether the service refuses the user until the email address is verified (S22)
     unverified: bool = False
+    #: whether ``expected`` is the whole canonical user (the fake's fixtures), or only what a real
+    #: deployment's test-users file promises: some attributes, and roles the user has at least
+    exact: bool = True
 
 
 class AppClient:

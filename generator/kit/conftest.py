@@ -6,6 +6,12 @@ their URLs here.  The tests also run against servers started by hand::
     pytest generator/kit --app-url=http://127.0.0.1:5000 --fake-url=http://127.0.0.1:8900 \\
         --spec=integrations/flask/tests/fake/spec.json
 
+Against an app pointed at a real identity service, ``--test-users=FILE``
+replaces ``--fake-url`` (``authgen kit OUT/<target> --service-env ENV
+--test-users FILE``): the users come from that file, roles are checked as
+"has at least", and every test that steers the fake or counts its calls is
+skipped, "needs the bundled fake service".
+
 Write ``--spec=PATH`` with ``=``: pytest reads the command line before it
 knows this option, and takes a separate path for a folder whose conftest.py
 it loads (the package's own tests).
@@ -25,6 +31,8 @@ pytest.register_assert_rewrite("generator.kit.checks")
 
 from generator.errors import SpecError  # noqa: E402
 from generator.kit.client import AppClient, ClientFactory, FakeControl, FixtureUser  # noqa: E402
+from generator.kit.errors import KitError  # noqa: E402
+from generator.kit.service import NEEDS_FAKE, read_test_users  # noqa: E402
 from generator.model import Operation, Spec  # noqa: E402
 from generator.spec import build_spec  # noqa: E402
 
@@ -36,16 +44,19 @@ DEFAULT_ADMIN_ROLE = "admins"
 
 @dataclass(frozen=True)
 class KitOptions:
-    """Where the kit's tests find the app and the fake, and what the app was told."""
+    """Where the kit's tests find the app and the fake (or the real service's test users), and what the app was told."""
 
     app_url: str
-    fake_url: str
+    #: None when the app talks to a real service
+    fake_url: str | None
     spec: Spec
     prefix: str
     #: seconds the app caches the user in its session, when the kit knows it
     session_ttl: float | None
     #: the app's per-account sign-in throttle (failures, window in seconds), when the kit knows it
     login_limit: tuple[int, float] | None = None
+    #: the real service's test users (a file's path, or the JSON), when there is no fake
+    test_users: str | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -57,6 +68,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--fake-url",
         default=os.environ.get("AUTHGEN_KIT_FAKE_URL"),
         help="URL of the fake identity service the app talks to",
+    )
+    group.addoption(
+        "--test-users",
+        default=os.environ.get("AUTHGEN_KIT_TEST_USERS"),
+        help="instead of --fake-url, for an app that talks to a real service: its test users "
+        "(a JSON file's path, or the JSON: admin, user, disabled; the format of the packages' <PREFIX>_TEST_USERS)",
     )
     group.addoption(
         "--spec",
@@ -105,10 +122,20 @@ def read_options(config: pytest.Config) -> KitOptions:
     :raises pytest.UsageError: when an option is missing or the spec cannot be read.
     """
     option = config.getoption
-    missing = [name for name in ("app_url", "fake_url", "spec") if not option(name)]
+    users = option("test_users")
+    if users and option("fake_url"):
+        raise pytest.UsageError("give --fake-url (the bundled fake) or --test-users (a real service), not both")
+    missing = [name for name in ("app_url", "spec") if not option(name)]
+    if not users and not option("fake_url"):
+        missing.append("fake_url")
     if missing:
         flags = ", ".join("--" + name.replace("_", "-") for name in missing)
         raise pytest.UsageError(f"the conformance kit needs {flags} (or run it with `authgen kit OUT/<target>`)")
+    if users:
+        try:
+            read_test_users(users)
+        except KitError as err:
+            raise pytest.UsageError(f"--test-users: {err}") from err
     path = option("spec")
     try:
         spec = build_spec(json.loads(Path(path).read_text(encoding="utf-8"))["spec"], path)
@@ -120,11 +147,12 @@ def read_options(config: pytest.Config) -> KitOptions:
         raise pytest.UsageError("give --login-limit and --login-window together (or neither)")
     return KitOptions(
         app_url=option("app_url").rstrip("/"),
-        fake_url=option("fake_url").rstrip("/"),
+        fake_url=None if users else option("fake_url").rstrip("/"),
         spec=spec,
         prefix="/" + option("prefix").strip("/"),
         session_ttl=float(ttl) if ttl is not None else None,
         login_limit=(int(limit), float(window)) if limit is not None else None,
+        test_users=users or None,
     )
 
 
@@ -157,17 +185,61 @@ def login_limit(kit: KitOptions) -> tuple[int, float]:
     return kit.login_limit
 
 
+#: The fixtures of optional operations, by operation: a test that needs one the spec lacks says so first.
+OPERATION_FIXTURES = {
+    "register": "register",
+    "forgot_password": "forgot_password",
+    "refresh": "refresh",
+    "service_logout": "logout",
+    "reset_password": "reset_password",
+    "change_password": "change_password",
+    "verify_email": "verify_email",
+}
+
+
 @pytest.fixture(scope="session")
-def fake(kit: KitOptions) -> FakeControl:
-    return FakeControl(kit.fake_url)
+def fake_control(kit: KitOptions) -> FakeControl | None:
+    """The fake's controls, or None when the app talks to a real service."""
+    return FakeControl(kit.fake_url) if kit.fake_url is not None else None
+
+
+@pytest.fixture
+def fake(fake_control: FakeControl | None, spec: Spec, request: pytest.FixtureRequest) -> FakeControl:
+    """The fake's controls; every test that asks for them is skipped against a real service."""
+    if fake_control is None:
+        for fixture, operation in OPERATION_FIXTURES.items():
+            if fixture in request.fixturenames:
+                _operation(spec, operation)  # the spec's own reason to skip, when it has one, comes first
+        pytest.skip(NEEDS_FAKE)
+    return fake_control
 
 
 @pytest.fixture(autouse=True)
-def _clean_fake(fake: FakeControl) -> Iterator[None]:
+def _clean_fake(fake_control: FakeControl | None) -> Iterator[None]:
     """Each test starts and ends with the fake's users, counts and faults as they were at start."""
+    if fake_control is None:  # a real service: nothing to reset, and nothing a test changed there
+        yield
+        return
+    fake = fake_control
     fake.reset()
     yield
     fake.reset()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Against a real service, say how many checks ran there and how many were skipped for want of the fake."""
+    options = config.stash.get(_OPTIONS, None)
+    if options is None or options.fake_url is not None:
+        return
+    stats = terminalreporter.stats
+    ran = sum(len(stats.get(outcome, [])) for outcome in ("passed", "failed", "error"))
+    skipped = stats.get("skipped", [])
+    for_fake = sum(1 for report in skipped if NEEDS_FAKE in str(report.longrepr))
+    terminalreporter.write_line(
+        f"against the real service: {ran} checks ran ({len(stats.get('failed', []))} failed), "
+        f"{len(skipped)} skipped ({for_fake} because they need the bundled fake service, "
+        f"{len(skipped) - for_fake} for other reasons)"
+    )
 
 
 # -- the fixture users ---------------------------------------------------------
@@ -180,16 +252,28 @@ def admin_role(spec: Spec) -> str:
 
 
 @pytest.fixture(scope="session")
-def fixture_users(fake: FakeControl) -> list[FixtureUser]:
-    return fake.users()
+def fixture_users(kit: KitOptions, fake_control: FakeControl | None) -> list[FixtureUser]:
+    """The users to sign in as: the fake's fixtures, or a real service's test users."""
+    if fake_control is None:
+        return read_test_users(str(kit.test_users))
+    return fake_control.users()
 
 
 def _usable(user: FixtureUser) -> bool:
     """Whether the user can sign in: enabled and verified at the service, and active in its record."""
-    return not user.disabled and not user.unverified and bool(user.expected["active"])
+    return not user.disabled and not user.unverified and bool(user.expected.get("active", True))
 
 
-def _pick(users: list[FixtureUser], what: str, test: Callable[[FixtureUser], bool]) -> FixtureUser:
+def _pick(users: list[FixtureUser], what: str, test: Callable[[FixtureUser], bool], key: str) -> FixtureUser:
+    """The first fixture user that passes ``test``; for a real service's test users, the one under ``key``.
+
+    A real user's roles are only those it has at least: its key says what it is for.
+    """
+    if users and not users[0].exact:
+        for user in users:
+            if user.key == key:
+                return user
+        pytest.skip(f"the test users have no {key!r} user ({what})")
     for user in users:
         if test(user):
             return user
@@ -203,6 +287,7 @@ def plain_user(fixture_users: list[FixtureUser], admin_role: str) -> FixtureUser
         fixture_users,
         "active user without the admin role",
         lambda u: _usable(u) and admin_role not in u.expected["roles"],
+        "user",
     )
 
 
@@ -213,19 +298,20 @@ def admin_user(fixture_users: list[FixtureUser], admin_role: str) -> FixtureUser
         fixture_users,
         f"active user with the role {admin_role!r}",
         lambda u: _usable(u) and admin_role in u.expected["roles"],
+        "admin",
     )
 
 
 @pytest.fixture(scope="session")
 def disabled_user(fixture_users: list[FixtureUser]) -> FixtureUser:
     """A user the service refuses as disabled (the fake says which, whether or not the record can)."""
-    return _pick(fixture_users, "disabled user", lambda u: u.disabled)
+    return _pick(fixture_users, "disabled user", lambda u: u.disabled, "disabled")
 
 
 @pytest.fixture(scope="session")
 def unverified_user(fixture_users: list[FixtureUser], verify_email: Operation) -> FixtureUser:
     """A user the service refuses until the email address is verified (specs with verify_email)."""
-    return _pick(fixture_users, "user with an unverified email address", lambda u: u.unverified)
+    return _pick(fixture_users, "user with an unverified email address", lambda u: u.unverified, "unverified")
 
 
 # -- simulated clients ---------------------------------------------------------

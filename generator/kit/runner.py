@@ -3,6 +3,10 @@
 The runner is the only part that knows about processes: it starts the fake
 and the example app, hands their URLs to the kit's tests as pytest options,
 and stops both whatever happens.  The tests themselves only speak HTTP.
+
+Given a real service's settings and test users instead (``service_env``,
+``test_users``), it starts no fake: the app talks to that service, and the
+tests that need the fake are skipped (:mod:`generator.kit.service`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from .errors import KitError
 from .package import KitPackage, load_package, service_env
 from .processes import Process, install_app, serve_app, start_fake
+from .service import ExternalService, check_reachable, external_service
 
 #: The kit's tests: this folder.
 KIT_DIR = Path(__file__).resolve().parent
@@ -68,8 +73,10 @@ def run_kit(
     python: str | None = None,
     suite: Suite = KIT,
     install: bool = True,
+    service_env: Path | None = None,
+    test_users: Path | None = None,
 ) -> int:
-    """Serve ``package``'s example app against its fake and run the kit's tests on it.
+    """Serve ``package``'s example app against its fake (or a real service) and run the kit's tests on it.
 
     :param package: a target's folder in an output folder, e.g. ``integrations/flask``.
     :param quiet: print no progress lines.
@@ -78,8 +85,11 @@ def run_kit(
     :param suite: the tests to run; the conformance kit by default.
     :param install: run the target's install commands first; ``False`` serves the app as an
         earlier run left it (one build for the package's tests, the kit, the browser and scale).
+    :param service_env: a file of the app's environment variables that point it at a real
+        service instead of the fake (``KEYCLOAK_URL=...``); needs ``test_users``.
+    :param test_users: that service's test users (the packages' ``<PREFIX>_TEST_USERS`` format).
     :return: pytest's exit code (0 when every test passed).
-    :raises KitError: when the package, the fake or the app cannot be set up.
+    :raises KitError: when the package, the fake, the service settings or the app cannot be set up.
     """
     say: Say = (lambda _msg: None) if quiet else (lambda msg: print(f"kit: {msg}", file=sys.stderr, flush=True))
     python = python or sys.executable
@@ -91,12 +101,24 @@ def run_kit(
             reason=f"cannot run here: {', '.join(missing)} not on PATH",
             details=[f"install the {pkg.target.framework} toolchain to serve its example app"],
         )
+    if (service_env is None) != (test_users is None):
+        raise KitError(
+            subject=pkg.target.name,
+            reason="a real service needs both its settings (--service-env) and its test users (--test-users)",
+        )
+    service = external_service(pkg.spec, service_env, test_users) if service_env and test_users else None
     with _sigterm_as_interrupt(), ExitStack() as running:
-        say(f"{pkg.target.name}: starting the fake identity service")
-        fake, fake_url = start_fake(pkg, python)
-        running.callback(_stopper(fake, say))
-        say(f"fake listening on {fake_url}")
-        env = app_environment(pkg, fake_url)
+        fake_url = None
+        if service is None:
+            say(f"{pkg.target.name}: starting the fake identity service")
+            fake, fake_url = start_fake(pkg, python)
+            running.callback(_stopper(fake, say))
+            say(f"fake listening on {fake_url}")
+        else:
+            base_url = service.env[pkg.spec.service.setting("base_url").env]
+            check_reachable(base_url)
+            say(f"{pkg.target.name}: no fake; the app talks to the service at {base_url}")
+        env = app_environment(pkg, fake_url, service)
         # The app's temporary files (Django's example keeps its sessions there) go with the run.
         env["TMPDIR"] = running.enter_context(tempfile.TemporaryDirectory(prefix="authgen-kit-app-"))
         if install:
@@ -112,15 +134,16 @@ def run_kit(
             running.callback(_stopper(other, say))
             extra.insert(0, f"--{option}={other_url}")
         say(f"example app answering at {app_url}; running the tests in {suite.folder}")
-        code = subprocess.call(pytest_command(pkg, app_url, fake_url, extra, quiet=quiet, suite=suite))
+        code = subprocess.call(pytest_command(pkg, app_url, fake_url, extra, quiet=quiet, suite=suite, service=service))
         if code != 0 and not quiet:
             _show_output(app, say)
         return code
 
 
-def app_environment(pkg: KitPackage, fake_url: str) -> dict[str, str]:
+def app_environment(pkg: KitPackage, fake_url: str | None, service: ExternalService | None = None) -> dict[str, str]:
     """The example app's environment: ours, the target's ``kit_env``, a short session TTL, the
-    sign-in throttle the kit tests (per account only), the service settings."""
+    sign-in throttle the kit tests (per account only), the service settings (the fake's, or the
+    real service's from its environment file)."""
     slug = pkg.spec.service.slug.upper()
     env = dict(os.environ)
     env.update(pkg.target.kit_env)
@@ -128,12 +151,22 @@ def app_environment(pkg: KitPackage, fake_url: str) -> dict[str, str]:
     env[LOGIN_LIMIT_ENV.format(SLUG=slug)] = str(LOGIN_LIMIT)
     env[LOGIN_WINDOW_ENV.format(SLUG=slug)] = str(LOGIN_WINDOW)
     env.pop(LOGIN_LIMIT_PER_CLIENT_ENV.format(SLUG=slug), None)
-    env.update(service_env(pkg, fake_url))
+    if service is not None:
+        env.update(service.env)
+    elif fake_url is not None:
+        env.update(service_env(pkg, fake_url))
     return env
 
 
 def pytest_command(
-    pkg: KitPackage, app_url: str, fake_url: str, extra: list[str], *, quiet: bool, suite: Suite = KIT
+    pkg: KitPackage,
+    app_url: str,
+    fake_url: str | None,
+    extra: list[str],
+    *,
+    quiet: bool,
+    suite: Suite = KIT,
+    service: ExternalService | None = None,
 ) -> list[str]:
     """The pytest command line that runs the kit's tests against a served app.
 
@@ -159,7 +192,7 @@ def pytest_command(
         "--tb=short",
         *(["-q"] if quiet else []),
         f"--app-url={app_url}",
-        f"--fake-url={fake_url}",
+        f"--test-users={service.test_users}" if service is not None else f"--fake-url={fake_url}",
         f"--spec={pkg.spec_data}",
         f"--session-ttl={SESSION_TTL}",
         f"--login-limit={LOGIN_LIMIT}",

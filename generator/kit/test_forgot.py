@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from generator.kit.checks import assert_html, assert_json, media_type
 from generator.kit.client import UNKNOWN_ACCOUNT, AppClient, ClientFactory, FakeControl, FixtureUser
 from generator.model import Operation
@@ -16,6 +18,8 @@ def request_for(forgot_password: Operation, user: FixtureUser | None) -> dict[st
         if user is None:
             values[name] = UNKNOWN_ACCOUNT
         elif "email" in name:
+            if "email" not in user.expected:
+                pytest.skip(f"the test users give no email for {user.key!r}")
             values[name] = str(user.expected["email"])
         else:
             values[name] = user.username

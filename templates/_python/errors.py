@@ -15,7 +15,7 @@ class {{ cookiecutter.class_name }}Error(Exception):
     #: The HTTP status the integration answers with.
     status = 502
     #: The message shown to users; details stay in the exception text.
-    public_message = "The identity service answered something unexpected."
+    public_message = {{ cookiecutter.messages.error.failed | py }}
 
     def __init__(self, *args: object, public_message: str | None = None) -> None:
         super().__init__(*args)
@@ -29,7 +29,7 @@ class InvalidCredentials({{ cookiecutter.class_name }}Error):
 
     code = "invalid_credentials"
     status = 401
-    public_message = "Invalid username or password."
+    public_message = {{ cookiecutter.messages.error.invalid_credentials | py }}
 
 
 class AccountDisabled({{ cookiecutter.class_name }}Error):
@@ -37,7 +37,7 @@ class AccountDisabled({{ cookiecutter.class_name }}Error):
 
     code = "account_disabled"
     status = 403
-    public_message = "This account is disabled."
+    public_message = {{ cookiecutter.messages.error.account_disabled | py }}
 
 
 class UserNotFound({{ cookiecutter.class_name }}Error):
@@ -45,7 +45,7 @@ class UserNotFound({{ cookiecutter.class_name }}Error):
 
     code = "user_not_found"
     status = 404
-    public_message = "No such user."
+    public_message = {{ cookiecutter.messages.error.user_not_found | py }}
 
 
 class Conflict({{ cookiecutter.class_name }}Error):
@@ -53,7 +53,7 @@ class Conflict({{ cookiecutter.class_name }}Error):
 
     code = "conflict"
     status = 409
-    public_message = "An account with these details already exists."
+    public_message = {{ cookiecutter.messages.error.conflict | py }}
 
 
 class InvalidInput({{ cookiecutter.class_name }}Error):
@@ -61,7 +61,7 @@ class InvalidInput({{ cookiecutter.class_name }}Error):
 
     code = "invalid_input"
     status = 400
-    public_message = "Some of the details are not valid."
+    public_message = {{ cookiecutter.messages.error.invalid_input | py }}
 
 
 class ServiceUnavailable({{ cookiecutter.class_name }}Error):
@@ -69,7 +69,7 @@ class ServiceUnavailable({{ cookiecutter.class_name }}Error):
 
     code = "service_unavailable"
     status = 503
-    public_message = "The identity service is unavailable. Please try again later."
+    public_message = {{ cookiecutter.messages.error.service_unavailable | py }}
 
 
 class Expired({{ cookiecutter.class_name }}Error):
@@ -77,7 +77,7 @@ class Expired({{ cookiecutter.class_name }}Error):
 
     code = "expired"
     status = 401
-    public_message = "Your session has expired. Please sign in again."
+    public_message = {{ cookiecutter.messages.error.expired | py }}
 
 
 class InvalidToken({{ cookiecutter.class_name }}Error):
@@ -85,7 +85,7 @@ class InvalidToken({{ cookiecutter.class_name }}Error):
 
     code = "invalid_token"
     status = 400
-    public_message = "This link is not valid or was already used. Ask for a new one."
+    public_message = {{ cookiecutter.messages.error.invalid_token | py }}
 
 
 class ExpiredToken({{ cookiecutter.class_name }}Error):
@@ -93,7 +93,7 @@ class ExpiredToken({{ cookiecutter.class_name }}Error):
 
     code = "expired_token"
     status = 400
-    public_message = "This link has expired. Ask for a new one."
+    public_message = {{ cookiecutter.messages.error.expired_token | py }}
 
 
 class PasswordPolicy({{ cookiecutter.class_name }}Error):
@@ -101,7 +101,7 @@ class PasswordPolicy({{ cookiecutter.class_name }}Error):
 
     code = "password_policy"
     status = 422
-    public_message = "The new password does not meet the password policy."
+    public_message = {{ cookiecutter.messages.error.password_policy | py }}
 
 
 class Unverified({{ cookiecutter.class_name }}Error):
@@ -109,4 +109,4 @@ class Unverified({{ cookiecutter.class_name }}Error):
 
     code = "unverified"
     status = 403
-    public_message = "Verify your email address first: use the link we sent you."
+    public_message = {{ cookiecutter.messages.error.unverified | py }}

@@ -296,6 +296,16 @@ def settings(realm: Realm, prefix: str = "KEYCLOAK") -> dict[str, str]:
     }
 
 
+def app_settings(realm: Realm, prefix: str = "KEYCLOAK") -> dict[str, str]:
+    """The example apps' own environment for ``realm`` (what ``authgen kit --service-env`` reads)."""
+    return {
+        f"{prefix}_URL": realm.url,
+        f"{prefix}_REALM": realm.name,
+        f"{prefix}_CLIENT_ID": realm.client_id,
+        f"{prefix}_CLIENT_SECRET": realm.client_secret,
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ import requests
 from generator.fake import fixture_users, start, test_settings
 from generator.spec import load_spec
 from tests.real import keycloak
+from tests.robust.support import make_venv, pip_install
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SPEC = tomllib.loads((ROOT / "examples" / "keycloak" / "identity.toml").read_text(encoding="utf-8"))
@@ -173,10 +175,8 @@ def keycloak_flask_python(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     out = tmp_path_factory.mktemp("keycloak") / "out"
     generate(ROOT / "examples" / "keycloak" / "identity.toml", out, ["flask"])
-    venv = tmp_path_factory.mktemp("venv")
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    python = str(venv / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "-q", "-e", str(out / "flask")], check=True, timeout=600)
+    python = make_venv(tmp_path_factory.mktemp("venv"))
+    pip_install(python, "-e", str(out / "flask"))
     return python
 
 
@@ -209,3 +209,84 @@ def test_preflight_lifecycle_check_names_the_operation_that_fails(keycloak_flask
     result = run_lifecycle_check(keycloak_flask_python, {"operation": operation, "status": 400})
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.startswith(f"broken: {operation}: "), result.stdout
+
+
+# -- preflight against a spec broken on purpose: Keycloak's answers, the broken spec's client ---------------
+
+#: Ways to get examples/keycloak wrong (the first occurrence replaced), and the operation preflight must name.
+BROKEN_SPECS = {
+    "wrong-token-path": ('access_token = "/access_token", refresh_token', 'access_token = "/token", refresh_token'),
+    "wrong-roles-pointer": ('from = "/realm_access/roles"', 'from = "/realm_access/role"'),
+}
+BROKEN_OPERATION = {"wrong-token-path": "login", "wrong-roles-pointer": "get_user"}
+
+
+@pytest.mark.parametrize("broken", BROKEN_SPECS)
+def test_preflight_names_the_operation_a_broken_spec_gets_wrong(
+    keycloak_flask_python: str, tmp_path: Path, broken: str
+) -> None:
+    """The fake of the right spec answers as Keycloak does; the client comes from the broken spec.
+
+    (A fake generated from the broken spec would agree with it: that is why the session
+    needs a real server, and why this test keeps the two apart.)
+    """
+    from generator.render import generate
+
+    good = (ROOT / "examples" / "keycloak" / "identity.toml").read_text(encoding="utf-8")
+    before, after = BROKEN_SPECS[broken]
+    assert before in good, "the example spec changed: update BROKEN_SPECS"
+    spec_file = tmp_path / "identity.toml"
+    spec_file.write_text(good.replace(before, after, 1), encoding="utf-8")
+    generate(spec_file, tmp_path / "out", ["flask"])
+
+    spec = load_spec(ROOT / "examples" / "keycloak" / "identity.toml").data
+    settings = test_settings(spec)
+    fixtures = {u["key"]: u for u in fixture_users(spec)}
+    users = tmp_path / "users.json"
+    users.write_text(
+        json.dumps({k: {"username": fixtures[k]["username"], "password": fixtures[k]["password"]} for k in fixtures}),
+        encoding="utf-8",
+    )
+    with start({"spec": spec, "settings": settings}) as fake:
+        env = {
+            "PATH": os.environ["PATH"],
+            # The broken package's modules before the right one installed in that interpreter.
+            "PYTHONPATH": str(tmp_path / "out" / "flask" / "src"),
+            "KEYCLOAK_TEST_BASE_URL": fake.url,
+            "KEYCLOAK_TEST_REALM": settings["realm"],
+            "KEYCLOAK_TEST_CLIENT_ID": settings["client_id"],
+            "KEYCLOAK_TEST_CLIENT_SECRET": settings["client_secret"],
+            "KEYCLOAK_TEST_USERS": str(users),
+        }
+        preflight = ROOT / "tests" / "real" / "preflight.py"
+        result = subprocess.run(
+            [keycloak_flask_python, str(preflight)], env=env, capture_output=True, text=True, timeout=120
+        )
+    assert result.returncode == 1, result.stdout + result.stderr
+    operation = BROKEN_OPERATION[broken]
+    assert result.stderr.startswith(f"the spec does not work against Keycloak: {operation}: "), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# -- the kits in the background ------------------------------------------------------------------
+
+
+def test_background_kits_give_their_summary_and_a_kit_still_running_is_stopped_and_failed(tmp_path: Path) -> None:
+    from tests.real.kits import BackgroundKits, KitRun
+
+    hang = "import time; print('started', flush=True); time.sleep(600)"
+    summary = "against the real service: 3 checks ran (0 failed), 1 skipped (1 because they need the bundled fake"
+    runs = [
+        KitRun("quick", [sys.executable, "-c", f"print('noise'); print({summary!r})"], tmp_path / "quick.log"),
+        KitRun("hangs", [sys.executable, "-c", hang], tmp_path / "hangs.log"),
+        KitRun("never", [sys.executable, "-c", "pass"], tmp_path / "never.log"),
+    ]
+    kits = BackgroundKits(runs, dict(os.environ))
+    began = time.monotonic()
+    kits.start()
+    quick, hangs, never = kits.wait(timeout=5)
+    assert time.monotonic() - began < 30
+    assert (quick.code, quick.summary()) == (0, summary)
+    assert hangs.code not in (0, None), "a kit stopped at the deadline counts as failed"
+    assert hangs.summary() == "no summary; the last lines:\nstarted"
+    assert never.code is None, "no kit starts after the deadline"

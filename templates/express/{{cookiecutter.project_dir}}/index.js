@@ -32,9 +32,10 @@ const { resolveOptions } = require('./lib/options');
 {%- if cookiecutter.has_refresh %}
 const { Refresher } = require('./lib/refresh');
 {%- endif %}
-const { renderError } = require('./lib/render');
+const { render, renderError } = require('./lib/render');
 const { createRoutes } = require('./lib/routes');
 const { {{ cookiecutter.class_name }}User } = require('./lib/user');
+const WORDS = require('./lib/messages.json');
 
 /** connect-redis's store, loaded with the client when redisUrl is set (both are optional dependencies). */
 let RedisStore;
@@ -258,21 +259,10 @@ function requireRoles(...roles) {
       signInFirst(state, req, res);
     } else if (!req.user.hasRoles(...roles)) {
       if (wantsJson(req)) {
-        sendError(
-          res,
-          403,
-          'forbidden',
-          'You do not have access to this page.',
-        );
+        sendError(res, 403, 'forbidden', WORDS.error.forbidden);
       } else {
-        renderError(
-          state,
-          req,
-          res,
-          403,
-          'Access denied',
-          'You do not have access to this page.',
-        );
+        const title = WORDS.forbidden_title;
+        renderError(state, req, res, 403, title, WORDS.error.forbidden);
       }
     } else {
       next();
@@ -301,22 +291,14 @@ function csrfProtection() {
   return (req, res, next) => {
     const state = stateOf(req);
     state.csrf.protect(req, res, next, () => {
+      const message = WORDS.error.csrf_failed;
       if (wantsJson(req)) {
-        sendError(
-          res,
-          403,
-          'csrf_failed',
-          'This form has expired. Please try again.',
-        );
+        sendError(res, 403, 'csrf_failed', message);
       } else {
-        renderError(
-          state,
-          req,
-          res,
-          403,
-          'Session expired',
-          'This form has expired. Please try again.',
-        );
+        // The session is fine: the form is older than its token. Offer it again.
+        const again = req.originalUrl;
+        const locals = { title: WORDS.csrf_title, message, status: 403, again };
+        render(state, req, res, 'error', locals, 403);
       }
     });
   };
@@ -327,27 +309,15 @@ function csrfProtection() {
  * what the error handler answers them with: status, code, message.
  */
 const CLIENT_ERRORS = Object.freeze({
-  400: [400, 'invalid_input', 'The request is not valid.'],
-  405: [405, 'method_not_allowed', 'This route does not serve this method.'],
-  406: [
-    406,
-    'not_acceptable',
-    'This route cannot answer in a format the client accepts.',
-  ],
-  413: [400, 'invalid_input', 'The body is too large.'],
-  415: [
-    415,
-    'unsupported_media_type',
-    'Send a form or JSON (application/json).',
-  ],
+  400: [400, 'invalid_input', WORDS.error.invalid_input],
+  405: [405, 'method_not_allowed', WORDS.error.method_not_allowed],
+  406: [406, 'not_acceptable', WORDS.error.not_acceptable],
+  413: [400, 'invalid_input', WORDS.body_too_large],
+  415: [415, 'unsupported_media_type', WORDS.error.unsupported_media_type],
 });
 
 /** What every other error is answered with, once logged. */
-const FAILED = Object.freeze([
-  500,
-  'failed',
-  'Something went wrong. Please try again later.',
-]);
+const FAILED = Object.freeze([500, 'failed', WORDS.internal_error]);
 
 /**
  * The app's last error handler: mount it after the app's routes with
@@ -377,7 +347,7 @@ function errorHandler() {
     if (negotiate(req, ['json', 'html']) !== 'html') {
       sendError(res, status, code, message);
     } else if (state !== undefined && req.session) {
-      renderError(state, req, res, status, 'Something went wrong', message);
+      renderError(state, req, res, status, WORDS.error_title, message);
     } else {
       res.status(status).type('text').send(message);
     }

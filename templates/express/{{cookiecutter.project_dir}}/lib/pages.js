@@ -20,6 +20,8 @@
  * error page gets `status` and `message`.
  */
 
+const WORDS = require('./messages.json');
+
 /** Text safe in HTML element content and quoted attribute values. */
 function escapeHtml(value) {
   return String(value ?? '')
@@ -52,7 +54,7 @@ function register(locals) {
 
 function forgot(locals) {
   const intro =
-    '<p class="intro">Enter the address you sign in with and we will send you a link to choose a new password.</p>';
+    '<p class="intro">{{ cookiecutter.messages.forgot_intro }}</p>';
   const extra = [
     `<a href="${escapeHtml(locals.links.login)}">Back to sign in</a>`,
   ];
@@ -117,7 +119,7 @@ function verifyDone(locals) {
 {%- if cookiecutter.has_change_password %}
 
 function password(locals) {
-  const extra = ['<a href="/">Back to the home page</a>'];
+  const extra = ['<a href="/">{{ cookiecutter.messages.home_link }}</a>'];
   return form(locals, { button: 'Change password', extra });
 }
 
@@ -152,11 +154,14 @@ function done(locals, notice, link) {
 
 function error(locals) {
   const back = locals.user
-    ? '<a href="/">Go to the home page</a>'
+    ? '<a href="/">{{ cookiecutter.messages.home_link }}</a>'
     : `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`;
+  const again = locals.again
+    ? `<a href="${escapeHtml(locals.again)}">${escapeHtml(WORDS.csrf_retry)}</a> `
+    : '';
   return page(locals, [
     `<p class="intro">${escapeHtml(locals.message)}</p>`,
-    `<p class="links">${back}</p>`,
+    `<p class="links">${again}${back}</p>`,
   ]);
 }
 

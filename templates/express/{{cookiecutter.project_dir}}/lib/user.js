@@ -82,6 +82,21 @@ class {{ cookiecutter.class_name }}User {
   hasRoles(...roles) {
     return roles.every((role) => this.roles.includes(role));
   }
+{%- if "dateTime" in cookiecutter.converters %}
+
+  /**
+   * The user as JSON, for `/auth/me` and the session: date-times as ISO 8601
+   * in UTC to the second (`2024-03-05T09:30:00+00:00`), the way every authgen
+   * integration writes them.
+   */
+  toJSON() {
+    const data = { ...this };
+    for (const name of DATE_FIELDS) {
+      data[name] = data[name] === null ? null : isoDateTime(data[name]);
+    }
+    return data;
+  }
+{%- endif %}
 }
 
 /**
@@ -258,6 +273,11 @@ function dateTime(value) {
     throw new TypeError('expected an ISO 8601 date-time');
   }
   return date;
+}
+
+/** `2024-03-05T09:30:00+00:00`: ISO 8601 in UTC, to the second. */
+function isoDateTime(date) {
+  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 {%- endif %}
 

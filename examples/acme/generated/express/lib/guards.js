@@ -7,6 +7,7 @@
 
 const { safeNext, sendError, wantsJson } = require('./http');
 const { renderError } = require('./render');
+const WORDS = require('./messages.json');
 
 /**
  * When the user could not be refreshed: fail closed. 502 when the service
@@ -15,37 +16,26 @@ const { renderError } = require('./render');
  */
 function refreshFailed(state, req, res) {
   if (state.refreshFailed(req)?.code === 'failed') {
-    const message = 'The identity service answered something unexpected.';
+    const message = WORDS.error.failed;
     if (wantsJson(req)) {
       sendError(res, 502, 'failed', message);
     } else {
-      renderError(state, req, res, 502, 'Please try again', message);
+      renderError(state, req, res, 502, WORDS.error_title, message);
     }
     return;
   }
+  const message = WORDS.error.service_unavailable;
   if (wantsJson(req)) {
-    sendError(
-      res,
-      503,
-      'service_unavailable',
-      'The identity service cannot be reached. Please try again in a moment.',
-    );
+    sendError(res, 503, 'service_unavailable', message);
   } else {
-    renderError(
-      state,
-      req,
-      res,
-      503,
-      'Please try again',
-      'The identity service cannot be reached right now. Please try again in a moment.',
-    );
+    renderError(state, req, res, 503, WORDS.error_title, message);
   }
 }
 
 /** 401 for API clients, a redirect to the login page (and back) for browsers. */
 function signInFirst(state, req, res) {
   if (wantsJson(req)) {
-    sendError(res, 401, 'unauthorized', 'Sign in first.');
+    sendError(res, 401, 'unauthorized', WORDS.error.unauthorized);
     return;
   }
   // Back to where the browser was, unless sign-in would not follow it there (too long, say).

@@ -7,6 +7,7 @@
 
 const express = require('express');
 const { BODY_LIMIT, MAX_NEXT_LENGTH } = require('./config');
+const WORDS = require('./messages.json');
 
 /** JSON error bodies: `{"error": {"code": "...", "message": "..."}}`. */
 function errorBody(code, message) {
@@ -35,12 +36,7 @@ function sendError(res, status, code, message) {
 
 /** 406 for a client that accepts nothing the route produces. */
 function notAcceptable(res) {
-  sendError(
-    res,
-    406,
-    'not_acceptable',
-    'This route cannot answer in a format the client accepts.',
-  );
+  sendError(res, 406, 'not_acceptable', WORDS.error.not_acceptable);
 }
 
 /** A handler for the methods a route does not serve: 405 with an `Allow` header. */
@@ -83,7 +79,7 @@ const readBody = [
   (req, res, next) => {
     const empty = req.get('Content-Length') === '0';
     if (!empty && req.is(BODY_TYPES) === false) {
-      const message = 'Send a form or JSON (application/json).';
+      const message = WORDS.error.unsupported_media_type;
       sendError(res, 415, 'unsupported_media_type', message);
       return;
     }
@@ -100,7 +96,7 @@ const readBody = [
       typeof req.body !== 'object' ||
       Array.isArray(req.body)
     ) {
-      sendError(res, 400, 'invalid_input', 'The JSON body must be an object.');
+      sendError(res, 400, 'invalid_input', WORDS.body_not_json);
       return;
     }
     next();
@@ -110,15 +106,15 @@ const readBody = [
 /** Answer the body parsers' errors (bad JSON, too large) in the contract's terms. */
 function bodyErrors(err, req, res, next) {
   if (err?.type === 'entity.parse.failed') {
-    sendError(res, 400, 'invalid_input', 'The body is not valid JSON.');
+    sendError(res, 400, 'invalid_input', WORDS.body_not_json);
   } else if (err?.type === 'entity.too.large') {
     // 400 rather than 413, as the contract says: a body nested too deep to parse is this too.
-    sendError(res, 400, 'invalid_input', 'The body is too large.');
+    sendError(res, 400, 'invalid_input', WORDS.body_too_large);
   } else if (
     err?.type === 'charset.unsupported' ||
     err?.type === 'encoding.unsupported'
   ) {
-    sendError(res, 415, 'unsupported_media_type', 'Send the body in UTF-8.');
+    sendError(res, 415, 'unsupported_media_type', WORDS.body_not_utf8);
   } else {
     next(err);
   }

@@ -20,6 +20,8 @@
  * error page gets `status` and `message`.
  */
 
+const WORDS = require('./messages.json');
+
 /** Text safe in HTML element content and quoted attribute values. */
 function escapeHtml(value) {
   return String(value ?? '')
@@ -52,7 +54,7 @@ function register(locals) {
 
 function forgot(locals) {
   const intro =
-    '<p class="intro">Enter the address you sign in with and we will send you a link to choose a new password.</p>';
+    '<p class="intro">Enter the details of your account and we will send you a link to choose a new password.</p>';
   const extra = [
     `<a href="${escapeHtml(locals.links.login)}">Back to sign in</a>`,
   ];
@@ -110,7 +112,7 @@ function verifyDone(locals) {
 }
 
 function password(locals) {
-  const extra = ['<a href="/">Back to the home page</a>'];
+  const extra = ['<a href="/">Go to the home page</a>'];
   return form(locals, { button: 'Change password', extra });
 }
 
@@ -142,9 +144,12 @@ function error(locals) {
   const back = locals.user
     ? '<a href="/">Go to the home page</a>'
     : `<a href="${escapeHtml(locals.links.login)}">Sign in</a>`;
+  const again = locals.again
+    ? `<a href="${escapeHtml(locals.again)}">${escapeHtml(WORDS.csrf_retry)}</a> `
+    : '';
   return page(locals, [
     `<p class="intro">${escapeHtml(locals.message)}</p>`,
-    `<p class="links">${back}</p>`,
+    `<p class="links">${again}${back}</p>`,
   ]);
 }
 

@@ -42,28 +42,11 @@ const { render, renderError } = require('./render');
 const { SignedOut } = require('./refresh');
 const { Throttle } = require('./throttle');
 
-/** What each failure tells the user; the same words for JSON and pages. */
-const MESSAGES = Object.freeze({
-  invalid_credentials: 'Wrong username or password.',
-  account_disabled: 'This account is disabled.',
-  service_unavailable:
-    'Signing in is not possible right now. Please try again in a moment.',
-  conflict: 'An account with these details already exists.',
-  invalid_input: 'Please fill in every field with valid details.',
-  csrf_failed: 'This form has expired. Please try again.',
-  unauthorized: 'Sign in first.',
-  too_many_attempts: 'Too many failed sign-in attempts. Try again later.',
-  failed: 'The identity service answered something unexpected.',
-  unverified: 'Verify your email address first: use the link we sent you.',
-  incomplete_link:
-    'This link is incomplete. Use the link in the email, or ask for a new one.',
-  invalid_token:
-    'This link is not valid or was already used. Ask for a new one.',
-  expired_token: 'This link has expired. Ask for a new one.',
-  password_policy: 'The new password does not meet the password policy.',
-  passwords_differ: 'The two passwords do not match.',
-  wrong_password: 'Your current password is not correct.',
-});
+/**
+ * What the integration tells users, the same words for JSON and pages (and in
+ * every authgen integration): `WORDS.error[code]`, and the other texts by name.
+ */
+const WORDS = require('./messages.json');
 
 /** The title of each page. */
 const TITLES = Object.freeze({
@@ -139,7 +122,7 @@ function createRoutes(state) {
    */
   function fail(req, res, form, status, code, options = {}) {
     const message =
-      options.message ?? MESSAGES[code] ?? MESSAGES.service_unavailable;
+      options.message ?? WORDS.error[code] ?? WORDS.error.service_unavailable;
     if (json(req)) {
       sendError(res, status, code, message);
       return;
@@ -155,10 +138,11 @@ function createRoutes(state) {
   function checkCsrf(form) {
     const refuse = (req, res) => {
       if (json(req)) {
-        sendError(res, 403, 'csrf_failed', MESSAGES.csrf_failed);
+        sendError(res, 403, 'csrf_failed', WORDS.error.csrf_failed);
       } else if (form === null) {
-        const title = 'Session expired';
-        renderError(state, req, res, 403, title, MESSAGES.csrf_failed);
+        // the sign-out form is on the app's pages: the error page links home
+        const title = WORDS.csrf_title;
+        renderError(state, req, res, 403, title, WORDS.error.csrf_failed);
       } else {
         fail(req, res, form, 403, 'csrf_failed');
       }
@@ -169,10 +153,7 @@ function createRoutes(state) {
   }
 
   function loginPage(req, res) {
-    const notice =
-      req.query.registered === '1'
-        ? 'Your account is ready. Sign in to continue.'
-        : null;
+    const notice = req.query.registered === '1' ? WORDS.registered : null;
     renderForm(req, res, 'login', { notice });
   }
 
@@ -272,7 +253,7 @@ function createRoutes(state) {
     if (state.refreshFailed(req)) {
       refreshFailed(state, req, res);
     } else if (!req.user) {
-      sendError(res, 401, 'unauthorized', MESSAGES.unauthorized);
+      sendError(res, 401, 'unauthorized', WORDS.error.unauthorized);
     } else {
       res.json(req.user);
     }
@@ -361,7 +342,8 @@ function createRoutes(state) {
    */
   function linkFailed(req, res, form, reason) {
     const code = reason === 'expired_token' ? reason : 'invalid_token';
-    const message = MESSAGES[reason];
+    const message =
+      reason === 'incomplete_link' ? WORDS[reason] : WORDS.error[reason];
     fail(req, res, form, 400, code, { message, token: null });
   }
 
@@ -407,7 +389,7 @@ function createRoutes(state) {
       return;
     }
     if (values.password !== values.password_confirm) {
-      const message = MESSAGES.passwords_differ;
+      const message = WORDS.passwords_differ;
       fail(req, res, 'reset', 400, 'invalid_input', { message, token });
       return;
     }
@@ -478,7 +460,7 @@ function createRoutes(state) {
       return;
     }
     if (values.new_password !== values.new_password_confirm) {
-      const message = MESSAGES.passwords_differ;
+      const message = WORDS.passwords_differ;
       fail(req, res, 'password', 400, 'invalid_input', { message });
       return;
     }
@@ -500,7 +482,7 @@ function createRoutes(state) {
         throw err;
       }
       if (err.code === 'invalid_credentials') {
-        const message = MESSAGES.wrong_password;
+        const message = WORDS.wrong_current_password;
         fail(req, res, 'password', 400, 'invalid_credentials', { message });
       } else if (err.code === 'expired') {
         // The service no longer takes the session's token, even refreshed: signed out.

@@ -41,11 +41,11 @@ internal static class {{ N }}Endpoints
 {%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
 
-    private const string IncompleteLink = "This link is incomplete. Use the link in the email, or ask for a new one.";
+    private const string IncompleteLink = {{ cookiecutter.messages.incomplete_link | cs }};
 {%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
 
-    private const string PasswordsDiffer = "The two passwords do not match.";
+    private const string PasswordsDiffer = {{ cookiecutter.messages.passwords_differ | cs }};
 {%- endif %}
 {%- if cookiecutter.has_reset_password %}
 
@@ -112,10 +112,17 @@ internal static class {{ N }}Endpoints
         }
 
         string? next = context.Request.Query["next"];
+{%- if cookiecutter.has_register %}
+        // a registration redirects here with registered=1
+        string? notice = context.Request.Query["registered"] == "1" ? {{ cookiecutter.messages.registered | cs }} : null;
+        return LoginPageAsync(context, StatusCodes.Status200OK, null, null, SafeNext(next), notice);
+{%- else %}
         return LoginPageAsync(context, StatusCodes.Status200OK, null, null, SafeNext(next));
+{%- endif %}
     }
 
-    private static Task LoginPageAsync(HttpContext context, int status, string? error, string? username, string? next)
+    private static Task LoginPageAsync(
+        HttpContext context, int status, string? error, string? username, string? next, string? notice = null)
     {
         Dictionary<string, string> values = new();
         if (username is not null)
@@ -132,6 +139,7 @@ internal static class {{ N }}Endpoints
             LoginFields,
             values,
             error,
+            notice,
             submitLabel: "Sign in",
             next: next);
         return {{ N }}Responses.PageAsync(context, page);
@@ -365,7 +373,7 @@ internal static class {{ N }}Endpoints
         if ({% for param, name in cookiecutter.ops.register.required_params %}string.IsNullOrEmpty({{ param }}){% if not loop.last %}
             || {% endif %}{% endfor %})
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", {{ cookiecutter.messages.error.invalid_input | cs }});
             return;
         }
 
@@ -389,7 +397,7 @@ internal static class {{ N }}Endpoints
             return;
         }
 
-        {{ N }}Responses.SeeOther(context, {{ N }}Responses.LoginPath(context));
+        {{ N }}Responses.SeeOther(context, {{ N }}Responses.LoginPath(context) + "?registered=1");
     }
 {%- endif %}
 {%- if cookiecutter.has_forgot_password %}
@@ -440,7 +448,7 @@ internal static class {{ N }}Endpoints
         if ({% for param, name in cookiecutter.ops.forgot_password.required_params %}string.IsNullOrEmpty({{ param }}){% if not loop.last %}
             || {% endif %}{% endfor %})
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", {{ cookiecutter.messages.error.invalid_input | cs }});
             return;
         }
 
@@ -474,7 +482,7 @@ internal static class {{ N }}Endpoints
             {{ N }}PageKind.ForgotPasswordSent,
             "Check your inbox",
             StatusCodes.Status200OK,
-            notice: "If an account exists for these details, a message with a link to reset the password is on its way.");
+            notice: {{ cookiecutter.messages.forgot_sent | cs }});
         await {{ N }}Responses.PageAsync(context, page);
     }
 {%- endif %}
@@ -575,7 +583,7 @@ internal static class {{ N }}Endpoints
             {{ N }}PageKind.PasswordReset,
             "Password changed",
             StatusCodes.Status200OK,
-            notice: "Your password has been changed. You can sign in now."));
+            notice: {{ cookiecutter.messages.reset_done | cs }}));
     }
 {%- endif %}
 {%- if cookiecutter.has_verify_email %}
@@ -659,7 +667,7 @@ internal static class {{ N }}Endpoints
             {{ N }}PageKind.EmailVerified,
             "Email address verified",
             StatusCodes.Status200OK,
-            notice: "Your email address is verified. You can sign in now."));
+            notice: {{ cookiecutter.messages.verified | cs }}));
     }
 {%- endif %}
 {%- if cookiecutter.has_change_password %}
@@ -720,7 +728,7 @@ internal static class {{ N }}Endpoints
         string? confirm = form["new_password_confirm"];
         if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", {{ cookiecutter.messages.error.invalid_input | cs }});
             return;
         }
 
@@ -740,7 +748,7 @@ internal static class {{ N }}Endpoints
         }
         catch ({{ N }}Exception error) when (error.Kind == {{ N }}ErrorKind.InvalidCredentials)
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_credentials", "Your current password is not correct.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_credentials", {{ cookiecutter.messages.wrong_current_password | cs }});
             return;
         }
         catch ({{ N }}Exception error)
@@ -760,7 +768,7 @@ internal static class {{ N }}Endpoints
             {{ N }}PageKind.PasswordChanged,
             "Password changed",
             StatusCodes.Status200OK,
-            notice: "Your password has been changed."));
+            notice: {{ cookiecutter.messages.password_changed | cs }}));
     }
 {%- endif %}
 }

@@ -120,18 +120,18 @@ public class {{ N }}Exception : Exception
     /// <summary>The message shown to users; the details stay in <see cref="Exception.Message"/>.</summary>
     public string PublicMessage => ServiceMessage ?? Kind switch
     {
-        {{ N }}ErrorKind.InvalidCredentials => "Invalid username or password.",
-        {{ N }}ErrorKind.AccountDisabled => "This account is disabled.",
-        {{ N }}ErrorKind.UserNotFound => "No such user.",
-        {{ N }}ErrorKind.Conflict => "An account with these details already exists.",
-        {{ N }}ErrorKind.InvalidInput => "Some of the details are not valid.",
-        {{ N }}ErrorKind.ServiceUnavailable => "The identity service is unavailable. Please try again later.",
-        {{ N }}ErrorKind.Expired => "Your session has expired. Please sign in again.",
-        {{ N }}ErrorKind.InvalidToken => "This link is not valid or was already used. Ask for a new one.",
-        {{ N }}ErrorKind.ExpiredToken => "This link has expired. Ask for a new one.",
-        {{ N }}ErrorKind.PasswordPolicy => "The new password does not meet the password policy.",
-        {{ N }}ErrorKind.Unverified => "Verify your email address first: use the link we sent you.",
-        _ => "The identity service answered something unexpected.",
+        {{ N }}ErrorKind.InvalidCredentials => {{ cookiecutter.messages.error.invalid_credentials | cs }},
+        {{ N }}ErrorKind.AccountDisabled => {{ cookiecutter.messages.error.account_disabled | cs }},
+        {{ N }}ErrorKind.UserNotFound => {{ cookiecutter.messages.error.user_not_found | cs }},
+        {{ N }}ErrorKind.Conflict => {{ cookiecutter.messages.error.conflict | cs }},
+        {{ N }}ErrorKind.InvalidInput => {{ cookiecutter.messages.error.invalid_input | cs }},
+        {{ N }}ErrorKind.ServiceUnavailable => {{ cookiecutter.messages.error.service_unavailable | cs }},
+        {{ N }}ErrorKind.Expired => {{ cookiecutter.messages.error.expired | cs }},
+        {{ N }}ErrorKind.InvalidToken => {{ cookiecutter.messages.error.invalid_token | cs }},
+        {{ N }}ErrorKind.ExpiredToken => {{ cookiecutter.messages.error.expired_token | cs }},
+        {{ N }}ErrorKind.PasswordPolicy => {{ cookiecutter.messages.error.password_policy | cs }},
+        {{ N }}ErrorKind.Unverified => {{ cookiecutter.messages.error.unverified | cs }},
+        _ => {{ cookiecutter.messages.error.failed | cs }},
     };
 
     /// <summary>The exception of a given kind.</summary>

@@ -15,15 +15,15 @@ internal static class {{ N }}Responses
 {
     private static readonly Dictionary<string, string> Messages = new()
     {
-        ["unauthorized"] = "Sign in first.",
-        ["forbidden"] = "You do not have access to this page.",
-        ["csrf_failed"] = "The form has expired or did not come from this site. Please try again.",
-        ["not_acceptable"] = "This resource cannot be answered in a format the client accepts.",
-        ["method_not_allowed"] = "This method is not allowed here.",
-        ["unsupported_media_type"] = "Send application/json or a form (application/x-www-form-urlencoded).",
-        ["invalid_input"] = "Some of the details are missing or not valid.",
-        ["too_many_attempts"] = "Too many failed sign-in attempts. Try again later.",
-        ["failed"] = "Something went wrong on our side. Please try again later.",
+        ["unauthorized"] = {{ cookiecutter.messages.error.unauthorized | cs }},
+        ["forbidden"] = {{ cookiecutter.messages.error.forbidden | cs }},
+        ["csrf_failed"] = {{ cookiecutter.messages.error.csrf_failed | cs }},
+        ["not_acceptable"] = {{ cookiecutter.messages.error.not_acceptable | cs }},
+        ["method_not_allowed"] = {{ cookiecutter.messages.error.method_not_allowed | cs }},
+        ["unsupported_media_type"] = {{ cookiecutter.messages.error.unsupported_media_type | cs }},
+        ["invalid_input"] = {{ cookiecutter.messages.error.invalid_input | cs }},
+        ["too_many_attempts"] = {{ cookiecutter.messages.error.too_many_attempts | cs }},
+        ["failed"] = {{ cookiecutter.messages.internal_error | cs }},
     };
 
     /// <summary>The standard message of an error code the integration itself answers with.</summary>
@@ -58,7 +58,7 @@ internal static class {{ N }}Responses
     /// <summary>A page that says what went wrong, with a way back to the login page.</summary>
     public static Task ErrorPageAsync(HttpContext context, int status, string message, {{ N }}PageKind kind = {{ N }}PageKind.Error)
     {
-        string title = kind == {{ N }}PageKind.Forbidden ? "Access denied" : "Something went wrong";
+        string title = kind == {{ N }}PageKind.Forbidden ? {{ cookiecutter.messages.forbidden_title | cs }} : {{ cookiecutter.messages.error_title | cs }};
         return PageAsync(context, NewPage(context, kind, title, status, error: message));
     }
 

@@ -349,7 +349,8 @@ public sealed class SmokeTests(AppFixture app) : IAsyncLifetime
         fields[{{ cookiecutter.register_values[0][0] | cs }}] = $"smoke-{Guid.NewGuid():N}@example.com";
         using HttpResponseMessage page = await Browser().SubmitAsync("register", fields);
         Assert.Equal(HttpStatusCode.SeeOther, page.StatusCode);
-        Assert.Equal(Visitor.Prefix + "/login", page.Headers.Location?.OriginalString);
+        // the login page then says the account is ready
+        Assert.Equal(Visitor.Prefix + "/login?registered=1", page.Headers.Location?.OriginalString);
     }
 {% else %}
     [Fact]

@@ -28,9 +28,13 @@ def _list_or_none(values: tuple[str, ...] | None) -> list[str] | None:
 
 {% endif %}{% if "_datetime" in cookiecutter.converters %}
 def _datetime(value: object) -> datetime:
-    """An aware date-time: one without an offset is taken as UTC, as Django stores it."""
+    """An aware date-time in UTC, to the second: how every integration shows it (``2024-03-05T09:30:00+00:00``).
+
+    One without an offset is taken as UTC, as Django stores it.
+    """
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO 8601 date-time, got {type(value).__name__}")
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0)
 {% endif %}

@@ -16,30 +16,41 @@ JSON = "application/json"
 
 #: The message of each error the integration itself answers, by code.
 MESSAGES = {
-    "unauthorized": "Sign in to continue.",
-    "forbidden": "You do not have permission to see this page.",
-    "csrf_failed": "The request has no valid CSRF token. Reload the page and try again.",
-    "not_acceptable": "This route cannot answer in any of the types the Accept header asks for.",
-    "method_not_allowed": "This route does not answer this HTTP method.",
-    "unsupported_media_type": "Send application/json or an HTML form (application/x-www-form-urlencoded).",
-    "invalid_input": "Some of the details are missing or not valid.",
-    "failed": "Something went wrong on our side. Please try again later.",
-    "too_many_attempts": "Too many failed sign-in attempts. Try again later.",
+    "unauthorized": {{ cookiecutter.messages.error.unauthorized | py }},
+    "forbidden": {{ cookiecutter.messages.error.forbidden | py }},
+    "csrf_failed": {{ cookiecutter.messages.error.csrf_failed | py }},
+    "not_acceptable": {{ cookiecutter.messages.error.not_acceptable | py }},
+    "method_not_allowed": {{ cookiecutter.messages.error.method_not_allowed | py }},
+    "unsupported_media_type": {{ cookiecutter.messages.error.unsupported_media_type | py }},
+    "invalid_input": {{ cookiecutter.messages.error.invalid_input | py }},
+    # a failure of the integration itself, not of the service (whose errors carry their own message)
+    "failed": {{ cookiecutter.messages.internal_error | py }},
+    "too_many_attempts": {{ cookiecutter.messages.error.too_many_attempts | py }},
 }
+
+#: What a JSON body that does not parse to an object is told (code ``invalid_input``).
+BODY_NOT_JSON = {{ cookiecutter.messages.body_not_json | py }}
+
+#: The title of the error page (``forbidden.html`` has its own).
+ERROR_TITLE = {{ cookiecutter.messages.error_title | py }}
+
+#: The title of the page of a form whose CSRF token failed, and its link to the form again.
+CSRF_TITLE = {{ cookiecutter.messages.csrf_title | py }}
+CSRF_RETRY = {{ cookiecutter.messages.csrf_retry | py }}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
 
 #: A link from the service's email without its token (code ``invalid_token``).
-INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one."
+INCOMPLETE_LINK = {{ cookiecutter.messages.incomplete_link | py }}
 {%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
 
 #: A new password typed differently the second time (code ``invalid_input``); the service is not asked.
-PASSWORDS_DIFFER = "The two passwords do not match."
+PASSWORDS_DIFFER = {{ cookiecutter.messages.passwords_differ | py }}
 {%- endif %}
 {%- if cookiecutter.has_change_password %}
 
 #: The service refused the current password of a password change (code ``invalid_credentials``).
-WRONG_CURRENT_PASSWORD = "Your current password is not correct."
+WRONG_CURRENT_PASSWORD = {{ cookiecutter.messages.wrong_current_password | py }}
 {%- endif %}
 
 
@@ -83,8 +94,9 @@ def error_response(request: HttpRequest, code: str, status: int, message: str | 
     message = message or MESSAGES[code]
     if wants_json(request):
         return json_error(code, message, status)
-    page = "forbidden.html" if status == 403 else "error.html"
-    return render_page(request, page, {"status": status, "message": message}, status=status)
+    if status == 403:
+        return render_page(request, "forbidden.html", {"status": status, "message": message}, status=status)
+    return render_page(request, "error.html", {"status": status, "title": ERROR_TITLE, "message": message}, status=status)
 
 
 def render_page(request: HttpRequest, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:

@@ -46,6 +46,9 @@ from .decorators import refusal
 from .errors import {{ cookiecutter.django_view_errors | join(", ") }}
 from .forms import {{ cookiecutter.django_form_classes | join(", ") }}
 from .responses import (
+    BODY_NOT_JSON,
+    CSRF_RETRY,
+    CSRF_TITLE,
     HTML,
 {%- if cookiecutter.email_links %}
     INCOMPLETE_LINK,
@@ -61,8 +64,10 @@ from .responses import (
     NotAcceptable,
     error_response,
     json_error,
+    links,
     negotiate,
     page_context,
+    render_page,
     wants_json,
 )
 {%- if cookiecutter.has_change_password %}
@@ -145,7 +150,7 @@ class RouteMixin:
         try:
             return _csrf_checked(request, super().dispatch, *args, **kwargs)  # type: ignore[misc]
         except InvalidBody:
-            return error_response(request, "invalid_input", 400)
+            return error_response(request, "invalid_input", 400, BODY_NOT_JSON)
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = error_response(request, "method_not_allowed", 405)
@@ -328,7 +333,7 @@ class RegisterView(FormRouteView):
             return self.refused(form, err.code, err.status, err.public_message)
         if self.answers_json:
             return JsonResponse({"status": "registered"}, status=201)
-        messages.success(self.request, "Your account is ready. Sign in to continue.", fail_silently=True)
+        messages.success(self.request, {{ cookiecutter.messages.registered | py }}, fail_silently=True)
         return _see_other(reverse(f"{defaults.URL_NAMESPACE}:login"))
 {% endif %}
 {%- if cookiecutter.has_forgot_password %}
@@ -488,8 +493,17 @@ class ChangePasswordView(FormRouteView):
 {% endif %}
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """``CSRF_FAILURE_VIEW``: ``403 csrf_failed`` for API clients, a page for browsers."""
-    return error_response(request, "csrf_failed", 403)
+    """``CSRF_FAILURE_VIEW``: ``403 csrf_failed`` for API clients; browsers get a page that offers the form again.
+
+    The session is usually fine: the form is older than its token (another
+    tab, a sign-in since). So the page links back to the form, which comes
+    with a fresh token; a sign-out form lives on the project's own pages.
+    """
+    if wants_json(request):
+        return json_error("csrf_failed", MESSAGES["csrf_failed"], 403)
+    again = "/" if request.path == links().get("logout") else request.get_full_path()
+    context = {"title": CSRF_TITLE, "message": MESSAGES["csrf_failed"], "again": again, "again_label": CSRF_RETRY}
+    return render_page(request, "error.html", {**context, "status": 403}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

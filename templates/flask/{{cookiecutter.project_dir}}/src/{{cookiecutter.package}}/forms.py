@@ -27,7 +27,7 @@ FormT = TypeVar("FormT", bound=FlaskForm)
 {%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
 
 #: What a form whose two new passwords differ is told; the service is not asked.
-PASSWORDS_DIFFER = "The two passwords do not match."
+PASSWORDS_DIFFER = {{ cookiecutter.messages.passwords_differ | py }}
 {%- endif %}
 
 

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_login.config import EXEMPT_METHODS
 
-from .responses import json_error, render_page, wants_json
+from .responses import MESSAGES, json_error, render_page, wants_json
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -55,18 +55,18 @@ def roles_required(*roles: str) -> Callable[[View], View]:
 def unauthorized() -> ResponseReturnValue:
     """Answer a request that needs a signed-in user: 401 JSON, or a redirect to the login page."""
     if wants_json():
-        return json_error("unauthorized", "Sign in to continue.", 401)
-    return redirect(url_for("{{ cookiecutter.slug }}.login", next=_current_path()))
+        return json_error("unauthorized", MESSAGES["unauthorized"], 401)
+    return redirect(url_for("{{ cookiecutter.slug }}.login", next=current_path()))
 
 
 def forbidden() -> ResponseReturnValue:
     """Answer a signed-in user who lacks a role: 403 JSON, or the 403 page."""
     if wants_json():
-        return json_error("forbidden", "You do not have permission to see this page.", 403)
-    return render_page("forbidden.html", 403)
+        return json_error("forbidden", MESSAGES["forbidden"], 403)
+    return render_page("forbidden.html", 403, message=MESSAGES["forbidden"])
 
 
-def _current_path() -> str:
+def current_path() -> str:
     """This request's path and query, to come back to after login (never a full URL)."""
     path = request.script_root + request.path
     query = request.query_string.decode("latin-1")

@@ -14,6 +14,20 @@ from .state import get_state
 HTML = "text/html"
 JSON = "application/json"
 
+#: The message of each error the integration itself answers, by code.
+MESSAGES = {
+    "unauthorized": {{ cookiecutter.messages.error.unauthorized | py }},
+    "forbidden": {{ cookiecutter.messages.error.forbidden | py }},
+    "csrf_failed": {{ cookiecutter.messages.error.csrf_failed | py }},
+    "not_acceptable": {{ cookiecutter.messages.error.not_acceptable | py }},
+    "method_not_allowed": {{ cookiecutter.messages.error.method_not_allowed | py }},
+    "unsupported_media_type": {{ cookiecutter.messages.error.unsupported_media_type | py }},
+    "invalid_input": {{ cookiecutter.messages.error.invalid_input | py }},
+    "too_many_attempts": {{ cookiecutter.messages.error.too_many_attempts | py }},
+    # a failure of the integration itself (code ``failed``), not of the service
+    "internal_error": {{ cookiecutter.messages.internal_error | py }},
+}
+
 
 def negotiate(*offers: str) -> str:
     """Pick the type to answer with from ``offers``, the route's preference first.
@@ -54,7 +68,7 @@ def service_error(error: {{ cookiecutter.class_name }}Error) -> Response:
     if wants_json():
         return json_error(error.code, error.public_message, error.status)
     return make_response(
-        render_page("error.html", error.status, title="Something went wrong", message=error.public_message)
+        render_page("error.html", error.status, title={{ cookiecutter.messages.error_title | py }}, message=error.public_message)
     )
 
 

@@ -53,10 +53,8 @@ from .forms import (
     from_json,
     text,
 )
-{%- if cookiecutter.has_change_password %}
-from .guards import unauthorized
-{%- endif %}
-from .responses import HTML, JSON, json_error, negotiate, render_page, service_error, wants_json
+from .guards import current_path{% if cookiecutter.has_change_password %}, unauthorized{% endif %}
+from .responses import HTML, JSON, MESSAGES, json_error, negotiate, render_page, service_error, wants_json
 from .session import {% if cookiecutter.change_refreshes %}RefreshFailed, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
 from .state import get_state
 from .user import {{ cookiecutter.class_name }}User
@@ -95,11 +93,11 @@ _HTTP_ERROR_CODES = {
 }
 
 #: What a throttled sign-in is told, whether or not the account exists.
-TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later."
+TOO_MANY_ATTEMPTS = MESSAGES["too_many_attempts"]
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
 
 #: What a link without its token is told.
-INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one."
+INCOMPLETE_LINK = {{ cookiecutter.messages.incomplete_link | py }}
 
 #: The error codes that say the link's token cannot be used: the page offers no form, only a way to a new link.
 LINK_ERRORS = frozenset({"invalid_token", "expired_token"})
@@ -107,7 +105,7 @@ LINK_ERRORS = frozenset({"invalid_token", "expired_token"})
 {%- if cookiecutter.has_change_password %}
 
 #: What a password change with a wrong current password is told.
-WRONG_CURRENT_PASSWORD = "Your current password is not correct."
+WRONG_CURRENT_PASSWORD = {{ cookiecutter.messages.wrong_current_password | py }}
 {%- endif %}
 
 
@@ -192,7 +190,7 @@ def me() -> ResponseReturnValue:
     """The signed-in user as JSON: the canonical attributes and every field of the service's record."""
     negotiate(JSON)
     if not current_user.is_authenticated:
-        return json_error("unauthorized", "Sign in to continue.", 401)
+        return json_error("unauthorized", MESSAGES["unauthorized"], 401)
     user: {{ cookiecutter.class_name }}User = current_user
     return user.to_dict()
 
@@ -223,7 +221,7 @@ def register() -> ResponseReturnValue:
         return _refused(err, form, answer, "register.html")
     if answer == JSON:
         return {"status": "registered"}, 201
-    flash("Your account is ready. Sign in to continue.", "success")
+    flash({{ cookiecutter.messages.registered | py }}, "success")
     return redirect(url_for(".login"), 303)
 {% endif %}
 {%- if cookiecutter.has_forgot_password %}
@@ -345,11 +343,18 @@ def change_password() -> ResponseReturnValue:
 
 @blueprint.errorhandler(CSRFError)
 def csrf_error(error: CSRFError) -> ResponseReturnValue:
-    """A post without a valid CSRF token: 403, as JSON or as a page that says what to do."""
+    """A post without a valid CSRF token: 403, as JSON or as a page that offers the form again.
+
+    The session is usually fine: the form was rendered before it (another tab,
+    a sign-in since) or long ago. So the page links back to the form, which
+    comes with a fresh token; the sign-out form lives on the app's own pages.
+    """
     if wants_json():
-        return json_error("csrf_failed", error.description, 403)
-    message = "The form has expired or lacks its security token. Reload the page and try again."
-    return render_page("error.html", 403, title="Please try again", message=message)
+        return json_error("csrf_failed", MESSAGES["csrf_failed"], 403)
+    again = "/" if request.path == url_for(".logout") else current_path()
+    return render_page(
+        "error.html", 403, title={{ cookiecutter.messages.csrf_title | py }}, message=MESSAGES["csrf_failed"], again=again, again_label={{ cookiecutter.messages.csrf_retry | py }}
+    )
 
 
 @blueprint.errorhandler(BadRequest)
@@ -363,7 +368,11 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     A 500 is an unexpected failure, which Flask has logged; the answer names nothing of it.
     """
     if wants_json():
-        response = json_error(_HTTP_ERROR_CODES[error.code or 400], error.description or "", error.code or 400)
+        code = _HTTP_ERROR_CODES[error.code or 400]
+        message = MESSAGES["internal_error" if error.code == 500 else code]
+        if error.code == 400 and error.description and error.description != BadRequest.description:
+            message = error.description  # the integration's own 400s say what is wrong with the body
+        response = json_error(code, message, error.code or 400)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
@@ -404,12 +413,12 @@ def _posted(form_class: type[FormT]) -> FormT:
         except RecursionError:  # nested deeper than the JSON parser goes: not a form's data
             data = None
         if not isinstance(data, dict):
-            raise BadRequest("The body is not a valid JSON object.")
+            raise BadRequest({{ cookiecutter.messages.body_not_json | py }})
         return from_json(form_class, data)
     if request.mimetype in FORM_TYPES:
         form: FormT = form_class()
         return form
-    raise UnsupportedMediaType("Post a form, or JSON with Content-Type: application/json.")
+    raise UnsupportedMediaType(MESSAGES["unsupported_media_type"])
 
 
 def _invalid(form: FlaskForm, answer: str, page: str) -> ResponseReturnValue:

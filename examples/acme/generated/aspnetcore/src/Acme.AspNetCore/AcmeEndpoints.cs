@@ -97,10 +97,13 @@ internal static class AcmeEndpoints
         }
 
         string? next = context.Request.Query["next"];
-        return LoginPageAsync(context, StatusCodes.Status200OK, null, null, SafeNext(next));
+        // a registration redirects here with registered=1
+        string? notice = context.Request.Query["registered"] == "1" ? "Your account is ready. Sign in to continue." : null;
+        return LoginPageAsync(context, StatusCodes.Status200OK, null, null, SafeNext(next), notice);
     }
 
-    private static Task LoginPageAsync(HttpContext context, int status, string? error, string? username, string? next)
+    private static Task LoginPageAsync(
+        HttpContext context, int status, string? error, string? username, string? next, string? notice = null)
     {
         Dictionary<string, string> values = new();
         if (username is not null)
@@ -117,6 +120,7 @@ internal static class AcmeEndpoints
             LoginFields,
             values,
             error,
+            notice,
             submitLabel: "Sign in",
             next: next);
         return AcmeResponses.PageAsync(context, page);
@@ -350,7 +354,7 @@ internal static class AcmeEndpoints
             || string.IsNullOrEmpty(firstName)
             || string.IsNullOrEmpty(lastName))
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Some of the details are missing or not valid.");
             return;
         }
 
@@ -375,7 +379,7 @@ internal static class AcmeEndpoints
             return;
         }
 
-        AcmeResponses.SeeOther(context, AcmeResponses.LoginPath(context));
+        AcmeResponses.SeeOther(context, AcmeResponses.LoginPath(context) + "?registered=1");
     }
 
     // -- forgot password ---------------------------------------------------------
@@ -422,7 +426,7 @@ internal static class AcmeEndpoints
         string? email = form["email"];
         if (string.IsNullOrEmpty(email))
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Some of the details are missing or not valid.");
             return;
         }
 
@@ -694,7 +698,7 @@ internal static class AcmeEndpoints
         string? confirm = form["new_password_confirm"];
         if (string.IsNullOrEmpty(current) || string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Fill in every field.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Some of the details are missing or not valid.");
             return;
         }
 

@@ -123,7 +123,7 @@ public class AcmeException : Exception
         AcmeErrorKind.AccountDisabled => "This account is disabled.",
         AcmeErrorKind.UserNotFound => "No such user.",
         AcmeErrorKind.Conflict => "An account with these details already exists.",
-        AcmeErrorKind.InvalidInput => "Some of the details are not valid.",
+        AcmeErrorKind.InvalidInput => "Some of the details are missing or not valid.",
         AcmeErrorKind.ServiceUnavailable => "The identity service is unavailable. Please try again later.",
         AcmeErrorKind.Expired => "Your session has expired. Please sign in again.",
         AcmeErrorKind.InvalidToken => "This link is not valid or was already used. Ask for a new one.",

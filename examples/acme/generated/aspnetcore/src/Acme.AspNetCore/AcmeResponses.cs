@@ -14,12 +14,12 @@ internal static class AcmeResponses
 {
     private static readonly Dictionary<string, string> Messages = new()
     {
-        ["unauthorized"] = "Sign in first.",
+        ["unauthorized"] = "Sign in to continue.",
         ["forbidden"] = "You do not have access to this page.",
-        ["csrf_failed"] = "The form has expired or did not come from this site. Please try again.",
-        ["not_acceptable"] = "This resource cannot be answered in a format the client accepts.",
-        ["method_not_allowed"] = "This method is not allowed here.",
-        ["unsupported_media_type"] = "Send application/json or a form (application/x-www-form-urlencoded).",
+        ["csrf_failed"] = "This form has expired. Open it again and resend it.",
+        ["not_acceptable"] = "This route cannot answer in a format the client accepts.",
+        ["method_not_allowed"] = "This route does not answer this HTTP method.",
+        ["unsupported_media_type"] = "Send application/json or an HTML form (application/x-www-form-urlencoded).",
         ["invalid_input"] = "Some of the details are missing or not valid.",
         ["too_many_attempts"] = "Too many failed sign-in attempts. Try again later.",
         ["failed"] = "Something went wrong on our side. Please try again later.",

@@ -243,8 +243,12 @@ public sealed class AcmeUser
 
     private static string ClaimValue(DateTimeOffset value) => Iso(value);
 
+    /// <summary>
+    /// ISO 8601 in UTC to the second (<c>2024-03-05T09:30:00+00:00</c>), as every authgen integration
+    /// writes a date-time.
+    /// </summary>
     private static string Iso(DateTimeOffset value) =>
-        value.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);
+        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture);
 
     private static JsonArray JsonArrayOf(IReadOnlyList<string> values) =>
         new(values.Select(value => (JsonNode?)JsonValue.Create(value)).ToArray());

@@ -61,7 +61,7 @@ class InvalidInput(AcmeError):
 
     code = "invalid_input"
     status = 400
-    public_message = "Some of the details are not valid."
+    public_message = "Some of the details are missing or not valid."
 
 
 class ServiceUnavailable(AcmeError):

@@ -17,15 +17,26 @@ JSON = "application/json"
 #: The message of each error the integration itself answers, by code.
 MESSAGES = {
     "unauthorized": "Sign in to continue.",
-    "forbidden": "You do not have permission to see this page.",
-    "csrf_failed": "The request has no valid CSRF token. Reload the page and try again.",
-    "not_acceptable": "This route cannot answer in any of the types the Accept header asks for.",
+    "forbidden": "You do not have access to this page.",
+    "csrf_failed": "This form has expired. Open it again and resend it.",
+    "not_acceptable": "This route cannot answer in a format the client accepts.",
     "method_not_allowed": "This route does not answer this HTTP method.",
     "unsupported_media_type": "Send application/json or an HTML form (application/x-www-form-urlencoded).",
     "invalid_input": "Some of the details are missing or not valid.",
+    # a failure of the integration itself, not of the service (whose errors carry their own message)
     "failed": "Something went wrong on our side. Please try again later.",
     "too_many_attempts": "Too many failed sign-in attempts. Try again later.",
 }
+
+#: What a JSON body that does not parse to an object is told (code ``invalid_input``).
+BODY_NOT_JSON = "The body is not a valid JSON object."
+
+#: The title of the error page (``forbidden.html`` has its own).
+ERROR_TITLE = "Something went wrong"
+
+#: The title of the page of a form whose CSRF token failed, and its link to the form again.
+CSRF_TITLE = "Form expired"
+CSRF_RETRY = "Open the form again"
 
 #: A link from the service's email without its token (code ``invalid_token``).
 INCOMPLETE_LINK = "This link is incomplete. Use the link in the email, or ask for a new one."
@@ -77,8 +88,11 @@ def error_response(request: HttpRequest, code: str, status: int, message: str | 
     message = message or MESSAGES[code]
     if wants_json(request):
         return json_error(code, message, status)
-    page = "forbidden.html" if status == 403 else "error.html"
-    return render_page(request, page, {"status": status, "message": message}, status=status)
+    if status == 403:
+        return render_page(request, "forbidden.html", {"status": status, "message": message}, status=status)
+    return render_page(
+        request, "error.html", {"status": status, "title": ERROR_TITLE, "message": message}, status=status
+    )
 
 
 def render_page(

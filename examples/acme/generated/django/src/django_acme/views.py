@@ -38,6 +38,9 @@ from .decorators import refusal
 from .errors import AccountDisabled, AcmeError, InvalidCredentials, Unverified, UserNotFound
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm, VerifyEmailForm
 from .responses import (
+    BODY_NOT_JSON,
+    CSRF_RETRY,
+    CSRF_TITLE,
     HTML,
     INCOMPLETE_LINK,
     JSON,
@@ -47,8 +50,10 @@ from .responses import (
     NotAcceptable,
     error_response,
     json_error,
+    links,
     negotiate,
     page_context,
+    render_page,
     wants_json,
 )
 from .session import SignedOut, change_password, service_session_of
@@ -124,7 +129,7 @@ class RouteMixin:
         try:
             return _csrf_checked(request, super().dispatch, *args, **kwargs)  # type: ignore[misc]
         except InvalidBody:
-            return error_response(request, "invalid_input", 400)
+            return error_response(request, "invalid_input", 400, BODY_NOT_JSON)
 
     def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = error_response(request, "method_not_allowed", 405)
@@ -461,8 +466,17 @@ class ChangePasswordView(FormRouteView):
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """``CSRF_FAILURE_VIEW``: ``403 csrf_failed`` for API clients, a page for browsers."""
-    return error_response(request, "csrf_failed", 403)
+    """``CSRF_FAILURE_VIEW``: ``403 csrf_failed`` for API clients; browsers get a page that offers the form again.
+
+    The session is usually fine: the form is older than its token (another
+    tab, a sign-in since). So the page links back to the form, which comes
+    with a fresh token; a sign-out form lives on the project's own pages.
+    """
+    if wants_json(request):
+        return json_error("csrf_failed", MESSAGES["csrf_failed"], 403)
+    again = "/" if request.path == links().get("logout") else request.get_full_path()
+    context = {"title": CSRF_TITLE, "message": MESSAGES["csrf_failed"], "again": again, "again_label": CSRF_RETRY}
+    return render_page(request, "error.html", {**context, "status": 403}, status=403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

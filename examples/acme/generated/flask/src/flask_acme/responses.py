@@ -14,6 +14,20 @@ from .state import get_state
 HTML = "text/html"
 JSON = "application/json"
 
+#: The message of each error the integration itself answers, by code.
+MESSAGES = {
+    "unauthorized": "Sign in to continue.",
+    "forbidden": "You do not have access to this page.",
+    "csrf_failed": "This form has expired. Open it again and resend it.",
+    "not_acceptable": "This route cannot answer in a format the client accepts.",
+    "method_not_allowed": "This route does not answer this HTTP method.",
+    "unsupported_media_type": "Send application/json or an HTML form (application/x-www-form-urlencoded).",
+    "invalid_input": "Some of the details are missing or not valid.",
+    "too_many_attempts": "Too many failed sign-in attempts. Try again later.",
+    # a failure of the integration itself (code ``failed``), not of the service
+    "internal_error": "Something went wrong on our side. Please try again later.",
+}
+
 
 def negotiate(*offers: str) -> str:
     """Pick the type to answer with from ``offers``, the route's preference first.

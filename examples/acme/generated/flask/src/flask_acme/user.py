@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from flask_login import UserMixin
@@ -204,6 +204,12 @@ def _enum(*values: str) -> Callable[[object], str]:
 
 
 def _datetime(value: object) -> datetime:
+    """An aware date-time in UTC, to the second: how every integration shows it (``2024-03-05T09:30:00+00:00``).
+
+    One without an offset is taken as UTC.
+    """
     if not isinstance(value, str):
         raise TypeError(f"expected an ISO 8601 date-time, got {type(value).__name__}")
-    return datetime.fromisoformat(value)
+    moment = datetime.fromisoformat(value)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)

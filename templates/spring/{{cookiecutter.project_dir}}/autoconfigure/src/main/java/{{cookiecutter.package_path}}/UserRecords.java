@@ -24,6 +24,10 @@ import {{ cookiecutter.package }}.{{ N }}ServiceException.ServiceUnavailable;
  */
 final class UserRecords {
 
+    /** ISO 8601 in UTC to the second, the offset written out: what {@link #iso} writes. */
+    private static final DateTimeFormatter UTC_SECONDS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'+00:00'", Locale.ROOT);
+
     private UserRecords() {
     }
 
@@ -150,9 +154,12 @@ final class UserRecords {
     }
 {%- endif %}
 
-    /** A date-time as ISO 8601 text with its offset, as {@code me} answers it. */
+    /**
+     * A date-time as {@code me} answers it: ISO 8601 in UTC to the second ({@code 2024-03-05T09:30:00+00:00}), as
+     * every authgen integration writes a date-time.
+     */
     static String iso(OffsetDateTime value) {
-        return (value == null) ? null : value.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        return (value == null) ? null : value.withOffsetSameInstant(ZoneOffset.UTC).format(UTC_SECONDS);
     }
 
     /** The value at a pointer; null when it is missing or JSON null. */

@@ -87,18 +87,18 @@ public class {{ N }}AuthController {
     public static final int MAX_NEXT_LENGTH = 2048;
 
     /** What a sign-in refused by the throttle is told, whether or not the account exists. */
-    public static final String TOO_MANY_ATTEMPTS = "Too many failed sign-in attempts. Try again later.";
+    public static final String TOO_MANY_ATTEMPTS = {{ cookiecutter.messages.error.too_many_attempts | java }};
 
 {%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
 
     /** What a link without its token is told. */
     public static final String INCOMPLETE_LINK =
-            "This link is incomplete. Use the link in the email, or ask for a new one.";
+            {{ cookiecutter.messages.incomplete_link | java }};
 {%- endif %}
 {%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
 
     /** What a form whose two new passwords differ is told; the service is not asked. */
-    public static final String PASSWORDS_DIFFER = "The two passwords do not match.";
+    public static final String PASSWORDS_DIFFER = {{ cookiecutter.messages.passwords_differ | java }};
 {%- endif %}
 {%- if cookiecutter.has_reset_password %}
 
@@ -222,7 +222,7 @@ public class {{ N }}AuthController {
         Map<String, Object> model = formModel(LOGIN_FIELDS, Map.of(), Map.of(), null);
         model.put("next", safeNext(next));
         if (registered != null) {
-            model.put("notice", "Your account is ready. Sign in to continue.");
+            model.put("notice", {{ cookiecutter.messages.registered | java }});
         }
         return this.pages.page(this.properties.getPages().getLogin(), request, HttpStatus.OK, model);
     }
@@ -337,7 +337,7 @@ public class {{ N }}AuthController {
     public ResponseEntity<Map<String, Object>> me(@AuthenticationPrincipal {{ N }}User user) {
         if (user == null) {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                .body(JsonAnswers.error("unauthorized", "Sign in to continue."));
+                .body(JsonAnswers.error("unauthorized", {{ cookiecutter.messages.error.unauthorized | java }}));
         }
         return ResponseEntity.ok(user.toMap());
     }
@@ -513,7 +513,7 @@ public class {{ N }}AuthController {
         }
         Map<String, Object> model = linkModel(RESET_FIELDS, Map.of(), Map.of(), null);
         model.put("done", true);
-        model.put("notice", "Your password has been changed. You can sign in now.");
+        model.put("notice", {{ cookiecutter.messages.reset_done | java }});
         return this.pages.page(page, request, HttpStatus.OK, model);
     }
 {%- endif %}
@@ -568,7 +568,7 @@ public class {{ N }}AuthController {
         }
         Map<String, Object> model = linkModel(List.of(), Map.of(), Map.of(), null);
         model.put("done", true);
-        model.put("notice", "Your email address is verified. You can sign in now.");
+        model.put("notice", {{ cookiecutter.messages.verified | java }});
         return this.pages.page(page, request, HttpStatus.OK, model);
     }
 {%- endif %}
@@ -677,7 +677,7 @@ public class {{ N }}AuthController {
         catch ({{ N }}ServiceException.InvalidCredentials ex) {
             logger.info("Password change refused (change_password: " + ex.getCode() + ")");
             return answerError(answer, request, page, passwordModel(values, Map.of(), null), HttpStatus.BAD_REQUEST,
-                    "invalid_credentials", "Your current password is not correct.");
+                    "invalid_credentials", {{ cookiecutter.messages.wrong_current_password | java }});
         }
         catch ({{ N }}ServiceException ex) {
             logger.info("Password change refused (change_password: " + ex.getCode() + ")");
@@ -699,7 +699,7 @@ public class {{ N }}AuthController {
         }
         Map<String, Object> model = passwordModel(Map.of(), Map.of(), null);
         model.put("done", true);
-        model.put("notice", "Your password has been changed.");
+        model.put("notice", {{ cookiecutter.messages.password_changed | java }});
         return this.pages.page(page, request, HttpStatus.OK, model);
     }
 
@@ -791,7 +791,8 @@ public class {{ N }}AuthController {
     private static Negotiation.Answer answerOrRefuse(HttpServletRequest request) {
         Negotiation.Answer answer = Negotiation.answerForPost(request);
         if (answer == null) {
-            throw new InvalidRequest(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "This route answers HTML or JSON.");
+            throw new InvalidRequest(HttpStatus.NOT_ACCEPTABLE, "not_acceptable",
+                    {{ cookiecutter.messages.error.not_acceptable | java }});
         }
         return answer;
     }
@@ -829,7 +830,7 @@ public class {{ N }}AuthController {
             return values;
         }
         throw new InvalidRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                "Post a form, or JSON with Content-Type: application/json.");
+                {{ cookiecutter.messages.error.unsupported_media_type | java }});
     }
 
     private static JsonNode jsonBody(HttpServletRequest request) {
@@ -838,10 +839,10 @@ public class {{ N }}AuthController {
             bytes = in.readNBytes(MAX_JSON_BODY + 1);
         }
         catch (IOException ex) {
-            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body could not be read.");
+            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", {{ cookiecutter.messages.body_not_json | java }});
         }
         if (bytes.length > MAX_JSON_BODY) {
-            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body is too large.");
+            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", {{ cookiecutter.messages.body_too_large | java }});
         }
         try {
             JsonNode body = JsonMapper.shared().readTree(bytes);
@@ -852,7 +853,7 @@ public class {{ N }}AuthController {
         catch (JacksonException ex) {
             // reported below
         }
-        throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body is not a valid JSON object.");
+        throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", {{ cookiecutter.messages.body_not_json | java }});
     }
 
     /** What is wrong with each field: missing, or too long. */
@@ -962,7 +963,7 @@ public class {{ N }}AuthController {
 
         static Refusal of(AuthenticationException ex) {
             if (ex instanceof DisabledException) {
-                return new Refusal(HttpStatus.FORBIDDEN, "account_disabled", "This account is disabled.");
+                return new Refusal(HttpStatus.FORBIDDEN, "account_disabled", {{ cookiecutter.messages.error.account_disabled | java }});
             }
 {%- if "unverified" in cookiecutter.spring_login_kinds %}
             if (ex instanceof {{ N }}AuthenticationProvider.UnverifiedException) {
@@ -976,7 +977,7 @@ public class {{ N }}AuthController {
             }
             if (ex instanceof AuthenticationServiceException) {
                 return new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable",
-                        "The identity service is unavailable. Please try again later.");
+                        {{ cookiecutter.messages.error.service_unavailable | java }});
             }
             return new Refusal(HttpStatus.UNAUTHORIZED, "invalid_credentials",
                     {{ N }}AuthenticationProvider.INVALID_CREDENTIALS);

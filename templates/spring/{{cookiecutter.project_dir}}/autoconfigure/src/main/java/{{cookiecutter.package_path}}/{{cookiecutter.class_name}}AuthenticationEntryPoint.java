@@ -33,7 +33,7 @@ public class {{ N }}AuthenticationEntryPoint implements AuthenticationEntryPoint
             AuthenticationException authException) throws IOException {
         if (jsonOnly(request) || Negotiation.answer(request, Negotiation.Answer.HTML) != Negotiation.Answer.HTML) {
             JsonAnswers.write(response, HttpServletResponse.SC_UNAUTHORIZED,
-                    JsonAnswers.error("unauthorized", "Sign in to continue."));
+                    JsonAnswers.error("unauthorized", {{ cookiecutter.messages.error.unauthorized | java }}));
             return;
         }
         String query = request.getQueryString();

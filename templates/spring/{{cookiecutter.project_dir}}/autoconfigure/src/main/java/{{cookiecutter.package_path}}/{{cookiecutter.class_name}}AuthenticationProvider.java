@@ -39,7 +39,7 @@ import {{ cookiecutter.package }}.{{ N }}ServiceException.UserNotFound;
 public class {{ N }}AuthenticationProvider implements AuthenticationProvider {
 
     /** What a refused sign-in says, whatever the reason: it tells no one which usernames exist. */
-    public static final String INVALID_CREDENTIALS = "Invalid username or password.";
+    public static final String INVALID_CREDENTIALS = {{ cookiecutter.messages.error.invalid_credentials | java }};
 
     private static final Log logger = LogFactory.getLog({{ N }}AuthenticationProvider.class);
 
@@ -67,7 +67,7 @@ public class {{ N }}AuthenticationProvider implements AuthenticationProvider {
             {{ N }}ServiceSession session = this.client.login(username, password);
             {{ N }}User user = {{ N }}User.fromRecord(this.client.getUser(session));
             if (!user.isActive()) {
-                throw new DisabledException("This account is disabled.");
+                throw new DisabledException({{ cookiecutter.messages.error.account_disabled | java }});
             }
             return new {{ N }}AuthenticationToken(user, session, this.clock.instant());
         }
@@ -77,7 +77,7 @@ public class {{ N }}AuthenticationProvider implements AuthenticationProvider {
         }
         catch (AccountDisabled ex) {
             logger.debug("Sign-in refused: " + ex.getCode());
-            throw new DisabledException("This account is disabled.", ex);
+            throw new DisabledException({{ cookiecutter.messages.error.account_disabled | java }}, ex);
         }
 {%- if "unverified" in cookiecutter.spring_login_kinds %}
         catch (Unverified ex) {

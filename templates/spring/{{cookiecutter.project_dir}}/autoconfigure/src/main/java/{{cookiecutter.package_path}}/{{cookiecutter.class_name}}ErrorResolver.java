@@ -57,15 +57,15 @@ public class {{ N }}ErrorResolver implements HandlerExceptionResolver, Ordered {
                             .collect(Collectors.joining(", ")));
                 }
                 return answer(response, 405, "method_not_allowed",
-                        "This route does not serve " + notSupported.getMethod() + ".");
+                        {{ cookiecutter.messages.error.method_not_allowed | java }});
             }
             if (ex instanceof HttpMediaTypeNotAcceptableException) {
                 return answer(response, 406, "not_acceptable",
-                        "This route cannot answer in the media type the request accepts.");
+                        {{ cookiecutter.messages.error.not_acceptable | java }});
             }
             if (ex instanceof HttpMediaTypeNotSupportedException) {
                 return answer(response, 415, "unsupported_media_type",
-                        "Post a form, or JSON with Content-Type: application/json.");
+                        {{ cookiecutter.messages.error.unsupported_media_type | java }});
             }
             if (ex instanceof NoResourceFoundException) {
                 return answer(response, 404, "not_found", "There is no such route.");

@@ -30,7 +30,7 @@ public class {{ N }}ServiceException extends RuntimeException {
      * @param message what failed, for logs
      */
     public {{ N }}ServiceException(String message) {
-        this(message, "failed", 502, "The identity service answered something unexpected.");
+        this(message, "failed", 502, {{ cookiecutter.messages.error.failed | java }});
     }
 
     protected {{ N }}ServiceException(String message, String code, int status, String publicMessage) {
@@ -94,7 +94,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public InvalidCredentials(String message) {
-            super(message, "invalid_credentials", 401, "Invalid username or password.");
+            super(message, "invalid_credentials", 401, {{ cookiecutter.messages.error.invalid_credentials | java }});
         }
 
     }
@@ -106,7 +106,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public AccountDisabled(String message) {
-            super(message, "account_disabled", 403, "This account is disabled.");
+            super(message, "account_disabled", 403, {{ cookiecutter.messages.error.account_disabled | java }});
         }
 
     }
@@ -118,7 +118,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public UserNotFound(String message) {
-            super(message, "user_not_found", 404, "No such user.");
+            super(message, "user_not_found", 404, {{ cookiecutter.messages.error.user_not_found | java }});
         }
 
     }
@@ -130,7 +130,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public Conflict(String message) {
-            super(message, "conflict", 409, "An account with these details already exists.");
+            super(message, "conflict", 409, {{ cookiecutter.messages.error.conflict | java }});
         }
 
     }
@@ -142,7 +142,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public InvalidInput(String message) {
-            super(message, "invalid_input", 400, "Some of the details are not valid.");
+            super(message, "invalid_input", 400, {{ cookiecutter.messages.error.invalid_input | java }});
         }
 
     }
@@ -154,7 +154,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public Expired(String message) {
-            super(message, "expired", 401, "Your session has expired. Please sign in again.");
+            super(message, "expired", 401, {{ cookiecutter.messages.error.expired | java }});
         }
 
     }
@@ -166,7 +166,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public InvalidToken(String message) {
-            super(message, "invalid_token", 400, "This link is not valid or was already used. Ask for a new one.");
+            super(message, "invalid_token", 400, {{ cookiecutter.messages.error.invalid_token | java }});
         }
 
     }
@@ -178,7 +178,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public ExpiredToken(String message) {
-            super(message, "expired_token", 400, "This link has expired. Ask for a new one.");
+            super(message, "expired_token", 400, {{ cookiecutter.messages.error.expired_token | java }});
         }
 
     }
@@ -190,7 +190,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public PasswordPolicy(String message) {
-            super(message, "password_policy", 422, "The new password does not meet the password policy.");
+            super(message, "password_policy", 422, {{ cookiecutter.messages.error.password_policy | java }});
         }
 
     }
@@ -202,7 +202,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public Unverified(String message) {
-            super(message, "unverified", 403, "Verify your email address first: use the link we sent you.");
+            super(message, "unverified", 403, {{ cookiecutter.messages.error.unverified | java }});
         }
 
     }
@@ -214,7 +214,7 @@ public class {{ N }}ServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public ServiceUnavailable(String message) {
-            super(message, "service_unavailable", 503, "The identity service is unavailable. Please try again later.");
+            super(message, "service_unavailable", 503, {{ cookiecutter.messages.error.service_unavailable | java }});
         }
 
     }

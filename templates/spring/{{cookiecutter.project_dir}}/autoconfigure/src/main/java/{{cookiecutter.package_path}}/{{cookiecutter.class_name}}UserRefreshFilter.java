@@ -213,7 +213,7 @@ public class {{ N }}UserRefreshFilter extends OncePerRequestFilter {
             throws IOException {
         if (Negotiation.answerForPost(request) == Negotiation.Answer.HTML) {
             this.pages.render(this.properties.getPages().getError(), request, response, ex.getStatus(),
-                    Map.of("title", "Something went wrong", "message", ex.getPublicMessage()));
+                    Map.of("title", {{ cookiecutter.messages.error_title | java }}, "message", ex.getPublicMessage()));
             return;
         }
         JsonAnswers.write(response, ex.getStatus(), JsonAnswers.error(ex.getCode(), ex.getPublicMessage()));

@@ -13,14 +13,14 @@ import org.springframework.security.web.csrf.CsrfException;
 /**
  * Answers a request that may not go on: 403, with the JSON error body for API clients and a page for browsers.
  * <p>
- * A post without a valid CSRF token is {@code csrf_failed} and gets a page that says to reload the form; a signed-in
- * user who lacks a role is {@code forbidden} and gets the forbidden page.
+ * A post without a valid CSRF token is {@code csrf_failed} and gets a page that says the form expired and links back
+ * to it (the session is usually fine: the form is older than its token); a signed-in user who lacks a role is
+ * {@code forbidden} and gets the forbidden page.
  */
 public class AcmeAccessDeniedHandler implements AccessDeniedHandler {
 
     /** What a post without a valid CSRF token is told. */
-    public static final String CSRF_MESSAGE = "The form has expired or lacks its security token. "
-            + "Reload the page and try again.";
+    public static final String CSRF_MESSAGE = "This form has expired. Open it again and resend it.";
 
     private final AcmeProperties properties;
 
@@ -46,8 +46,9 @@ public class AcmeAccessDeniedHandler implements AccessDeniedHandler {
         int status = HttpServletResponse.SC_FORBIDDEN;
         if (Negotiation.answerForPost(request) == Negotiation.Answer.HTML) {
             if (csrf) {
-                this.pages.render(this.properties.getPages().getError(), request, response, status,
-                        Map.of("title", "Please try again", "message", CSRF_MESSAGE));
+                Map<String, Object> model = Map.of("title", "Form expired", "message", CSRF_MESSAGE,
+                        "again", again(request), "againLabel", "Open the form again");
+                this.pages.render(this.properties.getPages().getError(), request, response, status, model);
             }
             else {
                 this.pages.render(this.properties.getPages().getForbidden(), request, response, status, Map.of());
@@ -56,6 +57,16 @@ public class AcmeAccessDeniedHandler implements AccessDeniedHandler {
         }
         JsonAnswers.write(response, status, csrf ? JsonAnswers.error("csrf_failed", CSRF_MESSAGE)
                 : JsonAnswers.error("forbidden", "You do not have access to this page."));
+    }
+
+    /** Where a fresh form is: the page the form was posted to, with its query; home for the sign-out form. */
+    private String again(HttpServletRequest request) {
+        String base = request.getContextPath() + this.properties.getRoutePrefix();
+        if (request.getRequestURI().equals(base + "/logout")) {
+            return request.getContextPath() + "/";
+        }
+        String query = request.getQueryString();
+        return (query == null) ? request.getRequestURI() : request.getRequestURI() + "?" + query;
     }
 
 }

@@ -725,7 +725,8 @@ public class AcmeAuthController {
     private static Negotiation.Answer answerOrRefuse(HttpServletRequest request) {
         Negotiation.Answer answer = Negotiation.answerForPost(request);
         if (answer == null) {
-            throw new InvalidRequest(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "This route answers HTML or JSON.");
+            throw new InvalidRequest(HttpStatus.NOT_ACCEPTABLE, "not_acceptable",
+                    "This route cannot answer in a format the client accepts.");
         }
         return answer;
     }
@@ -763,7 +764,7 @@ public class AcmeAuthController {
             return values;
         }
         throw new InvalidRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                "Post a form, or JSON with Content-Type: application/json.");
+                "Send application/json or an HTML form (application/x-www-form-urlencoded).");
     }
 
     private static JsonNode jsonBody(HttpServletRequest request) {
@@ -772,7 +773,7 @@ public class AcmeAuthController {
             bytes = in.readNBytes(MAX_JSON_BODY + 1);
         }
         catch (IOException ex) {
-            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body could not be read.");
+            throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body is not a valid JSON object.");
         }
         if (bytes.length > MAX_JSON_BODY) {
             throw new InvalidRequest(HttpStatus.BAD_REQUEST, "invalid_input", "The body is too large.");

@@ -56,15 +56,15 @@ public class AcmeErrorResolver implements HandlerExceptionResolver, Ordered {
                             .collect(Collectors.joining(", ")));
                 }
                 return answer(response, 405, "method_not_allowed",
-                        "This route does not serve " + notSupported.getMethod() + ".");
+                        "This route does not answer this HTTP method.");
             }
             if (ex instanceof HttpMediaTypeNotAcceptableException) {
                 return answer(response, 406, "not_acceptable",
-                        "This route cannot answer in the media type the request accepts.");
+                        "This route cannot answer in a format the client accepts.");
             }
             if (ex instanceof HttpMediaTypeNotSupportedException) {
                 return answer(response, 415, "unsupported_media_type",
-                        "Post a form, or JSON with Content-Type: application/json.");
+                        "Send application/json or an HTML form (application/x-www-form-urlencoded).");
             }
             if (ex instanceof NoResourceFoundException) {
                 return answer(response, 404, "not_found", "There is no such route.");

@@ -127,7 +127,7 @@ public class AcmeServiceException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public InvalidInput(String message) {
-            super(message, "invalid_input", 400, "Some of the details are not valid.");
+            super(message, "invalid_input", 400, "Some of the details are missing or not valid.");
         }
 
     }
