@@ -448,3 +448,28 @@ def test_kit_fake_control_steers_the_lifecycle(acme_spec: Path) -> None:
         assert verify.status_code == 410
         with pytest.raises(AssertionError, match="no reset mail"):
             control.mailed_token("user", "reset")
+
+
+def test_the_kit_installs_with_uv_where_it_is_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.kit.processes import with_uv
+
+    monkeypatch.setattr("shutil.which", lambda name: f"/opt/bin/{name}" if name == "uv" else None)
+    assert with_uv(["/venv/bin/python", "-m", "pip", "install", "-q", "-e", "."]) == [
+        "/opt/bin/uv",
+        "pip",
+        "install",
+        "--python",
+        "/venv/bin/python",
+        "-q",
+        "-e",
+        ".",
+    ]
+    assert with_uv(["npm", "ci"]) == ["npm", "ci"]
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert with_uv(["/venv/bin/python", "-m", "pip", "install", "."]) == [
+        "/venv/bin/python",
+        "-m",
+        "pip",
+        "install",
+        ".",
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -183,7 +184,7 @@ def install_app(package: KitPackage, python: str, env: Mapping[str, str]) -> Non
     :raises KitError: when a command fails, with its last output.
     """
     for template in package.target.kit_install:
-        command = command_line(template, python=python)
+        command = with_uv(command_line(template, python=python))
         try:
             done = subprocess.run(
                 command,
@@ -204,6 +205,18 @@ def install_app(package: KitPackage, python: str, env: Mapping[str, str]) -> Non
                 reason=f"{shlex.join(command)} exited with {done.returncode}",
                 details=[f"| {line}" for line in lines],
             )
+
+
+def with_uv(command: list[str]) -> list[str]:
+    """``PYTHON -m pip install ARGS`` as ``uv pip install --python PYTHON ARGS`` where uv is on PATH.
+
+    The same packages into the same interpreter, in seconds instead of most of
+    a minute; any other command, or no uv, is left as it is.
+    """
+    uv = shutil.which("uv")
+    if uv is None or command[1:4] != ["-m", "pip", "install"]:
+        return command
+    return [uv, "pip", "install", "--python", command[0], *command[4:]]
 
 
 def serve_app(package: KitPackage, python: str, env: Mapping[str, str]) -> tuple[Process, str]:
