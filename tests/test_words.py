@@ -47,6 +47,10 @@ OLD_WORDS = (
     "Some of the details are not valid.",
     "The request is not valid.",
     "Fill in every field.",
+    "Enter your username and password.",
+    "Enter the new password twice.",
+    "Check your inbox.",
+    '"Check your inbox"',
 )
 
 
@@ -72,6 +76,8 @@ ONLY_IN = {
     "home_link": {"django", "express", "spring"},
     "other_account": {"django", "spring"},
     "forgot_intro": {"django", "express", "flask", "spring"},
+    # a page of its own after the reset link is sent; the others show the notice on the forgot page
+    "forgot_sent_title": {"aspnetcore", "express"},
 }
 
 

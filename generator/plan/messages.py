@@ -64,6 +64,7 @@ TEXTS: dict[str, str] = {
     "forbidden_title": "Access denied",
     "csrf_title": "Form expired",
     "csrf_retry": "Open the form again",
+    "forgot_sent_title": "Check your email",
     # labels and lines of the pages that targets worded differently
     "home_link": "Go to the home page",
     "other_account": "Sign in with another account",

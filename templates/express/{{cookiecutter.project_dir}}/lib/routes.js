@@ -42,7 +42,7 @@ const TITLES = Object.freeze({
   login: 'Sign in',
   register: 'Create an account',
   forgot: 'Reset your password',
-  forgotSent: 'Check your email',
+  forgotSent: WORDS.forgot_sent_title,
 {%- if cookiecutter.has_reset_password %}
   reset: 'Choose a new password',
   resetDone: 'Password changed',

@@ -160,7 +160,7 @@ internal static class {{ N }}Endpoints
         string? next = SafeNext(form.Values.GetValueOrDefault("next"));
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
-            const string Message = "Enter your username and password.";
+            const string Message = {{ cookiecutter.messages.error.invalid_input | cs }};
             if (form.AnswerJson)
             {
                 await {{ N }}Responses.ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_input", Message);
@@ -480,7 +480,7 @@ internal static class {{ N }}Endpoints
         {{ N }}Page page = {{ N }}Responses.NewPage(
             context,
             {{ N }}PageKind.ForgotPasswordSent,
-            "Check your inbox",
+            {{ cookiecutter.messages.forgot_sent_title | cs }},
             StatusCodes.Status200OK,
             notice: {{ cookiecutter.messages.forgot_sent | cs }});
         await {{ N }}Responses.PageAsync(context, page);
@@ -545,7 +545,7 @@ internal static class {{ N }}Endpoints
 
         if (string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Enter the new password twice.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", {{ cookiecutter.messages.error.invalid_input | cs }});
             return;
         }
 
