@@ -21,6 +21,7 @@ never a 500, and the password is never echoed back.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,6 +121,11 @@ def fresh(scene: Scene) -> Iterator[Scene]:
     scene.fake.reset()
     if scene.target != "flask":
         return
+    # Where the case ends: once this line is read from the app's stderr, so is everything the case logged
+    # (a thread reads it, and on a busy machine it may be a moment behind the requests).
+    end = f"/__robust_case_end_{uuid.uuid4().hex}"
+    requests.get(scene.app_url + end, timeout=10)
+    assert scene.app.stderr.wait_for(re.compile(re.escape(end)), timeout=30), "the app's request log stopped"
     lines = scene.app.stderr.last(500)
     since = next((i for i in range(len(lines) - 1, -1, -1) if marker in lines[i]), None)
     assert since is not None, "the app's request log does not show where the case started"
