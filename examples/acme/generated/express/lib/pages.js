@@ -63,7 +63,7 @@ function forgot(locals) {
 
 function forgotSent(locals) {
   return page(locals, [
-    '<div class="alert ok" role="status">If an account exists for that address, we have sent it a link to choose a new password. Check your inbox.</div>',
+    `<div class="alert ok" role="status">${escapeHtml(WORDS.forgot_sent)}</div>`,
     `<p class="links"><a href="${escapeHtml(locals.links.login)}">Back to sign in</a></p>`,
   ]);
 }

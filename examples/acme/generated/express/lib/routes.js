@@ -53,7 +53,7 @@ const TITLES = Object.freeze({
   login: 'Sign in',
   register: 'Create an account',
   forgot: 'Reset your password',
-  forgotSent: 'Check your email',
+  forgotSent: WORDS.forgot_sent_title,
   reset: 'Choose a new password',
   resetDone: 'Password changed',
   verify: 'Verify your email address',

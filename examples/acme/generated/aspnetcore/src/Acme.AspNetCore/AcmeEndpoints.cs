@@ -141,7 +141,7 @@ internal static class AcmeEndpoints
         string? next = SafeNext(form.Values.GetValueOrDefault("next"));
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
         {
-            const string Message = "Enter your username and password.";
+            const string Message = "Some of the details are missing or not valid.";
             if (form.AnswerJson)
             {
                 await AcmeResponses.ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_input", Message);
@@ -456,7 +456,7 @@ internal static class AcmeEndpoints
         AcmePage page = AcmeResponses.NewPage(
             context,
             AcmePageKind.ForgotPasswordSent,
-            "Check your inbox",
+            "Check your email",
             StatusCodes.Status200OK,
             notice: "If an account exists for these details, a message with a link to reset the password is on its way.");
         await AcmeResponses.PageAsync(context, page);
@@ -519,7 +519,7 @@ internal static class AcmeEndpoints
 
         if (string.IsNullOrEmpty(password) || string.IsNullOrEmpty(confirm))
         {
-            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Enter the new password twice.");
+            await form.RefuseAsync(StatusCodes.Status400BadRequest, "invalid_input", "Some of the details are missing or not valid.");
             return;
         }
 
