@@ -535,7 +535,7 @@ def integrations(session: nox.Session) -> None:
     Each lane is a `nox -s ...` of its own (sessions alone keep their own
     virtualenvs and temporary folders, and every server they start listens on a
     free port). There is one lane per core; `AUTHGEN_LANES=N` sets the count.
-    Three lanes on two cores took 13 minutes instead of 17 (much of these
+    Three lanes on two cores took 13 minutes instead of 15 (much of these
     sessions is waiting: the kit's cache periods, Keycloak starting, pages
     loading), but under that load the scale tests' sign-ins timed out or lost a
     refresh in one of two fresh-clone runs, so CI keeps one per core until they
