@@ -162,7 +162,7 @@ def running(home: Path, *, log=print) -> Iterator[Server]:
     try:
         yield server
     finally:
-        _stop(process)
+        stop_group(process)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(work, ignore_errors=True)
@@ -176,14 +176,14 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Stop Keycloak's process group: TERM, then KILL if it lingers."""
+def stop_group(process: subprocess.Popen, grace: float = 20) -> None:
+    """Stop a process started in a session of its own, and all it started: TERM, then KILL after ``grace`` s."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -22,6 +21,8 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.real.keycloak import stop_group
 
 #: Seconds one target's kit may take against Keycloak (a Spring app starts in about 20 s on 2 cores).
 KIT_TIMEOUT = 600.0
@@ -81,7 +82,7 @@ class BackgroundKits:
                 try:
                     run.code = self._current.wait(timeout=KIT_TIMEOUT)
                 except subprocess.TimeoutExpired:
-                    _stop(self._current)
+                    stop_group(self._current, grace=15)
                     run.code = -1
                     with run.log.open("a", encoding="utf-8") as note:
                         note.write(f"\n(stopped: the kit took more than {KIT_TIMEOUT:.0f} s)\n")
@@ -99,7 +100,7 @@ class BackgroundKits:
     def stop(self) -> None:
         self._stopped.set()
         if self._current is not None:
-            _stop(self._current)
+            stop_group(self._current, grace=15)
 
 
 @contextlib.contextmanager
@@ -132,17 +133,3 @@ def in_background(
     finally:
         kits.stop()
         shutil.rmtree(logs, ignore_errors=True)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop a kit's process group (the kit, its app, its pytest): TERM, then KILL if it lingers."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
