@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.kit.package import KitPackage, load_package, service_env
-from generator.kit.processes import Process, install_app, serve_app, start_fake
+from generator.kit.processes import Process, install_app, serve_app, start_fake, with_uv
 from generator.render import STAGING_PREFIX
 
 HERE = Path(__file__).resolve().parent
@@ -74,7 +74,7 @@ def make_venv(path: Path) -> str:
 
 
 def pip_install(python: str, *args: str, cwd: Path | None = None) -> None:
-    """``uv pip install -q --python PYTHON ARGS`` where uv is on PATH, else ``python -m pip install -q ARGS``.
+    """``python -m pip install -q ARGS``, by uv where it is on PATH (the kit's :func:`with_uv`).
 
     uv installs the same packages in a fraction of pip's time, which is most
     of what these tests wait for; nox's sessions put it on PATH when it is
@@ -82,10 +82,8 @@ def pip_install(python: str, *args: str, cwd: Path | None = None) -> None:
 
     :raises AssertionError: with the installer's last output when it fails.
     """
-    uv = shutil.which("uv")
-    command = [uv, "pip", "install", "-q", "--python", python] if uv else [python, "-m", "pip", "install", "-q"]
     done = subprocess.run(
-        [*command, *args],
+        with_uv([python, "-m", "pip", "install", "-q", *args]),
         cwd=cwd,
         capture_output=True,
         text=True,
