@@ -189,20 +189,25 @@ def logout() -> ResponseReturnValue:
 
     POST only, with a CSRF token, so no link or image can sign anyone out.
     A browser is sent to the provider's end-session endpoint with the ID
-    token as ``id_token_hint``, and comes back to the app's root. API clients
-    get 204: their session here has ended, the provider's lives on in the browser.
+    token as ``id_token_hint``, and comes back to the app's root. For API
+    clients the end-session request is made from here, and they get 204. When
+    the provider cannot be reached, the session here has ended all the same.
     """
     answer = negotiate(HTML, JSON)
     id_token = log_out()
-    if answer == JSON:
-        return "", 204
     home = request.url_root
+    provider = get_state().provider
     try:
-        end_session = get_state().provider.create_logout_url(post_logout_redirect_uri=home, id_token_hint=id_token)
+        if answer == JSON:
+            # No browser to send: end the provider's session from here, by the ID token it names.
+            end_session = provider.create_logout_url(id_token_hint=id_token)
+            provider.get(end_session["url"], withhold_token=True, allow_redirects=False)
+            return "", 204
+        end_session = provider.create_logout_url(post_logout_redirect_uri=home, id_token_hint=id_token)
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as err:
         # Signed out here all the same; the provider's session ends when it does.
         logger.warning("Logout at the provider skipped: %s", type(err).__name__)
-        return redirect(home, 303)
+        return ("", 204) if answer == JSON else redirect(home, 303)
     return redirect(end_session["url"], 303)
 
 
