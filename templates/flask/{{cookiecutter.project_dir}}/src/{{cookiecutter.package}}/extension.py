@@ -190,7 +190,9 @@ def _register_provider(app: Flask, settings: Settings) -> FlaskOAuth2App:
     provider: FlaskOAuth2App = oauth.register(
         config.PROVIDER_NAME,
         client_id=settings.client_id,
+{%- if cookiecutter.oidc.client_secret_env %}
         client_secret=settings.client_secret,
+{%- endif %}
         server_metadata_url=settings.issuer.rstrip("/") + "/.well-known/openid-configuration",
         client_kwargs={
             "scope": config.SCOPE,
