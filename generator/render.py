@@ -276,7 +276,8 @@ def copy_fake(spec: Spec, dest: Path) -> None:
 
     dest.mkdir(parents=True, exist_ok=True)
     for source in sorted(FAKE_DIR.glob("*.py")):
-        shutil.copyfile(source, dest / source.name)
+        if source.name != "oidc.py" or spec.oidc is not None:  # the OpenID provider only where it is used
+            shutil.copyfile(source, dest / source.name)
     shutil.copyfile(EXPR_MODULE, dest / "expr.py")
     data = {"spec": spec.data, "settings": test_settings(spec.data)}
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str)
