@@ -37,11 +37,21 @@ def fresh_service(service: Service) -> None:
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+{%- if cookiecutter.is_oidc %}
+    """Each test's apps keep sessions in a folder of their own; no Redis comes from the shell."""
+{%- else %}
     """Each test's apps keep signed-out sessions in a file of their own; no sign-in limit or Redis comes from the shell."""
+{%- endif %}
+{%- if cookiecutter.is_oidc %}
+    monkeypatch.setenv("{{ cookiecutter.config_prefix }}_SESSION_DIR", str(tmp_path / "sessions"))
+{%- else %}
     monkeypatch.setenv("{{ cookiecutter.config_prefix }}_SIGNED_OUT_DB", str(tmp_path / "signed-out.sqlite3"))
+{%- endif %}
     monkeypatch.delenv("{{ cookiecutter.config_prefix }}_REDIS_URL", raising=False)
+{%- if not cookiecutter.is_oidc %}
     for name in ("PER_ACCOUNT", "PER_CLIENT", "WINDOW"):
         monkeypatch.delenv(f"{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_{name}", raising=False)
+{%- endif %}
 
 
 @pytest.fixture(params=[False, True], ids=["new-app", "existing-app"])

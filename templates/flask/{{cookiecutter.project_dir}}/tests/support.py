@@ -2,7 +2,7 @@
 
 The service is the bundled fake (``tests/fake/``, standard library only),
 started in this process on a free port and reached over real HTTP. Set
-``{{ cookiecutter.config_prefix }}_TEST_BASE_URL`` (and ``{{ cookiecutter.config_prefix }}_TEST_<SETTING>`` for the other settings) to
+``{{ cookiecutter.config_prefix }}_TEST_{% if cookiecutter.is_oidc %}ISSUER{% else %}BASE_URL{% endif %}`` (and ``{{ cookiecutter.config_prefix }}_TEST_<SETTING>`` for the other settings) to
 test against a real deployment instead: the tests that need to steer the
 service are then skipped, and the users to sign in as come from
 ``{{ cookiecutter.config_prefix }}_TEST_USERS`` (see :func:`real_users`).
@@ -15,8 +15,14 @@ import os
 import re
 import time
 import uuid
+{%- if cookiecutter.is_oidc %}
+from html.parser import HTMLParser
+{%- endif %}
 from pathlib import Path
 from typing import Any
+{%- if cookiecutter.is_oidc %}
+from urllib.parse import urljoin, urlsplit
+{%- endif %}
 
 import pytest
 import requests
@@ -31,11 +37,11 @@ from {{ cookiecutter.package }} import {{ cookiecutter.class_name }}, roles_requ
 FAKE_DATA = Path(__file__).parent / "fake" / "spec.json"
 
 #: The environment variable that points the tests at a real service.
-REAL_SERVICE_ENV = "{{ cookiecutter.config_prefix }}_TEST_BASE_URL"
+REAL_SERVICE_ENV = "{{ cookiecutter.config_prefix }}_TEST_{% if cookiecutter.is_oidc %}ISSUER{% else %}BASE_URL{% endif %}"
 
-#: The settings of the app under test, besides the base URL: the values the fake expects.
+#: The settings of the app under test, besides the {% if cookiecutter.is_oidc %}issuer{% else %}base URL{% endif %}: the values the fake expects.
 SETTINGS = {
-{%- for s in cookiecutter.settings if s.name != "base_url" %}
+{%- for s in cookiecutter.settings if s.name != ("issuer" if cookiecutter.is_oidc else "base_url") %}
     {{ s.config_key | py }}: os.environ.get({{ (cookiecutter.config_prefix ~ "_TEST_" ~ s.name | upper) | py }}, {{ s.test_value }}),
 {%- endfor %}
 }
@@ -143,6 +149,22 @@ class Service:
         self._control("POST", f"tokens/{token}/expire")
 {%- endif %}
 
+{%- if cookiecutter.is_oidc %}
+
+    def expire_tokens(self) -> None:
+        """End every access token the provider has issued so far."""
+        self._control("POST", "oidc/expire")
+
+    def tamper(self, kind: str) -> None:
+        """Make the next ID token wrong in one way: ``issuer``, ``audience``, ``signature``, ``expired`` or ``nonce``."""
+        self._control("POST", "oidc/tamper", json={"next_id_token": kind})
+
+    def sessions(self) -> int:
+        """The provider's live sessions."""
+        count: int = self._control("GET", "oidc/sessions").json()["sessions"]
+        return count
+{%- endif %}
+
     def _control(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         if not self.steerable:
             pytest.skip("needs the bundled fake service")
@@ -179,7 +201,7 @@ def make_app(service: Service, *, instance_path: Path | None = None, existing: b
     app = Flask(__name__, instance_path=str(instance_path) if instance_path else None)
     app.config.update(
         SECRET_KEY="test-secret-key",
-        {{ cookiecutter.config_prefix }}_BASE_URL=service.url,
+        {{ cookiecutter.config_prefix }}_{% if cookiecutter.is_oidc %}ISSUER{% else %}BASE_URL{% endif %}=service.url,
         {{ cookiecutter.config_prefix }}_TIMEOUT=TIMEOUT,
         {{ cookiecutter.config_prefix }}_SESSION_TTL=SESSION_TTL,
         **SETTINGS,
@@ -245,6 +267,70 @@ def form_token(page: TestResponse) -> str:
     return match.group(1)
 
 
+{% if cookiecutter.is_oidc -%}
+def sign_in(client: FlaskClient, key: str = "user", *, next: str | None = None) -> dict[str, Any]:
+    """Sign in as one of the test users through the provider's form, which must succeed; return that user."""
+    user = USERS[key]
+    response = finish(client, provider_login(start_login(client, next=next), user["username"], user["password"]))
+    assert response.status_code == 303, response.text
+    return user
+
+
+def start_login(client: FlaskClient, *, next: str | None = None) -> str:
+    """Open the integration's login route as a browser does; return where it sends the browser (the provider)."""
+    response = client.get(f"{PREFIX}/login", query_string={"next": next} if next else None, headers=HTML)
+    assert response.status_code == 302, response.text
+    return response.headers["Location"]
+
+
+def provider_login(
+    authorize_url: str, username: str, password: str, *, browser: requests.Session | None = None
+) -> requests.Response:
+    """Sign in on the provider's page as a browser does: open it, fill its form in, post it (redirects not followed)."""
+    browser = browser or requests.Session()
+    page = browser.get(authorize_url, timeout=5)
+    assert page.status_code == 200, page.text
+    form = ProviderForm()
+    form.feed(page.text)
+    assert form.action is not None, "the provider's page has no form"
+    data = {**form.fields, "username": username, "password": password}
+    return browser.post(urljoin(authorize_url, form.action), data=data, allow_redirects=False, timeout=5)
+
+
+def finish(client: FlaskClient, provider_answer: requests.Response, headers: dict[str, str] = HTML) -> TestResponse:
+    """Follow the provider's redirect back to the app's callback."""
+    assert provider_answer.status_code == 302, provider_answer.text
+    return client.get(relative(provider_answer.headers["Location"]), headers=headers)
+
+
+def relative(url: str) -> str:
+    """The path and query of ``url``: what the test client requests."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+class ProviderForm(HTMLParser):
+    """The first form of the provider's sign-in page: its action and the values of its fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+        self._done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form" and self.action is None:
+            self.action = values.get("action", "")
+        elif tag == "input" and self.action is not None and not self._done and "name" in values:
+            self.fields[values["name"]] = values.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._done = True
+
+
+{% else -%}
 def login_json(client: FlaskClient, username: str, password: str) -> TestResponse:
     """Sign in as an API client does."""
     headers = {**JSON, "X-CSRFToken": csrf_token(client)}
@@ -268,6 +354,7 @@ def sign_in(client: FlaskClient, key: str = "user") -> dict[str, Any]:
     return user
 
 
+{% endif -%}
 def signed_in(client: FlaskClient) -> bool:
     return client.get(f"{PREFIX}/me").status_code == 200
 

@@ -7,11 +7,31 @@ back to these.
 #: Seconds the user cached in the session is trusted before the service is asked again.
 SESSION_TTL = 300.0
 
+{% if cookiecutter.is_oidc -%}
+#: The folder of the server-side sessions, in the app's instance folder unless a setting names another.
+SESSION_DIR = "{{ cookiecutter.slug }}-sessions"
+
+#: The name the provider is registered under with Authlib.
+PROVIDER_NAME = {{ cookiecutter.slug | py }}
+
+#: The scopes asked for at sign-in.
+SCOPE = {{ cookiecutter.oidc.scope | py }}
+
+#: Extra parameters of the authorization request.
+AUTHORIZE_PARAMS: dict[str, str] = {{ dict(cookiecutter.oidc.params) | py }}
+
+#: Seconds of clock difference with the provider tolerated when checking the ID token's expiry.
+ID_TOKEN_LEEWAY = 5
+
+#: Seconds before the access token's expiry at which it is refreshed, so it does not end during a request.
+REFRESH_MARGIN = 10.0
+{%- else -%}
 #: Seconds failed sign-ins are counted for, when a sign-in limit is set.
 LOGIN_LIMIT_WINDOW = 300
 
 #: The SQLite file of signed-out sessions, in the app's instance folder unless a setting names another.
 SIGNED_OUT_DB = "{{ cookiecutter.slug }}-signed-out.sqlite3"
+{%- endif %}
 
 #: The prefix of the integration's keys in Redis, when ``{{ cookiecutter.config_prefix }}_REDIS_URL`` is set.
 REDIS_KEY_PREFIX = "{{ cookiecutter.slug }}:"
@@ -19,7 +39,7 @@ REDIS_KEY_PREFIX = "{{ cookiecutter.slug }}:"
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = {{ cookiecutter.timeout_s | float | py }}
 
-{% if cookiecutter.has_refresh -%}
+{% if cookiecutter.has_refresh or cookiecutter.is_oidc -%}
 #: Seconds the result of a refresh is handed to requests that still carry the session from before it.
 REFRESH_KEEP = 30.0
 
@@ -60,6 +80,8 @@ TOKEN_KEY_INFO = b"{{ cookiecutter.package }} service session"
 
 #: The longest ``next`` followed after login; a longer one is dropped like an unsafe one.
 MAX_NEXT_LENGTH = 2048
+{%- if not cookiecutter.is_oidc %}
 
 #: The longest text accepted in a form field, so no one can post megabytes to the service.
 MAX_INPUT_LENGTH = 1024
+{%- endif %}

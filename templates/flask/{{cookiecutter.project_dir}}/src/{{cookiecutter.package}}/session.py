@@ -1,4 +1,4 @@
-"""Signing in and out, and the signed-in user cached in the Flask session.
+{% if cookiecutter.is_oidc %}{% include "flask_oidc/session.py" %}{% else %}"""Signing in and out, and the signed-in user cached in the Flask session.
 
 Flask-Login keeps the user's id in the session; this module keeps the rest:
 the user as the service last described them, when that was, and the
@@ -361,3 +361,4 @@ def _fernet(secret: str | bytes) -> Fernet:
     material = secret.encode() if isinstance(secret, str) else secret
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=config.TOKEN_KEY_INFO).derive(material)
     return Fernet(base64.urlsafe_b64encode(key))
+{% endif %}

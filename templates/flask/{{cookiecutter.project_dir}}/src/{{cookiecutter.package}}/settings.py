@@ -50,6 +50,12 @@ class Settings:
     session_ttl: float
     #: URL prefix of the routes (``{{ cookiecutter.config_prefix }}_ROUTE_PREFIX``).
     route_prefix: str
+{%- if cookiecutter.is_oidc %}
+    #: The folder of the server-side sessions, None for one in the app's instance folder (``{{ cookiecutter.config_prefix }}_SESSION_DIR``).
+    session_dir: str | None
+    #: The Redis that keeps sessions for every instance of the app, None for files on this machine (``{{ cookiecutter.config_prefix }}_REDIS_URL``).
+    redis_url: str | None
+{%- else %}
     #: The SQLite file of signed-out sessions, None for the app's instance folder (``{{ cookiecutter.config_prefix }}_SIGNED_OUT_DB``).
     signed_out_db: str | None
     #: The Redis that keeps sessions and sign-in counts for every instance of the app, None for this process alone (``{{ cookiecutter.config_prefix }}_REDIS_URL``).
@@ -60,6 +66,7 @@ class Settings:
     login_limit_per_client: int
     #: Seconds the failed sign-ins are counted for (``{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW``).
     login_limit_window: int
+{%- endif %}
     #: Protect every POST of the app with Flask-WTF's ``CSRFProtect``, not only the integration's (``{{ cookiecutter.config_prefix }}_CSRF_APP_WIDE``).
     csrf_app_wide: bool
     #: Brand name, logo and colour of the pages (``{{ cookiecutter.config_prefix }}_BRAND_NAME``, ``{{ cookiecutter.config_prefix }}_LOGO_URL``, ``{{ cookiecutter.config_prefix }}_PRIMARY_COLOR``).
@@ -85,11 +92,16 @@ def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os
         timeout=read.seconds("{{ cookiecutter.config_prefix }}_TIMEOUT", default=config.TIMEOUT, minimum=0.001),
         session_ttl=read.seconds("{{ cookiecutter.config_prefix }}_SESSION_TTL", default=config.SESSION_TTL, minimum=0),
         route_prefix=read.route_prefix("{{ cookiecutter.config_prefix }}_ROUTE_PREFIX", default=config.ROUTE_PREFIX),
+{%- if cookiecutter.is_oidc %}
+        session_dir=read.optional("{{ cookiecutter.config_prefix }}_SESSION_DIR"),
+        redis_url=read.optional("{{ cookiecutter.config_prefix }}_REDIS_URL"),
+{%- else %}
         signed_out_db=read.optional("{{ cookiecutter.config_prefix }}_SIGNED_OUT_DB"),
         redis_url=read.optional("{{ cookiecutter.config_prefix }}_REDIS_URL"),
         login_limit_per_account=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT", default=0, minimum=0),
         login_limit_per_client=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT", default=0, minimum=0),
         login_limit_window=read.count("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW", default=config.LOGIN_LIMIT_WINDOW, minimum=1),
+{%- endif %}
         csrf_app_wide=read.flag("{{ cookiecutter.config_prefix }}_CSRF_APP_WIDE", default=False),
         branding=Branding(
             name=read.text("{{ cookiecutter.config_prefix }}_BRAND_NAME", default=config.BRAND_NAME),

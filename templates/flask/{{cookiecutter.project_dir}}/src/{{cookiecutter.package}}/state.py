@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+{% if cookiecutter.is_oidc -%}
+from authlib.integrations.flask_client import FlaskOAuth2App
+{% endif -%}
 from flask import Flask, current_app
 
 from . import config
+{%- if cookiecutter.is_oidc %}
+from .settings import Settings
+from .single_flight import SingleFlight
+
+
+@dataclass(frozen=True)
+class State:
+    """The settings, the OpenID provider's client and the refreshes in flight of one application."""
+
+    settings: Settings
+    #: Authlib's client of the provider: discovery, the code flow, token and userinfo requests.
+    provider: FlaskOAuth2App
+    #: One refresh of a session's tokens at a time, shared with the other instances through Redis when it is set.
+    refreshes: SingleFlight
+{%- else %}
 from .client import {{ cookiecutter.class_name }}Client
 from .settings import Settings
 from .signed_out import SignedOutSessions
@@ -28,6 +46,7 @@ class State:
 {%- if cookiecutter.has_refresh %}
     #: One refresh of a service session at a time, shared with the other instances through Redis when it is set.
     refreshes: SingleFlight
+{%- endif %}
 {%- endif %}
 
 

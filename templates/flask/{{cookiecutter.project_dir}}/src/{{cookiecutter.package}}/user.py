@@ -20,9 +20,9 @@ from .errors import {{ [cookiecutter.class_name ~ "Error", "ServiceUnavailable"]
 {%- endfor %}
 
 #: Roles that make a user an administrator (``is_admin``).
-ADMIN_ROLES = frozenset({{ cookiecutter.admin_roles | py }})
+ADMIN_ROLES{% if not cookiecutter.admin_roles %}: frozenset[str]{% endif %} = frozenset({{ cookiecutter.admin_roles | py }})
 #: Roles that make a user staff (``is_staff``).
-STAFF_ROLES = frozenset({{ cookiecutter.staff_roles | py }})
+STAFF_ROLES{% if not cookiecutter.staff_roles %}: frozenset[str]{% endif %} = frozenset({{ cookiecutter.staff_roles | py }})
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

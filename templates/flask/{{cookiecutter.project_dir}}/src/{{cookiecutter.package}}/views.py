@@ -1,4 +1,4 @@
-"""The blueprint: login, logout, me{% if cookiecutter.has_register %}, register{% endif %}{% if cookiecutter.has_forgot_password %}, forgot password{% endif %}{% if cookiecutter.has_reset_password %}, reset password{% endif %}{% if cookiecutter.has_verify_email %}, verify email{% endif %}{% if cookiecutter.has_change_password %}, change password{% endif %}.
+{% if cookiecutter.is_oidc %}{% include "flask_oidc/views.py" %}{% else %}"""The blueprint: login, logout, me{% if cookiecutter.has_register %}, register{% endif %}{% if cookiecutter.has_forgot_password %}, forgot password{% endif %}{% if cookiecutter.has_reset_password %}, reset password{% endif %}{% if cookiecutter.has_verify_email %}, verify email{% endif %}{% if cookiecutter.has_change_password %}, change password{% endif %}.
 
 Each route answers browsers with pages and API clients with JSON, as
 ``Accept`` asks (see :func:`.responses.negotiate`). Posts come as forms with
@@ -457,3 +457,4 @@ def _error(answer: str, page: str, code: str, message: str, status: int, *, form
     if answer == JSON:
         return json_error(code, message, status)
     return render_page(page, status, form=form, error=message)
+{% endif %}
