@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
+
+from .provider import Browser, RoundTrip, sign_in_through_provider
 
 #: An account no fake knows: a username and an e-mail address at a reserved domain.
 UNKNOWN_ACCOUNT = "nobody-kit@example.invalid"
@@ -115,14 +117,17 @@ class AppClient:
 
     An ``api`` client asks for JSON and posts JSON with the CSRF header; a
     ``browser`` asks for HTML and posts forms with the CSRF field.  Redirects
-    are never followed: the tests look at them.
+    are never followed: the tests look at them.  With ``oidc`` the app signs
+    users in through an OpenID provider: :meth:`sign_in` goes through the
+    provider's login page.
     """
 
-    def __init__(self, base_url: str, prefix: str, *, browser: bool) -> None:
+    def __init__(self, base_url: str, prefix: str, *, browser: bool, oidc: bool = False) -> None:
         self.base_url = base_url.rstrip("/")
         self.prefix = prefix.rstrip("/")
         self.browser = browser
-        self.http = requests.Session()
+        self.oidc = oidc
+        self.http = Browser()
         self.http.headers["Accept"] = f"{HTML},application/xhtml+xml;q=0.9,*/*;q=0.8" if browser else JSON
 
     def route(self, name: str) -> str:
@@ -182,8 +187,27 @@ class AppClient:
             fields["next"] = next
         return self.submit("login", fields, csrf=csrf)
 
+    def through_provider(self, username: str, password: str, *, next: str | None = None) -> RoundTrip:
+        """Open the login route as a browser, sign in on the provider's page, and come back to the app."""
+        path = self.route("login") + (f"?{urlencode({'next': next})}" if next is not None else "")
+        html = {"Accept": f"{HTML},application/xhtml+xml;q=0.9,*/*;q=0.8"}
+        accept = self.http.headers["Accept"]
+        self.http.headers.update(html)
+        try:
+            return sign_in_through_provider(self.http, self.url(path), username, password)
+        finally:
+            self.http.headers["Accept"] = accept
+
     def sign_in(self, user: FixtureUser, *, next: str | None = None) -> requests.Response:
-        """Sign in as ``user``, which must succeed: 200 for JSON, 303 for a form."""
+        """Sign in as ``user``, which must succeed: 200 for JSON, 303 for a form; back on the app through a provider."""
+        if self.oidc:
+            trip = self.through_provider(user.username, user.password, next=next)
+            if urlsplit(trip.last.url).netloc != urlsplit(self.base_url).netloc or trip.last.status_code >= 400:
+                raise AssertionError(
+                    f"signing in as the fixture user {user.key!r} through the provider ended at {trip.last.url} "
+                    f"({trip.last.status_code}): {trip.last.text[:300]!r}"
+                )
+            return trip.last
         response = self.login(user.username, user.password, next=next)
         expected = 303 if self.browser else 200
         if response.status_code != expected:
@@ -210,7 +234,7 @@ class AppClient:
 
     def with_cookies(self, cookies: dict[str, str]) -> AppClient:
         """A new client (say, an attacker's) that holds exactly ``cookies``."""
-        other = AppClient(self.base_url, self.prefix, browser=self.browser)
+        other = AppClient(self.base_url, self.prefix, browser=self.browser, oidc=self.oidc)
         host = urlsplit(self.base_url).hostname or ""
         for name, value in cookies.items():
             # Host-only on the app's host with path /, like the app's own cookies: one the app sets
@@ -270,6 +294,20 @@ class FakeControl:
     def fault(self, operation: str, **fault: Any) -> None:
         """Make ``operation`` fail: ``status=503``, ``delay=6``, ``drop=True`` or ``body="garbage"``."""
         self._call("POST", "faults", json={"operation": operation, **fault})
+
+    # -- the OpenID provider's controls (a spec with [service.oidc]) ---------------
+
+    def expire_access_tokens(self) -> int:
+        """Make every access token the provider issued so far expire now; return how many."""
+        return int(self._call("POST", "oidc/expire").json()["expired"])
+
+    def tamper_next_id_token(self, how: str) -> None:
+        """Make the next ID token wrong: ``issuer``, ``audience``, ``signature``, ``expired`` or ``nonce``."""
+        self._call("POST", "oidc/tamper", json={"next_id_token": how})
+
+    def provider_sessions(self) -> int:
+        """How many sessions the provider holds (a sign-in opens one, RP-initiated logout ends it)."""
+        return int(self._call("GET", "oidc/sessions").json()["sessions"])
 
     def disable(self, key: str) -> None:
         self._call("POST", f"users/{key}/disable")

@@ -106,14 +106,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: Why a check of the password sign-in is skipped for an app that signs users in through an OpenID provider.
+NO_PASSWORD_FORM = "the app signs users in through an OpenID provider ([service.oidc]): it has no password form"
+
 #: Where pytest_configure keeps the options, once checked.
 _OPTIONS = pytest.StashKey[KitOptions]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Check the kit's options once, before any test: a usage error, not ninety failing tests."""
+    config.addinivalue_line("markers", "password_form: checks the app's own password sign-in (not with [service.oidc])")
     if not (config.option.help or config.option.collectonly):
         config.stash[_OPTIONS] = read_options(config)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the checks of the password form, saying why, when the app signs users in through a provider."""
+    options = config.stash.get(_OPTIONS, None)
+    if options is None or options.spec.oidc is None:
+        return
+    for item in items:
+        if item.get_closest_marker("password_form"):
+            item.add_marker(pytest.mark.skip(reason=NO_PASSWORD_FORM))
 
 
 def read_options(config: pytest.Config) -> KitOptions:
@@ -165,6 +179,18 @@ def kit(pytestconfig: pytest.Config) -> KitOptions:
 @pytest.fixture(scope="session")
 def spec(kit: KitOptions) -> Spec:
     return kit.spec
+
+
+@pytest.fixture(scope="session")
+def fetches_user(spec: Spec) -> str:
+    """The fake's name for the call that reads the user: ``get_user``, or the provider's ``userinfo``."""
+    return "get_user" if spec.oidc is None else "userinfo"
+
+
+@pytest.fixture(scope="session")
+def signs_in(spec: Spec) -> str:
+    """The fake's name for the call that signs a user in: ``login``, or the provider's ``token``."""
+    return "login" if spec.oidc is None else "token"
 
 
 @pytest.fixture(scope="session")
@@ -322,7 +348,7 @@ def new_client(kit: KitOptions) -> ClientFactory:
     """Make a fresh user agent: ``new_client()`` speaks JSON, ``new_client(browser=True)`` HTML and forms."""
 
     def make(*, browser: bool = False) -> AppClient:
-        return AppClient(kit.app_url, kit.prefix, browser=browser)
+        return AppClient(kit.app_url, kit.prefix, browser=browser, oidc=kit.spec.oidc is not None)
 
     return make
 

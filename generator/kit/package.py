@@ -70,12 +70,14 @@ def load_package(path: Path) -> KitPackage:
 def service_env(package: KitPackage, fake_url: str) -> dict[str, str]:
     """The environment variables that point the example app at the fake.
 
-    ``base_url`` becomes the fake's URL; every other service setting
-    (credentials, ``[service.config]``) gets its test value.
+    ``base_url`` (or an OpenID provider's ``issuer``) becomes the fake's URL;
+    every other service setting (credentials, ``[service.config]``, the
+    client's id and secret) gets its test value.
     """
+    oidc = package.spec.oidc
     env = {}
     for setting in package.spec.service.settings:
-        if setting.name == "base_url":
+        if setting.name == "base_url" or (oidc is not None and setting == oidc.issuer):
             env[setting.env] = fake_url
         elif setting.name in package.settings:
             env[setting.env] = package.settings[setting.name]

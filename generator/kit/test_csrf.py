@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import pytest
 import requests
 
 from generator.kit.checks import assert_html, assert_json, assert_json_error
@@ -29,17 +30,20 @@ def test_csrf_route_names_the_token_header_and_field(api: AppClient) -> None:
     assert all(isinstance(value, str) and value for value in body.values())
 
 
+@pytest.mark.password_form
 def test_s08_login_without_csrf_is_403(either_client: AppClient, plain_user: FixtureUser) -> None:
     assert_csrf_refused(either_client.login(plain_user.username, plain_user.password, csrf=False), either_client)
     assert not either_client.signed_in()
 
 
+@pytest.mark.password_form
 def test_s08_login_with_a_wrong_csrf_token_is_403(either_client: AppClient, plain_user: FixtureUser) -> None:
     response = either_client.login(plain_user.username, plain_user.password, csrf="not-the-token")
     assert_csrf_refused(response, either_client)
     assert not either_client.signed_in()
 
 
+@pytest.mark.password_form
 def test_s08_csrf_token_only_in_the_query_string_is_403(either_client: AppClient, plain_user: FixtureUser) -> None:
     """The token counts only in the form field or the header: a URL leaks into logs and Referer headers."""
     names = either_client.csrf()
@@ -53,6 +57,7 @@ def test_s08_csrf_token_only_in_the_query_string_is_403(either_client: AppClient
     assert not either_client.signed_in()
 
 
+@pytest.mark.password_form
 def test_s08_form_post_with_csrf_token_only_in_the_query_string_is_403_json(
     api: AppClient, plain_user: FixtureUser
 ) -> None:
@@ -64,6 +69,7 @@ def test_s08_form_post_with_csrf_token_only_in_the_query_string_is_403_json(
     assert not api.signed_in()
 
 
+@pytest.mark.password_form
 def test_s08_csrf_token_of_another_session_is_403(new_client: ClientFactory, plain_user: FixtureUser) -> None:
     other = new_client().csrf().token
     client = new_client()

@@ -10,6 +10,8 @@ from generator.kit.checks import assert_html, assert_json_error
 from generator.kit.client import AppClient, FakeControl, FixtureUser
 from generator.model import Spec
 
+pytestmark = pytest.mark.password_form
+
 #: Faults the fake injects into the login operation, by test id (a delay is added from the spec's timeout).
 FAULTS: dict[str, dict[str, Any]] = {
     "status-503": {"status": 503},

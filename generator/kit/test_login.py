@@ -8,6 +8,8 @@ import requests
 from generator.kit.checks import assert_html, assert_json, assert_json_error, assert_redirect, site_of
 from generator.kit.client import UNKNOWN_ACCOUNT, AppClient, ClientFactory, FakeControl, FixtureUser
 
+pytestmark = pytest.mark.password_form
+
 #: ``next`` values that lead off the site; the login form must send the browser to ``/`` instead.
 UNSAFE_NEXT = (
     "https://evil.example/",

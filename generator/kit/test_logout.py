@@ -16,6 +16,7 @@ def test_s07_logout_json_is_204_and_ends_the_session(signed_in: AppClient) -> No
     assert_json_error(signed_in.me(), 401, "unauthorized")
 
 
+@pytest.mark.password_form
 def test_s07_logout_form_redirects_to_login(signed_in_browser: AppClient) -> None:
     _, path, _ = assert_redirect(signed_in_browser.logout())
     assert path == signed_in_browser.route("login")

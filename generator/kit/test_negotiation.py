@@ -23,6 +23,7 @@ def assert_not_acceptable(response: requests.Response) -> None:
         assert_json_error(response, 406, "not_acceptable")
 
 
+@pytest.mark.password_form
 def test_login_page_without_accept_is_html(browser: AppClient) -> None:
     assert_html(browser.get(browser.route("login"), headers={"Accept": None}), 200)
 
@@ -72,11 +73,13 @@ def test_wrong_method_is_405(signed_in: AppClient, method: str, route: str) -> N
     assert_json_error(response, 405, "method_not_allowed")
 
 
+@pytest.mark.password_form
 def test_post_with_other_content_type_is_415(api: AppClient) -> None:
     response = api.post_raw("login", "username=a&password=b", "text/plain")
     assert_json_error(response, 415, "unsupported_media_type")
 
 
+@pytest.mark.password_form
 @pytest.mark.parametrize(
     "body", ['{"username": "a", "password": ', "[1, 2]", '"text"', "null"], ids=["truncated", "array", "string", "null"]
 )

@@ -5,10 +5,13 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from generator.kit.checks import assert_json, assert_json_error, assert_no_internals, describe
 from generator.kit.client import JSON, AppClient, ClientFactory, FixtureUser
+
+pytestmark = pytest.mark.password_form
 
 #: How deep the hostile JSON body nests: past every parser's recursion limit.
 DEPTH = 10_000

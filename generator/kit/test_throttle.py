@@ -17,6 +17,8 @@ import requests
 from generator.kit.checks import assert_html, assert_json_error, describe
 from generator.kit.client import AppClient, ClientFactory, FakeControl, FixtureUser
 
+pytestmark = pytest.mark.password_form
+
 #: The contract's answer to a throttled sign-in.
 THROTTLED = {"error": {"code": "too_many_attempts", "message": "Too many failed sign-in attempts. Try again later."}}
 

@@ -23,16 +23,19 @@ def test_s01_an_anonymous_api_client_is_told_to_sign_in(api: AppClient) -> None:
     assert assert_json_error(api.me(), 401, "unauthorized") == ERRORS["unauthorized"]
 
 
+@pytest.mark.password_form
 def test_s06_a_wrong_password_gets_the_catalogue_message(api: AppClient, plain_user: FixtureUser) -> None:
     response = api.login(plain_user.username, plain_user.password + "-wrong")
     assert assert_json_error(response, 401, "invalid_credentials") == ERRORS["invalid_credentials"]
 
 
+@pytest.mark.password_form
 def test_s08_a_post_without_csrf_says_the_form_expired(api: AppClient, plain_user: FixtureUser) -> None:
     response = api.login(plain_user.username, plain_user.password, csrf=False)
     assert assert_json_error(response, 403, "csrf_failed") == ERRORS["csrf_failed"]
 
 
+@pytest.mark.password_form
 def test_s08_the_csrf_failure_page_says_the_form_expired_and_offers_a_fresh_form(
     new_client: ClientFactory, plain_user: FixtureUser
 ) -> None:
