@@ -229,6 +229,9 @@ for _target in TARGETS.values():
 
 #: The spec the real-server session tests.
 KEYCLOAK_SPEC = ROOT / "examples" / "keycloak" / "identity.toml"
+#: The OpenID Connect spec, and the targets whose code flow goes through Keycloak's own login page.
+KEYCLOAK_OIDC_SPEC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
+OIDC_REAL_TARGETS = ("flask",)
 #: What each target does while Keycloak starts (install, build its example app for the kit), then
 #: its tests against Keycloak. Django migrates without its checks: they want the service settings,
 #: which come with Keycloak. Spring runs the smoke tests only: the starter's own tests never call
@@ -273,6 +276,16 @@ def real_keycloak(session: nox.Session) -> None:
     session.install("-e", ".[kit]")
     out = Path(tempfile.mkdtemp(prefix="authgen-real-")) / "out"
     session.run("authgen", "generate", "-q", "-o", str(out), str(KEYCLOAK_SPEC), *(f"-t{n}" for n in REAL_TARGETS))
+    oidc_out = out.parent / "oidc"
+    session.run(
+        "authgen",
+        "generate",
+        "-q",
+        "-o",
+        str(oidc_out),
+        str(KEYCLOAK_OIDC_SPEC),
+        *(f"-t{n}" for n in OIDC_REAL_TARGETS),
+    )
     began = time.monotonic()
 
     def run_in(name: str, command: str, **kwargs: object) -> None:
@@ -284,6 +297,16 @@ def real_keycloak(session: nox.Session) -> None:
         for name, (prepare, _) in REAL_TARGETS.items():
             for command in prepare:
                 run_in(name, command)
+        # The OIDC packages have the same names as the password ones: they get a virtualenv of their own.
+        oidc_python = str(oidc_out / ".venv" / "bin" / "python")
+        session.run("python", "-m", "venv", str(oidc_out / ".venv"))
+        packages = [f"-e{oidc_out / name}" for name in OIDC_REAL_TARGETS]
+        pip = (
+            ["uv", "pip", "install", "--python", oidc_python]
+            if shutil.which("uv")
+            else [oidc_python, "-m", "pip", "install"]
+        )
+        session.run(*pip, "-q", f"-e{ROOT}[kit]", *packages, external=True)
         try:
             server.wait_ready()
             session.log(f"Keycloak answers ({time.monotonic() - began:.0f} s after it was started)")
@@ -302,6 +325,14 @@ def real_keycloak(session: nox.Session) -> None:
             [python, str(ROOT / "tests" / "real" / "stay_signed_in.py"), str(out / "flask")],
             env={**os.environ, **env},
         )
+        # The code flow through Keycloak's own login page, then 30 s across token lifetimes, then sign-out.
+        flows = [
+            subprocess.Popen(
+                [oidc_python, str(ROOT / "tests" / "real" / "oidc_flow.py"), str(oidc_out / name)],
+                env={**os.environ, **env},
+            )
+            for name in OIDC_REAL_TARGETS
+        ]
         # The kits against each example app, in the background: they mostly wait on HTTP.
         background = kits.in_background(
             str(Path(session.bin) / "authgen"), python, out, list(REAL_TARGETS), service_env, keycloak.TEST_USERS_FILE
@@ -314,9 +345,12 @@ def real_keycloak(session: nox.Session) -> None:
                         run_in(name, command, env=env)
                 if staying.wait(timeout=300) != 0:
                     session.error("tests/real/stay_signed_in.py failed (its lines are above)")
+                if any(flow.wait(timeout=300) != 0 for flow in flows):
+                    session.error("tests/real/oidc_flow.py failed (its lines are above)")
             finally:
-                if staying.poll() is None:
-                    staying.kill()
+                for process in (staying, *flows):
+                    if process.poll() is None:
+                        process.kill()
             for report in sorted(out.glob("spring/*/target/surefire-reports/*Tests.txt")):  # -q hides the counts
                 session.log(f"spring: {report.read_text(encoding='utf-8').splitlines()[3]}")
             session.log(f"the packages' tests passed; waiting for the kits ({time.monotonic() - began:.0f} s)")
