@@ -500,6 +500,23 @@ def _everything(session: nox.Session, target: Target) -> None:
     if scales:
         session.run("python", "-m", "generator.kit.scale", str(package), "--no-install")
     shutil.rmtree(out.parent, ignore_errors=True)
+    if target.supports_oidc:
+        _oidc(session, target)
+
+
+def _oidc(session: nox.Session, target: Target) -> None:
+    """The OpenID Connect example for a target that signs users in through a provider: its own tests and the kit.
+
+    examples/keycloak-oidc against the fake provider (S23-S26 in the package's tests and, from outside,
+    in the kit); nox -s real-keycloak takes it through Keycloak's own login page.
+    """
+    out = Path(tempfile.mkdtemp(prefix=f"authgen-{target.name}-oidc-")) / "out"
+    session.run("authgen", "generate", "-q", "-o", str(out), str(KEYCLOAK_OIDC_SPEC), "-t", target.name)
+    package = out / target.name
+    _own_tests(session, target, package)
+    session.chdir(ROOT)
+    session.run("authgen", "kit", str(package), *(["--no-install"] if target.tests_build_example else []))
+    shutil.rmtree(out.parent, ignore_errors=True)
 
 
 def _register_everything(target: Target) -> None:
@@ -507,8 +524,10 @@ def _register_everything(target: Target) -> None:
     def everything(session: nox.Session) -> None:
         _everything(session, target)
 
-    suites = "its own tests, the kit, the pages in Chromium" + (
-        ", two instances on Redis" if target.name in SCALE_TARGETS else ""
+    suites = (
+        "its own tests, the kit, the pages in Chromium"
+        + (", two instances on Redis" if target.name in SCALE_TARGETS else "")
+        + ("; the OpenID Connect example's tests and kit" if target.supports_oidc else "")
     )
     everything.__doc__ = f"The {target.framework} package, built once: {suites}."
 
