@@ -44,7 +44,6 @@ from ..plan.operations import (
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import nullable, setting_row
 from ..plan.user import expected_me, own_fields, text_attributes
-from ..targets.aspnetcore import PACKAGES  # noqa: F401  (moved there; tests/test_aspnetcore_target.py imports it here)
 
 #: Client method names, by operation.
 METHODS = {op: f"{pascal(op)}Async" for op in OPERATIONS}

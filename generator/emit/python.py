@@ -467,11 +467,3 @@ def converters(spec: Spec) -> list[str]:
         used.add("_where")  # the readers' list filter, *[member=value]
     return sorted(used)
 
-
-def __getattr__(name: str) -> object:
-    """``django_columns`` and ``django_field`` for older imports: they moved to :mod:`generator.targets.django`."""
-    if name in ("django_columns", "django_field"):
-        from ..targets import django
-
-        return getattr(django, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
