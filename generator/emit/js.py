@@ -44,7 +44,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import setting_row
-from ..plan.user import own_fields, text_attributes
+from ..plan.user import TEXT_DOCS, UserAttribute, own_fields, user_attributes
 
 #: Client method names, by operation.
 METHODS = {op: camel(op) for op in OPERATIONS}
@@ -328,49 +328,47 @@ def reader(field: Field) -> Call:
 
 def canonical(spec: Spec) -> list[tuple[str, Node]]:
     """The canonical attributes as expressions over ``fields`` (the typed spec fields)."""
-    m = spec.mapping
-    out: list[tuple[str, Node]] = []
-    for text in text_attributes(spec):
-        field = text.source
-        if field is None:
-            out.append((text.name, "null"))
-            continue
-        read = f"fields.{field.name}"
-        if field.type in ("int", "float"):
-            read = f"{read} === null ? null : String({read})" if field.optional else f"String({read})"
-        out.append((text.name, read))
-    roles = spec.field(m.roles) if m.roles else None
-    out.append(("roles", "[]" if roles is None else f"fields.{roles.name}" + (" ?? []" if roles.optional else "")))
-    rule = m.active
-    if rule.field is None:
-        active = "true"
-    elif rule.equals is None:
-        active = f"fields.{rule.field} === true"
-    else:
-        active = f"fields.{rule.field} === {string(rule.equals)}"
-    out.append(("active", active))
-    return out
+    return [(attr.name, _canonical(attr)) for attr in user_attributes(spec) if attr.canonical]
+
+
+def _canonical(attr: UserAttribute) -> Node:
+    source = attr.source
+    if attr.kind == "roles":
+        return "[]" if source is None else f"fields.{source.name}" + (" ?? []" if attr.source_optional else "")
+    if attr.kind == "active":
+        if source is None:
+            return "true"
+        return f"fields.{source.name} === " + ("true" if attr.equals is None else string(attr.equals))
+    if source is None:
+        return "null"
+    read = f"fields.{source.name}"
+    if source.type in ("int", "float"):
+        return f"{read} === null ? null : String({read})" if source.optional else f"String({read})"
+    return read
 
 
 def attributes(spec: Spec) -> list[Attribute]:
     """The user object's properties, in the order ``me`` lists them: canonical ones, then the spec fields."""
     m = spec.mapping
     out = []
-    for text in text_attributes(spec):
-        if text.source is None:
-            out.append(Attribute(text.name, "null", text.doc + " Not provided by this service."))
-            continue
-        annotation = "string | null" if text.optional else "string"
-        out.append(Attribute(text.name, annotation, text.doc + f" From the field {comment(text.source.name)}."))
-    out.append(Attribute("roles", "readonly string[]", "Role names, checked by requireRoles()."))
-    out.append(Attribute("active", "boolean", "False when the service has disabled the account."))
-    admin = ", ".join(m.admin_roles) or "none"
-    staff = ", ".join(m.staff_roles) or "none"
-    out.append(Attribute("is_staff", "boolean", f"Has a staff role ({comment(staff)})."))
-    out.append(Attribute("is_admin", "boolean", f"Has an admin role ({comment(admin)})."))
-    for field in own_fields(spec):
-        where = str(field.pointer) or "the whole record"
-        out.append(Attribute(field.name, ts_type(field), f"Read from {comment(where)} in the user record."))
+    for attr in user_attributes(spec):
+        if attr.kind == "text" and attr.source is None:
+            out.append(Attribute(attr.name, "null", TEXT_DOCS[attr.name] + " Not provided by this service."))
+        elif attr.kind == "text" and attr.source is not None:
+            annotation = "string | null" if attr.nullable else "string"
+            doc = TEXT_DOCS[attr.name] + f" From the field {comment(attr.source.name)}."
+            out.append(Attribute(attr.name, annotation, doc))
+        elif attr.kind == "roles":
+            out.append(Attribute("roles", "readonly string[]", "Role names, checked by requireRoles()."))
+        elif attr.kind == "active":
+            out.append(Attribute("active", "boolean", "False when the service has disabled the account."))
+            admin = ", ".join(m.admin_roles) or "none"
+            staff = ", ".join(m.staff_roles) or "none"
+            out.append(Attribute("is_staff", "boolean", f"Has a staff role ({comment(staff)})."))
+            out.append(Attribute("is_admin", "boolean", f"Has an admin role ({comment(admin)})."))
+        elif attr.source is not None:
+            where = str(attr.source.pointer) or "the whole record"
+            out.append(Attribute(attr.name, ts_type(attr.source), f"Read from {comment(where)} in the user record."))
     return out
 
 
