@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from .. import expr
 from ..lang.csharp import (
+    WORDS,
     comment,
     fresh_name,
     ident,
@@ -536,10 +537,13 @@ def _enum_of(spec: Spec, field: Field) -> Enum:
 
 def properties(spec: Spec) -> list[Property]:
     """The user class's properties (:func:`generator.plan.user.user_attributes`) as C#."""
-    return [_property(spec, attr) for attr in user_attributes(spec)]
+    helpers = {n for e in enums(spec) for n in (e.parse, "Optional" + e.parse, e.text)}
+    # a field's property never takes the name of a member every user class has, or of the class itself
+    taken = set(USER_MEMBERS) | helpers | {f"{spec.service.class_name}User"}
+    return [_property(spec, attr, taken) for attr in user_attributes(spec)]
 
 
-def _property(spec: Spec, attr: UserAttribute) -> Property:
+def _property(spec: Spec, attr: UserAttribute, taken: set[str]) -> Property:
     cls = spec.service.class_name
     field = attr.source
     if attr.kind == "roles":
@@ -574,7 +578,7 @@ def _property(spec: Spec, attr: UserAttribute) -> Property:
         )
     if attr.kind == "field":
         assert field is not None
-        return _field_property(spec, field)
+        return _field_property(spec, field, WORDS.suffixed(pascal(field.name), taken, "Field"))
     key, doc = attr.name, TEXT_DOCS[attr.name]
     name, claim = pascal(key), STANDARD_CLAIMS[key]
     if field is None:
@@ -608,11 +612,8 @@ def _property(spec: Spec, attr: UserAttribute) -> Property:
     )
 
 
-def _field_property(spec: Spec, field: Field) -> Property:
-    name = pascal(field.name)
-    helpers = {n for e in enums(spec) for n in (e.parse, "Optional" + e.parse, e.text)}
-    if name in USER_MEMBERS or name in helpers or name == f"{spec.service.class_name}User":
-        name += "Field"
+def _field_property(spec: Spec, field: Field, name: str) -> Property:
+    """The property of a field of its own, named ``name``."""
     ctype = field_type(spec, field)
     claim = f"{spec.service.class_name}ClaimTypes.{name}"
     optional = field.optional and field.type != "list<string>"

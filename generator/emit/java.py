@@ -18,8 +18,8 @@ from ..fake.fixtures import fixture_users
 from ..lang.java import (
     CONTINUATION,
     INDENT,
-    RESERVED,
     WIDTH,
+    WORDS,
     Apply,
     Call,
     Code,
@@ -39,7 +39,6 @@ from ..lang.java import (
     wrap,
     xml,
 )
-from ..lang.names import fresh
 from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
@@ -246,8 +245,8 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     """
     plan = client_plan(spec, op)
     method = plan.method
-    taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
-    bound = bind(plan, lambda name: fresh(ident(name), taken))
+    taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()}
+    bound = bind(plan, lambda name: WORDS.fresh(ident(name), taken))
     names = Names(bound.names, plan.optional, fields)
     steps = []
     declared = False
@@ -441,9 +440,9 @@ def enums(spec: Spec) -> list[EnumType]:
     out = []
     for f in enum_fields(spec):
         name = pascal(f.name)
-        name = fresh(name + "Value" if name in taken else name, taken)
+        name = WORDS.suffixed(name, taken, "Value")
         used: set[str] = set()
-        constants = tuple((fresh(constant(v), used), v) for v in f.values)
+        constants = tuple((WORDS.fresh(constant(v), used), v) for v in f.values)
         out.append(EnumType(name, constants, f.name))
     return out
 
@@ -507,7 +506,7 @@ def attributes(spec: Spec) -> list[Attribute]:
         else:
             assert f is not None
             java = ident(f.name)
-            java = fresh(java + "Field" if java in java_taken else java, java_taken)
+            java = WORDS.suffixed(java, java_taken, "Field")
             if f.type == "enum":
                 jtype = enum_of[f.name].name
                 read = f"{jtype}.of({reader(f)})" if not f.optional else f"{jtype}.ofNullable({reader(f)})"
@@ -520,7 +519,7 @@ def attributes(spec: Spec) -> list[Attribute]:
                 dump = f"UserRecords.iso(this.{java})" if f.type == "datetime" else f"this.{java}"
             prefix = "is" if jtype == "boolean" else "get"
             getter = prefix + pascal(f.name)
-            getter = fresh(getter + "Field" if getter in getters_taken else getter, getters_taken)
+            getter = WORDS.suffixed(getter, getters_taken, "Field")
             doc = f"The field {javadoc(f.name)}, from {javadoc(str(f.pointer) or '/')}."
             if f.optional:
                 doc += " Null when the service leaves it out."
