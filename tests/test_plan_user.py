@@ -151,3 +151,11 @@ def test_expected_user_pairs_every_attribute_with_the_fixture_value_and_text_att
     assert user.email == raw["expected"]["email"]
     assert (user.is_staff, user.is_admin) == (raw["expected"]["is_staff"], raw["expected"]["is_admin"])
     assert user.me == expected_me(spec, raw)
+
+
+def test_expected_users_follow_the_fakes_fixture_users() -> None:
+    from generator.fake.fixtures import fixture_users
+    from generator.plan.user import expected_users
+
+    spec = load_spec(ACME)
+    assert [u.key for u in expected_users(spec)] == [u["key"] for u in fixture_users(spec.data)]

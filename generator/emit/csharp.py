@@ -44,7 +44,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import nullable, setting_row
-from ..plan.user import TEXT_DOCS, ExpectedUser, UserAttribute, enum_fields, expected_user, user_attributes
+from ..plan.user import TEXT_DOCS, ExpectedUser, UserAttribute, enum_fields, expected_users, user_attributes
 
 #: Client method names, by operation.
 METHODS = {op: f"{pascal(op)}Async" for op in OPERATIONS}
@@ -737,11 +737,10 @@ def _assert(spec: Spec, prop: Property, kind: str, want: object) -> str:
     return f"Assert.Equal({string(str(want))}, {actual});"
 
 
-def test_users(spec: Spec, users: list[dict]) -> list[dict]:
+def test_users(spec: Spec) -> list[dict]:
     """The fixture users as the generated tests use them: C# literals and expectations."""
     out = []
-    for user in users:
-        expected = expected_user(spec, user)
+    for expected in expected_users(spec):
         out.append(
             {
                 "key": expected.key,
@@ -799,7 +798,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
         "client_helpers": needs.helpers(
             deadline="Deadline", service_message="ServiceMessage", input_argument="InputValue"
         ),
-        "test_users": test_users(spec, users),
+        "test_users": test_users(spec),
         "register_values": register_kinds(spec),
         "register_username": register_username(spec),
         "forgot_values": forgot_values(spec, users),

@@ -14,7 +14,6 @@ from dataclasses import field as dataclass_field
 from typing import NamedTuple
 
 from .. import expr
-from ..fake.fixtures import fixture_users
 from ..lang.java import (
     CONTINUATION,
     INDENT,
@@ -56,7 +55,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import setting_row
-from ..plan.user import TEXT_DOCS, ExpectedUser, UserAttribute, enum_fields, expected_user, own_fields, user_attributes
+from ..plan.user import TEXT_DOCS, ExpectedUser, UserAttribute, enum_fields, expected_users, own_fields, user_attributes
 from ..targets import TARGETS
 
 #: Client method names, by operation.
@@ -693,7 +692,6 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
     client_fields = {s["name"]: "this." + s["field"] for s in setting_list}
     ops = {name: operation(spec, op, client_fields) for name, op in spec.operations.items()}
     needs, user = client_needs(spec), user_needs(spec)
-    users = fixture_users(spec.data)
     return {
         "package_path": package.replace(".", "/"),
         "timeout": duration(spec.service.timeout_s),
@@ -714,7 +712,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
         "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
         # a rule passes the service's own message through (ServiceRequest.message, withServiceMessage)
         "service_messages": needs.service_message,
-        "java_fixtures": [fixture(spec, expected_user(spec, u)) for u in users],
+        "java_fixtures": [fixture(spec, user) for user in expected_users(spec)],
         "datetime_fields": [f.name for f in own_fields(spec) if f.type == "datetime"],
         "register_username": register_username(spec),
         # UserRecords gets the *[member=value] list filter only when a field uses one.

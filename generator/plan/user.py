@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..fake.fixtures import fixture_users
 from ..model import CANONICAL, Field, Spec
 
 #: What each canonical text attribute is, for the generated docs.
@@ -190,3 +191,8 @@ def expected_user(spec: Spec, user: dict) -> ExpectedUser:
         me=expected_me(spec, user),
         values=tuple(values),
     )
+
+
+def expected_users(spec: Spec) -> tuple[ExpectedUser, ...]:
+    """:func:`expected_user` for each fixture user of the fake, in the fake's order."""
+    return tuple(expected_user(spec, user) for user in fixture_users(spec.data))
