@@ -654,6 +654,23 @@ def error_classes(spec: Spec) -> list[str]:
     return sorted(used | {"ServiceUnavailable"})
 
 
+def user_jdk_imports(spec: Spec) -> list[str]:
+    """The JDK imports of ``AcmeUser``: ``OffsetDateTime`` for a datetime field, ``Objects`` for optional roles."""
+    attrs = user_attributes(spec)
+    roles = next(a for a in attrs if a.kind == "roles")
+    return [
+        "java.io.Serial",
+        *(["java.time.OffsetDateTime"] if any(a.kind == "field" and a.type == "datetime" for a in attrs) else []),
+        "java.util.Collection",
+        "java.util.LinkedHashMap",
+        "java.util.LinkedHashSet",
+        "java.util.List",
+        "java.util.Map",
+        *(["java.util.Objects"] if roles.source_optional else []),  # Objects.requireNonNullElse(roles, List.of())
+        "java.util.Set",
+    ]
+
+
 def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[list[str]]:
     """The imports of the generated client, in groups: the JDK, the libraries, Spring, the starter's own types.
 
@@ -703,6 +720,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
         # (values login marks public = true, an id or a link, are no secrets: S17 skips them)
         "session_values": secrets_read_back(spec),
+        "user_jdk_imports": user_jdk_imports(spec),
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,
