@@ -188,7 +188,7 @@ function form(locals, { button, intro = '', extra = [] }) {
     (field, index) => `<div class="field">
         <label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}</label>
         <input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" type="${escapeHtml(field.type)}"
-          autocomplete="${escapeHtml(field.autocomplete)}" value="${escapeHtml(field.value)}"{% if (cookiecutter.register_inputs + cookiecutter.forgot_inputs) | rejectattr("required") | list %}${field.optional ? '' : ' required'}{% else %} required{% endif %}${
+          autocomplete="${escapeHtml(field.autocomplete)}" value="${escapeHtml(field.value)}"{% if cookiecutter.optional_form_inputs %}${field.optional ? '' : ' required'}{% else %} required{% endif %}${
             index === 0 ? ' autofocus' : ''
           }>
       </div>`,
