@@ -267,10 +267,9 @@ def _request(spec: Spec, sp: StepPlan, names: Names, errors_name: str) -> Call:
     if isinstance(how, BasicAuth):
         headers.append(("Authorization", Call("basic", (value(how.user, names), value(how.password, names)))))
     elif isinstance(how, BearerAuth):
-        if isinstance(how.token, expr.Template):
-            headers.append(("Authorization", template(expr.Template((expr.Lit("Bearer "), *how.token.parts)), names)))
-        else:
-            headers.append(("Authorization", Call("bearer", (value(how.token, names),))))
+        text = how.text
+        header = Call("bearer", (value(how.token, names),)) if text is None else template(text, names)
+        headers.append(("Authorization", header))
     elif isinstance(how, HeaderAuth):
         headers.append((key(how.header), template(how.value, names)))
     if step.query:

@@ -243,7 +243,13 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if isinstance(how, BasicAuth):
         auth = f"({value(how.user, names)}, {value(how.password, names)})"
     elif isinstance(how, BearerAuth):
-        headers.append((string("Authorization"), _bearer(how.token, names)))
+        text = how.text
+        headers.append(
+            (
+                string("Authorization"),
+                f'"Bearer " + {value(how.token, names)}' if text is None else template(text, names),
+            )
+        )
     elif isinstance(how, HeaderAuth):
         headers.append((string(how.header), template(how.value, names)))
     if step.query:
@@ -257,12 +263,6 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if step.form is not None:
         args.append("data=" + members(step.form, names))
     return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
-
-
-def _bearer(token: expr.Value, names: Names) -> str:
-    if isinstance(token, expr.Template):
-        return template(expr.Template((expr.Lit("Bearer "), *token.parts)), names)
-    return f'"Bearer " + {value(token, names)}'
 
 
 def _definition(step: Step) -> str:
