@@ -41,7 +41,7 @@ from ..lang.java import (
 from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
-from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.errors import ERROR_CLASSES, client_errors
 from ..plan.forms import register_username
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.naming import target_names
@@ -650,8 +650,7 @@ def fixture(spec: Spec, user: ExpectedUser) -> Fixture:
 
 def error_classes(spec: Spec) -> list[str]:
     """The exception classes the client names: those in error rules, and the fail-closed one."""
-    used = rule_errors(spec)
-    return sorted(used | {"ServiceUnavailable"})
+    return sorted(client_errors(spec))
 
 
 def user_jdk_imports(spec: Spec) -> list[str]:

@@ -34,7 +34,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import StepPlan, bind, client_plan
-from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.errors import ERROR_CLASSES, client_errors
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import (
     SUMMARIES,
@@ -457,8 +457,7 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the two for unexpected answers."""
-    used = rule_errors(spec)
-    return sorted(used | {"ServiceUnavailable", "UnexpectedResponse"})
+    return sorted(client_errors(spec) | {"UnexpectedResponse"})
 
 
 def helpers(needs: ClientNeeds) -> list[str]:

@@ -14,7 +14,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
-from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.errors import ERROR_CLASSES, client_errors
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, public_values, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
@@ -421,8 +421,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the fail-closed one."""
-    used = rule_errors(spec)
-    return sorted(used | {"InvalidInput", "ServiceUnavailable", f"{spec.service.class_name}Error"})
+    return sorted(client_errors(spec) | {"InvalidInput", f"{spec.service.class_name}Error"})
 
 
 def view_error_imports(spec: Spec) -> list[str]:
