@@ -31,9 +31,9 @@ def test_each_language_spells_its_escape() -> None:
     assert js.ident("new") == "new_"
     assert csharp.ident("default") == "@default"
     assert java.ident("class") == "classValue"
-    assert python.fresh_name("token", {"token"}) == "token_2"
-    assert js.fresh_name("arguments", set()) == "arguments2"
-    assert csharp.fresh_name("body", {"body"}) == "body2"
+    assert python.WORDS.fresh("token", {"token"}) == "token_2"
+    assert js.WORDS.fresh("arguments", set()) == "arguments2"
+    assert csharp.WORDS.fresh("body", {"body"}) == "body2"
 
 
 def test_c_scalars_share_null_and_booleans_and_leave_containers_alone() -> None:

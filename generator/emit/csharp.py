@@ -17,7 +17,6 @@ from .. import expr
 from ..lang.csharp import (
     WORDS,
     comment,
-    fresh_name,
     ident,
     indent,
     interpolation_text,
@@ -305,7 +304,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     plan = client_plan(spec, op)
     method = plan.method
     taken: set[str] = {"body", "request", "session", "cancellationToken", "value", "input"}
-    bound = bind(plan, lambda name: fresh_name(ident(name), taken))
+    bound = bind(plan, lambda name: WORDS.fresh(ident(name), taken))
     names = Names(bound.names, plan.optional, unset)
     steps = []
     returns = ""
@@ -491,7 +490,7 @@ def enums(spec: Spec) -> list[Enum]:
     out = []
     for f in enum_fields(spec, every=True):
         taken: set[str] = set()
-        members = tuple((fresh_name(pascal(v), taken), v) for v in f.values)
+        members = tuple((WORDS.fresh(pascal(v), taken), v) for v in f.values)
         stem = pascal(f.name)
         out.append(Enum(f"{spec.service.class_name}User{stem}", f.name, members, f"{stem}FromText", f"{stem}Text"))
     return out

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .. import expr
 from ..lang.js import (
     SPREAD,
+    WORDS,
     Call,
     Items,
     Members,
@@ -18,7 +19,6 @@ from ..lang.js import (
     comment,
     const,
     destructure,
-    fresh_name,
     ident,
     key,
     layout,
@@ -207,7 +207,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     # login's two inputs are its parameters; other methods read ``input.<name>`` and ``session.<name>`` in place
     bound = bind(
         plan,
-        lambda name: fresh_name(ident(name), taken),
+        lambda name: WORDS.fresh(ident(name), taken),
         inputs=(lambda name: name) if op.name == "login" else False,
         session=False,
     )

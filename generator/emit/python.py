@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import expr
-from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
+from ..lang.python import WORDS, class_name, comment, docstring, ident, literal, string, toml
 from ..lang.scalars import interpolated, plain_text
 from ..model import Field, Operation, Spec, Step
 from ..plan import client
@@ -156,7 +156,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     taken: set[str] = {"self", "response", "body", "session", "headers"} | ({"input"} if method else set())
 
     def local(name: str) -> str:
-        return fresh_name(ident(name), taken)
+        return WORDS.fresh(ident(name), taken)
 
     def param(name: str) -> str:
         """A keyword parameter keeps the input's own name (callers pass ``**inputs``)."""

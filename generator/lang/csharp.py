@@ -132,11 +132,6 @@ def ident(name: str) -> str:
     return WORDS.unreserved(text)
 
 
-def fresh_name(name: str, taken: set[str]) -> str:
-    """``name``, else ``name2``, ``name3`` ...: the first not taken, now taken."""
-    return WORDS.fresh(name, taken)
-
-
 def interpolation_text(text: str) -> str:
     """Literal text inside ``$"..."``: string escapes, and braces doubled."""
     return string(text)[1:-1].replace("{", "{{").replace("}", "}}")

@@ -115,11 +115,6 @@ def ident(name: str) -> str:
     return WORDS.unreserved(camel)
 
 
-def fresh_name(name: str, taken: set[str]) -> str:
-    """``name``, else ``name2``, ``name3`` ...: the first neither taken nor reserved, now taken."""
-    return WORDS.fresh(name, taken)
-
-
 def option(name: str) -> str:
     """The option name of a setting: ``application_id`` becomes ``applicationId``."""
     return ident(name).rstrip("_")

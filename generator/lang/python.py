@@ -72,11 +72,6 @@ def ident(name: str) -> str:
     return WORDS.unreserved(name)
 
 
-def fresh_name(name: str, taken: set[str]) -> str:
-    """``name``, else ``name_2``, ``name_3`` ...: the first not taken, now taken."""
-    return WORDS.fresh(name, taken)
-
-
 def class_name(name: str) -> str:
     """``Status`` for ``status``, ``AccountType`` for ``account_type``."""
     return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
