@@ -373,3 +373,15 @@ def test_a_target_without_oidc_support_refuses_an_oidc_spec(target: str, tmp_pat
 def test_flask_is_chosen_for_an_oidc_spec() -> None:
     chosen, skipped = select_targets(load_spec(EXAMPLE), ["flask"])
     assert [t.name for t in chosen] == ["flask"] and skipped == []
+
+
+def test_docs_describe_every_oidc_key_and_its_example_validates() -> None:
+    doc = (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
+    section = doc.split("## OpenID Connect: `[service.oidc]`", 1)[1].split("\n## ", 1)[0]
+    for key in OIDC_KEYS:
+        assert f"| `{key}` |" in section, f"docs/spec.md's [service.oidc] table lacks {key}"
+    shown = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    spec = parse_spec(
+        ("schema = 1\n" + shown + '\n[mapping]\nid = "id"\nusername = "username"\nroles = "roles"\n').encode()
+    )
+    assert spec.oidc is not None and spec.oidc.params == (("prompt", "login"),)
