@@ -307,6 +307,7 @@ def test_a_disabled_user_is_sent_back_with_access_denied(fake: FakeService) -> N
     assert answer.status_code == 302
     flow.location = answer.headers["Location"]
     assert flow.query == {"error": "access_denied", "state": flow.state}
+    assert control(fake, "oidc/sessions") == {"sessions": 0}  # and no provider session either
 
 
 # -- the provider session ------------------------------------------------------------------

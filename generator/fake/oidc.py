@@ -518,12 +518,9 @@ class OidcProvider:
         return key in self.state.users and key not in self.state.disabled and key not in self.state.deleted
 
     def _end_session(self, session: int) -> None:
-        """End a provider session: its cookie, refresh and access tokens stop working."""
+        """End a provider session: its cookie, and (being the session's) its refresh and access tokens stop working."""
         self.state.end_session(session)
         self.provider.auth_times.pop(session, None)
-        for tokens in (self.provider.access, self.provider.refresh):
-            for value in [v for v, grant in tokens.items() if grant.session == session]:
-                del tokens[value]
         for cookie in [c for c, s in self.provider.cookies.items() if s == session]:
             del self.provider.cookies[cookie]
 
