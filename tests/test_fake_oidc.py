@@ -343,6 +343,8 @@ def test_refresh_rotates_the_refresh_token_and_gives_a_valid_id_token(fake: Fake
     used = token_request(fake, grant_type="refresh_token", refresh_token=first["refresh_token"])
     assert used.status_code == 400 and used.json()["error"] == "invalid_grant"
     assert userinfo(fake, second["access_token"]).status_code == 200
+    issued = [item["value"] for item in control(fake, "calls")["issued"]]
+    assert first["refresh_token"] not in issued and second["refresh_token"] in issued
 
 
 def test_refresh_is_refused_for_a_user_disabled_since(fake: FakeService) -> None:
@@ -371,6 +373,21 @@ def test_the_access_token_lifetime_can_be_shortened(fake: FakeService) -> None:
     assert token["expires_in"] == 1
     time.sleep(1.1)
     assert userinfo(fake, token["access_token"]).status_code == 401
+
+
+def test_the_common_controls_apply_to_the_providers_tokens(fake: FakeService) -> None:
+    control(fake, "tokens", {"ttl": 7})
+    token = exchange(fake, sign_in(fake, "user"))
+    assert token["expires_in"] == 7
+    issued = {(item["name"], item["value"]) for item in control(fake, "calls")["issued"]}
+    assert issued == {
+        ("access_token", token["access_token"]),
+        ("refresh_token", token["refresh_token"]),
+        ("id_token", token["id_token"]),
+    }
+    assert control(fake, "users/user/expire", {}) == {"expired": 1}
+    assert userinfo(fake, token["access_token"]).status_code == 401
+    assert control(fake, "sessions")["user"] == 1
 
 
 # -- tampered ID tokens: Authlib refuses each --------------------------------------------------
