@@ -9,6 +9,8 @@ test, decides that the fake's tokens are right and its tampered ones wrong.
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -23,11 +25,13 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError as OAuth2Error
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
+from click.testing import CliRunner
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, ExpiredTokenError, InvalidClaimError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
+from generator.cli import main
 from generator.fake import oidc as fake_oidc
 from generator.fake.__main__ import main as fake_main
 from generator.fake.server import FakeService, load_data, start
@@ -501,3 +505,34 @@ def test_only_an_oidc_package_gets_the_provider(tmp_path: Path) -> None:
     copy_fake(load_spec(ACME), tmp_path / "acme")
     assert (tmp_path / "oidc" / "oidc.py").is_file()
     assert not (tmp_path / "acme" / "oidc.py").exists() and (tmp_path / "acme" / "server.py").is_file()
+
+
+def test_authgen_fake_prints_the_issuer_to_paste() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "fake", "--port", "0", str(EXAMPLE)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [process.stdout.readline().rstrip("\n") for _ in range(7)] if process.stdout else []
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    url = lines[0].removeprefix("fake listening on ")
+    export = next(line.strip() for line in lines if line.lstrip().startswith("export "))
+    assert dict(item.split("=", 1) for item in export.removeprefix("export ").split()) == {
+        "KEYCLOAK_ISSUER": url,
+        "KEYCLOAK_CLIENT_ID": CLIENT_ID,
+        "KEYCLOAK_CLIENT_SECRET": CLIENT_SECRET,
+    }
+
+
+def test_authgen_fake_without_cryptography_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in sys.modules if n == "cryptography" or n.startswith("cryptography.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "cryptography", None)
+    result = CliRunner().invoke(main, ["fake", "--port", "0", str(EXAMPLE)])
+    assert result.exit_code == 1
+    assert result.output == "Error: the OIDC fake needs the cryptography package: pip install cryptography\n"
