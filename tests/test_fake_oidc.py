@@ -12,10 +12,12 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,6 +37,7 @@ from generator.cli import main
 from generator.fake import oidc as fake_oidc
 from generator.fake.__main__ import main as fake_main
 from generator.fake.server import FakeService, load_data, start
+from generator.kit.provider import Browser, sign_in_through_provider
 from generator.render import copy_fake
 from generator.spec import load_spec
 
@@ -103,8 +106,8 @@ def metadata(fake: FakeService) -> dict:
 
 
 def client(fake: FakeService, **options: object) -> OAuth2Session:
-    options = {"client_secret": CLIENT_SECRET, **options}
-    return OAuth2Session(CLIENT_ID, scope=SCOPE, redirect_uri=REDIRECT_URI, code_challenge_method="S256", **options)
+    options = {"client_secret": CLIENT_SECRET, "redirect_uri": REDIRECT_URI, **options}
+    return OAuth2Session(CLIENT_ID, scope=SCOPE, code_challenge_method="S256", **options)
 
 
 def start_flow(fake: FakeService, *, prompt: str | None = None, **options: object) -> tuple[SignIn, requests.Response]:
@@ -536,3 +539,57 @@ def test_authgen_fake_without_cryptography_is_one_clear_line(monkeypatch: pytest
     result = CliRunner().invoke(main, ["fake", "--port", "0", str(EXAMPLE)])
     assert result.exit_code == 1
     assert result.output == "Error: the OIDC fake needs the cryptography package: pip install cryptography\n"
+
+
+# -- the kit's browser on the fake's form ----------------------------------------------------
+
+
+class _App(BaseHTTPRequestHandler):
+    """A tiny relying party: /login sends the browser to the provider, /callback trades the code with Authlib."""
+
+    fake: FakeService
+    flows: dict[str, SignIn]
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        redirect = f"http://127.0.0.1:{self.server.server_address[1]}/callback"
+        if self.path == "/login":
+            oauth = client(self.fake, redirect_uri=redirect)
+            verifier, nonce = generate_token(48), generate_token(20)
+            url, state = oauth.create_authorization_url(
+                metadata(self.fake)["authorization_endpoint"], code_verifier=verifier, nonce=nonce
+            )
+            self.flows[state] = SignIn(oauth, requests.Session(), verifier, nonce, state, url)
+            self._answer(302, "", ("Location", url))
+            return
+        flow = self.flows.pop(parse_qs(urlsplit(self.path).query)["state"][0])
+        flow.location = redirect + self.path.removeprefix("/callback")
+        token = exchange(self.fake, flow)
+        claims = verify_id_token(self.fake, token["id_token"], flow.nonce, token["access_token"])
+        self._answer(200, f"signed in as {claims['preferred_username']}")
+
+    def _answer(self, status: int, text: str, *headers: tuple[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(text.encode())))
+        self.end_headers()
+        self.wfile.write(text.encode())
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_the_kits_browser_signs_in_on_the_fakes_form(fake: FakeService) -> None:
+    handler = type("App", (_App,), {"fake": fake, "flows": {}})
+    app = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    try:
+        login = f"http://127.0.0.1:{app.server_address[1]}/login"
+        trip = sign_in_through_provider(Browser(), login, "staff", "staff-pass-4")
+        assert trip.last.status_code == 200 and trip.last.text == "signed in as staff"
+        assert trip.first_to(fake.url) is not None
+        wrong = sign_in_through_provider(Browser(), login, "staff", "not-it")
+        assert wrong.last.url.startswith(fake.url) and "Invalid username or password." in wrong.last.text
+    finally:
+        app.shutdown()
+        app.server_close()
