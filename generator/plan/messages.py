@@ -45,7 +45,7 @@ ERRORS: dict[str, str] = {
 #: The error messages only an integration that signs in through an OpenID provider (``[service.oidc]``)
 #: says, by code: the callback could not complete the sign-in (a wrong or missing ``state``, a code used
 #: twice, an ID token that fails its checks: 400), or the provider answered ``error=access_denied``
-#: (the user cancelled, or the provider refused them: 403). A provider that is down is
+#: (the user cancelled, or the provider refused them: 400 too). A provider that is down is
 #: ``service_unavailable`` like any service.
 OIDC_ERRORS: dict[str, str] = {
     "sign_in_failed": "The sign-in could not be completed. Please sign in again.",
