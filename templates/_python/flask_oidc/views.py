@@ -74,9 +74,6 @@ _HTTP_ERROR_CODES = {
 #: The session key of the page to land on after the callback (a path on this site).
 NEXT_KEY = f"{config.SESSION_KEY}_next"
 
-#: The title of the page of a sign-in that did not complete.
-SIGN_IN_FAILED_TITLE = "Sign-in failed"
-
 #: What a sign-in that did not complete is told: a callback without this browser's state, a code the
 #: provider refuses (used already, or the PKCE verifier does not match), an ID token that is not valid.
 SIGN_IN_FAILED = "Signing in did not complete. Please try again."
@@ -84,8 +81,6 @@ SIGN_IN_FAILED = "Signing in did not complete. Please try again."
 #: What a user is told when the provider answers the sign-in with ``access_denied``.
 ACCESS_DENIED = {{ (cookiecutter.service_name ~ " did not let you sign in.") | py }}
 
-#: The label of the link that starts a new sign-in.
-TRY_AGAIN = "Sign in again"
 
 
 def route(rule: str, methods: list[str]) -> Callable[[View], View]:
@@ -155,8 +150,9 @@ def callback() -> ResponseReturnValue:
     """
     answer = negotiate(HTML, JSON)
     target = safe_next(session.pop(NEXT_KEY, None))
+    provider = get_state().provider
     try:
-        token = get_state().provider.authorize_access_token(leeway=config.ID_TOKEN_LEEWAY)
+        token = provider.authorize_access_token(claims_options=_id_token_claims(), leeway=config.ID_TOKEN_LEEWAY)
         user = log_in(token)
     except OAuthError as err:
         # access_denied from the provider, a state this browser did not start, a code the provider refuses.
@@ -281,9 +277,21 @@ def safe_next(target: str | None) -> str | None:
     return None if parts.scheme or parts.netloc else target
 
 
+def _id_token_claims() -> dict[str, dict[str, object]]:
+    """What the ID token's ``iss`` and ``aud`` must be: the provider's issuer, and this client among the audiences.
+
+    Authlib checks the audience only through ``azp`` unless it is told the
+    client id here (OpenID Connect Core 3.1.3.7 wants both).
+
+    :raises requests.RequestException: when the discovery document cannot be read.
+    """
+    provider = get_state().provider
+    issuer = provider.load_server_metadata()["issuer"]
+    return {"iss": {"essential": True, "values": [issuer]}, "aud": {"essential": True, "values": [provider.client_id]}}
+
+
 def _sign_in_failed(answer: str, code: str, message: str, target: str | None) -> ResponseReturnValue:
-    """A callback that starts no session: 400, as JSON or as a page with a link that starts a new sign-in."""
+    """A callback that starts no session: 400, as JSON or as a page that starts a new sign-in (keeping ``next``)."""
     if answer == JSON:
         return json_error(code, message, 400)
-    again = url_for(".login", next=target) if target else url_for(".login")
-    return render_page("error.html", 400, title=SIGN_IN_FAILED_TITLE, message=message, again=again, again_label=TRY_AGAIN)
+    return render_page("signin.html", 400, error=message, next=target)
