@@ -356,7 +356,7 @@ def test_oidc_layout_has_no_password_code(oidc: Path) -> None:
     pages = {path.name for path in (package / "templates" / "keycloak").iterdir()}
     assert pages == {"base.html", "_fields.html", "error.html", "forbidden.html", "signin.html"}
     tests = {path.name for path in (oidc / "tests").glob("test_*.py")}
-    assert tests == {"test_oidc.py", "test_single_flight.py", "test_typing.py"}
+    assert tests == {"test_oidc.py", "test_oidc_redis.py", "test_single_flight.py", "test_typing.py"}
     views = (package / "views.py").read_text(encoding="utf-8")
     assert "authorize_access_token" in views and "create_logout_url" in views
     for absent in ("password", "register", "forgot", "LoginForm"):
