@@ -76,10 +76,10 @@ NEXT_KEY = f"{config.SESSION_KEY}_next"
 
 #: What a sign-in that did not complete is told: a callback without this browser's state, a code the
 #: provider refuses (used already, or the PKCE verifier does not match), an ID token that is not valid.
-SIGN_IN_FAILED = "Signing in did not complete. Please try again."
+SIGN_IN_FAILED = {{ cookiecutter.messages.error.sign_in_failed | py }}
 
 #: What a user is told when the provider answers the sign-in with ``access_denied``.
-ACCESS_DENIED = {{ (cookiecutter.service_name ~ " did not let you sign in.") | py }}
+ACCESS_DENIED = {{ cookiecutter.messages.error.access_denied | py }}
 
 
 
