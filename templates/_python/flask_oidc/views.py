@@ -133,8 +133,12 @@ def login() -> ResponseReturnValue:
         answer: ResponseReturnValue = provider.authorize_redirect(
             url_for(".callback", _external=True), **config.AUTHORIZE_PARAMS
         )
-    except (requests.RequestException, ValueError, KeyError) as err:
-        # The discovery document could not be read: the provider is down or is not what the issuer names.
+    except (ValueError, KeyError, RuntimeError) as err:
+        # The discovery document is not JSON or lacks the authorization endpoint: not what the issuer should
+        # name. (Before RequestException: requests' JSONDecodeError is both.)
+        raise {{ cookiecutter.class_name }}Error(f"discovery: {type(err).__name__}") from None
+    except requests.RequestException as err:
+        # The discovery document could not be read: the provider is down.
         raise ServiceUnavailable(f"discovery: {type(err).__name__}") from None
     return answer
 
@@ -164,13 +168,14 @@ def callback() -> ResponseReturnValue:
         # The error names the claim that failed (iss, aud, exp, nonce) or the signature, nothing of the token.
         logger.warning("Sign-in refused: the ID token is not valid: %s", type(err).__name__)
         return _sign_in_failed(answer, "sign_in_failed", SIGN_IN_FAILED, target)
+    except (ValueError, KeyError) as err:
+        # The token endpoint or the JWKS answered something that is not JSON, or the discovery document has no
+        # issuer. (Before RequestException: requests' JSONDecodeError is both.)
+        logger.warning("Identity provider request failed: %s", type(err).__name__)
+        return service_error({{ cookiecutter.class_name }}Error(type(err).__name__))
     except requests.RequestException as err:
         logger.warning("Identity provider request failed: %s", type(err).__name__)
         return service_error(ServiceUnavailable(type(err).__name__))
-    except ValueError as err:
-        # The token endpoint answered something that is not JSON.
-        logger.warning("Identity provider request failed: %s", type(err).__name__)
-        return service_error({{ cookiecutter.class_name }}Error(type(err).__name__))
     except {{ cookiecutter.class_name }}Error as err:
         logger.info("Sign-in refused: %s: %s", err.code, err)
         return service_error(err)
