@@ -9,11 +9,15 @@ test, decides that the fake's tokens are right and its tampered ones wrong.
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,14 +27,17 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError as OAuth2Error
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken
+from click.testing import CliRunner
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, ExpiredTokenError, InvalidClaimError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
+from generator.cli import main
 from generator.fake import oidc as fake_oidc
 from generator.fake.__main__ import main as fake_main
 from generator.fake.server import FakeService, load_data, start
+from generator.kit.provider import Browser, sign_in_through_provider
 from generator.render import copy_fake
 from generator.spec import load_spec
 
@@ -99,8 +106,8 @@ def metadata(fake: FakeService) -> dict:
 
 
 def client(fake: FakeService, **options: object) -> OAuth2Session:
-    options = {"client_secret": CLIENT_SECRET, **options}
-    return OAuth2Session(CLIENT_ID, scope=SCOPE, redirect_uri=REDIRECT_URI, code_challenge_method="S256", **options)
+    options = {"client_secret": CLIENT_SECRET, "redirect_uri": REDIRECT_URI, **options}
+    return OAuth2Session(CLIENT_ID, scope=SCOPE, code_challenge_method="S256", **options)
 
 
 def start_flow(fake: FakeService, *, prompt: str | None = None, **options: object) -> tuple[SignIn, requests.Response]:
@@ -307,6 +314,7 @@ def test_a_disabled_user_is_sent_back_with_access_denied(fake: FakeService) -> N
     assert answer.status_code == 302
     flow.location = answer.headers["Location"]
     assert flow.query == {"error": "access_denied", "state": flow.state}
+    assert control(fake, "oidc/sessions") == {"sessions": 0}  # and no provider session either
 
 
 # -- the provider session ------------------------------------------------------------------
@@ -342,6 +350,8 @@ def test_refresh_rotates_the_refresh_token_and_gives_a_valid_id_token(fake: Fake
     used = token_request(fake, grant_type="refresh_token", refresh_token=first["refresh_token"])
     assert used.status_code == 400 and used.json()["error"] == "invalid_grant"
     assert userinfo(fake, second["access_token"]).status_code == 200
+    issued = [item["value"] for item in control(fake, "calls")["issued"]]
+    assert first["refresh_token"] not in issued and second["refresh_token"] in issued
 
 
 def test_refresh_is_refused_for_a_user_disabled_since(fake: FakeService) -> None:
@@ -370,6 +380,21 @@ def test_the_access_token_lifetime_can_be_shortened(fake: FakeService) -> None:
     assert token["expires_in"] == 1
     time.sleep(1.1)
     assert userinfo(fake, token["access_token"]).status_code == 401
+
+
+def test_the_common_controls_apply_to_the_providers_tokens(fake: FakeService) -> None:
+    control(fake, "tokens", {"ttl": 7})
+    token = exchange(fake, sign_in(fake, "user"))
+    assert token["expires_in"] == 7
+    issued = {(item["name"], item["value"]) for item in control(fake, "calls")["issued"]}
+    assert issued == {
+        ("access_token", token["access_token"]),
+        ("refresh_token", token["refresh_token"]),
+        ("id_token", token["id_token"]),
+    }
+    assert control(fake, "users/user/expire", {}) == {"expired": 1}
+    assert userinfo(fake, token["access_token"]).status_code == 401
+    assert control(fake, "sessions")["user"] == 1
 
 
 # -- tampered ID tokens: Authlib refuses each --------------------------------------------------
@@ -483,3 +508,88 @@ def test_only_an_oidc_package_gets_the_provider(tmp_path: Path) -> None:
     copy_fake(load_spec(ACME), tmp_path / "acme")
     assert (tmp_path / "oidc" / "oidc.py").is_file()
     assert not (tmp_path / "acme" / "oidc.py").exists() and (tmp_path / "acme" / "server.py").is_file()
+
+
+def test_authgen_fake_prints_the_issuer_to_paste() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "fake", "--port", "0", str(EXAMPLE)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [process.stdout.readline().rstrip("\n") for _ in range(7)] if process.stdout else []
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    url = lines[0].removeprefix("fake listening on ")
+    export = next(line.strip() for line in lines if line.lstrip().startswith("export "))
+    assert dict(item.split("=", 1) for item in export.removeprefix("export ").split()) == {
+        "KEYCLOAK_ISSUER": url,
+        "KEYCLOAK_CLIENT_ID": CLIENT_ID,
+        "KEYCLOAK_CLIENT_SECRET": CLIENT_SECRET,
+    }
+
+
+def test_authgen_fake_without_cryptography_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in sys.modules if n == "cryptography" or n.startswith("cryptography.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "cryptography", None)
+    result = CliRunner().invoke(main, ["fake", "--port", "0", str(EXAMPLE)])
+    assert result.exit_code == 1
+    assert result.output == "Error: the OIDC fake needs the cryptography package: pip install cryptography\n"
+
+
+# -- the kit's browser on the fake's form ----------------------------------------------------
+
+
+class _App(BaseHTTPRequestHandler):
+    """A tiny relying party: /login sends the browser to the provider, /callback trades the code with Authlib."""
+
+    fake: FakeService
+    flows: dict[str, SignIn]
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        redirect = f"http://127.0.0.1:{self.server.server_address[1]}/callback"
+        if self.path == "/login":
+            oauth = client(self.fake, redirect_uri=redirect)
+            verifier, nonce = generate_token(48), generate_token(20)
+            url, state = oauth.create_authorization_url(
+                metadata(self.fake)["authorization_endpoint"], code_verifier=verifier, nonce=nonce
+            )
+            self.flows[state] = SignIn(oauth, requests.Session(), verifier, nonce, state, url)
+            self._answer(302, "", ("Location", url))
+            return
+        flow = self.flows.pop(parse_qs(urlsplit(self.path).query)["state"][0])
+        flow.location = redirect + self.path.removeprefix("/callback")
+        token = exchange(self.fake, flow)
+        claims = verify_id_token(self.fake, token["id_token"], flow.nonce, token["access_token"])
+        self._answer(200, f"signed in as {claims['preferred_username']}")
+
+    def _answer(self, status: int, text: str, *headers: tuple[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(text.encode())))
+        self.end_headers()
+        self.wfile.write(text.encode())
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_the_kits_browser_signs_in_on_the_fakes_form(fake: FakeService) -> None:
+    handler = type("App", (_App,), {"fake": fake, "flows": {}})
+    app = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    try:
+        login = f"http://127.0.0.1:{app.server_address[1]}/login"
+        trip = sign_in_through_provider(Browser(), login, "staff", "staff-pass-4")
+        assert trip.last.status_code == 200 and trip.last.text == "signed in as staff"
+        assert trip.first_to(fake.url) is not None
+        wrong = sign_in_through_provider(Browser(), login, "staff", "not-it")
+        assert wrong.last.url.startswith(fake.url) and "Invalid username or password." in wrong.last.text
+    finally:
+        app.shutdown()
+        app.server_close()

@@ -35,6 +35,8 @@ SCHEMA = json.loads((ROOT / "docs" / "spec.schema.json").read_text(encoding="utf
 
 ISSUER_LINE = 'issuer = { env = "EXAMPLEOP_ISSUER", default = "http://127.0.0.1:9000" }\n'
 CLIENT_LINE = 'client_id = { env = "EXAMPLEOP_CLIENT_ID", default = "example-app" }\n'
+REGISTER_LINE = 'register_url = "${service.issuer}/signup?client_id=${service.client_id}"\n'
+RESET_LINE = 'reset_url = "${service.issuer}/password-reset"\n'
 
 
 def small_text() -> str:
@@ -78,8 +80,7 @@ def test_the_keycloak_example_signs_in_through_the_provider() -> None:
     assert (oidc.client_secret.env, oidc.client_secret.secret) == ("KEYCLOAK_CLIENT_SECRET", True)
     assert oidc.scopes == ("openid", "profile", "email", "roles")
     assert oidc.params == (("prompt", "login"),)
-    assert oidc.register_url is not None and oidc.register_url.refs[0] == expr.Ref("service", "issuer")
-    assert oidc.reset_url is not None
+    assert oidc.register_url is None and oidc.reset_url is None  # Keycloak's login page links to its own
     # the three settings are the service's first settings, so every target reads and documents them
     assert [s.name for s in spec.service.settings] == ["issuer", "client_id", "client_secret"]
     assert spec.operations == {}
@@ -92,7 +93,12 @@ def test_a_public_client_has_no_secret_and_the_default_scopes() -> None:
     assert spec.oidc is not None
     assert spec.oidc.client_secret is None
     assert spec.oidc.scopes == ("openid", "profile", "email")
-    assert spec.oidc.params == () and spec.oidc.register_url is None and spec.oidc.reset_url is None
+    assert spec.oidc.params == ()
+    assert spec.oidc.register_url is not None and spec.oidc.register_url.refs == (
+        expr.Ref("service", "issuer"),
+        expr.Ref("service", "client_id"),
+    )
+    assert spec.oidc.reset_url is not None and spec.oidc.reset_url.literal_text() is None
     assert [s.name for s in spec.service.settings] == ["issuer", "client_id"]
 
 
@@ -221,7 +227,7 @@ def test_a_parameter_the_flow_sets_itself_is_refused() -> None:
     ],
 )
 def test_a_wrong_provider_page_link_is_refused(url: str, message: str) -> None:
-    text = small_with((CLIENT_LINE, CLIENT_LINE + f'register_url = "{url}"\n'))
+    text = small_with((REGISTER_LINE, f'register_url = "{url}"\n'))
     (problem,) = problems(text)
     assert problem.startswith(f"{line_in(text, 'register_url =')}: service.oidc.register_url: ")
     assert message in problem and "(hint: " in problem
@@ -229,7 +235,7 @@ def test_a_wrong_provider_page_link_is_refused(url: str, message: str) -> None:
 
 def test_a_link_may_use_the_issuer_the_client_id_and_config() -> None:
     text = small_with(
-        (CLIENT_LINE, CLIENT_LINE + 'reset_url = "${service.issuer}/r?c=${service.client_id}&t=${config.tenant}"\n'),
+        (RESET_LINE, 'reset_url = "${service.issuer}/r?c=${service.client_id}&t=${config.tenant}"\n'),
         ("[user]", '[service.config]\ntenant = { env = "EXAMPLEOP_TENANT", default = "main" }\n\n[user]'),
     )
     spec = parse_spec(text.encode())
@@ -266,6 +272,7 @@ def test_the_whole_claims_object_is_not_a_field() -> None:
 def test_a_spec_with_neither_operations_nor_oidc_is_told_about_both() -> None:
     text = small_with(
         ("[service.oidc]\n" + ISSUER_LINE + CLIENT_LINE, ""),
+        ("# The provider's own pages, which the sign-in page links to.\n" + REGISTER_LINE + RESET_LINE, ""),
         ('slug = "exampleop"\n', 'slug = "exampleop"\nbase_url = { env = "EXAMPLEOP_URL", default = "http://x" }\n'),
     )
     assert problems(text) == [
@@ -329,12 +336,14 @@ def test_the_context_of_an_oidc_spec() -> None:
             "scopes": ["openid", "profile", "email", "roles"],
             "scope": "openid profile email roles",
             "params": [["prompt", "login"]],
-            "register_url": "${service.issuer}/protocol/openid-connect/registrations"
-            "?client_id=${service.client_id}&response_type=code&scope=openid",
-            "reset_url": "${service.issuer}/login-actions/reset-credentials?client_id=${service.client_id}",
+            "register_url": "",
+            "reset_url": "",
         },
     }
-    assert oidc_context(load_spec(SMALL))["oidc"]["client_secret_env"] == ""
+    small = oidc_context(load_spec(SMALL))["oidc"]
+    assert small["client_secret_env"] == ""
+    assert small["register_url"] == "${service.issuer}/signup?client_id=${service.client_id}"
+    assert small["reset_url"] == "${service.issuer}/password-reset"
 
 
 def test_a_password_spec_context_says_not_oidc() -> None:
@@ -373,3 +382,15 @@ def test_a_target_without_oidc_support_refuses_an_oidc_spec(target: str, tmp_pat
 def test_flask_is_chosen_for_an_oidc_spec() -> None:
     chosen, skipped = select_targets(load_spec(EXAMPLE), ["flask"])
     assert [t.name for t in chosen] == ["flask"] and skipped == []
+
+
+def test_docs_describe_every_oidc_key_and_its_example_validates() -> None:
+    doc = (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
+    section = doc.split("## OpenID Connect: `[service.oidc]`", 1)[1].split("\n## ", 1)[0]
+    for key in OIDC_KEYS:
+        assert f"| `{key}` |" in section, f"docs/spec.md's [service.oidc] table lacks {key}"
+    shown = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    spec = parse_spec(
+        ("schema = 1\n" + shown + '\n[mapping]\nid = "id"\nusername = "username"\nroles = "roles"\n').encode()
+    )
+    assert spec.oidc is not None and spec.oidc.params == (("prompt", "login"),)

@@ -28,12 +28,16 @@ POST     /__fake__/tokens/<token>/expire   that reset or verification token has 
 
 With ``[service.oidc]`` the fake is an OpenID provider (:mod:`.oidc`); faults
 name its endpoints (``discovery``, ``authorize``, ``token``, ``jwks``,
-``userinfo``, ``logout``), the call counts count them by those names, and:
+``userinfo``, ``logout``), the call counts count them by those names, the
+access, refresh and ID tokens are the values handed out (``/__fake__/expire``,
+``/__fake__/tokens``, ``/__fake__/sessions`` and ``issued`` apply to them), and:
 
 =======  ================================  ==================================================
-POST     /__fake__/oidc/expire             every access token issued so far expires now
+POST     /__fake__/oidc/expire             every access token issued so far expires now (as
+                                           ``/__fake__/expire``)
 POST     /__fake__/oidc/lifetime           ``{"access_token_s": N}``: the lifetime of access
-                                           tokens issued from now on (default 300)
+                                           tokens issued from now on (default 300; as
+                                           ``/__fake__/tokens``)
 POST     /__fake__/oidc/tamper             ``{"next_id_token": "issuer" | "audience" |
                                            "signature" | "expired" | "nonce"}``: the next ID
                                            token the token endpoint issues is wrong so (once)

@@ -41,10 +41,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 from .exchange import DROP, Reply, Request, json_reply
-from .state import State
-
-#: What an access token lasts unless ``/__fake__/oidc/lifetime`` says otherwise, in seconds.
-DEFAULT_ACCESS_TOKEN_S = 300
+from .state import Handle, State
 
 #: What an ID token lasts, in seconds.
 ID_TOKEN_S = 300
@@ -149,14 +146,12 @@ class Code:
 
 @dataclass
 class Grant:
-    """What an access or refresh token stands for."""
+    """What an access or refresh token stands for (it works while :class:`State` lists it as handed out)."""
 
     user: str
     session: int
     scope: str
     nonce: str | None
-    #: for access tokens: time.monotonic() after which it no longer works.
-    deadline: float | None = None
 
 
 @dataclass
@@ -170,7 +165,6 @@ class ProviderState:
     cookies: dict[str, int] = field(default_factory=dict)
     #: provider session -> when the user signed in (epoch seconds), for ``auth_time``.
     auth_times: dict[int, int] = field(default_factory=dict)
-    access_token_s: float = DEFAULT_ACCESS_TOKEN_S
     tamper: str | None = None
 
 
@@ -311,9 +305,9 @@ class OidcProvider:
         _allow(request, "GET", "POST")
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         grant = self.provider.access.get(token) if scheme.lower() == "bearer" else None
-        if grant is None:
+        if grant is None or token not in self.state.handles:
             return _bearer_error("the access token is unknown or has been revoked")
-        if grant.deadline is not None and time.monotonic() >= grant.deadline:
+        if self.state.expired(token):
             return _bearer_error("the access token has expired")
         if not self._usable(grant.user) or grant.session not in self.state.sessions:
             return _bearer_error("the user's session has ended")
@@ -450,35 +444,44 @@ class OidcProvider:
     def _refresh_grant(self, form: dict[str, str]) -> Reply:
         token = form.get("refresh_token", "")
         grant = self.provider.refresh.pop(token, None)  # rotation: each refresh token works once
-        if grant is None:
+        if grant is None or token not in self.state.handles:
             raise Refused(_oauth_error(400, "invalid_grant", "the refresh token is unknown, used or revoked"))
+        self.state.revoke(token)
         if not self._usable(grant.user) or grant.session not in self.state.sessions:
             raise Refused(_oauth_error(400, "invalid_grant", "the user's session has ended"))
         return self._tokens(grant)
 
     def _tokens(self, grant: Grant) -> Reply:
-        lifetime = self.provider.access_token_s
-        access = secrets.token_urlsafe(24)
-        refresh = secrets.token_urlsafe(24)
-        deadline = time.monotonic() + lifetime
-        self.provider.access[access] = Grant(grant.user, grant.session, grant.scope, grant.nonce, deadline)
-        self.provider.refresh[refresh] = Grant(grant.user, grant.session, grant.scope, grant.nonce)
+        """New tokens for ``grant``'s session, handed out as :class:`State` values of that session.
+
+        So they end with the session, ``/__fake__/expire`` and ``/__fake__/tokens``
+        apply to the access tokens, and ``/__fake__/calls`` lists all three as
+        issued (tests check that none reaches a browser cookie).
+        """
+        access = self._issue(grant, "access_token", expires=True)
+        refresh = self._issue(grant, "refresh_token")
+        self.provider.access[access] = grant
+        self.provider.refresh[refresh] = grant
+        id_token = self._id_token(grant)
+        self.state.handles[id_token] = Handle("token", 1, "id_token", grant.session, grant.user)
         doc = {
             "access_token": access,
             "token_type": "Bearer",
-            "expires_in": int(lifetime),
+            "expires_in": int(self.state.token_ttl),
             "refresh_token": refresh,
-            "id_token": self._id_token(grant),
+            "id_token": id_token,
             "scope": grant.scope,
         }
         reply = json_reply(200, doc)
         return replace(reply, headers=(("Cache-Control", "no-store"), ("Pragma", "no-cache")))
 
+    def _issue(self, grant: Grant, name: str, *, expires: bool = False) -> str:
+        return self.state.issue(Handle("token", 1, name, grant.session, grant.user), expires=expires)
+
     def _revoke_code_tokens(self, code: Code) -> None:
         """A replayed code: the tokens of its session are revoked too (RFC 6749 section 4.1.2)."""
-        for tokens in (self.provider.access, self.provider.refresh):
-            for value in [v for v, grant in tokens.items() if grant.session == code.session]:
-                del tokens[value]
+        for value in [v for v, handle in self.state.handles.items() if handle.run == code.session]:
+            self.state.revoke(value)
 
     def _id_token(self, grant: Grant) -> str:
         now = int(time.time())
@@ -518,12 +521,9 @@ class OidcProvider:
         return key in self.state.users and key not in self.state.disabled and key not in self.state.deleted
 
     def _end_session(self, session: int) -> None:
-        """End a provider session: its cookie, refresh and access tokens stop working."""
+        """End a provider session: its cookie and every token handed out for it stop working."""
         self.state.end_session(session)
         self.provider.auth_times.pop(session, None)
-        for tokens in (self.provider.access, self.provider.refresh):
-            for value in [v for v, grant in tokens.items() if grant.session == session]:
-                del tokens[value]
         for cookie in [c for c, s in self.provider.cookies.items() if s == session]:
             del self.provider.cookies[cookie]
 
@@ -541,16 +541,13 @@ class OidcProvider:
     # -- controls (/__fake__/oidc/...) ----------------------------------------------
 
     def expire_access_tokens(self) -> int:
-        """Every access token issued so far expires now; return how many."""
-        now = time.monotonic()
-        with self.state.lock:
-            for grant in self.provider.access.values():
-                grant.deadline = min(grant.deadline or now, now)
-            return len(self.provider.access)
+        """Every access token issued so far expires now (as ``/__fake__/expire``); return how many."""
+        return self.state.expire_tokens()
 
     def set_lifetime(self, seconds: float) -> None:
+        """The lifetime of access tokens issued from now on (as ``/__fake__/tokens``)."""
         with self.state.lock:
-            self.provider.access_token_s = seconds
+            self.state.token_ttl = seconds
 
     def set_tamper(self, how: str) -> None:
         with self.state.lock:
