@@ -290,7 +290,7 @@ def test_tier1_reports_a_missing_throttle_setting(package: Path, tmp_path: Path)
 
 def test_redis_packages_follow_the_frameworks_patch_release(package: Path) -> None:
     """The Redis session store and key ring come from ASP.NET Core 10.0.x, the test project's release."""
-    from generator.emit.csharp import PACKAGES
+    from generator.targets.aspnetcore import PACKAGES
 
     version = PACKAGES["Microsoft.AspNetCore.Mvc.Testing"]
     assert version.startswith("10.0.")
