@@ -321,7 +321,7 @@ def test_generated_tests_pass(acme: Path) -> None:
 
 
 KEYCLOAK_OIDC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
-#: A public client (no secret), default scopes, no register or reset link.
+#: A public client (no secret), default scopes, links to the provider's register and reset pages.
 PUBLIC_OIDC = ROOT / "tests" / "specs" / "oidc.toml"
 
 
@@ -372,7 +372,7 @@ def test_oidc_provider_registration(oidc: Path, public_oidc: Path) -> None:
     config = (oidc / "src" / "flask_keycloak" / "config.py").read_text(encoding="utf-8")
     assert 'SCOPE = "openid profile email roles"' in config
     assert 'AUTHORIZE_PARAMS: dict[str, str] = {"prompt": "login"}' in config
-    assert 'REGISTER_URL = "${service.issuer}/protocol/openid-connect/registrations?' in config
+    assert "REGISTER_URL" not in config  # Keycloak's login page links to its own
     extension = (oidc / "src" / "flask_keycloak" / "extension.py").read_text(encoding="utf-8")
     assert "client_secret=settings.client_secret" in extension
     assert '"code_challenge_method": "S256"' in extension
@@ -380,7 +380,9 @@ def test_oidc_provider_registration(oidc: Path, public_oidc: Path) -> None:
     public = (public_oidc / "src" / "flask_exampleop" / "extension.py").read_text(encoding="utf-8")
     assert "client_secret" not in public
     assert '"token_endpoint_auth_method": "none"' in public
-    assert "REGISTER_URL" not in (public_oidc / "src" / "flask_exampleop" / "config.py").read_text(encoding="utf-8")
+    public_config = (public_oidc / "src" / "flask_exampleop" / "config.py").read_text(encoding="utf-8")
+    assert 'REGISTER_URL = "${service.issuer}/signup?client_id=${service.client_id}"' in public_config
+    assert 'RESET_URL = "${service.issuer}/password-reset"' in public_config
 
 
 def test_oidc_pyproject_depends_on_authlib_and_flask_session(oidc: Path) -> None:
