@@ -197,6 +197,9 @@ def logout() -> ResponseReturnValue:
     answer = negotiate(HTML, JSON)
     id_token = log_out()
     home = request.url_root
+    if id_token is None:
+        # Nobody was signed in here (or the session predates its tokens): no provider session to name.
+        return ("", 204) if answer == JSON else redirect(home, 303)
     provider = get_state().provider
     try:
         if answer == JSON:
