@@ -11,6 +11,9 @@ SESSION_TTL = 300.0
 #: The folder of the server-side sessions, in the app's instance folder unless a setting names another.
 SESSION_DIR = "{{ cookiecutter.slug }}-sessions"
 
+#: Session files kept before the expired ones are deleted (past it, cachelib also drops some live ones).
+SESSION_FILES = 100_000
+
 #: The name the provider is registered under with Authlib.
 PROVIDER_NAME = {{ cookiecutter.slug | py }}
 
