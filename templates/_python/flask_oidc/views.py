@@ -74,18 +74,13 @@ _HTTP_ERROR_CODES = {
 #: The session key of the page to land on after the callback (a path on this site).
 NEXT_KEY = f"{config.SESSION_KEY}_next"
 
-#: The title of the page of a sign-in that did not complete.
-SIGN_IN_FAILED_TITLE = "Sign-in failed"
-
 #: What a sign-in that did not complete is told: a callback without this browser's state, a code the
 #: provider refuses (used already, or the PKCE verifier does not match), an ID token that is not valid.
-SIGN_IN_FAILED = "Signing in did not complete. Please try again."
+SIGN_IN_FAILED = {{ cookiecutter.messages.error.sign_in_failed | py }}
 
 #: What a user is told when the provider answers the sign-in with ``access_denied``.
-ACCESS_DENIED = {{ (cookiecutter.service_name ~ " did not let you sign in.") | py }}
+ACCESS_DENIED = {{ cookiecutter.messages.error.access_denied | py }}
 
-#: The label of the link that starts a new sign-in.
-TRY_AGAIN = "Sign in again"
 
 
 def route(rule: str, methods: list[str]) -> Callable[[View], View]:
@@ -138,8 +133,12 @@ def login() -> ResponseReturnValue:
         answer: ResponseReturnValue = provider.authorize_redirect(
             url_for(".callback", _external=True), **config.AUTHORIZE_PARAMS
         )
-    except (requests.RequestException, ValueError, KeyError) as err:
-        # The discovery document could not be read: the provider is down or is not what the issuer names.
+    except (ValueError, KeyError, RuntimeError) as err:
+        # The discovery document is not JSON or lacks the authorization endpoint: not what the issuer should
+        # name. (Before RequestException: requests' JSONDecodeError is both.)
+        raise {{ cookiecutter.class_name }}Error(f"discovery: {type(err).__name__}") from None
+    except requests.RequestException as err:
+        # The discovery document could not be read: the provider is down.
         raise ServiceUnavailable(f"discovery: {type(err).__name__}") from None
     return answer
 
@@ -155,8 +154,9 @@ def callback() -> ResponseReturnValue:
     """
     answer = negotiate(HTML, JSON)
     target = safe_next(session.pop(NEXT_KEY, None))
+    provider = get_state().provider
     try:
-        token = get_state().provider.authorize_access_token(leeway=config.ID_TOKEN_LEEWAY)
+        token = provider.authorize_access_token(claims_options=_id_token_claims(), leeway=config.ID_TOKEN_LEEWAY)
         user = log_in(token)
     except OAuthError as err:
         # access_denied from the provider, a state this browser did not start, a code the provider refuses.
@@ -168,13 +168,14 @@ def callback() -> ResponseReturnValue:
         # The error names the claim that failed (iss, aud, exp, nonce) or the signature, nothing of the token.
         logger.warning("Sign-in refused: the ID token is not valid: %s", type(err).__name__)
         return _sign_in_failed(answer, "sign_in_failed", SIGN_IN_FAILED, target)
+    except (ValueError, KeyError) as err:
+        # The token endpoint or the JWKS answered something that is not JSON, or the discovery document has no
+        # issuer. (Before RequestException: requests' JSONDecodeError is both.)
+        logger.warning("Identity provider request failed: %s", type(err).__name__)
+        return service_error({{ cookiecutter.class_name }}Error(type(err).__name__))
     except requests.RequestException as err:
         logger.warning("Identity provider request failed: %s", type(err).__name__)
         return service_error(ServiceUnavailable(type(err).__name__))
-    except ValueError as err:
-        # The token endpoint answered something that is not JSON.
-        logger.warning("Identity provider request failed: %s", type(err).__name__)
-        return service_error({{ cookiecutter.class_name }}Error(type(err).__name__))
     except {{ cookiecutter.class_name }}Error as err:
         logger.info("Sign-in refused: %s: %s", err.code, err)
         return service_error(err)
@@ -196,6 +197,9 @@ def logout() -> ResponseReturnValue:
     answer = negotiate(HTML, JSON)
     id_token = log_out()
     home = request.url_root
+    if id_token is None:
+        # Nobody was signed in here (or the session predates its tokens): no provider session to name.
+        return ("", 204) if answer == JSON else redirect(home, 303)
     provider = get_state().provider
     try:
         if answer == JSON:
@@ -281,9 +285,21 @@ def safe_next(target: str | None) -> str | None:
     return None if parts.scheme or parts.netloc else target
 
 
+def _id_token_claims() -> dict[str, dict[str, object]]:
+    """What the ID token's ``iss`` and ``aud`` must be: the provider's issuer, and this client among the audiences.
+
+    Authlib checks the audience only through ``azp`` unless it is told the
+    client id here (OpenID Connect Core 3.1.3.7 wants both).
+
+    :raises requests.RequestException: when the discovery document cannot be read.
+    """
+    provider = get_state().provider
+    issuer = provider.load_server_metadata()["issuer"]
+    return {"iss": {"essential": True, "values": [issuer]}, "aud": {"essential": True, "values": [provider.client_id]}}
+
+
 def _sign_in_failed(answer: str, code: str, message: str, target: str | None) -> ResponseReturnValue:
-    """A callback that starts no session: 400, as JSON or as a page with a link that starts a new sign-in."""
+    """A callback that starts no session: 400, as JSON or as a page that starts a new sign-in (keeping ``next``)."""
     if answer == JSON:
         return json_error(code, message, 400)
-    again = url_for(".login", next=target) if target else url_for(".login")
-    return render_page("error.html", 400, title=SIGN_IN_FAILED_TITLE, message=message, again=again, again_label=TRY_AGAIN)
+    return render_page("signin.html", 400, error=message, next=target)

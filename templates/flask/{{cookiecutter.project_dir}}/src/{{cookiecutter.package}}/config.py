@@ -11,6 +11,9 @@ SESSION_TTL = 300.0
 #: The folder of the server-side sessions, in the app's instance folder unless a setting names another.
 SESSION_DIR = "{{ cookiecutter.slug }}-sessions"
 
+#: Session files kept before the expired ones are deleted (past it, cachelib also drops some live ones).
+SESSION_FILES = 100_000
+
 #: The name the provider is registered under with Authlib.
 PROVIDER_NAME = {{ cookiecutter.slug | py }}
 
@@ -25,6 +28,16 @@ ID_TOKEN_LEEWAY = 5
 
 #: Seconds before the access token's expiry at which it is refreshed, so it does not end during a request.
 REFRESH_MARGIN = 10.0
+{%- if cookiecutter.oidc.register_url %}
+
+#: The provider's page that creates an account (``${service.<setting>}`` and ``${config.<setting>}`` are the settings).
+REGISTER_URL = {{ cookiecutter.oidc.register_url | py }}
+{%- endif %}
+{%- if cookiecutter.oidc.reset_url %}
+
+#: The provider's page that resets a password.
+RESET_URL = {{ cookiecutter.oidc.reset_url | py }}
+{%- endif %}
 {%- else -%}
 #: Seconds failed sign-ins are counted for, when a sign-in limit is set.
 LOGIN_LIMIT_WINDOW = 300

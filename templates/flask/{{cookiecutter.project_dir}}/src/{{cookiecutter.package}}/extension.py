@@ -232,7 +232,7 @@ def _sessions_in_files(app: Flask, settings: Settings) -> None:
             f"cannot keep sessions in {path} ({err}): set {{ cookiecutter.config_prefix }}_SESSION_DIR to a folder the app can write"
         ) from err
     app.config.setdefault("SESSION_TYPE", "cachelib")
-    app.config.setdefault("SESSION_CACHELIB", FileSystemCache(path, threshold=0))
+    app.config.setdefault("SESSION_CACHELIB", FileSystemCache(path, threshold=config.SESSION_FILES))
     Session(app)
 
 

@@ -9,6 +9,9 @@ from werkzeug.exceptions import NotAcceptable
 
 from . import config
 from .errors import {{ cookiecutter.class_name }}Error
+{%- if cookiecutter.is_oidc and (cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url) %}
+from .settings import provider_link
+{%- endif %}
 from .state import get_state
 
 HTML = "text/html"
@@ -99,5 +102,12 @@ def _links() -> dict[str, str]:
 {%- endif %}
 {%- if cookiecutter.has_forgot_password %}
         "forgot": url_for("{{ cookiecutter.slug }}.forgot_password"),
+{%- endif %}
+{%- if cookiecutter.is_oidc and cookiecutter.oidc.register_url %}
+        # The provider's own pages: accounts are created and passwords reset there.
+        "register": provider_link(config.REGISTER_URL, get_state().settings),
+{%- endif %}
+{%- if cookiecutter.is_oidc and cookiecutter.oidc.reset_url %}
+        "forgot": provider_link(config.RESET_URL, get_state().settings),
 {%- endif %}
     }

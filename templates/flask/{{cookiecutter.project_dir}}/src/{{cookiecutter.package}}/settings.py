@@ -14,9 +14,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+{%- if cookiecutter.is_oidc and (cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url) %}
+from urllib.parse import quote
+{%- endif %}
 
 from . import config
 
+{% if cookiecutter.is_oidc and (cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url) -%}
+#: A setting in a link to the provider's pages: ``${service.issuer}``, ``${config.realm}``.
+_PLACEHOLDER = re.compile(r"\$\{(service|config)\.([a-z_][a-z0-9_]*)\}")
+
+{% endif -%}
 #: What ``{{ cookiecutter.config_prefix }}_PRIMARY_COLOR`` accepts: a hex colour or a CSS colour name, nothing that could end the style sheet.
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30}")
 
@@ -116,6 +124,23 @@ def load_settings(app_config: Mapping[str, Any], environ: Mapping[str, str] = os
     return settings
 
 
+{% if cookiecutter.is_oidc and (cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url) -%}
+def provider_link(template: str, settings: Settings) -> str:
+    """A link to one of the provider's pages: ``template`` with its ``${service.<name>}`` and ``${config.<name>}`` filled in.
+
+    The issuer goes in as it is (the link starts with it); every other value is
+    percent-encoded, as it lands in a path segment or a query parameter.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(2)
+        text = str(getattr(settings, name) or "")
+        return text.rstrip("/") if name == "issuer" else quote(text, safe="")
+
+    return _PLACEHOLDER.sub(value, template)
+
+
+{% endif -%}
 class _Reader:
     """Reads settings one by one and collects every problem, so all are reported at once."""
 
