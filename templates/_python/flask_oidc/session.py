@@ -77,7 +77,7 @@ def log_in(token: Mapping[str, Any]) -> {{ cookiecutter.class_name }}User:
     user = _user(claims)
     if not user.is_active:
         raise AccountDisabled("the provider describes the account as not active")
-    _new_session()
+    session.clear()
     login_user(user, remember=False)
     session[config.SESSION_KEY] = {
         "id": secrets.token_urlsafe(16),
@@ -85,6 +85,7 @@ def log_in(token: Mapping[str, Any]) -> {{ cookiecutter.class_name }}User:
         "claims": dict(id_claims),
     }
     _cache(user)
+    _new_id()
     logger.info("User %s signed in", user.get_id())
     return user
 
@@ -290,9 +291,13 @@ def _forget(reason: str) -> None:
     session.clear()
 
 
-def _new_session() -> None:
-    """Drop everything the session held before sign-in, and give it a new id in the server-side store."""
-    session.clear()
+def _new_id() -> None:
+    """Move the signed-in session to a new id in the server-side store, deleting the old one.
+
+    An id planted in the browser before sign-in (the store would keep using
+    it) must not become the signed-in session. Flask-Session's ``regenerate``
+    moves only a session that holds something, so this comes once it does.
+    """
     regenerate = getattr(current_app.session_interface, "regenerate", None)  # Flask-Session
     if regenerate is not None:
         regenerate(session)
