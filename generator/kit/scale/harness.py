@@ -20,7 +20,7 @@ from ..client import AppClient, FakeControl, FixtureUser
 from ..errors import KitError
 from ..package import KitPackage, load_package
 from ..processes import Process, free_port, install_app, serve_app, start, start_fake
-from ..runner import SESSION_TTL, _sigterm_as_interrupt, _stopper, app_environment
+from ..runner import SESSION_TTL_ENV, _sigterm_as_interrupt, _stopper, app_environment
 from . import SCALE_INSTALL, SCALE_TARGETS
 
 #: The variable, formatted with the spec's upper-case slug, that points every target at Redis.
@@ -40,6 +40,13 @@ LOAD_TIME_LIMIT = 300.0
 WITHIN_TTL_REQUESTS = 10
 #: Seconds waited beyond the TTL, so that every cache has surely expired.
 MARGIN = 1.0
+#: The user cache's TTL here: longer than the kit's, so that the first requests after a sign-in on a
+#: loaded machine (a cold JVM answering its first request on B) still come within it.
+SCALE_SESSION_TTL = 8
+#: Clients that sign in at the same time in the load phase. All 50 at once would test how the
+#: service copes with a burst of password checks (the fake answers them one core at a time, and the
+#: app gives it the spec's timeout), not the shared sessions, which the 10,000 requests test.
+CONCURRENT_SIGN_INS = 8
 
 
 Say = Callable[[str], None]
@@ -138,16 +145,19 @@ class Agent:
 def check_shared_session_and_cache(cluster: Cluster, user: FixtureUser, say: Say) -> None:
     agent = Agent(cluster)
     agent.on(0).sign_in(user)
+    signed_in = time.monotonic()
     check(redis_keys(cluster.redis_url) > 0, "signed in on A, and Redis holds no key: the app does not use it")
-    cluster.fake.reset()
-    started = time.monotonic()
+    # Count from here rather than reset the fake: a reset would also end the session just opened.
+    before = cluster.fake.calls()
     for i in range(WITHIN_TTL_REQUESTS):
         me = agent.on(i % 2).me()
         check(me.status_code == 200, f"signed in on A, me on {'AB'[i % 2]} answered {me.status_code}: {me.text[:200]}")
         check(me.json().get("username") == user.username, f"me on {'AB'[i % 2]} names another user: {me.text[:200]}")
-    elapsed = time.monotonic() - started
-    calls = cluster.fake.calls()
-    check(elapsed < SESSION_TTL, f"the {WITHIN_TTL_REQUESTS} requests took {elapsed:.1f} s, not within the TTL")
+    # The user was cached at sign-in: the requests are within its TTL only if they end within the TTL of it.
+    elapsed = time.monotonic() - signed_in
+    after = cluster.fake.calls()
+    calls = {name: after.get(name, 0) - before.get(name, 0) for name in ("login", "get_user")}
+    check(elapsed < SCALE_SESSION_TTL, f"the {WITHIN_TTL_REQUESTS} requests took {elapsed:.1f} s, not within the TTL")
     check(
         (calls.get("login", 0), calls.get("get_user", 0)) == (0, 0),
         f"within the TTL the service was called: login {calls.get('login', 0)}, get_user {calls.get('get_user', 0)}",
@@ -188,7 +198,7 @@ def check_disabled_user(cluster: Cluster, user: FixtureUser, say: Say) -> None:
         agent.on(index).sign_in(user)
     cluster.fake.disable(user.key)
     try:
-        time.sleep(SESSION_TTL + MARGIN)
+        time.sleep(SCALE_SESSION_TTL + MARGIN)
         for index, agent in enumerate(agents):
             me = agent.on(index).me()
             check(me.status_code == 401, f"a disabled user on {'AB'[index]} after the TTL: {me.status_code}")
@@ -223,6 +233,7 @@ def check_load(cluster: Cluster, users: list[FixtureUser], say: Say) -> None:
     """50 clients, as several users, make 10,000 requests in all on A and B: no error, no one else's user."""
     result = LoadResult()
     deadline = time.monotonic() + LOAD_TIME_LIMIT
+    signing_in = threading.BoundedSemaphore(CONCURRENT_SIGN_INS)
 
     def client(number: int) -> None:
         user = users[number % len(users)]
@@ -231,7 +242,8 @@ def check_load(cluster: Cluster, users: list[FixtureUser], say: Say) -> None:
         try:
             if not (result.take() and result.take()):  # the CSRF token and the sign-in
                 return
-            agent.on(step % 2).sign_in(user)
+            with signing_in:
+                agent.on(step % 2).sign_in(user)
             while time.monotonic() < deadline and result.take():
                 step += 1
                 app = agent.on(step % 2)
@@ -297,6 +309,7 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, 
         fake_process, fake_url = start_fake(pkg, python)
         running.callback(_stopper(fake_process, say))
         env = app_environment(pkg, fake_url)
+        env[SESSION_TTL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = str(SCALE_SESSION_TTL)
         env[REDIS_URL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = redis_url
         env["TMPDIR"] = str(workdir)
         if install:
