@@ -31,6 +31,7 @@ class {{ cookiecutter.class_name }}Config(AppConfig):
 {%- endif %}
         setting_changed.connect(conf.reload, dispatch_uid="{{ cookiecutter.package }}.conf")
         setting_changed.connect(state.reload, dispatch_uid="{{ cookiecutter.package }}.state")
+        setting_changed.connect(usercache.reload, dispatch_uid="{{ cookiecutter.package }}.usercache")
         # A saved or deleted user or profile is dropped from the user cache.
         for model in (get_user_model(), {{ cookiecutter.class_name }}Profile):
             for signal in (post_save, post_delete):
