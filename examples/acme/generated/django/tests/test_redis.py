@@ -140,6 +140,24 @@ def test_the_session_and_the_cached_user_live_in_redis_and_sign_out_deletes_the_
 
 
 @pytest.mark.django_db
+def test_a_signed_in_request_reads_redis_once_for_its_session_and_writes_nothing(
+    redis: Redis, service: Service
+) -> None:
+    api = Agent(browser=False)
+    api.sign_in("user")
+    assert api.get("/").status_code == 200  # the user is now in Redis, and kept by this process for a second
+    redis.config_resetstat()
+    for _ in range(3):
+        assert api.get("/").status_code == 200
+    # What the test itself sent (CONFIG RESETSTAT, INFO) left out; Redis 7 names subcommands "config|resetstat".
+    stats = redis.info("commandstats")
+    calls = {
+        name: s["calls"] for name, s in stats.items() if name.split("|")[0] not in ("cmdstat_config", "cmdstat_info")
+    }
+    assert calls == {"cmdstat_get": 3}, "one GET per request (the session): no user read, no session written back"
+
+
+@pytest.mark.django_db
 def test_failed_sign_ins_are_counted_in_redis(redis: Redis, service_settings: dict[str, Any]) -> None:
     service_settings.update(LOGIN_LIMIT_PER_ACCOUNT=2, LOGIN_LIMIT_WINDOW=60)
     for _ in range(2):

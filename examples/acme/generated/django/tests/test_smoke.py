@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from datetime import datetime
 from importlib import import_module
@@ -14,11 +15,13 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.views.debug import SafeExceptionReporterFilter
 
-from django_acme import defaults
+from django_acme import defaults, usercache
+from django_acme.backends import AcmeBackend
 from django_acme.models import AcmeProfile
 from support import FAKE, FIELDS, TIMEOUT, USERS, Agent, Service, assert_user, error_code, is_html, route, session_key
 
@@ -349,6 +352,46 @@ def test_s12_the_local_user_is_cached_until_the_project_changes_it(api: Agent, d
     local.is_active = False
     local.save()
     assert error_code(api.get("/"), 401) == "unauthorized", "a user deactivated locally is signed out at once"
+
+
+def test_s12_a_process_keeps_the_user_a_second_before_reading_the_cache_again(api: Agent) -> None:
+    api.sign_in("user")
+    greeting = api.get("/").json()
+    local = AcmeProfile.objects.get(service_id=api.service_id()).user
+    # What another process does: change the row without a signal here, and delete the shared entry.
+    get_user_model().objects.filter(pk=local.pk).update(first_name="Elsewhere")
+    caches[usercache.CACHE_ALIAS].delete(usercache.cache_key(local.pk))
+    assert api.get("/").json() == greeting, "within the second, the process serves the user it took from the cache"
+    time.sleep(usercache.LOCAL_TIMEOUT)
+    assert api.get("/").json() == {"message": "Hello Elsewhere"}, "after it, the cache (here: the database) again"
+
+
+def test_s12_every_request_gets_a_user_of_its_own(api: Agent) -> None:
+    api.sign_in("user")
+    assert api.get("/").status_code == 200  # the user is now kept by the process and the cache
+    pk = AcmeProfile.objects.get(service_id=api.service_id()).pk
+    backend = AcmeBackend()
+    first = backend.get_user(pk)
+    assert first is not None
+    first.first_name = "Changed by one request"
+    second = backend.get_user(pk)
+    assert second is not None and second is not first
+    assert second.first_name != first.first_name
+
+
+def test_s12_the_process_keeps_a_bounded_number_of_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(usercache, "LOCAL_SIZE", 2)
+    users = usercache.LocalUsers()
+    for name in ("a", "b", "c"):
+        users.put(name, {"name": name}, 60)
+    assert users.get("c") == {"name": "c"}
+    assert sum(users.get(name) is not None for name in ("a", "b", "c")) <= 2
+
+
+def test_s12_the_process_forgets_its_users_when_the_caches_change(settings: Any) -> None:
+    usercache.local_users.put("key", {"name": "someone"}, 60)
+    settings.CACHES = {**settings.CACHES}
+    assert usercache.local_users.get("key") is None
 
 
 @pytest.mark.parametrize("change", ["disable", "delete"])

@@ -29,6 +29,7 @@ class AcmeConfig(AppConfig):
         user_logged_out.connect(session.end_service_session, dispatch_uid="django_acme.session")
         setting_changed.connect(conf.reload, dispatch_uid="django_acme.conf")
         setting_changed.connect(state.reload, dispatch_uid="django_acme.state")
+        setting_changed.connect(usercache.reload, dispatch_uid="django_acme.usercache")
         # A saved or deleted user or profile is dropped from the user cache.
         for model in (get_user_model(), AcmeProfile):
             for signal in (post_save, post_delete):
