@@ -40,6 +40,12 @@ LOAD_TIME_LIMIT = 300.0
 WITHIN_TTL_REQUESTS = 10
 #: Seconds waited beyond the TTL, so that every cache has surely expired.
 MARGIN = 1.0
+#: Seconds the access tokens last in the refresh check: expired by the time the user cache is.
+SHORT_TOKEN_TTL = 1.0
+#: Seconds the tokens a refresh hands out last there, so that none of the concurrent requests sees them expire too.
+LASTING_TOKEN_TTL = 60.0
+#: Requests of one session sent at once, half on A and half on B, once its access token has expired.
+CONCURRENT_REFRESHES = 8
 
 
 Say = Callable[[str], None]
@@ -199,6 +205,58 @@ def check_disabled_user(cluster: Cluster, user: FixtureUser, say: Say) -> None:
     say("ok: a user disabled at the service is refused on A and B after the TTL")
 
 
+def check_shared_refresh(cluster: Cluster, user: FixtureUser, say: Say) -> None:
+    """Requests of one session on A and on B at once, its access token expired: one refresh serves both.
+
+    The fake rotates refresh tokens, so when A and B each refresh the session, the second refresh is refused and
+    signs the user out. The instances must share the renewal through Redis, as they share the session.
+    """
+    agent = Agent(cluster)
+    cluster.fake.token_ttl(SHORT_TOKEN_TTL)
+    try:
+        agent.on(0).sign_in(user)
+        time.sleep(SESSION_TTL + MARGIN)
+        # The refreshed token lasts: on a loaded machine the last of the requests must not see it expire too.
+        cluster.fake.token_ttl(LASTING_TOKEN_TTL)
+        before = cluster.fake.count("refresh")
+        gate = threading.Barrier(CONCURRENT_REFRESHES)
+        statuses: list[tuple[str, int | str]] = []
+
+        def view(index: int) -> None:
+            app = agent.on(index).with_cookies(agent.on(index).cookies())
+            try:
+                gate.wait(timeout=30)
+                statuses.append(("AB"[index], app.me().status_code))
+            except (requests.RequestException, threading.BrokenBarrierError) as err:
+                statuses.append(("AB"[index], f"{type(err).__name__}: {err}"))
+
+        threads = [threading.Thread(target=view, args=(n % 2,), daemon=True) for n in range(CONCURRENT_REFRESHES)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(LOAD_TIME_LIMIT)
+        refreshes = cluster.fake.count("refresh") - before
+        failed = [f"{name}: {status}" for name, status in statuses if status != 200]
+        check(
+            len(statuses) == CONCURRENT_REFRESHES and not failed,
+            f"{CONCURRENT_REFRESHES} requests of one session on A and B after its token expired, "
+            f"{refreshes} refreshes: {failed or f'only {len(statuses)} answered'}",
+        )
+        for index in (0, 1):
+            me = agent.on(index).me()
+            check(
+                me.status_code == 200,
+                f"after {refreshes} refreshes on A and B, me on {'AB'[index]} answered {me.status_code}: "
+                f"{me.text[:200]}",
+            )
+    finally:
+        cluster.fake.reset()
+    say(
+        f"ok: {CONCURRENT_REFRESHES} requests of one session on A and B at once after its token expired: "
+        f"all 200, {refreshes} refresh, still signed in on both"
+    )
+
+
 @dataclass
 class LoadResult:
     requests: int = 0
@@ -317,6 +375,8 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, 
             saved, staying = check_sign_out_everywhere(cluster, users[0], say)
             check_restart(cluster, saved, staying, say)
             check_disabled_user(cluster, users[0], say)
+            if pkg.spec.has("refresh"):
+                check_shared_refresh(cluster, users[0], say)
             check_load(cluster, users, say)
         except ScaleFailure as failure:
             say(f"FAILED: {failure}")
