@@ -10,7 +10,7 @@ import pytest
 
 from generator.context import build_context
 from generator.model import ERROR_KINDS
-from generator.plan.messages import DATE_PATTERN, ERRORS, TEXTS, catalogue, format_date
+from generator.plan.messages import DATE_PATTERN, ERRORS, OIDC_ERRORS, TEXTS, catalogue, format_date
 from generator.spec import load_spec
 from generator.targets import TARGETS
 
@@ -34,26 +34,27 @@ def test_every_error_code_has_exactly_one_message() -> None:
     assert set(ERRORS) == set(ERROR_KINDS) | set(OWN_CODES)
 
 
-@pytest.mark.parametrize("words", [*ERRORS.values(), *TEXTS.values()])
+@pytest.mark.parametrize("words", [*ERRORS.values(), *OIDC_ERRORS.values(), *TEXTS.values()])
 def test_texts_need_no_escaping_in_any_target(words: str) -> None:
     """Flask's and Django's pages are copied verbatim and Express reads a JSON file: no text may need escaping."""
     assert words == words.strip() and words
     assert not set(words) & set("<>&\"'\\{}%$`\n"), words
 
 
-@pytest.mark.parametrize("message", list(ERRORS.values()))
+@pytest.mark.parametrize("message", [*ERRORS.values(), *OIDC_ERRORS.values()])
 def test_error_messages_are_sentences(message: str) -> None:
     assert message[0].isupper() and message.endswith("."), message
 
 
 def test_no_two_events_share_words() -> None:
-    texts = [*ERRORS.values(), *TEXTS.values()]
+    texts = [*ERRORS.values(), *OIDC_ERRORS.values(), *TEXTS.values()]
     assert len(texts) == len(set(texts))
+    assert not set(ERRORS) & set(OIDC_ERRORS)
 
 
 def test_the_contract_names_every_text() -> None:
     contract = CONTRACT.read_text(encoding="utf-8")
-    missing = [words for words in [*ERRORS.values(), *TEXTS.values()] if words not in contract]
+    missing = [words for words in [*ERRORS.values(), *OIDC_ERRORS.values(), *TEXTS.values()] if words not in contract]
     assert not missing, f"docs/http-contract.md does not name {missing}"
 
 

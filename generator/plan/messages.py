@@ -42,6 +42,16 @@ ERRORS: dict[str, str] = {
     "too_many_attempts": "Too many failed sign-in attempts. Try again later.",
 }
 
+#: The error messages only an integration that signs in through an OpenID provider (``[service.oidc]``)
+#: says, by code: the callback could not complete the sign-in (a wrong or missing ``state``, a code used
+#: twice, an ID token that fails its checks: 400), or the provider answered ``error=access_denied``
+#: (the user cancelled, or the provider refused them: 400 too). A provider that is down is
+#: ``service_unavailable`` like any service.
+OIDC_ERRORS: dict[str, str] = {
+    "sign_in_failed": "The sign-in could not be completed. Please sign in again.",
+    "access_denied": "The identity provider did not sign you in.",
+}
+
 #: The other words: messages with a code of their own above but a more precise text, page titles,
 #: confirmations and link labels that targets used to word differently.
 TEXTS: dict[str, str] = {
@@ -90,7 +100,7 @@ def format_date(value: datetime) -> str:
 
 def catalogue() -> dict[str, Any]:
     """The templates' ``messages``: ``messages.error[<code>]`` and ``messages[<text>]``."""
-    return {"error": dict(ERRORS), **TEXTS}
+    return {"error": {**ERRORS, **OIDC_ERRORS}, **TEXTS}
 
 
-__all__ = ["DATE_FORMAT", "DATE_PATTERN", "ERRORS", "TEXTS", "catalogue", "format_date"]
+__all__ = ["DATE_FORMAT", "DATE_PATTERN", "ERRORS", "OIDC_ERRORS", "TEXTS", "catalogue", "format_date"]

@@ -36,25 +36,29 @@ CLIENTS = 50
 REQUESTS = 10_000
 #: Seconds the load phase may take before it counts as failed.
 LOAD_TIME_LIMIT = 300.0
-#: Seconds the apps cache the user in the session here. Longer than the kit's: a sign-in on A and ten requests on A
-#: and B must fit in it on a machine loaded by other builds, or B refreshes a user the check says it must not.
-SESSION_TTL = 10
 #: Requests made alternately on A and B within the TTL, none of which may reach the service.
 WITHIN_TTL_REQUESTS = 10
 #: Seconds waited beyond the TTL, so that every cache has surely expired.
 MARGIN = 1.0
+#: The user cache's TTL here: longer than the kit's, so that the first requests after a sign-in on a
+#: loaded machine (a cold JVM answering its first request on B) still come within it.
+SCALE_SESSION_TTL = 8
+#: Clients that sign in at the same time in the load phase. All 50 at once would test how the
+#: service copes with a burst of password checks (the fake answers them one core at a time, and the
+#: app gives it the spec's timeout), not the shared sessions, which the 10,000 requests test.
+CONCURRENT_SIGN_INS = 8
 #: Seconds the access tokens last in the refresh check: expired by the time the user cache is.
 SHORT_TOKEN_TTL = 1.0
 #: Seconds the tokens a refresh hands out last there, so that none of the concurrent requests sees them expire too.
 LASTING_TOKEN_TTL = 60.0
 #: Requests of one session sent at once, half on A and half on B, once its access token has expired.
 CONCURRENT_REFRESHES = 8
-
 #: Lines of each app's output searched when a check fails, and how many of them are shown.
 LOG_LINES_READ = 500
 LOG_LINES_SHOWN = 30
 #: An indented line: a stack frame (Java's "\tat ...", "\t... 12 more"; Python's "  File ..." and its source line).
 STACK_FRAME = re.compile(r"^\s")
+
 
 Say = Callable[[str], None]
 
@@ -160,24 +164,25 @@ def warm_up(cluster: Cluster, user: FixtureUser) -> None:
 
 def check_shared_session_and_cache(cluster: Cluster, user: FixtureUser, say: Say) -> None:
     agent = Agent(cluster)
-    # The TTL runs from the sign-in; the service's counts are compared, not reset (that would end the session).
-    started = time.monotonic()
     agent.on(0).sign_in(user)
+    signed_in = time.monotonic()
     check(redis_keys(cluster.redis_url) > 0, "signed in on A, and Redis holds no key: the app does not use it")
+    # Count from here rather than reset the fake: a reset would also end the session just opened.
     before = cluster.fake.calls()
     for i in range(WITHIN_TTL_REQUESTS):
         me = agent.on(i % 2).me()
         check(me.status_code == 200, f"signed in on A, me on {'AB'[i % 2]} answered {me.status_code}: {me.text[:200]}")
         check(me.json().get("username") == user.username, f"me on {'AB'[i % 2]} names another user: {me.text[:200]}")
-    elapsed = time.monotonic() - started
+    # The user was cached at sign-in: the requests are within its TTL only if they end within the TTL of it.
+    elapsed = time.monotonic() - signed_in
     after = cluster.fake.calls()
-    calls = {name: after.get(name, 0) - before.get(name, 0) for name in ("login", "get_user", "refresh")}
+    calls = {name: after.get(name, 0) - before.get(name, 0) for name in ("login", "get_user")}
+    check(elapsed < SCALE_SESSION_TTL, f"the {WITHIN_TTL_REQUESTS} requests took {elapsed:.1f} s, not within the TTL")
     check(
-        elapsed < SESSION_TTL,
-        f"the sign-in and {WITHIN_TTL_REQUESTS} requests took {elapsed:.1f} s, not within the {SESSION_TTL} s TTL",
+        (calls.get("login", 0), calls.get("get_user", 0)) == (0, 0),
+        f"within the TTL the service was called: login {calls.get('login', 0)}, get_user {calls.get('get_user', 0)}",
     )
-    check(set(calls.values()) == {0}, f"within the TTL the service was called: {calls}")
-    say(f"ok: signed in on A, {WITHIN_TTL_REQUESTS} requests on A and B within {elapsed:.2f} s, 0 service calls")
+    say(f"ok: signed in on A, {WITHIN_TTL_REQUESTS} requests on A and B in {elapsed:.2f} s, 0 service calls")
 
 
 def check_sign_out_everywhere(cluster: Cluster, user: FixtureUser, say: Say) -> tuple[dict[str, str], Agent]:
@@ -213,7 +218,7 @@ def check_disabled_user(cluster: Cluster, user: FixtureUser, say: Say) -> None:
         agent.on(index).sign_in(user)
     cluster.fake.disable(user.key)
     try:
-        time.sleep(SESSION_TTL + MARGIN)
+        time.sleep(SCALE_SESSION_TTL + MARGIN)
         for index, agent in enumerate(agents):
             me = agent.on(index).me()
             check(me.status_code == 401, f"a disabled user on {'AB'[index]} after the TTL: {me.status_code}")
@@ -234,7 +239,7 @@ def check_shared_refresh(cluster: Cluster, user: FixtureUser, say: Say) -> None:
     cluster.fake.token_ttl(SHORT_TOKEN_TTL)
     try:
         agent.on(0).sign_in(user)
-        time.sleep(SESSION_TTL + MARGIN)
+        time.sleep(SCALE_SESSION_TTL + MARGIN)
         # The refreshed token lasts: on a loaded machine the last of the requests must not see it expire too.
         cluster.fake.token_ttl(LASTING_TOKEN_TTL)
         before = cluster.fake.count("refresh")
@@ -272,7 +277,7 @@ def check_shared_refresh(cluster: Cluster, user: FixtureUser, say: Say) -> None:
         cluster.fake.reset()
     say(
         f"ok: {CONCURRENT_REFRESHES} requests of one session on A and B at once after its token expired: "
-        f"all 200, {refreshes} refresh, still signed in on both"
+        f"all 200, {refreshes} refresh{'' if refreshes == 1 else 'es'}, still signed in on both"
     )
 
 
@@ -300,6 +305,7 @@ def check_load(cluster: Cluster, users: list[FixtureUser], say: Say) -> None:
     """50 clients, as several users, make 10,000 requests in all on A and B: no error, no one else's user."""
     result = LoadResult()
     deadline = time.monotonic() + LOAD_TIME_LIMIT
+    signing_in = threading.BoundedSemaphore(CONCURRENT_SIGN_INS)
 
     def client(number: int) -> None:
         user = users[number % len(users)]
@@ -308,7 +314,8 @@ def check_load(cluster: Cluster, users: list[FixtureUser], say: Say) -> None:
         try:
             if not (result.take() and result.take()):  # the CSRF token and the sign-in
                 return
-            agent.on(step % 2).sign_in(user)
+            with signing_in:
+                agent.on(step % 2).sign_in(user)
             while time.monotonic() < deadline and result.take():
                 step += 1
                 app = agent.on(step % 2)
@@ -374,8 +381,8 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, 
         fake_process, fake_url = start_fake(pkg, python)
         running.callback(_stopper(fake_process, say))
         env = app_environment(pkg, fake_url)
+        env[SESSION_TTL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = str(SCALE_SESSION_TTL)
         env[REDIS_URL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = redis_url
-        env[SESSION_TTL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = str(SESSION_TTL)
         env["TMPDIR"] = str(workdir)
         if install:
             say(f"installing the example app in {pkg.root}")
