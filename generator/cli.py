@@ -230,10 +230,12 @@ def fake(spec: Path | None, host: str, port: int, verbose: bool) -> None:
         service = start(data, host, port, verbose=verbose)
     except OSError as err:
         raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror or err}") from err
+    except ImportError as err:  # the OpenID provider of an OIDC spec without the cryptography package
+        raise click.ClickException(str(err)) from err
     click.echo(f"fake listening on {service.url}")
     for user in fixture_users(data["spec"]):
         click.echo(f"  {user['key']}: {user['username']} / {user['password']}")
-    values = {"base_url": service.url, **data["settings"]}
+    values = {"base_url": service.url, "issuer": service.url, **data["settings"]}
     env = [f"{s.env}={shlex.quote(values[s.name])}" for s in model.service.settings if s.name in values]
     click.echo("point an example app at it (paste into its shell):")
     click.echo(f"  export {' '.join(env)}")

@@ -23,6 +23,7 @@ from .plan.features import features
 from .plan.forms import form_inputs, lifecycle_inputs, login_inputs
 from .plan.messages import catalogue
 from .plan.naming import target_names
+from .plan.oidc import oidc_context
 from .plan.operations import LIFECYCLE
 from .plan.roles import guard_role
 from .targets import Target
@@ -47,6 +48,7 @@ def build_context(spec: Spec, target: Target) -> dict[str, Any]:
         "has_register": spec.has("register"),
         "has_forgot_password": spec.has("forgot_password"),
         **lifecycle(spec),
+        **oidc_context(spec),
         **asdict(features(spec)),
         **publishing(spec),
         "login_inputs": _plain(login_inputs(spec)),

@@ -94,6 +94,15 @@ class UnknownTargetError(AuthgenError):
         super().__init__(f"unknown target {name!r}; known targets: {', '.join(known)}")
 
 
+class UnsupportedTargetError(AuthgenError):
+    """Raised when a target is asked for a kind of sign-in its template does not implement yet."""
+
+    exit_code = 2
+
+    def __init__(self, *, name: str, feature: str, supported: list[str]) -> None:
+        super().__init__(f"{name} does not support {feature} yet; targets that do: {', '.join(supported) or 'none'}")
+
+
 class ToolchainError(AuthgenError):
     """Raised when a target's toolchain is needed but missing or failing."""
 

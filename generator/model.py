@@ -117,7 +117,7 @@ class Service:
     slug: str
     timeout_s: float
     credentials: Credentials
-    #: base_url, credential settings, then [service.config], in that order.
+    #: base_url (or the [service.oidc] settings), credential settings, then [service.config], in that order.
     settings: tuple[Setting, ...]
     #: names of the settings that came from [service.config].
     config_names: tuple[str, ...]
@@ -276,6 +276,37 @@ class Package:
 
 
 @dataclass(frozen=True)
+class Oidc:
+    """``[service.oidc]``: sign-in through an OpenID provider's authorization-code flow instead of operations.
+
+    The three settings are also in :attr:`Service.settings` (first, in this
+    order), so every target reads, documents and tests them like any other.
+    """
+
+    issuer: Setting
+    client_id: Setting
+    #: None for a public client, which proves itself with PKCE alone.
+    client_secret: Setting | None
+    #: the scopes asked for; "openid" is always one of them.
+    scopes: tuple[str, ...]
+    #: extra parameters of the authorization request, e.g. ``(("prompt", "login"),)``.
+    params: tuple[tuple[str, str], ...] = ()
+    #: the provider's registration page, when the spec links to it.
+    register_url: Template | None = None
+    #: the provider's reset-credentials page, when the spec links to it.
+    reset_url: Template | None = None
+
+    @property
+    def settings(self) -> tuple[Setting, ...]:
+        """issuer, client_id and client_secret (when there is one), in that order."""
+        return (self.issuer, self.client_id, *((self.client_secret,) if self.client_secret else ()))
+
+
+#: The names of the settings ``[service.oidc]`` declares.
+OIDC_SETTINGS = ("issuer", "client_id", "client_secret")
+
+
+@dataclass(frozen=True)
 class Spec:
     """A validated spec: the one input to every target."""
 
@@ -291,6 +322,8 @@ class Spec:
     #: the spec as plain data, for the fake service.
     data: dict = field(default_factory=dict)
     package: Package = Package()
+    #: sign-in through an OpenID provider (``[service.oidc]``); then ``operations`` is empty.
+    oidc: Oidc | None = None
 
     def field(self, name: str) -> Field:
         return next(f for f in self.user if f.name == name)

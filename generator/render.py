@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, manifest
-from .errors import HandEditedError, OutputError, UnknownTargetError
+from .errors import HandEditedError, OutputError, UnknownTargetError, UnsupportedTargetError
 from .targets import TARGETS, TEMPLATES_DIR, Target, get_target
 
 if TYPE_CHECKING:
@@ -195,6 +195,9 @@ def select_targets(spec: Spec, names: Iterable[str] | None) -> tuple[list[Target
         for target in chosen:
             if not target.available:
                 raise UnknownTargetError(name=target.name, known=[t for t in TARGETS if TARGETS[t].available])
+            if spec.oidc is not None and not target.supports_oidc:
+                supported = [t for t in TARGETS if TARGETS[t].supports_oidc]
+                raise UnsupportedTargetError(name=target.name, feature="[service.oidc]", supported=supported)
         return chosen, []
     enabled = [TARGETS[n] for n in spec.targets]
     return [t for t in enabled if t.available], [t.name for t in enabled if not t.available]
@@ -273,7 +276,8 @@ def copy_fake(spec: Spec, dest: Path) -> None:
 
     dest.mkdir(parents=True, exist_ok=True)
     for source in sorted(FAKE_DIR.glob("*.py")):
-        shutil.copyfile(source, dest / source.name)
+        if source.name != "oidc.py" or spec.oidc is not None:  # the OpenID provider only where it is used
+            shutil.copyfile(source, dest / source.name)
     shutil.copyfile(EXPR_MODULE, dest / "expr.py")
     data = {"spec": spec.data, "settings": test_settings(spec.data)}
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str)

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from generator.context import build_context
-from generator.emit.python import django_columns, django_field
 from generator.fake.fixtures import test_settings
 from generator.render import generate
 from generator.spec import load_spec
 from generator.targets import TARGETS
+from generator.targets.django import django_columns, django_field
 
 from .conftest import ACME, ROOT
 

@@ -369,3 +369,19 @@ def test_the_code_goes_in_the_package_of_the_target_names_given() -> None:
     assert ctx["package_path"] == "org/example/login"
     own = ctx["client_imports"][-1]
     assert own and all(name.startswith("org.example.login.") for name in own)
+
+
+def test_the_user_imports_objects_only_for_optional_roles_and_offsetdatetime_only_for_a_datetime_field(
+    tmp_path: Path,
+) -> None:
+    acme = java.user_jdk_imports(load_spec(ACME))
+    assert "java.time.OffsetDateTime" in acme and "java.util.Objects" not in acme
+    keycloak = java.user_jdk_imports(load_spec(ROOT / "examples" / "keycloak" / "identity.toml"))
+    assert "java.time.OffsetDateTime" not in keycloak
+    path = tmp_path / "identity.toml"
+    text = ACME.read_text(encoding="utf-8")
+    path.write_text(text.replace('from = "/groups/*/name" }', 'from = "/groups/*/name", optional = true }'), "utf-8")
+    optional_roles = java.user_jdk_imports(load_spec(path))
+    assert "java.util.Objects" in optional_roles
+    assert optional_roles == sorted(optional_roles)  # the order google-java-format keeps
+    assert any("Objects.requireNonNullElse" in a.read for a in java.attributes(load_spec(path)))

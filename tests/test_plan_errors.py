@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from generator.model import ERROR_KINDS
-from generator.plan.errors import ERROR_CLASSES, rule_errors
+from generator.plan.errors import ERROR_CLASSES, client_errors, rule_errors
 from generator.spec import load_spec
 
 from .conftest import ACME
@@ -19,6 +21,25 @@ def test_rule_errors_are_the_kinds_the_rules_map_to() -> None:
     kinds = {r.kind for op in spec.operations.values() for step in op.steps for r in step.errors}
     assert rule_errors(spec) == {ERROR_CLASSES[k] for k in kinds}
     assert "InvalidCredentials" in rule_errors(spec)
+
+
+def test_every_client_raises_service_unavailable_even_when_no_rule_names_it() -> None:
+    spec = load_spec(ACME)
+    without = dataclasses.replace(
+        spec,
+        operations={
+            name: dataclasses.replace(
+                op,
+                steps=tuple(
+                    dataclasses.replace(s, errors=tuple(r for r in s.errors if r.kind != "service_unavailable"))
+                    for s in op.steps
+                ),
+            )
+            for name, op in spec.operations.items()
+        },
+    )
+    assert "ServiceUnavailable" not in rule_errors(without)
+    assert client_errors(without) == rule_errors(without) | {"ServiceUnavailable"}
 
 
 def test_every_kind_has_one_status_and_message_for_every_target() -> None:

@@ -68,3 +68,9 @@ def test_step_auth_uses_the_step_values(auth: Auth, want: object) -> None:
 def test_path_text_shows_references_as_the_spec_writes_them() -> None:
     step = Step("GET", expr.parse_template("${steps.1.next}/users/${session.id}"))
     assert path_text(step) == "{steps.1.next}/users/{session.id}"
+
+
+def test_a_bearer_template_is_one_text_with_its_scheme_and_a_computed_token_is_none() -> None:
+    token = expr.Template((expr.Lit("t-"), expr.Ref("session", "token")))
+    assert BearerAuth(token).text == expr.Template((expr.Lit("Bearer "), expr.Lit("t-"), expr.Ref("session", "token")))
+    assert BearerAuth(expr.Transform("base64", token)).text is None

@@ -66,3 +66,96 @@ def test_me_of_a_fixture_user_is_the_canonical_user_then_its_own_fields_in_spec_
     assert list(me)[: len(canonical)] == canonical
     assert list(me)[len(canonical) :] == [f.name for f in own_fields(spec)]
     assert all(me[f.name] == user["fields"].get(f.name) for f in own_fields(spec))
+
+
+# -- the typed user attributes and the tests' expectations (issue 14) ---------------------------------
+
+
+def test_user_attributes_list_the_canonical_ones_then_the_fields_of_their_own_in_me_order() -> None:
+    from generator.plan.user import user_attributes
+
+    attrs = user_attributes(load_spec(ACME))
+    assert [(a.name, a.kind, a.type) for a in attrs] == [
+        ("id", "text", "string"),
+        ("username", "text", "string"),
+        ("email", "text", "string"),
+        ("first_name", "text", "string"),
+        ("last_name", "text", "string"),
+        ("roles", "roles", "list<string>"),
+        ("active", "active", "bool"),
+        ("given_name", "field", "string"),
+        ("family_name", "field", "string"),
+        ("groups", "field", "list<string>"),
+        ("status", "field", "enum"),
+        ("created", "field", "datetime"),
+    ]
+    by_name = {a.name: a for a in attrs}
+    assert by_name["roles"].source.name == "groups" and not by_name["roles"].nullable
+    assert (by_name["active"].source.name, by_name["active"].equals) == ("status", "ACTIVE")
+    assert by_name["status"].values == ("ACTIVE", "LOCKED") and by_name["roles"].values == ()
+    assert [a.name for a in attrs if a.nullable] == ["first_name", "last_name", "given_name", "family_name", "created"]
+    assert not by_name["id"].nullable and all(not a.canonical for a in attrs[7:])
+
+
+def _edited(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    text = ACME.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "identity.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_absent_attribute_has_no_source_and_may_be_null(tmp_path: Path) -> None:
+    from generator.plan.user import user_attributes
+
+    spec = load_spec(
+        _edited(
+            tmp_path,
+            ('last_name = "family_name"\n', ""),
+            ('roles = "groups"\n', ""),
+            ('admin_roles = ["admins"]\n', ""),
+            ('staff_roles = ["staff"]\n', ""),
+        )
+    )
+    last = next(a for a in user_attributes(spec) if a.name == "last_name")
+    assert last.source is None and last.nullable
+    roles = next(a for a in user_attributes(spec) if a.name == "roles")
+    assert roles.source is None and not roles.nullable  # no role field: no roles, never null
+
+
+def test_enum_types_are_for_fields_of_their_own_unless_every_enum_field_is_asked_for(tmp_path: Path) -> None:
+    from generator.plan.user import enum_fields
+
+    spec = load_spec(_active_spec(tmp_path))
+    assert [f.name for f in enum_fields(spec)] == []
+    assert [f.name for f in enum_fields(spec, every=True)] == ["active"]
+    assert [f.name for f in enum_fields(load_spec(ACME))] == ["status"]
+
+
+def test_expected_user_pairs_every_attribute_with_the_fixture_value_and_text_attributes_hold_text() -> None:
+    from generator.fake.fixtures import fixture_users
+    from generator.plan.user import expected_me, expected_user, user_attributes
+
+    spec = load_spec(ACME)
+    raw = fixture_users(spec.data)[0]
+    raw = {**raw, "expected": {**raw["expected"], "id": 1001}}  # a service sending its ids as numbers
+    user = expected_user(spec, raw)
+    assert [v.attribute for v in user.values] == list(user_attributes(spec))
+    values = {v.attribute.name: v.value for v in user.values}
+    assert values["id"] == "1001"
+    assert values["roles"] == raw["expected"]["roles"] and values["active"] is raw["expected"]["active"]
+    assert values["status"] == raw["fields"]["status"] and values["created"] == raw["fields"]["created"]
+    assert (user.key, user.username, user.password) == (raw["key"], raw["username"], raw["password"])
+    assert user.email == raw["expected"]["email"]
+    assert (user.is_staff, user.is_admin) == (raw["expected"]["is_staff"], raw["expected"]["is_admin"])
+    assert user.me == expected_me(spec, raw)
+
+
+def test_expected_users_follow_the_fakes_fixture_users() -> None:
+    from generator.fake.fixtures import fixture_users
+    from generator.plan.user import expected_users
+
+    spec = load_spec(ACME)
+    assert [u.key for u in expected_users(spec)] == [u["key"] for u in fixture_users(spec.data)]

@@ -292,6 +292,20 @@ def _with_targets(data: dict) -> dict:
     return put(data, ("targets",), {name: {} for name in TARGETS})
 
 
+def _as_oidc(data: dict) -> dict:
+    """Acme signing in through an OpenID provider: [service.oidc] instead of operations, base_url and credentials."""
+    data = copy.deepcopy(data)
+    del data["operations"]
+    service = data["service"]
+    del service["base_url"], service["credentials"]
+    service["oidc"] = {
+        "issuer": {"env": "ACME_ISSUER", "default": "https://id.acme.example"},
+        "client_id": {"env": "ACME_CLIENT_ID"},
+    }
+    data["targets"]["enabled"] = ["flask"]
+    return data
+
+
 #: Every table the validator checks the keys of: (how to make the spec have it, where it is, its schema).
 TABLES: dict[str, tuple[Callable[[dict], dict], tuple[str | int, ...], tuple[str | int, ...]]] = {
     "top level": (_as_is, (), ()),
@@ -314,6 +328,8 @@ TABLES: dict[str, tuple[Callable[[dict], dict], tuple[str | int, ...], tuple[str
     "mapping": (_as_is, ("mapping",), ("properties", "mapping")),
     "active rule": (_as_is, ("mapping", "active"), ("properties", "mapping", "properties", "active", "anyOf", 1)),
     "targets": (_as_is, ("targets",), ("properties", "targets")),
+    "oidc": (_as_oidc, ("service", "oidc"), ("properties", "service", "properties", "oidc")),
+    "setting (oidc client_id)": (_as_oidc, ("service", "oidc", "client_id"), ("$defs", "setting")),
     **{
         f"targets.{name}": (_with_targets, ("targets", name), ("properties", "targets", "properties", name))
         for name in TARGETS
@@ -331,6 +347,12 @@ def validator_allowed_keys(setup: Callable[[dict], dict], path: tuple[str | int,
         (hint,) = [p.hint for p in err.problems if p.path == where and p.message == f"unknown key {UNKNOWN!r}"]
         return hint.removeprefix("the keys here are ").split(", ")
     raise AssertionError(f"the validator accepted an unknown key at {format_path(path)}")
+
+
+def test_acme_through_an_openid_provider_is_valid_for_both() -> None:
+    """The setup of the [service.oidc] tables: a valid spec, so their unknown key is the only problem."""
+    data = _as_oidc(acme())
+    assert validator_problems(data) == [] and schema_errors(data) == []
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 from .. import expr
 from ..lang.csharp import (
+    WORDS,
     comment,
-    fresh_name,
     ident,
     indent,
     interpolation_text,
@@ -28,7 +28,7 @@ from ..lang.csharp import (
     string,
 )
 from ..lang.scalars import interpolated, plain_text
-from ..model import CANONICAL, OPERATIONS, Field, Operation, Spec, Step
+from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
 from ..plan.errors import ERROR_CLASSES
@@ -43,8 +43,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import nullable, setting_row
-from ..plan.user import expected_me, own_fields, text_attributes
-from ..targets.aspnetcore import PACKAGES  # noqa: F401  (moved there; tests/test_aspnetcore_target.py imports it here)
+from ..plan.user import TEXT_DOCS, ExpectedUser, UserAttribute, enum_fields, expected_users, user_attributes
 
 #: Client method names, by operation.
 METHODS = {op: f"{pascal(op)}Async" for op in OPERATIONS}
@@ -305,7 +304,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     plan = client_plan(spec, op)
     method = plan.method
     taken: set[str] = {"body", "request", "session", "cancellationToken", "value", "input"}
-    bound = bind(plan, lambda name: fresh_name(ident(name), taken))
+    bound = bind(plan, lambda name: WORDS.fresh(ident(name), taken))
     names = Names(bound.names, plan.optional, unset)
     steps = []
     returns = ""
@@ -489,11 +488,9 @@ class Enum:
 def enums(spec: Spec) -> list[Enum]:
     """An enum type per ``enum`` field, members named after the values."""
     out = []
-    for f in spec.user:
-        if f.type != "enum":
-            continue
+    for f in enum_fields(spec, every=True):
         taken: set[str] = set()
-        members = tuple((fresh_name(pascal(v), taken), v) for v in f.values)
+        members = tuple((WORDS.fresh(pascal(v), taken), v) for v in f.values)
         stem = pascal(f.name)
         out.append(Enum(f"{spec.service.class_name}User{stem}", f.name, members, f"{stem}FromText", f"{stem}Text"))
     return out
@@ -538,57 +535,24 @@ def _enum_of(spec: Spec, field: Field) -> Enum:
 
 
 def properties(spec: Spec) -> list[Property]:
-    """The user class's properties: canonical ones first, then the spec fields of their own."""
-    m = spec.mapping
+    """The user class's properties (:func:`generator.plan.user.user_attributes`) as C#."""
+    helpers = {n for e in enums(spec) for n in (e.parse, "Optional" + e.parse, e.text)}
+    # a field's property never takes the name of a member every user class has, or of the class itself
+    taken = set(USER_MEMBERS) | helpers | {f"{spec.service.class_name}User"}
+    return [_property(spec, attr, taken) for attr in user_attributes(spec)]
+
+
+def _property(spec: Spec, attr: UserAttribute, taken: set[str]) -> Property:
     cls = spec.service.class_name
-    fields = {f.name: f for f in spec.user}
-    out: list[Property] = []
-    for text in text_attributes(spec):
-        key, doc, field = text.name, text.doc, text.source
-        name, claim = pascal(key), STANDARD_CLAIMS[key]
+    field = attr.source
+    if attr.kind == "roles":
         if field is None:
-            out.append(
-                Property(
-                    name,
-                    key,
-                    "string?",
-                    False,
-                    doc + " Not provided by this service.",
-                    "",
-                    "",
-                    f"if ({name} is not null)\n{{\n    claims.Add(new Claim({claim}, {name}));\n}}",
-                    name,
-                )
-            )
-            continue
-        pointer = string(str(field.pointer))
-        optional = text.optional
-        reader = "OptionalText" if optional else "Text"
-        add = f"claims.Add(new Claim({claim}, {name}));"
-        if optional:
-            add = f"if ({name} is not null)\n{{\n    {add}\n}}"
-        out.append(
-            Property(
-                name,
-                key,
-                "string?" if optional else "string",
-                not optional,
-                f"{doc} From field <c>{comment(field.name)}</c>.",
-                transformed(field, f"UserRecord.{reader}(record, {pointer if optional else _required(field)})"),
-                f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
-                add,
-                name,
-            )
-        )
-    roles = fields.get(m.roles) if m.roles else None
-    if roles is None:
-        roles_read = "[]"
-    else:
-        reader = "TextListOrEmpty" if roles.optional else "TextList"
-        args = string(str(roles.pointer)) if roles.optional else _required(roles)
-        roles_read = f"UserRecord.{reader}(record, {args})"
-    out.append(
-        Property(
+            roles_read = "[]"
+        else:
+            reader = "TextListOrEmpty" if attr.source_optional else "TextList"
+            args = string(str(field.pointer)) if attr.source_optional else _required(field)
+            roles_read = f"UserRecord.{reader}(record, {args})"
+        return Property(
             "Roles",
             "roles",
             "IReadOnlyList<string>",
@@ -599,30 +563,56 @@ def properties(spec: Spec) -> list[Property]:
             "foreach (string role in Roles)\n{\n    claims.Add(new Claim(ClaimTypes.Role, role));\n}",
             "JsonArrayOf(Roles)",
         )
-    )
-    out.append(
-        Property(
+    if attr.kind == "active":
+        return Property(
             "Active",
             "active",
             "bool",
             True,
             "False when the service has disabled the account.",
-            _active(spec),
+            _active(attr),
             f"ToBoolean(RequiredClaim(principal, {cls}ClaimTypes.Active))",
             f"claims.Add(new Claim({cls}ClaimTypes.Active, ClaimValue(Active), ClaimValueTypes.Boolean));",
             "Active",
         )
+    if attr.kind == "field":
+        assert field is not None
+        return _field_property(spec, field, WORDS.suffixed(pascal(field.name), taken, "Field"))
+    key, doc = attr.name, TEXT_DOCS[attr.name]
+    name, claim = pascal(key), STANDARD_CLAIMS[key]
+    if field is None:
+        return Property(
+            name,
+            key,
+            "string?",
+            False,
+            doc + " Not provided by this service.",
+            "",
+            "",
+            f"if ({name} is not null)\n{{\n    claims.Add(new Claim({claim}, {name}));\n}}",
+            name,
+        )
+    pointer = string(str(field.pointer))
+    optional = attr.nullable
+    reader = "OptionalText" if optional else "Text"
+    add = f"claims.Add(new Claim({claim}, {name}));"
+    if optional:
+        add = f"if ({name} is not null)\n{{\n    {add}\n}}"
+    return Property(
+        name,
+        key,
+        "string?" if optional else "string",
+        not optional,
+        f"{doc} From field <c>{comment(field.name)}</c>.",
+        transformed(field, f"UserRecord.{reader}(record, {pointer if optional else _required(field)})"),
+        f"{'OptionalClaim' if optional else 'RequiredClaim'}(principal, {claim})",
+        add,
+        name,
     )
-    for field in own_fields(spec):
-        out.append(_field_property(spec, field))
-    return out
 
 
-def _field_property(spec: Spec, field: Field) -> Property:
-    name = pascal(field.name)
-    helpers = {n for e in enums(spec) for n in (e.parse, "Optional" + e.parse, e.text)}
-    if name in USER_MEMBERS or name in helpers or name == f"{spec.service.class_name}User":
-        name += "Field"
+def _field_property(spec: Spec, field: Field, name: str) -> Property:
+    """The property of a field of its own, named ``name``."""
     ctype = field_type(spec, field)
     claim = f"{spec.service.class_name}ClaimTypes.{name}"
     optional = field.optional and field.type != "list<string>"
@@ -676,17 +666,16 @@ def _field_property(spec: Spec, field: Field) -> Property:
     )
 
 
-def _active(spec: Spec) -> str:
-    rule = spec.mapping.active
-    if rule.field is None:
+def _active(attr: UserAttribute) -> str:
+    field = attr.source
+    if field is None:
         return "true"
-    field = spec.field(rule.field)
     pointer = string(str(field.pointer))
-    if rule.equals is None:
+    if attr.equals is None:
         if field.optional:
             return f"UserRecord.OptionalFlag(record, {pointer}) == true"
         return f"UserRecord.Flag(record, {_required(field)})"
-    return f"UserRecord.ScalarText(record, {pointer}) == {string(rule.equals)}"
+    return f"UserRecord.ScalarText(record, {pointer}) == {string(attr.equals)}"
 
 
 def claims_code(props: list[Property]) -> str:
@@ -713,27 +702,19 @@ def claim_types(spec: Spec, props: list[Property]) -> list[tuple[str, str, str]]
 # -- test expectations ----------------------------------------------------------
 
 
-def user_asserts(spec: Spec, user: dict) -> list[str]:
+def user_asserts(spec: Spec, user: ExpectedUser) -> list[str]:
     """xUnit assertions that the typed user built for a fixture user holds its values."""
-    lines = []
-    expected = user["expected"]
-    for prop in properties(spec):
-        if prop.key in CANONICAL:
-            want = expected[prop.key]
-            kind = "list<string>" if prop.key == "roles" else "bool" if prop.key == "active" else "string"
-        else:
-            want = user["fields"].get(prop.key)
-            kind = prop.field_type
-        lines.append(_assert(spec, prop, kind, want))
-    for flag, name in (("is_staff", "IsStaff"), ("is_admin", "IsAdmin")):
-        lines.append(f"Assert.{'True' if expected[flag] else 'False'}(user.{name});")
+    props = {p.key: p for p in properties(spec)}
+    lines = [_assert(spec, props[v.attribute.name], v.attribute.type, v.value) for v in user.values]
+    for flag, name in ((user.is_staff, "IsStaff"), (user.is_admin, "IsAdmin")):
+        lines.append(f"Assert.{'True' if flag else 'False'}(user.{name});")
     return lines
 
 
 def _assert(spec: Spec, prop: Property, kind: str, want: object) -> str:
     actual = f"user.{prop.name}"
     if kind == "list<string>":
-        items = list(want or [])
+        items = list(want or [])  # type: ignore[call-overload]
         if not items:
             return f"Assert.Empty({actual});"
         return f"Assert.Equal(new[] {{ {', '.join(string(str(i)) for i in items)} }}, {actual});"
@@ -755,20 +736,20 @@ def _assert(spec: Spec, prop: Property, kind: str, want: object) -> str:
     return f"Assert.Equal({string(str(want))}, {actual});"
 
 
-def test_users(spec: Spec, users: list[dict]) -> list[dict]:
+def test_users(spec: Spec) -> list[dict]:
     """The fixture users as the generated tests use them: C# literals and expectations."""
     out = []
-    for user in users:
+    for expected in expected_users(spec):
         out.append(
             {
-                "key": user["key"],
-                "name": pascal(user["key"]),
-                "username": user["username"],
-                "password": user["password"],
-                "active": bool(user["expected"]["active"]),
-                "is_admin": bool(user["expected"]["is_admin"]),
-                "me_json": json.dumps(expected_me(spec, user), ensure_ascii=False),
-                "asserts": user_asserts(spec, user),
+                "key": expected.key,
+                "name": pascal(expected.key),
+                "username": expected.username,
+                "password": expected.password,
+                "active": expected.active,
+                "is_admin": expected.is_admin,
+                "me_json": json.dumps(expected.me, ensure_ascii=False),
+                "asserts": user_asserts(spec, expected),
             }
         )
     return out
@@ -816,7 +797,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
         "client_helpers": needs.helpers(
             deadline="Deadline", service_message="ServiceMessage", input_argument="InputValue"
         ),
-        "test_users": test_users(spec, users),
+        "test_users": test_users(spec),
         "register_values": register_kinds(spec),
         "register_username": register_username(spec),
         "forgot_values": forgot_values(spec, users),

@@ -14,12 +14,11 @@ from dataclasses import field as dataclass_field
 from typing import NamedTuple
 
 from .. import expr
-from ..fake.fixtures import fixture_users
 from ..lang.java import (
     CONTINUATION,
     INDENT,
-    RESERVED,
     WIDTH,
+    WORDS,
     Apply,
     Call,
     Code,
@@ -39,11 +38,10 @@ from ..lang.java import (
     wrap,
     xml,
 )
-from ..lang.names import fresh
 from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
-from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.errors import ERROR_CLASSES, client_errors
 from ..plan.forms import register_username
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.naming import target_names
@@ -57,7 +55,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import setting_row
-from ..plan.user import expected_me, own_fields, text_attributes
+from ..plan.user import TEXT_DOCS, ExpectedUser, UserAttribute, enum_fields, expected_users, own_fields, user_attributes
 from ..targets import TARGETS
 
 #: Client method names, by operation.
@@ -246,8 +244,8 @@ def operation(spec: Spec, op: Operation, fields: dict[str, str]) -> EmittedOpera
     """
     plan = client_plan(spec, op)
     method = plan.method
-    taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()} | RESERVED
-    bound = bind(plan, lambda name: fresh(ident(name), taken))
+    taken: set[str] = set(CLIENT_TAKEN) | {f.removeprefix("this.") for f in fields.values()}
+    bound = bind(plan, lambda name: WORDS.fresh(ident(name), taken))
     names = Names(bound.names, plan.optional, fields)
     steps = []
     declared = False
@@ -436,16 +434,14 @@ class EnumType:
 
 
 def enums(spec: Spec) -> list[EnumType]:
-    """A nested enum type for every enum field."""
+    """A nested enum type for every enum field of its own."""
     taken = set(USER_TYPES)
     out = []
-    for f in own_fields(spec):
-        if f.type != "enum":
-            continue
+    for f in enum_fields(spec):
         name = pascal(f.name)
-        name = fresh(name + "Value" if name in taken else name, taken)
+        name = WORDS.suffixed(name, taken, "Value")
         used: set[str] = set()
-        constants = tuple((fresh(constant(v), used), v) for v in f.values)
+        constants = tuple((WORDS.fresh(constant(v), used), v) for v in f.values)
         out.append(EnumType(name, constants, f.name))
     return out
 
@@ -471,84 +467,73 @@ def transformed(f: Field, read: str) -> str:
 
 
 def attributes(spec: Spec) -> list[Attribute]:
-    """``AcmeUser``'s properties: the canonical ones first, then every other spec field."""
-    m = spec.mapping
-    fields = {f.name: f for f in spec.user}
+    """``AcmeUser``'s properties (:func:`generator.plan.user.user_attributes`) as Java."""
     enum_of = {e.field: e for e in enums(spec)}
     out: list[Attribute] = []
     java_taken = {"id", "username", "email", "firstName", "lastName", "roles", "active", "serviceSession"}
-    for text in text_attributes(spec):
-        java, f = camel(text.name), text.source
-        if f is None:
-            read, doc, nullable = "null", text.doc + " Not provided by this service.", True
-        else:
-            method = "optionalString" if f.optional else "string"
-            read = transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
-            doc, nullable = text.doc + f" From the field {javadoc(f.name)}.", f.optional
-        getter = "get" + pascal(text.name)
-        out.append(Attribute(text.name, java, "String", getter, read, f"this.{java}", doc, nullable, canonical=True))
-    roles = fields.get(m.roles) if m.roles else None
-    if roles is None:
-        roles_read = "List.of()"
-    elif roles.optional:
-        roles_read = f"Objects.requireNonNullElse({reader(roles)}, List.of())"
-    else:
-        roles_read = reader(roles)
-    out.append(
-        Attribute(
-            "roles",
-            "roles",
-            "List<String>",
-            "getRoles",
-            roles_read,
-            "this.roles",
-            "Role names at the service; each is also a {@code ROLE_} authority.",
-            canonical=True,
-        )
-    )
-    out.append(
-        Attribute(
-            "active",
-            "active",
-            "boolean",
-            "isActive",
-            _active(spec),
-            "this.active",
-            "False when the service has disabled the account.",
-            canonical=True,
-        )
-    )
     getters_taken = set(USER_METHODS)
-    for f in own_fields(spec):
-        java = ident(f.name)
-        java = fresh(java + "Field" if java in java_taken else java, java_taken)
-        if f.type == "enum":
-            jtype = enum_of[f.name].name
-            read = f"{jtype}.of({reader(f)})" if not f.optional else f"{jtype}.ofNullable({reader(f)})"
-            dump = f"this.{java}.value()" if not f.optional else f"(this.{java} != null) ? this.{java}.value() : null"
+    for attr in user_attributes(spec):
+        f = attr.source
+        if attr.kind == "text":
+            java = camel(attr.name)
+            if f is None:
+                read, doc = "null", TEXT_DOCS[attr.name] + " Not provided by this service."
+            else:
+                method = "optionalString" if f.optional else "string"
+                read = transformed(f, f"UserRecords.{method}(record, {_field_and_pointer(f)})")
+                doc = TEXT_DOCS[attr.name] + f" From the field {javadoc(f.name)}."
+            getter = "get" + pascal(attr.name)
+            out.append(
+                Attribute(attr.name, java, "String", getter, read, f"this.{java}", doc, attr.nullable, canonical=True)
+            )
+        elif attr.kind == "roles":
+            if f is None:
+                roles_read = "List.of()"
+            elif attr.source_optional:
+                roles_read = f"Objects.requireNonNullElse({reader(f)}, List.of())"
+            else:
+                roles_read = reader(f)
+            doc = "Role names at the service; each is also a {@code ROLE_} authority."
+            out.append(
+                Attribute("roles", "roles", "List<String>", "getRoles", roles_read, "this.roles", doc, canonical=True)
+            )
+        elif attr.kind == "active":
+            doc = "False when the service has disabled the account."
+            out.append(
+                Attribute("active", "active", "boolean", "isActive", _active(attr), "this.active", doc, canonical=True)
+            )
         else:
-            jtype = FIELD_TYPES[f.type].optional if f.optional else FIELD_TYPES[f.type].required
-            read = reader(f)
-            dump = f"UserRecords.iso(this.{java})" if f.type == "datetime" else f"this.{java}"
-        prefix = "is" if jtype == "boolean" else "get"
-        getter = prefix + pascal(f.name)
-        getter = fresh(getter + "Field" if getter in getters_taken else getter, getters_taken)
-        doc = f"The field {javadoc(f.name)}, from {javadoc(str(f.pointer) or '/')}."
-        if f.optional:
-            doc += " Null when the service leaves it out."
-        out.append(Attribute(f.name, java, jtype, getter, read, dump, doc, nullable=f.optional))
+            assert f is not None
+            java = ident(f.name)
+            java = WORDS.suffixed(java, java_taken, "Field")
+            if f.type == "enum":
+                jtype = enum_of[f.name].name
+                read = f"{jtype}.of({reader(f)})" if not f.optional else f"{jtype}.ofNullable({reader(f)})"
+                dump = (
+                    f"this.{java}.value()" if not f.optional else f"(this.{java} != null) ? this.{java}.value() : null"
+                )
+            else:
+                jtype = FIELD_TYPES[f.type].optional if f.optional else FIELD_TYPES[f.type].required
+                read = reader(f)
+                dump = f"UserRecords.iso(this.{java})" if f.type == "datetime" else f"this.{java}"
+            prefix = "is" if jtype == "boolean" else "get"
+            getter = prefix + pascal(f.name)
+            getter = WORDS.suffixed(getter, getters_taken, "Field")
+            doc = f"The field {javadoc(f.name)}, from {javadoc(str(f.pointer) or '/')}."
+            if f.optional:
+                doc += " Null when the service leaves it out."
+            out.append(Attribute(f.name, java, jtype, getter, read, dump, doc, nullable=f.optional))
     return [_returns(attr) for attr in out]
 
 
-def _active(spec: Spec) -> str:
-    rule = spec.mapping.active
-    if rule.field is None:
+def _active(attr: UserAttribute) -> str:
+    f = attr.source
+    if f is None:
         return "true"
-    f = spec.field(rule.field)
     read = reader(f)
-    if rule.equals is None:
+    if attr.equals is None:
         return f"Boolean.TRUE.equals({read})" if f.optional else read
-    return f"{string(rule.equals)}.equals({read})"
+    return f"{string(attr.equals)}.equals({read})"
 
 
 # -- the test's expectations ---------------------------------------------------------
@@ -562,33 +547,28 @@ class Check:
     assertion: str
 
 
-def expectations(spec: Spec, user: dict) -> list[Check]:
-    """What a fixture user's ``AcmeUser`` must hold, as AssertJ assertions."""
-    expected, values = user["expected"], user["fields"]
+def expectations(spec: Spec, user: ExpectedUser) -> list[Check]:
+    """What a fixture user's ``AcmeUser`` must hold (:func:`generator.plan.user.expected_user`), as AssertJ."""
+    java = {a.name: a for a in attributes(spec)}
     enum_of = {e.field: e for e in enums(spec)}
+    user_class = spec.service.class_name + "User"
     checks = []
-    for attr in attributes(spec):
-        if attr.canonical:
-            want = expected.get(attr.name)
-            if attr.name in ("id", "username") and want is not None:
-                want = str(want)
-        else:
-            want = values.get(attr.name)
-        checks.append(Check(attr.getter, _assertion(spec, attr, want, enum_of)))
+    for expected in user.values:
+        attr = java[expected.attribute.name]
+        checks.append(Check(attr.getter, _assertion(user_class, attr, expected.value, enum_of.get(attr.name))))
     return checks
 
 
-def _assertion(spec: Spec, attr: Attribute, want: object, enum_of: dict[str, EnumType]) -> str:
+def _assertion(user_class: str, attr: Attribute, want: object, enum: EnumType | None) -> str:
     if want is None:
         return "isNull()"
     if isinstance(want, bool):
         return "isTrue()" if want else "isFalse()"
     if isinstance(want, list):
         return "containsExactly(" + ", ".join(literal(v) for v in want) + ")" if want else "isEmpty()"
-    if attr.name in enum_of and not attr.canonical:
-        enum = enum_of[attr.name]
+    if enum is not None and not attr.canonical:
         const = next(c for c, v in enum.constants if v == want)
-        return f"isEqualTo(AcmeUser.{enum.name}.{const})".replace("AcmeUser", spec.service.class_name + "User")
+        return f"isEqualTo({user_class}.{enum.name}.{const})"
     if attr.type == "OffsetDateTime":
         return f"isEqualTo(OffsetDateTime.parse({string(str(want))}))"
     if attr.type in ("long", "Long") and isinstance(want, int):
@@ -662,24 +642,32 @@ class Fixture:
     checks: tuple[Check, ...]
 
 
-def fixture(spec: Spec, user: dict) -> Fixture:
+def fixture(spec: Spec, user: ExpectedUser) -> Fixture:
     """A fixture user of the fake, with what its ``me`` answer and its principal must hold."""
-    me = expected_me(spec, user)
-    email = user["expected"].get("email")
-    return Fixture(
-        user["key"],
-        user["username"],
-        user["password"],
-        str(email) if email is not None else None,
-        json.dumps(me, ensure_ascii=False, indent=4, default=str),
-        tuple(expectations(spec, user)),
-    )
+    me_json = json.dumps(user.me, ensure_ascii=False, indent=4, default=str)
+    return Fixture(user.key, user.username, user.password, user.email, me_json, tuple(expectations(spec, user)))
 
 
 def error_classes(spec: Spec) -> list[str]:
     """The exception classes the client names: those in error rules, and the fail-closed one."""
-    used = rule_errors(spec)
-    return sorted(used | {"ServiceUnavailable"})
+    return sorted(client_errors(spec))
+
+
+def user_jdk_imports(spec: Spec) -> list[str]:
+    """The JDK imports of ``AcmeUser``: ``OffsetDateTime`` for a datetime field, ``Objects`` for optional roles."""
+    attrs = user_attributes(spec)
+    roles = next(a for a in attrs if a.kind == "roles")
+    return [
+        "java.io.Serial",
+        *(["java.time.OffsetDateTime"] if any(a.kind == "field" and a.type == "datetime" for a in attrs) else []),
+        "java.util.Collection",
+        "java.util.LinkedHashMap",
+        "java.util.LinkedHashSet",
+        "java.util.List",
+        "java.util.Map",
+        *(["java.util.Objects"] if roles.source_optional else []),  # Objects.requireNonNullElse(roles, List.of())
+        "java.util.Set",
+    ]
 
 
 def client_imports(prefix: str, needs: ClientNeeds, errors: list[str]) -> list[list[str]]:
@@ -720,7 +708,6 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
     client_fields = {s["name"]: "this." + s["field"] for s in setting_list}
     ops = {name: operation(spec, op, client_fields) for name, op in spec.operations.items()}
     needs, user = client_needs(spec), user_needs(spec)
-    users = fixture_users(spec.data)
     return {
         "package_path": package.replace(".", "/"),
         "timeout": duration(spec.service.timeout_s),
@@ -732,6 +719,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
         # the values of the service session that some operation reads back (S17 looks for them in cookies)
         # (values login marks public = true, an id or a link, are no secrets: S17 skips them)
         "session_values": secrets_read_back(spec),
+        "user_jdk_imports": user_jdk_imports(spec),
         "client_imports": client_imports(f"{package}.{spec.service.class_name}", needs, error_classes(spec)),
         "uses_object": needs.json_objects,
         "uses_array": needs.json_arrays,
@@ -741,7 +729,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
         "lifecycle_ops": [ops[name] for name in LIFECYCLE if name in ops],
         # a rule passes the service's own message through (ServiceRequest.message, withServiceMessage)
         "service_messages": needs.service_message,
-        "java_fixtures": [fixture(spec, u) for u in users],
+        "java_fixtures": [fixture(spec, user) for user in expected_users(spec)],
         "datetime_fields": [f.name for f in own_fields(spec) if f.type == "datetime"],
         "register_username": register_username(spec),
         # UserRecords gets the *[member=value] list filter only when a field uses one.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .. import expr
 from ..lang.js import (
     SPREAD,
+    WORDS,
     Call,
     Items,
     Members,
@@ -18,7 +19,6 @@ from ..lang.js import (
     comment,
     const,
     destructure,
-    fresh_name,
     ident,
     key,
     layout,
@@ -34,7 +34,7 @@ from ..lang.scalars import interpolated, plain_text
 from ..model import OPERATIONS, Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import StepPlan, bind, client_plan
-from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.errors import ERROR_CLASSES, client_errors
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import (
     SUMMARIES,
@@ -44,7 +44,7 @@ from ..plan.operations import (
 )
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, request_auth
 from ..plan.settings import setting_row
-from ..plan.user import own_fields, text_attributes
+from ..plan.user import TEXT_DOCS, UserAttribute, own_fields, user_attributes
 
 #: Client method names, by operation.
 METHODS = {op: camel(op) for op in OPERATIONS}
@@ -207,7 +207,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     # login's two inputs are its parameters; other methods read ``input.<name>`` and ``session.<name>`` in place
     bound = bind(
         plan,
-        lambda name: fresh_name(ident(name), taken),
+        lambda name: WORDS.fresh(ident(name), taken),
         inputs=(lambda name: name) if op.name == "login" else False,
         session=False,
     )
@@ -267,10 +267,9 @@ def _request(spec: Spec, sp: StepPlan, names: Names, errors_name: str) -> Call:
     if isinstance(how, BasicAuth):
         headers.append(("Authorization", Call("basic", (value(how.user, names), value(how.password, names)))))
     elif isinstance(how, BearerAuth):
-        if isinstance(how.token, expr.Template):
-            headers.append(("Authorization", template(expr.Template((expr.Lit("Bearer "), *how.token.parts)), names)))
-        else:
-            headers.append(("Authorization", Call("bearer", (value(how.token, names),))))
+        text = how.text
+        header = Call("bearer", (value(how.token, names),)) if text is None else template(text, names)
+        headers.append(("Authorization", header))
     elif isinstance(how, HeaderAuth):
         headers.append((key(how.header), template(how.value, names)))
     if step.query:
@@ -328,49 +327,47 @@ def reader(field: Field) -> Call:
 
 def canonical(spec: Spec) -> list[tuple[str, Node]]:
     """The canonical attributes as expressions over ``fields`` (the typed spec fields)."""
-    m = spec.mapping
-    out: list[tuple[str, Node]] = []
-    for text in text_attributes(spec):
-        field = text.source
-        if field is None:
-            out.append((text.name, "null"))
-            continue
-        read = f"fields.{field.name}"
-        if field.type in ("int", "float"):
-            read = f"{read} === null ? null : String({read})" if field.optional else f"String({read})"
-        out.append((text.name, read))
-    roles = spec.field(m.roles) if m.roles else None
-    out.append(("roles", "[]" if roles is None else f"fields.{roles.name}" + (" ?? []" if roles.optional else "")))
-    rule = m.active
-    if rule.field is None:
-        active = "true"
-    elif rule.equals is None:
-        active = f"fields.{rule.field} === true"
-    else:
-        active = f"fields.{rule.field} === {string(rule.equals)}"
-    out.append(("active", active))
-    return out
+    return [(attr.name, _canonical(attr)) for attr in user_attributes(spec) if attr.canonical]
+
+
+def _canonical(attr: UserAttribute) -> Node:
+    source = attr.source
+    if attr.kind == "roles":
+        return "[]" if source is None else f"fields.{source.name}" + (" ?? []" if attr.source_optional else "")
+    if attr.kind == "active":
+        if source is None:
+            return "true"
+        return f"fields.{source.name} === " + ("true" if attr.equals is None else string(attr.equals))
+    if source is None:
+        return "null"
+    read = f"fields.{source.name}"
+    if source.type in ("int", "float"):
+        return f"{read} === null ? null : String({read})" if source.optional else f"String({read})"
+    return read
 
 
 def attributes(spec: Spec) -> list[Attribute]:
     """The user object's properties, in the order ``me`` lists them: canonical ones, then the spec fields."""
     m = spec.mapping
     out = []
-    for text in text_attributes(spec):
-        if text.source is None:
-            out.append(Attribute(text.name, "null", text.doc + " Not provided by this service."))
-            continue
-        annotation = "string | null" if text.optional else "string"
-        out.append(Attribute(text.name, annotation, text.doc + f" From the field {comment(text.source.name)}."))
-    out.append(Attribute("roles", "readonly string[]", "Role names, checked by requireRoles()."))
-    out.append(Attribute("active", "boolean", "False when the service has disabled the account."))
-    admin = ", ".join(m.admin_roles) or "none"
-    staff = ", ".join(m.staff_roles) or "none"
-    out.append(Attribute("is_staff", "boolean", f"Has a staff role ({comment(staff)})."))
-    out.append(Attribute("is_admin", "boolean", f"Has an admin role ({comment(admin)})."))
-    for field in own_fields(spec):
-        where = str(field.pointer) or "the whole record"
-        out.append(Attribute(field.name, ts_type(field), f"Read from {comment(where)} in the user record."))
+    for attr in user_attributes(spec):
+        if attr.kind == "text" and attr.source is None:
+            out.append(Attribute(attr.name, "null", TEXT_DOCS[attr.name] + " Not provided by this service."))
+        elif attr.kind == "text" and attr.source is not None:
+            annotation = "string | null" if attr.nullable else "string"
+            doc = TEXT_DOCS[attr.name] + f" From the field {comment(attr.source.name)}."
+            out.append(Attribute(attr.name, annotation, doc))
+        elif attr.kind == "roles":
+            out.append(Attribute("roles", "readonly string[]", "Role names, checked by requireRoles()."))
+        elif attr.kind == "active":
+            out.append(Attribute("active", "boolean", "False when the service has disabled the account."))
+            admin = ", ".join(m.admin_roles) or "none"
+            staff = ", ".join(m.staff_roles) or "none"
+            out.append(Attribute("is_staff", "boolean", f"Has a staff role ({comment(staff)})."))
+            out.append(Attribute("is_admin", "boolean", f"Has an admin role ({comment(admin)})."))
+        elif attr.source is not None:
+            where = str(attr.source.pointer) or "the whole record"
+            out.append(Attribute(attr.name, ts_type(attr.source), f"Read from {comment(where)} in the user record."))
     return out
 
 
@@ -460,8 +457,7 @@ def forms(inputs: dict[str, list[dict[str, str]]]) -> str:
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the two for unexpected answers."""
-    used = rule_errors(spec)
-    return sorted(used | {"ServiceUnavailable", "UnexpectedResponse"})
+    return sorted(client_errors(spec) | {"UnexpectedResponse"})
 
 
 def helpers(needs: ClientNeeds) -> list[str]:

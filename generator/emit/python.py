@@ -9,17 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import expr
-from ..lang.python import class_name, comment, docstring, fresh_name, ident, literal, string, toml
+from ..lang.python import WORDS, class_name, comment, docstring, ident, literal, string, toml
 from ..lang.scalars import interpolated, plain_text
 from ..model import Field, Operation, Spec, Step
 from ..plan import client
 from ..plan.client import bind, client_plan
-from ..plan.errors import ERROR_CLASSES, rule_errors
+from ..plan.errors import ERROR_CLASSES, client_errors
 from ..plan.helpers import ClientNeeds, client_needs, user_needs
 from ..plan.operations import LIFECYCLE, ClientMethod, SessionValue, public_values, session_secrets
 from ..plan.requests import BasicAuth, BearerAuth, HeaderAuth, path_text, request_auth
 from ..plan.settings import nullable, setting_row
-from ..plan.user import own_fields, text_attributes
+from ..plan.user import TEXT_DOCS, UserAttribute, enum_fields, user_attributes
 
 #: Python types of [user] field types (enum fields get a Literal alias).
 TYPES = {
@@ -156,7 +156,7 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
     taken: set[str] = {"self", "response", "body", "session", "headers"} | ({"input"} if method else set())
 
     def local(name: str) -> str:
-        return fresh_name(ident(name), taken)
+        return WORDS.fresh(ident(name), taken)
 
     def param(name: str) -> str:
         """A keyword parameter keeps the input's own name (callers pass ``**inputs``)."""
@@ -243,7 +243,13 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if isinstance(how, BasicAuth):
         auth = f"({value(how.user, names)}, {value(how.password, names)})"
     elif isinstance(how, BearerAuth):
-        headers.append((string("Authorization"), _bearer(how.token, names)))
+        text = how.text
+        headers.append(
+            (
+                string("Authorization"),
+                f'"Bearer " + {value(how.token, names)}' if text is None else template(text, names),
+            )
+        )
     elif isinstance(how, HeaderAuth):
         headers.append((string(how.header), template(how.value, names)))
     if step.query:
@@ -257,12 +263,6 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
     if step.form is not None:
         args.append("data=" + members(step.form, names))
     return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
-
-
-def _bearer(token: expr.Value, names: Names) -> str:
-    if isinstance(token, expr.Template):
-        return template(expr.Template((expr.Lit("Bearer "), *token.parts)), names)
-    return f'"Bearer " + {value(token, names)}'
 
 
 def _definition(step: Step) -> str:
@@ -304,71 +304,58 @@ def enum_aliases(spec: Spec) -> list[tuple[str, str]]:
     """``(alias, Literal[...])`` for every enum field."""
     return [
         (class_name(f.name), "Literal[" + ", ".join(string(v) for v in f.values) + "]")
-        for f in spec.user
-        if f.type == "enum"
+        for f in enum_fields(spec, every=True)
     ]
 
 
-def attributes(spec: Spec) -> list[Attribute]:
-    """The user class's attributes: canonical ones first, then the remaining spec fields."""
-    m = spec.mapping
-    fields = {f.name: f for f in spec.user}
-    out: list[Attribute] = []
-
-    read = reader
-
-    def load_dump(name: str, ftype: str, optional: bool) -> tuple[str, str]:
-        key = string(name)
-        if ftype == "datetime":
-            load = f"_datetime(data[{key}])"
-            dump = f"self.{name}.isoformat()"
-            if optional:
-                load = f"_datetime(data[{key}]) if data[{key}] else None"
-                dump = f"self.{name}.isoformat() if self.{name} else None"
-            return load, dump
-        if ftype == "list<string>":
-            if optional:  # absent from the record, e.g. Keycloak's realm_access for a user without realm roles
-                load = f"None if data[{key}] is None else tuple(data[{key}])"
-                return load, f"None if self.{name} is None else list(self.{name})"
-            return f"tuple(data[{key}])", f"list(self.{name})"
-        return f"data[{key}]", f"self.{name}"
-
-    for text in text_attributes(spec):
-        annotation = "str | None" if text.optional else "str"
-        if text.source is None:
-            doc = text.doc + " Not provided by this service."
-            out.append(Attribute(text.name, annotation, "None", "None", "None", doc))
-            continue
-        read_expr = read(text.source)
-        if text.name == "id" and text.source.type != "string":
-            read_expr = f"str({read_expr})"
-        load, dump = load_dump(text.name, "string", False)
-        doc = text.doc + f" From field {comment(text.source.name)}."
-        out.append(Attribute(text.name, annotation, read_expr, load, dump, doc))
-    roles_source = fields.get(m.roles) if m.roles else None
-    roles_read = read(roles_source) if roles_source else "()"
-    if roles_source is not None and roles_source.optional:
-        roles_read = f"{roles_read} or ()"
-    load, dump = load_dump("roles", "list<string>", False)
-    out.append(Attribute("roles", "tuple[str, ...]", roles_read, load, dump, "Role names, used by roles_required."))
-    out.append(
-        Attribute(
-            "active",
-            "bool",
-            _active(spec),
-            'data["active"]',
-            "self.active",
-            "False when the service has disabled the account.",
-        )
-    )
-    for field in own_fields(spec):
-        load, dump = load_dump(field.name, field.type, field.optional)
-        out.append(
-            Attribute(
-                field.name, field_type(field), read(field), load, dump, f"From {comment(str(field.pointer) or '/')}."
+def _load_dump(name: str, ftype: str, optional: bool) -> tuple[str, str]:
+    """How an attribute is read back out of ``data`` in from_dict, and written into the JSON-safe dict."""
+    key = string(name)
+    if ftype == "datetime":
+        if optional:
+            return (
+                f"_datetime(data[{key}]) if data[{key}] else None",
+                f"self.{name}.isoformat() if self.{name} else None",
             )
-        )
-    return out
+        return f"_datetime(data[{key}])", f"self.{name}.isoformat()"
+    if ftype == "list<string>":
+        if optional:  # absent from the record, e.g. Keycloak's realm_access for a user without realm roles
+            return (
+                f"None if data[{key}] is None else tuple(data[{key}])",
+                f"None if self.{name} is None else list(self.{name})",
+            )
+        return f"tuple(data[{key}])", f"list(self.{name})"
+    return f"data[{key}]", f"self.{name}"
+
+
+def attributes(spec: Spec) -> list[Attribute]:
+    """The user class's attributes (:func:`generator.plan.user.user_attributes`) as Python."""
+    return [_attribute(attr) for attr in user_attributes(spec)]
+
+
+def _attribute(attr: UserAttribute) -> Attribute:
+    source = attr.source
+    if attr.kind == "text":
+        annotation = "str | None" if attr.nullable else "str"
+        doc = TEXT_DOCS[attr.name]
+        if source is None:
+            return Attribute(attr.name, annotation, "None", "None", "None", doc + " Not provided by this service.")
+        read = reader(source)
+        if attr.name == "id" and source.type != "string":
+            read = f"str({read})"
+        load, dump = _load_dump(attr.name, "string", False)
+        return Attribute(attr.name, annotation, read, load, dump, doc + f" From field {comment(source.name)}.")
+    if attr.kind == "roles":
+        read = "()" if source is None else reader(source) + (" or ()" if attr.source_optional else "")
+        load, dump = _load_dump("roles", "list<string>", False)
+        return Attribute("roles", "tuple[str, ...]", read, load, dump, "Role names, used by roles_required.")
+    if attr.kind == "active":
+        doc = "False when the service has disabled the account."
+        return Attribute("active", "bool", _active(attr), 'data["active"]', "self.active", doc)
+    assert source is not None
+    load, dump = _load_dump(attr.name, attr.type, attr.nullable)
+    doc = f"From {comment(str(source.pointer) or '/')}."
+    return Attribute(attr.name, field_type(source), reader(source), load, dump, doc)
 
 
 def reader(field: Field) -> str:
@@ -380,14 +367,13 @@ def reader(field: Field) -> str:
     return f"_read(record, {string(field.name)}, {string(str(field.pointer))}, {convert}{optional})"
 
 
-def _active(spec: Spec) -> str:
-    rule = spec.mapping.active
-    if rule.field is None:
+def _active(attr: UserAttribute) -> str:
+    if attr.source is None:
         return "True"
-    read = reader(spec.field(rule.field))
-    if rule.equals is None:
+    read = reader(attr.source)
+    if attr.equals is None:
         return f"bool({read})"
-    return f"{read} == {string(rule.equals)}"
+    return f"{read} == {string(attr.equals)}"
 
 
 #: Jinja filters this module gives templates.
@@ -435,8 +421,7 @@ def context(spec: Spec, test_values: dict[str, str], names: Mapping[str, str] | 
 
 def error_imports(spec: Spec) -> list[str]:
     """The error classes the client module names: those in rules, and the fail-closed one."""
-    used = rule_errors(spec)
-    return sorted(used | {"InvalidInput", "ServiceUnavailable", f"{spec.service.class_name}Error"})
+    return sorted(client_errors(spec) | {"InvalidInput", f"{spec.service.class_name}Error"})
 
 
 def view_error_imports(spec: Spec) -> list[str]:
@@ -466,12 +451,3 @@ def converters(spec: Spec) -> list[str]:
     if needs.pointer_filters:
         used.add("_where")  # the readers' list filter, *[member=value]
     return sorted(used)
-
-
-def __getattr__(name: str) -> object:
-    """``django_columns`` and ``django_field`` for older imports: they moved to :mod:`generator.targets.django`."""
-    if name in ("django_columns", "django_field"):
-        from ..targets import django
-
-        return getattr(django, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -46,6 +46,9 @@ CREDENTIAL_SETTINGS = {
     "basic": ("api_username", "api_password"),
 }
 
+#: The settings of ``[service.oidc]`` a test gives values to (the issuer is the fake's own URL).
+OIDC_SETTINGS = ("client_id", "client_secret")
+
 #: Canonical names a field can be mapped to, lowest priority first: when one
 #: field is mapped twice (``username = "email"``, ``email = "email"``) the later wins.
 _ROLE_ORDER = ("active", "roles", "last_name", "first_name", "id", "email", "username")
@@ -75,11 +78,13 @@ def test_settings(spec: dict) -> dict[str, str]:
 
     Covers the credential settings (``api_key``, or ``api_username`` and
     ``api_password``) and every key of ``[service.config]``; not ``base_url``,
-    which is the fake's own URL.
+    which is the fake's own URL.  With ``[service.oidc]``: ``client_id`` and
+    ``client_secret`` (when the spec has one); not ``issuer``, the fake's URL.
     """
     service = spec["service"]
     kind = service.get("credentials", {}).get("kind", "none")
-    names = (*CREDENTIAL_SETTINGS[kind], *service.get("config", {}))
+    oidc = [name for name in OIDC_SETTINGS if name in service.get("oidc", {})]
+    names = (*CREDENTIAL_SETTINGS[kind], *oidc, *service.get("config", {}))
     return {name: "test-" + name.replace("_", "-") for name in names}
 
 
@@ -91,7 +96,7 @@ def fixture_users(spec: dict) -> list[dict]:
     roles, and a user whose email address is not verified yet when the spec has verify_email."""
     mapping = spec["mapping"]
     keys = ["admin", "user", "disabled"] + (["staff"] if mapping.get("staff_roles") else [])
-    keys += ["unverified"] if "verify_email" in spec["operations"] else []
+    keys += ["unverified"] if "verify_email" in spec.get("operations", {}) else []
     users = []
     for number, key in enumerate(keys, start=1):
         first, last, password = PEOPLE[key]

@@ -14,7 +14,7 @@ import json
 import math
 import re
 
-from .names import fresh, unreserved
+from .names import Words
 from .scalars import c_literal
 
 #: C# keywords: an identifier spelled like one is written ``@name``.
@@ -25,6 +25,9 @@ KEYWORDS = frozenset(
     public readonly ref return sbyte sealed short sizeof stackalloc static string struct switch this throw true
     try typeof uint ulong unchecked unsafe ushort using virtual void volatile while""".split()
 )
+
+#: How C# names clear them: ``@default``, and ``name2`` for a taken name.
+WORDS = Words(KEYWORDS, escape="@{}")
 
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
@@ -126,12 +129,7 @@ def ident(name: str) -> str:
     """A camelCase C# local or parameter name for a spec name (``@default`` for a keyword)."""
     text = pascal(name)
     text = text[:1].lower() + text[1:]
-    return unreserved(text, KEYWORDS, "@{}")
-
-
-def fresh_name(name: str, taken: set[str]) -> str:
-    """``name``, else ``name2``, ``name3`` ...: the first not taken, now taken."""
-    return fresh(name, taken)
+    return WORDS.unreserved(text)
 
 
 def interpolation_text(text: str) -> str:

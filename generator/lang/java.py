@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
-from .names import camel, unreserved
+from .names import Words, camel
 from .scalars import c_literal
 
 #: The longest line the emitted code aims for.
@@ -40,6 +40,9 @@ RESERVED = frozenset(
     throws transient try void volatile while true false null var yield record sealed permits when
     _""".split()
 )
+
+#: How Java names clear them: ``classValue``, and ``name2`` for a taken name.
+WORDS = Words(RESERVED, escape="{}Value")
 
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -164,7 +167,7 @@ def ident(name: str) -> str:
     text = camel(name)
     if text[:1].isdigit():
         text = "v" + text[:1].upper() + text[1:]
-    return unreserved(text, RESERVED, "{}Value")
+    return WORDS.unreserved(text)
 
 
 def constant(value: str) -> str:

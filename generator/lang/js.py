@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .names import fresh, unreserved
+from .names import Words
 from .scalars import c_literal
 
 #: Reserved words (ES2023 and strict mode), which a local variable cannot be named.
@@ -25,6 +25,9 @@ RESERVED = frozenset(
     protected public return static super switch this throw true try typeof var void while with yield
     arguments eval undefined NaN Infinity""".split()
 )
+
+#: How JavaScript names clear them: ``new_``, and ``name2`` for a taken name.
+WORDS = Words(RESERVED, escape="{}_")
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
@@ -109,12 +112,7 @@ def ident(name: str) -> str:
     camel = head + "".join(p[:1].upper() + p[1:] for p in rest)
     if name.startswith("_"):
         camel = "_" + camel
-    return unreserved(camel, RESERVED)
-
-
-def fresh_name(name: str, taken: set[str]) -> str:
-    """``name``, else ``name2``, ``name3`` ...: the first neither taken nor reserved, now taken."""
-    return fresh(name, taken, reserved=RESERVED)
+    return WORDS.unreserved(camel)
 
 
 def option(name: str) -> str:

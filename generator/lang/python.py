@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import keyword
 
-from .names import fresh, unreserved
+from .names import Words
 
 #: Words a Python name cannot be: keywords and soft keywords (``match``, ``type`` ...).
 RESERVED = frozenset(keyword.kwlist + keyword.softkwlist)
+
+#: How Python names clear them: ``class_``, and ``name_2`` for a taken name.
+WORDS = Words(RESERVED, escape="{}_", separator="_")
 
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -66,12 +69,7 @@ def docstring(text: str) -> str:
 
 def ident(name: str) -> str:
     """A Python identifier for a spec name (``class`` becomes ``class_``)."""
-    return unreserved(name, RESERVED)
-
-
-def fresh_name(name: str, taken: set[str]) -> str:
-    """``name``, else ``name_2``, ``name_3`` ...: the first not taken, now taken."""
-    return fresh(name, taken, separator="_")
+    return WORDS.unreserved(name)
 
 
 def class_name(name: str) -> str:

@@ -57,6 +57,15 @@ def rule_errors(spec: Spec) -> set[str]:
     return {ERROR_CLASSES[r.kind] for op in spec.operations.values() for step in op.steps for r in step.errors}
 
 
+def client_errors(spec: Spec) -> set[str]:
+    """The error classes a generated client raises: those of the rules, and ``ServiceUnavailable``.
+
+    Every client fails closed: an answer no rule and no ``ok`` status covers
+    (a 5xx, a timeout, a body it cannot read) raises ``ServiceUnavailable``.
+    """
+    return rule_errors(spec) | {ERROR_CLASSES["service_unavailable"]}
+
+
 def service_messages(spec: Spec) -> bool:
     """Whether a rule passes the service's own message through (``message = "<pointer>"``)."""
     return any(r.message is not None for op in spec.operations.values() for step in op.steps for r in step.errors)
@@ -68,6 +77,7 @@ __all__ = [
     "MAX_SERVICE_MESSAGE",
     "MESSAGE_KINDS",
     "ErrorKind",
+    "client_errors",
     "rule_errors",
     "service_messages",
 ]

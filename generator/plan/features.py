@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Spec
+from .operations import LIFECYCLE
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,14 @@ class Features:
     change_refreshes: bool
     #: a register or forgot-password form has an input the spec marks optional
     optional_form_inputs: bool
+    #: any session lifecycle operation (refresh, logout, reset/change password, verify email): smoke cases S18-S22
+    session_lifecycle: bool
+    #: pages that manage the account beyond signing in (reset_password, verify_email, change_password)
+    account_pages: bool
+    #: forms anyone fills in without signing in, besides login (register, forgot_password)
+    public_forms: bool
+    #: a reset link can be asked for by email (reset_password with forgot_password): the tests follow one
+    reset_by_email: bool
 
 
 def features(spec: Spec) -> Features:
@@ -35,4 +44,8 @@ def features(spec: Spec) -> Features:
         new_passwords=spec.has("reset_password") or spec.has("change_password"),
         change_refreshes=spec.has("change_password") and spec.has("refresh"),
         optional_form_inputs=any(op.optional_inputs for op in forms),
+        session_lifecycle=any(spec.has(name) for name in LIFECYCLE),
+        account_pages=any(spec.has(name) for name in ("reset_password", "verify_email", "change_password")),
+        public_forms=spec.has("register") or spec.has("forgot_password"),
+        reset_by_email=spec.has("reset_password") and spec.has("forgot_password"),
     )

@@ -147,7 +147,8 @@ def step_pointers(values: tuple[SessionValue, ...], step: int) -> tuple[SessionV
 
 def public_values(spec: Spec) -> list[str]:
     """The session values login marks ``public = true`` (ids, links): no secrets, so S17 does not count them."""
-    return sorted({name for step in spec.operations["login"].steps for name in step.public})
+    login = spec.operations.get("login")  # none with [service.oidc]
+    return sorted({name for step in login.steps for name in step.public}) if login else []
 
 
 def secrets_read_back(spec: Spec) -> list[str]:
@@ -161,4 +162,5 @@ def secrets_read_back(spec: Spec) -> list[str]:
 
 def session_secrets(spec: Spec) -> bool:
     """Whether login keeps a value that is not public: something S17 can look for in cookies."""
-    return any(name not in step.public for step in spec.operations["login"].steps for name, _ in step.extract)
+    steps = spec.operations["login"].steps if spec.has("login") else ()  # none with [service.oidc]
+    return any(name not in step.public for step in steps for name, _ in step.extract)

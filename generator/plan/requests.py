@@ -32,6 +32,17 @@ class BearerAuth:
     #: the service's own ``api_key`` setting, not a value of the operation.
     service: bool = False
 
+    @property
+    def text(self) -> expr.Template | None:
+        """The header's whole value as one text template (``Bearer `` then the token's parts).
+
+        None when the token is computed (a transform, a constant): a language then
+        writes ``"Bearer " +`` the value, or calls a helper.
+        """
+        if isinstance(self.token, expr.Template):
+            return expr.Template((expr.Lit("Bearer "), *self.token.parts))
+        return None
+
 
 @dataclass(frozen=True)
 class HeaderAuth:

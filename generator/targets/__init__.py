@@ -58,6 +58,8 @@ class Target:
     #: whether ``test_commands`` leave the example app ready to serve (``kit_install`` done), so a
     #: session that ran them can run the kit, the browser and the scale test without building again.
     tests_build_example: bool = False
+    #: whether the template signs users in through an OpenID provider when the spec has ``[service.oidc]``.
+    supports_oidc: bool = False
 
     @property
     def template_dir(self) -> Path:
@@ -94,6 +96,7 @@ TARGETS: dict[str, Target] = {
             kit_serve="{python} -m flask --app example run --port {port} --no-reload",
             kit_env={"FLASK_SECRET_KEY": "kit-secret-key"},
             tests_build_example=True,
+            supports_oidc=True,
         ),
         Target(
             "django",

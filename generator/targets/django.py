@@ -17,7 +17,8 @@ import keyword
 from typing import Any
 
 from ..emit.python import Attribute, attributes
-from ..lang.python import fresh_name, string
+from ..lang.names import fresh
+from ..lang.python import string
 from ..model import Spec
 from ..plan.errors import ERROR_CLASSES
 
@@ -266,7 +267,8 @@ def _django_column(name: str, taken: set[str]) -> str:
     column = name
     if column in DJANGO_RESERVED or keyword.iskeyword(column) or column.endswith("_") or "__" in column:
         column = column.rstrip("_").replace("__", "_") + "_value"
-    return fresh_name(column, set(taken))
+    # numbered like Python names (``name_2``); a soft keyword (``type``, ``match``) is a fine model field
+    return fresh(column, set(taken), separator="_")
 
 
 def _django_json(column: str, attr: Attribute) -> str:

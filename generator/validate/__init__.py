@@ -8,6 +8,7 @@ sections depend on each other:
 - ``report``: collects problems and words them; remembers what each section declared
 - ``values``: HTTP header names and JSON pointers, which several sections read
 - ``service``: ``[service]``, its settings, credentials and ``[service.config]``
+- ``oidc``: ``[service.oidc]``, sign-in through an OpenID provider, and what it rules out elsewhere
 - ``user``: ``[user]``, the fields of the user record
 - ``operations``: ``[operations]``, each step read into a draft
 - ``references``: every ``${...}`` names something that exists; every extract is used
@@ -23,10 +24,10 @@ from ..errors import SpecError
 from ..lines import LineIndex
 from ..model import Spec
 from .mapping import MappingChecks
+from .oidc import OidcChecks
 from .operations import OperationChecks, build_operations
 from .package import PackageChecks
 from .references import ReferenceChecks
-from .service import ServiceChecks
 from .targets import TargetChecks
 from .user import UserChecks
 from .vocabulary import REQUIRED_TOP, SCHEMA, TOP_KEYS
@@ -47,7 +48,7 @@ def build_model(raw: dict, name: str, lines: LineIndex) -> Spec:
     return spec
 
 
-class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, MappingChecks, TargetChecks, PackageChecks):
+class Builder(OidcChecks, UserChecks, OperationChecks, ReferenceChecks, MappingChecks, TargetChecks, PackageChecks):
     """Walks the raw TOML once, building the model and collecting problems."""
 
     def __init__(self, raw: dict, name: str, lines: LineIndex) -> None:
@@ -62,16 +63,25 @@ class Builder(ServiceChecks, UserChecks, OperationChecks, ReferenceChecks, Mappi
         self.schema(top)
         service = self.service(top["service"]) if "service" in top else None
         user = self.user(top["user"]) if "user" in top else ()
-        drafts = self.operations(top["operations"]) if "operations" in top else {}
-        self.check_references(drafts)
-        self.check_extracts(drafts)
+        oidc = isinstance(top.get("service"), dict) and "oidc" in top["service"]
+        if oidc:
+            self.check_oidc_spec(top, user)
+            drafts = {}
+        else:
+            if "operations" not in top and "operations" not in top.misspelt:
+                self.missing((), "operations")
+            drafts = self.operations(top["operations"]) if "operations" in top else {}
+            self.check_references(drafts)
+            self.check_extracts(drafts)
         mapping = self.mapping(top["mapping"], user) if "mapping" in top else None
         targets, options = self.targets(top.get("targets", {}))
+        if oidc:
+            targets = self.check_oidc_targets(top, targets)
         package = self.package(top.get("package", {}))
         if self.problems or service is None or mapping is None:
             return None
         operations = build_operations(drafts, token_queries=self.token_queries, optional_inputs=self.optional_inputs)
-        return Spec(SCHEMA, service, operations, user, mapping, targets, options, package=package)
+        return Spec(SCHEMA, service, operations, user, mapping, targets, options, package=package, oidc=self.oidc_model)
 
     def schema(self, top: dict) -> None:
         if "schema" not in top:

@@ -18,11 +18,12 @@ from ..errors import Problem
 from ..lines import KeyPath, LineIndex, format_path, printable
 from ..model import ERROR_KINDS, FIELD_TYPES
 from ..targets import TARGETS
-from .vocabulary import CREDENTIAL_KINDS, FIELD, SERVICE_KEYS, STEP_KEYS
+from .vocabulary import CREDENTIAL_KINDS, FIELD, OIDC_KEYS, SERVICE_KEYS, STEP_KEYS
 
 #: Where keys that belong to one table only are written, for misplaced keys.
 HOMES = {
     **{key: "[service]" for key in SERVICE_KEYS},
+    **{key: "[service.oidc]" for key in OIDC_KEYS},
     **{key: "steps" for key in STEP_KEYS},
     **{key: "[mapping]" for key in ("active", "admin_roles", "staff_roles", "first_name", "last_name", "roles")},
     **{key: "[targets]" for key in ("enabled", *TARGETS)},
@@ -32,12 +33,15 @@ HOMES = {
 MISSING_HINTS = {
     "schema": "add schema = 1 at the top of the file",
     "service": "add a [service] table with name, slug and base_url",
-    "operations": "add [[operations.login.steps]] and [[operations.get_user.steps]]",
+    "operations": "add [[operations.login.steps]] and [[operations.get_user.steps]], "
+    "or a [service.oidc] table to sign in through an OpenID provider",
     "user": "add a [user] table with the fields of the user record",
     "mapping": 'add a [mapping] table, at least id = "<field>" and username = "<field>"',
     "name": 'add name = "<the service\'s human name>"',
     "slug": 'add slug = "<short lowercase name>", e.g. "acme"',
     "base_url": 'add base_url = { env = "<SLUG>_BASE_URL", default = "https://..." }',
+    "issuer": 'add issuer = { env = "<SLUG>_ISSUER", default = "https://..." }: the provider\'s issuer URL',
+    "client_id": 'add client_id = { env = "<SLUG>_CLIENT_ID", required = true }',
     "env": 'add env = "<UPPER_SNAKE_CASE variable name>"',
     "username_env": 'add username_env = "<UPPER_SNAKE_CASE variable name>"',
     "password_env": 'add password_env = "<UPPER_SNAKE_CASE variable name>"',

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from ..lines import KeyPath
-from ..model import Credentials, Service, Setting
+from ..model import Credentials, Oidc, Service, Setting
 from .operations import HEADER_TEXT_HINT, unsendable_header_text
 from .report import did_you_mean, kind_of, snake_case
 from .values import ValueChecks
@@ -21,6 +21,11 @@ from .vocabulary import BUILTIN_SETTINGS, CREDENTIAL_KINDS, FIELD, RESERVED, SER
 _SETTING_KEYS = ("env", "default", "required", "secret", "description")
 _CREDENTIAL_ENVS = {"none": (), "bearer": ("env",), "header": ("env",), "basic": ("username_env", "password_env")}
 _CREDENTIALS_HINT = 'write { kind = "bearer", env = "ACME_API_KEY" }'
+#: Keys of [service] that [service.oidc] replaces, and what to do about them.
+_NOT_WITH_OIDC = {
+    "base_url": "remove it: the issuer's discovery document says where the provider's endpoints are",
+    "credentials": "remove it: the client_id and client_secret of [service.oidc] authenticate the integration",
+}
 _SLUG = re.compile(r"[a-z][a-z0-9]*\Z")
 _ENV = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 
@@ -28,18 +33,27 @@ _ENV = re.compile(r"[A-Z][A-Z0-9_]*\Z")
 class ServiceChecks(ValueChecks):
     """The ``[service]`` table and its settings."""
 
+    #: ``[service.oidc]`` as read (:mod:`.oidc`), None when absent or wrong.
+    oidc_model: Oidc | None = None
+
     def service(self, value: Any) -> Service | None:
         path = ("service",)
-        t = self.table(value, path, SERVICE_KEYS, ("name", "slug", "base_url"))
+        oidc = isinstance(value, dict) and "oidc" in value
+        t = self.table(value, path, SERVICE_KEYS, ("name", "slug") if oidc else ("name", "slug", "base_url"))
         if not isinstance(value, dict):
             return None
         name = self.service_name(t["name"], (*path, "name")) if "name" in t else None
         slug = self.slug(t["slug"], (*path, "slug")) if "slug" in t else None
         timeout = self.timeout(t.get("timeout_s", 5), (*path, "timeout_s"))
         settings: list[tuple[KeyPath, Setting]] = []
-        if "base_url" in t:
+        if oidc:
+            self.oidc_model = self.oidc(t["oidc"], settings)
+            for key, hint in _NOT_WITH_OIDC.items():
+                if key in t:
+                    self.problem((*path, key), f"{key} does not apply beside [service.oidc]", hint)
+        elif "base_url" in t:
             self.base_url(t["base_url"], settings)
-        credentials = self.credentials(t.get("credentials"), settings)
+        credentials = self.credentials(None if oidc else t.get("credentials"), settings)
         if "credentials" in t.misspelt:
             credentials = None
         builtin = ("base_url", *credentials.setting_names) if credentials else None
@@ -48,8 +62,12 @@ class ServiceChecks(ValueChecks):
         config_names = self.config(t.get("config", {}), credentials, settings)
         if "config" in t.misspelt:
             self.config_names = None
+        if oidc:
+            self.oidc_model = self.oidc_links(self.oidc_model)
         self.unique_envs(settings)
-        if name is None or slug is None or timeout is None or credentials is None or "base_url" not in t:
+        if name is None or slug is None or timeout is None or credentials is None:
+            return None
+        if (self.oidc_model is None or "base_url" in t or "credentials" in t) if oidc else "base_url" not in t:
             return None
         return Service(name, slug, float(timeout), credentials, tuple(s for _, s in settings), config_names)
 

@@ -62,10 +62,15 @@ BUILTIN_SETTINGS = (
 
 #: The top-level keys of a spec, and those it must have.
 TOP_KEYS = ("schema", "service", "operations", "user", "mapping", "targets", "package")
-REQUIRED_TOP = ("schema", "service", "operations", "user", "mapping")
+#: ``operations`` is required too, unless ``[service.oidc]`` signs users in instead.
+REQUIRED_TOP = ("schema", "service", "user", "mapping")
 
 #: The keys of ``[service]``, and of each step of an operation.
-SERVICE_KEYS = ("name", "slug", "base_url", "timeout_s", "credentials", "config")
+SERVICE_KEYS = ("name", "slug", "base_url", "timeout_s", "credentials", "config", "oidc")
+
+#: The keys of ``[service.oidc]``, and those it must have.
+OIDC_KEYS = ("issuer", "client_id", "client_secret", "scopes", "params", "register_url", "reset_url")
+REQUIRED_OIDC = ("issuer", "client_id")
 STEP_KEYS = ("method", "path", "query", "headers", "json", "form", "auth", "ok", "errors", "extract")
 
 #: The kinds of service credentials; the first is the default.

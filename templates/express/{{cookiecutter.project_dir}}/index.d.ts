@@ -63,7 +63,7 @@ declare namespace {{ cookiecutter.slug }} {
   }
 
   /** The pages the `views` option can replace. */
-{%- if not (cookiecutter.has_reset_password or cookiecutter.has_verify_email or cookiecutter.has_change_password) %}
+{%- if not (cookiecutter.account_pages) %}
   type PageName = 'login' | 'register' | 'forgot' | 'forgotSent' | 'error';
 {%- else %}
   type PageName =
@@ -119,7 +119,7 @@ declare namespace {{ cookiecutter.slug }} {
       value: string;
     }>;
     next?: string | null;
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
     /** The pages of an emailed link: its token, null when the link cannot be used. */
     token?: string | null;
 {%- endif %}

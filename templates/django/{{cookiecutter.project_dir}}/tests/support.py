@@ -124,7 +124,7 @@ class Service:
         """The user's live sessions at the service."""
         return int(self._control("GET", "sessions").get(key, 0))
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
     def mailed_token(self, key: str, kind: str) -> str:
         """The token of the newest mail of ``kind`` (``reset``, ``verify``) the service sent the user."""

@@ -8,8 +8,8 @@ only when the spec has the operations, else the route is absent.
 
 from __future__ import annotations
 {#- What the cases of the spec's operations use. #}
-{%- set flows = cookiecutter.has_reset_password or cookiecutter.has_change_password or cookiecutter.has_verify_email %}
-{%- set passwords = cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- set flows = cookiecutter.account_pages %}
+{%- set passwords = cookiecutter.new_passwords %}
 {%- set lifecycle = flows or cookiecutter.has_refresh or cookiecutter.has_logout %}
 {%- if cookiecutter.has_refresh or cookiecutter.has_logout %}
 

@@ -245,7 +245,7 @@ def test_s08_logout_without_a_csrf_token_is_403(api: Agent) -> None:
     api.sign_in("user")
     assert error_code(api.logout(csrf=False), 403) == "csrf_failed"
     assert api.signed_in()
-{% if cookiecutter.has_register or cookiecutter.has_forgot_password %}
+{% if cookiecutter.public_forms %}
 
 @pytest.mark.parametrize("name", [{% if cookiecutter.has_register %}"register", {% endif %}{% if cookiecutter.has_forgot_password %}"forgot"{% endif %}])
 def test_s08_other_posts_without_a_csrf_token_are_403(api: Agent, name: str) -> None:

@@ -27,7 +27,7 @@ function readForm(form, body) {
     const raw = Object.hasOwn(body, field.name) ? body[field.name] : undefined;
     const value =
       field.type === 'password' || typeof raw !== 'string' ? raw : raw.trim();
-{%- if (cookiecutter.register_inputs + cookiecutter.forgot_inputs) | rejectattr("required") | list %}
+{%- if cookiecutter.optional_form_inputs %}
     if (field.optional && (value === undefined || value === '')) {
       continue; // left empty: the client leaves it out of the request
     }

@@ -14,7 +14,7 @@
  * `title`, `user` (the signed-in user or null), `links` ({ login, register,
  * forgot }, null where the service has no such page) and `csrf`
  * ({ field, token }). Form pages also get `action`, `fields` ({ name, label,
- * type, autocomplete, value }), `next`, `error` and `notice`{% if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}; the pages
+ * type, autocomplete, value }), `next`, `error` and `notice`{% if cookiecutter.email_links %}; the pages
  * of an emailed link also get its `token` (null when the link cannot be used
  * any more: the page then says why instead of showing the form){% endif %}; the
  * error page gets `status` and `message`.
@@ -131,7 +131,7 @@ function passwordChanged(locals) {
   );
 }
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
 /** The page of an emailed link that cannot be used (incomplete, used, expired): why, and where to go. */
 function linkFailed(locals, extra) {
@@ -141,7 +141,7 @@ function linkFailed(locals, extra) {
   ]);
 }
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email or cookiecutter.has_change_password %}
+{%- if cookiecutter.account_pages %}
 
 /** The page after a form did what it asked: a notice, and a link on. */
 function done(locals, notice, link) {
@@ -188,7 +188,7 @@ function form(locals, { button, intro = '', extra = [] }) {
     (field, index) => `<div class="field">
         <label for="${escapeHtml(field.name)}">${escapeHtml(field.label)}</label>
         <input id="${escapeHtml(field.name)}" name="${escapeHtml(field.name)}" type="${escapeHtml(field.type)}"
-          autocomplete="${escapeHtml(field.autocomplete)}" value="${escapeHtml(field.value)}"{% if (cookiecutter.register_inputs + cookiecutter.forgot_inputs) | rejectattr("required") | list %}${field.optional ? '' : ' required'}{% else %} required{% endif %}${
+          autocomplete="${escapeHtml(field.autocomplete)}" value="${escapeHtml(field.value)}"{% if cookiecutter.optional_form_inputs %}${field.optional ? '' : ' required'}{% else %} required{% endif %}${
             index === 0 ? ' autofocus' : ''
           }>
       </div>`,
@@ -196,7 +196,7 @@ function form(locals, { button, intro = '', extra = [] }) {
   parts.push(`<form method="post" action="${escapeHtml(locals.action)}" aria-describedby="form-error" novalidate>
       <input type="hidden" name="${escapeHtml(locals.csrf.field)}" value="${escapeHtml(locals.csrf.token)}">
       ${locals.next ? `<input type="hidden" name="next" value="${escapeHtml(locals.next)}">` : ''}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
       ${locals.token ? `<input type="hidden" name="token" value="${escapeHtml(locals.token)}">` : ''}
 {%- endif %}
       ${fields.join('\n      ')}

@@ -57,7 +57,7 @@ const TITLES = Object.freeze({
 {%- endif %}
 });
 
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
 /** The forms of the pages an emailed link leads to, which carry its token. */
 const LINK_FORMS = Object.freeze({{ cookiecutter.link_forms | js }});
@@ -92,7 +92,7 @@ function safeNextOrNull(next) {
  */
 function createRoutes(state) {
   const router = express.Router();
-  const { client, csrf, links, logger, passport{% if cookiecutter.has_change_password and cookiecutter.has_refresh %}, refresher{% endif %} } = state;
+  const { client, csrf, links, logger, passport{% if cookiecutter.change_refreshes %}, refresher{% endif %} } = state;
   const throttle = new Throttle(state.settings.loginLimit, state.redis);
 
   /** Show a form page: the fields with what was typed (never a password), an error or a notice. */
@@ -107,7 +107,7 @@ function createRoutes(state) {
       error,
       notice,
     };
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
     if (Object.hasOwn(options, 'token')) {
       locals.token = options.token;
     }
@@ -118,7 +118,7 @@ function createRoutes(state) {
   /**
    * A form route failed: JSON clients get the error body, browsers the page
    * again. `message` replaces the code's own (the service's words, say);
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
    * `token` is the link's token the page keeps, null when the link is dead.
 {%- endif %}
    */
@@ -130,7 +130,7 @@ function createRoutes(state) {
       return;
     }
     const page = { ...options, values: req.body, error: message };
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
     if (LINK_FORMS.includes(form) && !Object.hasOwn(page, 'token')) {
       page.token = linkToken(req.body.token); // a form of the link's page, as posted
     }
@@ -340,7 +340,7 @@ function createRoutes(state) {
   }
 {%- endif %}
 
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
   /** The token of an emailed link, from its query or the form it led to; null when missing. */
   function linkToken(value) {

@@ -49,7 +49,7 @@ const VIEWS = 3;
 /** Milliseconds after which both the access token and the cached user have expired. */
 const PAST_TOKEN_TTL_MS = Math.max(TOKEN_TTL, TTL) * 1000 + 150;
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
 
 /** A new password the fake's policy takes, with characters forms must keep as typed. */
 const NEW_PASSWORD = 'Brand-new pass 1 &<';

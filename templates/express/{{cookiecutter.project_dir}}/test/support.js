@@ -288,7 +288,7 @@ class Service {
     return this.control('GET', 'sessions');
   }
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
   /** The token of the newest mail of `kind` ('reset' or 'verify') sent to the user `key`. */
   async mailedToken(key, kind) {

@@ -130,7 +130,7 @@ class Service:
         """The live service sessions of each user, by key."""
         return self._control("GET", "sessions").json()
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
     def mailed_token(self, key: str, kind: str) -> str:
         """The token of the newest mail of ``kind`` (``reset`` or ``verify``) sent to the user ``key``."""

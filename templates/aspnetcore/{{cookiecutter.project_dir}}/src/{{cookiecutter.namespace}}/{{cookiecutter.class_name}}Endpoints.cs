@@ -39,11 +39,11 @@ internal static class {{ N }}Endpoints
     private static readonly {{ N }}FormField[] ForgotFields =
     {{ fields(cookiecutter.forgot_inputs) }};
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
     private const string IncompleteLink = {{ cookiecutter.messages.incomplete_link | cs }};
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
 
     private const string PasswordsDiffer = {{ cookiecutter.messages.passwords_differ | cs }};
 {%- endif %}

@@ -191,7 +191,7 @@ public sealed class FakeService : IAsyncDisposable
         return sessions.RootElement.TryGetProperty(key, out JsonElement count) ? count.GetInt32() : 0;
     }
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
     /// <summary>The token of the newest mail of <paramref name="kind"/> (<c>reset</c>, <c>verify</c>) to a fixture user.</summary>
     public async Task<string> MailedTokenAsync(string key, string kind)

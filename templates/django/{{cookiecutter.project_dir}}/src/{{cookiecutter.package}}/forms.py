@@ -107,7 +107,7 @@ class ForgotPasswordForm(forms.Form):
     {{ input.name }} = {{ field(input, loop.first) }}
 {%- endfor %}
 {% endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
 
 class NewPasswordForm(forms.Form):
     """A form that asks for a new password twice; the second must be the same, checked before the service is asked.
@@ -126,7 +126,7 @@ class NewPasswordForm(forms.Form):
             self.add_error(self.password_fields[1], ValidationError(PASSWORDS_DIFFER, code="password_mismatch"))
         return cleaned
 {% endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
 def token_field() -> forms.CharField:
     """The token of a link in the service's email, carried from the link's page to its form post."""

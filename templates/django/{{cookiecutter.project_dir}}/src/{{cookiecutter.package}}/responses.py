@@ -37,12 +37,12 @@ ERROR_TITLE = {{ cookiecutter.messages.error_title | py }}
 #: The title of the page of a form whose CSRF token failed, and its link to the form again.
 CSRF_TITLE = {{ cookiecutter.messages.csrf_title | py }}
 CSRF_RETRY = {{ cookiecutter.messages.csrf_retry | py }}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
 #: A link from the service's email without its token (code ``invalid_token``).
 INCOMPLETE_LINK = {{ cookiecutter.messages.incomplete_link | py }}
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
 
 #: A new password typed differently the second time (code ``invalid_input``); the service is not asked.
 PASSWORDS_DIFFER = {{ cookiecutter.messages.passwords_differ | py }}

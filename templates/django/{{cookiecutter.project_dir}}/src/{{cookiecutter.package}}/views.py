@@ -359,7 +359,7 @@ class ForgotPasswordView(FormRouteView):
             return JsonResponse({"status": "sent"}, status=202)
         return self.render_to_response(self.get_context_data(sent=True))
 {% endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
 class TokenLinkView(FormRouteView):
     """A page opened from a link in the service's email: the token is in the link's query, the page's form posts it.

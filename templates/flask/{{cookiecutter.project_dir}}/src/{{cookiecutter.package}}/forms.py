@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, {% if cookiecutter.new_passwords %}
 from . import config
 
 FormT = TypeVar("FormT", bound=FlaskForm)
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
 
 #: What a form whose two new passwords differ is told; the service is not asked.
 PASSWORDS_DIFFER = {{ cookiecutter.messages.passwords_differ | py }}

@@ -94,7 +94,7 @@ _HTTP_ERROR_CODES = {
 
 #: What a throttled sign-in is told, whether or not the account exists.
 TOO_MANY_ATTEMPTS = MESSAGES["too_many_attempts"]
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
 #: What a link without its token is told.
 INCOMPLETE_LINK = {{ cookiecutter.messages.incomplete_link | py }}
@@ -443,7 +443,7 @@ def _throttled(retry_after: int, form: LoginForm, answer: str) -> ResponseReturn
 def _refused(error: {{ cookiecutter.class_name }}Error, form: FlaskForm, answer: str, page: str) -> ResponseReturnValue:
     """The service refused a post: the error's status, with a message that gives nothing away."""
     return _error(answer, page, error.code, error.public_message, error.status, form=form)
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
 
 def _bad_link(code: str, message: str, answer: str, page: str) -> ResponseReturnValue:

@@ -26,6 +26,24 @@ POST     /__fake__/tokens/<token>/expire   that reset or verification token has 
                                            next use answers ``expired_token``)
 =======  ================================  ==================================================
 
+With ``[service.oidc]`` the fake is an OpenID provider (:mod:`.oidc`); faults
+name its endpoints (``discovery``, ``authorize``, ``token``, ``jwks``,
+``userinfo``, ``logout``), the call counts count them by those names, the
+access, refresh and ID tokens are the values handed out (``/__fake__/expire``,
+``/__fake__/tokens``, ``/__fake__/sessions`` and ``issued`` apply to them), and:
+
+=======  ================================  ==================================================
+POST     /__fake__/oidc/expire             every access token issued so far expires now (as
+                                           ``/__fake__/expire``)
+POST     /__fake__/oidc/lifetime           ``{"access_token_s": N}``: the lifetime of access
+                                           tokens issued from now on (default 300; as
+                                           ``/__fake__/tokens``)
+POST     /__fake__/oidc/tamper             ``{"next_id_token": "issuer" | "audience" |
+                                           "signature" | "expired" | "nonce"}``: the next ID
+                                           token the token endpoint issues is wrong so (once)
+GET      /__fake__/oidc/sessions           ``{"sessions": N}``: live provider sessions
+=======  ================================  ==================================================
+
 What the session lifecycle operations do (when the spec has them):
 
 - An access token is a value refresh hands out without sending it (``token``
@@ -71,6 +89,10 @@ PREFIX = "/__fake__"
 
 #: The keys a fault may have.
 FAULT_KEYS = ("operation", "status", "delay", "drop", "body", "omit", "times")
+
+#: How ``POST /__fake__/oidc/tamper`` can make the next ID token wrong (as :data:`.oidc.TAMPERS`, which
+#: imports the ``cryptography`` package: not imported for a spec without [service.oidc]).
+OIDC_TAMPERS = ("issuer", "audience", "signature", "expired", "nonce")
 
 #: The keys ``POST /__fake__/tokens`` takes.
 TOKEN_KEYS = ("ttl",)
@@ -149,14 +171,19 @@ def _route(service: IdentityService, request: Request) -> Reply:
     if parts == ("reset",):
         _allow(method, "POST")
         state.reset()
+        if _provider(service):
+            service.reset()
         return json_reply(200, {"ok": True})
     if parts == ("faults",):
         _allow(method, "POST", "DELETE")
         if method == "DELETE":
             state.clear_faults()
         else:
-            state.set_fault(*parse_fault(request.body, tuple(service.routes.operations)))
+            names = service.operation_names if _provider(service) else tuple(service.routes.operations)
+            state.set_fault(*parse_fault(request.body, names))
         return json_reply(200, {"ok": True})
+    if parts[:1] == ("oidc",) and _provider(service):
+        return _oidc(service, parts[1:], method, request.body)
     if len(parts) == 3 and parts[0] == "users" and parts[2] == "disable":
         _allow(method, "POST")
         return json_reply(200, state.disable(_user_key(state.users, parts[1])))
@@ -188,6 +215,41 @@ def _route(service: IdentityService, request: Request) -> Reply:
         state.delete(_user_key(state.users, parts[1]))
         return json_reply(200, {"ok": True})
     raise Rejected(f"no control endpoint {request.path}", status=404)
+
+
+def _provider(service: IdentityService) -> bool:
+    """Whether the fake is an OpenID provider (a spec with [service.oidc])."""
+    return hasattr(service, "signer")
+
+
+def _oidc(provider, parts: tuple[str, ...], method: str, body: bytes) -> Reply:  # noqa: ANN001 (oidc is imported lazily)
+    """The OpenID provider's controls."""
+    if parts == ("expire",):
+        _allow(method, "POST")
+        return json_reply(200, {"expired": provider.expire_access_tokens()})
+    if parts == ("lifetime",):
+        _allow(method, "POST")
+        doc = _json_object(body)
+        unknown = sorted(set(doc) - {"access_token_s"})
+        if unknown:
+            raise Rejected(f"unknown keys {unknown}; use access_token_s")
+        seconds = _typed(doc, "access_token_s", (int, float), "a number of seconds")
+        if seconds is None or seconds <= 0:
+            raise Rejected("access_token_s must be a number of seconds above 0")
+        provider.set_lifetime(seconds)
+        return json_reply(200, {"ok": True})
+    if parts == ("tamper",):
+        _allow(method, "POST")
+        doc = _json_object(body)
+        how = doc.get("next_id_token")
+        if set(doc) != {"next_id_token"} or how not in OIDC_TAMPERS:
+            raise Rejected(f'write {{"next_id_token": <one of {", ".join(OIDC_TAMPERS)}>}}')
+        provider.set_tamper(how)
+        return json_reply(200, {"ok": True})
+    if parts == ("sessions",):
+        _allow(method, "GET")
+        return json_reply(200, {"sessions": provider.session_count()})
+    raise Rejected(f"no control endpoint {PREFIX}/oidc/{'/'.join(parts)}", status=404)
 
 
 def parse_ttl(body: bytes) -> float:

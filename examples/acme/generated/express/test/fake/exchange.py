@@ -39,6 +39,8 @@ class Reply:
     drop: bool = False
     #: how the log names what answered (a spec step, a control endpoint); never holds secrets.
     label: str = ""
+    #: more response headers (Location, Set-Cookie, WWW-Authenticate ...), as (name, value) pairs.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 #: The reply that closes the connection without a word (a network failure, as seen by the client).

@@ -70,8 +70,12 @@ class FakeService:
         shown = "127.0.0.1" if host in ("", "0.0.0.0") else host
         #: where the fake listens, e.g. ``http://127.0.0.1:54321``; the integration's base URL.
         self.url = f"http://{shown}:{self._httpd.server_port}"
-        #: the behaviour and state behind the HTTP server.
-        self.service = IdentityService(data["spec"], data["settings"], self.url)
+        #: the behaviour and state behind the HTTP server: an OpenID provider for a spec with [service.oidc].
+        try:
+            self.service = _service_class(data["spec"])(data["spec"], data["settings"], self.url)
+        except BaseException:
+            self._httpd.server_close()  # e.g. the OIDC fake without the cryptography package
+            raise
         self._httpd.service = self.service
         self._httpd.verbose = verbose
         self._thread = threading.Thread(
@@ -93,6 +97,15 @@ class FakeService:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def _service_class(spec: dict) -> type:
+    """What serves ``spec``: the operations it describes, or an OpenID provider (imported only then)."""
+    if "oidc" not in spec.get("service", {}):
+        return IdentityService
+    from .oidc import OidcProvider
+
+    return OidcProvider
 
 
 class _Server(ThreadingHTTPServer):
@@ -167,6 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(reply.status)
             if reply.content_type:
                 self.send_header("Content-Type", reply.content_type)
+            for name, value in reply.headers:
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(reply.body)))
             self.end_headers()
             self.wfile.write(reply.body)

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = load_data(args.spec)
         fake = start(data, args.host, args.port, verbose=args.verbose)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, ImportError) as err:
         print(f"fake: {err}", file=sys.stderr)
         return 2
     print(f"fake listening on {fake.url}", flush=True)

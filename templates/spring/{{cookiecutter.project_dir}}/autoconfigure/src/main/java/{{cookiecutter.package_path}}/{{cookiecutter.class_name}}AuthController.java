@@ -3,7 +3,7 @@ package {{ cookiecutter.package }};
 
 import java.io.IOException;
 import java.io.InputStream;
-{%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
+{%- if cookiecutter.change_refreshes %}
 import java.io.Serial;
 {%- endif %}
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ import org.springframework.security.authentication.AuthenticationCredentialsNotF
 {%- endif %}
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationServiceException;
-{%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
+{%- if cookiecutter.change_refreshes %}
 import org.springframework.security.authentication.CredentialsExpiredException;
 {%- endif %}
 import org.springframework.security.authentication.DisabledException;
@@ -89,13 +89,13 @@ public class {{ N }}AuthController {
     /** What a sign-in refused by the throttle is told, whether or not the account exists. */
     public static final String TOO_MANY_ATTEMPTS = {{ cookiecutter.messages.error.too_many_attempts | java }};
 
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
     /** What a link without its token is told. */
     public static final String INCOMPLETE_LINK =
             {{ cookiecutter.messages.incomplete_link | java }};
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
 
     /** What a form whose two new passwords differ is told; the service is not asked. */
     public static final String PASSWORDS_DIFFER = {{ cookiecutter.messages.passwords_differ | java }};
@@ -167,7 +167,7 @@ public class {{ N }}AuthController {
     private final {{ N }}LoginThrottle throttle;
 
     private final {{ N }}Pages pages;
-{%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
+{%- if cookiecutter.change_refreshes %}
 
     private final {{ N }}SessionRefresher refresher;
 {%- endif %}
@@ -183,13 +183,13 @@ public class {{ N }}AuthController {
      * @param csrfTokens the CSRF tokens of the integration's security filter chain
      * @param throttle limits failed sign-ins
      * @param pages renders the pages
-{%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
+{%- if cookiecutter.change_refreshes %}
      * @param refresher renews the service session when changing the password finds it expired
 {%- endif %}
      */
     public {{ N }}AuthController({{ N }}Properties properties, {{ N }}Client client,
             AuthenticationManager authenticationManager, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages{% if cookiecutter.has_change_password and cookiecutter.has_refresh %},
+            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages{% if cookiecutter.change_refreshes %},
             {{ N }}SessionRefresher refresher{% endif %}) {
         this.properties = properties;
         this.client = client;
@@ -202,7 +202,7 @@ public class {{ N }}AuthController {
         this.logoutHandler = new CompositeLogoutHandler(new CsrfLogoutHandler(csrfTokens), signOut);
         this.throttle = throttle;
         this.pages = pages;
-{%- if cookiecutter.has_change_password and cookiecutter.has_refresh %}
+{%- if cookiecutter.change_refreshes %}
         this.refresher = refresher;
 {%- endif %}
     }
@@ -572,7 +572,7 @@ public class {{ N }}AuthController {
         return this.pages.page(page, request, HttpStatus.OK, model);
     }
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
     /**
      * The page's address holds the link's token: the browser must not send it on as {@code Referer}, e.g. to a logo
@@ -738,7 +738,7 @@ public class {{ N }}AuthController {
     }
 {%- endif %}
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_change_password %}
+{%- if cookiecutter.new_passwords %}
 
     /** Two new passwords that differ: 400 {@code invalid_input}, before asking the service. */
     private ModelAndView passwordsDiffer(Negotiation.Answer answer, HttpServletRequest request, String page,

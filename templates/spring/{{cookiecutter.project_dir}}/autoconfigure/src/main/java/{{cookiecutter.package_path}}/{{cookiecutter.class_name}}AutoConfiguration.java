@@ -176,12 +176,12 @@ public class {{ N }}AutoConfiguration {
     public {{ N }}AuthController {{ S }}AuthController({{ N }}Properties properties,
             {{ N }}Client client, {{ N }}AuthenticationProvider provider,
             ObjectProvider<AuthenticationEventPublisher> events, SecurityContextRepository securityContextRepository,
-            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages{% if cookiecutter.has_change_password and cookiecutter.has_refresh %},
+            CsrfTokenRepository csrfTokens, {{ N }}LoginThrottle throttle, {{ N }}Pages pages{% if cookiecutter.change_refreshes %},
             {{ N }}SessionRefresher refresher{% endif %}) {
         ProviderManager authenticationManager = new ProviderManager(provider);
         events.ifUnique(authenticationManager::setAuthenticationEventPublisher);
         return new {{ N }}AuthController(properties, client, authenticationManager, securityContextRepository,
-                csrfTokens, throttle, pages{% if cookiecutter.has_change_password and cookiecutter.has_refresh %}, refresher{% endif %});
+                csrfTokens, throttle, pages{% if cookiecutter.change_refreshes %}, refresher{% endif %});
     }
 
     /**

@@ -1,20 +1,8 @@
 {%- set N = cookiecutter.class_name -%}
-{%- set types = cookiecutter.attrs | map(attribute="type") | list -%}
 package {{ cookiecutter.package }};
-
-import java.io.Serial;
-{%- if "OffsetDateTime" in types %}
-import java.time.OffsetDateTime;
-{%- endif %}
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-{%- if "Objects.requireNonNullElse" in (cookiecutter.attrs | map(attribute="read") | join(" ")) %}
-import java.util.Objects;
-{%- endif %}
-import java.util.Set;
+{% for name in cookiecutter.user_jdk_imports %}
+import {{ name }};
+{%- endfor %}
 
 import tools.jackson.databind.JsonNode;
 

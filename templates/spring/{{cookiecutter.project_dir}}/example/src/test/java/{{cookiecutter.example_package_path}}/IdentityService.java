@@ -5,7 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 import java.net.URLEncoder;
 {%- endif %}
 import java.net.http.HttpClient;
@@ -297,7 +297,7 @@ final class IdentityService {
         return (count == null) ? 0 : count.intValue();
     }
 {%- endif %}
-{%- if cookiecutter.has_reset_password or cookiecutter.has_verify_email %}
+{%- if cookiecutter.email_links %}
 
     /**
      * The token of the newest mail the fake sent a user.
