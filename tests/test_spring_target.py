@@ -174,6 +174,16 @@ def test_redis_sessions_are_optional_and_switched_on_by_a_property(acme: Path) -
     assert "## Several instances" in (acme / "spring/README.md").read_text()
 
 
+def test_with_redis_sessions_the_instances_share_refreshes_through_redis(acme: Path) -> None:
+    """A lock and the renewed session in the same Redis, wired only when the sessions are kept there."""
+    refresher = (acme / PACKAGE / "AcmeRedisSessionRefresher.java").read_text()
+    assert "extends AcmeSessionRefresher" in refresher
+    assert ".setIfAbsent(lock, owner, LOCK_TIMEOUT)" in refresher and "expired.digest()" in refresher
+    configuration = (acme / PACKAGE / "AcmeAutoConfiguration.java").read_text()
+    assert "@Conditional(OnRedisSessions.class)\n    static class RedisSessionRefresherConfiguration" in configuration
+    assert (acme / "spring/autoconfigure/src/test/java/com/acme/auth/AcmeRedisSessionRefresherTests.java").is_file()
+
+
 def test_spring_has_a_scale_session() -> None:
     from generator.kit.scale import SCALE_TARGETS
 
@@ -217,6 +227,9 @@ def test_no_refresh_machinery_without_a_refresh_operation(tmp_path: Path) -> Non
     spec.write_text(text, encoding="utf-8")
     out = render(spec, tmp_path / "out")
     assert not (out / PACKAGE / "AcmeSessionRefresher.java").exists()
+    assert not (out / PACKAGE / "AcmeRedisSessionRefresher.java").exists()
+    assert "Redis" not in (out / PACKAGE / "AcmeAutoConfiguration.java").read_text()
+    assert not (out / "spring/autoconfigure/src/test/java/com/acme/auth/AcmeRedisSessionRefresherTests.java").exists()
     for name in ("AcmeUserRefreshFilter.java", "AcmeServiceSession.java", "AcmeAuthController.java"):
         source = (out / PACKAGE / name).read_text()
         assert "refresher" not in source and "hasExpired" not in source, name

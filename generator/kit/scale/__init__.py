@@ -12,7 +12,11 @@ instances checks what a balancer in front of them needs:
 3. A restarted, the signed-out cookie is still refused and the live
    session still works;
 4. a user disabled at the service is refused on both after the TTL;
-5. load: 50 concurrent clients, signed in as at least two users, make
+5. when the spec has a refresh operation: requests of one session sent at
+   once to A and B after its access token expired are all answered, and
+   the user is still signed in on both (the fake accepts each refresh
+   token once, so the instances must share one refresh);
+6. load: 50 concurrent clients, signed in as at least two users, make
    10,000 requests in all, alternating instances: 0 errors, and ``me``
    never answers with another client's user.
 

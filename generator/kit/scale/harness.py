@@ -47,6 +47,17 @@ SCALE_SESSION_TTL = 8
 #: service copes with a burst of password checks (the fake answers them one core at a time, and the
 #: app gives it the spec's timeout), not the shared sessions, which the 10,000 requests test.
 CONCURRENT_SIGN_INS = 8
+#: Seconds the access tokens last in the refresh check: expired by the time the user cache is.
+SHORT_TOKEN_TTL = 1.0
+#: Seconds the tokens a refresh hands out last there, so that none of the concurrent requests sees them expire too.
+LASTING_TOKEN_TTL = 60.0
+#: Requests of one session sent at once, half on A and half on B, once its access token has expired.
+CONCURRENT_REFRESHES = 8
+#: Lines of each app's output searched when a check fails, and how many of them are shown.
+LOG_LINES_READ = 500
+LOG_LINES_SHOWN = 30
+#: An indented line: a stack frame (Java's "\tat ...", "\t... 12 more"; Python's "  File ..." and its source line).
+STACK_FRAME = re.compile(r"^\s")
 
 
 Say = Callable[[str], None]
@@ -142,6 +153,15 @@ class Agent:
 # -- the checks ------------------------------------------------------------------
 
 
+def warm_up(cluster: Cluster, user: FixtureUser) -> None:
+    """Sign in, ask ``me`` and sign out once on each instance, so that no check times its first, cold requests."""
+    for index in (0, 1):
+        agent = Agent(cluster)
+        agent.on(index).sign_in(user)
+        agent.on(index).me()
+        agent.on(index).logout()
+
+
 def check_shared_session_and_cache(cluster: Cluster, user: FixtureUser, say: Say) -> None:
     agent = Agent(cluster)
     agent.on(0).sign_in(user)
@@ -207,6 +227,58 @@ def check_disabled_user(cluster: Cluster, user: FixtureUser, say: Say) -> None:
     finally:
         cluster.fake.reset()
     say("ok: a user disabled at the service is refused on A and B after the TTL")
+
+
+def check_shared_refresh(cluster: Cluster, user: FixtureUser, say: Say) -> None:
+    """Requests of one session on A and on B at once, its access token expired: one refresh serves both.
+
+    The fake rotates refresh tokens, so when A and B each refresh the session, the second refresh is refused and
+    signs the user out. The instances must share the renewal through Redis, as they share the session.
+    """
+    agent = Agent(cluster)
+    cluster.fake.token_ttl(SHORT_TOKEN_TTL)
+    try:
+        agent.on(0).sign_in(user)
+        time.sleep(SCALE_SESSION_TTL + MARGIN)
+        # The refreshed token lasts: on a loaded machine the last of the requests must not see it expire too.
+        cluster.fake.token_ttl(LASTING_TOKEN_TTL)
+        before = cluster.fake.count("refresh")
+        gate = threading.Barrier(CONCURRENT_REFRESHES)
+        statuses: list[tuple[str, int | str]] = []
+
+        def view(index: int) -> None:
+            app = agent.on(index).with_cookies(agent.on(index).cookies())
+            try:
+                gate.wait(timeout=30)
+                statuses.append(("AB"[index], app.me().status_code))
+            except (requests.RequestException, threading.BrokenBarrierError) as err:
+                statuses.append(("AB"[index], f"{type(err).__name__}: {err}"))
+
+        threads = [threading.Thread(target=view, args=(n % 2,), daemon=True) for n in range(CONCURRENT_REFRESHES)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(LOAD_TIME_LIMIT)
+        refreshes = cluster.fake.count("refresh") - before
+        failed = [f"{name}: {status}" for name, status in statuses if status != 200]
+        check(
+            len(statuses) == CONCURRENT_REFRESHES and not failed,
+            f"{CONCURRENT_REFRESHES} requests of one session on A and B after its token expired, "
+            f"{refreshes} refreshes: {failed or f'only {len(statuses)} answered'}",
+        )
+        for index in (0, 1):
+            me = agent.on(index).me()
+            check(
+                me.status_code == 200,
+                f"after {refreshes} refreshes on A and B, me on {'AB'[index]} answered {me.status_code}: "
+                f"{me.text[:200]}",
+            )
+    finally:
+        cluster.fake.reset()
+    say(
+        f"ok: {CONCURRENT_REFRESHES} requests of one session on A and B at once after its token expired: "
+        f"all 200, {refreshes} refresh{'' if refreshes == 1 else 'es'}, still signed in on both"
+    )
 
 
 @dataclass
@@ -326,19 +398,28 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, 
         if len(users) < 2:
             raise KitError(subject=pkg.target.name, reason="the fake has fewer than two users that can sign in")
         try:
+            warm_up(cluster, users[1])
             check_shared_session_and_cache(cluster, users[0], say)
             saved, staying = check_sign_out_everywhere(cluster, users[0], say)
             check_restart(cluster, saved, staying, say)
             check_disabled_user(cluster, users[0], say)
+            if pkg.spec.has("refresh"):
+                check_shared_refresh(cluster, users[0], say)
             check_load(cluster, users, say)
         except ScaleFailure as failure:
             say(f"FAILED: {failure}")
             for name, app in zip("AB", cluster.apps, strict=True):
-                for line in app.last_output():
+                for line in app_log(app):
                     print(f"  {name} | {line}", file=sys.stderr)
             return 1
         say("all checks held")
         return 0
+
+
+def app_log(app: Process) -> list[str]:
+    """The app's last log lines, stack frames left out so that the exceptions' messages show."""
+    lines = [line for line in app.last_output(LOG_LINES_READ) if not STACK_FRAME.match(line)]
+    return lines[-LOG_LINES_SHOWN:]
 
 
 def with_redis_install(pkg: KitPackage) -> KitPackage:

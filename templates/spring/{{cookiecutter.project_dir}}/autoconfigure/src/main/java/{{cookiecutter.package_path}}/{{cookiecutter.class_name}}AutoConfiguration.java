@@ -35,6 +35,11 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+{%- if cookiecutter.has_refresh %}
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+{%- endif %}
 import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
@@ -265,6 +270,51 @@ public class {{ N }}AutoConfiguration {
         }
 
     }
+
+{%- if cookiecutter.has_refresh %}
+
+    /**
+     * With the HTTP sessions in Redis ({@code {{ S }}.redis-url}), the instances renew each service session once
+     * between them, through the same Redis; the renewed session is serialized as Spring Session serializes the HTTP
+     * sessions ({@code springSessionDefaultRedisSerializer} when the application defines it, else Java
+     * serialization).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(StringRedisTemplate.class)
+    @Conditional(OnRedisSessions.class)
+    static class RedisSessionRefresherConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        {{ N }}SessionRefresher {{ S }}SessionRefresher({{ N }}Client client, StringRedisTemplate redis,
+                @Qualifier("springSessionDefaultRedisSerializer") ObjectProvider<RedisSerializer<Object>> serializer,
+                ResourceLoader resourceLoader) {
+            RedisTemplate<String, Object> renewed = new RedisTemplate<>();
+            renewed.setConnectionFactory(redis.getRequiredConnectionFactory());
+            renewed.setKeySerializer(RedisSerializer.string());
+            renewed.setValueSerializer(
+                    serializer.getIfAvailable(() -> RedisSerializer.java(resourceLoader.getClassLoader())));
+            renewed.afterPropertiesSet();
+            return new {{ N }}RedisSessionRefresher(client, redis, renewed, {{ (S ~ ":refresh:") | java }});
+        }
+
+    }
+
+    /** Matches when the HTTP sessions are kept in Redis, as {@link {{ N }}SessionStoreFilter} decides. */
+    static class OnRedisSessions extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            ConditionMessage.Builder message = ConditionMessage.forCondition("Redis sessions");
+            String property = {{ N }}SessionStoreFilter.REDIS_URL;
+            if ({{ N }}SessionStoreFilter.redisSessions(context.getEnvironment())) {
+                return ConditionOutcome.match(message.foundExactly(property));
+            }
+            return ConditionOutcome.noMatch(message.didNotFind("property").items(property));
+        }
+
+    }
+{%- endif %}
 
     /** Matches when the application defines no {@link SecurityFilterChain} besides the integration's routes' one. */
     static class OnNoApplicationFilterChain extends SpringBootCondition {

@@ -3,10 +3,21 @@ package {{ cookiecutter.package }};
 
 import java.io.Serial;
 import java.io.Serializable;
+{%- if cookiecutter.has_refresh %}
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+{%- endif %}
 {%- if cookiecutter.session_expires %}
 import java.time.Instant;
 {%- endif %}
+{%- if cookiecutter.has_refresh %}
+import java.util.HexFormat;
+{%- endif %}
 import java.util.Map;
+{%- if cookiecutter.has_refresh %}
+import java.util.TreeMap;
+{%- endif %}
 import java.util.TreeSet;
 
 /**
@@ -76,6 +87,23 @@ public final class {{ N }}ServiceSession implements Serializable {
     @Override
     public int hashCode() {
         return this.values.hashCode();
+    }
+
+    /**
+     * A SHA-256 digest of the values, which names this session where no token may appear, such as in a key in Redis.
+     * @return the digest, in hexadecimal
+     */
+    String digest() {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(this.values).forEach((name, value) -> {
+                sha256.update((name + '\0' + value + '\0').getBytes(StandardCharsets.UTF_8));
+            });
+            return HexFormat.of().formatHex(sha256.digest());
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("Every Java platform has SHA-256", ex);
+        }
     }
 {%- endif %}
 

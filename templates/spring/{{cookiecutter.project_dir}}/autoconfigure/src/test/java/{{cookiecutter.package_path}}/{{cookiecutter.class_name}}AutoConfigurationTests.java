@@ -11,6 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+{%- if cookiecutter.has_refresh %}
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+{%- endif %}
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
@@ -228,6 +231,31 @@ class {{ N }}AutoConfigurationTests {
         assertThat(filter.match(candidates, null)).containsExactly(true, true);
     }
 
+{%- if cookiecutter.has_refresh %}
+
+    /** With the sessions in Redis, the instances renew each service session once between them, through Redis. */
+    @Test
+    void withRedisSessionsRenewalsAreSharedThroughRedis() {
+        WebApplicationContextRunner redis = this.configured
+            .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class));
+        redis.withPropertyValues("{{ S }}.redis-url=redis://127.0.0.1:6380/1").run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).getBean({{ N }}SessionRefresher.class)
+                .isInstanceOf({{ N }}RedisSessionRefresher.class);
+        });
+        redis.run((context) -> assertThat(context).getBean({{ N }}SessionRefresher.class)
+            .isExactlyInstanceOf({{ N }}SessionRefresher.class));
+        this.configured.withPropertyValues("{{ S }}.redis-url=redis://127.0.0.1:6380/1")
+            .withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+            .run((context) -> assertThat(context).getBean({{ N }}SessionRefresher.class)
+                .isExactlyInstanceOf({{ N }}SessionRefresher.class));
+        redis.withPropertyValues("{{ S }}.redis-url=redis://127.0.0.1:6380/1")
+            .withUserConfiguration(OwnRefresher.class)
+            .run((context) -> assertThat(context).getBean({{ N }}SessionRefresher.class)
+                .isSameAs(context.getBean(OwnRefresher.class).refresher));
+    }
+{%- endif %}
+
     @Test
     void theSessionStoreFilterIsRegisteredWithBoot() {
         assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(AutoConfigurationImportFilter.class))
@@ -336,11 +364,29 @@ class {{ N }}AutoConfigurationTests {
         }
 
     }
+{%- if cookiecutter.has_refresh %}
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRefresher {
+
+        final {{ N }}SessionRefresher refresher = new {{ N }}SessionRefresher(OwnClient.create());
+
+        @Bean
+        {{ N }}SessionRefresher ownRefresher() {
+            return this.refresher;
+        }
+
+    }
+{%- endif %}
 
     @Configuration(proxyBeanMethods = false)
     static class OwnClient {
 
-        final {{ N }}Client client = new {{ N }}Client(properties(), RestClient.create());
+        final {{ N }}Client client = create();
+
+        static {{ N }}Client create() {
+            return new {{ N }}Client(properties(), RestClient.create());
+        }
 
         @Bean
         {{ N }}Client ownClient() {
