@@ -33,6 +33,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.security.authentication.AuthenticationEventPublisher;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.Customizer;
@@ -248,6 +251,48 @@ public class AcmeAutoConfiguration {
         @ConditionalOnMissingBean
         AcmePages acmePages(AcmeProperties properties, ResourceLoader resourceLoader) {
             return new AcmePages(properties, null, resourceLoader);
+        }
+
+    }
+
+    /**
+     * With the HTTP sessions in Redis ({@code acme.redis-url}), the instances renew each service session once
+     * between them, through the same Redis; the renewed session is serialized as Spring Session serializes the HTTP
+     * sessions ({@code springSessionDefaultRedisSerializer} when the application defines it, else Java
+     * serialization).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(StringRedisTemplate.class)
+    @Conditional(OnRedisSessions.class)
+    static class RedisSessionRefresherConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        AcmeSessionRefresher acmeSessionRefresher(AcmeClient client, StringRedisTemplate redis,
+                @Qualifier("springSessionDefaultRedisSerializer") ObjectProvider<RedisSerializer<Object>> serializer,
+                ResourceLoader resourceLoader) {
+            RedisTemplate<String, Object> renewed = new RedisTemplate<>();
+            renewed.setConnectionFactory(redis.getRequiredConnectionFactory());
+            renewed.setKeySerializer(RedisSerializer.string());
+            renewed.setValueSerializer(
+                    serializer.getIfAvailable(() -> RedisSerializer.java(resourceLoader.getClassLoader())));
+            renewed.afterPropertiesSet();
+            return new AcmeRedisSessionRefresher(client, redis, renewed, "acme:refresh:");
+        }
+
+    }
+
+    /** Matches when the HTTP sessions are kept in Redis, as {@link AcmeSessionStoreFilter} decides. */
+    static class OnRedisSessions extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            ConditionMessage.Builder message = ConditionMessage.forCondition("Redis sessions");
+            String property = AcmeSessionStoreFilter.REDIS_URL;
+            if (AcmeSessionStoreFilter.redisSessions(context.getEnvironment())) {
+                return ConditionOutcome.match(message.foundExactly(property));
+            }
+            return ConditionOutcome.noMatch(message.didNotFind("property").items(property));
         }
 
     }

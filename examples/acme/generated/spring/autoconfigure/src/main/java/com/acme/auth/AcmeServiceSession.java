@@ -2,8 +2,13 @@ package com.acme.auth;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -65,6 +70,23 @@ public final class AcmeServiceSession implements Serializable {
     @Override
     public int hashCode() {
         return this.values.hashCode();
+    }
+
+    /**
+     * A SHA-256 digest of the values, which names this session where no token may appear, such as in a key in Redis.
+     * @return the digest, in hexadecimal
+     */
+    String digest() {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(this.values).forEach((name, value) -> {
+                sha256.update((name + '\0' + value + '\0').getBytes(StandardCharsets.UTF_8));
+            });
+            return HexFormat.of().formatHex(sha256.digest());
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("Every Java platform has SHA-256", ex);
+        }
     }
 
     @Override

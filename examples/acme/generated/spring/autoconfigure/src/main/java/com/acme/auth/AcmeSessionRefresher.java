@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * finished still holds the old one: for {@link #REMEMBERED} it gets the same renewed session instead of refreshing
  * again.
  * <p>
- * This holds within one application instance; with sessions shared in Redis, each instance renews a session at most
- * once in that time.
+ * This holds within one application instance. Instances that share their HTTP sessions in Redis share their renewals
+ * there too: see {@link AcmeRedisSessionRefresher}, which the auto-configuration uses then.
  */
 public class AcmeSessionRefresher {
 
@@ -43,7 +43,17 @@ public class AcmeSessionRefresher {
      * @throws AcmeServiceException when the service refuses the refresh, or fails
      */
     public AcmeServiceSession refresh(AcmeServiceSession expired) {
-        return once(new Key("refresh", expired), () -> this.client.refresh(expired), true);
+        return once(new Key("refresh", expired), () -> renew(expired), true);
+    }
+
+    /**
+     * Renew a service session with the service; in this instance, one call at a time per session.
+     * @param expired the session to renew
+     * @return the renewed session
+     * @throws AcmeServiceException when the service refuses the refresh, or fails
+     */
+    protected AcmeServiceSession renew(AcmeServiceSession expired) {
+        return this.client.refresh(expired);
     }
 
     /**

@@ -32,9 +32,18 @@ public class AcmeSessionStoreFilter implements AutoConfigurationImportFilter, En
         this.environment = environment;
     }
 
+    /**
+     * Whether the application keeps its HTTP sessions in Redis.
+     * @param environment the application's environment
+     * @return whether {@code acme.redis-url} is set
+     */
+    static boolean redisSessions(Environment environment) {
+        return !environment.getProperty(REDIS_URL, "").isBlank();
+    }
+
     @Override
     public boolean[] match(String[] autoConfigurationClasses, AutoConfigurationMetadata autoConfigurationMetadata) {
-        boolean redisSessions = !this.environment.getProperty(REDIS_URL, "").isBlank();
+        boolean redisSessions = redisSessions(this.environment);
         boolean[] matches = new boolean[autoConfigurationClasses.length];
         for (int i = 0; i < autoConfigurationClasses.length; i++) {
             matches[i] = redisSessions || !REDIS_SESSIONS.equals(autoConfigurationClasses[i]);

@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurationImportFilter;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
@@ -222,6 +223,28 @@ class AcmeAutoConfigurationTests {
         assertThat(filter.match(candidates, null)).containsExactly(true, true);
     }
 
+    /** With the sessions in Redis, the instances renew each service session once between them, through Redis. */
+    @Test
+    void withRedisSessionsRenewalsAreSharedThroughRedis() {
+        WebApplicationContextRunner redis = this.configured
+            .withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class));
+        redis.withPropertyValues("acme.redis-url=redis://127.0.0.1:6380/1").run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).getBean(AcmeSessionRefresher.class)
+                .isInstanceOf(AcmeRedisSessionRefresher.class);
+        });
+        redis.run((context) -> assertThat(context).getBean(AcmeSessionRefresher.class)
+            .isExactlyInstanceOf(AcmeSessionRefresher.class));
+        this.configured.withPropertyValues("acme.redis-url=redis://127.0.0.1:6380/1")
+            .withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+            .run((context) -> assertThat(context).getBean(AcmeSessionRefresher.class)
+                .isExactlyInstanceOf(AcmeSessionRefresher.class));
+        redis.withPropertyValues("acme.redis-url=redis://127.0.0.1:6380/1")
+            .withUserConfiguration(OwnRefresher.class)
+            .run((context) -> assertThat(context).getBean(AcmeSessionRefresher.class)
+                .isSameAs(context.getBean(OwnRefresher.class).refresher));
+    }
+
     @Test
     void theSessionStoreFilterIsRegisteredWithBoot() {
         assertThat(SpringFactoriesLoader.forDefaultResourceLocation().load(AutoConfigurationImportFilter.class))
@@ -332,9 +355,25 @@ class AcmeAutoConfigurationTests {
     }
 
     @Configuration(proxyBeanMethods = false)
+    static class OwnRefresher {
+
+        final AcmeSessionRefresher refresher = new AcmeSessionRefresher(OwnClient.create());
+
+        @Bean
+        AcmeSessionRefresher ownRefresher() {
+            return this.refresher;
+        }
+
+    }
+
+    @Configuration(proxyBeanMethods = false)
     static class OwnClient {
 
-        final AcmeClient client = new AcmeClient(properties(), RestClient.create());
+        final AcmeClient client = create();
+
+        static AcmeClient create() {
+            return new AcmeClient(properties(), RestClient.create());
+        }
 
         @Bean
         AcmeClient ownClient() {
