@@ -541,13 +541,13 @@ for _target in TARGETS.values():
 #: What each session took in a fresh clone's CI run on 2 cores, in seconds (lanes side by side), to
 #: share them out evenly between lanes; the timed lane output of the next run says when to update them.
 COST = {
-    "spring": 410,
-    "django": 380,
-    "real-keycloak": 300,
-    "robust": 200,
-    "express": 190,
-    "flask": 190,
-    "aspnetcore": 10,
+    "spring": 465,
+    "django": 386,
+    "real-keycloak": 380,
+    "flask": 371,
+    "express": 290,
+    "robust": 276,
+    "aspnetcore": 22,
 }
 
 
