@@ -538,8 +538,9 @@ for _target in TARGETS.values():
 
 # -- the integrations side by side --------------------------------------------
 
-#: What each session took in a fresh clone's CI run on 2 cores, in seconds (lanes side by side), to
-#: share them out evenly between lanes; the timed lane output of the next run says when to update them.
+#: What each session took in a fresh clone's CI run on 2 cores, in seconds (three side by side): the
+#: dearest start first, so that the cheap ones fill the gaps at the end. The timed output of the next
+#: run says when to update them.
 COST = {
     "spring": 465,
     "django": 386,
@@ -550,13 +551,18 @@ COST = {
     "aspnetcore": 22,
 }
 
+#: Sessions running at once by default, per core: much of these sessions is waiting (the kit's
+#: cache periods, servers starting, pages loading), so two per core keep the cores busy.
+LANES_PER_CORE = 2
 
-def lanes(sessions: list[str], count: int) -> list[list[str]]:
-    """Share ``sessions`` out among ``count`` lanes, the dearest first, each to the lane with least to do."""
-    shares: list[list[str]] = [[] for _ in range(max(1, min(count, len(sessions))))]
-    for name in sorted(sessions, key=lambda n: -COST.get(n, 100)):
-        min(shares, key=lambda lane: sum(COST.get(n, 100) for n in lane)).append(name)
-    return shares
+
+#: How nox, running one session, begins its verdict on it.
+VERDICT = "nox > Session "
+
+
+def queue(sessions: list[str]) -> list[str]:
+    """``sessions`` in the order they start: the dearest first."""
+    return sorted(sessions, key=lambda name: -COST.get(name, 100))
 
 
 def _cores() -> int:
@@ -566,61 +572,76 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def _stream(process: subprocess.Popen[str], label: str, summary: list[str]) -> None:
-    """Print a lane's output as it comes, each line labelled with the lane and the minutes since it began.
+def _stream(process: subprocess.Popen[str], label: str, summary: list[str], began: float) -> None:
+    """Print a lane's output as it comes, each line labelled with the lane and the minutes since ``began``.
 
     The minutes show where CI's time goes, step by step, without a profiler;
-    nox's per-session verdicts are kept for the summary.
+    nox's verdict on the session ("Session flask was successful in 6 minutes.",
+    "... skipped: <why>", "... failed.") is kept for the summary.
     """
     assert process.stdout is not None
-    began = time.monotonic()
     for line in process.stdout:
         minutes, seconds = divmod(int(time.monotonic() - began), 60)
         print(f"[{label} {minutes:02d}:{seconds:02d}] {line}", end="", flush=True)
-        if line.startswith("nox > * "):
-            summary.append(f"[{label}] {line[len('nox > * ') :].rstrip()}")
+        if line.startswith(VERDICT):
+            summary.append(f"[{label}] {line[len(VERDICT) :].rstrip()}")
 
 
 @nox.session(venv_backend="none")
 def integrations(session: nox.Session) -> None:
-    """Every target's session, the real Keycloak and the robustness tests, in lanes side by side.
+    """Every target's session, the real Keycloak and the robustness tests, several at a time.
 
-    Each lane is a `nox -s ...` of its own (sessions alone keep their own
+    Each is a `nox -s ...` of its own (sessions alone keep their own
     virtualenvs and temporary folders, and every server they start listens on a
-    free port). There is one lane per core; `AUTHGEN_LANES=N` sets the count.
-    Three lanes on two cores took 13 minutes instead of 15 (much of these
-    sessions is waiting: the kit's cache periods, Keycloak starting, pages
-    loading), but under that load the scale tests' sign-ins timed out or lost a
-    refresh in one of two fresh-clone runs, so CI keeps one per core until they
-    hold. `nox -s flask` (or any of them) still runs one alone. The lanes' output is
-    labelled line by line; the verdicts, skips included, are repeated at the
-    end, and one failed session fails this one.
+    free port). Each lane takes the next session from one queue when it is
+    done with one, the dearest first, so no lane idles while another still has
+    two to run. There are two lanes per core (`AUTHGEN_LANES=N` sets the
+    count): the sessions wait a lot (the kit's cache periods, servers
+    starting), so on two cores four at a time finish sooner than two.
+    `nox -s flask` (or any of them) still runs one alone. The lanes' output is
+    labelled line by line with the minutes since this session began; the
+    verdicts, skips included, are repeated at the end, and one failed session
+    fails this one (the others still run to the end).
     """
     names = [name for name in (*TARGETS, "real-keycloak", "robust") if not session.posargs or name in session.posargs]
-    shares = lanes(names, int(os.environ.get("AUTHGEN_LANES") or _cores()))
+    waiting = queue(names)
+    count = max(1, min(len(waiting), int(os.environ.get("AUTHGEN_LANES") or LANES_PER_CORE * _cores())))
     command = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--no-color"]
-    running = []
+    lock = threading.Lock()
     summary: list[str] = []
-    for number, share in enumerate(shares, start=1):
-        label = f"lane {number}"
-        session.log(f"{label}: {', '.join(share)}")
-        process = subprocess.Popen(
-            [*command, "-s", *share], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
-        )
-        reader = threading.Thread(target=_stream, args=(process, label, summary), daemon=True)
-        reader.start()
-        running.append((label, process, reader))
-    failed = []
-    try:
-        for label, process, reader in running:
+    failed: list[str] = []
+    running: dict[str, subprocess.Popen[str]] = {}
+    began = time.monotonic()
+
+    def lane(label: str) -> None:
+        while True:
+            with lock:
+                if not waiting:
+                    return
+                name = waiting.pop(0)
+                process = subprocess.Popen(
+                    [*command, "-s", name], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+                )
+                running[label] = process
+            _stream(process, label, summary, began)
             if process.wait() != 0:
-                failed.append(label)
-            reader.join()
+                with lock:
+                    failed.append(name)
+
+    session.log(f"{count} lanes take the sessions in this order: {', '.join(waiting)}")
+    lanes = [threading.Thread(target=lane, args=(f"lane {n}",), daemon=True) for n in range(1, count + 1)]
+    try:
+        for thread in lanes:
+            thread.start()
+        for thread in lanes:
+            thread.join()
     finally:
-        for _label, process, _reader in running:
-            if process.poll() is None:
-                process.terminate()
+        with lock:
+            waiting.clear()
+            for process in running.values():
+                if process.poll() is None:
+                    process.terminate()
     for line in summary:
         session.log(line)
     if failed:
-        session.error(f"{' and '.join(failed)} failed (see the labelled lines above)")
+        session.error(f"{', '.join(failed)} failed (see the labelled lines above)")
