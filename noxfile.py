@@ -260,6 +260,7 @@ def real_keycloak(session: nox.Session) -> None:
     the test users tests/real/test-users.json. The kits (`authgen kit --service-env
     --test-users`) run in the background while the packages' tests run.
     """
+    from generator.kit.processes import with_uv  # stdlib only
     from tests.real import keycloak, kits  # stdlib only
 
     missing = [tool for tool in ("java", "mvn") if not shutil.which(tool)]
@@ -301,12 +302,7 @@ def real_keycloak(session: nox.Session) -> None:
         oidc_python = str(oidc_out / ".venv" / "bin" / "python")
         session.run("python", "-m", "venv", str(oidc_out / ".venv"))
         packages = [f"-e{oidc_out / name}" for name in OIDC_REAL_TARGETS]
-        pip = (
-            ["uv", "pip", "install", "--python", oidc_python]
-            if shutil.which("uv")
-            else [oidc_python, "-m", "pip", "install"]
-        )
-        session.run(*pip, "-q", f"-e{ROOT}[kit]", *packages, external=True)
+        session.run(*with_uv([oidc_python, "-m", "pip", "install", "-q", f"-e{ROOT}[kit]", *packages]), external=True)
         try:
             server.wait_ready()
             session.log(f"Keycloak answers ({time.monotonic() - began:.0f} s after it was started)")

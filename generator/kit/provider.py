@@ -129,9 +129,9 @@ class RoundTrip:
     def urls(self) -> list[str]:
         return [r.url for r in self.responses]
 
-    def first_to(self, origin: str) -> requests.Response | None:
-        """The first response that came from ``origin`` (scheme://host:port)."""
-        return next((r for r in self.responses if _origin(r.url) == origin), None)
+    def first_to(self, site: str) -> requests.Response | None:
+        """The first response that came from ``site`` (scheme://host:port)."""
+        return next((r for r in self.responses if origin(r.url) == site), None)
 
 
 def follow(http: requests.Session, response: requests.Response, trip: RoundTrip) -> requests.Response:
@@ -159,7 +159,7 @@ def sign_in_through_provider(http: requests.Session, start_url: str, username: s
     form = login_form(page)
     if form is None:
         # A provider that still knows the browser signs it in without a form: the trip is complete.
-        if _origin(page.url) == _origin(start_url) and page.status_code < 400:
+        if origin(page.url) == origin(start_url) and page.status_code < 400:
             return trip
         raise ProviderFlowError(f"no login form at {page.url} ({page.status_code}): {page.text[:200]!r}")
     if form.method != "post":
@@ -171,6 +171,7 @@ def sign_in_through_provider(http: requests.Session, start_url: str, username: s
     return trip
 
 
-def _origin(url: str) -> str:
+def origin(url: str) -> str:
+    """``scheme://host:port`` of ``url``: where a browser sends its cookies and what counts as one site."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"

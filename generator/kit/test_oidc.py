@@ -16,7 +16,7 @@ import pytest
 
 from generator.kit.client import AppClient, FakeControl, FixtureUser
 from generator.kit.conftest import KitOptions
-from generator.kit.provider import REQUEST_TIMEOUT, login_form
+from generator.kit.provider import REQUEST_TIMEOUT, login_form, origin
 from generator.model import Spec
 from generator.plan.messages import ERRORS, OIDC_ERRORS
 
@@ -28,11 +28,6 @@ TAMPERS = ("issuer", "audience", "signature", "expired", "nonce")
 def _oidc_only(spec: Spec) -> None:
     if spec.oidc is None:
         pytest.skip("the spec has no [service.oidc]: the app signs users in with the password operations")
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def to_callback(browser: AppClient, user: FixtureUser, *, next: str | None = None) -> str:

@@ -244,6 +244,13 @@ def provision(url: str, realm_file: Path = REALM_FILE) -> Realm:
     return Realm(url, name, client["clientId"], client["secret"])
 
 
+def realm_password(username: str, realm_file: Path = REALM_FILE) -> str:
+    """The password ``realm_file`` gives its user ``username`` (for checks that sign in as a user of their own)."""
+    realm = json.loads(realm_file.read_text(encoding="utf-8"))
+    (user,) = [user for user in realm["users"] if user["username"] == username]
+    return user["credentials"][0]["value"]
+
+
 def user_sessions(url: str, realm: str, username: str) -> int:
     """How many sessions Keycloak's admin API lists for ``username`` in ``realm`` (what sign-out must end)."""
     admin = _Admin(url)

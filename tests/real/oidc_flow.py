@@ -15,7 +15,6 @@ beside the other checks.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -26,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script:
 from generator.kit.errors import KitError  # noqa: E402
 from generator.kit.package import load_package  # noqa: E402
 from generator.kit.processes import serve_app  # noqa: E402
-from generator.kit.provider import Browser, ProviderFlowError, sign_in_through_provider  # noqa: E402
+from generator.kit.provider import Browser, ProviderFlowError, origin, sign_in_through_provider  # noqa: E402
 from generator.kit.runner import SESSION_TTL_ENV  # noqa: E402
 from tests.real import keycloak  # noqa: E402
 
@@ -43,12 +42,6 @@ JSON = {"Accept": "application/json"}
 
 class FlowFailure(Exception):
     """A step of the round trip did not go as it should."""
-
-
-def realm_password(username: str) -> str:
-    realm = json.loads(keycloak.REALM_FILE.read_text(encoding="utf-8"))
-    (user,) = [user for user in realm["users"] if user["username"] == username]
-    return user["credentials"][0]["value"]
 
 
 def app_environment(package: Path, url: str, realm: str, client_id: str, secret: str) -> dict[str, str]:
@@ -69,7 +62,7 @@ def app_environment(package: Path, url: str, realm: str, client_id: str, secret:
 
 def sign_in(app: str, keycloak_url: str) -> Browser:
     browser = Browser()
-    trip = sign_in_through_provider(browser, f"{app}/auth/login?next=/", USERNAME, realm_password(USERNAME))
+    trip = sign_in_through_provider(browser, f"{app}/auth/login?next=/", USERNAME, keycloak.realm_password(USERNAME))
     if trip.first_to(keycloak_url) is None:
         raise FlowFailure(f"the sign-in never reached Keycloak: {trip.urls()}")
     if urlsplit(trip.last.url).netloc != urlsplit(app).netloc or trip.last.status_code != 200:
@@ -123,11 +116,6 @@ def sign_out(browser: Browser, app: str, keycloak_url: str) -> list[str]:
     if browser.get(f"{app}/auth/me", headers=JSON, timeout=30).status_code != 401:
         raise FlowFailure("still signed in on the app after signing out")
     return urls
-
-
-def origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,6 @@ lists no session of that user.  It signs in as a realm user of its own
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import sys
@@ -31,12 +30,6 @@ INTERVAL = 1.0
 #: Seconds the app trusts its cached user (``KEYCLOAK_SESSION_TTL``).
 SESSION_TTL = 5
 JSON = {"Accept": "application/json"}
-
-
-def realm_password(username: str) -> str:
-    realm = json.loads(keycloak.REALM_FILE.read_text(encoding="utf-8"))
-    (user,) = [user for user in realm["users"] if user["username"] == username]
-    return user["credentials"][0]["value"]
 
 
 def main(argv: list[str]) -> int:
@@ -61,7 +54,7 @@ def main(argv: list[str]) -> int:
 
     client = app.test_client()
     csrf = client.get("/auth/csrf", headers=JSON).get_json()
-    body = {"username": USERNAME, "password": realm_password(USERNAME)}
+    body = {"username": USERNAME, "password": keycloak.realm_password(USERNAME)}
     login = client.post("/auth/login", json=body, headers={**JSON, csrf["header"]: csrf["csrf_token"]})
     if login.status_code != 200:
         print(f"stay signed in: {USERNAME} could not sign in: {login.status_code} {login.get_data(as_text=True)[:200]}")
