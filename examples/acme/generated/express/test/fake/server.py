@@ -110,6 +110,12 @@ def _service_class(spec: dict) -> type:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver listens with a queue of 5. A service takes many connections at once (the kit's 20
+    # concurrent sign-ins, the scale test's 8 at a time on two instances); past 5 waiting ones the
+    # kernel drops them and the client retries after 1 s, then 3 s, which on a loaded machine ran
+    # past the app's 5 s service timeout: a sign-in answered 503 in CI. 128 is Werkzeug's and
+    # Linux's default queue.
+    request_queue_size = 128
     service: IdentityService
     verbose: bool
 
