@@ -13,6 +13,7 @@ skipped with the reason, never reported as passing.
 
 from __future__ import annotations
 
+import collections
 import os
 import shlex
 import shutil
@@ -568,19 +569,30 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def _stream(process: subprocess.Popen[str], label: str, summary: list[str], began: float) -> None:
+#: How many of a failed session's last lines are printed again at the end, where a CI log that
+#: keeps only its tail still shows why it failed; pytest's list of skips is left out of them.
+FAILURE_TAIL = 80
+
+
+def _stream(process: subprocess.Popen[str], label: str, summary: list[str], began: float) -> list[str]:
     """Print a lane's output as it comes, each line labelled with the lane and the minutes since ``began``.
 
     The minutes show where CI's time goes, step by step, without a profiler;
     nox's verdict on the session ("Session flask was successful in 6 minutes.",
-    "... skipped: <why>", "... failed.") is kept for the summary.
+    "... skipped: <why>", "... failed.") is kept for the summary. Returns the
+    session's last lines, labelled, for repeating should it fail.
     """
     assert process.stdout is not None
+    tail: collections.deque[str] = collections.deque(maxlen=FAILURE_TAIL)
     for line in process.stdout:
         minutes, seconds = divmod(int(time.monotonic() - began), 60)
-        print(f"[{label} {minutes:02d}:{seconds:02d}] {line}", end="", flush=True)
+        labelled = f"[{label} {minutes:02d}:{seconds:02d}] {line}"
+        print(labelled, end="", flush=True)
+        if "SKIPPED [" not in line:
+            tail.append(labelled)
         if line.startswith(VERDICT):
             summary.append(f"[{label}] {line[len(VERDICT) :].rstrip()}")
+    return list(tail)
 
 
 @nox.session(venv_backend="none")
@@ -605,7 +617,7 @@ def integrations(session: nox.Session) -> None:
     command = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--no-color"]
     lock = threading.Lock()
     summary: list[str] = []
-    failed: list[str] = []
+    failed: dict[str, list[str]] = {}
     running: dict[str, subprocess.Popen[str]] = {}
     began = time.monotonic()
 
@@ -619,10 +631,10 @@ def integrations(session: nox.Session) -> None:
                     [*command, "-s", name], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
                 )
                 running[label] = process
-            _stream(process, label, summary, began)
+            tail = _stream(process, label, summary, began)
             if process.wait() != 0:
                 with lock:
-                    failed.append(name)
+                    failed[name] = tail
 
     session.log(f"{count} lanes take the sessions in this order: {', '.join(waiting)}")
     lanes = [threading.Thread(target=lane, args=(f"lane {n}",), daemon=True) for n in range(1, count + 1)]
@@ -637,7 +649,9 @@ def integrations(session: nox.Session) -> None:
             for process in running.values():
                 if process.poll() is None:
                     process.terminate()
+    for name, tail in failed.items():
+        print(f"\n-- the last {len(tail)} lines of {name}, which failed --\n{''.join(tail)}", end="", flush=True)
     for line in summary:
         session.log(line)
     if failed:
-        session.error(f"{', '.join(failed)} failed (see the labelled lines above)")
+        session.error(f"{', '.join(failed)} failed (its last lines are repeated above)")
