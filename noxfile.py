@@ -232,7 +232,6 @@ for _target in TARGETS.values():
 KEYCLOAK_SPEC = ROOT / "examples" / "keycloak" / "identity.toml"
 #: The OpenID Connect spec, and the targets whose code flow goes through Keycloak's own login page.
 KEYCLOAK_OIDC_SPEC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
-OIDC_REAL_TARGETS = ("flask",)
 #: What each target does while Keycloak starts (install, build its example app for the kit), then
 #: its tests against Keycloak. Django migrates without its checks: they want the service settings,
 #: which come with Keycloak. Spring runs the smoke tests only: the starter's own tests never call
@@ -251,6 +250,39 @@ REAL_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+#: The targets whose code flow goes through Keycloak's own login page: those with OIDC in their template.
+OIDC_REAL_TARGETS = tuple(name for name in REAL_TARGETS if TARGETS[name].supports_oidc)
+
+
+def _prepare_oidc_apps(session: nox.Session, out: Path, names: tuple[str, ...]) -> str:
+    """Build the OIDC example apps in ``out`` as the kit would; the Python that serves them.
+
+    The OIDC packages have the same names as the password ones, so the Python
+    ones get a virtualenv of their own (which also holds authgen, for
+    tests/real/oidc_flow.py). The apps' settings are placeholders here: the
+    builds read them (Django's migrate) but never call the provider.
+    """
+    from generator.kit.processes import command_line, with_uv  # stdlib only
+    from generator.spec import load_spec  # stdlib only
+
+    python = str(out / ".venv" / "bin" / "python")
+    session.run("python", "-m", "venv", str(out / ".venv"))
+    session.run(*with_uv([python, "-m", "pip", "install", "-q", f"-e{ROOT}[kit]"]), external=True)
+    oidc = load_spec(KEYCLOAK_OIDC_SPEC).oidc
+    placeholders = {setting.env: "prepare" for setting in oidc.settings}
+    placeholders[oidc.issuer.env] = "http://127.0.0.1:9/realms/prepare"
+    for name in names:
+        target = TARGETS[name]
+        with session.chdir(out / name):
+            for command in target.kit_install:
+                session.run(
+                    *with_uv(command_line(command, python=python, port="0")),
+                    external=True,
+                    env={**target.kit_env, **placeholders},
+                )
+    return python
+
+
 @nox.session(name="real-keycloak", default=False)
 def real_keycloak(session: nox.Session) -> None:
     """Run the generated packages' own tests and the conformance kit against a real Keycloak 26.5.6.
@@ -261,7 +293,6 @@ def real_keycloak(session: nox.Session) -> None:
     the test users tests/real/test-users.json. The kits (`authgen kit --service-env
     --test-users`) run in the background while the packages' tests run.
     """
-    from generator.kit.processes import with_uv  # stdlib only
     from tests.real import keycloak, kits  # stdlib only
 
     missing = [tool for tool in ("java", "mvn") if not shutil.which(tool)]
@@ -299,11 +330,7 @@ def real_keycloak(session: nox.Session) -> None:
         for name, (prepare, _) in REAL_TARGETS.items():
             for command in prepare:
                 run_in(name, command)
-        # The OIDC packages have the same names as the password ones: they get a virtualenv of their own.
-        oidc_python = str(oidc_out / ".venv" / "bin" / "python")
-        session.run("python", "-m", "venv", str(oidc_out / ".venv"))
-        packages = [f"-e{oidc_out / name}" for name in OIDC_REAL_TARGETS]
-        session.run(*with_uv([oidc_python, "-m", "pip", "install", "-q", f"-e{ROOT}[kit]", *packages]), external=True)
+        oidc_python = _prepare_oidc_apps(session, oidc_out, OIDC_REAL_TARGETS)
         try:
             server.wait_ready()
             session.log(f"Keycloak answers ({time.monotonic() - began:.0f} s after it was started)")

@@ -405,7 +405,16 @@ def test_oidc_readme_five_minutes(oidc: Path) -> None:
 @pytest.mark.parametrize("package", ["oidc", "public_oidc"])
 def test_oidc_generated_tests_pass(package: str, request: pytest.FixtureRequest) -> None:
     """The package's own tests (S23–S26 against the bundled fake provider), without installing it."""
-    for module in ("flask", "flask_login", "flask_wtf", "flask_session", "authlib", "cryptography", "requests"):
+    for module in (
+        "flask",
+        "flask_login",
+        "flask_wtf",
+        "flask_session",
+        "authlib",
+        "cryptography",
+        "requests",
+        "redis",
+    ):
         if importlib.util.find_spec(module) is None:
             pytest.skip(f"{module} is not installed here; nox -s smoke-flask runs these tests in their own venv")
     root = request.getfixturevalue(package)
