@@ -126,6 +126,7 @@ TARGETS: dict[str, Target] = {
             kit_env={"SESSION_SECRET": "kit-session-secret-0123456789"},
             framework_module="express",
             tests_build_example=True,
+            supports_oidc=True,
         ),
         Target(
             "spring",

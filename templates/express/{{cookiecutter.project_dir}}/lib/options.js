@@ -42,8 +42,9 @@ function resolveOptions(options = {}, env = process.env) {
   for (const setting of SETTINGS) {
     service[setting.option] = read.setting(setting);
   }
-  if (service.baseUrl && !/^https?:\/\/[^/]/.test(service.baseUrl)) {
-    read.problem('baseUrl', 'must be an http:// or https:// URL');
+{%- set url = "issuer" if cookiecutter.is_oidc else "baseUrl" %}
+  if (service.{{ url }} && !/^https?:\/\/[^/]/.test(service.{{ url }})) {
+    read.problem('{{ url }}', 'must be an http:// or https:// URL');
   }
   service.timeoutMs = read.seconds('timeoutSeconds', 0.001) * 1000;
   const sessionOptions = read.session();

@@ -65,7 +65,7 @@ const NEEDS_FAKE = 'needs the bundled fake service';
  * {{ cookiecutter.config_prefix }}_TEST_<SETTING> when set, else the value the fake expects.
  */
 const TEST_SETTINGS = Object.fromEntries(
-  SETTINGS.filter((setting) => setting.name !== 'base_url').map((setting) => [
+  SETTINGS.filter((setting) => setting.name !== '{{ "issuer" if cookiecutter.is_oidc else "base_url" }}').map((setting) => [
     setting.option,
     process.env[`{{ cookiecutter.config_prefix }}_TEST_${setting.name.toUpperCase()}`] ??
       SPEC_DATA.settings[setting.name],
@@ -342,7 +342,7 @@ function optionsFor(service, extra = {}) {
   return {
     sessionSecret: 'test-session-secret-0123456789',
     logger: new MemoryLogger(),
-    baseUrl: service.url,
+    {{ "issuer" if cookiecutter.is_oidc else "baseUrl" }}: service.url,
     ...TEST_SETTINGS,
     ...extra,
   };
