@@ -47,7 +47,7 @@ def context(spec: Spec) -> dict[str, Any]:
     }
 
 
-def oidc_context(spec: Spec) -> dict[str, str]:
+def oidc_context(spec: Spec) -> dict[str, Any]:
     """What ``lib/provider.js`` and ``index.js`` print for ``[service.oidc]``: JS expressions; {} for a password spec.
 
     ``register`` and ``reset`` are template literals of the settings (``settings.service.issuer``,
@@ -60,6 +60,8 @@ def oidc_context(spec: Spec) -> dict[str, str]:
     return {
         "scope": string(" ".join(oidc.scopes)),
         "params": "{ " + params + " }" if params else "{}",
+        # the test's checks of the authorize request: each parameter's name and value as JS strings
+        "param_pairs": [[string(name), string(value)] for name, value in oidc.params],
         "register": _link(oidc.register_url),
         "reset": _link(oidc.reset_url),
     }

@@ -159,11 +159,35 @@ function error(locals) {
   const again = locals.again
     ? `<a href="${escapeHtml(locals.again)}">${escapeHtml(WORDS.csrf_retry)}</a> `
     : '';
+{%- if cookiecutter.is_oidc and (cookiecutter.express_oidc.register or cookiecutter.express_oidc.reset) %}
+  // Accounts are created and passwords reset at the provider: its own pages.
+  const provider = locals.user ? [] : providerLinks(locals.links);
+  return page(locals, [
+    `<p class="intro">${escapeHtml(locals.message)}</p>`,
+    `<p class="links">${again}${back}</p>`,
+    ...provider,
+  ]);
+}
+
+/** Links to the provider's registration and reset pages, for a user who could not sign in. */
+function providerLinks(links) {
+  const extra = [
+    links.forgot
+      ? `<a href="${escapeHtml(links.forgot)}">Forgot your password?</a>`
+      : '',
+    links.register
+      ? `<span>New here? <a href="${escapeHtml(links.register)}">Create an account</a></span>`
+      : '',
+  ].filter(Boolean);
+  return extra.length > 0 ? [`<p class="links">${extra.join('')}</p>`] : [];
+}
+{%- else %}
   return page(locals, [
     `<p class="intro">${escapeHtml(locals.message)}</p>`,
     `<p class="links">${again}${back}</p>`,
   ]);
 }
+{%- endif %}
 
 /**
  * A page with a form: a notice, the error, the fields, the CSRF token, `next`.
