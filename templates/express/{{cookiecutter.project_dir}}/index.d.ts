@@ -38,12 +38,14 @@ declare namespace {{ cookiecutter.slug }} {
     timeoutSeconds?: number;
     /** Seconds the user cached in the session is trusted before the service is asked again ({{ cookiecutter.config_prefix }}_SESSION_TTL). */
     sessionTtlSeconds?: number;
+{%- if not cookiecutter.is_oidc %}
     /** Failed sign-ins for one username within the window before its sign-ins get 429; 0 (the default) is off ({{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT). */
     loginLimitPerAccount?: number;
     /** Failed sign-ins from one client address (`req.ip`) within the window before its sign-ins get 429; 0 (the default) is off ({{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT). */
     loginLimitPerClient?: number;
     /** Seconds failed sign-ins are counted for, 300 by default ({{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW). */
     loginLimitWindowSeconds?: number;
+{%- endif %}
     /** Where the routes live, `/auth` by default; `/` for the root ({{ cookiecutter.config_prefix }}_ROUTE_PREFIX). */
     routePrefix?: string;
     /** The name at the top of the pages ({{ cookiecutter.config_prefix }}_BRAND_NAME). */
@@ -145,8 +147,7 @@ declare namespace {{ cookiecutter.slug }} {
     /** Whether the user has every one of `roles`. */
     hasRoles(...roles: string[]): boolean;
   }
-
-{%- if cookiecutter.is_oidc %}
+{% if cookiecutter.is_oidc %}
   /** The provider's tokens, as the server-side session keeps them. */
   interface {{ cookiecutter.class_name }}Tokens {
     accessToken: string;

@@ -51,12 +51,14 @@ function resolveOptions(options = {}, env = process.env) {
   const settings = {
     service: Object.freeze(service),
     sessionTtlMs: read.seconds('sessionTtlSeconds', 0) * 1000,
+{%- if not cookiecutter.is_oidc %}
     loginLimit: Object.freeze({
       perAccount: read.count('loginLimitPerAccount'),
       perClient: read.count('loginLimitPerClient'),
       // at most a day: the store sweeps expired counts with a timer of the window's length
       windowMs: read.seconds('loginLimitWindowSeconds', 1, 86_400) * 1000,
     }),
+{%- endif %}
     routePrefix: read.routePrefix(),
     brand: Object.freeze({
       name: read.text('brandName'),

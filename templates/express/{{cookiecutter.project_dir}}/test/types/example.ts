@@ -23,9 +23,11 @@ app.use(
   {{ cookiecutter.slug }}({
     sessionSecret: 'a session secret of 16+ characters',
     timeoutSeconds: 5,
+{%- if not cookiecutter.is_oidc %}
     loginLimitPerAccount: 10,
     loginLimitPerClient: 100,
     loginLimitWindowSeconds: 600,
+{%- endif %}
     brandName: 'Example',
     primaryColor: '#0f766e',
     views: {
@@ -63,8 +65,7 @@ try {
     console.log(problems);
   }
 }
-
-{%- if cookiecutter.is_oidc %}
+{% if cookiecutter.is_oidc %}
 async function signIn(provider: {{ cookiecutter.slug }}.{{ cookiecutter.class_name }}Provider): Promise<string> {
   try {
     const tokens = { accessToken: 'from-the-session' };
