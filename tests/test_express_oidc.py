@@ -137,11 +137,10 @@ def test_oidc_js_parses(package: str, request: pytest.FixtureRequest) -> None:
 
 
 @pytest.mark.parametrize("package", ["oidc", "public_oidc"])
-def test_oidc_output_is_formatted_as_prettier_formats_it(
-    package: str, prettier: list[str], request: pytest.FixtureRequest
-) -> None:
+def test_oidc_output_is_formatted_as_prettier_formats_it(package: str, request: pytest.FixtureRequest) -> None:
     root = request.getfixturevalue(package)
-    done = subprocess.run([*prettier, "--check", "."], cwd=root, capture_output=True, text=True)
+    command = request.getfixturevalue("prettier")  # test_express_target's: the Prettier the package pins
+    done = subprocess.run([*command, "--check", "."], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
