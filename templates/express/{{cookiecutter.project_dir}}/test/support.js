@@ -496,6 +496,26 @@ function errorCode(res) {
   return res.body.error.code;
 }
 
+{% if cookiecutter.is_oidc -%}
+/** The hidden and visible fields of the provider's login form, filled in for `user`. */
+function filledForm(html, user) {
+  const fields = new URLSearchParams();
+  for (const [, attributes] of html.matchAll(/<input\b([^>]*)>/g)) {
+    const name = /\bname="([^"]*)"/.exec(attributes)?.[1];
+    const value = /\bvalue="([^"]*)"/.exec(attributes)?.[1] ?? '';
+    if (name !== undefined) {
+      fields.set(
+        name,
+        value.replaceAll('&amp;', '&').replaceAll('&quot;', '"'),
+      );
+    }
+  }
+  fields.set('username', user.username);
+  fields.set('password', user.password);
+  return fields;
+}
+
+{% endif -%}
 function sleep(ms) {
   return new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -515,5 +535,8 @@ module.exports = {
   Client,
   setCookies,
   errorCode,
+{%- if cookiecutter.is_oidc %}
+  filledForm,
+{%- endif %}
   sleep,
 };

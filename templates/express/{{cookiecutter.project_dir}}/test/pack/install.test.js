@@ -22,6 +22,9 @@ const {
   Client,
   USERS,
   assertUser,
+{%- if cookiecutter.is_oidc %}
+  filledForm,
+{%- endif %}
   optionsFor,
   useService,
 } = require('../support');
@@ -170,6 +173,28 @@ async function stopApp(child) {
   }
 }
 
+{% if cookiecutter.is_oidc -%}
+/** Sign in as `user` on the provider's own page, and come back to the app's callback. */
+async function signInThroughProvider(client, url, user) {
+  const login = await client.get('/auth/login', 'text/html');
+  assert.equal(login.status, 302, `login answered ${login.status}`);
+  const page = await fetch(login.headers.location);
+  const posted = await fetch(new URL('/authorize', service.url), {
+    method: 'POST',
+    body: filledForm(await page.text(), user),
+    redirect: 'manual',
+  });
+  const back = new URL(posted.headers.get('location'));
+  assert.equal(back.origin, url, 'the provider sent the browser elsewhere');
+  const callback = await client.get(back.pathname + back.search);
+  assert.equal(
+    callback.status,
+    200,
+    `the callback answered ${callback.status}`,
+  );
+}
+
+{% endif -%}
 test('the tarball holds the code, types, README and LICENSE, and none of the tests', () => {
   const files = packed.files.map((file) => file.path).sort();
   const code = fs
@@ -196,7 +221,11 @@ for (const name of Object.keys(APPS)) {
     const { url, child } = await startApp(name);
     try {
       const client = new Client(url);
+{%- if cookiecutter.is_oidc %}
+      await signInThroughProvider(client, url, USERS.user);
+{%- else %}
       await client.signIn(USERS.user);
+{%- endif %}
       const me = await client.me();
       assert.equal(me.status, 200);
       assertUser(me.body, USERS.user);
