@@ -47,7 +47,7 @@ def test_oidc_layout_has_no_password_code(oidc: Path) -> None:
     assert {"provider.js", "auth.js", "routes.js", "user.js"} <= lib
     assert not lib & {"client.js", "forms.js", "throttle.js", "refresh.js"}
     tests = {path.name for path in (oidc / "test").glob("*.test.js")}
-    assert tests == {"oidc.test.js"}
+    assert tests == {"oidc.test.js", "oidc-redis.test.js"}
     routes = (oidc / "lib" / "routes.js").read_text(encoding="utf-8")
     declared = set(re.findall(r"\.route\('(/[a-z]+)'\)", routes))
     assert declared == {"/login", "/callback", "/logout", "/me", "/csrf"}

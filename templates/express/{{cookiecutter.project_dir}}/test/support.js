@@ -515,6 +515,24 @@ function filledForm(html, user) {
   return fields;
 }
 
+/**
+ * Sign `client` in as `user` on the provider's own page, and come back to the
+ * callback of the app at `url`: the callback's answer.
+ */
+async function signInThroughProvider(service, client, url, user) {
+  const login = await client.get('/auth/login', 'text/html');
+  assert.equal(login.status, 302, `login answered ${login.status}`);
+  const page = await fetch(login.headers.location);
+  const posted = await fetch(new URL('/authorize', service.url), {
+    method: 'POST',
+    body: filledForm(await page.text(), user),
+    redirect: 'manual',
+  });
+  const back = new URL(posted.headers.get('location'));
+  assert.equal(back.origin, url, 'the provider sent the browser elsewhere');
+  return client.get(back.pathname + back.search);
+}
+
 {% endif -%}
 function sleep(ms) {
   return new Promise((resolve) => {
@@ -537,6 +555,7 @@ module.exports = {
   errorCode,
 {%- if cookiecutter.is_oidc %}
   filledForm,
+  signInThroughProvider,
 {%- endif %}
   sleep,
 };

@@ -22,10 +22,10 @@ const {
   Client,
   USERS,
   assertUser,
-{%- if cookiecutter.is_oidc %}
-  filledForm,
-{%- endif %}
   optionsFor,
+{%- if cookiecutter.is_oidc %}
+  signInThroughProvider,
+{%- endif %}
   useService,
 } = require('../support');
 
@@ -173,28 +173,6 @@ async function stopApp(child) {
   }
 }
 
-{% if cookiecutter.is_oidc -%}
-/** Sign in as `user` on the provider's own page, and come back to the app's callback. */
-async function signInThroughProvider(client, url, user) {
-  const login = await client.get('/auth/login', 'text/html');
-  assert.equal(login.status, 302, `login answered ${login.status}`);
-  const page = await fetch(login.headers.location);
-  const posted = await fetch(new URL('/authorize', service.url), {
-    method: 'POST',
-    body: filledForm(await page.text(), user),
-    redirect: 'manual',
-  });
-  const back = new URL(posted.headers.get('location'));
-  assert.equal(back.origin, url, 'the provider sent the browser elsewhere');
-  const callback = await client.get(back.pathname + back.search);
-  assert.equal(
-    callback.status,
-    200,
-    `the callback answered ${callback.status}`,
-  );
-}
-
-{% endif -%}
 test('the tarball holds the code, types, README and LICENSE, and none of the tests', () => {
   const files = packed.files.map((file) => file.path).sort();
   const code = fs
@@ -222,7 +200,13 @@ for (const name of Object.keys(APPS)) {
     try {
       const client = new Client(url);
 {%- if cookiecutter.is_oidc %}
-      await signInThroughProvider(client, url, USERS.user);
+      const callback = await signInThroughProvider(
+        service,
+        client,
+        url,
+        USERS.user,
+      );
+      assert.equal(callback.status, 200);
 {%- else %}
       await client.signIn(USERS.user);
 {%- endif %}
