@@ -69,7 +69,9 @@ declare namespace {{ cookiecutter.slug }} {
   }
 
   /** The pages the `views` option can replace. */
-{%- if not (cookiecutter.account_pages) %}
+{%- if cookiecutter.is_oidc %}
+  type PageName = 'error';
+{%- elif not (cookiecutter.account_pages) %}
   type PageName = 'login' | 'register' | 'forgot' | 'forgotSent' | 'error';
 {%- else %}
   type PageName =

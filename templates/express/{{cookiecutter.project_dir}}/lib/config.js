@@ -80,6 +80,9 @@ const OPTIONS = Object.freeze({
 });
 
 /** The pages an app can replace through the `views` option. */
+{%- if cookiecutter.is_oidc %}
+const VIEWS = Object.freeze(['error']);
+{%- else %}
 const VIEWS = Object.freeze([
   'login',
   'register',
@@ -99,6 +102,7 @@ const VIEWS = Object.freeze([
 {%- endif %}
   'error',
 ]);
+{%- endif %}
 
 /** The session cookie's name. */
 const COOKIE_NAME = '{{ cookiecutter.slug }}.sid';

@@ -163,7 +163,7 @@ class Reader {
       return OPTIONS[name].default;
     }
     return seconds;
-  }
+  }{% if not cookiecutter.is_oidc %}
 
   /** A whole number of at least 0. */
   count(name) {
@@ -180,7 +180,7 @@ class Reader {
       return OPTIONS[name].default;
     }
     return count;
-  }
+  }{% endif %}
 
   routePrefix() {
     const prefix = this.text('routePrefix').replace(/\/+$/, '');

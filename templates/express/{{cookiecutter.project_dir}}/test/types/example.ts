@@ -31,7 +31,9 @@ app.use(
     brandName: 'Example',
     primaryColor: '#0f766e',
     views: {
+{%- if not cookiecutter.is_oidc %}
       login: 'my-login',
+{%- endif %}
       error: (locals) => `<p>${locals.message}</p>`,
     },
   }),
