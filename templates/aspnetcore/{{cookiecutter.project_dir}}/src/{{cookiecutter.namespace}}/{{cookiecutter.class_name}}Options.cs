@@ -29,7 +29,7 @@ public sealed class {{ N }}Options
     public string{% if s.nullable %}?{% endif %} {{ s.prop }} { get; set; }{% if not s.nullable %} = string.Empty;{% endif %}
 {% endfor %}
     /// <summary>
-    /// How long to wait for the service before failing closed with a 503 (<c>{{ N }}:Timeout</c> as
+    /// How long to wait for the {% if cookiecutter.is_oidc %}provider{% else %}service{% endif %} before failing closed with a 503 (<c>{{ N }}:Timeout</c> as
     /// <c>hh:mm:ss</c>, or <c>{{ P }}_TIMEOUT</c> in seconds; default {{ cookiecutter.timeout_s }} seconds).
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds({{ cookiecutter.timeout_s | cs }});
@@ -40,6 +40,7 @@ public sealed class {{ N }}Options
     /// <c>{{ P }}_SESSION_TTL</c> in seconds; default 5 minutes).
     /// </summary>
     public TimeSpan SessionTtl { get; set; } = TimeSpan.FromMinutes(5);
+{%- if not cookiecutter.is_oidc %}
 
     /// <summary>
     /// Failed sign-ins for one username within <see cref="LoginLimitWindow"/> after which sign-in for it
@@ -68,6 +69,7 @@ public sealed class {{ N }}Options
     /// </summary>
     [Range(0, 10, ErrorMessage = "{{ N }}:GetRetries must be between 0 and 10.")]
     public int GetRetries { get; set; } = 2;
+{%- endif %}
 
     /// <summary>
     /// The URL prefix of the routes <c>Map{{ N }}Auth</c> adds: <c>/auth/login</c>, <c>/auth/me</c> ...
@@ -108,7 +110,7 @@ public sealed class {{ N }}Options
     public string CookieName { get; set; } = string.Empty;
 
     /// <summary>
-    /// Renders the login, register and forgot-password pages instead of the built-in
+    /// Renders the {% if cookiecutter.is_oidc %}sign-in and error pages{% else %}login, register and forgot-password pages{% endif %} instead of the built-in
     /// <see cref="{{ N }}PageRenderer"/>; subclass that to change one page only.
     /// </summary>
     public I{{ N }}PageRenderer? Pages { get; set; }
