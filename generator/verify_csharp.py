@@ -530,10 +530,8 @@ def oidc_problems(library: list[Declaration], name: str, add: Declaration | None
             problems.append(Problem("src", 1, message))
 
     def method(decl_name: str, container: str) -> Declaration | None:
-        return next(
-            (d for d in library if d.kind == "method_declaration" and d.name == decl_name and d.container[-1:] == (container,)),
-            None,
-        )
+        methods = (d for d in library if d.kind == "method_declaration" and d.container[-1:] == (container,))
+        return next((d for d in methods if d.name == decl_name), None)
 
     scheme = next((d for d in library if d.kind == "field_declaration" and d.name == "OpenIdConnectScheme"), None)
     need(scheme is not None and "public" in scheme.modifiers, f"no public {name}Defaults.OpenIdConnectScheme")
@@ -548,7 +546,7 @@ def oidc_problems(library: list[Declaration], name: str, add: Declaration | None
     events = next((d for d in library if d.kind == "class_declaration" and ": OpenIdConnectEvents" in d.text), None)
     need(events is not None, "nothing derives from OpenIdConnectEvents")
     sessions = [d for d in library if d.kind == "method_declaration" and d.container[-1:] == (f"{name}Sessions",)]
-    need(any(d.name == "ValidateAsync" for d in sessions), f"{name}Sessions has no ValidateAsync for the cookie handler")
+    need(any(d.name == "ValidateAsync" for d in sessions), f"{name}Sessions has no ValidateAsync for the cookie")
     need(
         any('["grant_type"] = "refresh_token"' in d.text for d in sessions),
         f"{name}Sessions does not refresh the tokens (no refresh_token grant)",

@@ -41,7 +41,8 @@ LIBRARY_PACKAGES = {
     "Microsoft.Extensions.Caching.StackExchangeRedis": ASPNETCORE_VERSION,
 }
 
-#: The OpenID Connect handler, for a spec with ``[service.oidc]``: it ships with ASP.NET Core, outside the shared framework.
+#: The OpenID Connect handler, for a spec with ``[service.oidc]``: it ships with ASP.NET Core, outside the shared
+#: framework.
 OIDC_PACKAGES = {"Microsoft.AspNetCore.Authentication.OpenIdConnect": ASPNETCORE_VERSION}
 
 #: The labels of the provider's own pages on the sign-in page of an OIDC package.
@@ -75,7 +76,10 @@ def oidc_links(spec: Spec) -> list[dict[str, str]]:
         if template is None:
             continue
         text = template.literal_text()
-        code = string(text) if text is not None else '$"' + interpolated(template.parts, interpolation_text, _link_hole) + '"'
+        if text is not None:
+            code = string(text)
+        else:
+            code = '$"' + interpolated(template.parts, interpolation_text, _link_hole) + '"'
         links.append({"text": label, "code": code})
     return links
 
