@@ -552,7 +552,7 @@ def oidc_problems(library: list[Declaration], name: str, add: Declaration | None
         f"{name}Sessions does not refresh the tokens (no refresh_token grant)",
     )
     mapper = method("Map", f"{name}Endpoints")
-    routes = re.findall(r'Map(?:Get|Post)\("([^"]+)"', mapper.text) if mapper is not None else []
+    routes = re.findall(r'(?:Get|Post)\(group, "([^"]+)"', mapper.text) if mapper is not None else []
     need(sorted(routes) == sorted(OIDC_ROUTES), f"{name}Endpoints.Map maps {routes}, not {list(OIDC_ROUTES)}")
     return problems
 
