@@ -13,8 +13,8 @@ namespace {{ cookiecutter.namespace }};
 /// <remarks>
 /// Each setting is read, highest precedence first, from the delegate given to
 /// <see cref="{{ N }}ServiceCollectionExtensions.Add{{ N }}Authentication"/>, the <c>{{ N }}</c>
-/// configuration section (<c>appsettings.json</c>, <c>{{ N }}__BaseUrl</c> ...), its own environment
-/// variable (<c>{{ P }}_BASE_URL</c> ...), and its default. The settings are checked when the
+/// configuration section (<c>appsettings.json</c>, <c>{{ N }}__{% if cookiecutter.is_oidc %}Issuer{% else %}BaseUrl{% endif %}</c> ...), its own environment
+/// variable (<c>{% if cookiecutter.is_oidc %}{{ cookiecutter.oidc.issuer_env }}{% else %}{{ P }}_BASE_URL{% endif %}</c> ...), and its default. The settings are checked when the
 /// application starts: a missing or invalid one stops start-up with a message naming it. The checks of a
 /// single value are the DataAnnotations attributes on its property.
 /// </remarks>
