@@ -67,6 +67,7 @@ def test_layout_has_no_password_code(oidc: Path) -> None:
     files = {p.name for p in oidc.rglob("*.cs")}
     assert not [name for name in files if name.endswith(PASSWORD_ONLY)]
     assert {"KeycloakOpenIdConnect.cs", "KeycloakSessions.cs", "KeycloakEndpoints.cs", "OidcTests.cs"} <= files
+    assert "OidcRedisTests.cs" in files and "RedisTests.cs" not in files
     options = source(oidc, "Options.cs")
     assert "LoginLimit" not in options and "GetRetries" not in options
 
@@ -144,6 +145,13 @@ def test_xunit_tests_cover_s23_to_s26_and_the_rest_of_the_contract(oidc: Path) -
         assert needed in tests
     for how in ("issuer", "audience", "signature", "expired", "nonce"):
         assert f'[InlineData("{how}")]' in tests
+
+
+def test_xunit_tests_run_two_instances_on_one_redis(oidc: Path) -> None:
+    tests = next(oidc.glob("tests/*/OidcRedisTests.cs")).read_text()
+    assert "[RedisFact]" in tests and '["Keycloak:RedisUrl"] = _redis!.Url' in tests
+    # the sign-in starts on one instance and finishes on the other: the state's keys are shared too
+    assert 'browserOnA.GetAsync(Visitor.Prefix + "/login")' in tests and "browserOnB.GetAsync(callback" in tests
 
 
 def test_readme_starts_with_the_five_minute_oidc_set_up(oidc: Path, public_oidc: Path) -> None:
