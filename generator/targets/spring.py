@@ -32,5 +32,7 @@ def example_package(names: dict[str, str]) -> str:
 
 
 def login_kinds(spec: Spec) -> list[str]:
-    """The error kinds the login operation's rules map responses to, sorted."""
+    """The error kinds the login operation's rules map responses to, sorted (none for an OpenID Connect spec)."""
+    if not spec.has("login"):
+        return []
     return sorted({rule.kind for step in spec.operations["login"].steps for rule in step.errors})
