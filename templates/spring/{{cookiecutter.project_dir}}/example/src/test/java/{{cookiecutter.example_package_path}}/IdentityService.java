@@ -327,8 +327,7 @@ final class IdentityService {
     }
 {%- endif %}
 
-{%- if cookiecutter.is_oidc %}
-    /**
+{% if cookiecutter.is_oidc %}    /**
      * A control endpoint of the fake OpenID provider, such as {@code oidc/expire} or {@code oidc/tamper}.
      * @param path the path under {@code /__fake__/}
      * @param body the JSON body of a POST, or {@code null} for a GET (or a POST without one, for {@code oidc/expire})
