@@ -119,7 +119,11 @@ def test_oidc_registration_comes_from_the_three_settings(oidc: Path, public_oidc
 def test_oidc_smoke_tests_cover_s23_to_s26(oidc: Path) -> None:
     text = read(oidc, "spring/example/src/test/java/com/keycloak/example/KeycloakOidcSmokeTests.java")
     assert {int(n) for n in re.findall(r"void s(\d\d)[A-Z]", text)} == {23, 24, 25, 26}
-    for other in ("theSessionOutlivesTheAccessToken", "aUserTheProviderRefusesGetsAccessDenied", "aProviderThatIsDownIs503"):
+    for other in (
+        "theSessionOutlivesTheAccessToken",
+        "aUserTheProviderRefusesGetsAccessDenied",
+        "aProviderThatIsDownIs503",
+    ):
         assert other in text, other
 
 
@@ -148,3 +152,15 @@ def test_oidc_generated_tests_pass(package: str, request: pytest.FixtureRequest)
         timeout=900,
     )
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+
+
+def test_oidc_links_to_the_providers_pages_only_when_the_spec_names_them(oidc: Path, public_oidc: Path) -> None:
+    public = read(public_oidc, PUBLIC_PACKAGE + "/ExampleopPages.java")
+    assert 'links.put("register", this.properties.getIssuer()\n                + "/signup?client_id="' in public
+    assert "URLEncoder.encode(this.properties.getClientId(), StandardCharsets.UTF_8)" in public
+    assert 'links.put("reset", this.properties.getIssuer()\n                + "/password-reset");' in public
+    error = read(public_oidc, "spring/autoconfigure/src/main/resources/templates/exampleop/error.html")
+    assert '<a th:href="${links.register}">' in error and '<a th:href="${links.reset}">' in error
+    keycloak = read(oidc, PACKAGE + "/KeycloakPages.java")
+    assert '"register"' not in keycloak and "URLEncoder" not in keycloak
+    assert "links.register" not in read(oidc, "spring/autoconfigure/src/main/resources/templates/keycloak/error.html")
