@@ -146,6 +146,7 @@ TARGETS: dict[str, Target] = {
             kit_serve="java -jar example/target/example.jar --server.port={port} --server.address=127.0.0.1",
             framework_module="spring",
             tests_build_example=True,
+            supports_oidc=True,
         ),
         Target(
             "aspnetcore",
