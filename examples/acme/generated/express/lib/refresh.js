@@ -114,6 +114,11 @@ class Refresher {
       });
       if (locked === 'OK') {
         try {
+          // The instance that held the lock may have finished between the last look and this lock.
+          const finished = await this.#redis.get(result);
+          if (finished !== null) {
+            return outcome(JSON.parse(finished));
+          }
           const fresh = await this.#client.refresh(values);
           await this.#redis.set(result, JSON.stringify({ fresh }), kept);
           return fresh;

@@ -180,6 +180,43 @@ test(
 );
 
 test(
+  'S18 an instance that gets the lock just after another one finished takes its result, not a second refresh',
+  { skip: NO_REDIS },
+  async () => {
+    const { Refresher } = require('../lib/refresh');
+    const renewed = { access_token: 'renewed', refresh_token: 'next' };
+    let refreshes = 0;
+    const client = {
+      async refresh() {
+        refreshes += 1;
+        return { access_token: 'twice', refresh_token: 'spent' };
+      },
+    };
+    // Another instance leaves its result and frees the lock after this one last
+    // looked for a result, and before it asks for the lock.
+    let lookedFor = null;
+    const racing = {
+      get: (key) => {
+        lookedFor = key;
+        return admin.get(key);
+      },
+      async set(key, value, options) {
+        if (options?.condition === 'NX' && lookedFor !== null) {
+          await admin.set(lookedFor, JSON.stringify({ fresh: renewed }));
+          await admin.del(key);
+        }
+        return admin.set(key, value, options);
+      },
+      del: (key) => admin.del(key),
+    };
+    const refresher = new Refresher(client, { warn() {} }, racing, 1000);
+    const values = { access_token: 'old', refresh_token: 'once' };
+    assert.deepEqual(await refresher.refresh('sid', values), renewed);
+    assert.equal(refreshes, 0);
+  },
+);
+
+test(
   'failed sign-ins count on every instance: the limit holds across them',
   { skip: NO_REDIS },
   async () => {
