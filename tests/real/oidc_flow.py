@@ -9,7 +9,7 @@ through the app's callback and sees ``me``; views a page every second across
 three of the realm's 10 s access-token lifetimes (the app refreshes); signs out
 (RP-initiated: through Keycloak's end-session endpoint and back to the app);
 and checks that Keycloak's admin API lists no session of the user any more.
-It signs in as a realm user of its own (:data:`USERNAME`), so it may run
+It signs in as a realm user of its own (:data:`USERNAMES`), so it may run
 beside the other checks.
 """
 
@@ -29,8 +29,9 @@ from generator.kit.provider import Browser, ProviderFlowError, origin, sign_in_t
 from generator.kit.runner import SESSION_TTL_ENV  # noqa: E402
 from tests.real import keycloak  # noqa: E402
 
-#: The realm user (tests/real/realm.json) no other check signs in as.
-USERNAME = "alan"
+#: The realm user (tests/real/realm.json) each target's flow signs in as, which no other check
+#: signs in as: the flows run side by side, and each counts its user's sessions at Keycloak.
+USERNAMES = {"flask": "alan", "django": "edsger", "express": "barbara", "spring": "margaret"}
 #: Seconds of page views: three access-token lifetimes of the realm.
 DURATION = 30.0
 #: Seconds between two page views.
@@ -60,9 +61,9 @@ def app_environment(package: Path, url: str, realm: str, client_id: str, secret:
     return env
 
 
-def sign_in(app: str, keycloak_url: str) -> Browser:
+def sign_in(app: str, keycloak_url: str, username: str) -> Browser:
     browser = Browser()
-    trip = sign_in_through_provider(browser, f"{app}/auth/login?next=/", USERNAME, keycloak.realm_password(USERNAME))
+    trip = sign_in_through_provider(browser, f"{app}/auth/login?next=/", username, keycloak.realm_password(username))
     if trip.first_to(keycloak_url) is None:
         raise FlowFailure(f"the sign-in never reached Keycloak: {trip.urls()}")
     if urlsplit(trip.last.url).netloc != urlsplit(app).netloc or trip.last.status_code != 200:
@@ -70,7 +71,7 @@ def sign_in(app: str, keycloak_url: str) -> Browser:
             f"the round trip ended at {trip.last.url} ({trip.last.status_code}): {trip.last.text[:300]!r}"
         )
     me = browser.get(f"{app}/auth/me", headers=JSON, timeout=30)
-    if me.status_code != 200 or me.json().get("username") != USERNAME:
+    if me.status_code != 200 or me.json().get("username") != username:
         raise FlowFailure(f"me after the callback answered {me.status_code}: {me.text[:200]}")
     return browser
 
@@ -125,6 +126,7 @@ def main(argv: list[str]) -> int:
     env = os.environ
     url, realm = env["KEYCLOAK_TEST_BASE_URL"], env["KEYCLOAK_TEST_REALM"]
     target = Path(argv[0]).name
+    username = USERNAMES[target]
     try:
         app_env = app_environment(
             Path(argv[0]), url, realm, env["KEYCLOAK_TEST_CLIENT_ID"], env["KEYCLOAK_TEST_CLIENT_SECRET"]
@@ -134,13 +136,13 @@ def main(argv: list[str]) -> int:
         print(f"oidc flow {target}: {error}")
         return 1
     try:
-        browser = sign_in(app_url, url)
+        browser = sign_in(app_url, url, username)
         views = stay(browser, app_url)
-        before = keycloak.user_sessions(url, realm, USERNAME)
+        before = keycloak.user_sessions(url, realm, username)
         sign_out(browser, app_url, url)
-        after = keycloak.user_sessions(url, realm, USERNAME)
+        after = keycloak.user_sessions(url, realm, username)
         if after != 0:
-            raise FlowFailure(f"Keycloak lists {after} session(s) of {USERNAME} after the sign-out")
+            raise FlowFailure(f"Keycloak lists {after} session(s) of {username} after the sign-out")
     except (FlowFailure, ProviderFlowError, keycloak.KeycloakError) as error:
         print(f"oidc flow {target}: FAILED: {error}")
         for line in app.last_output():
