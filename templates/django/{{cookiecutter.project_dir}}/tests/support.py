@@ -24,11 +24,11 @@ from django.urls import reverse
 FAKE_DATA = Path(__file__).parent / "fake" / "spec.json"
 
 #: The environment variable that points the tests at a real service.
-REAL_SERVICE_ENV = "{{ cookiecutter.config_prefix }}_TEST_BASE_URL"
+REAL_SERVICE_ENV = "{{ cookiecutter.config_prefix }}_TEST_{% if cookiecutter.is_oidc %}ISSUER{% else %}BASE_URL{% endif %}"
 
-#: ``settings.{{ cookiecutter.config_prefix }}`` of the tests, besides the base URL: the values the fake expects.
+#: ``settings.{{ cookiecutter.config_prefix }}`` of the tests, besides the {% if cookiecutter.is_oidc %}issuer{% else %}base URL{% endif %}: the values the fake expects.
 SETTINGS = {
-{%- for s in cookiecutter.settings if s.name != "base_url" %}
+{%- for s in cookiecutter.settings if s.name != ("issuer" if cookiecutter.is_oidc else "base_url") %}
     {{ (s.name | upper) | py }}: os.environ.get({{ (cookiecutter.config_prefix ~ "_TEST_" ~ s.name | upper) | py }}, {{ s.test_value }}),
 {%- endfor %}
 }
