@@ -61,7 +61,7 @@ def test_oidc_layout_has_no_password_code(oidc: Path) -> None:
     for name in ("client.py", "forms.py", "throttle.py"):
         assert not (package / name).exists(), name
     tests = {path.name for path in (oidc / "tests").glob("test_*.py")}
-    assert tests == {"test_oidc.py", "test_setup.py", "test_single_flight.py", "test_typing.py"}
+    assert tests == {"test_oidc.py", "test_oidc_redis.py", "test_setup.py", "test_single_flight.py", "test_typing.py"}
     urls = (package / "urls.py").read_text(encoding="utf-8")
     assert re.findall(r'name="(\w+)"', urls) == ["login", "callback", "logout", "me", "csrf"]
     views = (package / "views.py").read_text(encoding="utf-8")
