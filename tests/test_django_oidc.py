@@ -90,6 +90,17 @@ def test_oidc_provider_registration(oidc: Path, public_oidc: Path) -> None:
     assert "client_secret" not in public
     assert '"token_endpoint_auth_method": "none"' in public
     assert 'SCOPE = "openid profile email"' in public
+    assert 'REGISTER_URL = "${service.issuer}/signup?client_id=${service.client_id}"' in public
+    assert 'RESET_URL = "${service.issuer}/password-reset"' in public
+    assert "REGISTER_URL" not in state and "provider_link" not in state  # Keycloak's login page links to its own
+
+
+def test_oidc_sign_in_page_after_a_failed_callback(oidc: Path, public_oidc: Path) -> None:
+    """The sign-in form is the provider's; the page after a failed callback starts a new sign-in, linking to its pages."""
+    page = (public_oidc / "src" / "django_exampleop" / "templates" / "exampleop" / "signin.html").read_text()
+    assert page.startswith("{% extends layout %}") and "{% raw %}" not in page
+    assert "links.register" in page and "links.forgot" in page and 'name="next"' in page
+    assert (oidc / "src" / "django_keycloak" / "templates" / "keycloak" / "signin.html").is_file()
 
 
 def test_oidc_user_is_read_by_the_password_packages_reader(oidc: Path) -> None:

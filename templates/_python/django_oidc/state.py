@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+{% if cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url -%}
+import re
+{% endif -%}
 from functools import cache
 from typing import Any
+{%- if cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url %}
+from urllib.parse import quote
+{%- endif %}
 
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.core.cache import cache as default_cache
@@ -21,6 +27,37 @@ SCOPE = {{ cookiecutter.oidc.scope | py }}
 
 #: Extra parameters of the authorization request, from the spec.
 AUTHORIZE_PARAMS: dict[str, str] = {{ dict(cookiecutter.oidc.params) | py }}
+{%- if cookiecutter.oidc.register_url %}
+
+#: The provider's page that creates an account (``${service.<setting>}`` and ``${config.<setting>}`` are the settings).
+REGISTER_URL = {{ cookiecutter.oidc.register_url | py }}
+{%- endif %}
+{%- if cookiecutter.oidc.reset_url %}
+
+#: The provider's page that resets a forgotten password.
+RESET_URL = {{ cookiecutter.oidc.reset_url | py }}
+{%- endif %}
+{%- if cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url %}
+
+#: A setting in a link to the provider's pages: ``${service.issuer}``, ``${config.realm}``.
+_PLACEHOLDER = re.compile(r"\$\{(service|config)\.([a-z_][a-z0-9_]*)\}")
+
+
+def provider_link(template: str) -> str:
+    """A link to one of the provider's pages: ``template`` with its ``${service.<name>}`` and ``${config.<name>}`` filled in.
+
+    The issuer goes in as it is (the link starts with it); every other value is
+    percent-encoded, as it lands in a path segment or a query parameter.
+    """
+    settings = get_settings()
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(2)
+        text = str(getattr(settings, name) or "")
+        return text.rstrip("/") if name == "issuer" else quote(text, safe="")
+
+    return _PLACEHOLDER.sub(value, template)
+{%- endif %}
 
 
 @cache

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
-from urllib.parse import urlencode
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -66,8 +65,4 @@ SIGN_IN_FAILED = {{ cookiecutter.messages.error.sign_in_failed | py }}
 
 #: What a user is told when the provider answers the sign-in with ``access_denied``.
 ACCESS_DENIED = {{ cookiecutter.messages.error.access_denied | py }}
-
-#: The title of the page of a sign-in that did not complete, and its link that starts a new one.
-SIGN_IN_FAILED_TITLE = "Sign-in failed"
-SIGN_IN_AGAIN = "Sign in again"
 

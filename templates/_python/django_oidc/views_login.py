@@ -74,13 +74,10 @@ class CallbackView(RouteMixin, View):
         return _see_other(target or _default_landing())
 
     def _refused(self, target: str, code: str, message: str) -> HttpResponse:
-        """400, as JSON or as a page that starts a new sign-in (keeping ``next``)."""
+        """400, as JSON or as a page that starts a new sign-in (keeping ``next``) and links to the provider's pages."""
         if self.answers_json:
             return json_error(code, message, 400)
-        login = reverse(f"{defaults.URL_NAMESPACE}:login")
-        again = f"{login}?{urlencode({'next': target})}" if target else login
-        context = {"title": SIGN_IN_FAILED_TITLE, "message": message, "again": again, "again_label": SIGN_IN_AGAIN}
-        return render_page(self.request, "error.html", {**context, "status": 400}, status=400)
+        return render_page(self.request, "signin.html", {"message": message, "next": target}, status=400)
 
 
 class LogoutView(RouteMixin, View):

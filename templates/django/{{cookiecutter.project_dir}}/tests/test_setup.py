@@ -94,10 +94,10 @@ def test_migrations_match_the_models() -> None:
 def test_pages_are_overridden_the_django_way(settings: Any, tmp_path: Path, browser: Agent) -> None:
     (tmp_path / "{{ cookiecutter.slug }}").mkdir()
 {%- if cookiecutter.is_oidc %}
-    # The sign-in page is the provider's: the integration's own page is the one of a sign-in that failed.
-    (tmp_path / "{{ cookiecutter.slug }}" / "error.html").write_text("the project's own error page")
+    # The sign-in form is the provider's: the integration's own page is the one after a sign-in that failed.
+    (tmp_path / "{{ cookiecutter.slug }}" / "signin.html").write_text("the project's own sign-in page")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
-    assert browser.get(route("callback")).content == b"the project's own error page"
+    assert browser.get(route("callback")).content == b"the project's own sign-in page"
 {%- else %}
     (tmp_path / "{{ cookiecutter.slug }}" / "login.html").write_text("the project's own login page")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]

@@ -10,6 +10,9 @@ from django.urls import NoReverseMatch, reverse
 
 from . import defaults
 from .conf import get_settings
+{%- if cookiecutter.is_oidc and (cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url) %}
+from .state import {{ ((["REGISTER_URL"] if cookiecutter.oidc.register_url else []) + (["RESET_URL"] if cookiecutter.oidc.reset_url else []) + ["provider_link"]) | join(", ") }}
+{%- endif %}
 
 HTML = "text/html"
 JSON = "application/json"
@@ -127,4 +130,11 @@ def links() -> dict[str, str]:
             out[name] = reverse(f"{defaults.URL_NAMESPACE}:{name}")
         except NoReverseMatch:
             continue
+{%- if cookiecutter.is_oidc and cookiecutter.oidc.register_url %}
+    # The provider's own pages: accounts are created and passwords reset there.
+    out["register"] = provider_link(REGISTER_URL)
+{%- endif %}
+{%- if cookiecutter.is_oidc and cookiecutter.oidc.reset_url %}
+    out["forgot"] = provider_link(RESET_URL)
+{%- endif %}
     return out
