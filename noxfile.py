@@ -1,6 +1,6 @@
-"""Sessions for authgen itself: `nox` runs the default ones, `nox -s NAME` one.
+"""Sessions for authgen itself: `nox` runs them all side by side (`integrations`), `nox -s NAME` one.
 
-Each target has one default session, named after it (`nox -s flask`): it
+Each target has one session, named after it (`nox -s flask`): it
 generates the package once, builds it once, and runs on that build the
 package's own tests, the conformance kit, the pages in Chromium and, where the
 example app can share a Redis, the scale test. The same steps exist alone
@@ -63,7 +63,7 @@ def _generate(session: nox.Session, target: str) -> Path:
 # -- the generator ----------------------------------------------------------
 
 
-@nox.session
+@nox.session(default=False)
 def tests(session: nox.Session) -> None:
     """Run the generator's unit tests."""
     session.install("-e", ".[test]")
@@ -91,7 +91,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 
-@nox.session
+@nox.session(default=False)
 def lint(session: nox.Session) -> None:
     """Lint authgen's code and the Python it generates."""
     session.install("-e", ".", RUFF)
@@ -106,7 +106,7 @@ def lint(session: nox.Session) -> None:
         session.chdir(ROOT)
 
 
-@nox.session
+@nox.session(default=False)
 def check(session: nox.Session) -> None:
     """Fail when a committed sample is not what the generator produces now."""
     session.install("-e", ".")
@@ -570,9 +570,13 @@ COST = {
     "django": 386,
     "real-keycloak": 380,
     "flask": 371,
+    # The unit tests keep both cores busy while the target sessions above wait on their servers.
+    "tests": 300,
     "express": 290,
     "robust": 276,
     "aspnetcore": 22,
+    "lint": 10,
+    "check": 5,
 }
 
 #: Sessions running at once by default, per core: much of these sessions is waiting (the kit's
@@ -624,21 +628,24 @@ def _stream(process: subprocess.Popen[str], label: str, summary: list[str], bega
 
 @nox.session(venv_backend="none")
 def integrations(session: nox.Session) -> None:
-    """Every target's session, the real Keycloak and the robustness tests, several at a time.
+    """Everything a plain `nox` runs, several sessions at a time.
 
-    Each is a `nox -s ...` of its own (sessions alone keep their own
+    That is the unit tests, lint, the samples' check, every target's session,
+    the real Keycloak and the robustness tests. Each is a `nox -s ...` of its own (sessions alone keep their own
     virtualenvs and temporary folders, and every server they start listens on a
     free port). Each lane takes the next session from one queue when it is
     done with one, the dearest first, so no lane idles while another still has
     two to run. There are two lanes per core (`AUTHGEN_LANES=N` sets the
     count): the sessions wait a lot (the kit's cache periods, servers
-    starting), so on two cores four at a time finish sooner than two.
-    `nox -s flask` (or any of them) still runs one alone. The lanes' output is
+    starting), so on two cores four at a time finish sooner than two, and
+    the unit tests fill the cores the waiting sessions leave idle. `nox -s
+    tests` (or any of them) still runs one alone. The lanes' output is
     labelled line by line with the minutes since this session began; the
     verdicts, skips included, are repeated at the end, and one failed session
     fails this one (the others still run to the end).
     """
-    names = [name for name in (*TARGETS, "real-keycloak", "robust") if not session.posargs or name in session.posargs]
+    everything = ("tests", "lint", "check", *TARGETS, "real-keycloak", "robust")
+    names = [name for name in everything if not session.posargs or name in session.posargs]
     waiting = queue(names)
     count = max(1, min(len(waiting), int(os.environ.get("AUTHGEN_LANES") or LANES_PER_CORE * _cores())))
     command = [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--no-color"]

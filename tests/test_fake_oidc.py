@@ -40,6 +40,7 @@ from generator.fake.server import FakeService, load_data, start
 from generator.kit.provider import Browser, sign_in_through_provider
 from generator.render import copy_fake
 from generator.spec import load_spec
+from generator.validate.oidc import FLOW_PARAMS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
@@ -593,3 +594,8 @@ def test_the_kits_browser_signs_in_on_the_fakes_form(fake: FakeService) -> None:
     finally:
         app.shutdown()
         app.server_close()
+
+
+def test_the_login_form_carries_back_every_parameter_the_flow_sets_and_prompt() -> None:
+    """The fake, copied into packages without the generator, keeps its own list of the validator's FLOW_PARAMS."""
+    assert fake_oidc._REQUEST_PARAMS == (*FLOW_PARAMS, "prompt")

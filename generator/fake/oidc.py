@@ -70,7 +70,9 @@ _PATHS = {
     "/logout": "logout",
 }
 
-#: The authorization request parameters the form carries back, hidden.
+#: The authorization request parameters the form carries back, hidden: the ones the flow sets
+#: (generator.validate.oidc.FLOW_PARAMS, written again here because the fake is copied into packages
+#: without the generator; a test keeps the two in step) and ``prompt``, which the fake reads.
 _REQUEST_PARAMS = (
     "response_type",
     "client_id",
