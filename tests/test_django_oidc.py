@@ -112,6 +112,19 @@ def test_oidc_user_is_read_by_the_password_packages_reader(oidc: Path) -> None:
     assert "auth.authenticate(request, oidc_claims=" in session and "auth.login(request, user)" in session
 
 
+def test_oidc_provider_calls_are_shared_with_flask(oidc: Path, tmp_path: Path) -> None:
+    """userinfo, the refresh and the ID token's expected claims: one module, the same in both Python packages."""
+    flask = tmp_path / "out"
+    generate(KEYCLOAK_OIDC, flask, ["flask"])
+    shared = (oidc / "src" / "django_keycloak" / "oidc.py").read_text(encoding="utf-8")
+    assert shared == (flask / "flask" / "src" / "flask_keycloak" / "oidc.py").read_text(encoding="utf-8")
+    for name in ("def userinfo(", "def refreshed(", "def id_token_claims(", "class RefreshFailed("):
+        assert name in shared, name
+    session = (oidc / "src" / "django_keycloak" / "session.py").read_text(encoding="utf-8")
+    assert "from .oidc import RefreshFailed, kept, refreshed, userinfo" in session
+    assert "fetch_access_token" not in session and "userinfo_endpoint" not in session
+
+
 def test_oidc_pyproject_depends_on_authlib(oidc: Path) -> None:
     project = tomllib.loads((oidc / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = {re.split(r"[<>=\[]", dep)[0] for dep in project["dependencies"]}

@@ -28,8 +28,6 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
-import requests
-from authlib.integrations.base_client import OAuthError
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
@@ -37,6 +35,7 @@ from django.http import HttpRequest
 from . import defaults
 from .conf import get_settings
 from .errors import {{ ["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials", "ServiceUnavailable"] | sort | join(", ") }}
+from .oidc import RefreshFailed, kept, refreshed, userinfo
 from .records import read_record
 from .single_flight import FlightTimeout
 from .state import get_provider, get_refreshes
@@ -46,9 +45,6 @@ logger = logging.getLogger(__name__)
 
 #: The attribute, on the user the backend returns, that hands the tokens on to ``login()``.
 SERVICE_SESSION_ATTR = "_{{ cookiecutter.slug }}_service_session"
-
-#: The token values kept in the session: what refresh, userinfo and the end of the session need.
-KEPT = ("access_token", "refresh_token", "id_token", "expires_at")
 
 #: Seconds before its deadline that an access token counts as expired: a request sent with it must still arrive in time.
 REFRESH_MARGIN = 10.0
@@ -71,7 +67,8 @@ def sign_in(request: HttpRequest, token: Mapping[str, Any]) -> AbstractBaseUser:
     if not isinstance(id_claims, Mapping):
         raise {{ cookiecutter.class_name }}Error("the token response has no ID token")
     service_session = {**kept(token), "claims": dict(id_claims)}
-    user = auth.authenticate(request, oidc_claims={**id_claims, **userinfo(str(token["access_token"]))})
+    claims = {**id_claims, **userinfo(get_provider(), str(token["access_token"]))}
+    user = auth.authenticate(request, oidc_claims=claims)
     if user is None:
         raise AccountDisabled("the provider describes the account as not active")
     hand_over(user, service_session)
@@ -161,11 +158,11 @@ def _fetch_claims(request: HttpRequest, service_session: dict[str, Any]) -> tupl
     if has_expired(service_session):
         service_session = renew(request, service_session)
     try:
-        return service_session, userinfo(str(service_session["access_token"]))
+        return service_session, userinfo(get_provider(), str(service_session["access_token"]))
     except InvalidCredentials:
         pass  # the token ended before its deadline (revoked, or the provider restarted): renew, then ask once more
     service_session = renew(request, service_session)
-    return service_session, userinfo(str(service_session["access_token"]))
+    return service_session, userinfo(get_provider(), str(service_session["access_token"]))
 
 
 def has_expired(service_session: Mapping[str, Any]) -> bool:
@@ -190,7 +187,7 @@ def renew(request: HttpRequest, stale: dict[str, Any]) -> dict[str, Any]:
     key = hashlib.sha256(json.dumps(stale, sort_keys=True).encode()).hexdigest()  # never a token in a cache key
     try:
         service_session: dict[str, Any] = json.loads(get_refreshes().run(key, partial(_refresh, stale)))
-    except {{ cookiecutter.class_name }}Error as err:
+    except RefreshFailed as err:
         _sign_out(request, f"the provider did not renew the tokens ({err})")
         raise SignedOut() from None
     except FlightTimeout:
@@ -204,54 +201,9 @@ def renew(request: HttpRequest, stale: dict[str, Any]) -> dict[str, Any]:
 def _refresh(stale: dict[str, Any]) -> str:
     """Ask the provider for new tokens: the whole new session values, as JSON.
 
-    :raises {{ cookiecutter.class_name }}Error: when the provider refuses the refresh token or does not answer.
+    :raises RefreshFailed: when the provider refuses the refresh token or does not answer.
     """
-    if not stale.get("refresh_token"):
-        raise {{ cookiecutter.class_name }}Error("no refresh token")
-    try:
-        new = get_provider().fetch_access_token(grant_type="refresh_token", refresh_token=stale["refresh_token"])
-    except OAuthError as err:
-        raise {{ cookiecutter.class_name }}Error(f"refresh refused: {err.error}") from None
-    except (requests.RequestException, ValueError) as err:
-        raise ServiceUnavailable(f"refresh: {type(err).__name__}") from None
-    # The provider may keep the refresh token (no rotation) or the ID token: keep the old ones then.
-    return json.dumps({**stale, **kept(new)})
-
-
-def userinfo(access_token: str) -> dict[str, Any]:
-    """The claims of the provider's userinfo endpoint for ``access_token``.
-
-    :raises InvalidCredentials: when the provider refuses the token (401, 403).
-    :raises ServiceUnavailable: when the provider cannot be reached or fails.
-    :raises {{ cookiecutter.class_name }}Error: when it answers something that is not a JSON object (502).
-    """
-    provider = get_provider()
-    try:
-        # Only the access token: Authlib would refresh a token with a deadline by itself, outside the single flight.
-        response = provider.get(
-            provider.load_server_metadata()["userinfo_endpoint"],
-            token={"access_token": access_token, "token_type": "Bearer"},
-        )
-    except requests.RequestException as err:
-        raise ServiceUnavailable(f"userinfo: {type(err).__name__}") from None
-    except (KeyError, ValueError):
-        raise {{ cookiecutter.class_name }}Error("the discovery document has no userinfo_endpoint") from None
-    if response.status_code in (401, 403):
-        raise InvalidCredentials(f"userinfo answered {response.status_code}")
-    if response.status_code >= 500:
-        raise ServiceUnavailable(f"userinfo answered {response.status_code}")
-    try:
-        claims = response.json()
-    except ValueError:
-        claims = None
-    if response.status_code != 200 or not isinstance(claims, dict):
-        raise {{ cookiecutter.class_name }}Error(f"userinfo answered {response.status_code} without a JSON object")
-    return claims
-
-
-def kept(token: Mapping[str, Any]) -> dict[str, Any]:
-    """The values of a token response the session keeps."""
-    return {name: token[name] for name in KEPT if token.get(name) is not None}
+    return json.dumps(refreshed(get_provider(), stale))
 
 
 def _sign_out(request: HttpRequest, reason: str) -> None:

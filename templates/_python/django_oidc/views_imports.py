@@ -35,6 +35,7 @@ from joserfc.errors import JoseError
 
 from . import defaults
 from .errors import {{ [cookiecutter.class_name ~ "Error", "ServiceUnavailable"] | sort | join(", ") }}
+from .oidc import id_token_claims
 from .responses import (
     BODY_NOT_JSON,
     CSRF_RETRY,

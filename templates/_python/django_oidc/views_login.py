@@ -41,16 +41,8 @@ class CallbackView(RouteMixin, View):
         target = request.session.pop(NEXT_KEY, "")
         provider = get_provider()
         try:
-            metadata = provider.load_server_metadata()
             token = provider.authorize_access_token(
-                request,
-                # Authlib checks the audience only through ``azp`` unless it is told the client id here
-                # (OpenID Connect Core 3.1.3.7 wants both).
-                claims_options={
-                    "iss": {"essential": True, "values": [metadata["issuer"]]},
-                    "aud": {"essential": True, "values": [provider.client_id]},
-                },
-                leeway=ID_TOKEN_LEEWAY,
+                request, claims_options=id_token_claims(provider), leeway=ID_TOKEN_LEEWAY
             )
             user = sign_in(request, token)
         except OAuthError as err:
