@@ -141,7 +141,7 @@ def test_password_package_has_no_oidc(tmp_path: Path) -> None:
 
 def test_oidc_readme_five_minutes(oidc: Path, tmp_path: Path) -> None:
     readme = (oidc / "README.md").read_text(encoding="utf-8")
-    assert readme.index("## Auth in 5 minutes") < readme.index("## Routes")
+    assert readme.index("## Auth in 5 minutes") < readme.index("## Routes") < readme.index("## Settings")
     for text in ("KEYCLOAK_ISSUER", "KEYCLOAK_CLIENT_ID", "KEYCLOAK_CLIENT_SECRET", "/auth/callback", "KEYCLOAK_REDIS_URL"):
         assert text in readme, text
     assert "export KEYCLOAK_ISSUER=http://127.0.0.1:8900" in readme
