@@ -193,7 +193,14 @@ def _tier_one(session: nox.Session, target: Target, package: Path) -> None:
         session.skip(f"{target.name}: {reason}; its build and tests were NOT run")
     session.install("-e", f"{ROOT}[test]")
     session.run(*shlex.split(target.static_check.format(python="python")))
-    session.skip(f"{target.name}: tier 2 (build and tests) NOT run, {reason}; tier 1 (static check) passed")
+    checked = "tier 1 (static check) passed"
+    if target.supports_oidc:
+        oidc = _generate_oidc(session, target)
+        with session.chdir(oidc):
+            session.run(*shlex.split(target.static_check.format(python="python")))
+        shutil.rmtree(oidc.parent.parent, ignore_errors=True)
+        checked += " on the password and the OpenID Connect example"
+    session.skip(f"{target.name}: tier 2 (build and tests) NOT run, {reason}; {checked}")
 
 
 def _kit(session: nox.Session, target: Target) -> None:
@@ -534,13 +541,18 @@ def _oidc(session: nox.Session, target: Target) -> None:
     examples/keycloak-oidc against the fake provider (S23-S26 in the package's tests and, from outside,
     in the kit); nox -s real-keycloak takes it through Keycloak's own login page.
     """
-    out = Path(tempfile.mkdtemp(prefix=f"authgen-{target.name}-oidc-")) / "out"
-    session.run("authgen", "generate", "-q", "-o", str(out), str(KEYCLOAK_OIDC_SPEC), "-t", target.name)
-    package = out / target.name
+    package = _generate_oidc(session, target)
     _own_tests(session, target, package)
     session.chdir(ROOT)
     session.run("authgen", "kit", str(package), *(["--no-install"] if target.tests_build_example else []))
-    shutil.rmtree(out.parent, ignore_errors=True)
+    shutil.rmtree(package.parent.parent, ignore_errors=True)
+
+
+def _generate_oidc(session: nox.Session, target: Target) -> Path:
+    """The target's package for examples/keycloak-oidc, in a temporary folder of its own."""
+    out = Path(tempfile.mkdtemp(prefix=f"authgen-{target.name}-oidc-")) / "out"
+    session.run("authgen", "generate", "-q", "-o", str(out), str(KEYCLOAK_OIDC_SPEC), "-t", target.name)
+    return out / target.name
 
 
 def _register_everything(target: Target) -> None:

@@ -25,6 +25,12 @@ module checks what can be checked without it, and says so plainly:
   S18-S22 whose operations the client has (refresh, logout, reset with forgot
   password, change password, verify email).
 
+A package of an OpenID Connect spec (``[service.oidc]``) has no typed client and
+no password routes: instead of those checks, its ``Add<Name>Authentication`` must
+add the OpenID Connect handler set up for the code flow with PKCE, saved tokens
+and userinfo, its routes must be login, logout, me and csrf only, and its tests
+must name S23-S26.
+
 It is never a substitute for tier 2 (``dotnet build -warnaserror`` and
 ``dotnet test``): a file that parses can still fail to compile.
 
@@ -56,6 +62,21 @@ LIFECYCLE_CASES = {
     "S22": ("VerifyEmailAsync",),
 }
 
+#: The OpenID Connect smoke cases, the only ones of a package of an OIDC spec.
+OIDC_CASES = ("S23", "S24", "S25", "S26")
+
+#: What the OpenID Connect handler's set-up must say: the authorization-code flow with PKCE, the tokens kept,
+#: the claims of userinfo read.
+OIDC_HANDLER_SETTINGS = (
+    "ResponseType = OpenIdConnectResponseType.Code",
+    "UsePkce = true",
+    "SaveTokens = true",
+    "GetClaimsFromUserInfoEndpoint = true",
+)
+
+#: The routes of an OIDC package; a password route there would be dead.
+OIDC_ROUTES = ("/login", "/logout", "/me", "/csrf")
+
 #: Packages the generated xUnit project must reference, with a version each.
 TEST_PACKAGES = ("Microsoft.AspNetCore.Mvc.Testing", "Microsoft.NET.Test.Sdk", "xunit", "xunit.runner.visualstudio")
 
@@ -78,6 +99,8 @@ NAMESPACE_PACKAGES = {
     "StackExchange.Redis": "Microsoft.Extensions.Caching.StackExchangeRedis",
     "Microsoft.Extensions.Caching.StackExchangeRedis": "Microsoft.Extensions.Caching.StackExchangeRedis",
     "Microsoft.AspNetCore.DataProtection.StackExchangeRedis": "Microsoft.AspNetCore.DataProtection.StackExchangeRedis",
+    "Microsoft.AspNetCore.Authentication.OpenIdConnect": "Microsoft.AspNetCore.Authentication.OpenIdConnect",
+    "Microsoft.IdentityModel.Protocols.OpenIdConnect": "Microsoft.AspNetCore.Authentication.OpenIdConnect",
 }
 
 _USING = re.compile(rb"^using\s+(?:static\s+)?([A-Za-z_][\w.]*)\s*;", re.MULTILINE)
@@ -411,8 +434,11 @@ def _at(root: Path, path: Path, message: str) -> Problem:
 # -- the public API ----------------------------------------------------------------
 
 
-def api_problems(decls: dict[str, list[Declaration]], name: str) -> list[Problem]:
-    """The public surface the README promises, in the library's declarations."""
+def api_problems(decls: dict[str, list[Declaration]], name: str, *, oidc: bool = False) -> list[Problem]:
+    """The public surface the README promises, in the library's declarations.
+
+    :param oidc: the package signs users in through an OpenID provider: the handler instead of the typed client.
+    """
     problems: list[Problem] = []
     library = {path: ds for path, ds in decls.items() if path.startswith("src/")}
     everything = [d for ds in library.values() for d in ds]
@@ -458,7 +484,7 @@ def api_problems(decls: dict[str, list[Declaration]], name: str) -> list[Problem
         f"Add{name}Authentication does not bind the {name} configuration section",
     )
 
-    for prop in ("LoginLimitPerAccount", "LoginLimitPerClient", "LoginLimitWindow"):
+    for prop in () if oidc else ("LoginLimitPerAccount", "LoginLimitPerClient", "LoginLimitWindow"):
         decl = find("property_declaration", prop, f"{name}Options")
         need(
             decl is not None and "public" in decl.modifiers,
@@ -478,6 +504,9 @@ def api_problems(decls: dict[str, list[Declaration]], name: str) -> list[Problem
         getter is not None and "this HttpContext" in getter.text, f"no Get{name}User(this HttpContext) extension method"
     )
 
+    if oidc:
+        return problems + oidc_problems(everything, name, add)
+
     client = find("class_declaration", f"{name}Client")
     need(client is not None and "public" in client.modifiers, f"no public class {name}Client")
     ctor = find("constructor_declaration", f"{name}Client")
@@ -489,6 +518,42 @@ def api_problems(decls: dict[str, list[Declaration]], name: str) -> list[Problem
         add is not None and f"AddHttpClient<{name}Client>" in add.text,
         f"{name}Client is not registered with AddHttpClient",
     )
+    return problems
+
+
+def oidc_problems(library: list[Declaration], name: str, add: Declaration | None) -> list[Problem]:
+    """An OIDC package: the OpenID Connect handler, set up for the code flow with PKCE; no password route."""
+    problems: list[Problem] = []
+
+    def need(condition: bool, message: str) -> None:
+        if not condition:
+            problems.append(Problem("src", 1, message))
+
+    def method(decl_name: str, container: str) -> Declaration | None:
+        methods = (d for d in library if d.kind == "method_declaration" and d.container[-1:] == (container,))
+        return next((d for d in methods if d.name == decl_name), None)
+
+    scheme = next((d for d in library if d.kind == "field_declaration" and d.name == "OpenIdConnectScheme"), None)
+    need(scheme is not None and "public" in scheme.modifiers, f"no public {name}Defaults.OpenIdConnectScheme")
+    need(
+        add is not None and f"AddOpenIdConnect({name}Defaults.OpenIdConnectScheme" in add.text,
+        f"Add{name}Authentication does not add the OpenID Connect handler",
+    )
+    configure = method("Configure", f"{name}OpenIdConnect")
+    need(configure is not None, f"no {name}OpenIdConnect.Configure setting up the handler")
+    for setting in OIDC_HANDLER_SETTINGS if configure is not None else ():
+        need(setting in configure.text, f"{name}OpenIdConnect.Configure does not set {setting}")
+    events = next((d for d in library if d.kind == "class_declaration" and ": OpenIdConnectEvents" in d.text), None)
+    need(events is not None, "nothing derives from OpenIdConnectEvents")
+    sessions = [d for d in library if d.kind == "method_declaration" and d.container[-1:] == (f"{name}Sessions",)]
+    need(any(d.name == "ValidateAsync" for d in sessions), f"{name}Sessions has no ValidateAsync for the cookie")
+    need(
+        any('["grant_type"] = "refresh_token"' in d.text for d in sessions),
+        f"{name}Sessions does not refresh the tokens (no refresh_token grant)",
+    )
+    mapper = method("Map", f"{name}Endpoints")
+    routes = re.findall(r'(?:Get|Post)\(group, "([^"]+)"', mapper.text) if mapper is not None else []
+    need(sorted(routes) == sorted(OIDC_ROUTES), f"{name}Endpoints.Map maps {routes}, not {list(OIDC_ROUTES)}")
     return problems
 
 
@@ -617,15 +682,22 @@ def cref_problems(sources: dict[str, bytes], decls: dict[str, list[Declaration]]
     return problems
 
 
-def smoke_test_problems(decls: dict[str, list[Declaration]]) -> list[Problem]:
-    """A test method named for each smoke case, in the xUnit project; S18-S22 where the client has their operations."""
+def smoke_test_problems(decls: dict[str, list[Declaration]], *, oidc: bool = False) -> list[Problem]:
+    """A test method named for each smoke case, in the xUnit project; S18-S22 where the client has their operations.
+
+    A package of an OIDC spec names S23-S26 instead: it has no password sign-in for the others.
+    """
     names = [
         d.name for path, ds in decls.items() if path.startswith("tests/") for d in ds if d.kind == "method_declaration"
     ]
     client = {
         d.name for path, ds in decls.items() if path.endswith("Client.cs") for d in ds if d.kind == "method_declaration"
     }
-    cases = [*SMOKE_CASES, *(case for case, methods in LIFECYCLE_CASES.items() if client.issuperset(methods))]
+    cases = (
+        list(OIDC_CASES)
+        if oidc
+        else [*SMOKE_CASES, *(case for case, methods in LIFECYCLE_CASES.items() if client.issuperset(methods))]
+    )
     return [
         Problem("tests", 1, f"no xUnit test named {case}_... for smoke case {case}")
         for case in cases
@@ -645,6 +717,7 @@ def check_package(root: Path, name: str | None = None) -> Report:
     """
     root = Path(root)
     name = name or _class_name(root)
+    oidc = _is_oidc(root)
     problems: list[Problem] = []
     decls: dict[str, list[Declaration]] = {}
     sources: dict[str, bytes] = {}
@@ -660,10 +733,10 @@ def check_package(root: Path, name: str | None = None) -> Report:
     count, project = project_problems(root)
     problems += project
     problems += package_reference_problems(root, sources)
-    problems += api_problems(decls, name)
+    problems += api_problems(decls, name, oidc=oidc)
     problems += doc_problems(decls)
     problems += cref_problems(sources, decls)
-    problems += smoke_test_problems(decls)
+    problems += smoke_test_problems(decls, oidc=oidc)
     return Report(root, len(cs_files), count, tuple(problems))
 
 
@@ -673,6 +746,13 @@ def _class_name(root: Path) -> str:
         slug = json.loads(data.read_text(encoding="utf-8"))["spec"]["service"]["slug"]
         return slug[:1].upper() + slug[1:]
     raise FileNotFoundError(f"{root}: no tests/fake/spec.json; pass the type-name stem with --name")
+
+
+def _is_oidc(root: Path) -> bool:
+    """Whether the package's spec signs users in through an OpenID provider (``[service.oidc]``)."""
+    for data in sorted(root.glob("tests/fake/spec.json")):
+        return bool(json.loads(data.read_text(encoding="utf-8"))["spec"]["service"].get("oidc"))
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:

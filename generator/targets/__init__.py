@@ -168,6 +168,7 @@ TARGETS: dict[str, Target] = {
             },
             static_check="{python} -m generator.verify_csharp .",
             framework_module="aspnetcore",
+            supports_oidc=True,
         ),
     )
 }

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import expr
+from ..emit.csharp import option_property
+from ..lang.csharp import interpolation_text, string
+from ..lang.scalars import interpolated
 from ..model import Spec
 
 #: The target framework of every generated project: .NET 10, the current LTS.
@@ -37,6 +41,13 @@ LIBRARY_PACKAGES = {
     "Microsoft.Extensions.Caching.StackExchangeRedis": ASPNETCORE_VERSION,
 }
 
+#: The OpenID Connect handler, for a spec with ``[service.oidc]``: it ships with ASP.NET Core, outside the shared
+#: framework.
+OIDC_PACKAGES = {"Microsoft.AspNetCore.Authentication.OpenIdConnect": ASPNETCORE_VERSION}
+
+#: The labels of the provider's own pages on the sign-in page of an OIDC package.
+OIDC_LINK_LABELS = {"register_url": "Create an account", "reset_url": "Forgot your password?"}
+
 
 def context(spec: Spec) -> dict[str, Any]:
     """The ASP.NET Core part of the template context."""
@@ -44,9 +55,38 @@ def context(spec: Spec) -> dict[str, Any]:
         "target_framework": TARGET_FRAMEWORK,
         "sdk_version": SDK_VERSION,
         "packages": PACKAGES,
-        "library_packages": LIBRARY_PACKAGES,
+        "library_packages": {**LIBRARY_PACKAGES, **OIDC_PACKAGES} if spec.oidc else LIBRARY_PACKAGES,
+        "oidc_links": oidc_links(spec),
         **policy_roles(spec),
     }
+
+
+def oidc_links(spec: Spec) -> list[dict[str, str]]:
+    """The provider's registration and reset pages, as C# expressions over the options (``settings``).
+
+    ``${service.issuer}/signup?client_id=${service.client_id}`` becomes
+    ``$"{settings.Issuer}/signup?client_id={Uri.EscapeDataString(settings.ClientId)}"``: the issuer is a URL
+    prefix, every other reference a value in the URL, so it is percent-encoded.
+    """
+    if spec.oidc is None:
+        return []
+    links = []
+    for key, label in OIDC_LINK_LABELS.items():
+        template: expr.Template | None = getattr(spec.oidc, key)
+        if template is None:
+            continue
+        text = template.literal_text()
+        if text is not None:
+            code = string(text)
+        else:
+            code = '$"' + interpolated(template.parts, interpolation_text, _link_hole) + '"'
+        links.append({"text": label, "code": code})
+    return links
+
+
+def _link_hole(ref: expr.Ref) -> str:
+    prop = f"settings.{option_property(ref.name)}"
+    return "{" + (prop if (ref.ns, ref.name) == ("service", "issuer") else f"Uri.EscapeDataString({prop})") + "}"
 
 
 def policy_roles(spec: Spec) -> dict[str, list[str]]:

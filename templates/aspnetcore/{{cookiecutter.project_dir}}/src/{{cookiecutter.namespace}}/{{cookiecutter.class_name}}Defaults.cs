@@ -6,6 +6,14 @@ public static class {{ N }}Defaults
 {
     /// <summary>The authentication scheme: a cookie scheme, the application's default.</summary>
     public const string AuthenticationScheme = "{{ N }}";
+{%- if cookiecutter.is_oidc %}
+
+    /// <summary>
+    /// The OpenID Connect scheme: it sends browsers to {{ cookiecutter.service_name | cscomment }}'s sign-in page, takes them back
+    /// at <c>/auth/callback</c>, and signs the user in to <see cref="AuthenticationScheme"/>.
+    /// </summary>
+    public const string OpenIdConnectScheme = "{{ N }}.OpenIdConnect";
+{%- endif %}
 
     /// <summary>The session cookie's name unless <see cref="{{ N }}Options.CookieName"/> says otherwise.</summary>
     public const string CookieName = ".{{ N }}.Session";

@@ -13,8 +13,8 @@ namespace {{ cookiecutter.namespace }};
 /// <remarks>
 /// Each setting is read, highest precedence first, from the delegate given to
 /// <see cref="{{ N }}ServiceCollectionExtensions.Add{{ N }}Authentication"/>, the <c>{{ N }}</c>
-/// configuration section (<c>appsettings.json</c>, <c>{{ N }}__BaseUrl</c> ...), its own environment
-/// variable (<c>{{ P }}_BASE_URL</c> ...), and its default. The settings are checked when the
+/// configuration section (<c>appsettings.json</c>, <c>{{ N }}__{% if cookiecutter.is_oidc %}Issuer{% else %}BaseUrl{% endif %}</c> ...), its own environment
+/// variable (<c>{% if cookiecutter.is_oidc %}{{ cookiecutter.oidc.issuer_env }}{% else %}{{ P }}_BASE_URL{% endif %}</c> ...), and its default. The settings are checked when the
 /// application starts: a missing or invalid one stops start-up with a message naming it. The checks of a
 /// single value are the DataAnnotations attributes on its property.
 /// </remarks>
@@ -29,7 +29,7 @@ public sealed class {{ N }}Options
     public string{% if s.nullable %}?{% endif %} {{ s.prop }} { get; set; }{% if not s.nullable %} = string.Empty;{% endif %}
 {% endfor %}
     /// <summary>
-    /// How long to wait for the service before failing closed with a 503 (<c>{{ N }}:Timeout</c> as
+    /// How long to wait for the {% if cookiecutter.is_oidc %}provider{% else %}service{% endif %} before failing closed with a 503 (<c>{{ N }}:Timeout</c> as
     /// <c>hh:mm:ss</c>, or <c>{{ P }}_TIMEOUT</c> in seconds; default {{ cookiecutter.timeout_s }} seconds).
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds({{ cookiecutter.timeout_s | cs }});
@@ -40,6 +40,7 @@ public sealed class {{ N }}Options
     /// <c>{{ P }}_SESSION_TTL</c> in seconds; default 5 minutes).
     /// </summary>
     public TimeSpan SessionTtl { get; set; } = TimeSpan.FromMinutes(5);
+{%- if not cookiecutter.is_oidc %}
 
     /// <summary>
     /// Failed sign-ins for one username within <see cref="LoginLimitWindow"/> after which sign-in for it
@@ -68,6 +69,7 @@ public sealed class {{ N }}Options
     /// </summary>
     [Range(0, 10, ErrorMessage = "{{ N }}:GetRetries must be between 0 and 10.")]
     public int GetRetries { get; set; } = 2;
+{%- endif %}
 
     /// <summary>
     /// The URL prefix of the routes <c>Map{{ N }}Auth</c> adds: <c>/auth/login</c>, <c>/auth/me</c> ...
@@ -108,7 +110,7 @@ public sealed class {{ N }}Options
     public string CookieName { get; set; } = string.Empty;
 
     /// <summary>
-    /// Renders the login, register and forgot-password pages instead of the built-in
+    /// Renders the {% if cookiecutter.is_oidc %}sign-in and error pages{% else %}login, register and forgot-password pages{% endif %} instead of the built-in
     /// <see cref="{{ N }}PageRenderer"/>; subclass that to change one page only.
     /// </summary>
     public I{{ N }}PageRenderer? Pages { get; set; }

@@ -33,9 +33,11 @@ internal static class {{ N }}OptionsSetup
         options.RedisUrl = Variable(configuration, "{{ P }}_REDIS_URL") ?? options.RedisUrl;
         options.Timeout = Seconds(configuration, "{{ P }}_TIMEOUT", options) ?? options.Timeout;
         options.SessionTtl = Seconds(configuration, "{{ P }}_SESSION_TTL", options) ?? options.SessionTtl;
+{%- if not cookiecutter.is_oidc %}
         options.LoginLimitPerAccount = Count(configuration, "{{ P }}_LOGIN_LIMIT_PER_ACCOUNT", options) ?? options.LoginLimitPerAccount;
         options.LoginLimitPerClient = Count(configuration, "{{ P }}_LOGIN_LIMIT_PER_CLIENT", options) ?? options.LoginLimitPerClient;
         options.LoginLimitWindow = Seconds(configuration, "{{ P }}_LOGIN_LIMIT_WINDOW", options) ?? options.LoginLimitWindow;
+{%- endif %}
     }
 
     /// <summary>Give every setting still unset its default, after all configuration has been applied.</summary>
@@ -101,6 +103,7 @@ internal static class {{ N }}OptionsSetup
         options.EnvironmentProblems.Add($"{name} must be a number of seconds, not '{text}'.");
         return null;
     }
+{%- if not cookiecutter.is_oidc %}
 
     private static int? Count(IConfiguration configuration, string name, {{ N }}Options options)
     {
@@ -118,6 +121,7 @@ internal static class {{ N }}OptionsSetup
         options.EnvironmentProblems.Add($"{name} must be a whole number, 0 or more, not '{text}'.");
         return null;
     }
+{%- endif %}
 }
 
 /// <summary>
@@ -138,10 +142,12 @@ internal sealed class {{ N }}OptionsValidator : IValidateOptions<{{ N }}Options>
         }
 {%- endfor %}
 
-        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out Uri? baseUrl)
-            || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
+{%- set url = "Issuer" if cookiecutter.is_oidc else "BaseUrl" %}
+
+        if (!Uri.TryCreate(options.{{ url }}, UriKind.Absolute, out Uri? {{ "issuer" if cookiecutter.is_oidc else "baseUrl" }})
+            || ({{ "issuer" if cookiecutter.is_oidc else "baseUrl" }}.Scheme != Uri.UriSchemeHttp && {{ "issuer" if cookiecutter.is_oidc else "baseUrl" }}.Scheme != Uri.UriSchemeHttps))
         {
-            problems.Add($"{{ N }}:BaseUrl must be an http or https URL, not '{options.BaseUrl}' (or set {{ cookiecutter.settings[0].env }}).");
+            problems.Add($"{{ N }}:{{ url }} must be an http or https URL, not '{options.{{ url }}}' (or set {{ cookiecutter.settings[0].env }}).");
         }
 
         if (options.Timeout <= TimeSpan.Zero)
@@ -154,10 +160,13 @@ internal sealed class {{ N }}OptionsValidator : IValidateOptions<{{ N }}Options>
             problems.Add($"{{ N }}:SessionTtl must not be negative, not {options.SessionTtl}.");
         }
 
+{%- if not cookiecutter.is_oidc %}
+
         if (options.LoginLimitWindow <= TimeSpan.Zero)
         {
             problems.Add($"{{ N }}:LoginLimitWindow must be longer than zero, not {options.LoginLimitWindow}.");
         }
+{%- endif %}
 
         if (options.RoutePrefix.Length > 0
             && (!options.RoutePrefix.StartsWith('/') || options.RoutePrefix.StartsWith("//", StringComparison.Ordinal)))

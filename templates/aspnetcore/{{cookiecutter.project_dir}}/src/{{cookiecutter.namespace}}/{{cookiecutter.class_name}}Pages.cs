@@ -9,6 +9,10 @@ namespace {{ cookiecutter.namespace }};
 /// <summary>The pages of the integration.</summary>
 public enum {{ N }}PageKind
 {
+{%- if cookiecutter.is_oidc %}
+    /// <summary>The sign-in page: why a sign-in through {{ cookiecutter.service_name | cscomment }} failed, and a way to start again.</summary>
+    Login,
+{%- else %}
     /// <summary>The login form.</summary>
     Login,
 
@@ -20,6 +24,7 @@ public enum {{ N }}PageKind
 
     /// <summary>The confirmation that a reset message is on its way (the same for every address).</summary>
     ForgotPasswordSent,
+{%- endif %}
 {%- if cookiecutter.has_reset_password %}
 
     /// <summary>The form for a new password, from the link in the reset email.</summary>

@@ -214,6 +214,20 @@ internal static class {{ N }}Responses
         }
 {%- endif %}
 {%- endif %}
+{%- if cookiecutter.is_oidc %}
+
+        if (kind == {{ N }}PageKind.Login)
+        {
+            // The sign-in page shows only why a sign-in failed: start a new one, or go to the provider's own pages.
+            links.Add(new {{ N }}PageLink(LoginPath(context), "Sign in again"));
+{%- if cookiecutter.oidc_links %}
+            {{ N }}Options settings = Settings(context);
+{%- endif %}
+{%- for link in cookiecutter.oidc_links %}
+            links.Add(new {{ N }}PageLink({{ link.code }}, {{ link.text | cs }}));
+{%- endfor %}
+        }
+{%- endif %}
 
         return links;
     }

@@ -1,10 +1,15 @@
 {% set N = cookiecutter.class_name -%}
 using System;
+{%- if not cookiecutter.is_oidc %}
 using System.Net.Http;
 using System.Threading.Tasks;
+{%- endif %}
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+{%- if cookiecutter.is_oidc %}
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+{%- endif %}
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.AspNetCore.Diagnostics;
@@ -13,9 +18,13 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+{%- if not cookiecutter.is_oidc %}
 using Microsoft.Extensions.Http.Resilience;
+{%- endif %}
 using Microsoft.Extensions.Options;
+{%- if not cookiecutter.is_oidc %}
 using Polly;
+{%- endif %}
 
 namespace {{ cookiecutter.namespace }};
 
@@ -23,9 +32,16 @@ namespace {{ cookiecutter.namespace }};
 public static class {{ N }}ServiceCollectionExtensions
 {
     /// <summary>
+{%- if cookiecutter.is_oidc %}
+    /// Sign users in with {{ cookiecutter.service_name | cscomment }} through OpenID Connect: cookie authentication as the default
+    /// scheme, the OpenID Connect handler (<see cref="{{ N }}Defaults.OpenIdConnectScheme"/>) for the authorization-code
+    /// flow with PKCE, sessions and the provider's tokens kept on the server, antiforgery, and the
+    /// <see cref="{{ N }}Defaults.AdminPolicy"/> and <see cref="{{ N }}Defaults.StaffPolicy"/> policies.
+{%- else %}
     /// Sign users in with {{ cookiecutter.service_name | cscomment }}: cookie authentication as the default scheme,
     /// sessions kept on the server, the typed <see cref="{{ N }}Client"/>, antiforgery, and the
     /// <see cref="{{ N }}Defaults.AdminPolicy"/> and <see cref="{{ N }}Defaults.StaffPolicy"/> policies.
+{%- endif %}
     /// </summary>
     /// <remarks>
     /// <see cref="{{ N }}Options"/> is bound from the <c>{{ N }}</c> configuration section, with an
@@ -62,12 +78,16 @@ public static class {{ N }}ServiceCollectionExtensions
         services.TryAddSingleton<{{ N }}Redis>();
         services.TryAddSingleton(provider => new {{ N }}TicketStore(
             provider.GetRequiredService<{{ N }}Redis>().Cache ?? provider.GetRequiredService<IDistributedCache>()));
-{%- if cookiecutter.has_refresh %}
+{%- if cookiecutter.has_refresh or cookiecutter.is_oidc %}
         services.TryAddSingleton<{{ N }}RefreshFlights>();
 {%- endif %}
         services.TryAddSingleton<I{{ N }}PageRenderer, {{ N }}PageRenderer>();
         services.TryAddScoped<{{ N }}Sessions>();
         services.TryAddScoped<{{ N }}CookieEvents>();
+{%- if cookiecutter.is_oidc %}
+        services.TryAddScoped<{{ N }}OpenIdConnectEvents>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, {{ N }}DeveloperPageExceptionFilter>());
+{%- else %}
         services.TryAddSingleton<{{ N }}LoginThrottle>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, {{ N }}DeveloperPageExceptionFilter>());
 
@@ -79,6 +99,7 @@ public static class {{ N }}ServiceCollectionExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
             .AddResilienceHandler("service", ConfigureResilience)
             .SelectPipelineBy(static _ => static request => request.Method.Method);
+{%- endif %}
 
         // Several instances must read each other's cookies: with Redis configured, the key ring goes there too,
         // unless the application keeps its keys somewhere of its own.
@@ -122,6 +143,20 @@ public static class {{ N }}ServiceCollectionExtensions
                 cookie.EventsType = typeof({{ N }}CookieEvents);
             });
 
+{%- if cookiecutter.is_oidc %}
+
+        services.AddOptions<OpenIdConnectOptions>({{ N }}Defaults.OpenIdConnectScheme)
+            .Configure<IOptions<{{ N }}Options>>((oidc, settings) => {{ N }}OpenIdConnect.Configure(oidc, settings.Value));
+
+        // The cookie scheme stays the default, challenge included: a request that needs a user gets 401 JSON or a
+        // redirect to /auth/login, never a redirect to the provider; only the login route challenges this scheme.
+        return services
+            .AddAuthentication({{ N }}Defaults.AuthenticationScheme)
+            .AddCookie({{ N }}Defaults.AuthenticationScheme)
+            .AddOpenIdConnect({{ N }}Defaults.OpenIdConnectScheme, {{ cookiecutter.service_name | cs }}, static _ => { });
+    }
+{%- else %}
+
         return services
             .AddAuthentication({{ N }}Defaults.AuthenticationScheme)
             .AddCookie({{ N }}Defaults.AuthenticationScheme);
@@ -152,4 +187,5 @@ public static class {{ N }}ServiceCollectionExtensions
 
     private static bool NotConnected(Exception? error) =>
         error is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+{%- endif %}
 }

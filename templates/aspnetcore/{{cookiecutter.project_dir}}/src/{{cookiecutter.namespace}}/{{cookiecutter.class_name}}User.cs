@@ -41,8 +41,15 @@ public sealed class {{ N }}User
     /// <summary>Whether the user has one of the staff roles; administrators are staff too.</summary>
     public bool IsStaff => Roles.Any(role => {{ N }}Defaults.StaffRoles.Contains(role));
 
+{%- if cookiecutter.is_oidc %}
+
+    /// <summary>Build the user from the provider's claims: the ID token's, overlaid by userinfo's.</summary>
+    /// <param name="record">The claims, a JSON object.</param>
+{%- else %}
+
     /// <summary>Build the user from the service's user record.</summary>
     /// <param name="record">The user record, as <see cref="{{ N }}Client.GetUserAsync"/> returns it.</param>
+{%- endif %}
     /// <returns>The user.</returns>
     /// <exception cref="{{ N }}Exception">The record lacks a field or has one of the wrong type (<see cref="{{ N }}ErrorKind.Failed"/>, 502).</exception>
     public static {{ N }}User FromRecord(JsonElement record)

@@ -143,7 +143,7 @@ public sealed class AppFactory(string fakeUrl, IReadOnlyDictionary<string, strin
     public static Dictionary<string, string> Settings(string fakeUrl) => new()
     {
 {%- for s in cookiecutter.settings %}
-        ["{{ N }}:{{ s.prop }}"] = {% if s.name == "base_url" %}fakeUrl{% else %}RealService.Setting({{ (cookiecutter.config_prefix ~ "_TEST_" ~ s.name | upper) | cs }}, {{ s.test_value | cs }}){% endif %},
+        ["{{ N }}:{{ s.prop }}"] = {% if s.name == "base_url" or (cookiecutter.is_oidc and s.name == "issuer") %}fakeUrl{% else %}RealService.Setting({{ (cookiecutter.config_prefix ~ "_TEST_" ~ s.name | upper) | cs }}, {{ s.test_value | cs }}){% endif %},
 {%- endfor %}
         ["{{ N }}:Timeout"] = Timeout.ToString(),
         ["{{ N }}:SessionTtl"] = "00:05:00",

@@ -214,6 +214,26 @@ public sealed class FakeService : IAsyncDisposable
         SendAsync(HttpMethod.Post, $"tokens/{Uri.EscapeDataString(token)}/expire", null);
 {%- endif %}
 
+{%- if cookiecutter.is_oidc %}
+
+    /// <summary>Every access token the provider has issued so far expires now.</summary>
+    public Task ExpireAccessTokensAsync() => SendAsync(HttpMethod.Post, "oidc/expire", null);
+
+    /// <summary>
+    /// The next ID token the token endpoint issues is wrong in one way: <c>issuer</c>, <c>audience</c>,
+    /// <c>signature</c>, <c>expired</c> or <c>nonce</c>.
+    /// </summary>
+    public Task TamperNextIdTokenAsync(string how) =>
+        SendAsync(HttpMethod.Post, "oidc/tamper", JsonSerializer.Serialize(new Dictionary<string, string> { ["next_id_token"] = how }));
+
+    /// <summary>How many sessions the provider has open.</summary>
+    public async Task<int> ProviderSessionsAsync()
+    {
+        using JsonDocument sessions = await GetAsync("oidc/sessions");
+        return sessions.RootElement.GetProperty("sessions").GetInt32();
+    }
+{%- endif %}
+
     /// <summary>How often an operation was called since the last reset.</summary>
     public async Task<int> CountAsync(string operation)
     {

@@ -30,6 +30,8 @@ public sealed class StartupTests
 {%- endif %}
     }
 
+{%- if not cookiecutter.is_oidc %}
+
     [Theory]
     [InlineData("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT", "-1")]
     [InlineData("{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT", "many")]
@@ -42,6 +44,7 @@ public sealed class StartupTests
         Exception error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains(key, Messages(error), StringComparison.Ordinal);
     }
+{%- endif %}
 
     [Theory]
     [InlineData("{{ cookiecutter.config_prefix }}_REDIS_URL", "localhost:6379")]
