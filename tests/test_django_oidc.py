@@ -96,7 +96,7 @@ def test_oidc_provider_registration(oidc: Path, public_oidc: Path) -> None:
 
 
 def test_oidc_sign_in_page_after_a_failed_callback(oidc: Path, public_oidc: Path) -> None:
-    """The sign-in form is the provider's; the page after a failed callback starts a new sign-in, linking to its pages."""
+    """The sign-in form is the provider's; a page after a failed callback starts a new one, with its links."""
     page = (public_oidc / "src" / "django_exampleop" / "templates" / "exampleop" / "signin.html").read_text()
     assert page.startswith("{% extends layout %}") and "{% raw %}" not in page
     assert "links.register" in page and "links.forgot" in page and 'name="next"' in page
@@ -142,7 +142,13 @@ def test_password_package_has_no_oidc(tmp_path: Path) -> None:
 def test_oidc_readme_five_minutes(oidc: Path, tmp_path: Path) -> None:
     readme = (oidc / "README.md").read_text(encoding="utf-8")
     assert readme.index("## Auth in 5 minutes") < readme.index("## Routes") < readme.index("## Settings")
-    for text in ("KEYCLOAK_ISSUER", "KEYCLOAK_CLIENT_ID", "KEYCLOAK_CLIENT_SECRET", "/auth/callback", "KEYCLOAK_REDIS_URL"):
+    for text in (
+        "KEYCLOAK_ISSUER",
+        "KEYCLOAK_CLIENT_ID",
+        "KEYCLOAK_CLIENT_SECRET",
+        "/auth/callback",
+        "KEYCLOAK_REDIS_URL",
+    ):
         assert text in readme, text
     assert "export KEYCLOAK_ISSUER=http://127.0.0.1:8900" in readme
     assert "LOGIN_LIMIT" not in readme and "password" not in readme.lower().replace("passwords", "")
