@@ -60,6 +60,8 @@ def test_oidc_layout_has_no_password_code(oidc: Path) -> None:
         assert (package / name).is_file(), name
     for name in ("client.py", "forms.py", "throttle.py"):
         assert not (package / name).exists(), name
+    pages = {path.name for path in (package / "templates" / "keycloak").iterdir()}
+    assert pages == {"base.html", "error.html", "forbidden.html", "signin.html"}
     tests = {path.name for path in (oidc / "tests").glob("test_*.py")}
     assert tests == {"test_oidc.py", "test_oidc_redis.py", "test_setup.py", "test_single_flight.py", "test_typing.py"}
     urls = (package / "urls.py").read_text(encoding="utf-8")

@@ -112,11 +112,13 @@ def render_page(request: HttpRequest, name: str, context: dict[str, Any] | None 
 
 
 def page_context() -> dict[str, Any]:
-    """What every page gets: the layout to extend, the form fields partial, the branding and the links."""
+    """What every page gets: the layout to extend, {% if not cookiecutter.is_oidc %}the form fields partial, {% endif %}the branding and the links."""
     folder = defaults.TEMPLATE_FOLDER
     return {
         "layout": f"{folder}/base.html",
+{%- if not cookiecutter.is_oidc %}
         "form_fields": f"{folder}/_fields.html",
+{%- endif %}
         "brand": get_settings().branding,
         "links": links(),
     }
