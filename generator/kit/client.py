@@ -199,15 +199,23 @@ class AppClient:
             self.http.headers["Accept"] = accept
 
     def sign_in(self, user: FixtureUser, *, next: str | None = None) -> requests.Response:
-        """Sign in as ``user``, which must succeed: 200 for JSON, 303 for a form; back on the app through a provider."""
+        """Sign in as ``user``, which must succeed: 200 for JSON, 303 for a form.
+
+        Through a provider, the answer is the app's callback's (where the
+        session starts and its cookie is set), once the trip has ended on the app.
+        """
         if self.oidc:
             trip = self.through_provider(user.username, user.password, next=next)
-            if urlsplit(trip.last.url).netloc != urlsplit(self.base_url).netloc or trip.last.status_code >= 400:
+            app = urlsplit(self.base_url).netloc
+            if urlsplit(trip.last.url).netloc != app or trip.last.status_code >= 400:
                 raise AssertionError(
                     f"signing in as the fixture user {user.key!r} through the provider ended at {trip.last.url} "
                     f"({trip.last.status_code}): {trip.last.text[:300]!r}"
                 )
-            return trip.last
+            # The first answer of the app after the provider's: the callback. Apps that set the session
+            # cookie only when the session changes (express-session, Django) set it there, not later.
+            at_provider = [i for i, response in enumerate(trip.responses) if urlsplit(response.url).netloc != app]
+            return trip.responses[at_provider[-1] + 1] if at_provider else trip.last
         response = self.login(user.username, user.password, next=next)
         expected = 303 if self.browser else 200
         if response.status_code != expected:

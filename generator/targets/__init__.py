@@ -127,6 +127,7 @@ TARGETS: dict[str, Target] = {
             kit_env={"SESSION_SECRET": "kit-session-secret-0123456789"},
             framework_module="express",
             tests_build_example=True,
+            supports_oidc=True,
         ),
         Target(
             "spring",
@@ -146,6 +147,7 @@ TARGETS: dict[str, Target] = {
             kit_serve="java -jar example/target/example.jar --server.port={port} --server.address=127.0.0.1",
             framework_module="spring",
             tests_build_example=True,
+            supports_oidc=True,
         ),
         Target(
             "aspnetcore",

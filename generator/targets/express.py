@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from .. import expr
+from ..lang.js import key, option, string, template_chars
+from ..lang.scalars import interpolated
 from ..model import Spec
 from ..plan.errors import ERROR_CLASSES
 from ..plan.forms import form_inputs, lifecycle_inputs, login_inputs
@@ -40,7 +43,39 @@ def context(spec: Spec) -> dict[str, Any]:
         "routes_errors": routes_errors(spec),
         # `me` answers a failed refresh as the guards do; the change-password page also sends anonymous users away.
         "routes_guards": ["refreshFailed", *(["signInFirst"] if spec.has("change_password") else [])],
+        "express_oidc": oidc_context(spec),
     }
+
+
+def oidc_context(spec: Spec) -> dict[str, Any]:
+    """What ``lib/provider.js`` and ``index.js`` print for ``[service.oidc]``: JS expressions; {} for a password spec.
+
+    ``register`` and ``reset`` are template literals of the settings (``settings.service.issuer``,
+    ``service.clientId``, ...), or "" when the spec has no such page.
+    """
+    oidc = spec.oidc
+    if oidc is None:
+        return {}
+    params = ", ".join(f"{key(name)}: {string(value)}" for name, value in oidc.params)
+    return {
+        "scope": string(" ".join(oidc.scopes)),
+        "params": "{ " + params + " }" if params else "{}",
+        # the test's checks of the authorize request: each parameter's name and value as JS strings
+        "param_pairs": [[string(name), string(value)] for name, value in oidc.params],
+        "register": _link(oidc.register_url),
+        "reset": _link(oidc.reset_url),
+    }
+
+
+def _link(template: expr.Template | None) -> str:
+    """A provider page's URL as a template literal of ``settings.service``; "" for none."""
+    if template is None:
+        return ""
+
+    def hole(ref: expr.Ref) -> str:
+        return "${settings.service." + option(ref.name) + "}"
+
+    return "`" + interpolated(template.parts, template_chars, hole) + "`"
 
 
 def auth_imports(spec: Spec, kinds: set[str]) -> list[str]:

@@ -6,7 +6,11 @@ import type {
 } from 'express';
 import type { SessionOptions } from 'express-session';
 import type { PassportStatic } from 'passport';
+{%- if cookiecutter.is_oidc %}
+import type { Strategy as PassportStrategy } from 'passport-strategy';
+{%- else %}
 import type { Strategy as LocalStrategy } from 'passport-local';
+{%- endif %}
 
 /**
  * Sign users in to an Express app with {{ cookiecutter.service_name | jscomment }}: mounts
@@ -34,12 +38,14 @@ declare namespace {{ cookiecutter.slug }} {
     timeoutSeconds?: number;
     /** Seconds the user cached in the session is trusted before the service is asked again ({{ cookiecutter.config_prefix }}_SESSION_TTL). */
     sessionTtlSeconds?: number;
+{%- if not cookiecutter.is_oidc %}
     /** Failed sign-ins for one username within the window before its sign-ins get 429; 0 (the default) is off ({{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT). */
     loginLimitPerAccount?: number;
     /** Failed sign-ins from one client address (`req.ip`) within the window before its sign-ins get 429; 0 (the default) is off ({{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT). */
     loginLimitPerClient?: number;
     /** Seconds failed sign-ins are counted for, 300 by default ({{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW). */
     loginLimitWindowSeconds?: number;
+{%- endif %}
     /** Where the routes live, `/auth` by default; `/` for the root ({{ cookiecutter.config_prefix }}_ROUTE_PREFIX). */
     routePrefix?: string;
     /** The name at the top of the pages ({{ cookiecutter.config_prefix }}_BRAND_NAME). */
@@ -63,7 +69,9 @@ declare namespace {{ cookiecutter.slug }} {
   }
 
   /** The pages the `views` option can replace. */
-{%- if not (cookiecutter.account_pages) %}
+{%- if cookiecutter.is_oidc %}
+  type PageName = 'error';
+{%- elif not (cookiecutter.account_pages) %}
   type PageName = 'login' | 'register' | 'forgot' | 'forgotSent' | 'error';
 {%- else %}
   type PageName =
@@ -141,7 +149,36 @@ declare namespace {{ cookiecutter.slug }} {
     /** Whether the user has every one of `roles`. */
     hasRoles(...roles: string[]): boolean;
   }
+{% if cookiecutter.is_oidc %}
+  /** The provider's tokens, as the server-side session keeps them. */
+  interface {{ cookiecutter.class_name }}Tokens {
+    accessToken: string;
+    refreshToken?: string;
+    idToken?: string;
+    /** When the access token expires, in milliseconds since the epoch. */
+    expiresAt?: number;
+  }
 
+  /** {{ cookiecutter.service_name | jscomment }} as an OpenID provider, through openid-client (the integration makes one from the options). */
+  class {{ cookiecutter.class_name }}Provider {
+    constructor(service: {
+      issuer: string;
+      clientId: string;
+      clientSecret?: string | null;
+      timeoutMs: number;
+    });
+    /** Userinfo's claims for `tokens`, refreshed first when the access token has expired. */
+    currentClaims(
+      tokens: {{ cookiecutter.class_name }}Tokens,
+      subject: string,
+    ): Promise<{ tokens: {{ cookiecutter.class_name }}Tokens; claims: Record<string, unknown> }>;
+  }
+
+  /** The Passport strategy `'{{ cookiecutter.slug }}'`: OpenID Connect's authorization-code flow with PKCE. */
+  class {{ cookiecutter.class_name }}Strategy extends PassportStrategy {
+    constructor(provider: {{ cookiecutter.class_name }}Provider);
+  }
+{%- else %}
   /** The client of the service's API (the integration makes one from the options). */
   class {{ cookiecutter.class_name }}Client {
     constructor(options: Record<string, string | number | null>);
@@ -186,6 +223,7 @@ declare namespace {{ cookiecutter.slug }} {
   class {{ cookiecutter.class_name }}Strategy extends LocalStrategy {
     constructor(client: {{ cookiecutter.class_name }}Client);
   }
+{%- endif %}
 
   /** A guard: only signed-in users get through (401 for API clients, the login page for browsers). */
   function requireLogin(): RequestHandler;
@@ -231,6 +269,12 @@ declare namespace {{ cookiecutter.slug }} {
   class UnexpectedResponse extends {{ cookiecutter.class_name }}Error {}
   /** The service answered without something the integration needs (a required field): 502 `failed`. */
   class UnexpectedAnswer extends {{ cookiecutter.class_name }}Error {}
+{%- if cookiecutter.is_oidc %}
+  /** The callback starts no session: a wrong state, a refused code, an ID token that fails a check (400). */
+  class SignInFailed extends {{ cookiecutter.class_name }}Error {}
+  /** The provider answered the sign-in with `error=access_denied` (400). */
+  class AccessDenied extends {{ cookiecutter.class_name }}Error {}
+{%- endif %}
   /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */
   class ConfigurationError extends Error {
     readonly problems: readonly string[];

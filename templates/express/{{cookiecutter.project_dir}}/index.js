@@ -8,7 +8,7 @@
  *     app.get('/', {{ cookiecutter.slug }}.requireLogin(), (req, res) => res.json(req.user));
  *
  * `{{ cookiecutter.slug }}(options)` checks its options, then returns a router that mounts
- * express-session, Passport and the routes (`/auth/login`, `/auth/logout`,
+ * express-session, Passport and the routes (`/auth/login`,{% if cookiecutter.is_oidc %} `/auth/callback`,{% endif %} `/auth/logout`,
  * `/auth/me`, `/auth/csrf`{% if cookiecutter.has_register %}, `/auth/register`{% endif %}{% if cookiecutter.has_forgot_password %}, `/auth/forgot`{% endif %}{% if cookiecutter.has_reset_password %}, `/auth/reset`{% endif %}{% if cookiecutter.has_verify_email %}, `/auth/verify`{% endif %}{% if cookiecutter.has_change_password %}, `/auth/password`{% endif %}). `req.user` and
  * `res.locals.user` are then the signed-in {{ cookiecutter.class_name }}User, or undefined and null.
  */
@@ -16,7 +16,11 @@
 const express = require('express');
 const session = require('express-session');
 const { Passport } = require('passport');
+{%- if cookiecutter.is_oidc %}
+const { {{ cookiecutter.class_name }}Provider } = require('./lib/provider');
+{%- else %}
 const { {{ cookiecutter.class_name }}Client } = require('./lib/client');
+{%- endif %}
 const {
   COOKIE_NAME,
   REDIS_SESSION_PREFIX,
@@ -24,7 +28,7 @@ const {
   SESSION_MAX_AGE_MS,
 } = require('./lib/config');
 const { createCsrf } = require('./lib/csrf');
-{{ [cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "Expired", "InvalidToken", "ExpiredToken", "PasswordPolicy", "Unverified", "ServiceUnavailable", "UnexpectedResponse", "UnexpectedAnswer", "ConfigurationError"] | jsimport("require('./lib/errors')") }}
+{{ ([cookiecutter.class_name ~ "Error", "InvalidCredentials", "AccountDisabled", "UserNotFound", "Conflict", "InvalidInput", "Expired", "InvalidToken", "ExpiredToken", "PasswordPolicy", "Unverified", "ServiceUnavailable", "UnexpectedResponse", "UnexpectedAnswer"] + (["SignInFailed", "AccessDenied"] if cookiecutter.is_oidc else []) + ["ConfigurationError"]) | jsimport("require('./lib/errors')") }}
 const { refreshFailed, signInFirst } = require('./lib/guards');
 const { negotiate, sendError, wantsJson } = require('./lib/http');
 {{ [cookiecutter.class_name ~ "Strategy", "createPassport", "restoreUser"] | jsimport("require('./lib/auth')") }}
@@ -54,7 +58,11 @@ const REFRESH_FAILED = Symbol('{{ cookiecutter.package }} refresh failed');
  */
 function {{ cookiecutter.slug }}(options = {}) {
   const settings = resolveOptions(options);
+{%- if cookiecutter.is_oidc %}
+  const provider = new {{ cookiecutter.class_name }}Provider(settings.service);
+{%- else %}
   const client = new {{ cookiecutter.class_name }}Client(settings.service);
+{%- endif %}
   const csrf = createCsrf();
   const prefix = settings.routePrefix;
   const redis =
@@ -71,14 +79,14 @@ function {{ cookiecutter.slug }}(options = {}) {
 {%- endif %}
   const state = Object.freeze({
     settings,
-    client,
+    {{ "provider" if cookiecutter.is_oidc else "client" }},
     csrf,
     redis,
 {%- if cookiecutter.has_refresh %}
     refresher,
 {%- endif %}
     passport: createPassport({
-      client,
+      {{ "provider" if cookiecutter.is_oidc else "client" }},
       settings,
       csrf,
       // The app's Passport gets the strategy beside its own; else one of the integration's.
@@ -91,8 +99,14 @@ function {{ cookiecutter.slug }}(options = {}) {
     logger: settings.logger,
     links: Object.freeze({
       login: `${prefix}/login`,
+{%- if cookiecutter.is_oidc %}
+      // The provider's own pages: accounts are created and passwords reset there.
+      register: {{ cookiecutter.express_oidc.register or "null" }},
+      forgot: {{ cookiecutter.express_oidc.reset or "null" }},
+{%- else %}
       register: {% if cookiecutter.has_register %}`${prefix}/register`{% else %}null{% endif %},
       forgot: {% if cookiecutter.has_forgot_password %}`${prefix}/forgot`{% else %}null{% endif %},
+{%- endif %}
 {%- if cookiecutter.has_reset_password %}
       reset: `${prefix}/reset`,
 {%- endif %}
@@ -362,7 +376,11 @@ module.exports.csrfToken = csrfToken;
 module.exports.csrfProtection = csrfProtection;
 module.exports.errorHandler = errorHandler;
 module.exports.{{ cookiecutter.class_name }}User = {{ cookiecutter.class_name }}User;
+{%- if cookiecutter.is_oidc %}
+module.exports.{{ cookiecutter.class_name }}Provider = {{ cookiecutter.class_name }}Provider;
+{%- else %}
 module.exports.{{ cookiecutter.class_name }}Client = {{ cookiecutter.class_name }}Client;
+{%- endif %}
 module.exports.{{ cookiecutter.class_name }}Strategy = {{ cookiecutter.class_name }}Strategy;
 module.exports.{{ cookiecutter.class_name }}Error = {{ cookiecutter.class_name }}Error;
 module.exports.InvalidCredentials = InvalidCredentials;
@@ -378,4 +396,8 @@ module.exports.Unverified = Unverified;
 module.exports.ServiceUnavailable = ServiceUnavailable;
 module.exports.UnexpectedResponse = UnexpectedResponse;
 module.exports.UnexpectedAnswer = UnexpectedAnswer;
+{%- if cookiecutter.is_oidc %}
+module.exports.SignInFailed = SignInFailed;
+module.exports.AccessDenied = AccessDenied;
+{%- endif %}
 module.exports.ConfigurationError = ConfigurationError;

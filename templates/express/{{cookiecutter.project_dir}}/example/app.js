@@ -18,7 +18,7 @@ const { requireLogin, requireRoles, csrfToken } = {{ cookiecutter.slug }};
 {{ cookiecutter.guard_role | jsconst("ADMIN_ROLE") }}
 
 const app = express();
-app.use({{ cookiecutter.slug }}()); // /auth/login, /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}{% if cookiecutter.has_reset_password %}, /auth/reset{% endif %}{% if cookiecutter.has_verify_email %}, /auth/verify{% endif %}{% if cookiecutter.has_change_password %}, /auth/password{% endif %}
+app.use({{ cookiecutter.slug }}()); // /auth/login,{% if cookiecutter.is_oidc %} /auth/callback,{% endif %} /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}{% if cookiecutter.has_reset_password %}, /auth/reset{% endif %}{% if cookiecutter.has_verify_email %}, /auth/verify{% endif %}{% if cookiecutter.has_change_password %}, /auth/password{% endif %}
 
 app.get('/', requireLogin(), (req, res) => {
   const message = `Hello ${req.user.first_name ?? req.user.username}`;

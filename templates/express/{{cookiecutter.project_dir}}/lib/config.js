@@ -23,6 +23,7 @@ const OPTIONS = Object.freeze({
     env: '{{ cookiecutter.config_prefix }}_SESSION_TTL',
     default: 300,
   },
+{%- if not cookiecutter.is_oidc %}
   loginLimitPerAccount: {
     env: '{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT',
     default: 0,
@@ -35,6 +36,7 @@ const OPTIONS = Object.freeze({
     env: '{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW',
     default: 300,
   },
+{%- endif %}
   routePrefix: {
     env: '{{ cookiecutter.config_prefix }}_ROUTE_PREFIX',
     default: '/auth',
@@ -78,6 +80,9 @@ const OPTIONS = Object.freeze({
 });
 
 /** The pages an app can replace through the `views` option. */
+{%- if cookiecutter.is_oidc %}
+const VIEWS = Object.freeze(['error']);
+{%- else %}
 const VIEWS = Object.freeze([
   'login',
   'register',
@@ -97,6 +102,7 @@ const VIEWS = Object.freeze([
 {%- endif %}
   'error',
 ]);
+{%- endif %}
 
 /** The session cookie's name. */
 const COOKIE_NAME = '{{ cookiecutter.slug }}.sid';
@@ -106,9 +112,11 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
 /** The prefix of the sessions' keys in Redis, when redisUrl is set. */
 const REDIS_SESSION_PREFIX = '{{ cookiecutter.slug }}:sess:';
+{%- if not cookiecutter.is_oidc %}
 
 /** The prefix of the failed sign-in counts' keys in Redis, when redisUrl is set. */
 const REDIS_THROTTLE_PREFIX = '{{ cookiecutter.slug }}:throttle:';
+{%- endif %}
 {%- if cookiecutter.has_refresh %}
 
 /** The prefix of the keys in Redis that share a session's refresh between instances. */
@@ -159,7 +167,9 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+{%- if not cookiecutter.is_oidc %}
   REDIS_THROTTLE_PREFIX,
+{%- endif %}
 {%- if cookiecutter.has_refresh %}
   REDIS_REFRESH_PREFIX,
 {%- endif %}

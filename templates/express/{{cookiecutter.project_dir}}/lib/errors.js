@@ -177,6 +177,34 @@ class UnexpectedAnswer extends {{ cookiecutter.class_name }}Error {
   }
 }
 
+{% if cookiecutter.is_oidc -%}
+/**
+ * The provider's answer at the callback cannot start a session: a state this
+ * browser did not send, a code the provider refuses (used twice, say), or an
+ * ID token that fails a check (signature, issuer, audience, expiry, nonce).
+ */
+class SignInFailed extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'sign_in_failed';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+/** The provider sent the browser back with `error=access_denied`: the user cancelled, or was refused. */
+class AccessDenied extends {{ cookiecutter.class_name }}Error {
+  get code() {
+    return 'access_denied';
+  }
+
+  get status() {
+    return 400;
+  }
+}
+
+{% endif -%}
 /** An option is missing or invalid; thrown by {{ cookiecutter.slug }}() when the app starts. */
 class ConfigurationError extends Error {
   /** @param {string[]} problems one sentence each, naming the option and its variable */
@@ -203,5 +231,9 @@ module.exports = {
   ServiceUnavailable,
   UnexpectedResponse,
   UnexpectedAnswer,
+{%- if cookiecutter.is_oidc %}
+  SignInFailed,
+  AccessDenied,
+{%- endif %}
   ConfigurationError,
 };

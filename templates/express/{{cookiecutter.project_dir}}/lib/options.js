@@ -42,20 +42,23 @@ function resolveOptions(options = {}, env = process.env) {
   for (const setting of SETTINGS) {
     service[setting.option] = read.setting(setting);
   }
-  if (service.baseUrl && !/^https?:\/\/[^/]/.test(service.baseUrl)) {
-    read.problem('baseUrl', 'must be an http:// or https:// URL');
+{%- set url = "issuer" if cookiecutter.is_oidc else "baseUrl" %}
+  if (service.{{ url }} && !/^https?:\/\/[^/]/.test(service.{{ url }})) {
+    read.problem('{{ url }}', 'must be an http:// or https:// URL');
   }
   service.timeoutMs = read.seconds('timeoutSeconds', 0.001) * 1000;
   const sessionOptions = read.session();
   const settings = {
     service: Object.freeze(service),
     sessionTtlMs: read.seconds('sessionTtlSeconds', 0) * 1000,
+{%- if not cookiecutter.is_oidc %}
     loginLimit: Object.freeze({
       perAccount: read.count('loginLimitPerAccount'),
       perClient: read.count('loginLimitPerClient'),
       // at most a day: the store sweeps expired counts with a timer of the window's length
       windowMs: read.seconds('loginLimitWindowSeconds', 1, 86_400) * 1000,
     }),
+{%- endif %}
     routePrefix: read.routePrefix(),
     brand: Object.freeze({
       name: read.text('brandName'),
@@ -160,7 +163,7 @@ class Reader {
       return OPTIONS[name].default;
     }
     return seconds;
-  }
+  }{% if not cookiecutter.is_oidc %}
 
   /** A whole number of at least 0. */
   count(name) {
@@ -177,7 +180,7 @@ class Reader {
       return OPTIONS[name].default;
     }
     return count;
-  }
+  }{% endif %}
 
   routePrefix() {
     const prefix = this.text('routePrefix').replace(/\/+$/, '');

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * The pages: login, register, forgot password, its confirmation{% if cookiecutter.has_reset_password %}, the
+ * The pages: {% if cookiecutter.is_oidc %}the error page (signing in is the provider's){% else %}login, register, forgot password, its confirmation{% endif %}{% if cookiecutter.has_reset_password %}, the
  * page of the reset link{% endif %}{% if cookiecutter.has_verify_email %}, the page of the verification link{% endif %}{% if cookiecutter.has_change_password %},
  * change password{% endif %}, and errors.
  *
@@ -30,7 +30,7 @@ function escapeHtml(value) {
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
-}
+}{% if not cookiecutter.is_oidc %}
 
 function login(locals) {
   const { links } = locals;
@@ -66,7 +66,7 @@ function forgotSent(locals) {
     `<div class="alert ok" role="status">${escapeHtml(WORDS.forgot_sent)}</div>`,
     `<p class="links"><a href="${escapeHtml(locals.links.login)}">Back to sign in</a></p>`,
   ]);
-}
+}{% endif %}
 {%- if cookiecutter.has_reset_password %}
 
 function reset(locals) {
@@ -159,12 +159,37 @@ function error(locals) {
   const again = locals.again
     ? `<a href="${escapeHtml(locals.again)}">${escapeHtml(WORDS.csrf_retry)}</a> `
     : '';
+{%- if cookiecutter.is_oidc and (cookiecutter.express_oidc.register or cookiecutter.express_oidc.reset) %}
+  // Accounts are created and passwords reset at the provider: its own pages.
+  const provider = locals.user ? [] : providerLinks(locals.links);
+  return page(locals, [
+    `<p class="intro">${escapeHtml(locals.message)}</p>`,
+    `<p class="links">${again}${back}</p>`,
+    ...provider,
+  ]);
+}
+
+/** Links to the provider's registration and reset pages, for a user who could not sign in. */
+function providerLinks(links) {
+  const extra = [
+    links.forgot
+      ? `<a href="${escapeHtml(links.forgot)}">Forgot your password?</a>`
+      : '',
+    links.register
+      ? `<span>New here? <a href="${escapeHtml(links.register)}">Create an account</a></span>`
+      : '',
+  ].filter(Boolean);
+  return extra.length > 0 ? [`<p class="links">${extra.join('')}</p>`] : [];
+}
+{%- else %}
   return page(locals, [
     `<p class="intro">${escapeHtml(locals.message)}</p>`,
     `<p class="links">${again}${back}</p>`,
   ]);
 }
+{%- endif %}
 
+{% if not cookiecutter.is_oidc -%}
 /**
  * A page with a form: a notice, the error, the fields, the CSRF token, `next`.
  *
@@ -209,6 +234,7 @@ function form(locals, { button, intro = '', extra = [] }) {
   return page(locals, parts);
 }
 
+{% endif -%}
 /** The frame of every page: the brand, the title, the styles. */
 function page(locals, parts) {
   const { brand, title } = locals;
@@ -328,10 +354,12 @@ function styles(primary) {
 
 /** The built-in pages, by the names the `views` option uses. */
 const PAGES = Object.freeze({
+{%- if not cookiecutter.is_oidc %}
   login,
   register,
   forgot,
   forgotSent,
+{%- endif %}
 {%- if cookiecutter.has_reset_password %}
   reset,
   resetDone,

@@ -65,7 +65,7 @@ const NEEDS_FAKE = 'needs the bundled fake service';
  * {{ cookiecutter.config_prefix }}_TEST_<SETTING> when set, else the value the fake expects.
  */
 const TEST_SETTINGS = Object.fromEntries(
-  SETTINGS.filter((setting) => setting.name !== 'base_url').map((setting) => [
+  SETTINGS.filter((setting) => setting.name !== '{{ "issuer" if cookiecutter.is_oidc else "base_url" }}').map((setting) => [
     setting.option,
     process.env[`{{ cookiecutter.config_prefix }}_TEST_${setting.name.toUpperCase()}`] ??
       SPEC_DATA.settings[setting.name],
@@ -342,7 +342,7 @@ function optionsFor(service, extra = {}) {
   return {
     sessionSecret: 'test-session-secret-0123456789',
     logger: new MemoryLogger(),
-    baseUrl: service.url,
+    {{ "issuer" if cookiecutter.is_oidc else "baseUrl" }}: service.url,
     ...TEST_SETTINGS,
     ...extra,
   };
@@ -496,6 +496,44 @@ function errorCode(res) {
   return res.body.error.code;
 }
 
+{% if cookiecutter.is_oidc -%}
+/** The hidden and visible fields of the provider's login form, filled in for `user`. */
+function filledForm(html, user) {
+  const fields = new URLSearchParams();
+  for (const [, attributes] of html.matchAll(/<input\b([^>]*)>/g)) {
+    const name = /\bname="([^"]*)"/.exec(attributes)?.[1];
+    const value = /\bvalue="([^"]*)"/.exec(attributes)?.[1] ?? '';
+    if (name !== undefined) {
+      fields.set(
+        name,
+        value.replaceAll('&amp;', '&').replaceAll('&quot;', '"'),
+      );
+    }
+  }
+  fields.set('username', user.username);
+  fields.set('password', user.password);
+  return fields;
+}
+
+/**
+ * Sign `client` in as `user` on the provider's own page, and come back to the
+ * callback of the app at `url`: the callback's answer.
+ */
+async function signInThroughProvider(service, client, url, user) {
+  const login = await client.get('/auth/login', 'text/html');
+  assert.equal(login.status, 302, `login answered ${login.status}`);
+  const page = await fetch(login.headers.location);
+  const posted = await fetch(new URL('/authorize', service.url), {
+    method: 'POST',
+    body: filledForm(await page.text(), user),
+    redirect: 'manual',
+  });
+  const back = new URL(posted.headers.get('location'));
+  assert.equal(back.origin, url, 'the provider sent the browser elsewhere');
+  return client.get(back.pathname + back.search);
+}
+
+{% endif -%}
 function sleep(ms) {
   return new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -515,5 +553,9 @@ module.exports = {
   Client,
   setCookies,
   errorCode,
+{%- if cookiecutter.is_oidc %}
+  filledForm,
+  signInThroughProvider,
+{%- endif %}
   sleep,
 };

@@ -23,6 +23,9 @@ const {
   USERS,
   assertUser,
   optionsFor,
+{%- if cookiecutter.is_oidc %}
+  signInThroughProvider,
+{%- endif %}
   useService,
 } = require('../support');
 
@@ -196,7 +199,17 @@ for (const name of Object.keys(APPS)) {
     const { url, child } = await startApp(name);
     try {
       const client = new Client(url);
+{%- if cookiecutter.is_oidc %}
+      const callback = await signInThroughProvider(
+        service,
+        client,
+        url,
+        USERS.user,
+      );
+      assert.equal(callback.status, 200);
+{%- else %}
       await client.signIn(USERS.user);
+{%- endif %}
       const me = await client.me();
       assert.equal(me.status, 200);
       assertUser(me.body, USERS.user);

@@ -16,6 +16,12 @@ spec names for it, such as {@code {{ cookiecutter.settings[-1].env }}} for {@cod
  * <p>
  * The fallbacks are the last property source, so {@code application.properties}, system properties and Spring's own
  * relaxed environment names all win over them.
+{%- if cookiecutter.is_oidc %}
+ * <p>
+{% filter javawrap %}It also registers the provider with Spring Boot's OAuth2 client auto-configuration, as
+{@code spring.security.oauth2.client.registration.{{ cookiecutter.slug }}.*} and {@code spring.security.oauth2.client.provider.{{ cookiecutter.slug }}.*}
+properties that refer to the {@code {{ cookiecutter.slug }}.*} settings, unless the application set them itself.{% endfilter %}
+{%- endif %}
  */
 public class {{ N }}EnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -33,6 +39,25 @@ public class {{ N }}EnvironmentPostProcessor implements EnvironmentPostProcessor
             Map.entry("{{ cookiecutter.slug }}.branding.name", "{{ cookiecutter.config_prefix }}_BRAND_NAME"),
             Map.entry("{{ cookiecutter.slug }}.branding.logo-url", "{{ cookiecutter.config_prefix }}_LOGO_URL"),
             Map.entry("{{ cookiecutter.slug }}.branding.primary-color", "{{ cookiecutter.config_prefix }}_PRIMARY_COLOR"));
+{%- if cookiecutter.is_oidc %}
+{%- set R = "spring.security.oauth2.client.registration." ~ cookiecutter.slug %}
+
+    /** The provider's client registration, in Spring Boot's OAuth2 client properties. */
+    private static final Map<String, String> REGISTRATION = Map.ofEntries(
+            Map.entry("spring.security.oauth2.client.provider.{{ cookiecutter.slug }}.issuer-uri", "${{ '{' }}{{ cookiecutter.settings[0].property }}}"),
+            Map.entry("{{ R }}.provider", "{{ cookiecutter.slug }}"),
+            Map.entry("{{ R }}.client-id", "${{ '{' }}{{ cookiecutter.settings[1].property }}}"),
+{%- if cookiecutter.oidc.client_secret_env %}
+            Map.entry("{{ R }}.client-secret", "${{ '{' }}{{ cookiecutter.settings[2].property }}}"),
+            Map.entry("{{ R }}.client-authentication-method", "client_secret_basic"),
+{%- else %}
+            // a public client: no secret, PKCE alone
+            Map.entry("{{ R }}.client-authentication-method", "none"),
+{%- endif %}
+            Map.entry("{{ R }}.authorization-grant-type", "authorization_code"),
+            Map.entry("{{ R }}.redirect-uri", "{baseUrl}${{ '{' }}{{ cookiecutter.slug }}.route-prefix:/auth}/callback"),
+            Map.entry("{{ R }}.scope", {{ cookiecutter.oidc.scopes | join(",") | java }}));
+{%- endif %}
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -49,6 +74,13 @@ public class {{ N }}EnvironmentPostProcessor implements EnvironmentPostProcessor
         if (!redisUrl.isBlank() && !environment.containsProperty("spring.data.redis.url")) {
             values.put("spring.data.redis.url", redisUrl);
         }
+{%- if cookiecutter.is_oidc %}
+        REGISTRATION.forEach((property, value) -> {
+            if (!environment.containsProperty(property)) {
+                values.put(property, value);
+            }
+        });
+{%- endif %}
         if (!values.isEmpty()) {
             environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, values));
         }

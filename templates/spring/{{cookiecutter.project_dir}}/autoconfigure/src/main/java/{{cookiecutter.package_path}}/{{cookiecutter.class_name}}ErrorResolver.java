@@ -47,9 +47,11 @@ public class {{ N }}ErrorResolver implements HandlerExceptionResolver, Ordered {
             return null;
         }
         try {
+{%- if not cookiecutter.is_oidc %}
             if (ex instanceof InvalidRequest invalid) {
                 return answer(response, invalid.status(), invalid.code(), invalid.getMessage());
             }
+{%- endif %}
             if (ex instanceof HttpRequestMethodNotSupportedException notSupported) {
                 Set<HttpMethod> allowed = notSupported.getSupportedHttpMethods();
                 if (allowed != null) {

@@ -3,6 +3,10 @@ package {{ cookiecutter.package }};
 
 import java.io.IOException;
 import java.io.InputStream;
+{%- if cookiecutter.spring_oidc_links %}
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+{%- endif %}
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -113,6 +117,10 @@ public class {{ N }}Pages {
         links.put("password", base + "/password");
 {%- endif %}
         links.put("csrf", base + "/csrf");
+{%- for link in cookiecutter.spring_oidc_links %}
+        // the provider's own page
+        links.put({{ link.name | java }}, {{ link.java }});
+{%- endfor %}
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("brand", this.properties.getBranding());
         model.put("links", links);

@@ -55,11 +55,13 @@ public class {{ N }}Properties implements Validator {
     @NotNull
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration timeout = {{ cookiecutter.timeout }};
+{%- if not cookiecutter.is_oidc %}
 
     /** Retries of a GET whose connection failed; no other request, nor one the service answered, is retried. */
     @Min(0)
     @Max(5)
     private int retries = 2;
+{%- endif %}
 
     /**
      * How long the signed-in user is trusted before it is fetched from the service again; a bare number is
@@ -79,10 +81,12 @@ public class {{ N }}Properties implements Validator {
     @NotNull
     @Pattern(regexp = "(/[A-Za-z0-9._~-]+)+", message = "must be a path such as /auth, without a trailing slash")
     private String routePrefix = "/auth";
+{%- if not cookiecutter.is_oidc %}
 
     /** Failed sign-ins allowed before sign-in is refused for a while (429); off unless set. */
     @Valid
     private final LoginLimit loginLimit = new LoginLimit();
+{%- endif %}
 
     /** Brand name, logo and colour of the pages. */
     @Valid
@@ -107,6 +111,7 @@ public class {{ N }}Properties implements Validator {
     public void setTimeout(Duration timeout) {
         this.timeout = timeout;
     }
+{%- if not cookiecutter.is_oidc %}
 
     public int getRetries() {
         return this.retries;
@@ -115,6 +120,7 @@ public class {{ N }}Properties implements Validator {
     public void setRetries(int retries) {
         this.retries = retries;
     }
+{%- endif %}
 
     public Duration getSessionTtl() {
         return this.sessionTtl;
@@ -139,10 +145,12 @@ public class {{ N }}Properties implements Validator {
     public void setRoutePrefix(String routePrefix) {
         this.routePrefix = routePrefix;
     }
+{%- if not cookiecutter.is_oidc %}
 
     public LoginLimit getLoginLimit() {
         return this.loginLimit;
     }
+{%- endif %}
 
     public Branding getBranding() {
         return this.branding;
@@ -174,6 +182,7 @@ public class {{ N }}Properties implements Validator {
         }
 {%- endfor %}
     }
+{%- if not cookiecutter.is_oidc %}
 
     /**
 {% filter javawrap("     * ") %}The failed sign-in throttle (see {@link {{ N }}LoginThrottle}). Spring's relaxed binding reads the
@@ -224,6 +233,8 @@ environment too: {@code {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT
         }
 
     }
+
+{%- endif %}
 
     public Pages getPages() {
         return this.pages;

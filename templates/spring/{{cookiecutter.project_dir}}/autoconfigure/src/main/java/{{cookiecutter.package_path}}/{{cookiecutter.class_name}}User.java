@@ -9,6 +9,11 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.UserDetails;
+{%- if cookiecutter.is_oidc %}
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+{%- endif %}
 {%- if cookiecutter.enums %}
 
 import {{ cookiecutter.package }}.{{ N }}ServiceException.ServiceUnavailable;
@@ -22,8 +27,13 @@ import {{ cookiecutter.package }}.{{ N }}ServiceException.ServiceUnavailable;
  * and every field of the service's user record, typed. Each role is a {@code ROLE_} authority, so
  * {@code hasRole("...")} and {@code @RolesAllowed} work with the service's role names; administrators also get
  * {@code ROLE_ADMIN} and staff {@code ROLE_STAFF}.
+{%- if cookiecutter.is_oidc %}
+ * <p>
+ * It is also the {@link OidcUser} of Spring Security's OpenID Connect sign-in: its claims are the ID token's overlaid
+ * by userinfo's, and it keeps the ID token for the provider's end-session endpoint.
+{%- endif %}
  */
-public class {{ N }}User implements UserDetails {
+public class {{ N }}User implements UserDetails{% if cookiecutter.is_oidc %}, OidcUser{% endif %} {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -40,6 +50,70 @@ public class {{ N }}User implements UserDetails {
 {%- endif %}
     private final {{ attr.type }} {{ attr.field }};
 {% endfor %}
+{%- if cookiecutter.is_oidc %}
+    /** The ID token the provider signed the user in with. */
+    private final OidcIdToken idToken;
+
+    /** Userinfo's claims; null when the provider has no userinfo endpoint. */
+    private final OidcUserInfo userInfo;
+
+    private {{ N }}User(JsonNode record, OidcIdToken idToken, OidcUserInfo userInfo) {
+{%- for attr in cookiecutter.attrs %}
+        this.{{ attr.field }} = {{ attr.read }};
+{%- endfor %}
+        this.idToken = idToken;
+        this.userInfo = userInfo;
+    }
+
+    /**
+     * Build the user from the provider's claims.
+     * @param claims the ID token's claims overlaid by userinfo's
+     * @param idToken the ID token
+     * @param userInfo userinfo's claims, or null
+     * @return the user
+{% filter javawrap("     * ") %}@throws {{ N }}ServiceException.ServiceUnavailable when the claims lack a field or have one of the wrong type{% endfilter %}
+     */
+    public static {{ N }}User fromClaims(JsonNode claims, OidcIdToken idToken, OidcUserInfo userInfo) {
+        return new {{ N }}User(claims, idToken, userInfo);
+    }
+
+    @Override
+    public OidcIdToken getIdToken() {
+        return this.idToken;
+    }
+
+    @Override
+    public OidcUserInfo getUserInfo() {
+        return this.userInfo;
+    }
+
+    /**
+     * The ID token's claims overlaid by userinfo's.
+     * @return the claims
+     */
+    @Override
+    public Map<String, Object> getClaims() {
+        Map<String, Object> claims = new LinkedHashMap<>(this.idToken.getClaims());
+        if (this.userInfo != null) {
+            claims.putAll(this.userInfo.getClaims());
+        }
+        return claims;
+    }
+
+    @Override
+    public Map<String, Object> getAttributes() {
+        return getClaims();
+    }
+
+    /**
+     * The user's id at the provider (the {@code sub} claim), which Spring Security names the principal by.
+     * @return the subject
+     */
+    @Override
+    public String getName() {
+        return this.idToken.getSubject();
+    }
+{%- else %}
     private {{ N }}User(JsonNode record) {
 {%- for attr in cookiecutter.attrs %}
         this.{{ attr.field }} = {{ attr.read }};
@@ -55,6 +129,7 @@ public class {{ N }}User implements UserDetails {
     public static {{ N }}User fromRecord(JsonNode record) {
         return new {{ N }}User(record);
     }
+{%- endif %}
 {% for attr in cookiecutter.attrs %}
     /**
      * {{ attr.doc }}

@@ -327,7 +327,17 @@ final class IdentityService {
     }
 {%- endif %}
 
-    /** A control endpoint of the fake; a test that needs one is skipped when the service is a real one. */
+{% if cookiecutter.is_oidc %}    /**
+     * A control endpoint of the fake OpenID provider, such as {@code oidc/expire} or {@code oidc/tamper}.
+     * @param path the path under {@code /__fake__/}
+     * @param body the JSON body of a POST, or {@code null} for a GET (or a POST without one, for {@code oidc/expire})
+     * @return the fake's answer
+     */
+    JsonNode control(String path, Object body) {
+        return call((body != null || path.equals("oidc/expire")) ? "POST" : "GET", path, body);
+    }
+
+{% endif %}    /** A control endpoint of the fake; a test that needs one is skipped when the service is a real one. */
     private JsonNode call(String method, String path, Object body) {
         Assumptions.assumeTrue(this.steerable, "needs the bundled fake service");
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.url + "/__fake__/" + path))
