@@ -110,6 +110,7 @@ TARGETS: dict[str, Target] = {
             kit_serve="{python} example/manage.py runserver 127.0.0.1:{port} --noreload",
             kit_env={"DJANGO_SECRET_KEY": "kit-secret-key"},
             framework_module="django",
+            supports_oidc=True,
         ),
         Target(
             "express",

@@ -32,8 +32,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-import requests
-from authlib.integrations.base_client import OAuthError
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -42,6 +40,7 @@ from flask_login import current_user, login_user, logout_user
 
 from . import config
 from .errors import {{ ["AccountDisabled", cookiecutter.class_name ~ "Error", "InvalidCredentials", "ServiceUnavailable"] | sort | join(", ") }}
+from .oidc import RefreshFailed, kept, refreshed, userinfo
 from .responses import service_error
 from .single_flight import FlightTimeout
 from .state import get_state
@@ -51,13 +50,6 @@ logger = logging.getLogger(__name__)
 
 #: The name in ``flask.g`` that marks a request whose user could not be fetched again.
 _FETCH_FAILED = "_{{ cookiecutter.slug }}_fetch_failed"
-
-#: The token values kept in the session: what refresh, userinfo and the end of the session need.
-_KEPT = ("access_token", "refresh_token", "id_token", "expires_at")
-
-
-class RefreshFailed(Exception):
-    """The tokens could not be refreshed: the user must sign in again."""
 
 
 def log_in(token: Mapping[str, Any]) -> {{ cookiecutter.class_name }}User:
@@ -73,7 +65,7 @@ def log_in(token: Mapping[str, Any]) -> {{ cookiecutter.class_name }}User:
     id_claims = token.get("userinfo")
     if not isinstance(id_claims, Mapping):
         raise {{ cookiecutter.class_name }}Error("the token response has no ID token")
-    claims = {**id_claims, **_userinfo(str(token["access_token"]))}
+    claims = {**id_claims, **userinfo(get_state().provider, str(token["access_token"]))}
     user = _user(claims)
     if not user.is_active:
         raise AccountDisabled("the provider describes the account as not active")
@@ -81,7 +73,7 @@ def log_in(token: Mapping[str, Any]) -> {{ cookiecutter.class_name }}User:
     login_user(user, remember=False)
     session[config.SESSION_KEY] = {
         "id": secrets.token_urlsafe(16),
-        "service": _seal(_kept(token)),
+        "service": _seal(kept(token)),
         "claims": dict(id_claims),
     }
     _cache(user)
@@ -185,13 +177,14 @@ def _current_userinfo(sealed: str, tokens: dict[str, Any]) -> dict[str, Any]:
 
     :raises RefreshFailed: when the access token has ended and the provider refuses to refresh it.
     """
+    provider = get_state().provider
     if _expired(tokens):
-        return _userinfo(_renew(sealed)["access_token"])
+        return userinfo(provider, _renew(sealed)["access_token"])
     try:
-        return _userinfo(str(tokens["access_token"]))
+        return userinfo(provider, str(tokens["access_token"]))
     except InvalidCredentials:
         pass  # the token ended before its deadline (revoked, or the provider restarted): refresh, then ask once more
-    return _userinfo(_renew(sealed)["access_token"])
+    return userinfo(provider, _renew(sealed)["access_token"])
 
 
 def _expired(tokens: Mapping[str, Any]) -> bool:
@@ -212,17 +205,7 @@ def _renew(sealed: str) -> dict[str, Any]:
     state = get_state()
 
     def refresh() -> str:
-        old = _unseal(sealed)
-        if not old.get("refresh_token"):
-            raise RefreshFailed("no refresh token")
-        try:
-            new = state.provider.fetch_access_token(grant_type="refresh_token", refresh_token=old["refresh_token"])
-        except OAuthError as err:
-            raise RefreshFailed(err.error) from None
-        except (requests.RequestException, ValueError) as err:
-            raise RefreshFailed(f"the provider did not answer ({type(err).__name__})") from None
-        # The provider may keep the refresh token (no rotation) or the ID token: keep the old ones then.
-        return _seal({**old, **_kept(new)})
+        return _seal(refreshed(state.provider, _unseal(sealed)))
 
     # The key is a hash of the sealed tokens: the same for every copy of this session, and no secret.
     key = hashlib.sha256(sealed.encode("ascii")).hexdigest()
@@ -238,45 +221,9 @@ def _renew(sealed: str) -> dict[str, Any]:
     return _unseal(renewed)
 
 
-def _userinfo(access_token: str) -> dict[str, Any]:
-    """The claims of the provider's userinfo endpoint for ``access_token``.
-
-    :raises InvalidCredentials: when the provider refuses the token (401, 403).
-    :raises ServiceUnavailable: when the provider cannot be reached or fails.
-    :raises {{ cookiecutter.class_name }}Error: when it answers something that is not a JSON object (502).
-    """
-    provider = get_state().provider
-    try:
-        # Only the access token: Authlib would refresh a token with a deadline by itself, without the single flight.
-        response = provider.get(
-            provider.load_server_metadata()["userinfo_endpoint"],
-            token={"access_token": access_token, "token_type": "Bearer"},
-        )
-    except requests.RequestException as err:
-        raise ServiceUnavailable(f"userinfo: {type(err).__name__}") from None
-    except KeyError:
-        raise {{ cookiecutter.class_name }}Error("the discovery document has no userinfo_endpoint") from None
-    if response.status_code in (401, 403):
-        raise InvalidCredentials(f"userinfo answered {response.status_code}")
-    if response.status_code >= 500:
-        raise ServiceUnavailable(f"userinfo answered {response.status_code}")
-    try:
-        claims = response.json()
-    except ValueError:
-        claims = None
-    if response.status_code != 200 or not isinstance(claims, dict):
-        raise {{ cookiecutter.class_name }}Error(f"userinfo answered {response.status_code} without a JSON object")
-    return claims
-
-
 def _user(claims: dict[str, Any]) -> {{ cookiecutter.class_name }}User:
     """The user the claims describe (the spec's ``[user]`` pointers read them)."""
     return {{ cookiecutter.class_name }}User.from_record(claims)
-
-
-def _kept(token: Mapping[str, Any]) -> dict[str, Any]:
-    """The values of a token response the session keeps."""
-    return {name: token[name] for name in _KEPT if token.get(name) is not None}
 
 
 def _cache(user: {{ cookiecutter.class_name }}User) -> None:

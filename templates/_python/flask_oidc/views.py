@@ -36,6 +36,7 @@ from werkzeug.exceptions import (
 from . import config
 from .errors import {{ [cookiecutter.class_name ~ "Error", "ServiceUnavailable"] | sort | join(", ") }}
 from .guards import current_path
+from .oidc import id_token_claims
 from .responses import HTML, JSON, MESSAGES, json_error, negotiate, render_page, service_error, wants_json
 from .session import log_in, log_out
 from .state import get_state
@@ -156,7 +157,7 @@ def callback() -> ResponseReturnValue:
     target = safe_next(session.pop(NEXT_KEY, None))
     provider = get_state().provider
     try:
-        token = provider.authorize_access_token(claims_options=_id_token_claims(), leeway=config.ID_TOKEN_LEEWAY)
+        token = provider.authorize_access_token(claims_options=id_token_claims(provider), leeway=config.ID_TOKEN_LEEWAY)
         user = log_in(token)
     except OAuthError as err:
         # access_denied from the provider, a state this browser did not start, a code the provider refuses.
@@ -283,19 +284,6 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
-
-
-def _id_token_claims() -> dict[str, dict[str, object]]:
-    """What the ID token's ``iss`` and ``aud`` must be: the provider's issuer, and this client among the audiences.
-
-    Authlib checks the audience only through ``azp`` unless it is told the
-    client id here (OpenID Connect Core 3.1.3.7 wants both).
-
-    :raises requests.RequestException: when the discovery document cannot be read.
-    """
-    provider = get_state().provider
-    issuer = provider.load_server_metadata()["issuer"]
-    return {"iss": {"essential": True, "values": [issuer]}, "aud": {"essential": True, "values": [provider.client_id]}}
 
 
 def _sign_in_failed(answer: str, code: str, message: str, target: str | None) -> ResponseReturnValue:

@@ -40,7 +40,7 @@ def session_files(tmp_path_factory: pytest.TempPathFactory) -> None:
 @pytest.fixture(autouse=True)
 def service_settings(settings: Any, service: Service) -> Iterator[dict[str, Any]]:
     """Point the integration at the service; each test starts with the fake's users as they were, no faults."""
-    settings.{{ cookiecutter.config_prefix }} = {"BASE_URL": service.url, **SETTINGS, "TIMEOUT": TIMEOUT}
+    settings.{{ cookiecutter.config_prefix }} = {"{% if cookiecutter.is_oidc %}ISSUER{% else %}BASE_URL{% endif %}": service.url, **SETTINGS, "TIMEOUT": TIMEOUT}
     if service.steerable:
         service.reset()
     yield settings.{{ cookiecutter.config_prefix }}

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+{%- if cookiecutter.is_oidc %}
+from html.parser import HTMLParser
+{%- endif %}
 from pathlib import Path
 from typing import Any
+{%- if cookiecutter.is_oidc %}
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+{%- endif %}
 
 import pytest
 import requests
@@ -24,11 +30,11 @@ from django.urls import reverse
 FAKE_DATA = Path(__file__).parent / "fake" / "spec.json"
 
 #: The environment variable that points the tests at a real service.
-REAL_SERVICE_ENV = "{{ cookiecutter.config_prefix }}_TEST_BASE_URL"
+REAL_SERVICE_ENV = "{{ cookiecutter.config_prefix }}_TEST_{% if cookiecutter.is_oidc %}ISSUER{% else %}BASE_URL{% endif %}"
 
-#: ``settings.{{ cookiecutter.config_prefix }}`` of the tests, besides the base URL: the values the fake expects.
+#: ``settings.{{ cookiecutter.config_prefix }}`` of the tests, besides the {% if cookiecutter.is_oidc %}issuer{% else %}base URL{% endif %}: the values the fake expects.
 SETTINGS = {
-{%- for s in cookiecutter.settings if s.name != "base_url" %}
+{%- for s in cookiecutter.settings if s.name != ("issuer" if cookiecutter.is_oidc else "base_url") %}
     {{ (s.name | upper) | py }}: os.environ.get({{ (cookiecutter.config_prefix ~ "_TEST_" ~ s.name | upper) | py }}, {{ s.test_value }}),
 {%- endfor %}
 }
@@ -244,3 +250,60 @@ def is_html(response: Any, status: int) -> bool:
 def session_key(agent: Agent) -> str | None:
     cookie = agent.client.cookies.get("sessionid")
     return cookie.value if cookie else None
+{%- if cookiecutter.is_oidc %}
+
+
+class ProviderForm(HTMLParser):
+    """The first form of the provider's sign-in page: its action and the values of its fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form" and self.action is None:
+            self.action = values.get("action", "")
+        elif tag == "input" and self.action is not None and "name" in values:
+            self.fields.setdefault(values["name"], values.get("value", ""))
+
+
+def query(url: str) -> dict[str, str]:
+    return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
+
+
+def relative(url: str) -> str:
+    """The path and query of ``url``: what the test client requests."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def start_login(agent: Agent, next: str | None = None) -> str:
+    """Ask the project's login route for the provider's authorization URL (as a browser: it answers only HTML)."""
+    path = route("login") + (f"?{urlencode({'next': next})}" if next else "")
+    response = agent.get(path, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 302, response.content[:300]
+    return str(response["Location"])
+
+
+def provider_login(authorize_url: str, key: str = "user") -> str:
+    """Sign in on the provider's page as a browser does; the URL it sends the browser back to."""
+    browser = requests.Session()
+    page = browser.get(authorize_url, timeout=5)
+    assert page.status_code == 200, page.text
+    form = ProviderForm()
+    form.feed(page.text)
+    assert form.action is not None, "the provider's page has no form"
+    data = {**form.fields, "username": USERS[key]["username"], "password": USERS[key]["password"]}
+    answer = browser.post(urljoin(authorize_url, form.action), data=data, allow_redirects=False, timeout=5)
+    assert answer.status_code == 302, answer.text
+    return str(answer.headers["Location"])
+
+
+def sign_in(agent: Agent, key: str = "user", *, next: str | None = None) -> Any:
+    """The whole round trip: login, the provider's form, the callback (whose answer this is)."""
+    response = agent.get(relative(provider_login(start_login(agent, next), key)))
+    assert response.status_code == (303 if agent.browser else 200), response.content[:300]
+    return response
+{%- endif %}

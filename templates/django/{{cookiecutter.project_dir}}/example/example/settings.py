@@ -70,7 +70,9 @@ else:
 # {{ s.name | upper }} to {{ s.env }}{% if s.required %} (required){% endif %},
 {%- endfor %}
 # TIMEOUT, SESSION_TTL, BRAND_NAME, LOGO_URL and PRIMARY_COLOR to {{ cookiecutter.config_prefix }}_TIMEOUT ...
+{%- if not cookiecutter.is_oidc %}
 # The failed sign-in limits are off: {{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT=10 (and _PER_CLIENT, _WINDOW) turn them on.
+{%- endif %}
 # A key set here wins over its variable, e.g. "PRIMARY_COLOR": "#4f46e5"; this example sets none, so
 # {{ cookiecutter.config_prefix }}_BRAND_NAME, {{ cookiecutter.config_prefix }}_LOGO_URL and {{ cookiecutter.config_prefix }}_PRIMARY_COLOR brand its pages.
 {{ cookiecutter.config_prefix }}: dict[str, str] = {}

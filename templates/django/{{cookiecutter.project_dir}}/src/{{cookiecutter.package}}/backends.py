@@ -1,4 +1,4 @@
-"""The authentication backend: passwords are checked by {{ cookiecutter.service_name | pydoc }}, never by Django.
+{% if cookiecutter.is_oidc %}{% include "django_oidc/backends.py" %}{% else %}"""The authentication backend: passwords are checked by {{ cookiecutter.service_name | pydoc }}, never by Django.
 
 Add it to ``AUTHENTICATION_BACKENDS``; Django's ``authenticate()`` and
 ``login()``, the login view, and the admin's login page then all sign users in
@@ -72,3 +72,4 @@ def _load_user(user_id: Any) -> ProjectUser | None:
     except model.DoesNotExist:
         return None
     return user if user.is_active else None
+{% endif %}

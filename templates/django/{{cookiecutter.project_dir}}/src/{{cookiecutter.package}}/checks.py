@@ -12,7 +12,9 @@ works against the integration.
 ``{{ cookiecutter.slug }}.W001``        ``LOGIN_URL`` is not the integration's login page
 ``{{ cookiecutter.slug }}.W002``        ``CSRF_FAILURE_VIEW`` does not answer API clients in JSON
 ``{{ cookiecutter.slug }}.W003``        the CSRF cookie is readable by scripts
+{%- if not cookiecutter.is_oidc %}
 ``{{ cookiecutter.slug }}.W004``        sign-in limits are set, but the cache they count in keeps nothing
+{%- endif %}
 =================  ==========================================================
 """
 
@@ -28,7 +30,9 @@ from django.urls import NoReverseMatch, reverse
 
 from . import defaults
 from .conf import read_settings
+{%- if not cookiecutter.is_oidc %}
 from .throttle import CACHE_ALIAS
+{%- endif %}
 
 BACKEND = "{{ cookiecutter.package }}.backends.{{ cookiecutter.class_name }}Backend"
 MIDDLEWARE = "{{ cookiecutter.package }}.middleware.{{ cookiecutter.class_name }}Middleware"
@@ -115,6 +119,7 @@ def _warnings() -> list[CheckMessage]:
                 id="{{ cookiecutter.slug }}.W003",
             )
         )
+{%- if not cookiecutter.is_oidc %}
     limits, _ = read_settings()
     limited = limits.login_limit_per_account or limits.login_limit_per_client
     if limited and settings.CACHES.get(CACHE_ALIAS, {}).get("BACKEND") == DUMMY_CACHE:
@@ -126,4 +131,5 @@ def _warnings() -> list[CheckMessage]:
                 id="{{ cookiecutter.slug }}.W004",
             )
         )
+{%- endif %}
     return warnings

@@ -29,9 +29,15 @@ KEYS = {
     "TIMEOUT": "{{ cookiecutter.config_prefix }}_TIMEOUT",
     "SESSION_TTL": "{{ cookiecutter.config_prefix }}_SESSION_TTL",
     "USER_CACHE_TIMEOUT": "{{ cookiecutter.config_prefix }}_USER_CACHE_TIMEOUT",
+{%- if not cookiecutter.is_oidc %}
     "LOGIN_LIMIT_PER_ACCOUNT": "{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_ACCOUNT",
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
     "LOGIN_LIMIT_PER_CLIENT": "{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_PER_CLIENT",
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
     "LOGIN_LIMIT_WINDOW": "{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_WINDOW",
+{%- endif %}
     "BRAND_NAME": "{{ cookiecutter.config_prefix }}_BRAND_NAME",
     "LOGO_URL": "{{ cookiecutter.config_prefix }}_LOGO_URL",
     "PRIMARY_COLOR": "{{ cookiecutter.config_prefix }}_PRIMARY_COLOR",
@@ -80,12 +86,24 @@ class Settings:
     session_ttl: float
     #: Seconds a process may serve the local user from Django's cache (``USER_CACHE_TIMEOUT``, 0: off).
     user_cache_timeout: float
+{%- if not cookiecutter.is_oidc %}
     #: Failed sign-ins of one username within the window before it is refused (``LOGIN_LIMIT_PER_ACCOUNT``, 0: off).
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
     login_limit_per_account: int
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
     #: Failed sign-ins from one client address within the window before it is refused (``LOGIN_LIMIT_PER_CLIENT``, 0: off).
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
     login_limit_per_client: int
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
     #: Seconds failed sign-ins are counted for (``LOGIN_LIMIT_WINDOW``).
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
     login_limit_window: float
+{%- endif %}
     #: Brand name, logo and colour of the pages (``BRAND_NAME``, ``LOGO_URL``, ``PRIMARY_COLOR``).
     branding: Branding
 
@@ -114,9 +132,15 @@ def read_settings(
         timeout=read.seconds("TIMEOUT", default=defaults.TIMEOUT, minimum=0.001),
         session_ttl=read.seconds("SESSION_TTL", default=defaults.SESSION_TTL, minimum=0),
         user_cache_timeout=read.seconds("USER_CACHE_TIMEOUT", default=defaults.USER_CACHE_TIMEOUT, minimum=0),
+{%- if not cookiecutter.is_oidc %}
         login_limit_per_account=read.count("LOGIN_LIMIT_PER_ACCOUNT", default=defaults.LOGIN_LIMIT_PER_ACCOUNT),
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
         login_limit_per_client=read.count("LOGIN_LIMIT_PER_CLIENT", default=defaults.LOGIN_LIMIT_PER_CLIENT),
+{%- endif %}
+{%- if not cookiecutter.is_oidc %}
         login_limit_window=read.seconds("LOGIN_LIMIT_WINDOW", default=defaults.LOGIN_LIMIT_WINDOW, minimum=1),
+{%- endif %}
         branding=Branding(
             name=read.text("BRAND_NAME", default=defaults.BRAND_NAME),
             logo_url=read.logo_url("LOGO_URL"),

@@ -15,6 +15,7 @@ USER_CACHE_TIMEOUT = 5.0
 
 #: Seconds to wait for the identity service before failing closed with a 503.
 TIMEOUT = {{ cookiecutter.timeout_s | float | py }}
+{%- if not cookiecutter.is_oidc %}
 
 #: Failed sign-ins of one username, and from one client address, before sign-in is refused for a while (0: no limit).
 LOGIN_LIMIT_PER_ACCOUNT = 0
@@ -22,6 +23,7 @@ LOGIN_LIMIT_PER_CLIENT = 0
 
 #: Seconds the failed sign-ins are counted for, from the first.
 LOGIN_LIMIT_WINDOW = 300.0
+{%- endif %}
 
 #: The name shown at the top of the pages.
 BRAND_NAME = {{ cookiecutter.service_name | py }}

@@ -10,6 +10,9 @@ from django.urls import NoReverseMatch, reverse
 
 from . import defaults
 from .conf import get_settings
+{%- if cookiecutter.is_oidc and (cookiecutter.oidc.register_url or cookiecutter.oidc.reset_url) %}
+from .state import {{ ((["REGISTER_URL"] if cookiecutter.oidc.register_url else []) + (["RESET_URL"] if cookiecutter.oidc.reset_url else []) + ["provider_link"]) | join(", ") }}
+{%- endif %}
 
 HTML = "text/html"
 JSON = "application/json"
@@ -109,11 +112,13 @@ def render_page(request: HttpRequest, name: str, context: dict[str, Any] | None 
 
 
 def page_context() -> dict[str, Any]:
-    """What every page gets: the layout to extend, the form fields partial, the branding and the links."""
+    """What every page gets: the layout to extend, {% if not cookiecutter.is_oidc %}the form fields partial, {% endif %}the branding and the links."""
     folder = defaults.TEMPLATE_FOLDER
     return {
         "layout": f"{folder}/base.html",
+{%- if not cookiecutter.is_oidc %}
         "form_fields": f"{folder}/_fields.html",
+{%- endif %}
         "brand": get_settings().branding,
         "links": links(),
     }
@@ -127,4 +132,11 @@ def links() -> dict[str, str]:
             out[name] = reverse(f"{defaults.URL_NAMESPACE}:{name}")
         except NoReverseMatch:
             continue
+{%- if cookiecutter.is_oidc and cookiecutter.oidc.register_url %}
+    # The provider's own pages: accounts are created and passwords reset there.
+    out["register"] = provider_link(REGISTER_URL)
+{%- endif %}
+{%- if cookiecutter.is_oidc and cookiecutter.oidc.reset_url %}
+    out["forgot"] = provider_link(RESET_URL)
+{%- endif %}
     return out

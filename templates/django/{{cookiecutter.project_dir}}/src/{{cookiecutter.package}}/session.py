@@ -1,4 +1,4 @@
-"""The service's own session (its tokens), kept in the Django session, and the refresh after the TTL{% if cookiecutter.has_refresh %}; the tokens renewed as they expire{% endif %}{% if cookiecutter.has_logout %}; the sign-out at the service{% endif %}.
+{% if cookiecutter.is_oidc %}{% include "django_oidc/session.py" %}{% else %}"""The service's own session (its tokens), kept in the Django session, and the refresh after the TTL{% if cookiecutter.has_refresh %}; the tokens renewed as they expire{% endif %}{% if cookiecutter.has_logout %}; the sign-out at the service{% endif %}.
 
 The Django session lives on the server (database, cache or files; the
 system checks refuse the signed-cookie engine), so the tokens never reach
@@ -262,3 +262,4 @@ def _sign_out(request: HttpRequest, reason: str) -> None:
     """End the session from inside the user's loading (``logout()`` would load the user again)."""
     logger.info("Signed out: %s", reason)
     request.session.flush()
+{% endif %}

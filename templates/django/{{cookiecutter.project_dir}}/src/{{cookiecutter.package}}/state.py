@@ -1,4 +1,4 @@
-"""The service client{% if cookiecutter.has_refresh %} and the refreshes in flight{% endif %}, made once per process from the settings."""
+{% if cookiecutter.is_oidc %}{% include "django_oidc/state.py" %}{% else %}"""The service client{% if cookiecutter.has_refresh %} and the refreshes in flight{% endif %}, made once per process from the settings."""
 
 from __future__ import annotations
 
@@ -61,3 +61,4 @@ def reload(*, setting: str, **kwargs: Any) -> None:
 {%- if cookiecutter.has_refresh %}
         get_refreshes.cache_clear()
 {%- endif %}
+{% endif %}

@@ -115,8 +115,12 @@ def _user_fields(model: type[ProjectUser], profile: {{ cookiecutter.class_name }
     wanted = {
         model.get_email_field_name(): profile.email or "",
         model.USERNAME_FIELD: str(profile.username),
+{%- if "first_name" in cookiecutter.django_columns | selectattr("column") | map(attribute="name") | list %}
         "first_name": profile.first_name or "",
+{%- endif %}
+{%- if "last_name" in cookiecutter.django_columns | selectattr("column") | map(attribute="name") | list %}
         "last_name": profile.last_name or "",
+{%- endif %}
         "is_active": profile.active,
         "is_staff": profile.is_staff or profile.is_admin,  # Django's admin site lets in staff only
         "is_superuser": profile.is_admin,

@@ -22,6 +22,9 @@ def route(pattern: str, view: Callable[..., Any], *, name: str) -> URLPattern:
 
 urlpatterns = [
     route("login", views.LoginView.as_view(), name="login"),
+{%- if cookiecutter.is_oidc %}
+    route("callback", views.CallbackView.as_view(), name="callback"),
+{%- endif %}
     route("logout", views.LogoutView.as_view(), name="logout"),
     route("me", views.MeView.as_view(), name="me"),
     route("csrf", views.CsrfView.as_view(), name="csrf"),

@@ -1,4 +1,4 @@
-"""The routes: login, logout, me, csrf{% for name in cookiecutter.django_pages[2:] %}, {{ name }}{% endfor %}.
+{% if cookiecutter.is_oidc %}{% include "django_oidc/views_imports.py" %}{% else %}"""The routes: login, logout, me, csrf{% for name in cookiecutter.django_pages[2:] %}, {{ name }}{% endfor %}.
 
 Every route answers HTML or JSON as the request's ``Accept`` asks: browsers
 get pages and redirects, API clients get JSON and status codes, never a
@@ -85,7 +85,7 @@ else:  # FormView takes no type parameter at run time
     FormViewBase = FormView
 {%- endif %}
 
-logger = logging.getLogger(__name__)
+{% endif %}logger = logging.getLogger(__name__)
 
 #: Content types a POST may have besides JSON: HTML forms.
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -179,7 +179,7 @@ class RouteMixin:
         return {name: value for name, value in data.items() if isinstance(value, str)}
 
 
-@method_decorator(sensitive_post_parameters(), name="dispatch")  # the posted fields hold a password
+{% if cookiecutter.is_oidc %}{% include "django_oidc/views_login.py" %}{% else %}@method_decorator(sensitive_post_parameters(), name="dispatch")  # the posted fields hold a password
 class LoginView(RouteMixin, auth_views.LoginView):
     """Sign in: Django's ``LoginView`` with the {{ cookiecutter.service_name | pydoc }} backend.
 
@@ -262,7 +262,7 @@ class LogoutView(RouteMixin, View):
         return _see_other(reverse(f"{defaults.URL_NAMESPACE}:login"))
 
 
-class MeView(RouteMixin, View):
+{% endif %}class MeView(RouteMixin, View):
     """The signed-in user as JSON: the canonical attributes, then every field of the service's user."""
 
     answers = {"GET": (JSON,)}
