@@ -574,21 +574,21 @@ for _target in TARGETS.values():
 
 # -- the integrations side by side --------------------------------------------
 
-#: What each session took in a fresh clone's CI run on 2 cores, in seconds (three side by side): the
+#: What each session took in a fresh clone's CI run on 2 cores, in seconds (four side by side): the
 #: dearest start first, so that the cheap ones fill the gaps at the end. The timed output of the next
 #: run says when to update them.
 COST = {
-    "spring": 465,
-    "django": 386,
-    "real-keycloak": 380,
-    "flask": 371,
-    # The unit tests keep both cores busy while the target sessions above wait on their servers.
-    "tests": 300,
-    "express": 290,
-    "robust": 276,
-    "aspnetcore": 22,
-    "lint": 10,
-    "check": 5,
+    "spring": 590,
+    "django": 549,
+    "flask": 473,
+    "real-keycloak": 418,
+    "express": 345,
+    # The unit tests keep both cores busy while the target sessions wait on their servers.
+    "tests": 329,
+    "robust": 244,
+    "aspnetcore": 16,
+    "lint": 9,
+    "check": 7,
 }
 
 #: Sessions running at once by default, per core: much of these sessions is waiting (the kit's
