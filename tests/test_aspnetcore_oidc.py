@@ -19,7 +19,7 @@ import pytest
 from generator.render import generate
 from generator.targets import TARGETS, aspnetcore
 
-from .conftest import ROOT
+from .conftest import KEYCLOAK_OIDC, PUBLIC_OIDC
 
 pytest.importorskip(
     "tree_sitter_c_sharp", reason="tier 1 needs tree-sitter-c-sharp: pip install tree-sitter tree-sitter-c-sharp"
@@ -27,8 +27,6 @@ pytest.importorskip(
 
 from generator.verify_csharp import OIDC_HANDLER_SETTINGS, check_package  # noqa: E402
 
-KEYCLOAK_OIDC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
-PUBLIC_OIDC = ROOT / "tests" / "specs" / "oidc.toml"
 PASSWORD_ONLY = ("Client.cs", "LoginThrottle.cs", "SmokeTests.cs", "ThrottleTests.cs", "RobustnessTests.cs")
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import py_compile
 import re
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -16,11 +13,7 @@ from ruff.__main__ import find_ruff_bin
 
 from generator.render import generate
 
-from .conftest import ACME, ROOT
-
-KEYCLOAK_OIDC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
-#: A public client (no secret), default scopes, no first or last name, links to the provider's pages.
-PUBLIC_OIDC = ROOT / "tests" / "specs" / "oidc.toml"
+from .conftest import ACME, KEYCLOAK_OIDC, PUBLIC_OIDC, run_package_tests
 
 
 def render(spec: Path, out: Path) -> Path:
@@ -167,18 +160,5 @@ def test_oidc_readme_five_minutes(oidc: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("package", ["oidc", "public_oidc"])
 def test_oidc_generated_tests_pass(package: str, request: pytest.FixtureRequest) -> None:
     """The package's own tests (S23-S26 against the bundled fake provider), without installing it."""
-    for module in ("django", "pytest_django", "authlib", "cryptography", "requests", "mypy", "mypy_django_plugin"):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"{module} is not installed here; nox -s django runs these tests in their own venv")
-    root = request.getfixturevalue(package)
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    needs = ("django", "pytest_django", "authlib", "cryptography", "requests", "mypy", "mypy_django_plugin")
+    run_package_tests(request.getfixturevalue(package), needs, "django")

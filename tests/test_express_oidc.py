@@ -18,11 +18,8 @@ import pytest
 
 from generator.render import generate
 
+from .conftest import KEYCLOAK_OIDC, PUBLIC_OIDC
 from .test_express_target import CHECK_SYNTAX, NODE, prettier, sources  # noqa: F401 (prettier: a fixture)
-
-ROOT = Path(__file__).resolve().parent.parent
-KEYCLOAK_OIDC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
-PUBLIC_OIDC = ROOT / "tests" / "specs" / "oidc.toml"
 
 NPM = shutil.which("npm")
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import py_compile
 import re
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -21,7 +18,8 @@ from generator.render import generate
 from generator.spec import load_spec
 from generator.targets import TARGETS
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import KEYCLOAK_OIDC, PUBLIC_OIDC, ROOT, run_package_tests
+
 ACME = ROOT / "examples" / "acme" / "identity.toml"
 KEYCLOAK = ROOT / "examples" / "keycloak" / "identity.toml"
 OKTA = ROOT / "examples" / "okta" / "identity.toml"
@@ -304,25 +302,8 @@ def test_spec_strings_are_escaped(awkward: Path) -> None:
 
 def test_generated_tests_pass(acme: Path) -> None:
     """The package's own tests (S1–S17 against the bundled fake), without installing it."""
-    for module in ("flask", "flask_login", "flask_wtf", "cryptography", "requests", "limits", "redis"):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"{module} is not installed here; nox -s smoke-flask runs these tests in their own venv")
-    env = {**os.environ, "PYTHONPATH": str(acme / "src")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=acme,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-
-
-KEYCLOAK_OIDC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
-#: A public client (no secret), default scopes, links to the provider's register and reset pages.
-PUBLIC_OIDC = ROOT / "tests" / "specs" / "oidc.toml"
+    needs = ("flask", "flask_login", "flask_wtf", "cryptography", "requests", "limits", "redis")
+    run_package_tests(acme, needs, "smoke-flask")
 
 
 @pytest.fixture(scope="module")
@@ -405,7 +386,7 @@ def test_oidc_readme_five_minutes(oidc: Path) -> None:
 @pytest.mark.parametrize("package", ["oidc", "public_oidc"])
 def test_oidc_generated_tests_pass(package: str, request: pytest.FixtureRequest) -> None:
     """The package's own tests (S23–S26 against the bundled fake provider), without installing it."""
-    for module in (
+    needs = (
         "flask",
         "flask_login",
         "flask_wtf",
@@ -414,18 +395,5 @@ def test_oidc_generated_tests_pass(package: str, request: pytest.FixtureRequest)
         "cryptography",
         "requests",
         "redis",
-    ):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"{module} is not installed here; nox -s smoke-flask runs these tests in their own venv")
-    root = request.getfixturevalue(package)
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
     )
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    run_package_tests(request.getfixturevalue(package), needs, "smoke-flask")

@@ -15,12 +15,8 @@ import pytest
 
 from generator.render import generate
 
-from .conftest import ROOT
+from .conftest import KEYCLOAK_OIDC, PUBLIC_OIDC
 from .test_spring_target import BOOT_IN_LOCAL_REPOSITORY, MVN
-
-KEYCLOAK_OIDC = ROOT / "examples" / "keycloak-oidc" / "identity.toml"
-#: A public client (no secret), default scopes, links to the provider's register and reset pages.
-PUBLIC_OIDC = ROOT / "tests" / "specs" / "oidc.toml"
 
 PACKAGE = "spring/autoconfigure/src/main/java/com/keycloak/auth"
 PUBLIC_PACKAGE = "spring/autoconfigure/src/main/java/com/exampleop/auth"
