@@ -275,7 +275,8 @@ def _prepare_oidc_apps(session: nox.Session, out: Path, names: tuple[str, ...]) 
     python = str(out / ".venv" / "bin" / "python")
     session.run("python", "-m", "venv", str(out / ".venv"))
     session.run(*with_uv([python, "-m", "pip", "install", "-q", f"-e{ROOT}[kit]"]), external=True)
-    oidc = load_spec(KEYCLOAK_OIDC_SPEC).oidc
+    spec = load_spec(KEYCLOAK_OIDC_SPEC)
+    oidc = spec.oidc
     placeholders = {setting.env: "prepare" for setting in oidc.settings}
     placeholders[oidc.issuer.env] = "http://127.0.0.1:9/realms/prepare"
     for name in names:
@@ -285,7 +286,7 @@ def _prepare_oidc_apps(session: nox.Session, out: Path, names: tuple[str, ...]) 
                 session.run(
                     *with_uv(command_line(command, python=python, port="0")),
                     external=True,
-                    env={**target.kit_env, **placeholders},
+                    env={**target.example_env(spec.service.slug), **placeholders},
                 )
     return python
 

@@ -103,8 +103,16 @@ def test_a_header_key_without_prefix_is_the_setting_itself() -> None:
         spec, service=dataclasses.replace(spec.service, credentials=Credentials("header", "X-Api-Key", ""))
     )
     step = Step("GET", expr.parse_template("/x"), auth=Auth("service"))
-    call = py._call(spec, step, py.Names({}), "_X", False)
+    call = py._send(spec, step, py.Names({}), "_X")
     assert call == 'self._send(_X, f"{self.base_url}/x", headers={"X-Api-Key": self.api_key})'
+
+
+def test_a_coroutine_awaits_the_same_call_a_function_makes() -> None:
+    """The FastAPI client's methods send the very requests Flask's and Django's do."""
+    login = py.context(load_spec(ACME), {})["ops"]["login"]
+    for step in login.steps:
+        assert step.awaited == step.call.replace("self._send(", "await self._send(", 1)
+        assert step.awaited.count("await ") == 1
 
 
 def test_views_import_user_not_found_only_for_a_forgot_password_route() -> None:

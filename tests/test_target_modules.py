@@ -39,3 +39,10 @@ def test_aspnetcore_policies_count_admins_as_staff_and_always_have_a_role() -> N
     bare = dataclasses.replace(spec.mapping, admin_roles=(), staff_roles=("helpdesk",))
     roles = aspnetcore.policy_roles(dataclasses.replace(spec, mapping=bare))
     assert roles == {"admin_policy_roles": ["admins"], "staff_policy_roles": ["helpdesk", "admins"]}
+
+
+def test_an_example_apps_environment_names_its_settings_with_the_specs_slug() -> None:
+    """A target whose settings carry the spec's prefix (``ACME_SECRET_KEY``) names them once, as ``{SLUG}_...``."""
+    target = dataclasses.replace(TARGETS["flask"], kit_env={"{SLUG}_SECRET_KEY": "s", "PLAIN": "p"})
+    assert target.example_env("acme") == {"ACME_SECRET_KEY": "s", "PLAIN": "p"}
+    assert TARGETS["flask"].example_env("acme") == TARGETS["flask"].kit_env

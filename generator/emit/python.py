@@ -128,6 +128,8 @@ class EmittedStep:
 
     comment: str
     call: str
+    #: the same call in a coroutine (the FastAPI client's): ``body = await self._send(...)``
+    awaited: str
     extracts: tuple[str, ...]
     #: the module constant describing the request, and its definition
     constant: str
@@ -175,10 +177,13 @@ def operation(spec: Spec, op: Operation) -> EmittedOperation:
             else:
                 helper = "_expires_at" if read.deadline else "_text"
                 extracts.append(f"{names.locals[read.ref]} = {helper}(body, {string(str(read.pointer))})")
+        assign = "body = " if sp.reads or sp.returns_here else ""
+        send = _send(spec, sp.step, names, constant)
         steps.append(
             EmittedStep(
                 comment=comment(sp.label),
-                call=_call(spec, sp.step, names, constant, bool(sp.reads) or sp.returns_here),
+                call=assign + send,
+                awaited=assign + "await " + send,
                 extracts=tuple(extracts),
                 constant=constant,
                 definition=_definition(sp.step),
@@ -234,7 +239,7 @@ def _describe_path(step: Step) -> str:
     return comment(path_text(step))
 
 
-def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool) -> str:
+def _send(spec: Spec, step: Step, names: Names, constant: str) -> str:
     """The ``self._send(...)`` call of a step."""
     args = [constant, url(step, names)]
     headers = [(string(k), value(v, names)) for k, v in step.headers]
@@ -262,7 +267,7 @@ def _call(spec: Spec, step: Step, names: Names, constant: str, wants_body: bool)
         args.append(f"json={value(step.json, names)}")
     if step.form is not None:
         args.append("data=" + members(step.form, names))
-    return ("body = " if wants_body else "") + "self._send(" + ", ".join(args) + ")"
+    return "self._send(" + ", ".join(args) + ")"
 
 
 def _definition(step: Step) -> str:

@@ -146,7 +146,7 @@ def app_environment(pkg: KitPackage, fake_url: str | None, service: ExternalServ
     real service's from its environment file)."""
     slug = pkg.spec.service.slug.upper()
     env = dict(os.environ)
-    env.update(pkg.target.kit_env)
+    env.update(pkg.target.example_env(slug))
     env[SESSION_TTL_ENV.format(SLUG=slug)] = str(SESSION_TTL)
     env[LOGIN_LIMIT_ENV.format(SLUG=slug)] = str(LOGIN_LIMIT)
     env[LOGIN_WINDOW_ENV.format(SLUG=slug)] = str(LOGIN_WINDOW)

@@ -49,7 +49,8 @@ class Target:
     kit_install: tuple[str, ...] = ()
     #: the command that serves the example app; {port} and {python} are filled in.
     kit_serve: str = ""
-    #: environment the example app needs besides the service settings.
+    #: environment the example app needs besides the service settings; ``{SLUG}`` in a name is the
+    #: spec's upper-case slug (``ACME_SECRET_KEY``).
     kit_env: dict[str, str] = field(default_factory=dict)
     #: a check that runs without the toolchain (parsing, structure); never a substitute for the tests.
     static_check: str = ""
@@ -70,6 +71,10 @@ class Target:
         """Every template folder the output depends on: the target's, the shared ones."""
         shared = [TEMPLATES_DIR / "_root", TEMPLATES_DIR / f"_{self.language}"]
         return (self.template_dir, *(p for p in shared if p.is_dir()))
+
+    def example_env(self, slug: str) -> dict[str, str]:
+        """``kit_env`` for a spec whose slug is ``slug``: what the example app needs besides the service settings."""
+        return {name.format(SLUG=slug.upper()): value for name, value in self.kit_env.items()}
 
     def missing_toolchains(self) -> list[str]:
         """The commands this target needs that are not on PATH."""

@@ -52,7 +52,7 @@ def app_environment(package: Path, url: str, realm: str, client_id: str, secret:
     if oidc is None:
         raise FlowFailure(f"{package} was not generated from a spec with [service.oidc]")
     env = dict(os.environ)
-    env.update(pkg.target.kit_env)
+    env.update(pkg.target.example_env(pkg.spec.service.slug))
     env[SESSION_TTL_ENV.format(SLUG=pkg.spec.service.slug.upper())] = str(SESSION_TTL)
     env[oidc.issuer.env] = f"{url}/realms/{realm}"
     env[oidc.client_id.env] = client_id

@@ -111,7 +111,7 @@ def install(package_dir: Path, python: str) -> None:
     """Make a generated package's example app ready to serve: the target's kit_install commands."""
     package = load_package(package_dir)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    install_app(package, python, {**env, **package.target.kit_env})
+    install_app(package, python, {**env, **package.target.example_env(package.spec.service.slug)})
 
 
 @contextmanager
@@ -125,7 +125,12 @@ def served(package_dir: Path, python: str, extra_env: Mapping[str, str] | None =
     fake, fake_url = start_fake(package, python)
     app = None
     try:
-        env = {**os.environ, **package.target.kit_env, **service_env(package, fake_url), **(extra_env or {})}
+        env = {
+            **os.environ,
+            **package.target.example_env(package.spec.service.slug),
+            **service_env(package, fake_url),
+            **(extra_env or {}),
+        }
         env.pop("PYTHONPATH", None)
         app, app_url = serve_app(package, python, env)
         yield Served(package, app_url, fake_url, app)
