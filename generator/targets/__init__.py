@@ -177,6 +177,19 @@ TARGETS: dict[str, Target] = {
             framework_module="aspnetcore",
             supports_oidc=True,
         ),
+        Target(
+            "fastapi",
+            "FastAPI",
+            "python",
+            (Toolchain("python3"),),
+            ("{python} -m pip install -q -e .[test]", "{python} -m pytest -q"),
+            options=("package", "distribution"),
+            naming={"package": "fastapi_{slug}", "distribution": "fastapi-{slug}"},
+            kit_install=("{python} -m pip install -q -e .",),
+            kit_serve="{python} -m uvicorn example:app --host 127.0.0.1 --port {port} --no-access-log",
+            kit_env={"{SLUG}_SECRET_KEY": "kit-secret-key"},
+            tests_build_example=True,
+        ),
     )
 }
 
