@@ -1,4 +1,4 @@
-"""Signing out: S7, a POST that ends the session for good, even for a request that was running; S19, at the service too."""
+"""Signing out: S7, a POST that ends the session for good (a request still running included); S19, at the service."""
 
 from __future__ import annotations
 
