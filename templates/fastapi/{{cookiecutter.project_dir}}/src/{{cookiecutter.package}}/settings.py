@@ -20,6 +20,9 @@ from . import config
 #: What ``{{ cookiecutter.config_prefix }}_PRIMARY_COLOR`` accepts: a hex colour or a CSS colour name, nothing that could end the style sheet.
 _COLOR = r"^(?:#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,30})$"
 
+#: The schemes of the URLs ``redis.asyncio.Redis.from_url`` reads.
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
 
 class ConfigurationError(RuntimeError):
     """A setting is missing or invalid. Raised when the integration is added to the app, so the app fails at start-up."""
@@ -95,6 +98,14 @@ class {{ cookiecutter.class_name }}Settings(BaseSettings):
             raise ValueError("must start with '/'")
         return prefix
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, url: str | None) -> str | None:
+        # Checked here: a URL Redis cannot read would otherwise fail at the first sign-in, not at start-up.
+        if url is not None and not url.startswith(_REDIS_SCHEMES):
+            raise ValueError("must be a Redis URL: redis://host:6379/0, rediss://... or unix://...")
+        return url
+
     @property
     def branding(self) -> Branding:
         """The name, logo and colour of the pages."""
@@ -140,5 +151,6 @@ def _variable(name: str, alias: Any) -> str:
 
 
 def _lower_first(message: str) -> str:
-    """Pydantic's "Input should be ..." as the end of a sentence: "input should be ..."."""
+    """Pydantic's "Input should be ..." as the end of a sentence: "input should be ..."; our own checks' words as they are."""
+    message = message.removeprefix("Value error, ")
     return message[:1].lower() + message[1:]
