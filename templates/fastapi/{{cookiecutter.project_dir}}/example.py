@@ -25,7 +25,8 @@ from {{ cookiecutter.package }} import (
 )
 
 app = FastAPI()
-{{ cookiecutter.slug }} = {{ cookiecutter.class_name }}(app)  # /auth/login, /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}{% if cookiecutter.has_reset_password %}, /auth/reset{% endif %}{% if cookiecutter.has_verify_email %}, /auth/verify{% endif %}{% if cookiecutter.has_change_password %}, /auth/password{% endif %}
+# Reads {{ cookiecutter.config_prefix }}_* from the environment and serves /auth/login, /auth/logout, /auth/me{% if cookiecutter.has_register %}, /auth/register{% endif %}{% if cookiecutter.has_forgot_password %}, /auth/forgot{% endif %}{% if cookiecutter.has_reset_password %}, /auth/reset{% endif %}{% if cookiecutter.has_verify_email %}, /auth/verify{% endif %}{% if cookiecutter.has_change_password %}, /auth/password{% endif %}
+{{ cookiecutter.slug }} = {{ cookiecutter.class_name }}(app)
 
 
 @app.get("/")
