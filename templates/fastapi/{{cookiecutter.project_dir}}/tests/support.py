@@ -243,10 +243,12 @@ def add_own_routes(app: FastAPI) -> None:
         return PlainTextResponse(str(error.detail), error.status_code)
 
 
-def browser(app: FastAPI, *, cookie: str | None = None, address: str = ADDRESS) -> httpx.AsyncClient:
+def browser(
+    app: FastAPI, *, cookie: str | None = None, address: str = ADDRESS, https: bool = False
+) -> httpx.AsyncClient:
     """A client of ``app`` with a cookie jar of its own (holding the session cookie ``cookie``), from ``address``."""
     transport = httpx.ASGITransport(app=app, client=(address, 40000))
-    client = httpx.AsyncClient(transport=transport, base_url=f"http://{HOST}")
+    client = httpx.AsyncClient(transport=transport, base_url=f"{'https' if https else 'http'}://{HOST}")
     if cookie:
         # For the app's host, as the app sets it: the next Set-Cookie replaces it rather than adding another.
         client.cookies.set(SESSION_COOKIE, cookie, domain=HOST)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import sys
 from collections.abc import AsyncIterator
@@ -10,9 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from starlette.middleware.sessions import SessionMiddleware
 
 from {{ cookiecutter.package }} import {{ [cookiecutter.class_name, "ConfigurationError"] | sort | join(", ") }}
+from {{ cookiecutter.package }}.config import SESSION_COOKIE
 from {{ cookiecutter.package }}.store import SQLiteStore
 from support import (
     HTML,
@@ -32,6 +35,7 @@ from support import (
     get_without_accept,
     hidden_fields,
     json_headers,
+    login_json,
     logout,
     make_app,
     settings,
@@ -143,12 +147,36 @@ async def test_an_existing_apps_lifespan_still_runs(service: Service) -> None:
         events.append("stopped")
 
     app = FastAPI(lifespan=lifespan)
-    {{ cookiecutter.class_name }}(app, settings=settings(service))
+    integration = {{ cookiecutter.class_name }}(app, settings=settings(service))
     async with app.router.lifespan_context(app):
         assert events == ["started"]
         client = browser(app)
         await sign_in(client)
+        assert not integration.client.http.is_closed
     assert events == ["started", "stopped"]
+    assert integration.client.http.is_closed, "the connections to the service are closed at shutdown"
+
+
+async def test_an_apps_own_session_middleware_is_shared(service: Service) -> None:
+    """An app that has sessions of its own keeps its cookie; the integration keeps its values in that session."""
+    app = FastAPI()
+    app.add_middleware(SessionMiddleware, secret_key=SECRET_KEY)
+
+    @app.get("/visits")
+    async def visits(request: Request) -> dict[str, int]:
+        request.session["visits"] = request.session.get("visits", 0) + 1
+        return {"visits": request.session["visits"]}
+
+    {{ cookiecutter.class_name }}(app, settings=settings(service))
+    assert sum(middleware.cls is SessionMiddleware for middleware in app.user_middleware) == 1
+    client = browser(app)
+    await client.get("/visits")
+    await sign_in(client)
+    assert await signed_in(client)
+    assert set(client.cookies.keys()) == {"session"}, "one cookie: the app's"
+    assert (await client.get("/visits")).json() == {"visits": 1}, "sign-in starts a new session"
+    assert await logout(client) == 204
+    assert not await signed_in(client)
 
 
 async def test_an_unexpected_answer_when_the_user_is_fetched_again_is_502_and_signs_nobody_out(
@@ -182,12 +210,16 @@ async def test_no_accept_header_gets_html_pages_and_json_me(client: httpx.AsyncC
     assert (await get_without_accept(client, "/admin")).status_code in (302, 303), "a browser"
 
 
-async def test_a_body_that_is_not_a_json_object_is_400(client: httpx.AsyncClient) -> None:
+@pytest.mark.parametrize(
+    "body",
+    ["{not json", "[1, 2]", "null", "[" * 5_000 + "]" * 5_000, '{"username": "' + "a" * 200_000 + '", "password": "b"}'],
+    ids=["not-json", "array", "null", "too-deep", "too-large"],
+)
+async def test_a_body_that_is_not_a_json_object_is_400(client: httpx.AsyncClient, body: str) -> None:
     headers = {**await json_headers(client), "Content-Type": "application/json"}
-    for body in ("{not json", "[1, 2]", "null", "[" * 100_000):
-        response = await client.post(f"{PREFIX}/login", content=body, headers=headers)
-        assert response.status_code == 400, body[:20]
-        assert error_of(response)["code"] == "invalid_input"
+    response = await client.post(f"{PREFIX}/login", content=body, headers=headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "invalid_input"
 
 
 async def test_a_post_that_is_neither_json_nor_a_form_is_415(client: httpx.AsyncClient) -> None:
@@ -195,6 +227,22 @@ async def test_a_post_that_is_neither_json_nor_a_form_is_415(client: httpx.Async
     response = await client.post(f"{PREFIX}/login", content="username=a&password=b", headers=headers)
     assert response.status_code == 415
     assert error_of(response)["code"] == "unsupported_media_type"
+    multipart = await client.post(f"{PREFIX}/login", files={"username": (None, "a")}, headers=await json_headers(client))
+    assert (multipart.status_code, error_of(multipart)["code"]) == (415, "unsupported_media_type")
+
+
+async def test_options_names_the_methods_of_a_route(client: httpx.AsyncClient) -> None:
+    response = await client.options(f"{PREFIX}/logout")
+    assert response.status_code in (200, 204)
+    assert "POST" in response.headers["Allow"] and "GET" not in response.headers["Allow"]
+
+
+async def test_concurrent_sign_ins_all_succeed(app: FastAPI) -> None:
+    clients = [browser(app) for _ in range(6)]
+    users = await asyncio.gather(*(sign_in(client, ("user", "admin")[n % 2]) for n, client in enumerate(clients)))
+    for client, user in zip(clients, users, strict=True):
+        me = (await client.get(f"{PREFIX}/me")).json()
+        assert me["username"] == user["expected"]["username"]
 
 
 async def test_a_json_login_without_a_password_is_400(client: httpx.AsyncClient) -> None:
@@ -225,6 +273,24 @@ async def test_the_pages_are_accessible_and_branded(service: Service) -> None:
     assert 'autocomplete="current-password"' in page
     assert 'role="alert"' in page
     assert "<link" not in page and "<script" not in page, "no external assets"
+
+
+async def test_a_page_is_overridden_by_the_app(service: Service, tmp_path: Path) -> None:
+    (tmp_path / {{ cookiecutter.slug | py }}).mkdir()
+    (tmp_path / {{ cookiecutter.slug | py }} / "login.html").write_text("<p>Our own login page</p>", encoding="utf-8")
+    app = FastAPI()
+    {{ cookiecutter.class_name }}(app, settings=settings(service), templates_dir=tmp_path)
+    client = browser(app)
+    assert (await client.get(f"{PREFIX}/login", headers=HTML)).text == "<p>Our own login page</p>"
+    assert (await client.get("/nowhere-else", headers=HTML)).status_code == 404
+
+
+async def test_the_session_cookie_is_secure_when_asked(service: Service) -> None:
+    client = browser(make_app(service, cookie_secure=True), https=True)
+    response = await login_json(client, USERS["user"]["username"], USERS["user"]["password"])
+    (cookie,) = [header for header in response.headers.get_list("set-cookie") if header.startswith(f"{SESSION_COOKIE}=")]
+    assert "; secure" in cookie.lower()
+    assert await signed_in(client)
 
 
 async def test_a_form_error_is_announced_next_to_the_form(client: httpx.AsyncClient) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -142,6 +143,7 @@ async def test_s03_me_returns_the_mapped_fields_with_their_types(client: httpx.A
             assert optional and want is None, name
         elif kind == "datetime":
             assert isinstance(value, str)
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", value), f"{name}: {value} is not UTC to the second"
             assert _instant(value) == _instant(want), name
         else:
             assert isinstance(value, JSON_TYPES[kind]) and value == want, name
