@@ -339,6 +339,10 @@ async def _sign_out(request: Request, current: str, reason: str) -> None:
 
 
 def _forget(request: Request, reason: str) -> None:
-    """Drop the session from the cookie: the request goes on anonymous."""
+    """Drop the session's id from the cookie: the request goes on anonymous.
+
+    Only the integration's values go (a new CSRF token comes with the next form): the rest of the
+    session is the app's, when it shares its own ``SessionMiddleware``.
+    """
     logger.info("Signed out: %s", reason)
-    request.session.clear()
+    request.session.pop(config.SESSION_KEY, None)

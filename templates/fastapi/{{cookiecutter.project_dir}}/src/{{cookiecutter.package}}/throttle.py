@@ -35,11 +35,6 @@ class LoginThrottle:
         self._redis_url = redis_url
         self._limiter: MovingWindowRateLimiter | None = None
 
-    @property
-    def enabled(self) -> bool:
-        """Whether a limit is on at all."""
-        return self._account is not None or self._client is not None
-
     async def retry_after(self, username: str, client: str) -> int | None:
         """Whole seconds until ``username`` may try again from ``client``; None when it may now."""
         waits = [
