@@ -18,7 +18,6 @@ import base64
 import json
 import os
 import time
-import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,9 +57,6 @@ TEST_USERS_ENV = "{{ cookiecutter.config_prefix }}_TEST_USERS"
 
 #: True against the bundled fake, whose users the tests know down to their ids and exact roles.
 FAKE = not os.environ.get(REAL_SERVICE_ENV)
-
-#: Unique to this run: what the tests register never collides with an earlier run's accounts.
-RUN = uuid.uuid4().hex[:8]
 
 #: The fake's users by key: credentials, their record, and the user a correct integration builds from it.
 FAKE_USERS: dict[str, dict[str, Any]] = {

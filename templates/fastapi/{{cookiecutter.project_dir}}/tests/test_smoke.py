@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+{%- if cookiecutter.has_register %}
+import uuid
+{%- endif %}
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -26,9 +29,6 @@ from support import (
     HTML,
     JSON,
     PREFIX,
-{%- if cookiecutter.has_register %}
-    RUN,
-{%- endif %}
     SESSION_TTL,
     TIMEOUT,
     USERS,
@@ -416,16 +416,18 @@ async def test_s13_user_disabled_at_the_service_cannot_log_in(client: httpx.Asyn
 #: The password of the account the tests register.
 NEW_PASSWORD = "New-pass-5 +&%"
 
-#: What the tests register a new account with.
-NEW_ACCOUNT = {
+def new_account() -> dict[str, str]:
+    """What the tests register a new account with: new details at each call, so no registration collides with another."""
+    unique = uuid.uuid4().hex[:10]
+    return {
 {%- for input in cookiecutter.register_inputs %}
-    {{ input.name | py }}: {% if input.html_type == "email" %}f"new.person.{RUN}@example.com"{% elif input.html_type == "password" %}NEW_PASSWORD{% else %}f"New {{ input.label | lower }} {RUN}"{% endif %},
+        {{ input.name | py }}: {% if input.html_type == "email" %}f"new.person.{unique}@example.com"{% elif input.html_type == "password" %}NEW_PASSWORD{% else %}f"New {{ input.label | lower }} {unique}"{% endif %},
 {%- endfor %}
-}
+    }
 
 
 async def test_s14_register_creates_an_account_that_can_sign_in(client: httpx.AsyncClient, service: Service) -> None:
-    response = await client.post(f"{PREFIX}/register", json=NEW_ACCOUNT, headers=await json_headers(client))
+    response = await client.post(f"{PREFIX}/register", json=new_account(), headers=await json_headers(client))
     assert (response.status_code, response.json()) == (201, {"status": "registered"})
     (new,) = [user for key, user in service.users().items() if key not in USERS]
     assert (await login_json(client, new["username"], NEW_PASSWORD)).status_code == 200
@@ -434,17 +436,18 @@ async def test_s14_register_creates_an_account_that_can_sign_in(client: httpx.As
 async def test_s14_register_form_sends_the_browser_to_login(client: httpx.AsyncClient) -> None:
     page = await client.get(f"{PREFIX}/register", headers=HTML)
     assert page.status_code == 200
-    response = await client.post(f"{PREFIX}/register", data={**NEW_ACCOUNT, **await form_fields(client)}, headers=HTML)
+    response = await client.post(f"{PREFIX}/register", data={**new_account(), **await form_fields(client)}, headers=HTML)
     assert response.status_code == 303
     assert urlsplit(location(response)).path == f"{PREFIX}/login"
 
 
 async def test_s14_register_an_existing_account_is_409(client: httpx.AsyncClient) -> None:
     existing = USERS["user"]["username"]
-    taken = {name: existing for name in NEW_ACCOUNT if name == "username" or ("email" in name and "@" in existing)}
+    account = new_account()
+    taken = {name: existing for name in account if name == "username" or ("email" in name and "@" in existing)}
     if not taken:
         pytest.skip("no register input names the account")
-    response = await client.post(f"{PREFIX}/register", json={**NEW_ACCOUNT, **taken}, headers=await json_headers(client))
+    response = await client.post(f"{PREFIX}/register", json={**account, **taken}, headers=await json_headers(client))
     assert response.status_code == 409
     assert error_of(response)["code"] == "conflict"
 {% else %}
@@ -462,7 +465,8 @@ def forgot_details(user: dict[str, Any] | None) -> dict[str, str]:
     """The forgot-password inputs for a fixture user, or for nobody."""
     if user is None:
         return dict.fromkeys(FORGOT_INPUTS, "nobody@example.invalid")
-    return {name: str(user["expected"]["email"] if "email" in name else user["username"]) for name in FORGOT_INPUTS}
+    email = user["expected"].get("email", user["username"])
+    return {name: str(email if "email" in name else user["username"]) for name in FORGOT_INPUTS}
 
 
 async def test_s15_forgot_password_answers_the_same_for_known_and_unknown(app: FastAPI, service: Service) -> None:
@@ -499,7 +503,7 @@ async def test_s16_passwords_never_reach_the_logs(app: FastAPI, client: httpx.As
     await sign_in(client)
     await logout(client)
 {%- if cookiecutter.has_register %}
-    await client.post(f"{PREFIX}/register", json=NEW_ACCOUNT, headers=await json_headers(client))
+    await client.post(f"{PREFIX}/register", json=new_account(), headers=await json_headers(client))
 {%- endif %}
     assert caplog.records, "nothing was logged at all: the test would prove nothing"
     for password in (user["password"], user["password"] + "-wrong"{% if cookiecutter.has_register %}, NEW_PASSWORD{% endif %}):
