@@ -185,6 +185,10 @@ class Clock:
         self.now += seconds
 
 
+#: Runs a case on the README's new app and on an existing app (routes, error handlers of its own): for the cases
+#: where what an app already has could get in the way (sign-in, guards, negotiation, CSRF, sign-out).
+BOTH_APPS = pytest.mark.parametrize("app", ["new-app", "existing-app"], indirect=True)
+
 #: What the existing app's own error pages say: the integration must leave them in place.
 OWN_NOT_FOUND = "Not here (the app's own 404 page)"
 OWN_METHOD_NOT_ALLOWED = "Not like this (the app's own 405 page)"
