@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -202,6 +203,38 @@ async def read_post(request: Request, *, body: bool = True) -> dict[str, str]:
     if not isinstance(data, dict):
         raise BadPost(400, "invalid_input", MESSAGES["body_not_json"])
     return {name: value for name, value in data.items() if isinstance(value, str)}
+
+
+def openapi(fields: tuple[Field, ...], *hidden: str) -> dict[str, Any]:
+    """How the API docs FastAPI serves (``/docs``) describe a post of ``fields``: its JSON and form bodies, and the CSRF header.
+
+    :param hidden: the names of the hidden values the post also takes (``next``, ``token``).
+    """
+    properties: dict[str, Any] = {
+        item.name: {"type": "string", "title": item.label, **({"format": "password"} if item.type == "password" else {})}
+        for item in fields
+    }
+    properties.update({name: {"type": "string"} for name in hidden})
+    required = [item.name for item in fields if item.required] + [name for name in hidden if name == "token"]
+    form = {**properties, config.CSRF_FIELD: {"type": "string"}}
+    return {
+        "parameters": [
+            {
+                "name": config.CSRF_HEADER,
+                "in": "header",
+                "required": False,
+                "description": "The token from GET csrf, for a JSON body (a form carries it in its csrf_token field).",
+                "schema": {"type": "string"},
+            }
+        ],
+        "requestBody": {
+            "required": bool(properties),
+            "content": {
+                JSON: {"schema": {"type": "object", "properties": properties, "required": required}},
+                FORM: {"schema": {"type": "object", "properties": form, "required": [*required, config.CSRF_FIELD]}},
+            },
+        },
+    }
 
 
 def filled(fields: tuple[Field, ...], values: dict[str, str], **hidden: str) -> Form:

@@ -49,6 +49,7 @@ from .forms import (
     Form,
     csrf_token,
     filled,
+    openapi,
     read_post,
 )
 from .guards import {% if cookiecutter.has_change_password %}current_path, optional_user, unauthorized{% else %}current_path, optional_user{% endif %}
@@ -128,7 +129,7 @@ class IntegrationRoute(APIRoute):
         return answer
 
 
-router = APIRouter(route_class=IntegrationRoute)
+router = APIRouter(route_class=IntegrationRoute, tags=[{{ cookiecutter.service_name | py }}])
 
 
 def methods(path: str, *allowed: str) -> None:
@@ -160,7 +161,7 @@ async def login_page(request: Request) -> Response:
 {%- endif %}
 
 
-@router.post("/login")
+@router.post("/login", openapi_extra=openapi(LOGIN, "next"))
 async def login(request: Request) -> Response:
     """Sign a user in: a form post (303 to ``next``) or a JSON post (the user and a new CSRF token)."""
     answer = negotiate(request, HTML, JSON)
@@ -193,7 +194,7 @@ async def login(request: Request) -> Response:
 methods("/login", "GET", "POST")
 
 
-@router.post("/logout")
+@router.post("/logout", openapi_extra=openapi(()))
 async def logout(request: Request) -> Response:
     """End the session. POST only, with a CSRF token, so no link or image can sign anyone out."""
     answer = negotiate(request, HTML, JSON)
@@ -238,7 +239,7 @@ async def register_page(request: Request) -> Response:
     return form_page(request, "register.html", filled(REGISTER, {}))
 
 
-@router.post("/register")
+@router.post("/register", status_code=201, openapi_extra=openapi(REGISTER))
 async def register(request: Request) -> Response:
     """Create an account at the service; the user signs in afterwards."""
     answer = negotiate(request, HTML, JSON)
@@ -270,7 +271,7 @@ async def forgot_password_page(request: Request) -> Response:
     return form_page(request, "forgot.html", filled(FORGOT_PASSWORD, {}))
 
 
-@router.post("/forgot")
+@router.post("/forgot", status_code=202, openapi_extra=openapi(FORGOT_PASSWORD))
 async def forgot_password(request: Request) -> Response:
     """Start a password reset. The answer is the same whether or not the account exists."""
     answer = negotiate(request, HTML, JSON)
@@ -306,7 +307,7 @@ async def reset_password_page(request: Request) -> Response:
     return form_page(request, "reset.html", filled(RESET_PASSWORD, {}, token=token))
 
 
-@router.post("/reset")
+@router.post("/reset", openapi_extra=openapi(RESET_PASSWORD, "token"))
 async def reset_password(request: Request) -> Response:
     """Choose a new password, from the link in the reset message. Signs nobody in."""
     answer = negotiate(request, HTML, JSON)
@@ -348,7 +349,7 @@ async def verify_email_page(request: Request) -> Response:
     return form_page(request, "verify.html", filled(VERIFY_EMAIL, {}, token=token))
 
 
-@router.post("/verify")
+@router.post("/verify", openapi_extra=openapi(VERIFY_EMAIL, "token"))
 async def verify_email(request: Request) -> Response:
     """Verify an email address, from the link in the verification message."""
     answer = negotiate(request, HTML, JSON)
@@ -382,7 +383,7 @@ async def change_password_page(request: Request) -> Response:
     return form_page(request, "password.html", filled(CHANGE_PASSWORD, {}))
 
 
-@router.post("/password")
+@router.post("/password", openapi_extra=openapi(CHANGE_PASSWORD))
 async def change_password(request: Request) -> Response:
     """Change the signed-in user's password. The user stays signed in, in a session with a new id."""
     if await optional_user(request) is None:

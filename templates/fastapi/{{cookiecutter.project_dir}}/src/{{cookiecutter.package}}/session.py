@@ -87,7 +87,7 @@ async def log_in(request: Request, username: str, password: str) -> {{ cookiecut
         await state.store.delete(previous)
     request.session.clear()
     new_id = secrets.token_urlsafe(32)
-    await state.store.save(new_id, _record(user, tokens), config.SESSION_LIFETIME)
+    await state.store.create(new_id, _record(user, tokens), config.SESSION_LIFETIME)
     request.session[config.SESSION_KEY] = {"id": new_id, "csrf": secrets.token_urlsafe(32)}
     setattr(request.state, _USER, user)
     logger.info("User %s signed in", user.id)
@@ -139,7 +139,7 @@ async def set_new_password(request: Request, current_password: str, new_password
     if current is None or record is None:
         raise SessionEnded("the session was signed out meanwhile")
     values = {"current_password": current_password, "new_password": new_password}
-    tokens = record["service"]
+    tokens: dict[str, Any] = record["service"]
 {%- if cookiecutter.has_refresh %}
     try:
         await state.client.change_password(tokens, values)
@@ -149,10 +149,10 @@ async def set_new_password(request: Request, current_password: str, new_password
 {%- else %}
     await state.client.change_password(tokens, values)
 {%- endif %}
-    # A new id for the same session: the old one signs nobody in any more.
+    # A new id for the same session (its new tokens, if any, are in it already): the old id signs nobody in any more.
     new_id = secrets.token_urlsafe(32)
-    await state.store.save(new_id, {**record, "service": tokens}, config.SESSION_LIFETIME)
-    await state.store.delete(current)
+    if not await state.store.rename(current, new_id):
+        raise SessionEnded("the session was signed out meanwhile")
     request.session[config.SESSION_KEY] = {**request.session[config.SESSION_KEY], "id": new_id}
     logger.info("User %s changed their password", record.get("user", {}).get("id"))
 {%- endif %}
@@ -246,7 +246,8 @@ async def _fetch_again(request: Request, current: str, record: dict[str, Any]) -
     if not user.active:
         await _sign_out(request, current, "the service has disabled the account")
         return None
-    await state.store.save(current, _record(user, tokens), config.SESSION_LIFETIME)
+    # Only while the session is still there: signed out on another instance meanwhile, it stays signed out.
+    await state.store.update(current, _record(user, tokens), config.SESSION_LIFETIME)
     return user
 {%- if cookiecutter.has_refresh %}
 
@@ -301,7 +302,7 @@ async def _renew(request: Request, current: str, tokens: dict[str, Any]) -> dict
     # Kept at once: a request that fails after this must not refresh again with the old refresh token.
     record = await state.store.load(current)
     if record is not None:
-        await state.store.save(current, {**record, "service": renewed}, config.SESSION_LIFETIME)
+        await state.store.update(current, {**record, "service": renewed}, config.SESSION_LIFETIME)
     return renewed
 {%- endif %}
 {%- if cookiecutter.has_logout %}

@@ -3,7 +3,10 @@
 A session holds the user as the service last described them, when that was,
 and the service's own session values (its tokens), which must never reach
 the browser. Signing out deletes the record: a copy of the cookie kept from
-before finds nothing and is anonymous.
+before finds nothing and is anonymous. Only a sign-in creates a record; every
+later write changes it only while it is still there, so a request that was
+under way on one instance while the session signed out on another cannot
+bring it back when it ends.
 
 Two stores, with one interface (:class:`SessionStore`):
 
@@ -41,8 +44,14 @@ class SessionStore(Protocol):
     async def load(self, session_id: str) -> dict[str, Any] | None:
         """The record of ``session_id``; None when there is none (never was, signed out, or expired)."""
 
-    async def save(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
-        """Store ``record`` for ``session_id``, for ``lifetime`` seconds from now."""
+    async def create(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
+        """Store the record of a new session, for ``lifetime`` seconds from now."""
+
+    async def update(self, session_id: str, record: dict[str, Any], lifetime: float) -> bool:
+        """Replace the record of ``session_id`` while it is still there; False when it is not (signed out meanwhile)."""
+
+    async def rename(self, session_id: str, new_id: str) -> bool:
+        """Give the session a new id, at once; False when it is not there any more."""
 
     async def delete(self, session_id: str) -> None:
         """Forget ``session_id``: it signs nobody in any more."""
@@ -76,8 +85,14 @@ class SQLiteStore:
     async def load(self, session_id: str) -> dict[str, Any] | None:
         return await to_thread.run_sync(self._load, session_id)
 
-    async def save(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
-        await to_thread.run_sync(self._save, session_id, json.dumps(record), lifetime)
+    async def create(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
+        await to_thread.run_sync(self._create, session_id, json.dumps(record), lifetime)
+
+    async def update(self, session_id: str, record: dict[str, Any], lifetime: float) -> bool:
+        return await to_thread.run_sync(self._update, session_id, json.dumps(record), lifetime)
+
+    async def rename(self, session_id: str, new_id: str) -> bool:
+        return await to_thread.run_sync(self._rename, session_id, new_id)
 
     async def delete(self, session_id: str) -> None:
         await to_thread.run_sync(self._delete, session_id)
@@ -98,15 +113,34 @@ class SQLiteStore:
         record: dict[str, Any] = json.loads(row[0])
         return record
 
-    def _save(self, session_id: str, record: str, lifetime: float) -> None:
+    def _create(self, session_id: str, record: str, lifetime: float) -> None:
         now = time.time()
         with self._database() as db:
             with db:  # one transaction
                 db.execute("DELETE FROM sessions WHERE until <= ?", (now,))
                 db.execute(
-                    "INSERT OR REPLACE INTO sessions (session_id, record, until) VALUES (?, ?, ?)",
+                    "INSERT INTO sessions (session_id, record, until) VALUES (?, ?, ?)",
                     (session_id, record, now + lifetime),
                 )
+
+    def _update(self, session_id: str, record: str, lifetime: float) -> bool:
+        now = time.time()
+        with self._database() as db:
+            with db:
+                changed = db.execute(
+                    "UPDATE sessions SET record = ?, until = ? WHERE session_id = ? AND until > ?",
+                    (record, now + lifetime, session_id, now),
+                ).rowcount
+        return changed > 0
+
+    def _rename(self, session_id: str, new_id: str) -> bool:
+        with self._database() as db:
+            with db:
+                changed = db.execute(
+                    "UPDATE sessions SET session_id = ? WHERE session_id = ? AND until > ?",
+                    (new_id, session_id, time.time()),
+                ).rowcount
+        return changed > 0
 
     def _delete(self, session_id: str) -> None:
         with self._database() as db:
@@ -157,8 +191,22 @@ class RedisStore:
         record: dict[str, Any] = json.loads(value)
         return record
 
-    async def save(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
-        await self.redis().set(self.prefix + session_id, json.dumps(record), px=max(1, round(lifetime * 1000)))
+    async def create(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
+        await self.redis().set(self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), nx=True)
+
+    async def update(self, session_id: str, record: dict[str, Any], lifetime: float) -> bool:
+        # XX: only while the key is there, so a session deleted meanwhile (signed out elsewhere) stays deleted.
+        done = await self.redis().set(self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), xx=True)
+        return bool(done)
+
+    async def rename(self, session_id: str, new_id: str) -> bool:
+        from redis.exceptions import ResponseError
+
+        # RENAMENX fails on a missing key: a session signed out meanwhile does not come back under the new id.
+        try:
+            return bool(await self.redis().renamenx(self.prefix + session_id, self.prefix + new_id))
+        except ResponseError:  # "no such key"
+            return False
 
     async def delete(self, session_id: str) -> None:
         await self.redis().delete(self.prefix + session_id)
@@ -177,3 +225,8 @@ class RedisStore:
             self._redis = Redis.from_url(self.url, decode_responses=True)
             self._loop = loop
         return self._redis
+
+
+def _milliseconds(seconds: float) -> int:
+    """``seconds`` as the whole milliseconds of Redis's ``PX``, at least 1."""
+    return max(1, round(seconds * 1000))
