@@ -147,7 +147,9 @@ def test_the_fake_sits_where_the_registry_says(acme: Path) -> None:
 
 def test_auto_configuration_is_registered_the_spring_boot_way(acme: Path) -> None:
     imports = acme / AUTOCONFIGURE / "resources/META-INF/spring" / IMPORTS
-    assert imports.read_text() == "com.acme.auth.AcmeAutoConfiguration\n"
+    assert imports.read_text() == (
+        "com.acme.auth.AcmeAutoConfiguration\ncom.acme.auth.AcmeSignedOutSessionsAutoConfiguration\n"
+    )
     factories = (acme / AUTOCONFIGURE / "resources/META-INF/spring.factories").read_text()
     assert (
         "org.springframework.boot.EnvironmentPostProcessor=\\\ncom.acme.auth.AcmeEnvironmentPostProcessor" in factories

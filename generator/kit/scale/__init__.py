@@ -11,7 +11,10 @@ instances checks what a balancer in front of them needs:
 2. signed out on B, the old cookie is refused on A at once;
 3. A restarted, the signed-out cookie is still refused and the live
    session still works;
-4. a user disabled at the service is refused on both after the TTL;
+4. after the TTL: signed out on B while a request of the same session
+   waits on the service on A, that request ends without a 5xx and does
+   not bring the session back (the cookie is refused on both), and a
+   user disabled at the service is refused on both;
 5. when the spec has a refresh operation: requests of one session sent at
    once to A and B after its access token expired are all answered, and
    the user is still signed in on both (the fake accepts each refresh

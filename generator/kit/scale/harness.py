@@ -51,6 +51,8 @@ CONCURRENT_SIGN_INS = 8
 SHORT_TOKEN_TTL = 1.0
 #: Seconds the tokens a refresh hands out last there, so that none of the concurrent requests sees them expire too.
 LASTING_TOKEN_TTL = 60.0
+#: Seconds the service takes to answer the request on A that is in flight while B signs its session out.
+IN_FLIGHT_DELAY = 1.5
 #: Requests of one session sent at once, half on A and half on B, once its access token has expired.
 CONCURRENT_REFRESHES = 8
 #: Lines of each app's output searched when a check fails, and how many of them are shown.
@@ -211,21 +213,66 @@ def check_restart(cluster: Cluster, saved: dict[str, str], staying: Agent, say: 
     say("ok: A restarted; the signed-out cookie is still refused, the live session still works")
 
 
-def check_disabled_user(cluster: Cluster, user: FixtureUser, say: Say) -> None:
-    """A user disabled at the service is refused on A and on B, each instance refreshing a session of its own."""
-    agents = [Agent(cluster), Agent(cluster)]
-    for index, agent in enumerate(agents):
-        agent.on(index).sign_in(user)
-    cluster.fake.disable(user.key)
+def check_after_the_ttl(cluster: Cluster, users: list[FixtureUser], say: Say) -> None:
+    """What must hold once the cached users are stale, after one wait of the TTL shared by both checks."""
+    disabled = [Agent(cluster), Agent(cluster)]
+    for index, agent in enumerate(disabled):
+        agent.on(index).sign_in(users[0])
+    leaving = Agent(cluster)
+    leaving.on(0).sign_in(users[1])
+    cluster.fake.disable(users[0].key)
     try:
         time.sleep(SCALE_SESSION_TTL + MARGIN)
-        for index, agent in enumerate(agents):
-            me = agent.on(index).me()
-            check(me.status_code == 401, f"a disabled user on {'AB'[index]} after the TTL: {me.status_code}")
-            other = agent.on(1 - index).me()
-            check(other.status_code == 401, f"then on {'AB'[1 - index]}: {other.status_code}")
+        check_sign_out_during_a_request(cluster, leaving, say)
+        check_disabled_user(disabled, say)
     finally:
         cluster.fake.reset()
+
+
+def check_sign_out_during_a_request(cluster: Cluster, agent: Agent, say: Say) -> None:
+    """Sign out on B while a request of the same session waits on the service on A.
+
+    That request must neither fail (Spring Session refuses to save a session deleted meanwhile, and a servlet
+    container answers the refusal with a 500) nor bring the session back (a store that writes the whole session
+    back at the end of a request would): afterwards the cookie is refused on A and on B.
+    """
+    saved = agent.on(0).cookies()
+    cluster.fake.fault("get_user", delay=IN_FLIGHT_DELAY, times=1)
+    answers: list[int | str] = []
+
+    def in_flight() -> None:
+        try:
+            answers.append(agent.on(0).with_cookies(saved).me().status_code)
+        except requests.RequestException as err:
+            answers.append(f"{type(err).__name__}: {err}")
+
+    thread = threading.Thread(target=in_flight, daemon=True)
+    thread.start()
+    time.sleep(IN_FLIGHT_DELAY / 3)  # A's request now waits on the service
+    out = agent.on(1).with_cookies(saved).logout()
+    thread.join(LOAD_TIME_LIMIT)
+    check(out.status_code == 204, f"sign-out on B during a request on A answered {out.status_code}: {out.text[:200]}")
+    check(
+        bool(answers) and isinstance(answers[0], int) and answers[0] < 500,
+        f"a request on A in flight during the sign-out on B answered {answers[0] if answers else 'nothing'}",
+    )
+    for index in (0, 1):
+        replay = Agent(cluster).on(index).with_cookies(saved).me()
+        check(
+            replay.status_code == 401,
+            f"after a request on A ended during the sign-out on B, the cookie on {'AB'[index]} answered "
+            f"{replay.status_code}: the session came back",
+        )
+    say(f"ok: signed out on B during a request on A: that request answered {answers[0]}, the cookie is refused after")
+
+
+def check_disabled_user(agents: list[Agent], say: Say) -> None:
+    """A user disabled at the service is refused on A and on B, each instance refreshing a session of its own."""
+    for index, agent in enumerate(agents):
+        me = agent.on(index).me()
+        check(me.status_code == 401, f"a disabled user on {'AB'[index]} after the TTL: {me.status_code}")
+        other = agent.on(1 - index).me()
+        check(other.status_code == 401, f"then on {'AB'[1 - index]}: {other.status_code}")
     say("ok: a user disabled at the service is refused on A and B after the TTL")
 
 
@@ -402,7 +449,7 @@ def run_scale(package: Path, *, python: str | None = None, quiet: bool = False, 
             check_shared_session_and_cache(cluster, users[0], say)
             saved, staying = check_sign_out_everywhere(cluster, users[0], say)
             check_restart(cluster, saved, staying, say)
-            check_disabled_user(cluster, users[0], say)
+            check_after_the_ttl(cluster, users, say)
             if pkg.spec.has("refresh"):
                 check_shared_refresh(cluster, users[0], say)
             check_load(cluster, users, say)

@@ -38,11 +38,12 @@ const { Refresher } = require('./lib/refresh');
 {%- endif %}
 const { render, renderError } = require('./lib/render');
 const { createRoutes } = require('./lib/routes');
+const { sessionStore } = require('./lib/sessions');
 const { {{ cookiecutter.class_name }}User } = require('./lib/user');
 const WORDS = require('./lib/messages.json');
 
-/** connect-redis's store, loaded with the client when redisUrl is set (both are optional dependencies). */
-let RedisStore;
+/** The store of lib/sessions.js on connect-redis, made with the client when redisUrl is set (both are optional dependencies). */
+let SessionStore;
 
 /** Where a request finds the integration that handled it. */
 const STATE = Symbol('{{ cookiecutter.package }}');
@@ -178,7 +179,7 @@ function sessionMiddleware(settings, redis) {
   const store =
     redis === null
       ? own.store
-      : new RedisStore({ client: redis, prefix: REDIS_SESSION_PREFIX });
+      : new SessionStore({ client: redis, prefix: REDIS_SESSION_PREFIX });
   return session({
     name: COOKIE_NAME,
     resave: false,
@@ -203,7 +204,8 @@ function sessionMiddleware(settings, redis) {
 function redisClient(url, logger) {
   let createClient;
   try {
-    ({ RedisStore } = require('connect-redis'));
+    const { RedisStore } = require('connect-redis');
+    SessionStore = sessionStore(RedisStore, SESSION_MAX_AGE_MS / 1000);
     ({ createClient } = require('redis'));
   } catch (err) {
     throw new ConfigurationError([

@@ -154,6 +154,31 @@ test(
 );
 
 test(
+  'a request that ran while another instance signed the session out does not bring it back',
+  { skip: NO_REDIS },
+  async () => {
+    const { RedisStore } = require('connect-redis');
+    const { sessionStore } = require('../lib/sessions');
+    const [a, b] = [instance(), instance()];
+    const cookie = sessionCookie(await new Client(a).signIn(USERS.user));
+    const sid = decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
+    // A's request reads the session as express-session does, with the store the integration uses.
+    const SessionStore = sessionStore(RedisStore, 60);
+    const store = new SessionStore({
+      client: admin,
+      prefix: 'acme:sess:',
+    });
+    const running = await store.get(sid);
+    assert.ok(running, 'the request on A sees the signed-in session');
+    assert.equal((await logout(b, cookie)).status, 204);
+    // Then it ends, and saves what it changed.
+    await store.set(sid, { ...running, seen: true });
+    assert.equal(await admin.exists(`acme:sess:${sid}`), 0);
+    assert.equal((await me(a, cookie)).status, 401);
+  },
+);
+
+test(
   'S18 requests at once on several instances after expiry share one refresh',
   { skip: NO_REDIS },
   async (t) => {

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -139,6 +139,25 @@ def test_signing_out_on_one_instance_ends_the_session_on_every_instance_and_afte
     assert carry(cookie, a).get(f"{PREFIX}/me", headers=JSON).status_code == 401
     restarted = instance("a-restarted")
     assert carry(cookie, restarted).get(f"{PREFIX}/me", headers=JSON).status_code == 401
+
+
+def test_a_request_that_ran_while_another_instance_signed_the_session_out_does_not_bring_it_back(
+    instance: Callable[..., Flask], redis: Redis
+) -> None:
+    """A request on A reads the session, B signs it out, then A's request ends and saves the session as it ends."""
+    a, b = instance("a"), instance("b")
+    client = a.test_client()
+    sign_in(client)
+    cookie = session_cookie(a, client)
+    assert cookie
+    with a.test_request_context(f"{PREFIX}/me", headers={"Cookie": f"{a.config['SESSION_COOKIE_NAME']}={cookie}"}):
+        running = a.session_interface.open_session(a, request)
+        assert running, "the request on A sees the signed-in session"
+        assert logout(carry(cookie, b)) == 204
+        running["seen"] = True  # what the request changed, as a refreshed user does
+        a.session_interface.save_session(a, running, a.response_class())
+    assert not redis.exists(f"acme:session:{cookie}")
+    assert carry(cookie, a).get(f"{PREFIX}/me", headers=JSON).status_code == 401
 
 
 def test_failed_sign_ins_are_counted_across_instances(instance: Callable[..., Flask]) -> None:

@@ -108,22 +108,24 @@ def _sessions_in_redis(app: Flask, redis_url: str) -> None:
 
     The cookie then holds only the session's id: the user cached in the
     session is shared too, and logout deletes the session for every instance
-    at once. An app that configured Flask-Session itself keeps its set-up.
+    at once, for good (:mod:`.redis_sessions`: a request that ran meanwhile
+    does not write it back). An app that configured Flask-Session itself
+    keeps its set-up.
 
     :raises ConfigurationError: when the ``redis`` extra is not installed.
     """
     try:
-        from flask_session import Session
         from redis import Redis
+
+        from .redis_sessions import RedisSessions
     except ImportError as err:
         raise ConfigurationError(
             f"ACME_REDIS_URL is set but {err.name} is not installed: pip install 'Flask-Acme[redis]'"
         ) from err
     if isinstance(app.session_interface, SecureCookieSessionInterface):
-        app.config.setdefault("SESSION_TYPE", "redis")
         app.config.setdefault("SESSION_REDIS", Redis.from_url(redis_url))
         app.config.setdefault("SESSION_KEY_PREFIX", f"{config.REDIS_KEY_PREFIX}session:")
-        Session(app)
+        app.session_interface = RedisSessions.for_app(app)
 
 
 class _RedisStore:
