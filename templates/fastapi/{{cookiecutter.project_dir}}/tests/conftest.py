@@ -51,10 +51,10 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(f"{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_{name}", raising=False)
 
 
-@pytest.fixture(params=[False, True], ids=["new-app", "existing-app"])
+@pytest.fixture
 def app(service: Service, request: pytest.FixtureRequest) -> FastAPI:
-    """The app of the README, and an app with routes and error pages of its own before the integration came."""
-    return make_app(service, existing=request.param)
+    """The app of the README; with :data:`support.BOTH_APPS`, also an app with routes and error pages of its own."""
+    return make_app(service, existing=getattr(request, "param", "new-app") == "existing-app")
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import base64
 import json
 import os
 import time
-import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,9 +57,6 @@ TEST_USERS_ENV = "{{ cookiecutter.config_prefix }}_TEST_USERS"
 
 #: True against the bundled fake, whose users the tests know down to their ids and exact roles.
 FAKE = not os.environ.get(REAL_SERVICE_ENV)
-
-#: Unique to this run: what the tests register never collides with an earlier run's accounts.
-RUN = uuid.uuid4().hex[:8]
 
 #: The fake's users by key: credentials, their record, and the user a correct integration builds from it.
 FAKE_USERS: dict[str, dict[str, Any]] = {
@@ -188,6 +184,10 @@ class Clock:
     def advance(self, seconds: float) -> None:
         self.now += seconds
 
+
+#: Runs a case on the README's new app and on an existing app (routes, error handlers of its own): for the cases
+#: where what an app already has could get in the way (sign-in, guards, negotiation, CSRF, sign-out).
+BOTH_APPS = pytest.mark.parametrize("app", ["new-app", "existing-app"], indirect=True)
 
 #: What the existing app's own error pages say: the integration must leave them in place.
 OWN_NOT_FOUND = "Not here (the app's own 404 page)"

@@ -18,6 +18,7 @@ from {{ cookiecutter.package }} import {{ [cookiecutter.class_name, "Configurati
 from {{ cookiecutter.package }}.config import SESSION_COOKIE
 from {{ cookiecutter.package }}.store import SQLiteStore
 from support import (
+    BOTH_APPS,
     HTML,
     JSON,
     OWN_METHOD_NOT_ALLOWED,
@@ -179,6 +180,30 @@ async def test_an_apps_own_session_middleware_is_shared(service: Service) -> Non
     assert not await signed_in(client)
 
 
+async def test_a_user_signed_out_at_refresh_leaves_the_apps_own_session_values(service: Service, clock: Clock) -> None:
+    """Only sign-in and sign-out start the session afresh; a sign-out found while loading the user drops the integration's values."""
+    app = FastAPI()
+    app.add_middleware(SessionMiddleware, secret_key=SECRET_KEY)
+
+    @app.post("/cart")
+    async def add_to_cart(request: Request) -> dict[str, str]:
+        request.session["cart"] = "3 apples"
+        return {}
+
+    @app.get("/cart")
+    async def cart(request: Request) -> dict[str, str | None]:
+        return {"cart": request.session.get("cart")}
+
+    {{ cookiecutter.class_name }}(app, settings=settings(service))
+    client = browser(app)
+    await sign_in(client)
+    await client.post("/cart")
+    service.disable("user")
+    clock.advance(SESSION_TTL + 1)
+    assert (await client.get(f"{PREFIX}/me")).status_code == 401
+    assert (await client.get("/cart")).json() == {"cart": "3 apples"}
+
+
 async def test_an_unexpected_answer_when_the_user_is_fetched_again_is_502_and_signs_nobody_out(
     client: httpx.AsyncClient, service: Service, clock: Clock
 ) -> None:
@@ -197,6 +222,7 @@ async def test_the_route_prefix_is_configurable(service: Service) -> None:
     assert (await client.get("/admin", headers=HTML)).headers["location"].startswith("/account/login?next=")
 
 
+@BOTH_APPS
 async def test_routes_answer_406_for_what_they_cannot_produce(client: httpx.AsyncClient) -> None:
     assert (await client.get(f"{PREFIX}/me", headers={"Accept": "text/html"})).status_code == 406
     response = await client.get(f"{PREFIX}/login", headers=JSON)
@@ -222,6 +248,7 @@ async def test_a_body_that_is_not_a_json_object_is_400(client: httpx.AsyncClient
     assert error_of(response)["code"] == "invalid_input"
 
 
+@BOTH_APPS
 async def test_a_post_that_is_neither_json_nor_a_form_is_415(client: httpx.AsyncClient) -> None:
     headers = {**await json_headers(client), "Content-Type": "text/plain"}
     response = await client.post(f"{PREFIX}/login", content="username=a&password=b", headers=headers)

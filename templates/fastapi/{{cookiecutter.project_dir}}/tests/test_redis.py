@@ -8,8 +8,8 @@ loopback port, nothing written to disk.
 
 from __future__ import annotations
 
-{% if cookiecutter.has_refresh %}import asyncio
-{% endif %}import shutil
+import asyncio
+import shutil
 import socket
 import subprocess
 import time
@@ -26,13 +26,10 @@ from {{ cookiecutter.package }}.config import SESSION_KEY
 from support import (
     JSON,
     PREFIX,
-{%- if cookiecutter.has_refresh %}
     SESSION_TTL,
-{%- endif %}
+    TIMEOUT,
     USERS,
-{%- if cookiecutter.has_refresh %}
     Clock,
-{%- endif %}
     Service,
     browser,
     cookie_contents,
@@ -102,6 +99,26 @@ async def test_signing_out_on_one_instance_ends_the_session_on_every_instance_an
     assert (await browser(a, cookie=cookie).get(f"{PREFIX}/me", headers=JSON)).status_code == 401
     restarted = instance("a-restarted")
     assert (await browser(restarted, cookie=cookie).get(f"{PREFIX}/me", headers=JSON)).status_code == 401
+
+
+async def test_a_request_in_flight_on_one_instance_does_not_bring_back_a_session_signed_out_on_another(
+    instance: Callable[..., FastAPI], service: Service, clock: Clock
+) -> None:
+    a, b = instance("a"), instance("b")
+    client = browser(a)
+    await sign_in(client)
+    cookie = session_cookie(client)
+    service.fault(operation="get_user", delay=TIMEOUT / 2, times=1)
+    clock.advance(SESSION_TTL + 1)
+
+    async def sign_out_on_b() -> int:
+        await asyncio.sleep(TIMEOUT / 10)
+        return await logout(browser(b, cookie=cookie))
+
+    _, signed_out = await asyncio.gather(browser(a, cookie=cookie).get(f"{PREFIX}/me"), sign_out_on_b())
+    assert signed_out == 204
+    for app in (a, b):
+        assert (await browser(app, cookie=cookie).get(f"{PREFIX}/me", headers=JSON)).status_code == 401
 
 
 async def test_failed_sign_ins_are_counted_across_instances(instance: Callable[..., FastAPI]) -> None:

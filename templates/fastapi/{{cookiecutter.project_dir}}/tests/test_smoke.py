@@ -7,9 +7,13 @@ real one).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
+{%- if cookiecutter.has_register %}
+import uuid
+{%- endif %}
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,14 +25,12 @@ from fastapi import Depends, FastAPI, Request
 from {{ cookiecutter.package }} import {{ [cookiecutter.class_name ~ "User", "InvalidCredentials"] | sort | join(", ") }}, current_user, optional_user, service_session
 from {{ cookiecutter.package }}.config import SESSION_COOKIE, SESSION_KEY
 from support import (
+    BOTH_APPS,
     FIELDS,
     GUARD_ROLE,
     HTML,
     JSON,
     PREFIX,
-{%- if cookiecutter.has_register %}
-    RUN,
-{%- endif %}
     SESSION_TTL,
     TIMEOUT,
     USERS,
@@ -91,6 +93,7 @@ UNSAFE_NEXT = (
 )
 
 
+@BOTH_APPS
 async def test_s01_anonymous_browser_is_sent_to_login(client: httpx.AsyncClient) -> None:
     as_browser = await client.get("/admin", params={"tab": "1"}, headers=HTML)
     without_accept = await get_without_accept(client, "/admin?tab=1")
@@ -100,6 +103,7 @@ async def test_s01_anonymous_browser_is_sent_to_login(client: httpx.AsyncClient)
         assert parse_qs(target.query) == {"next": ["/admin?tab=1"]}
 
 
+@BOTH_APPS
 async def test_s01_anonymous_api_client_gets_401(client: httpx.AsyncClient) -> None:
     for path in ("/", "/admin", f"{PREFIX}/me"):
         response = await client.get(path, headers=JSON)
@@ -113,6 +117,7 @@ async def test_s01_the_headers_of_common_api_clients_get_401_not_a_redirect(clie
         assert response.status_code == 401, accept
 
 
+@BOTH_APPS
 async def test_s02_login_sets_httponly_samesite_cookie_and_follows_safe_next(client: httpx.AsyncClient) -> None:
     user = USERS["user"]
     response = await login_form(client, user["username"], user["password"], next="/admin?tab=1")
@@ -183,6 +188,7 @@ async def test_s04_optional_user_is_none_for_anonymous_clients(app: FastAPI, cli
     assert (await client.get("/maybe", headers=JSON)).json() == {"anonymous": False}
 
 
+@BOTH_APPS
 async def test_s05_user_without_the_role_gets_403(client: httpx.AsyncClient) -> None:
     await sign_in(client, "user")
     response = await client.get("/admin", headers=JSON)
@@ -193,12 +199,14 @@ async def test_s05_user_without_the_role_gets_403(client: httpx.AsyncClient) -> 
     assert mimetype(page) == "text/html"
 
 
+@BOTH_APPS
 async def test_s05_user_with_the_role_gets_200(client: httpx.AsyncClient) -> None:
     await sign_in(client, "admin")
     assert (await client.get("/admin", headers=JSON)).status_code == 200
     assert (await client.get("/admin", headers=HTML)).status_code == 200
 
 
+@BOTH_APPS
 async def test_s06_wrong_password_gets_a_generic_error_and_no_session(app: FastAPI, client: httpx.AsyncClient) -> None:
     user = USERS["user"]
     wrong = await login_json(client, user["username"], user["password"] + "-wrong")
@@ -211,6 +219,7 @@ async def test_s06_wrong_password_gets_a_generic_error_and_no_session(app: FastA
     assert not await signed_in(client)
 
 
+@BOTH_APPS
 async def test_s06_wrong_password_in_the_form_shows_the_page_again(client: httpx.AsyncClient) -> None:
     user = USERS["user"]
     page = await login_form(client, user["username"], user["password"] + "-wrong")
@@ -220,6 +229,7 @@ async def test_s06_wrong_password_in_the_form_shows_the_page_again(client: httpx
     assert not await signed_in(client)
 
 
+@BOTH_APPS
 async def test_s07_logout_is_post_only(client: httpx.AsyncClient) -> None:
     await sign_in(client)
     response = await client.get(f"{PREFIX}/logout", headers=JSON)
@@ -228,12 +238,32 @@ async def test_s07_logout_is_post_only(client: httpx.AsyncClient) -> None:
     assert await signed_in(client)
 
 
+@BOTH_APPS
 async def test_s07_logout_ends_the_session(app: FastAPI, client: httpx.AsyncClient) -> None:
     await sign_in(client)
     before = session_cookie(client)
     assert await logout(client) == 204
     assert not await signed_in(client)
     assert not await signed_in(browser(app, cookie=before)), "the cookie from before logout must not sign in again"
+
+
+async def test_s07_a_request_in_flight_during_logout_does_not_bring_the_session_back(
+    app: FastAPI, client: httpx.AsyncClient, service: Service, clock: Clock
+) -> None:
+    """A request that was fetching the user when the session signed out must not save it again at its end."""
+    await sign_in(client)
+    cookie = session_cookie(client)
+    service.fault(operation="get_user", delay=TIMEOUT / 2, times=1)
+    clock.advance(SESSION_TTL + 1)
+
+    async def sign_out_meanwhile() -> int:
+        await asyncio.sleep(TIMEOUT / 10)
+        return await logout(browser(app, cookie=cookie))
+
+    _, signed_out = await asyncio.gather(browser(app, cookie=cookie).get(f"{PREFIX}/me"), sign_out_meanwhile())
+    assert signed_out == 204
+    assert service.calls()["get_user"] >= 2, "the slow request was still fetching the user"
+    assert not await signed_in(browser(app, cookie=cookie)), "the signed-out session came back"
 
 
 async def test_s07_logout_survives_a_restart(service: Service) -> None:
@@ -254,6 +284,7 @@ async def test_s07_a_session_survives_a_restart(service: Service) -> None:
     assert await signed_in(browser(make_app(service), cookie=session_cookie(client)))
 
 
+@BOTH_APPS
 async def test_s07_logout_form_goes_to_the_login_page(client: httpx.AsyncClient) -> None:
     await sign_in(client)
     response = await client.post(f"{PREFIX}/logout", data=await form_fields(client), headers=HTML)
@@ -262,6 +293,7 @@ async def test_s07_logout_form_goes_to_the_login_page(client: httpx.AsyncClient)
     assert not await signed_in(client)
 
 
+@BOTH_APPS
 async def test_s08_posts_without_a_csrf_token_are_refused(client: httpx.AsyncClient) -> None:
     user = USERS["user"]
     credentials = {"username": user["username"], "password": user["password"]}
@@ -416,16 +448,18 @@ async def test_s13_user_disabled_at_the_service_cannot_log_in(client: httpx.Asyn
 #: The password of the account the tests register.
 NEW_PASSWORD = "New-pass-5 +&%"
 
-#: What the tests register a new account with.
-NEW_ACCOUNT = {
+def new_account() -> dict[str, str]:
+    """What the tests register a new account with: new details at each call, so no registration collides with another."""
+    unique = uuid.uuid4().hex[:10]
+    return {
 {%- for input in cookiecutter.register_inputs %}
-    {{ input.name | py }}: {% if input.html_type == "email" %}f"new.person.{RUN}@example.com"{% elif input.html_type == "password" %}NEW_PASSWORD{% else %}f"New {{ input.label | lower }} {RUN}"{% endif %},
+        {{ input.name | py }}: {% if input.html_type == "email" %}f"new.person.{unique}@example.com"{% elif input.html_type == "password" %}NEW_PASSWORD{% else %}f"New {{ input.label | lower }} {unique}"{% endif %},
 {%- endfor %}
-}
+    }
 
 
 async def test_s14_register_creates_an_account_that_can_sign_in(client: httpx.AsyncClient, service: Service) -> None:
-    response = await client.post(f"{PREFIX}/register", json=NEW_ACCOUNT, headers=await json_headers(client))
+    response = await client.post(f"{PREFIX}/register", json=new_account(), headers=await json_headers(client))
     assert (response.status_code, response.json()) == (201, {"status": "registered"})
     (new,) = [user for key, user in service.users().items() if key not in USERS]
     assert (await login_json(client, new["username"], NEW_PASSWORD)).status_code == 200
@@ -434,17 +468,18 @@ async def test_s14_register_creates_an_account_that_can_sign_in(client: httpx.As
 async def test_s14_register_form_sends_the_browser_to_login(client: httpx.AsyncClient) -> None:
     page = await client.get(f"{PREFIX}/register", headers=HTML)
     assert page.status_code == 200
-    response = await client.post(f"{PREFIX}/register", data={**NEW_ACCOUNT, **await form_fields(client)}, headers=HTML)
+    response = await client.post(f"{PREFIX}/register", data={**new_account(), **await form_fields(client)}, headers=HTML)
     assert response.status_code == 303
     assert urlsplit(location(response)).path == f"{PREFIX}/login"
 
 
 async def test_s14_register_an_existing_account_is_409(client: httpx.AsyncClient) -> None:
     existing = USERS["user"]["username"]
-    taken = {name: existing for name in NEW_ACCOUNT if name == "username" or ("email" in name and "@" in existing)}
+    account = new_account()
+    taken = {name: existing for name in account if name == "username" or ("email" in name and "@" in existing)}
     if not taken:
         pytest.skip("no register input names the account")
-    response = await client.post(f"{PREFIX}/register", json={**NEW_ACCOUNT, **taken}, headers=await json_headers(client))
+    response = await client.post(f"{PREFIX}/register", json={**account, **taken}, headers=await json_headers(client))
     assert response.status_code == 409
     assert error_of(response)["code"] == "conflict"
 {% else %}
@@ -462,7 +497,8 @@ def forgot_details(user: dict[str, Any] | None) -> dict[str, str]:
     """The forgot-password inputs for a fixture user, or for nobody."""
     if user is None:
         return dict.fromkeys(FORGOT_INPUTS, "nobody@example.invalid")
-    return {name: str(user["expected"]["email"] if "email" in name else user["username"]) for name in FORGOT_INPUTS}
+    email = user["expected"].get("email", user["username"])
+    return {name: str(email if "email" in name else user["username"]) for name in FORGOT_INPUTS}
 
 
 async def test_s15_forgot_password_answers_the_same_for_known_and_unknown(app: FastAPI, service: Service) -> None:
@@ -499,7 +535,7 @@ async def test_s16_passwords_never_reach_the_logs(app: FastAPI, client: httpx.As
     await sign_in(client)
     await logout(client)
 {%- if cookiecutter.has_register %}
-    await client.post(f"{PREFIX}/register", json=NEW_ACCOUNT, headers=await json_headers(client))
+    await client.post(f"{PREFIX}/register", json=new_account(), headers=await json_headers(client))
 {%- endif %}
     assert caplog.records, "nothing was logged at all: the test would prove nothing"
     for password in (user["password"], user["password"] + "-wrong"{% if cookiecutter.has_register %}, NEW_PASSWORD{% endif %}):
