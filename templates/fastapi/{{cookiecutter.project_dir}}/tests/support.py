@@ -130,10 +130,6 @@ class Service:
         self._control("POST", "reset")
 {%- if cookiecutter.has_refresh %}
 
-    def token_lifetime(self, seconds: float) -> None:
-        """Hand out access tokens that expire after ``seconds`` from now on (``reset`` restores the default)."""
-        self._control("POST", "tokens", json={"ttl": seconds})
-
     def expire_tokens(self, key: str) -> None:
         """End the user's current access tokens now, before the deadline the service gave."""
         self._control("POST", f"users/{key}/expire")
