@@ -1,0 +1,187 @@
+"""The integration: one object that wires Acme Identity into a FastAPI app."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, cast
+
+import jinja2
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.templating import Jinja2Templates
+
+from . import config
+from .client import AcmeClient
+from .responses import Refused, refused
+from .routes import router
+from .settings import AcmeSettings, ConfigurationError, load_settings
+from .single_flight import SingleFlight
+from .state import STATE_KEY, State
+from .store import RedisStore, SessionStore, SQLiteStore
+from .throttle import LoginThrottle
+
+
+class Acme:
+    """Sign users in to a FastAPI app with Acme Identity.
+
+    ::
+
+        app = FastAPI()
+        acme = Acme(app)
+
+    reads and checks the settings (``ACME_*`` environment variables, unless
+    ``settings`` is given; a missing one raises :class:`ConfigurationError` at
+    start-up), keeps sessions server-side (a SQLite file, or Redis when
+    ``ACME_REDIS_URL`` is set) behind Starlette's ``SessionMiddleware`` (unless
+    the app has one already, whose session it then shares), and adds the
+    routes under ``ACME_ROUTE_PREFIX``. Their posts need a CSRF token; the app's
+    own routes are left as they are, and the only exception handler added is
+    the one of the guards' refusals (:class:`~.responses.Refused`).
+
+    :param app: the app to sign users in to, before it starts.
+    :param settings: the settings, when the app makes them itself; by default read from the environment.
+    :param templates_dir: a folder of the app's templates: ``<folder>/acme/login.html``
+        replaces the package's login page, and so on for every page.
+    :raises ConfigurationError: naming every missing or invalid setting.
+    """
+
+    def __init__(
+        self,
+        app: FastAPI,
+        *,
+        settings: AcmeSettings | None = None,
+        templates_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        settings = settings or load_settings()
+        client = AcmeClient(
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            application_id=settings.application_id,
+            timeout=settings.timeout,
+        )
+        store = _redis_store(settings.redis_url) if settings.redis_url else _sqlite_store(settings)
+        self.state = State(
+            settings=settings,
+            client=client,
+            store=store,
+            throttle=LoginThrottle(
+                per_account=settings.login_limit_per_account,
+                per_client=settings.login_limit_per_client,
+                window=settings.login_limit_window,
+                redis_url=settings.redis_url,
+            ),
+            templates=_templates(templates_dir),
+            refreshes=SingleFlight(
+                shared=_RedisShared(store) if isinstance(store, RedisStore) else None,
+                prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
+                keep=config.REFRESH_KEEP,
+                # A refresh waits at most the timeout to connect and the timeout for the answer: wait a little longer.
+                wait=settings.timeout * 2 + 1,
+            ),
+        )
+        setattr(app.state, STATE_KEY, self.state)
+        if not any(cast(Any, middleware.cls) is SessionMiddleware for middleware in app.user_middleware):
+            app.add_middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie=config.SESSION_COOKIE,
+                max_age=config.SESSION_LIFETIME,
+                same_site="lax",
+                https_only=settings.cookie_secure,
+            )
+        app.add_exception_handler(Refused, refused)
+        app.include_router(router, prefix=settings.route_prefix)
+        _close_on_shutdown(app, self)
+
+    @property
+    def settings(self) -> AcmeSettings:
+        """The settings the integration runs with."""
+        return self.state.settings
+
+    @property
+    def client(self) -> AcmeClient:
+        """The client of Acme Identity, for calls of your own."""
+        return self.state.client
+
+    async def aclose(self) -> None:
+        """Close the connections to the service and to the session store (done when the app shuts down)."""
+        await self.state.client.aclose()
+        await self.state.store.aclose()
+
+
+def _sqlite_store(settings: AcmeSettings) -> SessionStore:
+    """The sessions in a SQLite file: ``ACME_SESSION_DB``, or one in the temporary folder.
+
+    :raises ConfigurationError: when the file cannot be created, at start-up rather than at the first sign-in.
+    """
+    path = settings.session_db or os.path.join(tempfile.gettempdir(), config.SESSION_DB)
+    store = SQLiteStore(path)
+    try:
+        store.open()
+    except (OSError, sqlite3.Error) as err:
+        raise ConfigurationError(
+            f"cannot keep sessions in {path} ({err}): set {config.ENV_PREFIX}SESSION_DB to a file the app can write"
+        ) from err
+    return store
+
+
+def _redis_store(url: str) -> RedisStore:
+    """The sessions in Redis, shared by every instance of the app.
+
+    :raises ConfigurationError: when the ``redis`` extra is not installed.
+    """
+    try:
+        import redis.asyncio  # noqa: F401
+    except ImportError as err:
+        raise ConfigurationError(
+            f"{config.ENV_PREFIX}REDIS_URL is set but redis is not installed: pip install 'fastapi-acme[redis]'"
+        ) from err
+    return RedisStore(url, prefix=f"{config.REDIS_KEY_PREFIX}session:")
+
+
+class _RedisShared:
+    """The app's Redis as the store where instances share refreshes (the API of :class:`.single_flight.SharedStore`)."""
+
+    def __init__(self, store: RedisStore) -> None:
+        self.store = store
+
+    async def add(self, key: str, value: str, timeout: float) -> bool:
+        return bool(await self.store.redis().set(key, value, nx=True, px=max(1, round(timeout * 1000))))
+
+    async def get(self, key: str) -> str | None:
+        value = await self.store.redis().get(key)
+        return None if value is None else str(value)
+
+    async def set(self, key: str, value: str, timeout: float) -> None:
+        await self.store.redis().set(key, value, px=max(1, round(timeout * 1000)))
+
+    async def delete_if(self, key: str, value: str) -> None:
+        if await self.get(key) == value:
+            await self.store.redis().delete(key)
+
+
+def _templates(folder: str | os.PathLike[str] | None) -> Jinja2Templates:
+    """The pages: the app's templates of the same name first, when it has a folder of them, then the package's."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader(__package__ or __name__, "templates")]
+    if folder is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(folder))
+    return Jinja2Templates(env=jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True))
+
+
+def _close_on_shutdown(app: FastAPI, integration: Acme) -> None:
+    """Close the integration's connections when the app shuts down, after the app's own lifespan."""
+    lifespan = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def closing(app: Any) -> AsyncIterator[Any]:
+        async with lifespan(app) as state:
+            try:
+                yield state
+            finally:
+                await integration.aclose()
+
+    app.router.lifespan_context = closing
