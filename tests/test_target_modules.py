@@ -46,3 +46,17 @@ def test_an_example_apps_environment_names_its_settings_with_the_specs_slug() ->
     target = dataclasses.replace(TARGETS["flask"], kit_env={"{SLUG}_SECRET_KEY": "s", "PLAIN": "p"})
     assert target.example_env("acme") == {"ACME_SECRET_KEY": "s", "PLAIN": "p"}
     assert TARGETS["flask"].example_env("acme") == TARGETS["flask"].kit_env
+
+
+def test_a_toolchains_version_is_its_own_line_not_the_options_a_jvm_picked_up(monkeypatch) -> None:
+    """CI runs its JVMs with JDK_JAVA_OPTIONS, and java -version then names them first."""
+    import subprocess
+
+    from generator.targets import Toolchain, probe
+
+    printed = 'NOTE: Picked up JDK_JAVA_OPTIONS: -XX:TieredStopAtLevel=1\nopenjdk version "17.0.15" 2025-04-15\n'
+    monkeypatch.setattr(
+        subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a[0], 0, stdout="", stderr=printed)
+    )
+    monkeypatch.setattr("shutil.which", lambda command: f"/usr/bin/{command}")
+    assert probe(Toolchain("java", ("-version",))) == 'openjdk version "17.0.15" 2025-04-15'

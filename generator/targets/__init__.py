@@ -216,5 +216,6 @@ def probe(toolchain: Toolchain) -> str | None:
         done = subprocess.run([path, *toolchain.version_args], capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    text = (done.stdout or done.stderr).strip()
-    return text.splitlines()[0] if text else "unknown version"
+    # A JVM names the options it took from the environment before its version (JDK_JAVA_OPTIONS, JAVA_TOOL_OPTIONS).
+    lines = [line for line in (done.stdout or done.stderr).strip().splitlines() if "Picked up " not in line]
+    return lines[0] if lines else "unknown version"
