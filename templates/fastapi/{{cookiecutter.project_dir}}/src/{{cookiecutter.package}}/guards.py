@@ -54,6 +54,13 @@ async def current_user(
     return user
 
 
+#: The signed-in user as a route's parameter, for short: ``async def home(user: CurrentUser)``.
+CurrentUser = Annotated[{{ cookiecutter.class_name }}User, Depends(current_user)]
+
+#: The signed-in user or None, as a route's parameter: ``async def page(user: OptionalUser)``.
+OptionalUser = Annotated[{{ cookiecutter.class_name }}User | None, Depends(optional_user)]
+
+
 def require_roles(*roles: str) -> Callable[..., Awaitable[{{ cookiecutter.class_name }}User]]:
     """A dependency that lets in only signed-in users who have every one of ``roles``::
 
