@@ -19,6 +19,9 @@ SESSION_COOKIE = "{{ cookiecutter.slug }}_session"
 #: The SQLite file of the sessions, in the temporary folder unless ``{{ cookiecutter.config_prefix }}_SESSION_DB`` names another.
 SESSION_DB = "{{ cookiecutter.slug }}-sessions.sqlite3"
 
+#: Users kept rebuilt in each process, so a signed-in request does not rebuild its user from the record.
+BUILT_USERS = 1024
+
 #: The key of the integration's values in ``request.session`` (the session id and the CSRF token).
 SESSION_KEY = "_{{ cookiecutter.slug }}"
 

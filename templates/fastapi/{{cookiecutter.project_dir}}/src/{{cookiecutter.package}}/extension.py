@@ -17,7 +17,7 @@ from starlette.templating import Jinja2Templates
 from . import config
 from .client import {{ cookiecutter.class_name }}Client
 from .responses import Refused, refused
-from .routes import router
+from .routes import make_router
 from .settings import ConfigurationError, {{ cookiecutter.class_name }}Settings, load_settings
 {%- if cookiecutter.has_refresh %}
 from .single_flight import SingleFlight
@@ -98,7 +98,7 @@ class {{ cookiecutter.class_name }}:
                 https_only=settings.cookie_secure,
             )
         app.add_exception_handler(Refused, refused)
-        app.include_router(router, prefix=settings.route_prefix)
+        app.include_router(make_router(settings.route_prefix))
         _close_on_shutdown(app, self)
 
     @property

@@ -45,10 +45,10 @@ async def optional_user(request: Request) -> {{ cookiecutter.class_name }}User |
         raise Refused(service_error(request, err)) from None
 
 
-async def current_user(
-    request: Request, user: Annotated[{{ cookiecutter.class_name }}User | None, Depends(optional_user)]
-) -> {{ cookiecutter.class_name }}User:
+async def current_user(request: Request) -> {{ cookiecutter.class_name }}User:
     """The signed-in user; anyone else is refused: 401 for API clients, a redirect to the login page for browsers."""
+    # Called, not declared with Depends: each level of dependencies costs FastAPI a resolution per request.
+    user = await optional_user(request)
     if user is None:
         raise Refused(unauthorized(request))
     return user
@@ -72,9 +72,8 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[{{ cookiecutter.class_
     if not roles:
         raise TypeError("require_roles() needs at least one role")
 
-    async def guard(
-        request: Request, user: Annotated[{{ cookiecutter.class_name }}User, Depends(current_user)]
-    ) -> {{ cookiecutter.class_name }}User:
+    async def guard(request: Request) -> {{ cookiecutter.class_name }}User:
+        user = await current_user(request)
         if not user.has_roles(*roles):
             raise Refused(forbidden(request))
         return user

@@ -49,6 +49,9 @@ logger = logging.getLogger(__name__)
 
 #: The attribute of ``request.state`` that keeps the user once loaded, for the rest of the request.
 _USER = "_{{ cookiecutter.slug }}_user"
+
+#: The users last rebuilt from session records, by session id and the time of their fetch (see :func:`_user_of`).
+_BUILT: dict[tuple[str, float], {{ cookiecutter.class_name }}User] = {}
 {%- if cookiecutter.has_refresh %}
 
 #: What ``get_user`` raises when the access token has ended: refresh, then ask once more.
@@ -209,8 +212,8 @@ async def _load(request: Request) -> {{ cookiecutter.class_name }}User | None:
         _forget(request, "the session was signed out or has expired")
         return None
     try:
-        user = {{ cookiecutter.class_name }}User.from_dict(record["user"])
         fetched_at = float(record["fetched_at"])
+        user = _user_of(current, fetched_at, record["user"])
     except (KeyError, TypeError, ValueError):
         # A record written by an older version of this package: sign in again.
         await state.store.delete(current)
@@ -328,6 +331,21 @@ async def _end_service_session(request: Request, current: str, tokens: dict[str,
     except {{ cookiecutter.class_name }}Error as err:
         logger.warning("Logout at the service failed: %s", err.code)
 {%- endif %}
+
+
+def _user_of(current: str, fetched_at: float, cached: dict[str, Any]) -> {{ cookiecutter.class_name }}User:
+    """The user of a session's record, rebuilt once per fetch from the service rather than at every request.
+
+    Rebuilding (typed values, dates) costs more than reading the record, which every signed-in
+    request does to see a sign-out at once. The user is immutable, and a new fetch gives a new key.
+    """
+    key = (current, fetched_at)
+    user = _BUILT.get(key)
+    if user is None:
+        user = _BUILT[key] = {{ cookiecutter.class_name }}User.from_dict(cached)
+        if len(_BUILT) > config.BUILT_USERS:
+            del _BUILT[next(iter(_BUILT))]  # the oldest
+    return user
 
 
 def _record(user: {{ cookiecutter.class_name }}User, tokens: dict[str, Any]) -> dict[str, Any]:
