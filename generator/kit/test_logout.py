@@ -1,7 +1,9 @@
-"""Signing out: S7, a POST that ends the session for good; S19, at the service too."""
+"""Signing out: S7, a POST that ends the session for good (a request still running included); S19, at the service."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -33,6 +35,33 @@ def test_s07_old_session_cookie_no_longer_works(signed_in: AppClient) -> None:
     saved = signed_in.cookies()
     assert_status(signed_in.logout(), 204)
     assert not signed_in.with_cookies(saved).signed_in(), "the signed-out session's cookies still sign in"
+
+
+#: Seconds the service takes to answer the request that is in flight while its session signs out.
+IN_FLIGHT_DELAY = 1.5
+#: Seconds waited beyond the TTL, so that the cached user has surely expired.
+MARGIN = 1.0
+
+
+def test_s07_a_request_in_flight_during_sign_out_does_not_bring_the_session_back(
+    signed_in: AppClient, fake: FakeControl, session_ttl: float, fetches_user: str
+) -> None:
+    """Another tab's request began before the sign-out and ends after it: it must not write the session back.
+
+    A store that saves the whole session at the end of a request (an in-memory store, a cookie that carries the
+    session) recreates what the sign-out deleted, and the copied cookie signs its holder in again.
+    """
+    saved = signed_in.cookies()
+    time.sleep(session_ttl + MARGIN)  # the cached user is stale: the next request waits on the service
+    fake.fault(fetches_user, delay=IN_FLIGHT_DELAY, times=1)
+    answers: list[int] = []
+    tab = threading.Thread(target=lambda: answers.append(signed_in.with_cookies(saved).me().status_code))
+    tab.start()
+    time.sleep(IN_FLIGHT_DELAY / 3)  # that request now waits on the service
+    assert_status(signed_in.logout(), 204)
+    tab.join(IN_FLIGHT_DELAY + 30)
+    assert answers and answers[0] < 500, f"the request in flight during the sign-out answered {answers}"
+    assert not signed_in.with_cookies(saved).signed_in(), "a request that ended after the sign-out brought it back"
 
 
 # -- S19: signing out at the service too (specs with a logout operation) ---------------------
