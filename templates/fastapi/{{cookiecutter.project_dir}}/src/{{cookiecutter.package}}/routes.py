@@ -208,7 +208,7 @@ async def logout(request: Request) -> Response:
 methods("/logout", "POST")
 
 
-@router.get("/me")
+@router.api_route("/me", methods=["GET", "HEAD"])
 async def me(request: Request) -> Response:
     """The signed-in user as JSON: the canonical attributes and every field of the service's record."""
     negotiate(request, JSON)
@@ -221,7 +221,7 @@ async def me(request: Request) -> Response:
 methods("/me", "GET")
 
 
-@router.get("/csrf")
+@router.api_route("/csrf", methods=["GET", "HEAD"])
 async def csrf(request: Request) -> Response:
     """A CSRF token for API clients, and where to send it: the header of JSON posts, the field of forms."""
     negotiate(request, JSON)

@@ -174,8 +174,8 @@ async def service_session(request: Request) -> dict[str, Any] | None:
 def session_id(request: Request) -> str | None:
     """The id of the request's session, as its cookie carries it; None before sign-in."""
     values = request.session.get(config.SESSION_KEY)
-    session_id = values.get("id") if isinstance(values, dict) else None
-    return session_id if isinstance(session_id, str) else None
+    value = values.get("id") if isinstance(values, dict) else None
+    return value if isinstance(value, str) else None
 
 
 async def load_user(request: Request) -> {{ cookiecutter.class_name }}User | None:
