@@ -23,7 +23,7 @@ from .settings import ConfigurationError, {{ cookiecutter.class_name }}Settings,
 from .single_flight import SingleFlight
 {%- endif %}
 from .state import STATE_KEY, State
-from .store import RedisStore, SessionStore, SQLiteStore
+from .store import {% if cookiecutter.has_refresh %}RedisLocks, {% endif %}RedisStore, SessionStore, SQLiteStore
 from .throttle import LoginThrottle
 
 
@@ -79,7 +79,7 @@ class {{ cookiecutter.class_name }}:
             templates=_templates(templates_dir),
 {%- if cookiecutter.has_refresh %}
             refreshes=SingleFlight(
-                shared=_RedisShared(store) if isinstance(store, RedisStore) else None,
+                shared=RedisLocks(store) if isinstance(store, RedisStore) else None,
                 prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
                 keep=config.REFRESH_KEEP,
                 # A refresh waits at most the timeout to connect and the timeout for the answer: wait a little longer.
@@ -145,29 +145,7 @@ def _redis_store(url: str) -> RedisStore:
             f"{config.ENV_PREFIX}REDIS_URL is set but redis is not installed: pip install '{{ cookiecutter.distribution }}[redis]'"
         ) from err
     return RedisStore(url, prefix=f"{config.REDIS_KEY_PREFIX}session:")
-{%- if cookiecutter.has_refresh %}
 
-
-class _RedisShared:
-    """The app's Redis as the store where instances share refreshes (the API of :class:`.single_flight.SharedStore`)."""
-
-    def __init__(self, store: RedisStore) -> None:
-        self.store = store
-
-    async def add(self, key: str, value: str, timeout: float) -> bool:
-        return bool(await self.store.redis().set(key, value, nx=True, px=max(1, round(timeout * 1000))))
-
-    async def get(self, key: str) -> str | None:
-        value = await self.store.redis().get(key)
-        return None if value is None else str(value)
-
-    async def set(self, key: str, value: str, timeout: float) -> None:
-        await self.store.redis().set(key, value, px=max(1, round(timeout * 1000)))
-
-    async def delete_if(self, key: str, value: str) -> None:
-        if await self.get(key) == value:
-            await self.store.redis().delete(key)
-{%- endif %}
 
 
 def _templates(folder: str | os.PathLike[str] | None) -> Jinja2Templates:

@@ -15,6 +15,7 @@ JSON error body and are never redirected to a login page they cannot use.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import urlencode
@@ -28,6 +29,8 @@ from .responses import FORBIDDEN_TITLE, MESSAGES, Refused, json_error, links, re
 from .session import load_user
 from .user import {{ cookiecutter.class_name }}User
 
+logger = logging.getLogger(__name__)
+
 
 async def optional_user(request: Request) -> {{ cookiecutter.class_name }}User | None:
     """The signed-in user, or None for anonymous requests.
@@ -38,6 +41,7 @@ async def optional_user(request: Request) -> {{ cookiecutter.class_name }}User |
     try:
         return await load_user(request)
     except {{ cookiecutter.class_name }}Error as err:
+        logger.warning("Loading the signed-in user failed: %s", err)
         raise Refused(service_error(request, err)) from None
 
 
@@ -48,6 +52,13 @@ async def current_user(
     if user is None:
         raise Refused(unauthorized(request))
     return user
+
+
+#: The signed-in user as a route's parameter, for short: ``async def home(user: CurrentUser)``.
+CurrentUser = Annotated[{{ cookiecutter.class_name }}User, Depends(current_user)]
+
+#: The signed-in user or None, as a route's parameter: ``async def page(user: OptionalUser)``.
+OptionalUser = Annotated[{{ cookiecutter.class_name }}User | None, Depends(optional_user)]
 
 
 def require_roles(*roles: str) -> Callable[..., Awaitable[{{ cookiecutter.class_name }}User]]:

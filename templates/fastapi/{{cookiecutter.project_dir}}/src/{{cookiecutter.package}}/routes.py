@@ -67,6 +67,7 @@ from .responses import (
     negotiate,
     not_acceptable,
     render_page,
+    service_error,
     wants_json,
 )
 from .session import {% if cookiecutter.has_change_password %}SessionEnded, {% endif %}log_in, log_out{% if cookiecutter.has_change_password %}, set_new_password{% endif %}
@@ -119,6 +120,10 @@ class IntegrationRoute(APIRoute):
                 return not_acceptable()
             except BadPost as error:
                 return bad_post(request, error)
+            except {{ cookiecutter.class_name }}Error as error:
+                # The service, or the session store, failed where the route does not answer it itself: 503 or 502.
+                logger.warning("%s %s failed: %s", request.method, request.url.path, error)
+                return service_error(request, error)
             except Exception:
                 # Logged with its traceback for the app's operators; the answer names nothing of it.
                 logger.exception("%s %s failed", request.method, request.url.path)
@@ -171,18 +176,21 @@ async def login(request: Request) -> Response:
         return invalid(request, form, answer, "login.html")
     username, address = form.text("username"), request.client.host if request.client else ""
     throttle = get_state(request).throttle
-    retry_after = await throttle.retry_after(username, address)
-    if retry_after is not None:
-        logger.info("Login refused: too_many_attempts")
-        return throttled(request, retry_after, form, answer)
     try:
-        user = await log_in(request, username, form.text("password"))
+        # Counts that cannot be read (their Redis is down) fail the sign-in closed, like the service.
+        retry_after = await throttle.retry_after(username, address)
+        if retry_after is not None:
+            logger.info("Login refused: too_many_attempts")
+            return throttled(request, retry_after, form, answer)
+        try:
+            user = await log_in(request, username, form.text("password"))
+        except (InvalidCredentials, AccountDisabled{% if cookiecutter.has_verify_email %}, Unverified{% endif %}):
+            # Only the service's refusals count: an outage says nothing about who is guessing.
+            await throttle.failed(username, address)
+            raise
     except {{ cookiecutter.class_name }}Error as err:
         # The message names the request or field that failed; it never holds a password or a token.
         logger.info("Login refused: %s: %s", err.code, err)
-        # Only the service's refusals count: an outage says nothing about who is guessing.
-        if isinstance(err, InvalidCredentials | AccountDisabled{% if cookiecutter.has_verify_email %} | Unverified{% endif %}):
-            await throttle.failed(username, address)
         return refused(request, err, form, answer, "login.html")
     await throttle.succeeded(username)
     if answer == JSON:

@@ -100,6 +100,8 @@ async def log_out(request: Request) -> None:
     The record is deleted from the store, so a copy of the cookie kept from
     before finds nothing and signs nobody in: on every instance that shares
     the store, and after a restart too.
+
+    :raises {{ cookiecutter.class_name }}Error: ``ServiceUnavailable`` when the store is down; the browser's session is cleared all the same.
 {%- if cookiecutter.has_logout %}
 
     The service's session ends first: the user is signed out at the service
@@ -109,6 +111,9 @@ async def log_out(request: Request) -> None:
     """
     state = get_state(request)
     current = session_id(request)
+    # The browser's copy goes first: even with the store down (a 503), this browser is signed out.
+    request.session.clear()
+    setattr(request.state, _USER, None)
     if current is not None:
 {%- if cookiecutter.has_logout %}
         record = await state.store.load(current)
@@ -116,8 +121,6 @@ async def log_out(request: Request) -> None:
             await _end_service_session(request, current, record["service"])
 {%- endif %}
         await state.store.delete(current)
-    request.session.clear()
-    setattr(request.state, _USER, None)
 {%- if cookiecutter.has_change_password %}
 
 
@@ -241,8 +244,7 @@ async def _fetch_again(request: Request, current: str, record: dict[str, Any]) -
         if not isinstance(err, ServiceUnavailable) and err.code != "failed":
             await _sign_out(request, current, f"the service no longer describes the user ({err.code})")
             return None
-        logger.warning("Identity service request failed: %s", err)
-        raise
+        raise  # the service is down or answered garbage: the request fails closed (logged by the caller)
     if not user.active:
         await _sign_out(request, current, "the service has disabled the account")
         return None
