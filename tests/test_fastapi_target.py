@@ -162,7 +162,14 @@ def test_the_public_api(acme: Path) -> None:
     init = (acme / "src" / "fastapi_acme" / "__init__.py").read_text(encoding="utf-8")
     exported = set(re.findall(r'^    "(\w+)",$', init, re.MULTILINE))
     assert {"Acme", "AcmeSettings", "AcmeUser", "AcmeClient", "ConfigurationError"} <= exported
-    assert {"current_user", "optional_user", "require_roles", "service_session"} <= exported
+    assert {
+        "current_user",
+        "optional_user",
+        "require_roles",
+        "service_session",
+        "CurrentUser",
+        "OptionalUser",
+    } <= exported
 
 
 def test_no_oidc_for_fastapi(tmp_path: Path) -> None:
