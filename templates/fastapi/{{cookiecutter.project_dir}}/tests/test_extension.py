@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import sys
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -262,6 +263,25 @@ async def test_options_names_the_methods_of_a_route(client: httpx.AsyncClient) -
     response = await client.options(f"{PREFIX}/logout")
     assert response.status_code in (200, 204)
     assert "POST" in response.headers["Allow"] and "GET" not in response.headers["Allow"]
+
+
+async def test_head_is_answered_as_get_and_other_methods_are_405(client: httpx.AsyncClient) -> None:
+    head = await client.head(f"{PREFIX}/me", headers=JSON)
+    assert (head.status_code, head.content) == (401, b"")
+    assert (await client.head(f"{PREFIX}/login", headers=HTML)).status_code == 200
+    response = await client.delete(f"{PREFIX}/me", headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (405, "method_not_allowed")
+    assert {"GET", "HEAD"} <= {method.strip() for method in response.headers["Allow"].split(",")}
+
+
+async def test_the_api_docs_describe_the_posts_not_the_pages(app: FastAPI) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # FastAPI warns of what makes the schema invalid, e.g. a duplicate operation id
+        paths = app.openapi()["paths"]
+    login = paths[f"{PREFIX}/login"]
+    assert "get" not in login, "a page is no API"
+    assert {"application/json", "application/x-www-form-urlencoded"} <= login["post"]["requestBody"]["content"].keys()
+    assert f"{PREFIX}/me" in paths
 
 
 async def test_concurrent_sign_ins_all_succeed(app: FastAPI) -> None:
