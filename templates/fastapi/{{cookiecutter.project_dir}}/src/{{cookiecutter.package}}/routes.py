@@ -144,6 +144,8 @@ class IntegrationRouter(APIRouter):
 
     A request outside the prefix is none of them: the router says so at once rather
     than trying each route, so the app's own routes cost no more for the integration's.
+    (FastAPI keeps an included router as one entry of the app's routes and asks it
+    here; versions that copy the routes into the app's never call this: it is only quicker.)
     """
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
