@@ -88,6 +88,7 @@ class {{ cookiecutter.class_name }}:
 {%- endif %}
         )
         setattr(app.state, STATE_KEY, self.state)
+        # One session per request: an app with its own SessionMiddleware shares it (Starlette types `cls` as a factory).
         if not any(cast(Any, middleware.cls) is SessionMiddleware for middleware in app.user_middleware):
             app.add_middleware(
                 SessionMiddleware,
