@@ -35,6 +35,7 @@ from support import (
     browser,
     cookie_contents,
     error_of,
+    json_headers,
     login_json,
     logout,
     make_app,
@@ -145,6 +146,9 @@ async def test_redis_down_fails_closed_with_503_in_the_contracts_shape(
         assert (response.status_code, error_of(response)["code"]) == (503, "service_unavailable")
     page = await carried.get("/", headers=HTML)
     assert page.status_code == 503 and "Hello" not in page.text
+    signing_out = await carried.post(f"{PREFIX}/logout", headers=await json_headers(carried))
+    assert (signing_out.status_code, error_of(signing_out)["code"]) == (503, "service_unavailable")
+    assert session_cookie(carried) is None, "this browser is signed out all the same"
 
 
 async def test_failed_sign_ins_are_counted_across_instances(instance: Callable[..., FastAPI]) -> None:
