@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -119,11 +120,14 @@ class {{ cookiecutter.class_name }}:
 
 
 def _sqlite_store(settings: {{ cookiecutter.class_name }}Settings) -> SessionStore:
-    """The sessions in a SQLite file: ``{{ cookiecutter.config_prefix }}_SESSION_DB``, or one in the temporary folder.
+    """The sessions in a SQLite file: ``{{ cookiecutter.config_prefix }}_SESSION_DB``, or one in a private folder of the temporary folder.
 
-    :raises ConfigurationError: when the file cannot be created, at start-up rather than at the first sign-in.
+    The file holds the service's tokens: it is created readable by its user alone (0600).
+
+    :raises ConfigurationError: when the file cannot be created, at start-up rather than at the first sign-in,
+        or when the default folder exists but is not this user's alone.
     """
-    path = settings.session_db or os.path.join(tempfile.gettempdir(), config.SESSION_DB)
+    path = settings.session_db or os.path.join(_private_folder(), config.SESSION_DB)
     store = SQLiteStore(path)
     try:
         store.open()
@@ -132,6 +136,34 @@ def _sqlite_store(settings: {{ cookiecutter.class_name }}Settings) -> SessionSto
             f"cannot keep sessions in {path} ({err}): set {config.ENV_PREFIX}SESSION_DB to a file the app can write"
         ) from err
     return store
+
+
+def _private_folder() -> str:
+    """The default folder of the sessions' file: in the temporary folder, this user's own, closed to others (0700).
+
+    The temporary folder is shared by every user of the machine: the folder is made
+    with the rights of its user alone, or, when it exists, must be theirs and closed
+    to others (a folder someone else made first could hand them the tokens).
+
+    :raises ConfigurationError: when it exists and is not a folder of this user's alone.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    path = os.path.join(tempfile.gettempdir(), config.SESSION_FOLDER + ("" if uid is None else f"-{uid}"))
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise ConfigurationError(
+            f"cannot make the folder of the sessions {path} ({err}): set {config.ENV_PREFIX}SESSION_DB to a file the app can write"
+        ) from err
+    found = os.lstat(path)
+    if not stat.S_ISDIR(found.st_mode) or (uid is not None and found.st_uid != uid) or found.st_mode & 0o077:
+        raise ConfigurationError(
+            f"{path} is not a folder of this user's alone (it must be theirs, mode 0700): remove it, "
+            f"or set {config.ENV_PREFIX}SESSION_DB to a file in a private folder"
+        )
+    return path
 
 
 def _redis_store(url: str) -> RedisStore:

@@ -175,7 +175,10 @@ class SQLiteStore:
     def _connect(self) -> sqlite3.Connection:
         folder = os.path.dirname(self.path)
         if folder:
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        # Created readable by its user alone: it holds the service's tokens (SQLite gives its -wal and -shm
+        # files the same rights). A file that exists keeps the rights it has.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, check_same_thread=False)
         # Write-ahead logging: reading processes never wait for the one that writes a session.
         db.execute("PRAGMA journal_mode=WAL")
