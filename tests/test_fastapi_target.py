@@ -14,6 +14,7 @@ from ruff.__main__ import find_ruff_bin
 
 from generator.errors import UnsupportedTargetError
 from generator.render import generate
+from generator.spec import load_spec
 
 from .conftest import KEYCLOAK_OIDC, ROOT, run_package_tests
 from .test_flask_target import manifest_selects, the_fake_lines
@@ -125,6 +126,22 @@ def test_the_other_shapes_of_service_pass_ruff(test_specs: dict[str, Path]) -> N
         assert formatted.returncode == 0, name + "\n" + formatted.stdout + formatted.stderr
 
 
+@pytest.mark.parametrize("package", ["acme", "keycloak", "okta", "test_specs"])
+def test_a_route_and_a_page_exactly_for_each_operation(package: str, request: pytest.FixtureRequest) -> None:
+    """No dead route or page for an operation the spec lacks, and none missing for one it has."""
+    specs = {"acme": ACME, "keycloak": KEYCLOAK, "okta": OKTA}
+    if package == "test_specs":
+        roots = {SPECS / f"{name}.toml": root for name, root in request.getfixturevalue(package).items()}
+    else:
+        roots = {specs[package]: request.getfixturevalue(package)}
+    for spec_path, root in roots.items():
+        spec = load_spec(spec_path)
+        routes, pages = routes_of(root), pages_of(root)
+        for operation, (route, page) in OPTIONAL_ROUTES.items():
+            assert (route in routes) == spec.has(operation), f"{spec_path.name}: {route}"
+            assert (page in pages) == spec.has(operation), f"{spec_path.name}: {page}"
+
+
 def test_layout(acme: Path) -> None:
     package = acme / "src" / "fastapi_acme"
     for name in ("__init__.py", "client.py", "errors.py", "user.py", "py.typed"):
@@ -145,7 +162,14 @@ def test_the_public_api(acme: Path) -> None:
     init = (acme / "src" / "fastapi_acme" / "__init__.py").read_text(encoding="utf-8")
     exported = set(re.findall(r'^    "(\w+)",$', init, re.MULTILINE))
     assert {"Acme", "AcmeSettings", "AcmeUser", "AcmeClient", "ConfigurationError"} <= exported
-    assert {"current_user", "optional_user", "require_roles", "service_session"} <= exported
+    assert {
+        "current_user",
+        "optional_user",
+        "require_roles",
+        "service_session",
+        "CurrentUser",
+        "OptionalUser",
+    } <= exported
 
 
 def test_no_oidc_for_fastapi(tmp_path: Path) -> None:

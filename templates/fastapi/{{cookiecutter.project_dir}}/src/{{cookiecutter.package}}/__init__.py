@@ -18,6 +18,8 @@ from .errors import {{ name }} as {{ name }}
 {%- endfor %}
 from .extension import {{ cookiecutter.class_name }} as {{ cookiecutter.class_name }}
 from .forms import csrf_token as csrf_token
+from .guards import CurrentUser as CurrentUser
+from .guards import OptionalUser as OptionalUser
 from .guards import current_user as current_user
 from .guards import optional_user as optional_user
 from .guards import require_roles as require_roles
@@ -36,10 +38,12 @@ __all__ = [
     "{{ cookiecutter.class_name }}User",
     "AccountDisabled",
     "ConfigurationError",
+    "CurrentUser",
     "Conflict",
     "InvalidCredentials",
     "InvalidInput",
     "NotAcceptable",
+    "OptionalUser",
     "ServiceUnavailable",
     "UserNotFound",
     "csrf_token",

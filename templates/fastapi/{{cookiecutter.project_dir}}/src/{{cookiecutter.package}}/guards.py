@@ -15,6 +15,7 @@ JSON error body and are never redirected to a login page they cannot use.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import urlencode
@@ -28,6 +29,8 @@ from .responses import FORBIDDEN_TITLE, MESSAGES, Refused, json_error, links, re
 from .session import load_user
 from .user import {{ cookiecutter.class_name }}User
 
+logger = logging.getLogger(__name__)
+
 
 async def optional_user(request: Request) -> {{ cookiecutter.class_name }}User | None:
     """The signed-in user, or None for anonymous requests.
@@ -38,16 +41,24 @@ async def optional_user(request: Request) -> {{ cookiecutter.class_name }}User |
     try:
         return await load_user(request)
     except {{ cookiecutter.class_name }}Error as err:
+        logger.warning("Loading the signed-in user failed: %s", err)
         raise Refused(service_error(request, err)) from None
 
 
-async def current_user(
-    request: Request, user: Annotated[{{ cookiecutter.class_name }}User | None, Depends(optional_user)]
-) -> {{ cookiecutter.class_name }}User:
+async def current_user(request: Request) -> {{ cookiecutter.class_name }}User:
     """The signed-in user; anyone else is refused: 401 for API clients, a redirect to the login page for browsers."""
+    # Called, not declared with Depends: each level of dependencies costs FastAPI a resolution per request.
+    user = await optional_user(request)
     if user is None:
         raise Refused(unauthorized(request))
     return user
+
+
+#: The signed-in user as a route's parameter, for short: ``async def home(user: CurrentUser)``.
+CurrentUser = Annotated[{{ cookiecutter.class_name }}User, Depends(current_user)]
+
+#: The signed-in user or None, as a route's parameter: ``async def page(user: OptionalUser)``.
+OptionalUser = Annotated[{{ cookiecutter.class_name }}User | None, Depends(optional_user)]
 
 
 def require_roles(*roles: str) -> Callable[..., Awaitable[{{ cookiecutter.class_name }}User]]:
@@ -61,9 +72,8 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[{{ cookiecutter.class_
     if not roles:
         raise TypeError("require_roles() needs at least one role")
 
-    async def guard(
-        request: Request, user: Annotated[{{ cookiecutter.class_name }}User, Depends(current_user)]
-    ) -> {{ cookiecutter.class_name }}User:
+    async def guard(request: Request) -> {{ cookiecutter.class_name }}User:
+        user = await current_user(request)
         if not user.has_roles(*roles):
             raise Refused(forbidden(request))
         return user

@@ -49,6 +49,9 @@ logger = logging.getLogger(__name__)
 
 #: The attribute of ``request.state`` that keeps the user once loaded, for the rest of the request.
 _USER = "_{{ cookiecutter.slug }}_user"
+
+#: The users last rebuilt from session records, by session id and the time of their fetch (see :func:`_user_of`).
+_BUILT: dict[tuple[str, float], {{ cookiecutter.class_name }}User] = {}
 {%- if cookiecutter.has_refresh %}
 
 #: What ``get_user`` raises when the access token has ended: refresh, then ask once more.
@@ -100,6 +103,8 @@ async def log_out(request: Request) -> None:
     The record is deleted from the store, so a copy of the cookie kept from
     before finds nothing and signs nobody in: on every instance that shares
     the store, and after a restart too.
+
+    :raises {{ cookiecutter.class_name }}Error: ``ServiceUnavailable`` when the store is down; the browser's session is cleared all the same.
 {%- if cookiecutter.has_logout %}
 
     The service's session ends first: the user is signed out at the service
@@ -109,6 +114,9 @@ async def log_out(request: Request) -> None:
     """
     state = get_state(request)
     current = session_id(request)
+    # The browser's copy goes first: even with the store down (a 503), this browser is signed out.
+    request.session.clear()
+    setattr(request.state, _USER, None)
     if current is not None:
 {%- if cookiecutter.has_logout %}
         record = await state.store.load(current)
@@ -116,8 +124,6 @@ async def log_out(request: Request) -> None:
             await _end_service_session(request, current, record["service"])
 {%- endif %}
         await state.store.delete(current)
-    request.session.clear()
-    setattr(request.state, _USER, None)
 {%- if cookiecutter.has_change_password %}
 
 
@@ -206,8 +212,8 @@ async def _load(request: Request) -> {{ cookiecutter.class_name }}User | None:
         _forget(request, "the session was signed out or has expired")
         return None
     try:
-        user = {{ cookiecutter.class_name }}User.from_dict(record["user"])
         fetched_at = float(record["fetched_at"])
+        user = _user_of(current, fetched_at, record["user"])
     except (KeyError, TypeError, ValueError):
         # A record written by an older version of this package: sign in again.
         await state.store.delete(current)
@@ -241,8 +247,7 @@ async def _fetch_again(request: Request, current: str, record: dict[str, Any]) -
         if not isinstance(err, ServiceUnavailable) and err.code != "failed":
             await _sign_out(request, current, f"the service no longer describes the user ({err.code})")
             return None
-        logger.warning("Identity service request failed: %s", err)
-        raise
+        raise  # the service is down or answered garbage: the request fails closed (logged by the caller)
     if not user.active:
         await _sign_out(request, current, "the service has disabled the account")
         return None
@@ -326,6 +331,21 @@ async def _end_service_session(request: Request, current: str, tokens: dict[str,
     except {{ cookiecutter.class_name }}Error as err:
         logger.warning("Logout at the service failed: %s", err.code)
 {%- endif %}
+
+
+def _user_of(current: str, fetched_at: float, cached: dict[str, Any]) -> {{ cookiecutter.class_name }}User:
+    """The user of a session's record, rebuilt once per fetch from the service rather than at every request.
+
+    Rebuilding (typed values, dates) costs more than reading the record, which every signed-in
+    request does to see a sign-out at once. The user is immutable, and a new fetch gives a new key.
+    """
+    key = (current, fetched_at)
+    user = _BUILT.get(key)
+    if user is None:
+        user = _BUILT[key] = {{ cookiecutter.class_name }}User.from_dict(cached)
+        if len(_BUILT) > config.BUILT_USERS:
+            del _BUILT[next(iter(_BUILT))]  # the oldest
+    return user
 
 
 def _record(user: {{ cookiecutter.class_name }}User, tokens: dict[str, Any]) -> dict[str, Any]:

@@ -73,7 +73,7 @@ class {{ cookiecutter.class_name }}Settings(BaseSettings):
     route_prefix: str = config.ROUTE_PREFIX
     #: Send the session cookie over HTTPS only: set it when the site is served over HTTPS (``{{ cookiecutter.config_prefix }}_COOKIE_SECURE``).
     cookie_secure: bool = False
-    #: The SQLite file of the sessions, None for one in the temporary folder (``{{ cookiecutter.config_prefix }}_SESSION_DB``).
+    #: The SQLite file of the sessions, None for one in a private folder of the temporary folder (``{{ cookiecutter.config_prefix }}_SESSION_DB``).
     session_db: str | None = None
     #: The Redis that keeps sessions and sign-in counts for every instance of the app, None for this machine alone (``{{ cookiecutter.config_prefix }}_REDIS_URL``).
     redis_url: str | None = Field(default=None, repr=False)
