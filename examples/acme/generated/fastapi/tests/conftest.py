@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fake.server import load_data, start
 from fastapi_acme import client as service_client
 from fastapi_acme import session as user_session
-from support import FAKE_DATA, REAL_SERVICE_ENV, Clock, Service, browser, make_app
+from support import FAKE, FAKE_DATA, REAL_SERVICE_ENV, Clock, Service, browser, make_app
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +29,11 @@ def service() -> Iterator[Service]:
         yield Service(os.environ[REAL_SERVICE_ENV], steerable=False)
         return
     fake = start(load_data(FAKE_DATA))
+    service = Service(fake.url, steerable=True)
     try:
-        yield Service(fake.url, steerable=True)
+        yield service
     finally:
+        service.close()
         fake.stop()
 
 
@@ -42,10 +44,21 @@ def fresh_service(service: Service) -> None:
         service.reset()
 
 
+@pytest.fixture(scope="session")
+def no_certificates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty folder of CA certificates."""
+    return tmp_path_factory.mktemp("no-certificates")
+
+
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_settings(tmp_path: Path, no_certificates: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test's apps keep sessions in a file of their own; no sign-in limit or Redis comes from the shell."""
     monkeypatch.setenv("ACME_SESSION_DB", str(tmp_path / "sessions.sqlite3"))
+    if FAKE:
+        # The fake speaks plain HTTP: an empty folder of CA certificates (httpx reads SSL_CERT_FILE, then
+        # SSL_CERT_DIR) spares each app's client loading a bundle of them, a tenth of the suite's time.
+        monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+        monkeypatch.setenv("SSL_CERT_DIR", str(no_certificates))
     monkeypatch.delenv("ACME_REDIS_URL", raising=False)
     for name in ("PER_ACCOUNT", "PER_CLIENT", "WINDOW"):
         monkeypatch.delenv(f"ACME_LOGIN_LIMIT_{name}", raising=False)

@@ -297,6 +297,11 @@ class Service:
     def __init__(self, url: str, *, steerable: bool) -> None:
         self.url = url
         self.steerable = steerable
+        # One client for the whole run: its connection is kept, and its TLS set-up is made once.
+        self._http = httpx.Client(base_url=f"{url}/__fake__/", timeout=5)
+
+    def close(self) -> None:
+        self._http.close()
 
     def calls(self) -> dict[str, Any]:
         """How often each operation was called, the recent requests, the password resets asked for."""
@@ -342,7 +347,7 @@ class Service:
     def _control(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         if not self.steerable:
             pytest.skip("needs the bundled fake service")
-        response = httpx.request(method, f"{self.url}/__fake__/{path}", timeout=5, **kwargs)
+        response = self._http.request(method, path, **kwargs)
         response.raise_for_status()
         return response
 

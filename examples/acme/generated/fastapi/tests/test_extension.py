@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import sqlite3
+import stat
 import sys
+import tempfile
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI, Request
 from starlette.middleware.sessions import SessionMiddleware
 
-from fastapi_acme import Acme, ConfigurationError
+from fastapi_acme import Acme, AcmeUser, ConfigurationError
 from fastapi_acme.config import SESSION_COOKIE
 from fastapi_acme.store import SQLiteStore
 from support import (
@@ -113,6 +118,24 @@ async def test_a_session_store_that_cannot_be_written_fails_at_start_up(
     configure(monkeypatch, service, ACME_SESSION_DB=str(not_a_folder / "sessions.sqlite3"))
     with pytest.raises(ConfigurationError, match="ACME_SESSION_DB"):
         Acme(FastAPI())
+
+
+async def test_the_session_file_is_private(service: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Sessions hold the service's tokens: the file is the app's user's alone, by default in a folder of its own."""
+    make_app(service)
+    assert stat.S_IMODE((tmp_path / "sessions.sqlite3").stat().st_mode) == 0o600, "ACME_SESSION_DB"
+    shared = tmp_path / "tmp"
+    shared.mkdir(mode=0o777)
+    monkeypatch.delenv("ACME_SESSION_DB")
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    await sign_in(browser(make_app(service)))
+    (database,) = shared.rglob("*.sqlite3")
+    assert database.parent != shared, "not in the temporary folder every local user can write to"
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+    database.parent.chmod(0o777)
+    with pytest.raises(ConfigurationError, match="ACME_SESSION_DB"):
+        make_app(service)
 
 
 async def test_an_existing_apps_own_form_posts_need_no_token_of_the_integration(service: Service) -> None:
@@ -269,6 +292,25 @@ async def test_options_names_the_methods_of_a_route(client: httpx.AsyncClient) -
     assert "POST" in response.headers["Allow"] and "GET" not in response.headers["Allow"]
 
 
+async def test_head_is_answered_as_get_and_other_methods_are_405(client: httpx.AsyncClient) -> None:
+    head = await client.head(f"{PREFIX}/me", headers=JSON)
+    assert (head.status_code, head.content) == (401, b"")
+    assert (await client.head(f"{PREFIX}/login", headers=HTML)).status_code == 200
+    response = await client.delete(f"{PREFIX}/me", headers=JSON)
+    assert (response.status_code, error_of(response)["code"]) == (405, "method_not_allowed")
+    assert {"GET", "HEAD"} <= {method.strip() for method in response.headers["Allow"].split(",")}
+
+
+async def test_the_api_docs_describe_the_posts_not_the_pages(app: FastAPI) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # FastAPI warns of what makes the schema invalid, e.g. a duplicate operation id
+        paths = app.openapi()["paths"]
+    login = paths[f"{PREFIX}/login"]
+    assert "get" not in login, "a page is no API"
+    assert {"application/json", "application/x-www-form-urlencoded"} <= login["post"]["requestBody"]["content"].keys()
+    assert f"{PREFIX}/me" in paths
+
+
 async def test_concurrent_sign_ins_all_succeed(app: FastAPI) -> None:
     clients = [browser(app) for _ in range(6)]
     users = await asyncio.gather(*(sign_in(client, ("user", "admin")[n % 2]) for n, client in enumerate(clients)))
@@ -365,6 +407,51 @@ async def test_the_example_app_answers_by_accept_and_406_for_what_it_cannot_prod
     assert await logout(client) == 204
 
 
+async def test_a_session_store_that_fails_is_503_in_the_contracts_shape(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sign_in(client)
+
+    def failing(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error in /var/lib/app/sessions")
+
+    monkeypatch.setattr(SQLiteStore, "_load", failing)
+    for headers in (JSON, HTML):
+        response = await client.get("/", headers=headers)
+        assert response.status_code == 503
+        assert "disk" not in response.text and "/var" not in response.text
+    assert error_of(await client.get(f"{PREFIX}/me", headers=JSON))["code"] == "service_unavailable"
+
+
+async def test_the_user_is_rebuilt_once_per_fetch_from_the_service_not_per_request(
+    client: httpx.AsyncClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await sign_in(client)
+    builds: list[object] = []
+    from_dict = AcmeUser.from_dict.__func__
+
+    def counted(cls: type[AcmeUser], data: dict[str, Any]) -> AcmeUser:
+        builds.append(data)
+        return from_dict(cls, data)
+
+    monkeypatch.setattr(AcmeUser, "from_dict", classmethod(counted))
+    for _ in range(5):
+        assert (await client.get(f"{PREFIX}/me")).status_code == 200
+    assert len(builds) <= 1, "within the TTL the user is not rebuilt at each request"
+    clock.advance(SESSION_TTL + 1)
+    for _ in range(3):
+        assert (await client.get(f"{PREFIX}/me")).status_code == 200
+    assert len(builds) <= 2
+
+
+async def test_two_apps_with_their_own_prefixes_in_one_process(service: Service) -> None:
+    auth, account = browser(make_app(service)), browser(make_app(service, route_prefix="/account"))
+    assert (await auth.get(f"{PREFIX}/login", headers=HTML)).status_code == 200
+    assert (await auth.get("/account/login", headers=HTML)).status_code == 404
+    assert (await account.get("/account/login", headers=HTML)).status_code == 200
+    assert (await account.get(f"{PREFIX}/login", headers=HTML)).status_code == 404
+
+
 async def test_an_unexpected_failure_is_a_json_error_without_details(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -372,13 +459,13 @@ async def test_an_unexpected_failure_is_a_json_error_without_details(
     headers = await json_headers(client)
 
     def broken(*args: object, **kwargs: object) -> None:
-        raise OSError("disk I/O error in /var/lib/app/sessions")
+        raise RuntimeError("a bug, in /var/lib/app/sessions")
 
     monkeypatch.setattr(SQLiteStore, "delete", broken)
     response = await client.post(f"{PREFIX}/logout", headers=headers)
     assert response.status_code == 500
     assert error_of(response)["code"] == "failed"
-    assert "disk" not in response.text and "/var" not in response.text
+    assert "bug" not in response.text and "/var" not in response.text
 
 
 async def test_a_form_post_carries_the_csrf_field_the_csrf_route_names(client: httpx.AsyncClient) -> None:

@@ -24,6 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from fastapi_acme.config import SESSION_KEY
 from support import (
+    HTML,
     JSON,
     PREFIX,
     SESSION_TTL,
@@ -34,6 +35,7 @@ from support import (
     browser,
     cookie_contents,
     error_of,
+    json_headers,
     login_json,
     logout,
     make_app,
@@ -163,6 +165,34 @@ async def test_a_request_in_flight_on_one_instance_does_not_bring_back_a_session
     assert signed_out == 204
     for app in (a, b):
         assert (await browser(app, cookie=cookie).get(f"{PREFIX}/me", headers=JSON)).status_code == 401
+
+
+@pytest.fixture
+def dead_redis_url() -> str:
+    """A Redis URL where nothing answers: a loopback port that was free a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+
+
+async def test_redis_down_fails_closed_with_503_in_the_contracts_shape(
+    instance: Callable[..., FastAPI], service: Service, dead_redis_url: str
+) -> None:
+    client = browser(instance("a"))
+    await sign_in(client)
+    down = make_app(service, redis_url=dead_redis_url, login_limit_per_account=3)
+    carried = browser(down, cookie=session_cookie(client))
+    for response in (
+        await carried.get(f"{PREFIX}/me", headers=JSON),
+        await carried.get("/", headers=JSON),
+        await login_json(browser(down), USERS["user"]["username"], USERS["user"]["password"]),
+    ):
+        assert (response.status_code, error_of(response)["code"]) == (503, "service_unavailable")
+    page = await carried.get("/", headers=HTML)
+    assert page.status_code == 503 and "Hello" not in page.text
+    signing_out = await carried.post(f"{PREFIX}/logout", headers=await json_headers(carried))
+    assert (signing_out.status_code, error_of(signing_out)["code"]) == (503, "service_unavailable")
+    assert session_cookie(carried) is None, "this browser is signed out all the same"
 
 
 async def test_failed_sign_ins_are_counted_across_instances(instance: Callable[..., FastAPI]) -> None:

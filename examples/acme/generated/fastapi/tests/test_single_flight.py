@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable
 
@@ -111,3 +112,35 @@ async def test_s18_an_instance_that_died_holding_the_lock_is_waited_for_only_so_
     await store.add("app:lock:session-a", "someone else", 60)
     with pytest.raises(FlightTimeout):
         await SingleFlight(shared=store, prefix="app:", wait=0.1).run("session-a", Work(seconds=0))
+
+
+def test_s18_flights_of_one_key_in_two_event_loops_each_end_their_own() -> None:
+    """Two event loops of one process (threads, each with its loop) share the flight: neither ends the other's."""
+    flight = SingleFlight()
+    first_started, second_started = threading.Event(), threading.Event()
+
+    async def first_work() -> str:
+        first_started.set()
+        await asyncio.to_thread(second_started.wait, 5)
+        return "first"
+
+    async def second_work() -> str:
+        second_started.set()
+        return "second"
+
+    results: dict[str, str | Exception] = {}
+
+    def run(name: str, work: Callable[[], Awaitable[str]]) -> None:
+        try:
+            results[name] = asyncio.run(flight.run("session-a", work))
+        except Exception as err:
+            results[name] = err
+
+    first = threading.Thread(target=run, args=("first", first_work))
+    first.start()
+    assert first_started.wait(5)
+    second = threading.Thread(target=run, args=("second", second_work))
+    second.start()
+    for thread in (first, second):
+        thread.join(10)
+    assert results == {"first": "first", "second": "second"}

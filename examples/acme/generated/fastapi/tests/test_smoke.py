@@ -20,7 +20,15 @@ import httpx
 import pytest
 from fastapi import Depends, FastAPI, Request
 
-from fastapi_acme import AcmeUser, InvalidCredentials, current_user, optional_user, service_session
+from fastapi_acme import (
+    AcmeUser,
+    CurrentUser,
+    InvalidCredentials,
+    OptionalUser,
+    current_user,
+    optional_user,
+    service_session,
+)
 from fastapi_acme.config import SESSION_COOKIE, SESSION_KEY
 from support import (
     BOTH_APPS,
@@ -180,14 +188,24 @@ async def test_s04_the_dependency_gives_the_typed_user(app: FastAPI, client: htt
     assert native.has_roles(GUARD_ROLE)
 
 
-async def test_s04_optional_user_is_none_for_anonymous_clients(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_s04_the_annotated_types_guard_and_give_the_user(app: FastAPI, client: httpx.AsyncClient) -> None:
+    @app.get("/hello")
+    async def hello(user: CurrentUser) -> dict[str, str]:
+        return {"id": user.id}
+
     @app.get("/maybe")
-    async def maybe(user: Annotated[AcmeUser | None, Depends(optional_user)]) -> dict[str, bool]:
+    async def maybe(user: OptionalUser) -> dict[str, bool]:
         return {"anonymous": user is None}
 
+    assert (await client.get("/hello", headers=JSON)).status_code == 401
+    target = urlsplit(location(await client.get("/hello", headers=HTML)))
+    assert (target.path, parse_qs(target.query)) == (f"{PREFIX}/login", {"next": ["/hello"]})
     assert (await client.get("/maybe", headers=JSON)).json() == {"anonymous": True}
-    await sign_in(client)
+    user = await sign_in(client)
     assert (await client.get("/maybe", headers=JSON)).json() == {"anonymous": False}
+    me = (await client.get(f"{PREFIX}/me")).json()
+    assert (await client.get("/hello", headers=JSON)).json() == {"id": me["id"]}
+    assert me["username"] == user["expected"]["username"]
 
 
 @BOTH_APPS

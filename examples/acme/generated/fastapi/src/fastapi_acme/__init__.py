@@ -21,6 +21,8 @@ from .errors import ServiceUnavailable as ServiceUnavailable
 from .errors import UserNotFound as UserNotFound
 from .extension import Acme as Acme
 from .forms import csrf_token as csrf_token
+from .guards import CurrentUser as CurrentUser
+from .guards import OptionalUser as OptionalUser
 from .guards import current_user as current_user
 from .guards import optional_user as optional_user
 from .guards import require_roles as require_roles
@@ -39,10 +41,12 @@ __all__ = [
     "AcmeUser",
     "AccountDisabled",
     "ConfigurationError",
+    "CurrentUser",
     "Conflict",
     "InvalidCredentials",
     "InvalidInput",
     "NotAcceptable",
+    "OptionalUser",
     "ServiceUnavailable",
     "UserNotFound",
     "csrf_token",

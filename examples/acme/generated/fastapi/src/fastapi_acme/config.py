@@ -16,8 +16,15 @@ SESSION_LIFETIME = 14 * 24 * 3600
 #: The name of the session cookie, when the integration adds the session middleware itself.
 SESSION_COOKIE = "acme_session"
 
-#: The SQLite file of the sessions, in the temporary folder unless ``ACME_SESSION_DB`` names another.
-SESSION_DB = "acme-sessions.sqlite3"
+#: The folder of the sessions' SQLite file in the temporary folder, one per user (``-<uid>`` is added), unless
+#: ``ACME_SESSION_DB`` names a file: only its user may enter it (0700).
+SESSION_FOLDER = "acme-sessions"
+
+#: The SQLite file of the sessions in that folder.
+SESSION_DB = "sessions.sqlite3"
+
+#: Users kept rebuilt in each process, so a signed-in request does not rebuild its user from the record.
+BUILT_USERS = 1024
 
 #: The key of the integration's values in ``request.session`` (the session id and the CSRF token).
 SESSION_KEY = "_acme"

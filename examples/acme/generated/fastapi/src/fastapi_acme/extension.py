@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,11 +18,11 @@ from starlette.templating import Jinja2Templates
 from . import config
 from .client import AcmeClient
 from .responses import Refused, refused
-from .routes import router
+from .routes import make_router
 from .settings import AcmeSettings, ConfigurationError, load_settings
 from .single_flight import SingleFlight
 from .state import STATE_KEY, State
-from .store import RedisStore, SessionStore, SQLiteStore
+from .store import RedisLocks, RedisStore, SessionStore, SQLiteStore
 from .throttle import LoginThrottle
 
 
@@ -76,7 +77,7 @@ class Acme:
             ),
             templates=_templates(templates_dir),
             refreshes=SingleFlight(
-                shared=_RedisShared(store) if isinstance(store, RedisStore) else None,
+                shared=RedisLocks(store) if isinstance(store, RedisStore) else None,
                 prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
                 keep=config.REFRESH_KEEP,
                 # A refresh waits at most the timeout to connect and the timeout for the answer: wait a little longer.
@@ -84,6 +85,7 @@ class Acme:
             ),
         )
         setattr(app.state, STATE_KEY, self.state)
+        # One session per request: an app with its own SessionMiddleware shares it (Starlette types `cls` as a factory).
         if not any(cast(Any, middleware.cls) is SessionMiddleware for middleware in app.user_middleware):
             app.add_middleware(
                 SessionMiddleware,
@@ -94,7 +96,7 @@ class Acme:
                 https_only=settings.cookie_secure,
             )
         app.add_exception_handler(Refused, refused)
-        app.include_router(router, prefix=settings.route_prefix)
+        app.include_router(make_router(settings.route_prefix))
         _close_on_shutdown(app, self)
 
     @property
@@ -114,11 +116,14 @@ class Acme:
 
 
 def _sqlite_store(settings: AcmeSettings) -> SessionStore:
-    """The sessions in a SQLite file: ``ACME_SESSION_DB``, or one in the temporary folder.
+    """The sessions in a SQLite file: ``ACME_SESSION_DB``, or one in a private folder of the temporary folder.
 
-    :raises ConfigurationError: when the file cannot be created, at start-up rather than at the first sign-in.
+    The file holds the service's tokens: it is created readable by its user alone (0600).
+
+    :raises ConfigurationError: when the file cannot be created, at start-up rather than at the first sign-in,
+        or when the default folder exists but is not this user's alone.
     """
-    path = settings.session_db or os.path.join(tempfile.gettempdir(), config.SESSION_DB)
+    path = settings.session_db or os.path.join(_private_folder(), config.SESSION_DB)
     store = SQLiteStore(path)
     try:
         store.open()
@@ -127,6 +132,34 @@ def _sqlite_store(settings: AcmeSettings) -> SessionStore:
             f"cannot keep sessions in {path} ({err}): set {config.ENV_PREFIX}SESSION_DB to a file the app can write"
         ) from err
     return store
+
+
+def _private_folder() -> str:
+    """The default folder of the sessions' file: in the temporary folder, this user's own, closed to others (0700).
+
+    The temporary folder is shared by every user of the machine: the folder is made
+    with the rights of its user alone, or, when it exists, must be theirs and closed
+    to others (a folder someone else made first could hand them the tokens).
+
+    :raises ConfigurationError: when it exists and is not a folder of this user's alone.
+    """
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    path = os.path.join(tempfile.gettempdir(), config.SESSION_FOLDER + ("" if uid is None else f"-{uid}"))
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError as err:
+        raise ConfigurationError(
+            f"cannot make the folder of the sessions {path} ({err}): set {config.ENV_PREFIX}SESSION_DB to a file the app can write"
+        ) from err
+    found = os.lstat(path)
+    if not stat.S_ISDIR(found.st_mode) or (uid is not None and found.st_uid != uid) or found.st_mode & 0o077:
+        raise ConfigurationError(
+            f"{path} is not a folder of this user's alone (it must be theirs, mode 0700): remove it, "
+            f"or set {config.ENV_PREFIX}SESSION_DB to a file in a private folder"
+        )
+    return path
 
 
 def _redis_store(url: str) -> RedisStore:
@@ -141,27 +174,6 @@ def _redis_store(url: str) -> RedisStore:
             f"{config.ENV_PREFIX}REDIS_URL is set but redis is not installed: pip install 'fastapi-acme[redis]'"
         ) from err
     return RedisStore(url, prefix=f"{config.REDIS_KEY_PREFIX}session:")
-
-
-class _RedisShared:
-    """The app's Redis as the store where instances share refreshes (the API of :class:`.single_flight.SharedStore`)."""
-
-    def __init__(self, store: RedisStore) -> None:
-        self.store = store
-
-    async def add(self, key: str, value: str, timeout: float) -> bool:
-        return bool(await self.store.redis().set(key, value, nx=True, px=max(1, round(timeout * 1000))))
-
-    async def get(self, key: str) -> str | None:
-        value = await self.store.redis().get(key)
-        return None if value is None else str(value)
-
-    async def set(self, key: str, value: str, timeout: float) -> None:
-        await self.store.redis().set(key, value, px=max(1, round(timeout * 1000)))
-
-    async def delete_if(self, key: str, value: str) -> None:
-        if await self.get(key) == value:
-            await self.store.redis().delete(key)
 
 
 def _templates(folder: str | os.PathLike[str] | None) -> Jinja2Templates:

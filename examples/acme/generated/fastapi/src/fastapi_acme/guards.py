@@ -15,6 +15,7 @@ JSON error body and are never redirected to a login page they cannot use.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import urlencode
@@ -28,6 +29,8 @@ from .responses import FORBIDDEN_TITLE, MESSAGES, Refused, json_error, links, re
 from .session import load_user
 from .user import AcmeUser
 
+logger = logging.getLogger(__name__)
+
 
 async def optional_user(request: Request) -> AcmeUser | None:
     """The signed-in user, or None for anonymous requests.
@@ -38,14 +41,24 @@ async def optional_user(request: Request) -> AcmeUser | None:
     try:
         return await load_user(request)
     except AcmeError as err:
+        logger.warning("Loading the signed-in user failed: %s", err)
         raise Refused(service_error(request, err)) from None
 
 
-async def current_user(request: Request, user: Annotated[AcmeUser | None, Depends(optional_user)]) -> AcmeUser:
+async def current_user(request: Request) -> AcmeUser:
     """The signed-in user; anyone else is refused: 401 for API clients, a redirect to the login page for browsers."""
+    # Called, not declared with Depends: each level of dependencies costs FastAPI a resolution per request.
+    user = await optional_user(request)
     if user is None:
         raise Refused(unauthorized(request))
     return user
+
+
+#: The signed-in user as a route's parameter, for short: ``async def home(user: CurrentUser)``.
+CurrentUser = Annotated[AcmeUser, Depends(current_user)]
+
+#: The signed-in user or None, as a route's parameter: ``async def page(user: OptionalUser)``.
+OptionalUser = Annotated[AcmeUser | None, Depends(optional_user)]
 
 
 def require_roles(*roles: str) -> Callable[..., Awaitable[AcmeUser]]:
@@ -59,7 +72,8 @@ def require_roles(*roles: str) -> Callable[..., Awaitable[AcmeUser]]:
     if not roles:
         raise TypeError("require_roles() needs at least one role")
 
-    async def guard(request: Request, user: Annotated[AcmeUser, Depends(current_user)]) -> AcmeUser:
+    async def guard(request: Request) -> AcmeUser:
+        user = await current_user(request)
         if not user.has_roles(*roles):
             raise Refused(forbidden(request))
         return user

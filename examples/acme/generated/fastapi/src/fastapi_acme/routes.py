@@ -1,4 +1,4 @@
-"""The router: login, logout, me, csrf, register, forgot password, reset password, verify email, change password.
+"""The routes (:func:`make_router`): login, logout, me, csrf, register, forgot password, reset password, verify email, change password.
 
 Each route answers browsers with pages and API clients with JSON, as
 ``Accept`` asks (see :func:`.responses.negotiate`). Posts come as forms with
@@ -14,7 +14,7 @@ exception handler on the whole app, whose own error pages stay as they are.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +22,8 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
+from starlette.types import Scope
 
 from . import config
 from .errors import AccountDisabled, AcmeError, InvalidCredentials, Unverified, UserNotFound
@@ -54,12 +56,16 @@ from .responses import (
     negotiate,
     not_acceptable,
     render_page,
+    service_error,
     wants_json,
 )
 from .session import SessionEnded, log_in, log_out, set_new_password
 from .state import get_state
 
 logger = logging.getLogger(__name__)
+
+#: A route's function: it takes the request and gives the answer.
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 #: Every method a route may be asked for: the ones it does not take get a 405 with the contract's body.
 ALL_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -100,6 +106,10 @@ class IntegrationRoute(APIRoute):
                 return not_acceptable()
             except BadPost as error:
                 return bad_post(request, error)
+            except AcmeError as error:
+                # The service, or the session store, failed where the route does not answer it itself: 503 or 502.
+                logger.warning("%s %s failed: %s", request.method, request.url.path, error)
+                return service_error(request, error)
             except Exception:
                 # Logged with its traceback for the app's operators; the answer names nothing of it.
                 logger.exception("%s %s failed", request.method, request.url.path)
@@ -110,14 +120,80 @@ class IntegrationRoute(APIRoute):
         return answer
 
 
-router = APIRouter(route_class=IntegrationRoute, tags=["Acme Identity"])
+class IntegrationRouter(APIRouter):
+    """The integration's routes, all under one prefix.
+
+    A request outside the prefix is none of them: the router says so at once rather
+    than trying each route, so the app's own routes cost no more for the integration's.
+    (FastAPI keeps an included router as one entry of the app's routes and asks it
+    here; versions that copy the routes into the app's never call this: it is only quicker.)
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        if not path.startswith(self.prefix + "/"):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
-def methods(path: str, *allowed: str) -> None:
-    """Answer the methods ``path`` does not take: 405 with the methods it takes in ``Allow``; ``OPTIONS`` lists them."""
-    allow = ", ".join(sorted({*allowed, "OPTIONS", *(["HEAD"] if "GET" in allowed else [])}))
+def make_router(prefix: str) -> APIRouter:
+    """The integration's routes under ``prefix``: each path with the methods it takes, and a 405 for the others."""
+    router = IntegrationRouter(prefix=prefix, route_class=IntegrationRoute, tags=["Acme Identity"])
 
-    async def method_not_allowed(request: Request) -> Response:
+    def page(path: str, endpoint: Endpoint) -> None:
+        router.add_api_route(path, endpoint, methods=["GET", "HEAD"], include_in_schema=False)
+
+    def api(path: str, endpoint: Endpoint, **documented: Any) -> None:
+        # HEAD apart, outside the API docs: one operation per route and method there.
+        router.add_api_route(path, endpoint, methods=["GET"], **documented)
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+
+    def post(path: str, endpoint: Endpoint, **documented: Any) -> None:
+        router.add_api_route(path, endpoint, methods=["POST"], **documented)
+
+    def others(path: str, *allowed: str) -> None:
+        taken = {*allowed, *(["HEAD"] if "GET" in allowed else [])}
+        router.add_api_route(
+            path,
+            method_not_allowed(", ".join(sorted({*taken, "OPTIONS"}))),
+            methods=[method for method in ALL_METHODS if method not in taken],
+            include_in_schema=False,
+        )
+
+    page("/login", login_page)
+    post("/login", login, openapi_extra=openapi(LOGIN, "next"))
+    others("/login", "GET", "POST")
+    post("/logout", logout, openapi_extra=openapi(()))
+    others("/logout", "POST")
+    api("/me", me)
+    others("/me", "GET")
+    api("/csrf", csrf)
+    others("/csrf", "GET")
+    page("/register", register_page)
+    post("/register", register, status_code=201, openapi_extra=openapi(REGISTER))
+    others("/register", "GET", "POST")
+    page("/forgot", forgot_password_page)
+    post("/forgot", forgot_password, status_code=202, openapi_extra=openapi(FORGOT_PASSWORD))
+    others("/forgot", "GET", "POST")
+    page("/reset", reset_password_page)
+    post("/reset", reset_password, openapi_extra=openapi(RESET_PASSWORD, "token"))
+    others("/reset", "GET", "POST")
+    page("/verify", verify_email_page)
+    post("/verify", verify_email, openapi_extra=openapi(VERIFY_EMAIL, "token"))
+    others("/verify", "GET", "POST")
+    page("/password", change_password_page)
+    post("/password", change_password, openapi_extra=openapi(CHANGE_PASSWORD))
+    others("/password", "GET", "POST")
+    return router
+
+
+def method_not_allowed(allow: str) -> Endpoint:
+    """The answer to a method a path does not take: 405 with the methods it takes in ``Allow``; ``OPTIONS`` lists them."""
+
+    async def answer(request: Request) -> Response:
         if request.method == "OPTIONS":
             return Response(status_code=200, headers={"Allow": allow})
         if wants_json(request):
@@ -131,11 +207,9 @@ def methods(path: str, *allowed: str) -> None:
             headers={"Allow": allow},
         )
 
-    others = [method for method in ALL_METHODS if method not in allowed and not (method == "HEAD" and "GET" in allowed)]
-    router.add_api_route(path, method_not_allowed, methods=others, include_in_schema=False)
+    return answer
 
 
-@router.api_route("/login", methods=["GET", "HEAD"], include_in_schema=False)
 async def login_page(request: Request) -> Response:
     """The login page."""
     negotiate(request, HTML)
@@ -143,7 +217,6 @@ async def login_page(request: Request) -> Response:
     return form_page(request, "login.html", form, notice=_notice(request))
 
 
-@router.post("/login", openapi_extra=openapi(LOGIN, "next"))
 async def login(request: Request) -> Response:
     """Sign a user in: a form post (303 to ``next``) or a JSON post (the user and a new CSRF token)."""
     answer = negotiate(request, HTML, JSON)
@@ -153,18 +226,21 @@ async def login(request: Request) -> Response:
         return invalid(request, form, answer, "login.html")
     username, address = form.text("username"), request.client.host if request.client else ""
     throttle = get_state(request).throttle
-    retry_after = await throttle.retry_after(username, address)
-    if retry_after is not None:
-        logger.info("Login refused: too_many_attempts")
-        return throttled(request, retry_after, form, answer)
     try:
-        user = await log_in(request, username, form.text("password"))
+        # Counts that cannot be read (their Redis is down) fail the sign-in closed, like the service.
+        retry_after = await throttle.retry_after(username, address)
+        if retry_after is not None:
+            logger.info("Login refused: too_many_attempts")
+            return throttled(request, retry_after, form, answer)
+        try:
+            user = await log_in(request, username, form.text("password"))
+        except (InvalidCredentials, AccountDisabled, Unverified):
+            # Only the service's refusals count: an outage says nothing about who is guessing.
+            await throttle.failed(username, address)
+            raise
     except AcmeError as err:
         # The message names the request or field that failed; it never holds a password or a token.
         logger.info("Login refused: %s: %s", err.code, err)
-        # Only the service's refusals count: an outage says nothing about who is guessing.
-        if isinstance(err, InvalidCredentials | AccountDisabled | Unverified):
-            await throttle.failed(username, address)
         return refused(request, err, form, answer, "login.html")
     await throttle.succeeded(username)
     if answer == JSON:
@@ -173,10 +249,6 @@ async def login(request: Request) -> Response:
     return RedirectResponse(safe_next(form.hidden["next"]) or home, 303)
 
 
-methods("/login", "GET", "POST")
-
-
-@router.post("/logout", openapi_extra=openapi(()))
 async def logout(request: Request) -> Response:
     """End the session. POST only, with a CSRF token, so no link or image can sign anyone out."""
     answer = negotiate(request, HTML, JSON)
@@ -187,10 +259,6 @@ async def logout(request: Request) -> Response:
     return RedirectResponse(links(request)["login"], 303)
 
 
-methods("/logout", "POST")
-
-
-@router.api_route("/me", methods=["GET", "HEAD"])
 async def me(request: Request) -> Response:
     """The signed-in user as JSON: the canonical attributes and every field of the service's record."""
     negotiate(request, JSON)
@@ -200,27 +268,18 @@ async def me(request: Request) -> Response:
     return JSONResponse(user.to_dict())
 
 
-methods("/me", "GET")
-
-
-@router.api_route("/csrf", methods=["GET", "HEAD"])
 async def csrf(request: Request) -> Response:
     """A CSRF token for API clients, and where to send it: the header of JSON posts, the field of forms."""
     negotiate(request, JSON)
     return JSONResponse({"csrf_token": csrf_token(request), "header": config.CSRF_HEADER, "field": config.CSRF_FIELD})
 
 
-methods("/csrf", "GET")
-
-
-@router.api_route("/register", methods=["GET", "HEAD"], include_in_schema=False)
 async def register_page(request: Request) -> Response:
     """The page that creates an account."""
     negotiate(request, HTML)
     return form_page(request, "register.html", filled(REGISTER, {}))
 
 
-@router.post("/register", status_code=201, openapi_extra=openapi(REGISTER))
 async def register(request: Request) -> Response:
     """Create an account at the service; the user signs in afterwards."""
     answer = negotiate(request, HTML, JSON)
@@ -243,17 +302,12 @@ async def register(request: Request) -> Response:
     return RedirectResponse(links(request)["login"], 303)
 
 
-methods("/register", "GET", "POST")
-
-
-@router.api_route("/forgot", methods=["GET", "HEAD"], include_in_schema=False)
 async def forgot_password_page(request: Request) -> Response:
     """The page that asks for a password reset message."""
     negotiate(request, HTML)
     return form_page(request, "forgot.html", filled(FORGOT_PASSWORD, {}))
 
 
-@router.post("/forgot", status_code=202, openapi_extra=openapi(FORGOT_PASSWORD))
 async def forgot_password(request: Request) -> Response:
     """Start a password reset. The answer is the same whether or not the account exists."""
     answer = negotiate(request, HTML, JSON)
@@ -272,10 +326,6 @@ async def forgot_password(request: Request) -> Response:
     return render_page(request, "forgot.html", form=None, sent=True)
 
 
-methods("/forgot", "GET", "POST")
-
-
-@router.api_route("/reset", methods=["GET", "HEAD"], include_in_schema=False)
 async def reset_password_page(request: Request) -> Response:
     """The page of the link in the reset message: the new password, twice."""
     negotiate(request, HTML)
@@ -285,7 +335,6 @@ async def reset_password_page(request: Request) -> Response:
     return form_page(request, "reset.html", filled(RESET_PASSWORD, {}, token=token))
 
 
-@router.post("/reset", openapi_extra=openapi(RESET_PASSWORD, "token"))
 async def reset_password(request: Request) -> Response:
     """Choose a new password, from the link in the reset message. Signs nobody in."""
     answer = negotiate(request, HTML, JSON)
@@ -308,10 +357,6 @@ async def reset_password(request: Request) -> Response:
     return render_page(request, "reset.html", form=None, done=True)
 
 
-methods("/reset", "GET", "POST")
-
-
-@router.api_route("/verify", methods=["GET", "HEAD"], include_in_schema=False)
 async def verify_email_page(request: Request) -> Response:
     """The page of the link in the verification message: one button that posts the token.
 
@@ -325,7 +370,6 @@ async def verify_email_page(request: Request) -> Response:
     return form_page(request, "verify.html", filled(VERIFY_EMAIL, {}, token=token))
 
 
-@router.post("/verify", openapi_extra=openapi(VERIFY_EMAIL, "token"))
 async def verify_email(request: Request) -> Response:
     """Verify an email address, from the link in the verification message."""
     answer = negotiate(request, HTML, JSON)
@@ -345,10 +389,6 @@ async def verify_email(request: Request) -> Response:
     return render_page(request, "verify.html", form=None, done=True)
 
 
-methods("/verify", "GET", "POST")
-
-
-@router.api_route("/password", methods=["GET", "HEAD"], include_in_schema=False)
 async def change_password_page(request: Request) -> Response:
     """The page where a signed-in user changes their password."""
     if await optional_user(request) is None:
@@ -357,7 +397,6 @@ async def change_password_page(request: Request) -> Response:
     return form_page(request, "password.html", filled(CHANGE_PASSWORD, {}))
 
 
-@router.post("/password", openapi_extra=openapi(CHANGE_PASSWORD))
 async def change_password(request: Request) -> Response:
     """Change the signed-in user's password. The user stays signed in, in a session with a new id."""
     if await optional_user(request) is None:
@@ -381,9 +420,6 @@ async def change_password(request: Request) -> Response:
     if answer == JSON:
         return JSONResponse({"status": "changed"})
     return render_page(request, "password.html", form=None, done=True)
-
-
-methods("/password", "GET", "POST")
 
 
 def bad_post(request: Request, error: BadPost) -> Response:

@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 #: The attribute of ``request.state`` that keeps the user once loaded, for the rest of the request.
 _USER = "_acme_user"
 
+#: The users last rebuilt from session records, by session id and the time of their fetch (see :func:`_user_of`).
+_BUILT: dict[tuple[str, float], AcmeUser] = {}
+
 #: What ``get_user`` raises when the access token has ended: refresh, then ask once more.
 _TOKEN_ENDED = (Expired, InvalidCredentials)
 
@@ -88,19 +91,22 @@ async def log_out(request: Request) -> None:
     before finds nothing and signs nobody in: on every instance that shares
     the store, and after a restart too.
 
+    :raises AcmeError: ``ServiceUnavailable`` when the store is down; the browser's session is cleared all the same.
+
     The service's session ends first: the user is signed out at the service
     too. When that fails, the failure is logged and the local sign-out
     happens all the same.
     """
     state = get_state(request)
     current = session_id(request)
+    # The browser's copy goes first: even with the store down (a 503), this browser is signed out.
+    request.session.clear()
+    setattr(request.state, _USER, None)
     if current is not None:
         record = await state.store.load(current)
         if record is not None and isinstance(record.get("service"), dict):
             await _end_service_session(request, current, record["service"])
         await state.store.delete(current)
-    request.session.clear()
-    setattr(request.state, _USER, None)
 
 
 async def set_new_password(request: Request, current_password: str, new_password: str) -> None:
@@ -181,8 +187,8 @@ async def _load(request: Request) -> AcmeUser | None:
         _forget(request, "the session was signed out or has expired")
         return None
     try:
-        user = AcmeUser.from_dict(record["user"])
         fetched_at = float(record["fetched_at"])
+        user = _user_of(current, fetched_at, record["user"])
     except (KeyError, TypeError, ValueError):
         # A record written by an older version of this package: sign in again.
         await state.store.delete(current)
@@ -212,8 +218,7 @@ async def _fetch_again(request: Request, current: str, record: dict[str, Any]) -
         if not isinstance(err, ServiceUnavailable) and err.code != "failed":
             await _sign_out(request, current, f"the service no longer describes the user ({err.code})")
             return None
-        logger.warning("Identity service request failed: %s", err)
-        raise
+        raise  # the service is down or answered garbage: the request fails closed (logged by the caller)
     if not user.active:
         await _sign_out(request, current, "the service has disabled the account")
         return None
@@ -289,6 +294,21 @@ async def _end_service_session(request: Request, current: str, tokens: dict[str,
         pass  # logged by _renew
     except AcmeError as err:
         logger.warning("Logout at the service failed: %s", err.code)
+
+
+def _user_of(current: str, fetched_at: float, cached: dict[str, Any]) -> AcmeUser:
+    """The user of a session's record, rebuilt once per fetch from the service rather than at every request.
+
+    Rebuilding (typed values, dates) costs more than reading the record, which every signed-in
+    request does to see a sign-out at once. The user is immutable, and a new fetch gives a new key.
+    """
+    key = (current, fetched_at)
+    user = _BUILT.get(key)
+    if user is None:
+        user = _BUILT[key] = AcmeUser.from_dict(cached)
+        if len(_BUILT) > config.BUILT_USERS:
+            del _BUILT[next(iter(_BUILT))]  # the oldest
+    return user
 
 
 def _record(user: AcmeUser, tokens: dict[str, Any]) -> dict[str, Any]:

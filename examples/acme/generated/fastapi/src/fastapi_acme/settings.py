@@ -69,7 +69,7 @@ class AcmeSettings(BaseSettings):
     route_prefix: str = config.ROUTE_PREFIX
     #: Send the session cookie over HTTPS only: set it when the site is served over HTTPS (``ACME_COOKIE_SECURE``).
     cookie_secure: bool = False
-    #: The SQLite file of the sessions, None for one in the temporary folder (``ACME_SESSION_DB``).
+    #: The SQLite file of the sessions, None for one in a private folder of the temporary folder (``ACME_SESSION_DB``).
     session_db: str | None = None
     #: The Redis that keeps sessions and sign-in counts for every instance of the app, None for this machine alone (``ACME_REDIS_URL``).
     redis_url: str | None = Field(default=None, repr=False)

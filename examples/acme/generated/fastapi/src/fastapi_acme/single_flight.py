@@ -94,7 +94,8 @@ class SingleFlight:
             self._results[key] = (time.monotonic() + self.keep, result)
             return result
         finally:
-            del self._flights[key]
+            if self._flights.get(key) is flight:  # not one another event loop of the process started since
+                del self._flights[key]
 
     async def _run_shared(self, key: str, work: Callable[[], Awaitable[str]]) -> str:
         """Run ``work`` under the shared lock of ``key``, unless another instance has its result already."""

@@ -15,6 +15,9 @@ Two stores, with one interface (:class:`SessionStore`):
   stays refused, signed-in users stay signed in).
 - :class:`RedisStore` when ``ACME_REDIS_URL`` is set: shared by every instance of the
   app, so a sign-out on one is seen by all of them at once.
+
+A store that fails (Redis down, a disk full) fails the request closed, as a
+service that is down: :class:`~.errors.ServiceUnavailable`, a 503.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from anyio import to_thread
+
+from .errors import ServiceUnavailable
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -63,7 +68,7 @@ class SessionStore(Protocol):
 class SQLiteStore:
     """Sessions in a SQLite file, shared by the worker processes of one machine.
 
-    Each call runs in a worker thread, so a process that waits for another
+    Each write runs in a worker thread, so a process that waits for another
     one writing the file never blocks the event loop.
     """
 
@@ -83,19 +88,26 @@ class SQLiteStore:
             pass
 
     async def load(self, session_id: str) -> dict[str, Any] | None:
-        return await to_thread.run_sync(self._load, session_id)
+        # Read in the event loop, unlike the writes: with write-ahead logging a read never waits for a
+        # writer, and it takes less time than handing it to a thread would (every signed-in request reads).
+        with _sqlite_errors():
+            return self._load(session_id)
 
     async def create(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
-        await to_thread.run_sync(self._create, session_id, json.dumps(record), lifetime)
+        with _sqlite_errors():
+            await to_thread.run_sync(self._create, session_id, json.dumps(record), lifetime)
 
     async def update(self, session_id: str, record: dict[str, Any], lifetime: float) -> bool:
-        return await to_thread.run_sync(self._update, session_id, json.dumps(record), lifetime)
+        with _sqlite_errors():
+            return await to_thread.run_sync(self._update, session_id, json.dumps(record), lifetime)
 
     async def rename(self, session_id: str, new_id: str) -> bool:
-        return await to_thread.run_sync(self._rename, session_id, new_id)
+        with _sqlite_errors():
+            return await to_thread.run_sync(self._rename, session_id, new_id)
 
     async def delete(self, session_id: str) -> None:
-        await to_thread.run_sync(self._delete, session_id)
+        with _sqlite_errors():
+            await to_thread.run_sync(self._delete, session_id)
 
     async def aclose(self) -> None:
         with self._lock:
@@ -163,7 +175,10 @@ class SQLiteStore:
     def _connect(self) -> sqlite3.Connection:
         folder = os.path.dirname(self.path)
         if folder:
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        # Created readable by its user alone: it holds the service's tokens (SQLite gives its -wal and -shm
+        # files the same rights). A file that exists keeps the rights it has.
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, check_same_thread=False)
         # Write-ahead logging: reading processes never wait for the one that writes a session.
         db.execute("PRAGMA journal_mode=WAL")
@@ -185,18 +200,23 @@ class RedisStore:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def load(self, session_id: str) -> dict[str, Any] | None:
-        value = await self.redis().get(self.prefix + session_id)
+        with _redis_errors():
+            value = await self.redis().get(self.prefix + session_id)
         if value is None:
             return None
         record: dict[str, Any] = json.loads(value)
         return record
 
     async def create(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
-        await self.redis().set(self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), nx=True)
+        with _redis_errors():
+            await self.redis().set(self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), nx=True)
 
     async def update(self, session_id: str, record: dict[str, Any], lifetime: float) -> bool:
         # XX: only while the key is there, so a session deleted meanwhile (signed out elsewhere) stays deleted.
-        done = await self.redis().set(self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), xx=True)
+        with _redis_errors():
+            done = await self.redis().set(
+                self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), xx=True
+            )
         return bool(done)
 
     async def rename(self, session_id: str, new_id: str) -> bool:
@@ -204,12 +224,14 @@ class RedisStore:
 
         # RENAMENX fails on a missing key: a session signed out meanwhile does not come back under the new id.
         try:
-            return bool(await self.redis().renamenx(self.prefix + session_id, self.prefix + new_id))
+            with _redis_errors(ResponseError):
+                return bool(await self.redis().renamenx(self.prefix + session_id, self.prefix + new_id))
         except ResponseError:  # "no such key"
             return False
 
     async def delete(self, session_id: str) -> None:
-        await self.redis().delete(self.prefix + session_id)
+        with _redis_errors():
+            await self.redis().delete(self.prefix + session_id)
 
     async def aclose(self) -> None:
         if self._redis is not None:
@@ -225,6 +247,53 @@ class RedisStore:
             self._redis = Redis.from_url(self.url, decode_responses=True)
             self._loop = loop
         return self._redis
+
+
+class RedisLocks:
+    """The app's Redis as the store where instances share refreshes (the API of :class:`.single_flight.SharedStore`)."""
+
+    def __init__(self, store: RedisStore) -> None:
+        self.store = store
+
+    async def add(self, key: str, value: str, timeout: float) -> bool:
+        with _redis_errors():
+            return bool(await self.store.redis().set(key, value, nx=True, px=_milliseconds(timeout)))
+
+    async def get(self, key: str) -> str | None:
+        with _redis_errors():
+            value = await self.store.redis().get(key)
+        return None if value is None else str(value)
+
+    async def set(self, key: str, value: str, timeout: float) -> None:
+        with _redis_errors():
+            await self.store.redis().set(key, value, px=_milliseconds(timeout))
+
+    async def delete_if(self, key: str, value: str) -> None:
+        if await self.get(key) == value:
+            with _redis_errors():
+                await self.store.redis().delete(key)
+
+
+@contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    """Turn a failure of the SQLite file into the 503 of a store that is down."""
+    try:
+        yield
+    except (OSError, sqlite3.Error) as err:
+        raise ServiceUnavailable(f"the session store failed: {err}") from err
+
+
+@contextmanager
+def _redis_errors(*passed: type[Exception]) -> Iterator[None]:
+    """Turn a failure of Redis into the 503 of a store that is down; ``passed`` errors go through as they are."""
+    from redis.exceptions import RedisError
+
+    try:
+        yield
+    except passed:
+        raise
+    except (RedisError, OSError) as err:
+        raise ServiceUnavailable(f"the session store failed: {type(err).__name__}: {err}") from err
 
 
 def _milliseconds(seconds: float) -> int:

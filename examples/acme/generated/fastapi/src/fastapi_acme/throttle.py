@@ -16,14 +16,21 @@ store), so each worker process counts the attempts it serves.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
 
 from . import config
+from .errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class LoginThrottle:
@@ -37,22 +44,31 @@ class LoginThrottle:
 
     async def retry_after(self, username: str, client: str) -> int | None:
         """Whole seconds until ``username`` may try again from ``client``; None when it may now."""
-        waits = [
-            await self._seconds_left(limit, *key)
-            for limit, key in self._counters(username, client)
-            if not await self._limits().test(limit, *key)
-        ]
+        with _storage_errors():
+            waits = [
+                await self._seconds_left(limit, *key)
+                for limit, key in self._counters(username, client)
+                if not await self._limits().test(limit, *key)
+            ]
         return max(waits, default=None)
 
     async def failed(self, username: str, client: str) -> None:
         """Count a sign-in the service refused."""
-        for limit, key in self._counters(username, client):
-            await self._limits().hit(limit, *key)
+        with _storage_errors():
+            for limit, key in self._counters(username, client):
+                await self._limits().hit(limit, *key)
 
     async def succeeded(self, username: str) -> None:
-        """Clear the count of ``username`` (not of the address: one success does not vouch for a client)."""
+        """Clear the count of ``username`` (not of the address: one success does not vouch for a client).
+
+        The user is signed in by then: a count that cannot be cleared is logged, and only makes the
+        limit stricter for that username until its window ends.
+        """
         if self._account is not None:
-            await self._limits().clear(self._account, *_account_key(username))
+            try:
+                await self._limits().clear(self._account, *_account_key(username))
+            except StorageError as err:
+                logger.warning("The failed sign-ins of a username could not be cleared: %s", err)
 
     def _limits(self) -> MovingWindowRateLimiter:
         """The limiter, made at first use: its Redis client belongs to the event loop that serves the app."""
@@ -62,6 +78,7 @@ class LoginThrottle:
                     _async_url(self._redis_url),
                     implementation="redispy",
                     key_prefix=f"{config.REDIS_KEY_PREFIX}limits",
+                    wrap_exceptions=True,
                 )
                 if self._redis_url
                 else MemoryStorage()
@@ -81,6 +98,15 @@ class LoginThrottle:
     async def _seconds_left(self, limit: RateLimitItem, *key: str) -> int:
         stats = await self._limits().get_window_stats(limit, *key)
         return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """A store of counts that is down (Redis) fails the sign-in closed: 503, never a sign-in it did not count."""
+    try:
+        yield
+    except StorageError as err:
+        raise ServiceUnavailable(f"the sign-in counts cannot be read: {err}") from err
 
 
 def _account_key(username: str) -> tuple[str, ...]:
