@@ -24,6 +24,7 @@ const { {{ cookiecutter.class_name }}Client } = require('./lib/client');
 const {
   COOKIE_NAME,
   REDIS_SESSION_PREFIX,
+  REDIS_SIGNED_OUT_PREFIX,
   SESSION_KEY,
   SESSION_MAX_AGE_MS,
 } = require('./lib/config');
@@ -205,7 +206,10 @@ function redisClient(url, logger) {
   let createClient;
   try {
     const { RedisStore } = require('connect-redis');
-    SessionStore = sessionStore(RedisStore, SESSION_MAX_AGE_MS / 1000);
+    SessionStore = sessionStore(RedisStore, {
+      prefix: REDIS_SIGNED_OUT_PREFIX,
+      seconds: SESSION_MAX_AGE_MS / 1000,
+    });
     ({ createClient } = require('redis'));
   } catch (err) {
     throw new ConfigurationError([

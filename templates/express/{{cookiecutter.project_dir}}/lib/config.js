@@ -112,6 +112,9 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 
 /** The prefix of the sessions' keys in Redis, when redisUrl is set. */
 const REDIS_SESSION_PREFIX = '{{ cookiecutter.slug }}:sess:';
+
+/** The prefix of the markers signed-out sessions leave in Redis: outside the sessions' own, which the store scans. */
+const REDIS_SIGNED_OUT_PREFIX = '{{ cookiecutter.slug }}:signed-out:';
 {%- if not cookiecutter.is_oidc %}
 
 /** The prefix of the failed sign-in counts' keys in Redis, when redisUrl is set. */
@@ -167,6 +170,7 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+  REDIS_SIGNED_OUT_PREFIX,
 {%- if not cookiecutter.is_oidc %}
   REDIS_THROTTLE_PREFIX,
 {%- endif %}

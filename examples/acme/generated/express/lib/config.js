@@ -121,6 +121,9 @@ const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
 /** The prefix of the sessions' keys in Redis, when redisUrl is set. */
 const REDIS_SESSION_PREFIX = 'acme:sess:';
 
+/** The prefix of the markers signed-out sessions leave in Redis: outside the sessions' own, which the store scans. */
+const REDIS_SIGNED_OUT_PREFIX = 'acme:signed-out:';
+
 /** The prefix of the failed sign-in counts' keys in Redis, when redisUrl is set. */
 const REDIS_THROTTLE_PREFIX = 'acme:throttle:';
 
@@ -166,6 +169,7 @@ module.exports = {
   SESSION_MAX_AGE_MS,
   SESSION_KEY,
   REDIS_SESSION_PREFIX,
+  REDIS_SIGNED_OUT_PREFIX,
   REDIS_THROTTLE_PREFIX,
   REDIS_REFRESH_PREFIX,
   RESET_TOKEN_QUERY,

@@ -25,9 +25,12 @@ return 1`;
  * The store class, made from connect-redis's RedisStore once that optional
  * dependency is loaded.
  * @param {typeof import('connect-redis').RedisStore} RedisStore
- * @param {number} signedOutSeconds how long a signed-out marker stays: the sessions' cookie lifetime
+ * @param {object} markers
+ * @param {string} markers.prefix where the markers' keys begin: not under the sessions' prefix, which
+ *   the store scans for its sessions
+ * @param {number} markers.seconds how long a marker stays: the sessions' cookie lifetime
  */
-function sessionStore(RedisStore, signedOutSeconds) {
+function sessionStore(RedisStore, markers) {
   return class SessionStore extends RedisStore {
     async set(sid, sess, cb) {
       const ttl = this.getTTL(sess);
@@ -53,7 +56,7 @@ function sessionStore(RedisStore, signedOutSeconds) {
         await this.client
           .multi()
           .set(this.signedOutKey(sid), '1', {
-            expiration: { type: 'EX', value: signedOutSeconds },
+            expiration: { type: 'EX', value: markers.seconds },
           })
           .del(this.prefix + sid)
           .exec();
@@ -68,7 +71,7 @@ function sessionStore(RedisStore, signedOutSeconds) {
 
     /** The key of the marker a destroyed session leaves. */
     signedOutKey(sid) {
-      return `${this.prefix}signed-out:${sid}`;
+      return markers.prefix + sid;
     }
   };
 }

@@ -163,7 +163,10 @@ test(
     const cookie = sessionCookie(await new Client(a).signIn(USERS.user));
     const sid = decodeURIComponent(cookie.split('=')[1]).slice(2).split('.')[0];
     // A's request reads the session as express-session does, with the store the integration uses.
-    const SessionStore = sessionStore(RedisStore, 60);
+    const SessionStore = sessionStore(RedisStore, {
+      prefix: 'acme:signed-out:',
+      seconds: 60,
+    });
     const store = new SessionStore({
       client: admin,
       prefix: 'acme:sess:',
