@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import sqlite3
+import stat
 import sys
+import tempfile
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -119,6 +121,24 @@ async def test_a_session_store_that_cannot_be_written_fails_at_start_up(
     configure(monkeypatch, service, {{ cookiecutter.config_prefix }}_SESSION_DB=str(not_a_folder / "sessions.sqlite3"))
     with pytest.raises(ConfigurationError, match="{{ cookiecutter.config_prefix }}_SESSION_DB"):
         {{ cookiecutter.class_name }}(FastAPI())
+
+
+async def test_the_session_file_is_private(service: Service, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Sessions hold the service's tokens: the file is the app's user's alone, by default in a folder of its own."""
+    make_app(service)
+    assert stat.S_IMODE((tmp_path / "sessions.sqlite3").stat().st_mode) == 0o600, "{{ cookiecutter.config_prefix }}_SESSION_DB"
+    shared = tmp_path / "tmp"
+    shared.mkdir(mode=0o777)
+    monkeypatch.delenv("{{ cookiecutter.config_prefix }}_SESSION_DB")
+    monkeypatch.setattr(tempfile, "tempdir", str(shared))
+    await sign_in(browser(make_app(service)))
+    (database,) = shared.rglob("*.sqlite3")
+    assert database.parent != shared, "not in the temporary folder every local user can write to"
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+    database.parent.chmod(0o777)
+    with pytest.raises(ConfigurationError, match="{{ cookiecutter.config_prefix }}_SESSION_DB"):
+        make_app(service)
 
 
 async def test_an_existing_apps_own_form_posts_need_no_token_of_the_integration(service: Service) -> None:
