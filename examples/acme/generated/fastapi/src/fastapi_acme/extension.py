@@ -64,7 +64,7 @@ class Acme:
             application_id=settings.application_id,
             timeout=settings.timeout,
         )
-        store = _redis_store(settings.redis_url) if settings.redis_url else _sqlite_store(settings)
+        store = _redis_store(settings) if settings.redis_url else _sqlite_store(settings)
         self.state = State(
             settings=settings,
             client=client,
@@ -162,7 +162,7 @@ def _private_folder() -> str:
     return path
 
 
-def _redis_store(url: str) -> RedisStore:
+def _redis_store(settings: AcmeSettings) -> RedisStore:
     """The sessions in Redis, shared by every instance of the app.
 
     :raises ConfigurationError: when the ``redis`` extra is not installed.
@@ -173,7 +173,8 @@ def _redis_store(url: str) -> RedisStore:
         raise ConfigurationError(
             f"{config.ENV_PREFIX}REDIS_URL is set but redis is not installed: pip install 'fastapi-acme[redis]'"
         ) from err
-    return RedisStore(url, prefix=f"{config.REDIS_KEY_PREFIX}session:")
+    assert settings.redis_url is not None
+    return RedisStore(settings.redis_url, prefix=f"{config.REDIS_KEY_PREFIX}session:", timeout=settings.timeout)
 
 
 def _templates(folder: str | os.PathLike[str] | None) -> Jinja2Templates:

@@ -191,17 +191,23 @@ class SQLiteStore:
 
 
 class RedisStore:
-    """Sessions in Redis, shared by every instance of the app; Redis expires them by itself."""
+    """Sessions in Redis, shared by every instance of the app; Redis expires them by itself.
 
-    def __init__(self, url: str, prefix: str) -> None:
+    Each command has ``timeout`` seconds, as one deadline: redis-py's own socket timeout would
+    wrap every read and write in ``asyncio.wait_for``, which costs more than the command itself.
+    """
+
+    def __init__(self, url: str, prefix: str, timeout: float) -> None:
         self.url = url
         self.prefix = prefix
+        self.timeout = timeout
         self._redis: Redis | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def load(self, session_id: str) -> dict[str, Any] | None:
         with _redis_errors():
-            value = await self.redis().get(self.prefix + session_id)
+            async with asyncio.timeout(self.timeout):
+                value = await self.redis().get(self.prefix + session_id)
         if value is None:
             return None
         record: dict[str, Any] = json.loads(value)
@@ -209,14 +215,18 @@ class RedisStore:
 
     async def create(self, session_id: str, record: dict[str, Any], lifetime: float) -> None:
         with _redis_errors():
-            await self.redis().set(self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), nx=True)
+            async with asyncio.timeout(self.timeout):
+                await self.redis().set(
+                    self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), nx=True
+                )
 
     async def update(self, session_id: str, record: dict[str, Any], lifetime: float) -> bool:
         # XX: only while the key is there, so a session deleted meanwhile (signed out elsewhere) stays deleted.
         with _redis_errors():
-            done = await self.redis().set(
-                self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), xx=True
-            )
+            async with asyncio.timeout(self.timeout):
+                done = await self.redis().set(
+                    self.prefix + session_id, json.dumps(record), px=_milliseconds(lifetime), xx=True
+                )
         return bool(done)
 
     async def rename(self, session_id: str, new_id: str) -> bool:
@@ -225,13 +235,15 @@ class RedisStore:
         # RENAMENX fails on a missing key: a session signed out meanwhile does not come back under the new id.
         try:
             with _redis_errors(ResponseError):
-                return bool(await self.redis().renamenx(self.prefix + session_id, self.prefix + new_id))
+                async with asyncio.timeout(self.timeout):
+                    return bool(await self.redis().renamenx(self.prefix + session_id, self.prefix + new_id))
         except ResponseError:  # "no such key"
             return False
 
     async def delete(self, session_id: str) -> None:
         with _redis_errors():
-            await self.redis().delete(self.prefix + session_id)
+            async with asyncio.timeout(self.timeout):
+                await self.redis().delete(self.prefix + session_id)
 
     async def aclose(self) -> None:
         if self._redis is not None:
@@ -240,11 +252,14 @@ class RedisStore:
 
     def redis(self) -> Redis:
         """The client of this event loop: a connection belongs to the loop it was opened in."""
-        from redis.asyncio import Redis
-
         loop = asyncio.get_running_loop()
         if self._redis is None or self._loop is not loop:
-            self._redis = Redis.from_url(self.url, decode_responses=True)
+            from redis.asyncio import Redis
+
+            # No socket timeout of redis-py's: the commands have one deadline each (see the class).
+            self._redis = Redis.from_url(
+                self.url, decode_responses=True, socket_timeout=None, socket_connect_timeout=self.timeout
+            )
             self._loop = loop
         return self._redis
 
@@ -257,21 +272,25 @@ class RedisLocks:
 
     async def add(self, key: str, value: str, timeout: float) -> bool:
         with _redis_errors():
-            return bool(await self.store.redis().set(key, value, nx=True, px=_milliseconds(timeout)))
+            async with asyncio.timeout(self.store.timeout):
+                return bool(await self.store.redis().set(key, value, nx=True, px=_milliseconds(timeout)))
 
     async def get(self, key: str) -> str | None:
         with _redis_errors():
-            value = await self.store.redis().get(key)
+            async with asyncio.timeout(self.store.timeout):
+                value = await self.store.redis().get(key)
         return None if value is None else str(value)
 
     async def set(self, key: str, value: str, timeout: float) -> None:
         with _redis_errors():
-            await self.store.redis().set(key, value, px=_milliseconds(timeout))
+            async with asyncio.timeout(self.store.timeout):
+                await self.store.redis().set(key, value, px=_milliseconds(timeout))
 
     async def delete_if(self, key: str, value: str) -> None:
         if await self.get(key) == value:
             with _redis_errors():
-                await self.store.redis().delete(key)
+                async with asyncio.timeout(self.store.timeout):
+                    await self.store.redis().delete(key)
 
 
 @contextmanager
@@ -292,7 +311,7 @@ def _redis_errors(*passed: type[Exception]) -> Iterator[None]:
         yield
     except passed:
         raise
-    except (RedisError, OSError) as err:
+    except (RedisError, OSError, TimeoutError) as err:
         raise ServiceUnavailable(f"the session store failed: {type(err).__name__}: {err}") from err
 
 
