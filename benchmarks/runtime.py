@@ -44,7 +44,7 @@ TARGET_LATENCY_RATIO = 1.15
 #: costs both routes alike, so the guard's own share must stay smaller still.
 TARGET_REDIS_LATENCY_RATIO = 1.10
 #: Targets the runtime benchmark knows how to serve, in the order of the table.
-RUNTIME_TARGETS = ("flask", "django", "express", "spring", "aspnetcore")
+RUNTIME_TARGETS = ("flask", "django", "express", "spring", "aspnetcore", "fastapi")
 PROTECTED = "/"
 #: Seconds the example apps cache the user during the benchmark: far beyond any run.
 SESSION_TTL = 3600
@@ -329,7 +329,7 @@ def serve_command(name: str, python: str, root: Path, kit_serve: str) -> tuple[l
 
     Python apps get gunicorn (2 workers x 4 threads, keep-alive) when it can
     be installed; other targets are served as the kit serves them, by their
-    own production servers (Node's http, embedded Tomcat, Kestrel).
+    own production servers (Node's http, embedded Tomcat, Kestrel, uvicorn).
     """
     import shlex
 
@@ -344,6 +344,7 @@ def serve_command(name: str, python: str, root: Path, kit_serve: str) -> tuple[l
         "express": "Node http server (node example/app.js)",
         "spring": "embedded Tomcat (java -jar)",
         "aspnetcore": "Kestrel (dotnet run)",
+        "fastapi": "uvicorn (one process, as the kit serves it)",
     }[name]
     return shlex.split(kit_serve.replace("{python}", shlex.quote(python))), described
 

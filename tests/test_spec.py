@@ -349,7 +349,7 @@ def test_acme_user_and_mapping(acme) -> None:
 
 
 def test_acme_targets_digest_and_data(acme) -> None:
-    assert acme.targets == ("flask", "django", "express", "spring", "aspnetcore")
+    assert acme.targets == ("flask", "django", "express", "spring", "aspnetcore", "fastapi")
     assert acme.target_options["spring"] == {"group_id": "com.acme", "package": "com.acme.auth"}
     assert acme.digest == hashlib.sha256(ACME.read_bytes()).hexdigest()
     assert acme.data["service"]["slug"] == "acme"

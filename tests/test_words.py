@@ -65,17 +65,17 @@ def package_text(folder: Path) -> str:
 #: ``invalid_input`` message. The CSRF page's title and link: ASP.NET Core answers with the posted form
 #: again (a fresh token in it, the message above it), so it has no page of its own.
 ONLY_IN = {
-    "body_not_json": {"django", "express", "flask", "spring"},
-    "body_too_large": {"express", "spring"},
-    "body_not_utf8": {"express"},
-    "csrf_title": {"django", "express", "flask", "spring"},
-    "csrf_retry": {"django", "express", "flask", "spring"},
+    "body_not_json": {"django", "express", "fastapi", "flask", "spring"},
+    "body_too_large": {"express", "fastapi", "spring"},
+    "body_not_utf8": {"express", "fastapi"},
+    "csrf_title": {"django", "express", "fastapi", "flask", "spring"},
+    "csrf_retry": {"django", "express", "fastapi", "flask", "spring"},
     # Spring Boot's own error handling answers an unexpected failure of the Spring integration
-    "internal_error": {"aspnetcore", "django", "express", "flask"},
+    "internal_error": {"aspnetcore", "django", "express", "fastapi", "flask"},
     # links and lines only some targets' pages have
     "home_link": {"django", "express", "spring"},
     "other_account": {"django", "spring"},
-    "forgot_intro": {"django", "express", "flask", "spring"},
+    "forgot_intro": {"django", "express", "fastapi", "flask", "spring"},
     # a page of its own after the reset link is sent; the others show the notice on the forgot page
     "forgot_sent_title": {"aspnetcore", "express"},
 }

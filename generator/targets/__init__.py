@@ -177,6 +177,20 @@ TARGETS: dict[str, Target] = {
             framework_module="aspnetcore",
             supports_oidc=True,
         ),
+        Target(
+            "fastapi",
+            "FastAPI",
+            "python",
+            (Toolchain("python3"),),
+            ("{python} -m pip install -q -e .[test]", "{python} -m pytest -q"),
+            options=("package", "distribution"),
+            naming={"package": "fastapi_{slug}", "distribution": "fastapi-{slug}"},
+            # uvicorn is the example app's server, not a dependency of the library: the `example` extra.
+            kit_install=("{python} -m pip install -q -e .[example]",),
+            kit_serve="{python} -m uvicorn example:app --host 127.0.0.1 --port {port} --no-access-log",
+            kit_env={"{SLUG}_SECRET_KEY": "kit-secret-key-0123456789abcdef"},
+            tests_build_example=True,
+        ),
     )
 }
 

@@ -33,6 +33,8 @@ _JAVA_KEYWORDS = frozenset(
 _OPTION_RULES: dict[str, tuple[re.Pattern[str], str, str]] = {
     "flask.package": (_PY_PACKAGE, "a Python package name", "flask_acme"),
     "flask.distribution": (_DISTRIBUTION, "a Python distribution name", "Flask-Acme"),
+    "fastapi.package": (_PY_PACKAGE, "a Python package name", "fastapi_acme"),
+    "fastapi.distribution": (_DISTRIBUTION, "a Python distribution name", "fastapi-acme"),
     "django.package": (_PY_PACKAGE, "a Python package name", "django_acme"),
     "django.distribution": (_DISTRIBUTION, "a Python distribution name", "django-acme"),
     "express.package": (_NPM_PACKAGE, "an npm package name", "express-acme"),

@@ -140,6 +140,7 @@ SPEC_WORDS = sorted(
         "express",
         "spring",
         "aspnetcore",
+        "fastapi",
         "GET",
         "POST",
         "none",

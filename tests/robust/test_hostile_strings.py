@@ -301,53 +301,67 @@ def test_express_smoke_tests_pass_with_the_hostile_spec(outputs: dict[str, Path 
 
 
 #: Runs in the package folder with the virtualenv's python: logs in with each username, prints what came of it.
+#: The FastAPI client's methods are coroutines; Flask's return at once.
 CLIENT_SCRIPT = """
-import json, sys
+import asyncio, inspect, json, sys
 from fake.server import load_data, start
-from flask_hdr.client import HdrClient
-from flask_hdr.errors import HdrError
+from {package}.client import HdrClient
+from {package}.errors import HdrError
 
 data = json.load(open("tests/fake/spec.json", encoding="utf-8"))
 fake = start(load_data("tests/fake/spec.json"))
-client = HdrClient(
-    base_url=fake.url, api_key=data["settings"]["api_key"], application_id=data["settings"]["application_id"], timeout=5
-)
-seen = {}
-for username in json.loads(sys.argv[1]):
-    try:
-        client.login(username, "not-the-password")
-        seen[username] = "signed in"
-    except HdrError as err:
-        seen[username] = "error " + type(err).__name__
-    except Exception as err:
-        seen[username] = "escaped " + type(err).__name__ + ": " + str(err)
+
+
+async def main():
+    settings = data["settings"]
+    client = HdrClient(
+        base_url=fake.url, api_key=settings["api_key"], application_id=settings["application_id"], timeout=5
+    )
+    seen = {{}}
+    for username in json.loads(sys.argv[1]):
+        try:
+            done = client.login(username, "not-the-password")
+            if inspect.isawaitable(done):
+                await done
+            seen[username] = "signed in"
+        except HdrError as err:
+            seen[username] = "error " + type(err).__name__
+        except Exception as err:
+            seen[username] = "escaped " + type(err).__name__ + ": " + str(err)
+    return seen
+
+
+seen = asyncio.run(main())
 fake.stop()
 print(json.dumps(seen))
 """
 
 
 @pytest.mark.slow
-def test_flask_client_keeps_unsendable_input_in_its_own_errors(
-    tmp_path: Path, python_venv: str, acme_app: Path
+@pytest.mark.parametrize("name", ["flask", "fastapi"])
+def test_python_client_keeps_unsendable_input_in_its_own_errors(
+    tmp_path: Path, python_venv: str, acme_app: Path, name: str
 ) -> None:
     """A spec may send what the user typed in a header; a username no header can carry is the client's error.
 
     An exception that escapes the client (UnicodeEncodeError for an emoji) is a 500 in every route that logs in.
     The package runs from its folder with the virtualenv's python, which has the Flask
-    package's dependencies (installed with ``acme_app``).
+    package's dependencies (installed with ``acme_app``); the FastAPI package is installed with its own.
     """
     text = ACME.read_text(encoding="utf-8").replace('slug = "acme"', 'slug = "hdr"').replace("ACME_", "HDR_")
     old = 'path = "/v1/sessions"\n'  # the login step
     assert text.count(old) == 1
     spec = tmp_path / "hdr.toml"
     spec.write_text(text.replace(old, f'{old}headers = {{ X-Login = "${{input.username}}" }}\n'), encoding="utf-8")
-    generate(spec, tmp_path / "out", ["flask"])
-    package = tmp_path / "out" / "flask"
+    generate(spec, tmp_path / "out", [name])
+    package = tmp_path / "out" / name
+    if name == "fastapi":
+        pip_install(python_venv, str(package))  # the package's __init__ imports FastAPI and its other dependencies
     usernames = ["user@example.com", "emoji😀", "line\nbreak", "nul\x00"]
     path = os.pathsep.join(str(package / part) for part in ("src", "tests"))
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, "PYTHONPATH": path}
     done = subprocess.run(
-        [python_venv, "-c", CLIENT_SCRIPT, json.dumps(usernames)],
+        [python_venv, "-c", CLIENT_SCRIPT.format(package=f"{name}_hdr"), json.dumps(usernames)],
         cwd=package,
         env=env,
         capture_output=True,
@@ -357,5 +371,5 @@ def test_flask_client_keeps_unsendable_input_in_its_own_errors(
     )
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    escaped = {name: what for name, what in seen.items() if what.startswith("escaped")}
-    assert not escaped, f"exceptions escaped the generated client: {escaped}"
+    escaped = {username: what for username, what in seen.items() if what.startswith("escaped")}
+    assert not escaped, f"exceptions escaped the generated {name} client: {escaped}"

@@ -43,6 +43,14 @@ def smoke_express(session: nox.Session) -> None:
     session.run(*["npm", "run", "test:pack"], external=True)
 
 
+@nox.session(name="smoke-fastapi")
+def smoke_fastapi(session: nox.Session) -> None:
+    """Run the FastAPI package's smoke tests (S1-S17)."""
+    session.chdir("fastapi")
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
 @nox.session(name="smoke-flask")
 def smoke_flask(session: nox.Session) -> None:
     """Run the Flask package's smoke tests (S1-S17)."""

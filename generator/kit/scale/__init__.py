@@ -29,10 +29,11 @@ happens.  No part of Redis is mocked.
 
 #: The targets whose example app can share a Redis: the nox sessions ``scale-<target>``.
 #: (Standard library only here: the noxfile reads it before anything is installed.)
-SCALE_TARGETS = ("flask", "django", "express", "spring")
+SCALE_TARGETS = ("flask", "django", "express", "spring", "fastapi")
 
 #: Per target, the commands that install the example app with its Redis support, where they differ from the kit's.
 SCALE_INSTALL: dict[str, tuple[str, ...]] = {
     "flask": ("{python} -m pip install -q -e .[redis]",),
     "django": ("{python} -m pip install -q -e .[redis]", "{python} example/manage.py migrate --noinput"),
+    "fastapi": ("{python} -m pip install -q -e .[example,redis]",),
 }
