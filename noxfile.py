@@ -582,7 +582,7 @@ COST = {
     "spring": 590,
     "django": 549,
     "flask": 473,
-    # Not measured in a whole run yet: like Flask's session without its OpenID Connect example.
+    # About 5 minutes in the run at 2fd0a4c; started before Express, which waits more than it works.
     "fastapi": 400,
     "real-keycloak": 418,
     "express": 345,
