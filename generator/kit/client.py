@@ -255,6 +255,12 @@ class AppClient:
 ClientFactory = Callable[..., AppClient]
 
 
+#: Seconds waited beyond a user cache's TTL, so that it has surely expired.
+TTL_MARGIN = 1.0
+#: Seconds the fake keeps a request waiting that must still be in flight while its session signs out.
+IN_FLIGHT_DELAY = 1.5
+
+
 class FakeControl:
     """The fake identity service's control endpoints under ``/__fake__/``."""
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 import time
 
 from generator.kit.checks import assert_json, assert_json_error
-from generator.kit.client import AppClient, FakeControl, FixtureUser
+from generator.kit.client import TTL_MARGIN, AppClient, FakeControl, FixtureUser
 
 #: Requests made within the TTL; none of them may reach the service.
 REQUESTS = 5
-#: Seconds waited beyond the TTL, so that the cache has surely expired.
-MARGIN = 1.0
 
 
 def test_s12_no_service_calls_within_the_ttl(
@@ -32,7 +30,7 @@ def test_s12_one_refresh_after_the_ttl(
     signed_in: AppClient, fake: FakeControl, session_ttl: float, fetches_user: str
 ) -> None:
     before = fake.count(fetches_user)
-    time.sleep(session_ttl + MARGIN)
+    time.sleep(session_ttl + TTL_MARGIN)
     for _ in range(REQUESTS):
         assert_json(signed_in.me(), 200)
     assert fake.count(fetches_user) == before + 1
@@ -42,7 +40,7 @@ def test_s12_user_disabled_at_the_service_is_signed_out_at_refresh(
     signed_in: AppClient, fake: FakeControl, plain_user: FixtureUser, session_ttl: float
 ) -> None:
     fake.disable(plain_user.key)
-    time.sleep(session_ttl + MARGIN)
+    time.sleep(session_ttl + TTL_MARGIN)
     assert_json_error(signed_in.me(), 401, "unauthorized")
 
 
@@ -50,5 +48,5 @@ def test_s12_user_deleted_at_the_service_is_signed_out_at_refresh(
     signed_in: AppClient, fake: FakeControl, plain_user: FixtureUser, session_ttl: float
 ) -> None:
     fake.delete(plain_user.key)
-    time.sleep(session_ttl + MARGIN)
+    time.sleep(session_ttl + TTL_MARGIN)
     assert_json_error(signed_in.me(), 401, "unauthorized")

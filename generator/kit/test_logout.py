@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.kit.checks import assert_json_error, assert_redirect, assert_status
-from generator.kit.client import AppClient, FakeControl, FixtureUser
+from generator.kit.client import IN_FLIGHT_DELAY, TTL_MARGIN, AppClient, FakeControl, FixtureUser
 from generator.model import Operation
 
 
@@ -37,12 +37,6 @@ def test_s07_old_session_cookie_no_longer_works(signed_in: AppClient) -> None:
     assert not signed_in.with_cookies(saved).signed_in(), "the signed-out session's cookies still sign in"
 
 
-#: Seconds the service takes to answer the request that is in flight while its session signs out.
-IN_FLIGHT_DELAY = 1.5
-#: Seconds waited beyond the TTL, so that the cached user has surely expired.
-MARGIN = 1.0
-
-
 def test_s07_a_request_in_flight_during_sign_out_does_not_bring_the_session_back(
     signed_in: AppClient, fake: FakeControl, session_ttl: float, fetches_user: str
 ) -> None:
@@ -52,7 +46,7 @@ def test_s07_a_request_in_flight_during_sign_out_does_not_bring_the_session_back
     session) recreates what the sign-out deleted, and the copied cookie signs its holder in again.
     """
     saved = signed_in.cookies()
-    time.sleep(session_ttl + MARGIN)  # the cached user is stale: the next request waits on the service
+    time.sleep(session_ttl + TTL_MARGIN)  # the cached user is stale: the next request waits on the service
     fake.fault(fetches_user, delay=IN_FLIGHT_DELAY, times=1)
     answers: list[int] = []
     tab = threading.Thread(target=lambda: answers.append(signed_in.with_cookies(saved).me().status_code))

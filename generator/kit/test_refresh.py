@@ -20,15 +20,13 @@ from typing import Any
 import pytest
 
 from generator.kit.checks import assert_json, assert_json_error, assert_redirect
-from generator.kit.client import AppClient, FakeControl, FixtureUser
+from generator.kit.client import TTL_MARGIN, AppClient, FakeControl, FixtureUser
 from generator.model import Operation
 
 #: Seconds an access token lasts during these tests.
 TOKEN_TTL = 1.0
 #: Seconds the tokens a refresh hands out last where a test needs exactly one refresh.
 LASTING_TOKEN_TTL = 60.0
-#: Seconds waited beyond the user cache TTL, so that it has surely expired.
-MARGIN = 1.0
 #: Seconds between two page views of the long test.
 VIEW_INTERVAL = 0.25
 #: Requests of one session sent at once after expiry; one refresh must serve them all.
@@ -51,7 +49,7 @@ def test_s18_signed_in_across_several_token_lifetimes(
     sign_in_with_short_tokens(api, fake, plain_user)
     logins = fake.count("login")
     began = time.monotonic()
-    give_up = began + 3 * (session_ttl + MARGIN)  # a slow machine gets a third cache period
+    give_up = began + 3 * (session_ttl + TTL_MARGIN)  # a slow machine gets a third cache period
     views = 0
     while time.monotonic() < give_up and (fake.count("refresh") < 2 or time.monotonic() - began < 3 * TOKEN_TTL):
         assert_json(api.me(), 200)
@@ -69,7 +67,7 @@ def test_s18_token_refused_by_the_service_is_refreshed_and_get_user_retried(
     """The stored expiry has not passed, yet the service says the token expired: refresh, retry, 200."""
     api.sign_in(plain_user)
     fake.expire(plain_user.key)
-    time.sleep(session_ttl + MARGIN)
+    time.sleep(session_ttl + TTL_MARGIN)
     assert_json(api.me(), 200)
     assert fake.count("refresh") == 1
     assert api.signed_in()
@@ -94,7 +92,7 @@ def test_s18_concurrent_requests_after_expiry_cause_one_refresh(
 ) -> None:
     """The fake's refresh tokens work once: a second refresh would sign the user out."""
     sign_in_with_short_tokens(api, fake, plain_user)
-    time.sleep(session_ttl + MARGIN)
+    time.sleep(session_ttl + TTL_MARGIN)
     # The refreshed token lasts: on a loaded machine the last of the requests must not see it expire too.
     fake.token_ttl(LASTING_TOKEN_TTL)
     clients = [api.with_cookies(api.cookies()) for _ in range(CONCURRENT)]
@@ -126,7 +124,7 @@ def test_s18_failed_refresh_signs_out_json_with_401(
 ) -> None:
     sign_in_with_short_tokens(api, fake, plain_user)
     fake.fault("refresh", **fault)
-    time.sleep(session_ttl + MARGIN)
+    time.sleep(session_ttl + TTL_MARGIN)
     assert_json_error(api.me(), 401, "unauthorized")
     assert_json_error(api.get("/"), 401, "unauthorized")
     refreshes = fake.count("refresh")
@@ -138,7 +136,7 @@ def test_s18_failed_refresh_sends_the_browser_to_login(
 ) -> None:
     sign_in_with_short_tokens(browser, fake, plain_user)
     fake.fault("refresh", status=503)
-    time.sleep(session_ttl + MARGIN)
+    time.sleep(session_ttl + TTL_MARGIN)
     for _ in range(2):
         _, path, query = assert_redirect(browser.get("/"))
         assert path == browser.route("login")

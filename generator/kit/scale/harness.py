@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from ..client import AppClient, FakeControl, FixtureUser
+from ..client import IN_FLIGHT_DELAY, TTL_MARGIN, AppClient, FakeControl, FixtureUser
 from ..errors import KitError
 from ..package import KitPackage, load_package
 from ..processes import Process, free_port, install_app, serve_app, start, start_fake
@@ -38,8 +38,6 @@ REQUESTS = 10_000
 LOAD_TIME_LIMIT = 300.0
 #: Requests made alternately on A and B within the TTL, none of which may reach the service.
 WITHIN_TTL_REQUESTS = 10
-#: Seconds waited beyond the TTL, so that every cache has surely expired.
-MARGIN = 1.0
 #: The user cache's TTL here: longer than the kit's, so that the first requests after a sign-in on a
 #: loaded machine (a cold JVM answering its first request on B) still come within it.
 SCALE_SESSION_TTL = 8
@@ -51,8 +49,6 @@ CONCURRENT_SIGN_INS = 8
 SHORT_TOKEN_TTL = 1.0
 #: Seconds the tokens a refresh hands out last there, so that none of the concurrent requests sees them expire too.
 LASTING_TOKEN_TTL = 60.0
-#: Seconds the service takes to answer the request on A that is in flight while B signs its session out.
-IN_FLIGHT_DELAY = 1.5
 #: Requests of one session sent at once, half on A and half on B, once its access token has expired.
 CONCURRENT_REFRESHES = 8
 #: Lines of each app's output searched when a check fails, and how many of them are shown.
@@ -222,7 +218,7 @@ def check_after_the_ttl(cluster: Cluster, users: list[FixtureUser], say: Say) ->
     leaving.on(0).sign_in(users[1])
     cluster.fake.disable(users[0].key)
     try:
-        time.sleep(SCALE_SESSION_TTL + MARGIN)
+        time.sleep(SCALE_SESSION_TTL + TTL_MARGIN)
         check_sign_out_during_a_request(cluster, leaving, say)
         check_disabled_user(disabled, say)
     finally:
@@ -286,7 +282,7 @@ def check_shared_refresh(cluster: Cluster, user: FixtureUser, say: Say) -> None:
     cluster.fake.token_ttl(SHORT_TOKEN_TTL)
     try:
         agent.on(0).sign_in(user)
-        time.sleep(SCALE_SESSION_TTL + MARGIN)
+        time.sleep(SCALE_SESSION_TTL + TTL_MARGIN)
         # The refreshed token lasts: on a loaded machine the last of the requests must not see it expire too.
         cluster.fake.token_ttl(LASTING_TOKEN_TTL)
         before = cluster.fake.count("refresh")
