@@ -37,36 +37,24 @@ function sessionStore(RedisStore, markers) {
       if (ttl <= 0) {
         return this.destroy(sid, cb);
       }
-      try {
-        await this.client.eval(SAVE_UNLESS_SIGNED_OUT, {
+      return settle(cb, () =>
+        this.client.eval(SAVE_UNLESS_SIGNED_OUT, {
           keys: [this.prefix + sid, this.signedOutKey(sid)],
           arguments: [this.serializer.stringify(sess), String(ttl)],
-        });
-        return cb?.(null);
-      } catch (err) {
-        if (cb) {
-          return cb(err);
-        }
-        throw err;
-      }
+        }),
+      );
     }
 
     async destroy(sid, cb) {
-      try {
-        await this.client
+      return settle(cb, () =>
+        this.client
           .multi()
           .set(this.signedOutKey(sid), '1', {
             expiration: { type: 'EX', value: markers.seconds },
           })
           .del(this.prefix + sid)
-          .exec();
-        return cb?.(null);
-      } catch (err) {
-        if (cb) {
-          return cb(err);
-        }
-        throw err;
-      }
+          .exec(),
+      );
     }
 
     /** The key of the marker a destroyed session leaves. */
@@ -74,6 +62,22 @@ function sessionStore(RedisStore, markers) {
       return markers.prefix + sid;
     }
   };
+}
+
+/**
+ * Runs the Redis commands of one store call, then answers as express-session's
+ * stores do: through `cb` when there is one, else by resolving or throwing.
+ */
+async function settle(cb, commands) {
+  try {
+    await commands();
+  } catch (err) {
+    if (cb) {
+      return cb(err);
+    }
+    throw err;
+  }
+  return cb?.(null);
 }
 
 module.exports = { sessionStore };
