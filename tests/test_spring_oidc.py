@@ -81,7 +81,7 @@ def test_oidc_uses_spring_securitys_oauth2_login(oidc: Path) -> None:
     config = read(oidc, PACKAGE + "/KeycloakAutoConfiguration.java")
     assert ".oauth2Login(" in config
     assert '.redirectionEndpoint((redirection) -> redirection.baseUri(prefix + "/callback"))' in config
-    assert ".authorizationCode().refreshToken()" in config
+    assert ".authorizationCode()\n            .refreshToken(" in config
     assert 'Map.of(\n                "prompt", "login")' in config
     resolver = read(oidc, PACKAGE + "/KeycloakAuthorizationRequestResolver.java")
     assert "OAuth2AuthorizationRequestCustomizers.withPkce()" in resolver
@@ -95,6 +95,19 @@ def test_oidc_uses_spring_securitys_oauth2_login(oidc: Path) -> None:
         assert hand_written not in sources, hand_written
     pom = read(oidc, "spring/autoconfigure/pom.xml")
     assert "<artifactId>spring-boot-starter-oauth2-client</artifactId>" in pom
+
+
+def test_every_call_spring_security_makes_to_the_provider_has_the_timeout(oidc: Path) -> None:
+    """Its own clients have no read timeout: the code exchange, refreshes and userinfo get the integration's."""
+    config = read(oidc, PACKAGE + "/KeycloakAutoConfiguration.java")
+    assert ".tokenEndpoint((token) -> token.accessTokenResponseClient(ProviderHttp.codeExchange(timeout)))" in config
+    assert "refresh.accessTokenResponseClient(ProviderHttp.refresh(properties.getTimeout()))" in config
+    users = read(oidc, PACKAGE + "/KeycloakOidcUserService.java")
+    assert "setOauth2UserService(ProviderHttp.userInfo(timeout))" in users
+    logout = read(oidc, PACKAGE + "/KeycloakLogoutSuccessHandler.java")
+    assert "requestFactory(ProviderHttp.requests(timeout))" in logout
+    http = read(oidc, PACKAGE + "/ProviderHttp.java")
+    assert "requests.setConnectTimeout(timeout);" in http and "requests.setReadTimeout(timeout);" in http
 
 
 def test_oidc_registration_comes_from_the_three_settings(oidc: Path, public_oidc: Path) -> None:
