@@ -10,10 +10,12 @@ checks are skipped against a real one.
 from __future__ import annotations
 
 import time
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 
+from generator.kit.checks import assert_json_error
 from generator.kit.client import AppClient, FakeControl, FixtureUser
 from generator.kit.conftest import KitOptions
 from generator.kit.provider import REQUEST_TIMEOUT, login_form, origin
@@ -220,6 +222,33 @@ def test_a_provider_that_is_down_is_503(browser: AppClient, plain_user: FixtureU
     assert answer.status_code == 503, f"a token endpoint answering 503 gave {answer.status_code}"
     assert ERRORS["service_unavailable"] in answer.text
     assert_signed_out(browser)
+
+
+def test_a_provider_that_does_not_answer_the_callback_in_time_is_503(
+    browser: AppClient, plain_user: FixtureUser, fake: FakeControl, spec: Spec
+) -> None:
+    """The code exchange has the spec's timeout: a token endpoint that answers after it signs nobody in."""
+    callback = to_callback(browser, plain_user)
+    fake.fault("token", delay=spec.service.timeout_s + 1.5, times=1)
+    answer = browser.http.get(callback, allow_redirects=False, timeout=60)
+    assert answer.status_code == 503, f"a token endpoint slower than the timeout gave {answer.status_code}"
+    assert ERRORS["service_unavailable"] in answer.text
+    assert_signed_out(browser)
+
+
+@pytest.mark.parametrize("slow", [False, True], ids=["down", "slower-than-the-timeout"])
+def test_a_provider_that_fails_after_the_ttl_is_503(
+    api: AppClient, plain_user: FixtureUser, fake: FakeControl, spec: Spec, session_ttl: float, slow: bool
+) -> None:
+    """Past the user cache the provider is asked again; down or too slow, the request fails closed.
+
+    Twice: an app may take a failed userinfo for an access token ended early, refresh it and ask once more.
+    """
+    api.sign_in(plain_user)
+    time.sleep(session_ttl + 0.5)
+    fault: dict[str, Any] = {"delay": spec.service.timeout_s + 1.5} if slow else {"status": 503}
+    fake.fault("userinfo", **fault, times=2)
+    assert_json_error(api.me(), 503, "service_unavailable")
 
 
 def test_the_provider_refuses_a_wrong_password_on_its_own_page(browser: AppClient, plain_user: FixtureUser) -> None:
