@@ -553,6 +553,19 @@ def test_keycloak_user_disabled_later_loses_the_session(keycloak):
     assert userinfo.status_code == 401
 
 
+def test_keycloak_user_deleted_later_loses_the_session(keycloak):
+    """The spec maps only 401 for userinfo, as Keycloak answers a deleted user's token: not the default 404."""
+    token = keycloak_login(keycloak, "user", users(keycloak)["user"]["password"]).json()["access_token"]
+    call(keycloak, "DELETE", "/__fake__/users/user")
+    userinfo = call(
+        keycloak,
+        "GET",
+        "/realms/test-realm/protocol/openid-connect/userinfo",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert userinfo.status_code == 401
+
+
 def test_keycloak_json_instead_of_a_form_is_400(keycloak):
     body = {"grant_type": "password", "client_id": "test-client-id", "username": "user", "password": "x"}
     response = call(keycloak, "POST", "/realms/test-realm/protocol/openid-connect/token", json=body)

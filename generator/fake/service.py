@@ -330,13 +330,17 @@ class IdentityService:
     def _get_user(self, step: Step, bound: Bound) -> str:
         """The session's user.
 
-        A deleted user is not found; a disabled one loses the session when
-        neither the step nor the record can say that the account is disabled.
+        A deleted user is not found, or, when the step has no answer for that but
+        one for a token that is no longer good, loses the session (Keycloak's
+        userinfo answers a deleted user's token 401). A disabled one loses the
+        session when neither the step nor the record can say that the account is disabled.
         """
         user = bound.user
         if user is None:
             raise Rejected("get_user must carry a value from the login")
         if user in self.state.deleted:
+            if not step.rules(USER_NOT_FOUND) and step.rules(INVALID_CREDENTIALS):
+                raise Rejected("the service ended the sessions of the deleted user", kind=INVALID_CREDENTIALS)
             raise Rejected("the user was deleted", kind=USER_NOT_FOUND)
         if user in self.state.disabled:
             if step.rules(ACCOUNT_DISABLED):
