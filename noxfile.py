@@ -254,6 +254,7 @@ REAL_TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("mvn -q -B -DskipTests package",),
         ("mvn -q -B test -Dtest=*SmokeTests -Dsurefire.failIfNoSpecifiedTests=false",),
     ),
+    "fastapi": (("pip install -q -e .[test]",), ("pytest -q -p no:cacheprovider",)),
 }
 
 
