@@ -146,7 +146,7 @@ def refresh_if_due(request: HttpRequest) -> None:
         deactivate(user_pk)
         _sign_out(request, "the provider has disabled the account")
         return
-    request.session[defaults.SESSION_KEY] = {"service": service_session, "fetched_at": time.time()}
+    _keep(request, service_session)
 
 
 def _fetch_claims(request: HttpRequest, service_session: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -206,7 +206,4 @@ def _refresh(stale: dict[str, Any]) -> str:
     return json.dumps(refreshed(get_provider(), stale))
 
 
-def _sign_out(request: HttpRequest, reason: str) -> None:
-    """End the session from inside the user's loading (``logout()`` would load the user again)."""
-    logger.info("Signed out: %s", reason)
-    request.session.flush()
+{% include "django_session_end.py" %}

@@ -22,6 +22,7 @@ from django.views.debug import SafeExceptionReporterFilter
 
 from django_acme import defaults, usercache
 from django_acme.backends import AcmeBackend
+from django_acme.client import AcmeClient
 from django_acme.models import AcmeProfile
 from support import FAKE, FIELDS, TIMEOUT, USERS, Agent, Service, assert_user, error_code, is_html, route, session_key
 
@@ -224,6 +225,30 @@ def test_s07_logout_form_goes_to_the_login_page(browser: Agent) -> None:
     response = browser.logout()
     assert (response.status_code, response["Location"]) == (303, route("login"))
     assert not browser.signed_in()
+
+
+def test_s07_a_sign_out_while_the_user_is_asked_for_again_stands(
+    api: Agent, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another tab signs out while this request waits on the service: it goes on anonymous and saves nothing.
+
+    Saving would make Django answer a bare 400 (its ``SessionInterrupted``) rather than the JSON 401.
+    """
+    settings.ACME = {**settings.ACME, "SESSION_TTL": 0}
+    api.sign_in("user")
+    key = session_key(api)
+    get_user = AcmeClient.get_user
+
+    def signed_out_meanwhile(client: AcmeClient, *args: Any) -> Any:
+        record = get_user(client, *args)
+        session_store().delete(key)  # the other tab's sign-out, while the service answered
+        return record
+
+    monkeypatch.setattr(AcmeClient, "get_user", signed_out_meanwhile)
+    assert error_code(api.me(), 401) == "unauthorized"
+    monkeypatch.undo()
+    assert not session_store().exists(key), "the signed-out session was saved again"
+    assert not api.signed_in()
 
 
 # -- S8: CSRF -----------------------------------------------------------------

@@ -190,7 +190,7 @@ def refresh_if_due(request: HttpRequest) -> None:
     if not values["active"]:
         _sign_out(request, "the service has disabled the account")
         return
-    request.session[defaults.SESSION_KEY] = {"service": service_session, "fetched_at": time.time()}
+    _keep(request, service_session)
 {%- if cookiecutter.has_refresh %}
 
 
@@ -258,8 +258,4 @@ def _refresh(stale: dict[str, Any]) -> str:
 {%- endif %}
 
 
-def _sign_out(request: HttpRequest, reason: str) -> None:
-    """End the session from inside the user's loading (``logout()`` would load the user again)."""
-    logger.info("Signed out: %s", reason)
-    request.session.flush()
-{% endif %}
+{% include "django_session_end.py" %}{% endif %}

@@ -156,7 +156,7 @@ def refresh_if_due(request: HttpRequest) -> None:
     if not values["active"]:
         _sign_out(request, "the service has disabled the account")
         return
-    request.session[defaults.SESSION_KEY] = {"service": service_session, "fetched_at": time.time()}
+    _keep(request, service_session)
 
 
 def _fetch_user(request: HttpRequest, service_session: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -212,6 +212,20 @@ def renew(request: HttpRequest, stale: dict[str, Any]) -> dict[str, Any]:
 def _refresh(stale: dict[str, Any]) -> str:
     """Ask the service for new tokens: the whole new service session, as JSON."""
     return json.dumps(get_client().refresh(stale))
+
+
+def _keep(request: HttpRequest, service_session: dict[str, Any]) -> None:
+    """Keep the service session just used, and when the user was fetched; unless the session ended meanwhile.
+
+    The service was asked while this request ran: another tab, or another instance, may have signed
+    out since. Saving the session then would make Django answer a bare 400 (``SessionInterrupted``);
+    the request goes on anonymous instead, and the sign-out stands.
+    """
+    key = request.session.session_key
+    if key is None or not request.session.exists(key):
+        _sign_out(request, "the session was signed out while the service was asked")
+        return
+    request.session[defaults.SESSION_KEY] = {"service": service_session, "fetched_at": time.time()}
 
 
 def _sign_out(request: HttpRequest, reason: str) -> None:
