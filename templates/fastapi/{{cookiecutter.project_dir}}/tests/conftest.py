@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fake.server import load_data, start
 from {{ cookiecutter.package }} import client as service_client
 from {{ cookiecutter.package }} import session as user_session
-from support import FAKE, FAKE_DATA, REAL_SERVICE_ENV, Clock, Service, browser, make_app
+from support import FAKE, FAKE_DATA, REAL_SERVICE_ENV, SERVED, Clock, Service, browser, make_app
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +62,17 @@ def isolated_settings(tmp_path: Path, no_certificates: Path, monkeypatch: pytest
     monkeypatch.delenv("{{ cookiecutter.config_prefix }}_REDIS_URL", raising=False)
     for name in ("PER_ACCOUNT", "PER_CLIENT", "WINDOW"):
         monkeypatch.delenv(f"{{ cookiecutter.config_prefix }}_LOGIN_LIMIT_{name}", raising=False)
+
+
+@pytest.fixture(autouse=True)
+async def shut_down_apps(anyio_backend: str) -> AsyncIterator[None]:
+    """Shut down the apps the test talked to, in its event loop: httpx's ASGITransport runs no lifespan, and
+    without one the integration's connections to the service would be left open."""
+    yield
+    while SERVED:
+        app = SERVED.pop()
+        async with app.router.lifespan_context(app):
+            pass
 
 
 @pytest.fixture

@@ -244,10 +244,16 @@ def add_own_routes(app: FastAPI) -> None:
         return PlainTextResponse(str(error.detail), error.status_code)
 
 
+#: The apps the test's clients talked to: shut down after the test (``conftest.py``), as their server would.
+SERVED: list[FastAPI] = []
+
+
 def browser(
     app: FastAPI, *, cookie: str | None = None, address: str = ADDRESS, https: bool = False
 ) -> httpx.AsyncClient:
     """A client of ``app`` with a cookie jar of its own (holding the session cookie ``cookie``), from ``address``."""
+    if app not in SERVED:
+        SERVED.append(app)
     transport = httpx.ASGITransport(app=app, client=(address, 40000))
     client = httpx.AsyncClient(transport=transport, base_url=f"{'https' if https else 'http'}://{HOST}")
     if cookie:
