@@ -10,7 +10,8 @@ route alone.
 The counts are kept in a moving window: a limit of 8 in 300 seconds refuses
 every attempt once 8 have failed within the last 300 seconds. With
 ``{{ cookiecutter.config_prefix }}_REDIS_URL`` set they live in that Redis, shared by every instance of the
-app; without it in the memory of the process (the library's default
+app, through the sessions' connections (closed with them when the app shuts
+down); without it in the memory of the process (the library's default
 store), so each worker process counts the attempts it serves.
 """
 
@@ -30,6 +31,7 @@ from limits.errors import StorageError
 
 from . import config
 from .errors import ServiceUnavailable
+from .store import RedisStore
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +39,10 @@ logger = logging.getLogger(__name__)
 class LoginThrottle:
     """Counts failed sign-ins by username and by client address, and says when to refuse one."""
 
-    def __init__(self, *, per_account: int, per_client: int, window: int, redis_url: str | None = None) -> None:
+    def __init__(self, *, per_account: int, per_client: int, window: int, redis: RedisStore | None = None) -> None:
         self._account = RateLimitItemPerSecond(per_account, window) if per_account else None
         self._client = RateLimitItemPerSecond(per_client, window) if per_client else None
-        self._redis_url = redis_url
+        self._redis = redis
         self._limiter: MovingWindowRateLimiter | None = None
 
     async def retry_after(self, username: str, client: str) -> int | None:
@@ -72,16 +74,18 @@ class LoginThrottle:
                 logger.warning("The failed sign-ins of a username could not be cleared: %s", err)
 
     def _limits(self) -> MovingWindowRateLimiter:
-        """The limiter, made at first use: its Redis client belongs to the event loop that serves the app."""
+        """The limiter, made at first use: its Redis connections belong to the event loop that serves the app."""
         if self._limiter is None:
             storage: Storage = (
                 RedisStorage(
-                    _async_url(self._redis_url),
+                    _async_url(self._redis.url),
                     implementation="redispy",
                     key_prefix=f"{config.REDIS_KEY_PREFIX}limits",
                     wrap_exceptions=True,
+                    # The sessions' pool: closed with the sessions (limits documents the option; its type hint omits it).
+                    connection_pool=self._redis.redis().connection_pool,  # type: ignore[arg-type]
                 )
-                if self._redis_url
+                if self._redis is not None
                 else MemoryStorage()
             )
             self._limiter = MovingWindowRateLimiter(storage)

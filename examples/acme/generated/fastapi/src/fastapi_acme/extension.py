@@ -73,7 +73,7 @@ class Acme:
                 per_account=settings.login_limit_per_account,
                 per_client=settings.login_limit_per_client,
                 window=settings.login_limit_window,
-                redis_url=settings.redis_url,
+                redis=store if isinstance(store, RedisStore) else None,
             ),
             templates=_templates(templates_dir),
             refreshes=SingleFlight(
