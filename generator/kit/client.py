@@ -259,6 +259,8 @@ ClientFactory = Callable[..., AppClient]
 TTL_MARGIN = 1.0
 #: Seconds the fake keeps a request waiting that must still be in flight while its session signs out.
 IN_FLIGHT_DELAY = 1.5
+#: Seconds a slow service answers past the app's timeout, so that the app has surely given up on it.
+PAST_TIMEOUT = 1.5
 
 
 class FakeControl:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from generator.kit.checks import assert_html, assert_json_error
-from generator.kit.client import AppClient, FakeControl, FixtureUser
+from generator.kit.client import PAST_TIMEOUT, AppClient, FakeControl, FixtureUser
 from generator.model import Spec
 
 pytestmark = pytest.mark.password_form
@@ -32,7 +32,7 @@ def test_s11_service_failure_at_login_is_503(
 def test_s11_service_timeout_at_login_is_503(
     api: AppClient, fake: FakeControl, spec: Spec, plain_user: FixtureUser
 ) -> None:
-    fake.fault("login", delay=spec.service.timeout_s + 1.5, times=1)
+    fake.fault("login", delay=spec.service.timeout_s + PAST_TIMEOUT, times=1)
     assert_json_error(api.login(plain_user.username, plain_user.password), 503, "service_unavailable")
     assert not api.signed_in()
 

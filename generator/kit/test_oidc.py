@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 import pytest
 
 from generator.kit.checks import assert_json_error
-from generator.kit.client import AppClient, FakeControl, FixtureUser
+from generator.kit.client import PAST_TIMEOUT, TTL_MARGIN, AppClient, FakeControl, FixtureUser
 from generator.kit.conftest import KitOptions
 from generator.kit.provider import REQUEST_TIMEOUT, login_form, origin
 from generator.model import Spec
@@ -202,7 +202,7 @@ def test_the_session_outlives_the_access_token(
     browser.sign_in(plain_user)
     fake.expire_access_tokens()
     before = fake.count("token")
-    time.sleep(session_ttl + 0.5)  # past the user cache: the app must ask the provider again
+    time.sleep(session_ttl + TTL_MARGIN)  # past the user cache: the app must ask the provider again
     me = browser.me()
     assert me.status_code == 200, f"after the access token expired, me answered {me.status_code}"
     assert fake.count("token") > before, "the app did not refresh the expired access token"
@@ -229,7 +229,7 @@ def test_a_provider_that_does_not_answer_the_callback_in_time_is_503(
 ) -> None:
     """The code exchange has the spec's timeout: a token endpoint that answers after it signs nobody in."""
     callback = to_callback(browser, plain_user)
-    fake.fault("token", delay=spec.service.timeout_s + 1.5, times=1)
+    fake.fault("token", delay=spec.service.timeout_s + PAST_TIMEOUT, times=1)
     answer = browser.http.get(callback, allow_redirects=False, timeout=60)
     assert answer.status_code == 503, f"a token endpoint slower than the timeout gave {answer.status_code}"
     assert ERRORS["service_unavailable"] in answer.text
@@ -245,8 +245,8 @@ def test_a_provider_that_fails_after_the_ttl_is_503(
     Twice: an app may take a failed userinfo for an access token ended early, refresh it and ask once more.
     """
     api.sign_in(plain_user)
-    time.sleep(session_ttl + 0.5)
-    fault: dict[str, Any] = {"delay": spec.service.timeout_s + 1.5} if slow else {"status": 503}
+    time.sleep(session_ttl + TTL_MARGIN)
+    fault: dict[str, Any] = {"delay": spec.service.timeout_s + PAST_TIMEOUT} if slow else {"status": 503}
     fake.fault("userinfo", **fault, times=2)
     assert_json_error(api.me(), 503, "service_unavailable")
 
