@@ -64,7 +64,8 @@ class Acme:
             application_id=settings.application_id,
             timeout=settings.timeout,
         )
-        store = _redis_store(settings) if settings.redis_url else _sqlite_store(settings)
+        redis = _redis_store(settings) if settings.redis_url else None
+        store: SessionStore = redis if redis is not None else _sqlite_store(settings)
         self.state = State(
             settings=settings,
             client=client,
@@ -73,11 +74,11 @@ class Acme:
                 per_account=settings.login_limit_per_account,
                 per_client=settings.login_limit_per_client,
                 window=settings.login_limit_window,
-                redis=store if isinstance(store, RedisStore) else None,
+                redis=redis,
             ),
             templates=_templates(templates_dir),
             refreshes=SingleFlight(
-                shared=RedisLocks(store) if isinstance(store, RedisStore) else None,
+                shared=RedisLocks(redis) if redis is not None else None,
                 prefix=f"{config.REDIS_KEY_PREFIX}refresh:",
                 keep=config.REFRESH_KEEP,
                 # A refresh waits at most the timeout to connect and the timeout for the answer: wait a little longer.
