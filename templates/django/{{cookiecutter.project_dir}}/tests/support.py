@@ -15,6 +15,7 @@ import os
 {%- if cookiecutter.is_oidc %}
 from html.parser import HTMLParser
 {%- endif %}
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 {%- if cookiecutter.is_oidc %}
@@ -23,6 +24,8 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
 import pytest
 import requests
+from django.conf import settings as django_settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.test import Client
 from django.urls import reverse
 
@@ -250,6 +253,11 @@ def is_html(response: Any, status: int) -> bool:
 def session_key(agent: Agent) -> str | None:
     cookie = agent.client.cookies.get("sessionid")
     return cookie.value if cookie else None
+
+
+def session_store() -> SessionBase:
+    """A store of the project's session engine (the example keeps sessions in files)."""
+    return import_module(django_settings.SESSION_ENGINE).SessionStore()
 {%- if cookiecutter.is_oidc %}
 
 

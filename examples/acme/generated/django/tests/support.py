@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from django.conf import settings as django_settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.test import Client
 from django.urls import reverse
 
@@ -427,3 +430,8 @@ def is_html(response: Any, status: int) -> bool:
 def session_key(agent: Agent) -> str | None:
     cookie = agent.client.cookies.get("sessionid")
     return cookie.value if cookie else None
+
+
+def session_store() -> SessionBase:
+    """A store of the project's session engine (the example keeps sessions in files)."""
+    return import_module(django_settings.SESSION_ENGINE).SessionStore()

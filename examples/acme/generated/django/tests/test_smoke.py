@@ -7,14 +7,11 @@ import re
 import time
 import uuid
 from datetime import datetime
-from importlib import import_module
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,7 +21,20 @@ from django_acme import defaults, usercache
 from django_acme.backends import AcmeBackend
 from django_acme.client import AcmeClient
 from django_acme.models import AcmeProfile
-from support import FAKE, FIELDS, TIMEOUT, USERS, Agent, Service, assert_user, error_code, is_html, route, session_key
+from support import (
+    FAKE,
+    FIELDS,
+    TIMEOUT,
+    USERS,
+    Agent,
+    Service,
+    assert_user,
+    error_code,
+    is_html,
+    route,
+    session_key,
+    session_store,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +59,6 @@ JSON_TYPES: dict[str, tuple[type, ...]] = {
     "datetime": (str,),
     "list<string>": (list,),
 }
-
-
-def session_store() -> SessionBase:
-    """A store of the project's session engine (the example keeps sessions in files)."""
-    return import_module(django_settings.SESSION_ENGINE).SessionStore()
 
 
 def expire_cache(agent: Agent) -> None:
